@@ -1,0 +1,64 @@
+import {
+  type ApiErrorInit,
+  AlpaconApiError,
+  AuthenticationError,
+  ConflictError,
+  MfaRequiredError,
+  NotFoundError,
+  PermissionDeniedError,
+  parseErrorBody,
+  RateLimitError,
+  ServerError,
+  ValidationError,
+} from "./errors.js";
+
+/** Turns a non-2xx response into the error class a caller can act on, with a next step. */
+export function toApiError(init: ApiErrorInit): AlpaconApiError {
+  const { code } = parseErrorBody(init.body);
+  const target = init.context ? ` for ${init.context}` : "";
+  switch (true) {
+    case init.status === 401 && code === "auth_mfa_required":
+      return new MfaRequiredError(init, "Complete multi-factor authentication in the Alpacon web console, then retry");
+    case init.status === 401:
+      return new AuthenticationError(
+        init,
+        `Check the API token${target}: it may be wrong, expired or revoked`,
+      );
+    case code === "api_token_acl_not_allowed":
+      // The API answered 400 for this until alpacon-server#2804; both mean the same to a caller.
+      return new PermissionDeniedError(
+        init,
+        "Ask a workspace admin to allow this command or server in the API token's ACL",
+      );
+    case init.status === 403 && code?.startsWith("work_session_"):
+      return new PermissionDeniedError(init, "Start or activate a work session that covers this server, then retry");
+    case init.status === 403:
+      return new PermissionDeniedError(init, "The token's user lacks permission for this action");
+    case init.status === 404:
+      return new NotFoundError(init, "Check the id or name; it may have been deleted");
+    case init.status === 409:
+      return new ConflictError(init);
+    case init.status === 429:
+      return new RateLimitError(
+        init,
+        init.retryAfterMs === undefined
+          ? "Slow down and retry later"
+          : `Retry after ${Math.ceil(init.retryAfterMs / 1000)} s`,
+      );
+    case init.status === 400 || init.status === 422:
+      return new ValidationError(init);
+    case init.status >= 500:
+      return new ServerError(init, "The Alpacon server had a problem; retry later");
+    default:
+      return new AlpaconApiError(init);
+  }
+}
+
+/** Parses `Retry-After` (delta-seconds or HTTP date) into milliseconds. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

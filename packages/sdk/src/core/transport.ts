@@ -1,0 +1,168 @@
+import pRetry from "p-retry";
+import { toApiError, parseRetryAfter } from "./error-mapping.js";
+import { AbortedError, AlpaconApiError, AlpaconError, ConnectionError, RateLimitError, TimeoutError } from "./errors.js";
+import type { Logger } from "./logger.js";
+
+/** Per-call overrides every SDK method accepts as its last argument. */
+export interface RequestOptions {
+  signal?: AbortSignal | undefined;
+  /** Per attempt; defaults to the client's `timeoutMs`. */
+  timeoutMs?: number | undefined;
+  /** Retries for idempotent methods; defaults to the client's `maxRetries`. */
+  maxRetries?: number | undefined;
+}
+
+export interface TransportSettings {
+  baseUrl: string;
+  authorization: () => Promise<string>;
+  fetch: typeof globalThis.fetch;
+  timeoutMs: number;
+  maxRetries: number;
+  userAgent: string;
+  logger: Logger;
+  /** "workspace acme (ap1)": named in error messages so users know which token to check. */
+  context: string | undefined;
+}
+
+// POST and PATCH are absent on purpose: a repeated command creation runs the command twice.
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+const MAX_RETRY_AFTER_MS = 60_000;
+const BACKOFF = { minTimeout: 250, maxTimeout: 8_000, factor: 2, randomize: true };
+
+export type PolicyFetch = (request: Request) => Promise<Response>;
+
+/**
+ * The fetch that openapi-fetch calls: adds auth and identity headers, applies the timeout,
+ * retries idempotent requests with backoff, reads the body inside the timeout (so a stalled
+ * or truncated body is caught here), and throws a typed error for every non-2xx answer.
+ */
+export function createPolicyFetch(settings: TransportSettings, overrides: RequestOptions = {}): PolicyFetch {
+  const timeoutMs = overrides.timeoutMs ?? settings.timeoutMs;
+  const maxRetries = overrides.maxRetries ?? settings.maxRetries;
+  return async (original) => {
+    const method = original.method.toUpperCase();
+    const path = apiPath(original.url, settings.baseUrl);
+    const userSignal = overrides.signal ?? original.signal;
+    const retries = IDEMPOTENT_METHODS.has(method) ? maxRetries : 0;
+    const template = original.clone();
+    let attempt = 0;
+
+    const runAttempt = async (): Promise<Response> => {
+      attempt += 1;
+      const request = template.clone();
+      request.headers.set("Authorization", await settings.authorization());
+      request.headers.set("User-Agent", settings.userAgent);
+      request.headers.set("Accept", "application/json");
+      const started = performance.now();
+      const response = await sendOnce(request, method, path, timeoutMs, userSignal, settings.fetch);
+      settings.logger.debug("alpacon request", {
+        method,
+        path,
+        status: response.status,
+        attempt,
+        ms: Math.round(performance.now() - started),
+      });
+      if (response.ok) return response;
+      throw toApiError({
+        status: response.status,
+        method,
+        path,
+        body: await parseBody(response),
+        requestId: response.headers.get("x-request-id") ?? undefined,
+        retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
+        context: settings.context,
+      });
+    };
+
+    try {
+      return await pRetry(runAttempt, {
+        retries,
+        ...BACKOFF,
+        ...(userSignal ? { signal: userSignal } : {}),
+        unref: true,
+        shouldRetry: ({ error }) => isRetryable(error),
+        onFailedAttempt: async ({ error, retriesLeft }) => {
+          if (retriesLeft === 0 || !isRetryable(error)) return;
+          settings.logger.warn("alpacon request will be retried", { method, path, error: error.message });
+          // Honour the server's Retry-After on top of the backoff p-retry applies, up to a cap.
+          if (error instanceof RateLimitError && error.retryAfterMs) {
+            await sleep(Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS), userSignal);
+          }
+        },
+      });
+    } catch (error) {
+      if (error instanceof AlpaconError) throw error;
+      if (userSignal?.aborted) throw new AbortedError(`${method} ${path} was aborted`, { cause: error });
+      throw error;
+    }
+  };
+}
+
+async function sendOnce(
+  request: Request,
+  method: string,
+  path: string,
+  timeoutMs: number,
+  userSignal: AbortSignal | undefined,
+  fetchImpl: typeof globalThis.fetch,
+): Promise<Response> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = userSignal ? AbortSignal.any([userSignal, timeout]) : timeout;
+  try {
+    const response = await fetchImpl(new Request(request, { signal }));
+    // Buffer API bodies (pages are small) so that reading them is covered by the timeout.
+    const body = await response.arrayBuffer();
+    return new Response(body.byteLength === 0 || response.status === 204 ? null : body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  } catch (error) {
+    if (userSignal?.aborted) throw new AbortedError(`${method} ${path} was aborted`, { cause: error });
+    if (timeout.aborted) throw new TimeoutError(method, path, timeoutMs);
+    throw new ConnectionError(method, path, describeNetworkError(error), { cause: error });
+  }
+}
+
+function isRetryable(error: Error): boolean {
+  if (error instanceof AlpaconApiError) return RETRYABLE_STATUSES.has(error.status);
+  return error instanceof ConnectionError || error instanceof TimeoutError;
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  if (cause?.code) return `${cause.code} ${cause.message ?? ""}`.trim();
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function parseBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function apiPath(url: string, baseUrl: string): string {
+  const pathname = new URL(url).pathname;
+  const prefix = new URL(baseUrl).pathname.replace(/\/+$/, "");
+  return prefix && pathname.startsWith(prefix) ? pathname.slice(prefix.length) : pathname;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
