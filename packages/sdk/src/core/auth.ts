@@ -17,9 +17,14 @@ export function authorizationHeader(token: string): string {
   return JWT_PATTERN.test(token) ? `Bearer ${token}` : `token="${token}"`;
 }
 
-export function authorizationProvider(token: string | undefined, tokenProvider: TokenProvider | undefined) {
+export function authorizationProvider(
+  token: string | undefined,
+  tokenProvider: TokenProvider | undefined,
+) {
   if (token === undefined && tokenProvider === undefined) {
-    throw new ConfigError("An API token is required: pass `token` or `tokenProvider` to createAlpaconClient.");
+    throw new ConfigError(
+      "An API token is required: pass `token` or `tokenProvider` to createAlpaconClient.",
+    );
   }
   if (token !== undefined) {
     const header = authorizationHeader(token);

@@ -55,7 +55,9 @@ export function normalizeBaseUrl(raw: string, allowInsecure = false): string {
     );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ConfigError(`Invalid base URL scheme "${url.protocol}": use https:// (or http:// on loopback).`);
+    throw new ConfigError(
+      `Invalid base URL scheme "${url.protocol}": use https:// (or http:// on loopback).`,
+    );
   }
   if (url.username || url.password) {
     throw new ConfigError("The base URL must not contain credentials: pass the token separately.");

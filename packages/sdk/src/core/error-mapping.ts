@@ -1,6 +1,6 @@
 import {
-  type ApiErrorInit,
   AlpaconApiError,
+  type ApiErrorInit,
   AuthenticationError,
   ConflictError,
   MfaRequiredError,
@@ -18,7 +18,10 @@ export function toApiError(init: ApiErrorInit): AlpaconApiError {
   const target = init.context ? ` for ${init.context}` : "";
   switch (true) {
     case init.status === 401 && code === "auth_mfa_required":
-      return new MfaRequiredError(init, "Complete multi-factor authentication in the Alpacon web console, then retry");
+      return new MfaRequiredError(
+        init,
+        "Complete multi-factor authentication in the Alpacon web console, then retry",
+      );
     case init.status === 401:
       return new AuthenticationError(
         init,
@@ -31,7 +34,10 @@ export function toApiError(init: ApiErrorInit): AlpaconApiError {
         "Ask a workspace admin to allow this command or server in the API token's ACL",
       );
     case init.status === 403 && code?.startsWith("work_session_"):
-      return new PermissionDeniedError(init, "Start or activate a work session that covers this server, then retry");
+      return new PermissionDeniedError(
+        init,
+        "Start or activate a work session that covers this server, then retry",
+      );
     case init.status === 403:
       return new PermissionDeniedError(init, "The token's user lacks permission for this action");
     case init.status === 404:

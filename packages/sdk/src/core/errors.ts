@@ -162,7 +162,9 @@ export function parseErrorBody(body: unknown): ParsedErrorBody {
   }
   if (parsed.detail === undefined) {
     const first = Object.entries(parsed.fieldErrors)[0];
-    if (first) parsed.detail = first[0] === "non_field_errors" ? first[1].join(" ") : `${first[0]}: ${first[1].join(" ")}`;
+    if (first)
+      parsed.detail =
+        first[0] === "non_field_errors" ? first[1].join(" ") : `${first[0]}: ${first[1].join(" ")}`;
   }
   return parsed;
 }

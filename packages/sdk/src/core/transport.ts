@@ -1,6 +1,13 @@
 import pRetry from "p-retry";
-import { toApiError, parseRetryAfter } from "./error-mapping.js";
-import { AbortedError, AlpaconApiError, AlpaconError, ConnectionError, RateLimitError, TimeoutError } from "./errors.js";
+import { parseRetryAfter, toApiError } from "./error-mapping.js";
+import {
+  AbortedError,
+  AlpaconApiError,
+  AlpaconError,
+  ConnectionError,
+  RateLimitError,
+  TimeoutError,
+} from "./errors.js";
 import type { Logger } from "./logger.js";
 
 /** Per-call overrides every SDK method accepts as its last argument. */
@@ -37,7 +44,10 @@ export type PolicyFetch = (request: Request) => Promise<Response>;
  * retries idempotent requests with backoff, reads the body inside the timeout (so a stalled
  * or truncated body is caught here), and throws a typed error for every non-2xx answer.
  */
-export function createPolicyFetch(settings: TransportSettings, overrides: RequestOptions = {}): PolicyFetch {
+export function createPolicyFetch(
+  settings: TransportSettings,
+  overrides: RequestOptions = {},
+): PolicyFetch {
   const timeoutMs = overrides.timeoutMs ?? settings.timeoutMs;
   const maxRetries = overrides.maxRetries ?? settings.maxRetries;
   return async (original) => {
@@ -84,7 +94,11 @@ export function createPolicyFetch(settings: TransportSettings, overrides: Reques
         shouldRetry: ({ error }) => isRetryable(error),
         onFailedAttempt: async ({ error, retriesLeft }) => {
           if (retriesLeft === 0 || !isRetryable(error)) return;
-          settings.logger.warn("alpacon request will be retried", { method, path, error: error.message });
+          settings.logger.warn("alpacon request will be retried", {
+            method,
+            path,
+            error: error.message,
+          });
           // Honour the server's Retry-After on top of the backoff p-retry applies, up to a cap.
           if (error instanceof RateLimitError && error.retryAfterMs) {
             await sleep(Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS), userSignal);
@@ -93,7 +107,8 @@ export function createPolicyFetch(settings: TransportSettings, overrides: Reques
       });
     } catch (error) {
       if (error instanceof AlpaconError) throw error;
-      if (userSignal?.aborted) throw new AbortedError(`${method} ${path} was aborted`, { cause: error });
+      if (userSignal?.aborted)
+        throw new AbortedError(`${method} ${path} was aborted`, { cause: error });
       throw error;
     }
   };
@@ -119,7 +134,8 @@ async function sendOnce(
       headers: response.headers,
     });
   } catch (error) {
-    if (userSignal?.aborted) throw new AbortedError(`${method} ${path} was aborted`, { cause: error });
+    if (userSignal?.aborted)
+      throw new AbortedError(`${method} ${path} was aborted`, { cause: error });
     if (timeout.aborted) throw new TimeoutError(method, path, timeoutMs);
     throw new ConnectionError(method, path, describeNetworkError(error), { cause: error });
   }

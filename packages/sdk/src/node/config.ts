@@ -43,8 +43,10 @@ export function loadConfig(options: LoadConfigOptions = {}): AlpaconConfig {
   const env = options.env ?? process.env;
   const configFile = resolveConfigFile(options);
   const byKey = new Map<string, ConfiguredWorkspace>();
-  for (const entry of readTokenFile(configFile)) byKey.set(`${entry.region}/${entry.workspace}`, entry);
-  for (const entry of readEnvironment(env, byKey)) byKey.set(`${entry.region}/${entry.workspace}`, entry);
+  for (const entry of readTokenFile(configFile))
+    byKey.set(`${entry.region}/${entry.workspace}`, entry);
+  for (const entry of readEnvironment(env, byKey))
+    byKey.set(`${entry.region}/${entry.workspace}`, entry);
   const workspaces = [...byKey.values()].sort((a, b) =>
     `${a.region}/${a.workspace}`.localeCompare(`${b.region}/${b.workspace}`),
   );
@@ -93,10 +95,14 @@ function parseTokenFile(text: string, file: string): TokenFile {
     parsed = JSON.parse(text);
   } catch {
     // The content is never quoted back: it holds tokens.
-    throw new ConfigError(`The token file ${file} is not valid JSON. Expected {"<region>": {"<workspace>": "<token>"}}.`);
+    throw new ConfigError(
+      `The token file ${file} is not valid JSON. Expected {"<region>": {"<workspace>": "<token>"}}.`,
+    );
   }
   if (!isRecord(parsed)) {
-    throw new ConfigError(`The token file ${file} must hold an object: {"<region>": {"<workspace>": "<token>"}}.`);
+    throw new ConfigError(
+      `The token file ${file} must hold an object: {"<region>": {"<workspace>": "<token>"}}.`,
+    );
   }
   for (const [region, workspaces] of Object.entries(parsed)) {
     if (!isRecord(workspaces)) {
@@ -122,11 +128,19 @@ function readEnvironment(
   env: Record<string, string | undefined>,
   fromFile: Map<string, ConfiguredWorkspace>,
 ): ConfiguredWorkspace[] {
-  const found = new Map<string, { region: string; workspace: string; token?: string; tokenVar?: string; url?: string }>();
+  const found = new Map<
+    string,
+    { region: string; workspace: string; token?: string; tokenVar?: string; url?: string }
+  >();
   for (const [name, value] of Object.entries(env)) {
     const match = ENV_PATTERN.exec(name);
     if (!match || !value) continue;
-    const [, regionPart, workspacePart, kind] = match as unknown as [string, string, string, string];
+    const [, regionPart, workspacePart, kind] = match as unknown as [
+      string,
+      string,
+      string,
+      string,
+    ];
     const region = regionPart.toLowerCase();
     const workspace = workspacePart.toLowerCase();
     const key = `${region}/${workspace}`;
@@ -143,7 +157,9 @@ function readEnvironment(
     const token = slot.token ?? base?.token;
     if (token === undefined) continue; // a URL without any token configures nothing usable
     const where = slot.tokenVar ?? base?.tokenSource ?? "environment";
-    entries.push(makeEntry(slot.region, slot.workspace, token, slot.url ?? base?.url, where, where));
+    entries.push(
+      makeEntry(slot.region, slot.workspace, token, slot.url ?? base?.url, where, where),
+    );
   }
   return entries;
 }
@@ -186,7 +202,10 @@ export interface WorkspaceSelector {
  * Picks one configured workspace. Either argument may be left out when the configuration
  * leaves only one choice; otherwise the error lists what is configured.
  */
-export function selectWorkspace(config: AlpaconConfig, selector: WorkspaceSelector = {}): ConfiguredWorkspace {
+export function selectWorkspace(
+  config: AlpaconConfig,
+  selector: WorkspaceSelector = {},
+): ConfiguredWorkspace {
   if (selector.workspace !== undefined) validateWorkspaceName(selector.workspace);
   if (selector.region !== undefined) validateRegionName(selector.region);
   const candidates = config.workspaces.filter(
@@ -195,19 +214,25 @@ export function selectWorkspace(config: AlpaconConfig, selector: WorkspaceSelect
       (selector.region === undefined || entry.region === selector.region),
   );
   if (candidates.length === 1) return candidates[0]!;
-  const configured = config.workspaces.map((entry) => `${entry.workspace} (${entry.region})`).join(", ");
+  const configured = config.workspaces
+    .map((entry) => `${entry.workspace} (${entry.region})`)
+    .join(", ");
   if (config.workspaces.length === 0) {
     throw new ConfigError(
       `No Alpacon workspace is configured. Add a token to ${config.configFile} as {"<region>": {"<workspace>": "<token>"}}, or set ALPACON_MCP_<REGION>_<WORKSPACE>_TOKEN.`,
     );
   }
   if (candidates.length === 0) {
-    const wanted = [selector.workspace, selector.region && `(${selector.region})`].filter(Boolean).join(" ");
+    const wanted = [selector.workspace, selector.region && `(${selector.region})`]
+      .filter(Boolean)
+      .join(" ");
     throw new ConfigError(
       `Workspace ${wanted} is not configured. Configured: ${configured}. Add its token to ${config.configFile} or set ALPACON_MCP_${(selector.region ?? "<REGION>").toUpperCase()}_${(selector.workspace ?? "<WORKSPACE>").toUpperCase()}_TOKEN.`,
     );
   }
-  throw new ConfigError(`Several workspaces match; name ${selector.workspace ? "the region" : "the workspace"}. Configured: ${configured}.`);
+  throw new ConfigError(
+    `Several workspaces match; name ${selector.workspace ? "the region" : "the workspace"}. Configured: ${configured}.`,
+  );
 }
 
 export interface SaveTokenOptions {
@@ -224,13 +249,17 @@ export async function saveToken(options: SaveTokenOptions): Promise<void> {
   validateWorkspaceName(options.workspace);
   const data = await readTokenFileForUpdate(options.configFile);
   const regionEntries = data[options.region] ?? {};
-  regionEntries[options.workspace] = options.url ? { token: options.token, url: options.url } : options.token;
+  regionEntries[options.workspace] = options.url
+    ? { token: options.token, url: options.url }
+    : options.token;
   data[options.region] = regionEntries;
   await writeTokenFile(options.configFile, data);
 }
 
 /** Removes one token; returns false when there was none. */
-export async function removeToken(options: Omit<SaveTokenOptions, "token" | "url">): Promise<boolean> {
+export async function removeToken(
+  options: Omit<SaveTokenOptions, "token" | "url">,
+): Promise<boolean> {
   validateRegionName(options.region);
   validateWorkspaceName(options.workspace);
   const data = await readTokenFileForUpdate(options.configFile);

@@ -32,13 +32,17 @@ describe("defaultBaseUrl", () => {
   });
 
   it("explains the expected form in the error", () => {
-    expect(() => defaultBaseUrl("evil.com/", "ap1")).toThrow(/lowercase letters, digits and inner hyphens/);
+    expect(() => defaultBaseUrl("evil.com/", "ap1")).toThrow(
+      /lowercase letters, digits and inner hyphens/,
+    );
   });
 });
 
 describe("normalizeBaseUrl", () => {
   it("keeps a path prefix and drops the trailing slash", () => {
-    expect(normalizeBaseUrl("http://127.0.0.1:8080/ap1/acme/")).toBe("http://127.0.0.1:8080/ap1/acme");
+    expect(normalizeBaseUrl("http://127.0.0.1:8080/ap1/acme/")).toBe(
+      "http://127.0.0.1:8080/ap1/acme",
+    );
     expect(normalizeBaseUrl("https://acme.ap1.alpacon.io")).toBe("https://acme.ap1.alpacon.io");
   });
 

@@ -17,7 +17,8 @@ export type Handler = (request: RecordedRequest, response: ServerResponse) => vo
 export async function startLoopbackServer() {
   const requests: RecordedRequest[] = [];
   const queue: Handler[] = [];
-  let fallback: Handler = (_request, response) => json(response, 500, { detail: "no handler queued" });
+  let fallback: Handler = (_request, response) =>
+    json(response, 500, { detail: "no handler queued" });
   const server = createServer((incoming, response) => {
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -52,7 +53,12 @@ export async function startLoopbackServer() {
   };
 }
 
-export function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function json(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   response.writeHead(status, { "content-type": "application/json", ...headers });
   response.end(body === undefined ? "" : JSON.stringify(body));
 }

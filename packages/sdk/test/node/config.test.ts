@@ -1,10 +1,16 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
-import { loadConfig, removeToken, resolveConfigFile, saveToken, selectWorkspace } from "../../src/node/config.js";
+import {
+  loadConfig,
+  removeToken,
+  resolveConfigFile,
+  saveToken,
+  selectWorkspace,
+} from "../../src/node/config.js";
 
 const SECRET = "alpat-canary-1234567890";
 
@@ -39,7 +45,10 @@ describe("resolveConfigFile", () => {
 describe("loadConfig", () => {
   it("reads both token file forms and sorts workspaces", () => {
     const file = join(home, "t.json");
-    writeJson(file, { us1: { globex: SECRET }, ap1: { acme: { token: SECRET, url: "127.0.0.1:9/ap1/acme" } } });
+    writeJson(file, {
+      us1: { globex: SECRET },
+      ap1: { acme: { token: SECRET, url: "127.0.0.1:9/ap1/acme" } },
+    });
     const config = loadConfig({ configFile: file, env: {}, homeDir: home, cwd });
     expect(config.workspaces.map((w) => [w.region, w.workspace, w.url])).toEqual([
       ["ap1", "acme", "https://127.0.0.1:9/ap1/acme"],
@@ -95,7 +104,9 @@ describe("loadConfig", () => {
   it("rejects hostile workspace names found in the file, naming where", () => {
     const file = join(home, "t.json");
     writeJson(file, { ap1: { "evil.com/": SECRET } });
-    expect(() => loadConfig({ configFile: file, env: {}, homeDir: home, cwd })).toThrow(/evil\.com.*in .*ap1\.evil\.com/s);
+    expect(() => loadConfig({ configFile: file, env: {}, homeDir: home, cwd })).toThrow(
+      /evil\.com.*in .*ap1\.evil\.com/s,
+    );
   });
 });
 
@@ -115,9 +126,13 @@ describe("selectWorkspace", () => {
 
   it("lists the configured workspaces when the choice is ambiguous or unknown", () => {
     writeJson(file(), { ap1: { acme: SECRET }, us1: { acme: SECRET, globex: SECRET } });
-    expect(() => selectWorkspace(load())).toThrow(/Configured: acme \(ap1\), acme \(us1\), globex \(us1\)/);
+    expect(() => selectWorkspace(load())).toThrow(
+      /Configured: acme \(ap1\), acme \(us1\), globex \(us1\)/,
+    );
     expect(() => selectWorkspace(load(), { workspace: "acme" })).toThrow(/name the region/);
-    expect(() => selectWorkspace(load(), { workspace: "nope" })).toThrow(/nope is not configured.*ALPACON_MCP_<REGION>_NOPE_TOKEN/);
+    expect(() => selectWorkspace(load(), { workspace: "nope" })).toThrow(
+      /nope is not configured.*ALPACON_MCP_<REGION>_NOPE_TOKEN/,
+    );
   });
 
   it("tells how to add a token when nothing is configured", () => {
@@ -129,7 +144,13 @@ describe("saveToken / removeToken", () => {
   it("writes atomically with mode 0600 and keeps other entries", async () => {
     const file = join(home, "nested/dir/token.json");
     await saveToken({ configFile: file, region: "ap1", workspace: "acme", token: SECRET });
-    await saveToken({ configFile: file, region: "us1", workspace: "globex", token: "t2", url: "http://127.0.0.1:5" });
+    await saveToken({
+      configFile: file,
+      region: "us1",
+      workspace: "globex",
+      token: "t2",
+      url: "http://127.0.0.1:5",
+    });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({
       ap1: { acme: SECRET },
@@ -137,12 +158,16 @@ describe("saveToken / removeToken", () => {
     });
     expect(await removeToken({ configFile: file, region: "ap1", workspace: "acme" })).toBe(true);
     expect(await removeToken({ configFile: file, region: "ap1", workspace: "acme" })).toBe(false);
-    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ us1: { globex: { token: "t2", url: "http://127.0.0.1:5" } } });
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({
+      us1: { globex: { token: "t2", url: "http://127.0.0.1:5" } },
+    });
   });
 
   it("refuses hostile names before touching the file", async () => {
     const file = join(home, "token.json");
-    await expect(saveToken({ configFile: file, region: "ap1", workspace: "../x", token: SECRET })).rejects.toThrow(ConfigError);
+    await expect(
+      saveToken({ configFile: file, region: "ap1", workspace: "../x", token: SECRET }),
+    ).rejects.toThrow(ConfigError);
     expect(() => statSync(file)).toThrow();
   });
 });

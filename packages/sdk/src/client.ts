@@ -1,0 +1,147 @@
+import createClient from "openapi-fetch";
+import { authorizationProvider, type TokenProvider } from "./core/auth.js";
+import {
+  defaultBaseUrl,
+  normalizeBaseUrl,
+  validateRegionName,
+  validateWorkspaceName,
+} from "./core/base-url.js";
+import { ConfigError } from "./core/errors.js";
+import { type Logger, silentLogger } from "./core/logger.js";
+import type { ClientContext } from "./core/resource.js";
+import { createPolicyFetch, type TransportSettings } from "./core/transport.js";
+import type { paths } from "./generated/openapi.js";
+import { Auth } from "./resources/auth.js";
+import { Commands } from "./resources/commands.js";
+import { Events } from "./resources/events.js";
+import { IamGroups, IamMemberships, IamPermissions, IamRoles, IamUsers } from "./resources/iam.js";
+import { Metrics } from "./resources/metrics.js";
+import { Notes } from "./resources/notes.js";
+import { Servers } from "./resources/servers.js";
+import { System } from "./resources/system.js";
+import { Downloads, Uploads, WebftpSessions } from "./resources/webftp.js";
+import { WebshChannels, WebshSessions } from "./resources/websh.js";
+import { SDK_VERSION } from "./version.js";
+
+export interface AlpaconClientOptions {
+  /** Workspace name, as in https://<workspace>.<region>.alpacon.io. */
+  workspace?: string | undefined;
+  region?: string | undefined;
+  /** An API token (`alpat-…`) or a JWT; JWTs are sent as Bearer. */
+  token?: string | undefined;
+  /** Called before each request, for tokens that rotate. */
+  tokenProvider?: TokenProvider | undefined;
+  /** Overrides the default host; may include a path prefix (the sandbox uses one). */
+  baseUrl?: string | undefined;
+  /** Allow plain http to a non-loopback host (the token then travels unencrypted). */
+  allowInsecure?: boolean | undefined;
+  fetch?: typeof globalThis.fetch | undefined;
+  /** Per attempt, in milliseconds. Default 30 000. */
+  timeoutMs?: number | undefined;
+  /** Retries of idempotent requests (GET, HEAD, PUT, DELETE). Default 2. POST and PATCH never retry. */
+  maxRetries?: number | undefined;
+  userAgent?: string | undefined;
+  logger?: Logger | undefined;
+}
+
+export interface AlpaconClient {
+  readonly workspace: string | undefined;
+  readonly region: string | undefined;
+  readonly baseUrl: string;
+  readonly servers: Servers;
+  readonly notes: Notes;
+  readonly metrics: Metrics;
+  readonly system: System;
+  readonly events: Events;
+  readonly commands: Commands;
+  readonly websh: { readonly sessions: WebshSessions; readonly channels: WebshChannels };
+  readonly webftp: {
+    readonly sessions: WebftpSessions;
+    readonly uploads: Uploads;
+    readonly downloads: Downloads;
+  };
+  readonly iam: {
+    readonly users: IamUsers;
+    readonly groups: IamGroups;
+    readonly memberships: IamMemberships;
+    readonly roles: IamRoles;
+    readonly permissions: IamPermissions;
+  };
+  readonly auth: Auth;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_RETRIES = 2;
+
+export function createAlpaconClient(options: AlpaconClientOptions): AlpaconClient {
+  const workspace =
+    options.workspace === undefined ? undefined : validateWorkspaceName(options.workspace);
+  const region = options.region === undefined ? undefined : validateRegionName(options.region);
+  const baseUrl = resolveBaseUrl(options, workspace, region);
+  const settings: TransportSettings = {
+    baseUrl,
+    authorization: authorizationProvider(options.token, options.tokenProvider),
+    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+    timeoutMs: positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, "timeoutMs"),
+    maxRetries: nonNegative(options.maxRetries, DEFAULT_MAX_RETRIES, "maxRetries"),
+    userAgent: options.userAgent ?? `alpacon-sdk-ts/${SDK_VERSION}`,
+    logger: options.logger ?? silentLogger,
+    context: workspace ? `workspace ${workspace}${region ? ` (${region})` : ""}` : undefined,
+  };
+  const context: ClientContext = {
+    http: createClient<paths>({ baseUrl, fetch: createPolicyFetch(settings) }),
+    settings,
+  };
+  return {
+    workspace,
+    region,
+    baseUrl,
+    servers: new Servers(context),
+    notes: new Notes(context),
+    metrics: new Metrics(context),
+    system: new System(context),
+    events: new Events(context),
+    commands: new Commands(context),
+    websh: { sessions: new WebshSessions(context), channels: new WebshChannels(context) },
+    webftp: {
+      sessions: new WebftpSessions(context),
+      uploads: new Uploads(context),
+      downloads: new Downloads(context),
+    },
+    iam: {
+      users: new IamUsers(context),
+      groups: new IamGroups(context),
+      memberships: new IamMemberships(context),
+      roles: new IamRoles(context),
+      permissions: new IamPermissions(context),
+    },
+    auth: new Auth(context),
+  };
+}
+
+function resolveBaseUrl(
+  options: AlpaconClientOptions,
+  workspace?: string,
+  region?: string,
+): string {
+  if (options.baseUrl !== undefined)
+    return normalizeBaseUrl(options.baseUrl, options.allowInsecure);
+  if (workspace === undefined || region === undefined) {
+    throw new ConfigError("Pass workspace and region (or baseUrl) to createAlpaconClient.");
+  }
+  return defaultBaseUrl(workspace, region);
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ConfigError(`${name} must be a positive number of milliseconds.`);
+  return value;
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0)
+    throw new ConfigError(`${name} must be a whole number ≥ 0.`);
+  return value;
+}

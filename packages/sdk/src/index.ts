@@ -1,0 +1,82 @@
+// The public surface of @alpacon/sdk: everything importable is listed here, nothing else is.
+// Node-only helpers (configuration files, file transfers from disk) live in "@alpacon/sdk/node".
+
+export { type AlpaconClient, type AlpaconClientOptions, createAlpaconClient } from "./client.js";
+export type { TokenProvider } from "./core/auth.js";
+export { defaultBaseUrl, validateRegionName, validateWorkspaceName } from "./core/base-url.js";
+export {
+  AbortedError,
+  AlpaconApiError,
+  AlpaconError,
+  AuthenticationError,
+  ConfigError,
+  ConflictError,
+  ConnectionError,
+  MfaRequiredError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+} from "./core/errors.js";
+export type { Logger } from "./core/logger.js";
+export type { IterateOptions, Page } from "./core/pagination.js";
+export type { RequestOptions } from "./core/transport.js";
+export type { Schemas } from "./core/types.js";
+export type { components, operations, paths } from "./generated/openapi.js";
+export type {
+  Command,
+  CommandChunk,
+  CommandCreated,
+  CreateCommandBody,
+  ListCommandsQuery,
+} from "./resources/commands.js";
+export type { Event, ListEventsQuery } from "./resources/events.js";
+export type {
+  CreateIamUserBody,
+  IamGroup,
+  IamMembership,
+  IamPermission,
+  IamRole,
+  IamUser,
+  UpdateIamUserBody,
+} from "./resources/iam.js";
+export type {
+  DiskIoPoint,
+  DiskIoQuery,
+  DiskUsagePoint,
+  DiskUsageQuery,
+  MetricsQuery,
+  TopServer,
+  TrafficPoint,
+  TrafficQuery,
+  UsagePoint,
+} from "./resources/metrics.js";
+export type { CreateNoteBody, ListNotesQuery, Note, UpdateNoteBody } from "./resources/notes.js";
+export type { ListServersQuery, Server } from "./resources/servers.js";
+export type {
+  Disk,
+  NetworkInterface,
+  OsVersion,
+  Partition,
+  SystemGroup,
+  SystemInfo,
+  SystemPackage,
+  SystemTime,
+  SystemUser,
+} from "./resources/system.js";
+export type {
+  CreateDownloadBody,
+  CreateUploadBody,
+  TransferStatus,
+  WebftpSession,
+} from "./resources/webftp.js";
+export type {
+  CreateWebshSessionBody,
+  ListWebshSessionsQuery,
+  WebshConnection,
+  WebshSession,
+  WebshShare,
+} from "./resources/websh.js";
+export { SDK_VERSION } from "./version.js";
