@@ -8,6 +8,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: "node20",
-  // p-retry is ESM-only; bundling it keeps the CJS build loadable on every Node 20.
-  noExternal: ["p-retry", "is-network-error"],
+  // p-retry and p-limit are ESM-only; bundling them keeps the CJS build loadable on every Node 20.
+  noExternal: ["p-retry", "is-network-error", "p-limit", "yocto-queue"],
 });

@@ -20,8 +20,8 @@ import { Notes } from "./resources/notes.js";
 import { Servers } from "./resources/servers.js";
 import { System } from "./resources/system.js";
 import { Downloads, Uploads, WebftpSessions } from "./resources/webftp.js";
-import { WebshChannels, WebshSessions } from "./resources/websh.js";
 import { SDK_VERSION } from "./version.js";
+import { Websh } from "./websh/websh.js";
 
 export interface AlpaconClientOptions {
   /** Workspace name, as in https://<workspace>.<region>.alpacon.io. */
@@ -54,7 +54,7 @@ export interface AlpaconClient {
   readonly system: System;
   readonly events: Events;
   readonly commands: Commands;
-  readonly websh: { readonly sessions: WebshSessions; readonly channels: WebshChannels };
+  readonly websh: Websh;
   readonly webftp: {
     readonly sessions: WebftpSessions;
     readonly uploads: Uploads;
@@ -102,7 +102,7 @@ export function createAlpaconClient(options: AlpaconClientOptions): AlpaconClien
     system: new System(context),
     events: new Events(context),
     commands: new Commands(context),
-    websh: { sessions: new WebshSessions(context), channels: new WebshChannels(context) },
+    websh: new Websh(context),
     webftp: {
       sessions: new WebftpSessions(context),
       uploads: new Uploads(context),

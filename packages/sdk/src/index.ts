@@ -2,6 +2,7 @@
 // Node-only helpers (configuration files, file transfers from disk) live in "@alpacon/sdk/node".
 
 export { type AlpaconClient, type AlpaconClientOptions, createAlpaconClient } from "./client.js";
+export type { CommandRunErrorKind, CommandRunResult, RunCommandOptions } from "./commands/run.js";
 export type { TokenProvider } from "./core/auth.js";
 export { defaultBaseUrl, validateRegionName, validateWorkspaceName } from "./core/base-url.js";
 export {
@@ -76,7 +77,17 @@ export type {
   CreateWebshSessionBody,
   ListWebshSessionsQuery,
   WebshConnection,
-  WebshSession,
+  WebshSessionInfo,
   WebshShare,
 } from "./resources/websh.js";
 export { SDK_VERSION } from "./version.js";
+export { WebshClosedError, WebshHandshakeError } from "./websh/errors.js";
+export {
+  type ConnectOptions,
+  connectWebsh,
+  type ExecOptions,
+  type ExecResult,
+  type WebshCloseInfo,
+  WebshSession,
+} from "./websh/session.js";
+export type { OpenWebshOptions, PooledExecOptions, Websh } from "./websh/websh.js";

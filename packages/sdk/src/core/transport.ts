@@ -1,4 +1,5 @@
 import pRetry from "p-retry";
+import { abortableDelay } from "./delay.js";
 import { parseRetryAfter, toApiError } from "./error-mapping.js";
 import {
   AbortedError,
@@ -101,7 +102,7 @@ export function createPolicyFetch(
           });
           // Honour the server's Retry-After on top of the backoff p-retry applies, up to a cap.
           if (error instanceof RateLimitError && error.retryAfterMs) {
-            await sleep(Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS), userSignal);
+            await abortableDelay(Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS), userSignal);
           }
         },
       });
@@ -166,19 +167,4 @@ export function apiPath(url: string, baseUrl: string): string {
   const pathname = new URL(url).pathname;
   const prefix = new URL(baseUrl).pathname.replace(/\/+$/, "");
   return prefix && pathname.startsWith(prefix) ? pathname.slice(prefix.length) : pathname;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -717,7 +717,15 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Resize a web shell session's terminal
+         * @description The user channel has no in-band resize message; clients resize the PTY by patching
+         *     `rows`/`cols`, and the server sends the agent an internal `resizepty` command (old
+         *     server `SessionViewSet.perform_update`; inferred to hold on the SaaS, see
+         *     realtime-protocols.md §1.5). A closed session answers 400
+         *     `{"non_field_errors": ["Closed sessions cannot be updated."]}`.
+         */
+        patch: operations["updateWebshSession"];
         trace?: never;
     };
     "/api/websh/sessions/{id}/close/": {
@@ -1855,6 +1863,10 @@ export interface components {
             groupname?: string;
             /** Format: uuid */
             work_session?: string;
+        };
+        WebshSessionUpdateRequest: {
+            rows: number;
+            cols: number;
         };
         /**
          * @description A session plus one user channel to connect to (answer of create, user-channel create
@@ -3903,6 +3915,39 @@ export interface operations {
                     "application/json": components["schemas"]["WebshSession"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateWebshSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebshSessionUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The resized session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebshSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

@@ -1,9 +1,11 @@
+import { type CommandRunResult, type RunCommandOptions, runCommand } from "../commands/run.js";
 import { type IterateOptions, iteratePages, type Page } from "../core/pagination.js";
 import { data, Resource } from "../core/resource.js";
 import type { RequestOptions } from "../core/transport.js";
 import type { QueryOf, Schemas } from "../core/types.js";
 
 export type Command = Schemas["Command"];
+export type CommandDetail = Schemas["CommandDetail"];
 export type CommandCreated = Schemas["CommandCreated"];
 export type CreateCommandBody = Schemas["CommandCreateRequest"];
 export type CommandChunk = Schemas["CommandChunk"];
@@ -14,6 +16,15 @@ export type ListCommandsQuery = QueryOf<"listCommands">;
  * repeated request would run the command twice.
  */
 export class Commands extends Resource {
+  /**
+   * Runs a command line on one or many servers and waits for each to finish; resolves with one
+   * result per server (exit code, output, status) and never rejects for a single server's failure.
+   * Fans out with bounded concurrency and honours 429 Retry-After across the batch.
+   */
+  run(options: RunCommandOptions): Promise<CommandRunResult[]> {
+    return runCommand(this, options);
+  }
+
   /** Submits a command to one server: `createCommand`. The API answers with an array. */
   create(body: CreateCommandBody, options?: RequestOptions): Promise<CommandCreated[]> {
     return data(this.http.POST("/api/events/commands/", { body, ...this.request(options) }));
@@ -37,7 +48,7 @@ export class Commands extends Resource {
   }
 
   /** A command with its status, exit code and result; `handled_at` marks completion: `getCommand`. */
-  get(id: string, options?: RequestOptions): Promise<Command> {
+  get(id: string, options?: RequestOptions): Promise<CommandDetail> {
     return data(
       this.http.GET("/api/events/commands/{id}/", {
         params: { path: { id } },

@@ -3,7 +3,7 @@ import { data, Resource } from "../core/resource.js";
 import type { RequestOptions } from "../core/transport.js";
 import type { QueryOf, Schemas } from "../core/types.js";
 
-export type WebshSession = Schemas["WebshSession"];
+export type WebshSessionInfo = Schemas["WebshSession"];
 export type WebshConnection = Schemas["WebshConnection"];
 export type WebshShare = Schemas["WebshShare"];
 export type CreateWebshSessionBody = Schemas["WebshSessionCreateRequest"];
@@ -17,7 +17,10 @@ export class WebshSessions extends Resource {
   }
 
   /** `listWebshSessions`. */
-  list(query: ListWebshSessionsQuery = {}, options?: RequestOptions): Promise<Page<WebshSession>> {
+  list(
+    query: ListWebshSessionsQuery = {},
+    options?: RequestOptions,
+  ): Promise<Page<WebshSessionInfo>> {
     return data(
       this.http.GET("/api/websh/sessions/", { params: { query }, ...this.request(options) }),
     );
@@ -26,15 +29,30 @@ export class WebshSessions extends Resource {
   iterate(
     query: ListWebshSessionsQuery = {},
     options: IterateOptions & RequestOptions = {},
-  ): AsyncGenerator<WebshSession> {
+  ): AsyncGenerator<WebshSessionInfo> {
     return iteratePages((page) => this.list(page, options), query, options);
   }
 
   /** `getWebshSession`. */
-  get(id: string, options?: RequestOptions): Promise<WebshSession> {
+  get(id: string, options?: RequestOptions): Promise<WebshSessionInfo> {
     return data(
       this.http.GET("/api/websh/sessions/{id}/", {
         params: { path: { id } },
+        ...this.request(options),
+      }),
+    );
+  }
+
+  /** Resizes the session's terminal: `updateWebshSession`. */
+  update(
+    id: string,
+    body: Schemas["WebshSessionUpdateRequest"],
+    options?: RequestOptions,
+  ): Promise<WebshSessionInfo> {
+    return data(
+      this.http.PATCH("/api/websh/sessions/{id}/", {
+        params: { path: { id } },
+        body,
         ...this.request(options),
       }),
     );

@@ -1,0 +1,308 @@
+import pLimit from "p-limit";
+import { abortableDelay } from "../core/delay.js";
+import {
+  AbortedError,
+  AlpaconApiError,
+  AlpaconError,
+  ConfigError,
+  RateLimitError,
+} from "../core/errors.js";
+import type { Schemas } from "../core/types.js";
+import type { CommandDetail, Commands, CreateCommandBody } from "../resources/commands.js";
+import { RateGate } from "./rate-gate.js";
+
+export interface RunCommandOptions {
+  /** Server ids; one command is created per server. */
+  servers: string | readonly string[];
+  line: string;
+  shell?: "system" | "osquery";
+  username?: string;
+  groupname?: string;
+  env?: Record<string, string>;
+  /** Standard input for the command. */
+  data?: string;
+  /** Per server, from submission to the end of the command. Default 10 minutes. */
+  timeoutMs?: number;
+  /** Servers handled at once. Default 16. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: { done: number; total: number; result: CommandRunResult }) => void;
+}
+
+/**
+ * Why a server has no clean result:
+ * - `rejected`: the API refused the command before running it (ACL, validation, …);
+ * - `may_have_run`: the create request got no answer; it was NOT sent again;
+ * - `timeout`: still running when `timeoutMs` passed (it may finish later);
+ * - `failed`: created, but following it failed;
+ * - `aborted`: the caller's signal fired.
+ */
+export type CommandRunErrorKind = "rejected" | "may_have_run" | "timeout" | "failed" | "aborted";
+
+export interface CommandRunResult {
+  server: string;
+  commandId: string | undefined;
+  status: Schemas["CommandStatus"] | "not_submitted" | "unknown";
+  success: boolean | null;
+  exitCode: number | null;
+  output: string;
+  startedAt: string | undefined;
+  finishedAt: string | undefined;
+  error?: { kind: CommandRunErrorKind; message: string };
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
+const DEFAULT_CONCURRENCY = 16;
+const POLL_START_MS = 50;
+const POLL_MAX_MS = 1_000;
+const RETRY_WAIT_MS = 1_000;
+// `error` is transient while an approval is being delivered, so only handled_at ends it.
+const TERMINAL = new Set([
+  "success",
+  "failed",
+  "completed",
+  "rejected",
+  "denied",
+  "stuck",
+  "cancelled",
+]);
+
+/**
+ * Runs one command line on each server through the Command API and follows every command to
+ * its end. The create request is a POST and is sent at most once per server, except after a
+ * 429, which tells us the API did not process it.
+ */
+export async function runCommand(
+  commands: Commands,
+  options: RunCommandOptions,
+): Promise<CommandRunResult[]> {
+  const servers = typeof options.servers === "string" ? [options.servers] : [...options.servers];
+  if (servers.length === 0) throw new ConfigError("commands.run needs at least one server id.");
+  if (options.line.trim() === "")
+    throw new ConfigError("commands.run needs a non-empty command line.");
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new ConfigError("concurrency must be a whole number ≥ 1.");
+  const limit = pLimit(concurrency);
+  const gate = new RateGate();
+  let done = 0;
+  return Promise.all(
+    servers.map((server) =>
+      limit(async () => {
+        const result = await runOnServer(commands, server, options, gate);
+        done += 1;
+        options.onProgress?.({ done, total: servers.length, result });
+        return result;
+      }),
+    ),
+  );
+}
+
+async function runOnServer(
+  commands: Commands,
+  server: string,
+  options: RunCommandOptions,
+  gate: RateGate,
+): Promise<CommandRunResult> {
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const submittedAt = new Date();
+  if (options.signal?.aborted)
+    return failure(server, "not_submitted", "aborted", "Aborted before the command was sent.");
+  const created = await submit(commands, server, options, gate, deadline, submittedAt);
+  if (!("id" in created)) return created;
+  return follow(commands, server, created.id, options, gate, deadline);
+}
+
+async function submit(
+  commands: Commands,
+  server: string,
+  options: RunCommandOptions,
+  gate: RateGate,
+  deadline: number,
+  submittedAt: Date,
+): Promise<{ id: string } | CommandRunResult> {
+  const body: CreateCommandBody = {
+    server,
+    line: options.line,
+    shell: options.shell ?? "system",
+    ...(options.username ? { username: options.username } : {}),
+    ...(options.groupname ? { groupname: options.groupname } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.data ? { data: options.data } : {}),
+  };
+  for (;;) {
+    try {
+      await gate.wait(options.signal);
+      const [created] = await commands.create(body, { signal: options.signal, maxRetries: 0 });
+      if (created) return created;
+      return failure(
+        server,
+        "unknown",
+        "may_have_run",
+        "The API accepted the command but returned no id; it was not sent again.",
+      );
+    } catch (error) {
+      if (error instanceof RateLimitError && Date.now() < deadline) {
+        gate.block(error.retryAfterMs ?? RETRY_WAIT_MS);
+        continue;
+      }
+      if (error instanceof AlpaconApiError && error.status < 500) {
+        return failure(server, "not_submitted", "rejected", error.message);
+      }
+      if (options.signal?.aborted) {
+        const message = `Aborted while the request creating the command on ${server} was in flight: the command may have run; it was not sent again.`;
+        return failure(server, "unknown", "aborted", message);
+      }
+      if (error instanceof AlpaconError)
+        return unknownOutcome(commands, server, options, submittedAt, error.message);
+      throw error;
+    }
+  }
+}
+
+/**
+ * The create request may or may not have reached the API. Rather than resend it, look for
+ * a command with the same line on that server created since we sent ours; follow it if there
+ * is exactly one, and say "may have run" otherwise.
+ */
+async function unknownOutcome(
+  commands: Commands,
+  server: string,
+  options: RunCommandOptions,
+  submittedAt: Date,
+  reason: string,
+): Promise<{ id: string } | CommandRunResult> {
+  const message = `The request creating the command on ${server} got no clear answer (${reason}). The command may have run; it was not sent again. Check commands.list({ server: "${server}" }) before retrying.`;
+  try {
+    const recent = await commands.list(
+      { server, ordering: "-added_at", page_size: 20 },
+      { maxRetries: 2 },
+    );
+    const matches = recent.results.filter(
+      (command) =>
+        command.line === options.line &&
+        Date.parse(command.added_at) >= submittedAt.getTime() - 60_000,
+    );
+    if (matches.length === 1 && matches[0]) return matches[0];
+  } catch {
+    // The lookup is a best effort; the "may have run" answer below stays true either way.
+  }
+  return failure(server, "unknown", "may_have_run", message);
+}
+
+async function follow(
+  commands: Commands,
+  server: string,
+  id: string,
+  options: RunCommandOptions,
+  gate: RateGate,
+  deadline: number,
+): Promise<CommandRunResult> {
+  let last: CommandDetail | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const wait = Math.min(POLL_MAX_MS, POLL_START_MS * 2 ** attempt);
+    if (Date.now() + wait > deadline) {
+      return {
+        ...fromCommand(server, id, last),
+        error: {
+          kind: "timeout",
+          message: `Command ${id} on ${server} was still ${last?.status ?? "pending"} when the timeout passed; it may still finish. Follow it with commands.get("${id}").`,
+        },
+      };
+    }
+    try {
+      await abortableDelay(wait, options.signal);
+      await gate.wait(options.signal);
+      last = await commands.get(id, { signal: options.signal, maxRetries: 0 });
+    } catch (error) {
+      if (options.signal?.aborted) {
+        return {
+          ...fromCommand(server, id, last),
+          error: {
+            kind: "aborted",
+            message: `Stopped following command ${id}; it was already created and may still run.`,
+          },
+        };
+      }
+      if (error instanceof RateLimitError) gate.block(error.retryAfterMs ?? RETRY_WAIT_MS);
+      if (isTransient(error)) continue;
+      return {
+        ...fromCommand(server, id, last),
+        error: {
+          kind: "failed",
+          message: `Command ${id} was created, but following it failed: ${(error as Error).message}`,
+        },
+      };
+    }
+    if (last.status === "awaiting_approval") {
+      return {
+        ...fromCommand(server, id, last),
+        error: {
+          kind: "timeout",
+          message: `Command ${id} awaits approval; it runs once a reviewer approves it.`,
+        },
+      };
+    }
+    if (last.handled_at || TERMINAL.has(last.status)) {
+      const output = last.result || (await chunkOutput(commands, id, options.signal));
+      return { ...fromCommand(server, id, last), output };
+    }
+  }
+}
+
+function isTransient(error: unknown): boolean {
+  if (error instanceof AlpaconApiError)
+    return error.status === 408 || error.status === 429 || error.status >= 500;
+  return error instanceof AlpaconError && !(error instanceof AbortedError);
+}
+
+/** Under the streaming contract `result` may be empty and the output lives in chunks. */
+async function chunkOutput(
+  commands: Commands,
+  id: string,
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  const parts: string[] = [];
+  for (let page: number | null = 1; page !== null; ) {
+    const result = await commands.chunks(id, { page, page_size: 100 }, { signal });
+    for (const chunk of result.results) parts.push(chunk.content);
+    page = result.next;
+  }
+  return parts.join("");
+}
+
+function fromCommand(
+  server: string,
+  id: string,
+  command: CommandDetail | undefined,
+): CommandRunResult {
+  return {
+    server,
+    commandId: id,
+    status: command?.status ?? "unknown",
+    success: command?.success ?? null,
+    exitCode: command?.exit_code ?? null,
+    output: command?.result ?? "",
+    startedAt: command?.acked_at ?? command?.delivered_at ?? undefined,
+    finishedAt: command?.handled_at ?? undefined,
+  };
+}
+
+function failure(
+  server: string,
+  status: CommandRunResult["status"],
+  kind: CommandRunErrorKind,
+  message: string,
+): CommandRunResult {
+  return {
+    server,
+    commandId: undefined,
+    status,
+    success: null,
+    exitCode: null,
+    output: "",
+    startedAt: undefined,
+    finishedAt: undefined,
+    error: { kind, message },
+  };
+}

@@ -1,0 +1,87 @@
+import type { WebshSession } from "./session.js";
+
+export interface PoolKey {
+  server: string;
+  username?: string | undefined;
+  groupname?: string | undefined;
+}
+
+interface Entry {
+  session: Promise<WebshSession>;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * Live sessions keyed by server + user + group, so repeated commands reuse one terminal and
+ * never another user's. One pool belongs to one client, hence to one workspace. Idle sessions
+ * close after `idleMs`; their timers never keep the process alive.
+ */
+export class WebshPool {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly open: (key: PoolKey) => Promise<WebshSession>,
+    private readonly idleMs: number,
+  ) {}
+
+  async acquire(key: PoolKey): Promise<WebshSession> {
+    const name = poolKey(key);
+    const existing = this.entries.get(name);
+    if (existing) {
+      const session = await existing.session.catch(() => undefined);
+      if (session?.isOpen) {
+        this.touch(name, existing);
+        return session;
+      }
+      this.entries.delete(name);
+    }
+    const entry: Entry = { session: this.open(key), timer: undefined };
+    this.entries.set(name, entry);
+    try {
+      const session = await entry.session;
+      void session.closed.then(() => {
+        if (this.entries.get(name) === entry) this.drop(name);
+      });
+      this.touch(name, entry);
+      return session;
+    } catch (error) {
+      this.drop(name);
+      throw error;
+    }
+  }
+
+  /** The sessions currently open in the pool. */
+  async sessions(): Promise<WebshSession[]> {
+    const settled = await Promise.allSettled(
+      [...this.entries.values()].map((entry) => entry.session),
+    );
+    return settled.flatMap((result) =>
+      result.status === "fulfilled" && result.value.isOpen ? [result.value] : [],
+    );
+  }
+
+  async closeAll(): Promise<void> {
+    const sessions = await this.sessions();
+    for (const name of [...this.entries.keys()]) this.drop(name);
+    await Promise.all(sessions.map((session) => session.close()));
+  }
+
+  private touch(name: string, entry: Entry): void {
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      this.drop(name);
+      void entry.session.then((session) => session.close()).catch(() => undefined);
+    }, this.idleMs);
+    (entry.timer as { unref?: () => void }).unref?.();
+  }
+
+  private drop(name: string): void {
+    const entry = this.entries.get(name);
+    if (entry?.timer) clearTimeout(entry.timer);
+    this.entries.delete(name);
+  }
+}
+
+function poolKey(key: PoolKey): string {
+  return JSON.stringify([key.server, key.username ?? "", key.groupname ?? ""]);
+}

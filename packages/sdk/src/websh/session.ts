@@ -1,0 +1,335 @@
+import WebSocket from "isomorphic-ws";
+import { AbortedError, ConfigError } from "../core/errors.js";
+import { WebshClosedError, WebshHandshakeError } from "./errors.js";
+import { MarkerScanner, markerLine } from "./markers.js";
+
+export interface ExecOptions {
+  /** Default 60 s. On timeout Ctrl-C is sent and the result says `timedOut`. */
+  timeoutMs?: number | undefined;
+  /** On abort Ctrl-C is sent and exec rejects with AbortedError. */
+  signal?: AbortSignal | undefined;
+  /** Output kept per command; the rest is dropped and `truncated` is set. Default 1 MiB. */
+  maxOutputBytes?: number | undefined;
+}
+
+export interface ExecResult {
+  /** What the command printed, without echo, prompts or escape sequences; LF line ends. */
+  output: string;
+  /** `$?` of the command; null when it was interrupted. */
+  exitCode: number | null;
+  durationMs: number;
+  truncated: boolean;
+  timedOut: boolean;
+}
+
+export interface WebshCloseInfo {
+  code: number;
+  reason: string;
+  /** 1000, 1001 and 4000 (session ended) are clean; anything else means the connection was lost. */
+  clean: boolean;
+}
+
+export interface WebshSessionHooks {
+  resize?: (rows: number, cols: number) => Promise<void>;
+  terminate?: () => Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** From a session create, user-channel create or join answer. Holds a channel token: keep it secret. */
+  websocketUrl: string;
+  sessionId?: string | undefined;
+  channelId?: string | undefined;
+  /** Sent as Origin, as the official CLI does (the workspace URL). */
+  origin?: string | undefined;
+  userAgent?: string | undefined;
+  /** Default 10 s. */
+  connectTimeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Protocol pings keep idle sessions alive through proxies. Default 20 s; 0 turns them off. */
+  keepaliveMs?: number | undefined;
+  hooks?: WebshSessionHooks | undefined;
+}
+
+const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
+const CTRL_C = "\x03";
+
+/** A live websh terminal: raw bytes in and out, plus `exec` for one command at a time. */
+export class WebshSession {
+  readonly id: string | undefined;
+  readonly channelId: string | undefined;
+  readonly websocketUrl: string;
+  /** Resolves when the WebSocket closes, for whatever reason. */
+  readonly closed: Promise<WebshCloseInfo>;
+  private readonly listeners = new Set<(text: string) => void>();
+  private readonly decoder = new TextDecoder();
+  private queue: Promise<unknown> = Promise.resolve();
+  private closeInfo: WebshCloseInfo | undefined;
+  private keepalive: ReturnType<typeof setInterval> | undefined;
+
+  /** Use `connectWebsh` or `client.websh.open`. */
+  constructor(
+    private readonly socket: WebSocket,
+    options: ConnectOptions,
+    private readonly hooks: WebshSessionHooks = {},
+  ) {
+    this.id = options.sessionId;
+    this.channelId = options.channelId;
+    this.websocketUrl = options.websocketUrl;
+    socket.binaryType = "arraybuffer";
+    socket.onmessage = (event) => this.receive(event.data);
+    this.closed = new Promise((resolve) => {
+      socket.onclose = (event) => {
+        this.closeInfo = {
+          code: event.code,
+          reason: event.reason,
+          clean: [1000, 1001, 4000].includes(event.code),
+        };
+        if (this.keepalive) clearInterval(this.keepalive);
+        resolve(this.closeInfo);
+      };
+    });
+    const every = options.keepaliveMs ?? 20_000;
+    const ping = (socket as { ping?: () => void }).ping;
+    if (every > 0 && typeof ping === "function") {
+      this.keepalive = setInterval(() => ping.call(socket), every);
+      // A keepalive alone must not keep a script's process running.
+      (this.keepalive as { unref?: () => void }).unref?.();
+    }
+  }
+
+  get isOpen(): boolean {
+    return this.closeInfo === undefined && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends keystrokes as typed (use "\r" for Enter). */
+  write(data: string | Uint8Array): void {
+    if (!this.isOpen) throw this.closedError("nothing was sent");
+    this.socket.send(typeof data === "string" ? new TextEncoder().encode(data) : data);
+  }
+
+  /** Resizes the remote terminal. */
+  async resize(rows: number, cols: number): Promise<void> {
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
+      throw new ConfigError("rows and cols must be whole numbers ≥ 1.");
+    }
+    if (!this.hooks.resize)
+      throw new ConfigError(
+        "This session was connected without a REST client; it cannot be resized.",
+      );
+    await this.hooks.resize(rows, cols);
+  }
+
+  /** Calls `listener` with each piece of terminal output; returns a function that stops it. */
+  onData(listener: (text: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Terminal output as it arrives, until the session closes. */
+  async *output(): AsyncGenerator<string, void, undefined> {
+    const chunks: string[] = [];
+    let wake: (() => void) | undefined;
+    const stop = this.onData((text) => {
+      chunks.push(text);
+      wake?.();
+    });
+    void this.closed.then(() => wake?.());
+    try {
+      for (;;) {
+        while (chunks.length > 0) yield chunks.shift()!;
+        if (this.closeInfo) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    } finally {
+      stop();
+    }
+  }
+
+  /**
+   * Runs one command and resolves when it has finished, with its exit code. Calls on one
+   * session run one after another, in call order.
+   */
+  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    if (command.includes("\x00"))
+      return Promise.reject(new ConfigError("A command cannot contain NUL bytes."));
+    const run = this.queue.then(() => this.runExec(command, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Disconnects. By default the session is also closed for every channel (REST close); pass
+   * `{ terminate: false }` to leave it open for others or for a later reconnect.
+   */
+  async close(options: { terminate?: boolean } = {}): Promise<void> {
+    if (options.terminate !== false && this.hooks.terminate && !this.closeInfo) {
+      await this.hooks.terminate().catch(() => undefined);
+    }
+    if (
+      this.socket.readyState === WebSocket.OPEN ||
+      this.socket.readyState === WebSocket.CONNECTING
+    ) {
+      this.socket.close(1000);
+    }
+    await this.closed;
+  }
+
+  private receive(data: unknown): void {
+    const text =
+      typeof data === "string" ? data : this.decoder.decode(toBytes(data), { stream: true });
+    if (text === "") return;
+    for (const listener of this.listeners) listener(text);
+  }
+
+  private runExec(command: string, options: ExecOptions): Promise<ExecResult> {
+    const id = randomMarkerId();
+    const scanner = new MarkerScanner(id, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+    const started = performance.now();
+    return new Promise<ExecResult>((resolve, reject) => {
+      const finish = (timedOut: boolean) => {
+        cleanup();
+        const scan = scanner.result();
+        resolve({
+          output: scan.output,
+          exitCode: timedOut ? null : (scan.exitCode ?? null),
+          durationMs: Math.round(performance.now() - started),
+          truncated: scan.truncated,
+          timedOut,
+        });
+      };
+      const stopListening = this.onData((text) => {
+        scanner.push(text);
+        if (scanner.done) finish(false);
+      });
+      const timer = setTimeout(() => {
+        this.interrupt();
+        finish(true);
+      }, options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS);
+      const onAbort = () => {
+        this.interrupt();
+        cleanup();
+        reject(
+          new AbortedError("The command was interrupted (Ctrl-C sent) because the caller aborted."),
+        );
+      };
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      void this.closed.then((info) => {
+        if (scanner.done) return;
+        cleanup();
+        reject(
+          new WebshClosedError(
+            info.code,
+            info.reason,
+            "the command may have run partly; its result is unknown",
+          ),
+        );
+      });
+      const cleanup = () => {
+        stopListening();
+        clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
+      };
+      if (options.signal?.aborted) return onAbort();
+      try {
+        this.write(markerLine(command, id));
+      } catch (error) {
+        cleanup();
+        reject(error);
+      }
+    });
+  }
+
+  private interrupt(): void {
+    if (this.isOpen) this.socket.send(new TextEncoder().encode(CTRL_C));
+  }
+
+  private closedError(consequence: string): WebshClosedError {
+    return new WebshClosedError(
+      this.closeInfo?.code ?? 1006,
+      this.closeInfo?.reason ?? "",
+      consequence,
+    );
+  }
+}
+
+/** Opens the WebSocket of a websh channel; rejects with a typed error when refused. */
+export function connectWebsh(options: ConnectOptions): Promise<WebshSession> {
+  const headers: Record<string, string> = {};
+  if (options.origin) headers.Origin = options.origin;
+  if (options.userAgent) headers["User-Agent"] = options.userAgent;
+  let url: URL;
+  try {
+    url = new URL(options.websocketUrl);
+  } catch {
+    return Promise.reject(
+      new ConfigError("websocketUrl is not a valid URL: pass the websocket_url the API returned."),
+    );
+  }
+  if (url.protocol !== "ws:" && url.protocol !== "wss:") {
+    return Promise.reject(new ConfigError("websocketUrl must start with ws:// or wss://."));
+  }
+  return new Promise((resolve, reject) => {
+    // ws takes options (headers); browsers ignore the second argument.
+    const socket = new WebSocket(url.href, { headers } as never);
+    const timeout = setTimeout(
+      () => fail(new WebshHandshakeError(undefined, "no answer in time")),
+      options.connectTimeoutMs ?? 10_000,
+    );
+    const onAbort = () => fail(new AbortedError("Connecting to websh was aborted."));
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const settle = () => {
+      clearTimeout(timeout);
+      options.signal?.removeEventListener("abort", onAbort);
+    };
+    const fail = (error: Error) => {
+      settle();
+      socket.onopen = socket.onerror = socket.onclose = null;
+      socket.close();
+      reject(error);
+    };
+    (socket as { on?: (event: string, listener: (...args: never[]) => void) => void }).on?.(
+      "unexpected-response",
+      (_request: unknown, response: { statusCode?: number }) =>
+        fail(new WebshHandshakeError(response.statusCode, "upgrade refused")),
+    );
+    socket.onerror = (event) =>
+      fail(new WebshHandshakeError(undefined, redactUrl(event.message ?? "connection failed")));
+    socket.onopen = () => {
+      settle();
+      socket.onerror = null;
+      resolve(new WebshSession(socket, options, options.hooks));
+    };
+  });
+}
+
+// Error texts from ws can quote the URL, whose path carries the channel token.
+function redactUrl(message: string): string {
+  return message.replace(/wss?:\/\/\S+/g, "<websocket url>");
+}
+
+function toBytes(data: unknown): Uint8Array {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (Array.isArray(data)) return new Uint8Array(concat(data as Uint8Array[]));
+  return new TextEncoder().encode(String(data));
+}
+
+function concat(parts: Uint8Array[]): ArrayBuffer {
+  const total = parts.reduce((sum, part) => sum + part.byteLength, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out.buffer;
+}
+
+function randomMarkerId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}

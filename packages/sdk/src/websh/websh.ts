@@ -1,0 +1,128 @@
+import type { ClientContext } from "../core/resource.js";
+import type { RequestOptions } from "../core/transport.js";
+import { WebshChannels, type WebshConnection, WebshSessions } from "../resources/websh.js";
+import { type PoolKey, WebshPool } from "./pool.js";
+import { connectWebsh, type ExecOptions, type ExecResult, type WebshSession } from "./session.js";
+
+export interface OpenWebshOptions {
+  server: string;
+  rows?: number | undefined;
+  cols?: number | undefined;
+  username?: string | undefined;
+  groupname?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface PooledExecOptions extends ExecOptions, PoolKey {
+  command: string;
+}
+
+const DEFAULT_IDLE_MS = 5 * 60 * 1000;
+
+/** Websh: REST session management plus live terminals over WebSocket. */
+export class Websh {
+  readonly sessions: WebshSessions;
+  readonly channels: WebshChannels;
+  private readonly pool: WebshPool;
+
+  constructor(private readonly context: ClientContext) {
+    this.sessions = new WebshSessions(context);
+    this.channels = new WebshChannels(context);
+    this.pool = new WebshPool((key) => this.open(key), DEFAULT_IDLE_MS);
+  }
+
+  /** Creates a session on a server and connects to its terminal. */
+  async open(options: OpenWebshOptions): Promise<WebshSession> {
+    const request: RequestOptions = { signal: options.signal };
+    const connection = await this.sessions.create(
+      {
+        server: options.server,
+        rows: options.rows ?? 24,
+        cols: options.cols ?? 80,
+        ...(options.username ? { username: options.username } : {}),
+        ...(options.groupname ? { groupname: options.groupname } : {}),
+      },
+      request,
+    );
+    try {
+      return await this.connectTo(connection, options.signal);
+    } catch (error) {
+      // Do not leave a session nobody can reach open on the server.
+      await this.sessions.close(connection.id).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Connects to an existing channel (from a share/join or another process). */
+  connect(options: {
+    websocketUrl: string;
+    sessionId?: string;
+    channelId?: string;
+    signal?: AbortSignal;
+  }) {
+    return connectWebsh({
+      ...options,
+      origin: this.origin(),
+      userAgent: this.context.settings.userAgent,
+      hooks: options.sessionId ? this.hooks(options.sessionId) : undefined,
+    });
+  }
+
+  /** Opens another channel on an open session (to watch it, or to reconnect as its master). */
+  async attach(
+    sessionId: string,
+    options: { readOnly?: boolean; signal?: AbortSignal } = {},
+  ): Promise<WebshSession> {
+    const readOnly = options.readOnly ?? true;
+    const connection = await this.channels.create(
+      { session: sessionId, is_master: !readOnly, read_only: readOnly },
+      { signal: options.signal },
+    );
+    return this.connectTo(connection, options.signal);
+  }
+
+  /**
+   * Runs a command in a pooled session for this server and user, opening one if needed:
+   * the way to run several commands that share a working directory and environment.
+   */
+  async exec(options: PooledExecOptions): Promise<ExecResult> {
+    const { server, username, groupname, command, ...execOptions } = options;
+    const session = await this.pool.acquire({ server, username, groupname });
+    return session.exec(command, execOptions);
+  }
+
+  /** Sessions this client holds open in its pool. */
+  openSessions(): Promise<WebshSession[]> {
+    return this.pool.sessions();
+  }
+
+  /** Closes every pooled session (for a clean shutdown). */
+  closeAll(): Promise<void> {
+    return this.pool.closeAll();
+  }
+
+  private connectTo(connection: WebshConnection, signal?: AbortSignal): Promise<WebshSession> {
+    return connectWebsh({
+      websocketUrl: connection.websocket_url,
+      sessionId: connection.id,
+      channelId: connection.userchannel_id,
+      origin: this.origin(),
+      userAgent: this.context.settings.userAgent,
+      signal,
+      hooks: this.hooks(connection.id),
+    });
+  }
+
+  private hooks(sessionId: string) {
+    return {
+      resize: async (rows: number, cols: number) => {
+        await this.sessions.update(sessionId, { rows, cols });
+      },
+      terminate: () => this.sessions.close(sessionId),
+    };
+  }
+
+  private origin(): string {
+    return new URL(this.context.settings.baseUrl).origin;
+  }
+}
