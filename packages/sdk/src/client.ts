@@ -19,8 +19,8 @@ import { Metrics } from "./resources/metrics.js";
 import { Notes } from "./resources/notes.js";
 import { Servers } from "./resources/servers.js";
 import { System } from "./resources/system.js";
-import { Downloads, Uploads, WebftpSessions } from "./resources/webftp.js";
 import { SDK_VERSION } from "./version.js";
+import { Webftp } from "./webftp/webftp.js";
 import { Websh } from "./websh/websh.js";
 
 export interface AlpaconClientOptions {
@@ -55,11 +55,7 @@ export interface AlpaconClient {
   readonly events: Events;
   readonly commands: Commands;
   readonly websh: Websh;
-  readonly webftp: {
-    readonly sessions: WebftpSessions;
-    readonly uploads: Uploads;
-    readonly downloads: Downloads;
-  };
+  readonly webftp: Webftp;
   readonly iam: {
     readonly users: IamUsers;
     readonly groups: IamGroups;
@@ -103,11 +99,7 @@ export function createAlpaconClient(options: AlpaconClientOptions): AlpaconClien
     events: new Events(context),
     commands: new Commands(context),
     websh: new Websh(context),
-    webftp: {
-      sessions: new WebftpSessions(context),
-      uploads: new Uploads(context),
-      downloads: new Downloads(context),
-    },
+    webftp: new Webftp(context),
     iam: {
       users: new IamUsers(context),
       groups: new IamGroups(context),

@@ -81,6 +81,15 @@ export type {
   WebshShare,
 } from "./resources/websh.js";
 export { SDK_VERSION } from "./version.js";
+export { WebftpTransferError } from "./webftp/errors.js";
+export type { TransferProgress, UploadSource } from "./webftp/transfer.js";
+export type {
+  DownloadOptions,
+  DownloadResult,
+  UploadOptions,
+  UploadResult,
+  Webftp,
+} from "./webftp/webftp.js";
 export { WebshClosedError, WebshHandshakeError } from "./websh/errors.js";
 export {
   type ConnectOptions,

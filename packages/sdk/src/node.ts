@@ -14,3 +14,12 @@ export {
   selectWorkspace,
   type WorkspaceSelector,
 } from "./node/config.js";
+export {
+  type DownloadFileOptions,
+  type DownloadFileResult,
+  downloadFile,
+  fileSource,
+  type UploadFileOptions,
+  uploadFile,
+} from "./node/files.js";
+export { extractZip } from "./node/zip.js";

@@ -1,0 +1,92 @@
+import { randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { Readable, Writable } from "node:stream";
+import type { AlpaconClient } from "../client.js";
+import { ConfigError } from "../core/errors.js";
+import type { UploadSource } from "../webftp/transfer.js";
+import type {
+  DownloadOptions,
+  DownloadResult,
+  UploadOptions,
+  UploadResult,
+} from "../webftp/webftp.js";
+import { extractZip } from "./zip.js";
+
+/** A file on disk as an upload source: streamed, reopened if a retry needs it. */
+export async function fileSource(path: string): Promise<UploadSource> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new ConfigError(
+      `Cannot read ${path}: ${error.code === "ENOENT" ? "no such file" : error.message}.`,
+    );
+  });
+  if (!info.isFile())
+    throw new ConfigError(
+      `${path} is not a regular file; upload folders as a zip with unzip: true.`,
+    );
+  return {
+    size: info.size,
+    open: () => Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
+  };
+}
+
+export interface UploadFileOptions extends Omit<UploadOptions, "source"> {
+  localPath: string;
+}
+
+/** Uploads a local file, streaming it from disk. */
+export async function uploadFile(
+  client: AlpaconClient,
+  options: UploadFileOptions,
+): Promise<UploadResult> {
+  const { localPath, ...rest } = options;
+  return client.webftp.upload({ ...rest, source: await fileSource(localPath) });
+}
+
+export interface DownloadFileOptions extends Omit<DownloadOptions, "destination"> {
+  /** Where the file goes; for a folder, the directory to extract into (with extract) or the zip's path. */
+  localPath: string;
+  /** Folders only: extract the zip into `localPath` instead of saving it. */
+  extract?: boolean | undefined;
+}
+
+export interface DownloadFileResult extends DownloadResult {
+  localPath: string;
+  /** Files written when a folder was extracted. */
+  files?: string[];
+}
+
+/**
+ * Downloads to disk. Bytes go to a temporary file (mode 0600) beside the target and are
+ * renamed into place only when complete, so a failed transfer never leaves half a file.
+ */
+export async function downloadFile(
+  client: AlpaconClient,
+  options: DownloadFileOptions,
+): Promise<DownloadFileResult> {
+  const { localPath, extract, ...rest } = options;
+  const target = resolve(localPath);
+  if (extract && rest.resourceType !== "folder")
+    throw new ConfigError("extract applies to folder downloads only.");
+  await mkdir(extract ? target : dirname(target), { recursive: true });
+  const temp = extract
+    ? join(target, `.alpacon-${randomBytes(6).toString("hex")}.zip`)
+    : `${target}.${randomBytes(6).toString("hex")}.part`;
+  try {
+    const result = await client.webftp.download({
+      ...rest,
+      destination: Writable.toWeb(
+        createWriteStream(temp, { mode: 0o600 }),
+      ) as WritableStream<Uint8Array>,
+    });
+    if (!extract) {
+      await rename(temp, target);
+      return { ...result, localPath: target };
+    }
+    const files = await extractZip(temp, target);
+    return { ...result, localPath: target, files };
+  } finally {
+    await rm(temp, { force: true });
+  }
+}

@@ -1,0 +1,186 @@
+import { abortableDelay } from "../core/delay.js";
+import { toApiError } from "../core/error-mapping.js";
+import { ConfigError, ConnectionError, TimeoutError, ValidationError } from "../core/errors.js";
+import type { TransportSettings } from "../core/transport.js";
+import type { TransferStatus } from "../resources/webftp.js";
+
+/** Something that can be read, more than once if a retry needs it, with a known size. */
+export interface UploadSource {
+  size: number;
+  open(): ReadableStream<Uint8Array>;
+}
+
+export interface TransferProgress {
+  bytes: number;
+  /** Known for uploads and for downloads that send Content-Length. */
+  total: number | undefined;
+}
+
+export function toUploadSource(source: Uint8Array | Blob | UploadSource): UploadSource {
+  if (source instanceof Uint8Array) {
+    return {
+      size: source.byteLength,
+      open: () =>
+        new ReadableStream({
+          start(controller) {
+            if (source.byteLength > 0) controller.enqueue(source);
+            controller.close();
+          },
+        }),
+    };
+  }
+  if (typeof Blob !== "undefined" && source instanceof Blob) {
+    return { size: source.size, open: () => source.stream() as ReadableStream<Uint8Array> };
+  }
+  if (
+    typeof (source as UploadSource).open === "function" &&
+    Number.isInteger((source as UploadSource).size)
+  ) {
+    return source as UploadSource;
+  }
+  throw new ConfigError(
+    "source must be a Uint8Array, a Blob, or { size, open() } (see fileSource in @alpacon/sdk/node).",
+  );
+}
+
+/** Counts bytes as they pass, for progress reports. */
+export function counting(
+  total: number | undefined,
+  onProgress?: (progress: TransferProgress) => void,
+) {
+  let bytes = 0;
+  const stream = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      bytes += chunk.byteLength;
+      onProgress?.({ bytes, total });
+      controller.enqueue(chunk);
+    },
+  });
+  return { stream, bytes: () => bytes };
+}
+
+const MAX_ATTEMPTS = 3;
+const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * PUTs bytes to a presigned storage URL: explicit Content-Length (storage rejects chunked
+ * uploads), no Authorization and no Content-Type, as the official CLI sends. A PUT is
+ * idempotent and the source can be reopened, so failed attempts are retried.
+ */
+export async function putToStorage(
+  settings: TransportSettings,
+  url: string,
+  source: UploadSource,
+  onProgress: ((progress: TransferProgress) => void) | undefined,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const counter = counting(source.size, onProgress);
+    try {
+      const response = await settings.fetch(url, {
+        method: "PUT",
+        body: source.open().pipeThrough(counter.stream),
+        headers: { "content-length": String(source.size) },
+        duplex: "half",
+        signal,
+      } as RequestInit);
+      await response.body?.cancel();
+      if (response.ok) return counter.bytes();
+      if (!RETRYABLE.has(response.status) || attempt >= MAX_ATTEMPTS) {
+        throw toApiError({
+          status: response.status,
+          method: "PUT",
+          path: "<upload_url>",
+          body: undefined,
+        });
+      }
+    } catch (error) {
+      if (signal?.aborted || attempt >= MAX_ATTEMPTS || !(error instanceof TypeError)) {
+        throw error instanceof TypeError
+          ? new ConnectionError("PUT", "<upload_url>", error.message, { cause: error })
+          : error;
+      }
+    }
+    await abortableDelay(250 * 2 ** attempt, signal);
+  }
+}
+
+/** GETs a presigned storage URL, retrying before the body starts flowing. */
+export async function getFromStorage(
+  settings: TransportSettings,
+  url: string,
+  signal: AbortSignal | undefined,
+): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    try {
+      response = await settings.fetch(url, { method: "GET", ...(signal ? { signal } : {}) });
+    } catch (error) {
+      if (signal?.aborted || attempt >= MAX_ATTEMPTS) {
+        throw new ConnectionError("GET", "<download_url>", (error as Error).message, {
+          cause: error,
+        });
+      }
+      await abortableDelay(250 * 2 ** attempt, signal);
+      continue;
+    }
+    if (response.ok && response.body) return response;
+    await response.body?.cancel();
+    if (!RETRYABLE.has(response.status) || attempt >= MAX_ATTEMPTS) {
+      throw toApiError({
+        status: response.status,
+        method: "GET",
+        path: "<download_url>",
+        body: undefined,
+      });
+    }
+    await abortableDelay(250 * 2 ** attempt, signal);
+  }
+}
+
+/**
+ * Polls a transfer's status until the agent reports. The API answers 422
+ * `webftp_transfer_in_progress` meanwhile; backoff 250 ms ×2 up to 2 s, as the CLI does.
+ */
+export async function waitForTransfer(
+  readStatus: () => Promise<TransferStatus>,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<TransferStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const status = await readStatus();
+      if (status.success !== null && status.success !== undefined) return status;
+    } catch (error) {
+      if (!isInProgress(error)) throw error;
+    }
+    if (Date.now() >= deadline) throw new TimeoutError("GET", "<transfer status>", timeoutMs);
+    await abortableDelay(Math.min(2_000, 250 * 2 ** attempt), signal);
+  }
+}
+
+function isInProgress(error: unknown): boolean {
+  return (
+    error instanceof ValidationError &&
+    (error.code === "webftp_transfer_in_progress" ||
+      error.detail?.includes("webftp_transfer_in_progress") === true)
+  );
+}
+
+/** The CLI's budget: 30 s plus 5 s per MiB. */
+export function uploadTimeoutMs(bytes: number): number {
+  return 30_000 + Math.ceil(bytes / (1024 * 1024)) * 5_000;
+}
+
+export function remoteBasename(remotePath: string): string {
+  if (remotePath.includes("\0")) throw new ConfigError("The remote path cannot contain NUL bytes.");
+  const trimmed = remotePath.replace(/\/+$/, "");
+  const name = trimmed.slice(trimmed.lastIndexOf("/") + 1);
+  if (name === "" || name === "." || name === "..") {
+    throw new ConfigError(
+      `The remote path ${JSON.stringify(remotePath)} must name a file or folder, such as /etc/app.conf.`,
+    );
+  }
+  return name;
+}

@@ -1,0 +1,154 @@
+import type { ClientContext } from "../core/resource.js";
+import { Downloads, Uploads, WebftpSessions } from "../resources/webftp.js";
+import { WebftpTransferError } from "./errors.js";
+import {
+  counting,
+  getFromStorage,
+  putToStorage,
+  remoteBasename,
+  type TransferProgress,
+  toUploadSource,
+  type UploadSource,
+  uploadTimeoutMs,
+  waitForTransfer,
+} from "./transfer.js";
+
+export interface UploadOptions {
+  server: string;
+  /** Full remote file path, such as /etc/app/app.conf. */
+  remotePath: string;
+  source: Uint8Array | Blob | UploadSource;
+  username?: string | undefined;
+  groupname?: string | undefined;
+  /** Replace an existing file. Default true, as in the CLI. */
+  overwrite?: boolean | undefined;
+  /** Extract an uploaded zip on the server. Default false. */
+  unzip?: boolean | undefined;
+  onProgress?: ((progress: TransferProgress) => void) | undefined;
+  signal?: AbortSignal | undefined;
+  /** Until the agent reports; default 30 s + 5 s per MiB. */
+  timeoutMs?: number | undefined;
+}
+
+export interface UploadResult {
+  id: string;
+  remotePath: string;
+  bytes: number;
+  /** The agent's report, such as "Successfully downloaded /etc/app/app.conf." */
+  message: string;
+}
+
+export interface DownloadOptions {
+  server: string;
+  remotePath: string;
+  /** Folders arrive as one zip. Default "file". */
+  resourceType?: "file" | "folder" | undefined;
+  destination: WritableStream<Uint8Array>;
+  username?: string | undefined;
+  groupname?: string | undefined;
+  onProgress?: ((progress: TransferProgress) => void) | undefined;
+  signal?: AbortSignal | undefined;
+  /** Until the agent has stored the file; default 10 minutes. */
+  timeoutMs?: number | undefined;
+}
+
+export interface DownloadResult {
+  id: string;
+  name: string;
+  bytes: number;
+}
+
+const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** WebFTP: REST records plus streaming transfers through presigned storage URLs. */
+export class Webftp {
+  readonly sessions: WebftpSessions;
+  readonly uploads: Uploads;
+  readonly downloads: Downloads;
+
+  constructor(private readonly context: ClientContext) {
+    this.sessions = new WebftpSessions(context);
+    this.uploads = new Uploads(context);
+    this.downloads = new Downloads(context);
+  }
+
+  /**
+   * Uploads bytes to a file on a server: create the upload, stream the bytes to storage (never
+   * held in memory whole), trigger the agent, and wait for its report.
+   */
+  async upload(options: UploadOptions): Promise<UploadResult> {
+    const source = toUploadSource(options.source);
+    const name = remoteBasename(options.remotePath);
+    const request = { signal: options.signal };
+    const created = await this.uploads.create(
+      {
+        server: options.server,
+        name,
+        path: options.remotePath,
+        allow_overwrite: options.overwrite ?? true,
+        allow_unzip: options.unzip ?? false,
+        ...(options.username ? { username: options.username } : {}),
+        ...(options.groupname ? { groupname: options.groupname } : {}),
+      },
+      request,
+    );
+    const bytes = created.upload_url
+      ? await putToStorage(
+          this.context.settings,
+          created.upload_url,
+          source,
+          options.onProgress,
+          options.signal,
+        )
+      : 0;
+    await this.uploads.trigger(created.id, request);
+    const status = await waitForTransfer(
+      () => this.uploads.status(created.id, request),
+      options.timeoutMs ?? uploadTimeoutMs(source.size),
+      options.signal,
+    );
+    if (!status.success) throw new WebftpTransferError(created.id, "upload", status.message ?? "");
+    return { id: created.id, remotePath: options.remotePath, bytes, message: status.message ?? "" };
+  }
+
+  /**
+   * Downloads a file (or a folder, as a zip) into a writable stream: create the download,
+   * wait for the agent to store it, then stream it from storage.
+   */
+  async download(options: DownloadOptions): Promise<DownloadResult> {
+    const name = remoteBasename(options.remotePath);
+    const request = { signal: options.signal };
+    const created = await this.downloads.create(
+      {
+        server: options.server,
+        path: options.remotePath,
+        name,
+        resource_type: options.resourceType ?? "file",
+        ...(options.username ? { username: options.username } : {}),
+        ...(options.groupname ? { groupname: options.groupname } : {}),
+      },
+      request,
+    );
+    const status = await waitForTransfer(
+      () => this.downloads.status(created.id, request),
+      options.timeoutMs ?? DOWNLOAD_TIMEOUT_MS,
+      options.signal,
+    );
+    if (!status.success)
+      throw new WebftpTransferError(created.id, "download", status.message ?? "");
+    const response = await getFromStorage(
+      this.context.settings,
+      created.download_url,
+      options.signal,
+    );
+    const length = Number(response.headers.get("content-length"));
+    const counter = counting(
+      Number.isFinite(length) && length > 0 ? length : undefined,
+      options.onProgress,
+    );
+    await response
+      .body!.pipeThrough(counter.stream)
+      .pipeTo(options.destination, options.signal ? { signal: options.signal } : {});
+    return { id: created.id, name, bytes: counter.bytes() };
+  }
+}

@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { useSdkSandbox } from "../helpers/sandbox.js";
+
+const env = useSdkSandbox({ servers: 300, commandDelays: 30 });
+
+afterEach(() => {
+  env.sandbox.control.clearFaults();
+  env.sandbox.control.clearJournal();
+});
+
+function creates() {
+  return env.sandbox.control
+    .journal({ method: "POST" })
+    .filter((entry) => entry.path === "/api/events/commands/");
+}
+
+describe("commands.run", () => {
+  it("returns the exit code and output of each server", async () => {
+    const [server] = env.serverIds(1);
+    const [ok] = await env
+      .client()
+      .commands.run({ servers: server!, line: "echo hello; hostname" });
+    expect(ok).toMatchObject({ server, status: "success", success: true, exitCode: 0 });
+    expect(ok?.output).toMatch(/^hello\n\S+/);
+    expect(ok?.commandId).toBeTruthy();
+    expect(ok?.finishedAt).toBeTruthy();
+
+    const [failed] = await env
+      .client()
+      .commands.run({ servers: [server!], line: "ls /nonexistent" });
+    expect(failed).toMatchObject({ status: "failed", success: false, exitCode: 2 });
+    expect(failed?.output).toMatch(/No such file or directory/);
+    expect(failed?.error).toBeUndefined();
+  });
+
+  it("fans out over 200 servers through latency and a 429 burst, creating each command exactly once", async () => {
+    const servers = env.serverIds(200);
+    expect(servers).toHaveLength(200);
+    env.sandbox.control.addFault({ kind: "latency", ms: 5, jitter: 10 });
+    env.sandbox.control.addFault({
+      kind: "error",
+      status: 429,
+      retryAfter: 1,
+      path: "/api/events/commands/*",
+      times: 25,
+    });
+    const progress: number[] = [];
+    const results = await env.client().commands.run({
+      servers,
+      line: "uname -n",
+      concurrency: 32,
+      onProgress: ({ done, total }) => {
+        expect(total).toBe(200);
+        progress.push(done);
+      },
+    });
+    expect(results.map((result) => result.server)).toEqual(servers);
+    expect(results.every((result) => result.exitCode === 0 && result.output.trim() !== "")).toBe(
+      true,
+    );
+    expect(progress).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    // A 429 proves the API did not process the request; every server still got one command.
+    const processed = creates().filter((entry) => entry.status === 201);
+    expect(processed).toHaveLength(200);
+    expect(new Set(processed.map((entry) => entry.bodyDigest)).size).toBe(200);
+  });
+
+  it("never resends a create whose answer was lost, and says the command may have run", async () => {
+    const [server] = env.serverIds(1);
+    env.sandbox.control.addFault({
+      kind: "reset",
+      path: "/api/events/commands/",
+      method: "POST",
+      times: 1,
+    });
+    const [result] = await env
+      .client({ maxRetries: 5 })
+      .commands.run({ servers: server!, line: "touch /tmp/once" });
+    expect(creates()).toHaveLength(1);
+    expect(result?.error?.kind).toBe("may_have_run");
+    expect(result?.error?.message).toMatch(/may have run; it was not sent again/);
+  });
+
+  it("recovers the outcome of a lost create when the command is found on the server", async () => {
+    const [server] = env.serverIds(1);
+    env.sandbox.control.addFault({
+      kind: "truncate",
+      path: "/api/events/commands/",
+      method: "POST",
+      times: 1,
+    });
+    const [result] = await env
+      .client()
+      .commands.run({ servers: server!, line: "echo recovered-42" });
+    expect(creates()).toHaveLength(1);
+    // The sandbox processed the POST before cutting the answer, so the command is found and followed.
+    expect(result).toMatchObject({ success: true, exitCode: 0, output: "recovered-42\n" });
+  });
+
+  it("reports a refusal per server without failing the batch", async () => {
+    const servers = env.serverIds(2);
+    const results = await env
+      .client({ token: "readOnly" })
+      .commands.run({ servers, line: "uptime" });
+    expect(results).toHaveLength(2);
+    for (const result of results) {
+      expect(result.error?.kind).toBe("rejected");
+      expect(result.error?.message).toMatch(/ACL/);
+      expect(result.status).toBe("not_submitted");
+    }
+  });
+
+  it("reports a timeout with the command id to follow", async () => {
+    const [server] = env.serverIds(1);
+    const [result] = await env
+      .client()
+      .commands.run({ servers: server!, line: "sleep 5", timeoutMs: 300 });
+    expect(result?.error?.kind).toBe("timeout");
+    expect(result?.commandId).toBeTruthy();
+    expect(result?.error?.message).toContain(result!.commandId!);
+  });
+
+  it("stops following when aborted, keeping what it knows", async () => {
+    const [server] = env.serverIds(1);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const [result] = await env
+      .client()
+      .commands.run({ servers: server!, line: "sleep 5", signal: controller.signal });
+    expect(result?.error?.kind).toBe("aborted");
+    expect(creates()).toHaveLength(1);
+  });
+
+  it("rejects bad input with a clear message", async () => {
+    await expect(env.client().commands.run({ servers: [], line: "uptime" })).rejects.toThrow(
+      /at least one server/,
+    );
+    await expect(env.client().commands.run({ servers: ["x"], line: "  " })).rejects.toThrow(
+      /non-empty command/,
+    );
+  });
+});
