@@ -1,5 +1,6 @@
 // Writes the SDK README's method → operation table from the resource sources and the spec.
 // `--check` fails when the README is stale (run by `pnpm check`).
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,14 +42,18 @@ for (const file of readdirSync(resourcesDir).sort()) {
   for (const block of source.split(/^export class /m).slice(1)) {
     const className = block.slice(0, block.search(/[\s<]/));
     const accessor = ACCESSORS[className];
-    if (!accessor) throw new Error(`Unknown resource class ${className} in ${file}: add it to ACCESSORS.`);
+    if (!accessor)
+      throw new Error(`Unknown resource class ${className} in ${file}: add it to ACCESSORS.`);
     const methodPattern = /^ {2}(?:async )?([a-zA-Z]+)\(([^)]*)\)[^{]*\{([\s\S]*?)^ {2}\}/gm;
     for (const [, name, , body] of block.matchAll(methodPattern)) {
       const call = /this\.http\.(GET|POST|PATCH|PUT|DELETE)\(\s*"([^"]+)"/.exec(body);
       if (!call) continue;
       const operationId = operations.get(`${call[1]} ${call[2]}`);
-      if (!operationId) throw new Error(`${className}.${name}: ${call[1]} ${call[2]} is not in the spec.`);
-      rows.push(`| \`client.${accessor}.${name}()\` | \`${operationId}\` | ${call[1]} \`${call[2]}\` |`);
+      if (!operationId)
+        throw new Error(`${className}.${name}: ${call[1]} ${call[2]} is not in the spec.`);
+      rows.push(
+        `| \`client.${accessor}.${name}()\` | \`${operationId}\` | ${call[1]} \`${call[2]}\` |`,
+      );
     }
   }
 }
@@ -58,7 +63,16 @@ const readmePath = join(root, "packages/sdk/README.md");
 const readme = readFileSync(readmePath, "utf8");
 const start = "<!-- methods:start -->";
 const end = "<!-- methods:end -->";
-const updated = readme.replace(new RegExp(`${start}[\\s\\S]*?${end}`), `${start}\n${table}\n${end}`);
+// Biome formats Markdown too (it pads tables): compare with, and write, what it would leave.
+const updated = execFileSync(
+  "pnpm",
+  ["exec", "biome", "format", `--stdin-file-path=${readmePath}`],
+  {
+    cwd: root,
+    input: readme.replace(new RegExp(`${start}[\\s\\S]*?${end}`), `${start}\n${table}\n${end}`),
+    encoding: "utf8",
+  },
+);
 if (process.argv.includes("--check")) {
   if (updated !== readme) {
     console.error("packages/sdk/README.md's method table is stale: run `pnpm docs`.");

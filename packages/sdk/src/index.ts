@@ -82,7 +82,7 @@ export type {
 } from "./resources/websh.js";
 export { SDK_VERSION } from "./version.js";
 export { WebftpTransferError } from "./webftp/errors.js";
-export type { TransferProgress, UploadSource } from "./webftp/transfer.js";
+export type { StoragePut, TransferProgress, UploadSource } from "./webftp/transfer.js";
 export type {
   DownloadOptions,
   DownloadResult,

@@ -22,4 +22,5 @@ export {
   type UploadFileOptions,
   uploadFile,
 } from "./node/files.js";
+export { nodeStoragePut } from "./node/storage-put.js";
 export { extractZip } from "./node/zip.js";

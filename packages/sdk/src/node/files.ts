@@ -1,8 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { Readable, Writable } from "node:stream";
 import type { AlpaconClient } from "../client.js";
 import { ConfigError } from "../core/errors.js";
 import type { UploadSource } from "../webftp/transfer.js";
@@ -12,6 +10,7 @@ import type {
   UploadOptions,
   UploadResult,
 } from "../webftp/webftp.js";
+import { nodeStoragePut } from "./storage-put.js";
 import { extractZip } from "./zip.js";
 
 /** A file on disk as an upload source: streamed, reopened if a retry needs it. */
@@ -25,10 +24,55 @@ export async function fileSource(path: string): Promise<UploadSource> {
     throw new ConfigError(
       `${path} is not a regular file; upload folders as a zip with unzip: true.`,
     );
-  return {
-    size: info.size,
-    open: () => Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
-  };
+  return { size: info.size, open: () => fileReadStream(path) };
+}
+
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * A pull-based stream over a file: the next chunk is read only when the consumer asks, so a
+ * slow upload never lets the file pile up in memory.
+ */
+function fileReadStream(path: string): ReadableStream<Uint8Array> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        handle ??= await open(path, "r");
+        const buffer = new Uint8Array(CHUNK_BYTES);
+        const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+        if (bytesRead === 0) {
+          await handle.close();
+          controller.close();
+          return;
+        }
+        controller.enqueue(buffer.subarray(0, bytesRead));
+      },
+      async cancel() {
+        await handle?.close();
+      },
+    },
+    { highWaterMark: 1 },
+  );
+}
+
+/** Writes each chunk before accepting the next: backpressure reaches the download. */
+function fileWriteStream(path: string): WritableStream<Uint8Array> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  return new WritableStream<Uint8Array>({
+    async start() {
+      handle = await open(path, "w", 0o600);
+    },
+    async write(chunk) {
+      await handle!.write(chunk);
+    },
+    async close() {
+      await handle!.close();
+    },
+    async abort() {
+      await handle?.close();
+    },
+  });
 }
 
 export interface UploadFileOptions extends Omit<UploadOptions, "source"> {
@@ -41,7 +85,11 @@ export async function uploadFile(
   options: UploadFileOptions,
 ): Promise<UploadResult> {
   const { localPath, ...rest } = options;
-  return client.webftp.upload({ ...rest, source: await fileSource(localPath) });
+  return client.webftp.upload({
+    storagePut: nodeStoragePut,
+    ...rest,
+    source: await fileSource(localPath),
+  });
 }
 
 export interface DownloadFileOptions extends Omit<DownloadOptions, "destination"> {
@@ -76,15 +124,13 @@ export async function downloadFile(
   try {
     const result = await client.webftp.download({
       ...rest,
-      destination: Writable.toWeb(
-        createWriteStream(temp, { mode: 0o600 }),
-      ) as WritableStream<Uint8Array>,
+      destination: fileWriteStream(temp),
     });
     if (!extract) {
       await rename(temp, target);
       return { ...result, localPath: target };
     }
-    const files = await extractZip(temp, target);
+    const files = await extractZip(temp, target, { stripFolder: result.name });
     return { ...result, localPath: target, files };
   } finally {
     await rm(temp, { force: true });

@@ -10,7 +10,13 @@ import { AlpaconError } from "../core/errors.js";
  * already rejects absolute and `..` names; the containment check below is a second guard, so
  * no entry can be written outside `directory`.
  */
-export async function extractZip(zipPath: string, directory: string): Promise<string[]> {
+export async function extractZip(
+  zipPath: string,
+  directory: string,
+  options: { stripFolder?: string | undefined } = {},
+): Promise<string[]> {
+  // A folder zip may hold `folder/…` entries: stripping that level makes `directory` the folder.
+  const prefix = options.stripFolder ? `${options.stripFolder}/` : undefined;
   const root = resolve(directory);
   const zip = await new Promise<yauzl.ZipFile>((resolvePromise, reject) =>
     yauzl.open(zipPath, { lazyEntries: true, autoClose: true }, (error, file) =>
@@ -26,7 +32,12 @@ export async function extractZip(zipPath: string, directory: string): Promise<st
     zip.on("error", fail);
     zip.on("end", () => resolvePromise(written));
     zip.on("entry", (entry: yauzl.Entry) => {
-      const target = resolve(root, entry.fileName);
+      const name =
+        prefix && entry.fileName.startsWith(prefix)
+          ? entry.fileName.slice(prefix.length)
+          : entry.fileName;
+      if (name === "") return zip.readEntry();
+      const target = resolve(root, name);
       const inside = relative(root, target);
       if (
         isAbsolute(entry.fileName) ||
@@ -38,7 +49,7 @@ export async function extractZip(zipPath: string, directory: string): Promise<st
           unsafe(`entry ${JSON.stringify(entry.fileName)} points outside the destination`),
         );
       }
-      if (entry.fileName.endsWith("/")) {
+      if (name.endsWith("/")) {
         mkdir(target, { recursive: true }).then(() => zip.readEntry(), fail);
         return;
       }

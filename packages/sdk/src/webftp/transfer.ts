@@ -1,6 +1,12 @@
 import { abortableDelay } from "../core/delay.js";
 import { toApiError } from "../core/error-mapping.js";
-import { ConfigError, ConnectionError, TimeoutError, ValidationError } from "../core/errors.js";
+import {
+  AbortedError,
+  ConfigError,
+  ConnectionError,
+  TimeoutError,
+  ValidationError,
+} from "../core/errors.js";
 import type { TransportSettings } from "../core/transport.js";
 import type { TransferStatus } from "../resources/webftp.js";
 
@@ -63,12 +69,38 @@ const MAX_ATTEMPTS = 3;
 const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
 
 /**
+ * Sends one PUT of `size` bytes and answers the status. The default uses fetch; Node's fetch
+ * reads a streamed body ahead of the socket, so `@alpacon/sdk/node` passes one over node:http
+ * that keeps memory bounded.
+ */
+export type StoragePut = (
+  url: string,
+  body: ReadableStream<Uint8Array>,
+  size: number,
+  signal: AbortSignal | undefined,
+) => Promise<number>;
+
+export function fetchStoragePut(fetchImpl: typeof globalThis.fetch): StoragePut {
+  return async (url, body, size, signal) => {
+    const response = await fetchImpl(url, {
+      method: "PUT",
+      body,
+      headers: { "content-length": String(size) },
+      duplex: "half",
+      ...(signal ? { signal } : {}),
+    } as RequestInit);
+    await response.body?.cancel();
+    return response.status;
+  };
+}
+
+/**
  * PUTs bytes to a presigned storage URL: explicit Content-Length (storage rejects chunked
  * uploads), no Authorization and no Content-Type, as the official CLI sends. A PUT is
  * idempotent and the source can be reopened, so failed attempts are retried.
  */
 export async function putToStorage(
-  settings: TransportSettings,
+  put: StoragePut,
   url: string,
   source: UploadSource,
   onProgress: ((progress: TransferProgress) => void) | undefined,
@@ -76,30 +108,21 @@ export async function putToStorage(
 ): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     const counter = counting(source.size, onProgress);
+    let status: number;
     try {
-      const response = await settings.fetch(url, {
-        method: "PUT",
-        body: source.open().pipeThrough(counter.stream),
-        headers: { "content-length": String(source.size) },
-        duplex: "half",
-        signal,
-      } as RequestInit);
-      await response.body?.cancel();
-      if (response.ok) return counter.bytes();
-      if (!RETRYABLE.has(response.status) || attempt >= MAX_ATTEMPTS) {
-        throw toApiError({
-          status: response.status,
-          method: "PUT",
-          path: "<upload_url>",
-          body: undefined,
-        });
-      }
+      status = await put(url, source.open().pipeThrough(counter.stream), source.size, signal);
     } catch (error) {
-      if (signal?.aborted || attempt >= MAX_ATTEMPTS || !(error instanceof TypeError)) {
-        throw error instanceof TypeError
-          ? new ConnectionError("PUT", "<upload_url>", error.message, { cause: error })
-          : error;
-      }
+      if (signal?.aborted) throw new AbortedError("The upload was aborted.", { cause: error });
+      if (attempt >= MAX_ATTEMPTS)
+        throw new ConnectionError("PUT", "<upload_url>", (error as Error).message, {
+          cause: error,
+        });
+      await abortableDelay(250 * 2 ** attempt, signal);
+      continue;
+    }
+    if (status >= 200 && status < 300) return counter.bytes();
+    if (!RETRYABLE.has(status) || attempt >= MAX_ATTEMPTS) {
+      throw toApiError({ status, method: "PUT", path: "<upload_url>", body: undefined });
     }
     await abortableDelay(250 * 2 ** attempt, signal);
   }
@@ -173,8 +196,13 @@ export function uploadTimeoutMs(bytes: number): number {
   return 30_000 + Math.ceil(bytes / (1024 * 1024)) * 5_000;
 }
 
-export function remoteBasename(remotePath: string): string {
+export function remoteBasename(remotePath: string, kind: "file" | "folder" = "file"): string {
   if (remotePath.includes("\0")) throw new ConfigError("The remote path cannot contain NUL bytes.");
+  if (kind === "file" && remotePath.endsWith("/")) {
+    throw new ConfigError(
+      `The remote path ${JSON.stringify(remotePath)} must name a file, such as /etc/app.conf, not a folder.`,
+    );
+  }
   const trimmed = remotePath.replace(/\/+$/, "");
   const name = trimmed.slice(trimmed.lastIndexOf("/") + 1);
   if (name === "" || name === "." || name === "..") {

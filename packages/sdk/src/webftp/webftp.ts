@@ -3,9 +3,11 @@ import { Downloads, Uploads, WebftpSessions } from "../resources/webftp.js";
 import { WebftpTransferError } from "./errors.js";
 import {
   counting,
+  fetchStoragePut,
   getFromStorage,
   putToStorage,
   remoteBasename,
+  type StoragePut,
   type TransferProgress,
   toUploadSource,
   type UploadSource,
@@ -28,6 +30,8 @@ export interface UploadOptions {
   signal?: AbortSignal | undefined;
   /** Until the agent reports; default 30 s + 5 s per MiB. */
   timeoutMs?: number | undefined;
+  /** How the bytes are PUT; `uploadFile` from `@alpacon/sdk/node` passes a node:http one. */
+  storagePut?: StoragePut | undefined;
 }
 
 export interface UploadResult {
@@ -94,7 +98,7 @@ export class Webftp {
     );
     const bytes = created.upload_url
       ? await putToStorage(
-          this.context.settings,
+          options.storagePut ?? fetchStoragePut(this.context.settings.fetch),
           created.upload_url,
           source,
           options.onProgress,
@@ -116,7 +120,7 @@ export class Webftp {
    * wait for the agent to store it, then stream it from storage.
    */
   async download(options: DownloadOptions): Promise<DownloadResult> {
-    const name = remoteBasename(options.remotePath);
+    const name = remoteBasename(options.remotePath, options.resourceType ?? "file");
     const request = { signal: options.signal };
     const created = await this.downloads.create(
       {

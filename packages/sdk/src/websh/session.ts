@@ -286,7 +286,9 @@ export function connectWebsh(options: ConnectOptions): Promise<WebshSession> {
     };
     const fail = (error: Error) => {
       settle();
-      socket.onopen = socket.onerror = socket.onclose = null;
+      socket.onopen = socket.onclose = null;
+      // Closing a socket that is still connecting emits one more error; it is already handled.
+      socket.onerror = () => {};
       socket.close();
       reject(error);
     };

@@ -1,0 +1,29 @@
+import type { Annotations, Operation, Toolset } from "./tools/define.js";
+import { ALL_TOOLS } from "./tools/index.js";
+
+export interface ToolInfo {
+  name: string;
+  toolset: Toolset;
+  title: string;
+  description: string;
+  /** The SDK method the tool calls. */
+  sdk: string;
+  operation: Operation;
+  annotations: Annotations;
+  /** Whether the tool asks for confirmation before it runs. */
+  confirms: boolean;
+}
+
+/** The tools this package offers, for documentation and integrations (no handlers). */
+export function listTools(): ToolInfo[] {
+  return ALL_TOOLS.map((tool) => ({
+    name: tool.name,
+    toolset: tool.toolset,
+    title: tool.title,
+    description: tool.description,
+    sdk: tool.sdk,
+    operation: tool.operation,
+    annotations: { ...tool.annotations },
+    confirms: tool.confirm !== undefined,
+  }));
+}

@@ -1,0 +1,260 @@
+import {
+  AbortedError,
+  AlpaconApiError,
+  AuthenticationError,
+  ConfigError,
+  ConflictError,
+  ConnectionError,
+  MfaRequiredError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+  WebftpTransferError,
+  WebshClosedError,
+  WebshHandshakeError,
+} from "@alpacon/sdk";
+
+/** A failure the tool itself detects, with the reason and the next step already in words. */
+export class ToolError extends Error {
+  override name = "ToolError";
+  constructor(
+    readonly why: string,
+    readonly todo: string,
+  ) {
+    super(`${why}. ${todo}`);
+  }
+}
+
+export interface FailureContext {
+  tool: string;
+  workspace?: string | undefined;
+  region?: string | undefined;
+  server?: string | undefined;
+  /** Tool-specific advice for a 404, e.g. "List servers with servers_list". */
+  notFound?: string | undefined;
+  /** Tool-specific advice for a plain 403 (not an ACL or work-session refusal). */
+  forbidden?: string | undefined;
+}
+
+/**
+ * Every error becomes three answers: what failed (tool, workspace, server), why (the API's own
+ * detail or code in words), and what to do next. No stack traces, no tokens, no HTML.
+ */
+export function describeFailure(error: unknown, context: FailureContext): string {
+  const { why, todo } = explain(error, context);
+  return `${whatFailed(context)}\nWhy: ${sentence(why)}\nWhat to do: ${sentence(todo)}`;
+}
+
+function whatFailed(context: FailureContext): string {
+  const where = [
+    context.workspace && `workspace ${context.workspace}`,
+    context.region && `region ${context.region}`,
+    context.server && `server ${context.server}`,
+  ].filter(Boolean);
+  return `${context.tool} failed${where.length ? ` (${where.join(", ")})` : ""}.`;
+}
+
+function explain(error: unknown, context: FailureContext): { why: string; todo: string } {
+  if (error instanceof ToolError) return { why: error.why, todo: error.todo };
+  if (error instanceof ConfigError) {
+    return { why: error.message, todo: "Fix the configuration as described, then retry" };
+  }
+  if (error instanceof MfaRequiredError) {
+    return {
+      why: "Alpacon requires multi-factor authentication for this action (auth_mfa_required)",
+      todo: "Complete multi-factor authentication in the Alpacon web console for this workspace, then retry",
+    };
+  }
+  if (error instanceof AuthenticationError) {
+    return {
+      why: `the API token was rejected (HTTP 401${detail(error)})`,
+      todo: `Set a valid token with auth_set_token${targetArgs(context)} or with the ${tokenVariable(context)} variable, then retry. Tokens are made on the API Token page of the Alpacon web console`,
+    };
+  }
+  if (error instanceof PermissionDeniedError) return explainDenied(error, context);
+  if (error instanceof NotFoundError && error.path.endsWith("_url>")) {
+    return {
+      why: `the file storage answered 404 for ${error.path} (the presigned URL expired or the transfer was removed)`,
+      todo: "Start the transfer again",
+    };
+  }
+  if (error instanceof NotFoundError) {
+    return {
+      why: `the API answered 404 Not Found for ${error.method} ${error.path}${detail(error)}`,
+      todo:
+        context.notFound ?? "Check the id; the list tools (servers_list, …) show the valid ones",
+    };
+  }
+  if (error instanceof ValidationError) return explainInvalid(error, context);
+  if (error instanceof ConflictError) {
+    return {
+      why: `the API reported a conflict (HTTP 409${detail(error)})`,
+      todo: "Fetch the current state, adjust the arguments, then retry",
+    };
+  }
+  if (error instanceof RateLimitError) {
+    const seconds =
+      error.retryAfterMs === undefined ? undefined : Math.ceil(error.retryAfterMs / 1000);
+    return {
+      why: "Alpacon is rate-limiting this token (HTTP 429)",
+      todo:
+        seconds === undefined
+          ? "Wait a minute, then retry"
+          : `Retry after ${seconds} s, not sooner`,
+    };
+  }
+  if (error instanceof ServerError) {
+    return {
+      why: `the Alpacon server failed (HTTP ${error.status}${detail(error)}${error.requestId ? `, request id ${error.requestId}` : ""})`,
+      todo: "Retry in a little while; if it keeps failing, report the request id to Alpacon support",
+    };
+  }
+  if (error instanceof AlpaconApiError) {
+    return {
+      why: `the API answered HTTP ${error.status}${detail(error)}`,
+      todo: "Check the arguments and retry",
+    };
+  }
+  if (error instanceof ConnectionError) {
+    return {
+      why: `no answer from Alpacon for ${error.method} ${error.path} (${error.message.replace(/^.*? failed: /, "").replace(/\. Check .*$/, "")})`,
+      todo: "Check the network and the workspace URL, then retry",
+    };
+  }
+  if (error instanceof TimeoutError) {
+    return {
+      why: `${error.method} ${error.path} got no answer within ${Math.round(error.timeoutMs / 1000)} s`,
+      todo: "Retry; if the workspace is slow, narrow the request (a smaller page or time range)",
+    };
+  }
+  if (error instanceof WebftpTransferError) {
+    const upload = error.message.startsWith("The upload");
+    return {
+      why: `${error.message.replace(/\.$/, "")} (transfer ${error.transferId})`,
+      todo: upload
+        ? "Check that the remote directory exists and that the user may write there; pass overwrite: true to replace an existing file"
+        : "Check the remote path (and resourceType: folder for a directory) and that the user may read it",
+    };
+  }
+  if (error instanceof WebshClosedError || error instanceof WebshHandshakeError) {
+    return {
+      why: error.message.replace(/\. (Open|The channel) .*$/, ""),
+      todo: "Open a new session with websh_session_create (or run the command with command_run), then retry",
+    };
+  }
+  if (error instanceof AbortedError || isAbort(error)) {
+    return {
+      why: "the call was cancelled before it finished",
+      todo: "Nothing, unless you still want the result: then call the tool again",
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    why: `unexpected error: ${message}`,
+    todo: "Retry once; if it happens again, report it to the alpacon-mcp maintainers with the tool name and arguments",
+  };
+}
+
+function explainDenied(
+  error: PermissionDeniedError,
+  context: FailureContext,
+): { why: string; todo: string } {
+  if (error.code === "api_token_acl_not_allowed") {
+    return {
+      why: "the API token's access control list (ACL) does not allow this request (the command, the server, or changes at all)",
+      todo: "Ask a workspace admin to allow it in the token's ACL (Alpacon web console → API Token → the token → ACL), or use a token whose ACL allows it",
+    };
+  }
+  if (error.code?.startsWith("work_session_")) {
+    return {
+      why: `${error.detail ?? error.code.replaceAll("_", " ")} (${error.code})`,
+      todo: "Start or activate a work session that covers this server in the Alpacon web console, then retry",
+    };
+  }
+  return {
+    why: `the token's user is not allowed to do this (HTTP 403${detail(error)})`,
+    todo:
+      context.forbidden ??
+      "Ask a workspace admin for the permission, or use the token of a user who has it",
+  };
+}
+
+function explainInvalid(
+  error: ValidationError,
+  context: FailureContext,
+): { why: string; todo: string } {
+  if (error.code === "api_insufficient_data") {
+    return {
+      why: "there are no data for the requested range (api_insufficient_data)",
+      todo: "Widen the time range, or check that the server's agent is connected and reporting",
+    };
+  }
+  const fields = Object.entries(error.fieldErrors)
+    .map(([field, messages]) =>
+      field === "non_field_errors" ? messages.join(" ") : `${field}: ${messages.join(" ")}`,
+    )
+    .join("; ");
+  return {
+    why: `the API refused the request (HTTP ${error.status}): ${fields || error.detail || error.code || "no reason given"}`,
+    // The API answers an unknown server id in a query with a field error, not a 404.
+    todo:
+      "server" in error.fieldErrors && context.notFound
+        ? `Correct the arguments named above and retry. ${context.notFound}`
+        : "Correct the arguments named above and retry",
+  };
+}
+
+function detail(error: AlpaconApiError): string {
+  const text = error.detail ?? error.code;
+  return text ? `: ${text}` : "";
+}
+
+function targetArgs(context: FailureContext): string {
+  if (!context.workspace) return "";
+  return ` (workspace "${context.workspace}"${context.region ? `, region "${context.region}"` : ""})`;
+}
+
+function tokenVariable(context: FailureContext): string {
+  const region = (context.region ?? "<region>").toUpperCase();
+  const workspace = (context.workspace ?? "<workspace>").toUpperCase();
+  return `ALPACON_MCP_${region}_${workspace}_TOKEN`;
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === "AbortError" || error.name === "AbortedError");
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+// Tokens look like `alpat-…`, JWTs like `eyJ….….…`; websh URLs end in a single-use token.
+const TOKEN_SHAPES = [
+  /alpat-[A-Za-z0-9_-]+/g,
+  /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g,
+  /(\/ws\/[a-z]+\/[^/\s]+\/[^/\s]+\/)[^/\s]+/g,
+];
+
+/** Removes every configured token and anything shaped like one from text bound for the client. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join("[redacted]");
+  out = out.replace(TOKEN_SHAPES[0]!, "[redacted]").replace(TOKEN_SHAPES[1]!, "[redacted]");
+  return out.replace(TOKEN_SHAPES[2]!, "$1[redacted]");
+}
+
+/** `redact` applied to every string of a JSON value. */
+export function redactDeep(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === "string") return redact(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, redactDeep(item, secrets)]),
+    );
+  }
+  return value;
+}

@@ -1,0 +1,83 @@
+import type { Page } from "@alpacon/sdk";
+
+/** The page envelope in the field names tools expose (see `pageInfo` in tools/define.ts). */
+export function pageFields(page: Page<unknown>) {
+  return { count: page.count, page: page.current, lastPage: page.last, nextPage: page.next };
+}
+
+/** "3 of 45 servers (page 1 of 3; call again with page: 2 for more)". */
+export function pageLine(
+  noun: string,
+  result: { count: number; page: number; lastPage: number; nextPage: number | null },
+  shown: number,
+): string {
+  const where =
+    result.lastPage > 1
+      ? ` (page ${result.page} of ${result.lastPage}`
+      : result.page > 1
+        ? " ("
+        : "";
+  const more =
+    result.nextPage !== null ? `; call again with page: ${result.nextPage} for more` : "";
+  const close = where ? ")" : "";
+  return `${shown} of ${result.count} ${noun}${where}${more}${close}`;
+}
+
+const MAX_LINES = 20;
+
+/** At most 20 lines of a list for the text summary; the structured content holds every item. */
+export function listLines<T>(items: readonly T[], render: (item: T) => string): string {
+  if (items.length === 0) return "";
+  const lines = items.slice(0, MAX_LINES).map((item) => `- ${render(item)}`);
+  if (items.length > MAX_LINES)
+    lines.push(`- … ${items.length - MAX_LINES} more in the structured result`);
+  return `\n${lines.join("\n")}`;
+}
+
+/** Keeps the end of a long output (where errors and results usually are) and says so. */
+export function tail(
+  text: string,
+  maxChars: number,
+): { text: string; truncated: boolean; omittedChars: number } {
+  if (text.length <= maxChars) return { text, truncated: false, omittedChars: 0 };
+  const omittedChars = text.length - maxChars;
+  return { text: text.slice(omittedChars), truncated: true, omittedChars };
+}
+
+/** `T` with keys that may hold undefined made optional instead (exactOptionalPropertyTypes). */
+export type Compact<T> = {
+  [K in keyof T as undefined extends T[K] ? never : K]: T[K];
+} & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+/** Drops keys whose value is undefined, so optional arguments map onto exact optional types. */
+export function compact<T extends Record<string, unknown>>(value: T): Compact<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = item;
+  return out as Compact<T>;
+}
+
+export function bytes(value: number | null | undefined): string {
+  if (value === null || value === undefined) return "unknown size";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let size = value;
+  let unit = 0;
+  while (size >= 1024 && unit < units.length - 1) {
+    size /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? size : size.toFixed(1)} ${units[unit]}`;
+}
+
+/** `Map.groupBy`, which Node 20 lacks. */
+export function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}

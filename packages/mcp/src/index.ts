@@ -1,0 +1,12 @@
+// The public surface of @alpacon/mcp: everything importable is listed here, nothing else is.
+
+export { listTools, type ToolInfo } from "./catalog.js";
+export { CONFIRM_MODES, type ConfirmMode } from "./confirm.js";
+export type { ToolSelection } from "./select-tools.js";
+export { type AlpaconMcpServerOptions, createAlpaconMcpServer } from "./server.js";
+export type { Annotations, Operation, Toolset } from "./tools/define.js";
+export { TOOLSETS } from "./tools/define.js";
+export { TOOLSET_DESCRIPTIONS } from "./toolsets.js";
+export { MCP_VERSION } from "./version.js";
+export type { PoolOptions } from "./websh-pool.js";
+export type { ClientOptions } from "./workspaces.js";

@@ -1,0 +1,108 @@
+import { realpathSync } from "node:fs";
+import { lstat, realpath, stat } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { ToolError } from "./errors.js";
+
+/**
+ * The local directories webftp tools may read from and write to. A model chooses the paths, so
+ * every path is resolved through the real file system (symlinks included) and must stay inside
+ * one of the roots: `..` and links that point outside are refused.
+ */
+export class AllowedRoots {
+  readonly roots: readonly string[];
+  /** The roots as given and as resolved, for the lexical check before the file system one. */
+  private readonly spellings: readonly string[];
+
+  constructor(dirs: readonly string[]) {
+    if (dirs.length === 0) throw new Error("At least one allowed directory is required.");
+    this.roots = dirs.map((dir) => {
+      try {
+        return realpathSync(resolve(dir));
+      } catch {
+        throw new Error(`Allowed directory ${dir} does not exist.`);
+      }
+    });
+    this.spellings = [...this.roots, ...dirs.map((dir) => resolve(dir))];
+  }
+
+  /** An existing regular file to read (an upload's source). Returns its real path. */
+  async readable(path: string): Promise<string> {
+    const real = await this.real(path, "read");
+    const info = await stat(real);
+    if (!info.isFile()) {
+      throw new ToolError(`${path} is not a regular file`, "Give the path of a file to upload");
+    }
+    return real;
+  }
+
+  /**
+   * A file to create or replace (a download's destination). Its directory must exist inside a
+   * root; an existing file there must not be a link leading outside.
+   */
+  async writable(path: string): Promise<string> {
+    const absolute = this.absolute(path);
+    const parent = await this.real(dirname(absolute), "write");
+    const target = join(parent, basename(absolute));
+    const existing = await lstat(target).catch(() => undefined);
+    if (existing?.isSymbolicLink()) await this.real(target, "write");
+    if (existing?.isDirectory()) {
+      throw new ToolError(
+        `${path} is a directory`,
+        "Give a file path (for a folder download, a .zip file name)",
+      );
+    }
+    return target;
+  }
+
+  /** An existing directory to write into (a folder download that is extracted). */
+  async directory(path: string): Promise<string> {
+    const real = await this.real(path, "write");
+    if (!(await stat(real)).isDirectory()) {
+      throw new ToolError(
+        `${path} is not a directory`,
+        "Give an existing directory to extract into",
+      );
+    }
+    return real;
+  }
+
+  private absolute(path: string): string {
+    if (path.includes("\0")) throw new ToolError("the path contains a NUL byte", "Fix the path");
+    // Relative paths are taken from the first root, not from wherever the server was started.
+    return isAbsolute(path) ? resolve(path) : resolve(this.roots[0]!, path);
+  }
+
+  private async real(path: string, use: "read" | "write"): Promise<string> {
+    const absolute = this.absolute(path);
+    // `..` is refused as written, before the file system is asked anything about it.
+    if (!this.spellings.some((root) => inside(root, absolute))) throw this.outside(path, use);
+    let real: string;
+    try {
+      real = await realpath(absolute);
+    } catch {
+      throw new ToolError(
+        `${path} does not exist${use === "write" ? " (the destination's directory must exist)" : ""}`,
+        `Give a path inside ${this.describe()}`,
+      );
+    }
+    // Links are followed: one that leads out of the roots is refused like `..`.
+    if (!this.roots.some((root) => inside(root, real))) throw this.outside(path, use, real);
+    return real;
+  }
+
+  private outside(path: string, use: "read" | "write", real?: string): ToolError {
+    return new ToolError(
+      `${path} is outside the directories this server may ${use}${real ? ` (it resolves to ${real})` : ""}`,
+      `Use a path inside ${this.describe()}, or restart the server with --allow-dir for another directory`,
+    );
+  }
+
+  private describe(): string {
+    return this.roots.join(", ");
+  }
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (rel.split(sep)[0] !== ".." && !isAbsolute(rel));
+}

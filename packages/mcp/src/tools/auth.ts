@@ -1,0 +1,147 @@
+import * as z from "zod";
+import { listLines } from "../format.js";
+import { type Annotations, DELETE, defineTool, READ } from "./define.js";
+
+const NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+const target = {
+  workspace: z
+    .string()
+    .min(1)
+    .max(63)
+    .regex(NAME)
+    .describe("Workspace name, as in https://<workspace>.<region>.alpacon.io."),
+  region: z.string().min(1).max(32).regex(NAME).default("ap1").describe('Region, default "ap1".'),
+};
+
+/** Writes this machine's token file; setting the same token twice leaves the same file. */
+const SAVE: Annotations = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+
+/** Same as DELETE, for a local file. */
+const REMOVE: Annotations = DELETE;
+
+export const authSetToken = defineTool({
+  name: "auth_set_token",
+  toolset: "auth",
+  title: "Save an API token",
+  description:
+    "Saves an Alpacon API token for a workspace in this machine's token file (written atomically, readable only by its owner) and uses it from the next call on. Use it when a tool says the token is missing or was rejected and the user gives you a new one. The token is never shown back. A base URL configured for the workspace is kept.",
+  sdk: "saveToken (@alpacon/sdk/node)",
+  operation: "local-write",
+  scope: "local",
+  input: {
+    ...target,
+    token: z
+      .string()
+      .min(8)
+      .max(4096)
+      .regex(/^[\x21-\x7e]+$/, "the token must not contain spaces or control characters")
+      .describe("The API token from the Alpacon web console (API Token page)."),
+  },
+  output: {
+    workspace: z.string(),
+    region: z.string(),
+    configFile: z.string(),
+    replaced: z.boolean().describe("Whether a token for this workspace was already saved."),
+    overriddenBy: z
+      .string()
+      .nullable()
+      .describe("An environment variable that will win over the file at the next start."),
+  },
+  annotations: SAVE,
+  async run(args, context) {
+    const saved = await context.runtime.workspaces.setToken(
+      { workspace: args.workspace, region: args.region },
+      args.token,
+    );
+    return {
+      workspace: args.workspace,
+      region: args.region,
+      configFile: saved.configFile,
+      replaced: saved.replaced,
+      overriddenBy: saved.overriddenBy ?? null,
+    };
+  },
+  summary: (result) =>
+    `${result.replaced ? "Replaced" : "Saved"} the token for workspace ${result.workspace} (${result.region}) in ${result.configFile}; it is used from now on.${result.overriddenBy ? ` Note: ${result.overriddenBy} is set and will win again when the server restarts; unset it.` : ""}`,
+});
+
+export const authRemoveToken = defineTool({
+  name: "auth_remove_token",
+  toolset: "auth",
+  title: "Remove an API token",
+  description:
+    "Removes a workspace's API token from this machine's token file and stops using it. The token itself stays valid in Alpacon; revoke it in the web console if it leaked.",
+  sdk: "removeToken (@alpacon/sdk/node)",
+  operation: "local-write",
+  scope: "local",
+  input: target,
+  output: {
+    workspace: z.string(),
+    region: z.string(),
+    configFile: z.string(),
+    removedFromFile: z.boolean().describe("False when the file had no token for it."),
+    stillSetBy: z
+      .string()
+      .nullable()
+      .describe("An environment variable that still provides a token at the next start."),
+  },
+  annotations: REMOVE,
+  confirm: (args) => `Remove the saved API token of workspace ${args.workspace} (${args.region})?`,
+  async run(args, context) {
+    const removed = await context.runtime.workspaces.removeToken({
+      workspace: args.workspace,
+      region: args.region,
+    });
+    return {
+      workspace: args.workspace,
+      region: args.region,
+      configFile: removed.configFile,
+      removedFromFile: removed.removedFromFile,
+      stillSetBy: removed.stillSetBy ?? null,
+    };
+  },
+  summary: (result) =>
+    `${result.removedFromFile ? "Removed" : "There was no saved token for"} workspace ${result.workspace} (${result.region})${result.removedFromFile ? ` from ${result.configFile}` : ""}.${result.stillSetBy ? ` ${result.stillSetBy} still provides a token when the server restarts; unset it to stop that.` : ""}`,
+});
+
+export const workspacesList = defineTool({
+  name: "workspaces_list",
+  toolset: "auth",
+  title: "List configured workspaces",
+  description:
+    "Lists the Alpacon workspaces this server has tokens for (names, regions, custom URLs and where each token comes from, never the tokens). Use it to learn valid workspace and region arguments.",
+  sdk: "loadConfig (@alpacon/sdk/node)",
+  operation: "local-read",
+  scope: "local",
+  input: {},
+  output: {
+    workspaces: z.array(
+      z.object({
+        workspace: z.string(),
+        region: z.string(),
+        url: z.string().nullable().describe("Custom base URL; null for the default host."),
+        tokenSource: z.string().describe("The variable or file the token comes from."),
+      }),
+    ),
+  },
+  annotations: READ,
+  async run(_args, context) {
+    return {
+      workspaces: context.runtime.workspaces
+        .list()
+        .map((item) => ({ ...item, url: item.url ?? null })),
+    };
+  },
+  summary: ({ workspaces }) =>
+    workspaces.length === 0
+      ? "No workspace is configured. Save a token with auth_set_token."
+      : `${workspaces.length} workspace(s):${listLines(workspaces, (item) => `${item.workspace} (region ${item.region}) from ${item.tokenSource}`)}`,
+});
+
+export const authTools = [authSetToken, authRemoveToken, workspacesList];

@@ -1,0 +1,197 @@
+import * as z from "zod";
+import { compact, listLines, tail } from "../format.js";
+import { clientOf, defineTool, EXEC, READ, serverId } from "./define.js";
+
+export const maxOutputChars = z
+  .int()
+  .min(100)
+  .max(100_000)
+  .default(8_000)
+  .describe(
+    "Most characters of output returned (100-100000, default 8000). Longer output keeps its end; the result says how to read the rest.",
+  );
+
+export const commandLine = z
+  .string()
+  .min(1)
+  .max(8_192)
+  .describe("The shell command line, e.g. `systemctl status nginx`. Put secrets in env, not here.");
+
+const runResult = z.object({
+  server: z.string(),
+  commandId: z.string().nullable().describe("Read the full output with command_get."),
+  status: z.string().describe("Final status: success, failed, rejected, denied, error, …"),
+  success: z.boolean().nullable(),
+  exitCode: z.int().nullable(),
+  output: z.string(),
+  outputTruncated: z.boolean(),
+  omittedChars: z.int().describe("Characters cut from the start of the output."),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  error: z
+    .object({
+      kind: z
+        .enum(["may_have_run", "rejected", "timeout", "failed", "aborted"])
+        .describe("may_have_run: the outcome is unknown; do not resend blindly."),
+      message: z.string(),
+    })
+    .nullable(),
+});
+
+/** "POST /api/events/commands/ (workspace acme (ap1)) failed with 403: …" → "HTTP 403: …". */
+function plain(message: string): string {
+  return message.replace(/^[A-Z]+ \/\S* (?:\(.*\) )?failed with (\d+)/, "HTTP $1");
+}
+
+export const commandRun = defineTool({
+  name: "command_run",
+  toolset: "commands",
+  title: "Run a command on servers",
+  description:
+    "Runs one command line on one or more servers through the Alpacon Command API and waits for the result: exit code, output and status per server. Use it for one-shot commands and fan-out (e.g. `df -h` on ten servers); use websh tools when state must persist between commands. Only commands allowed by the token's ACL run. Never resend after an unknown outcome (error kind may_have_run): check with command_get first.",
+  sdk: "client.commands.run",
+  operation: "exec",
+  scope: "workspace",
+  input: {
+    servers: z
+      .array(serverId)
+      .min(1)
+      .max(50)
+      .describe("Ids of the servers to run on (1-50, from servers_list)."),
+    command: commandLine,
+    username: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe("System user to run as; default the token's user."),
+    groupname: z.string().min(1).max(64).optional().describe("System group to run as."),
+    env: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(4096))
+      .optional()
+      .describe("Environment variables for the process."),
+    timeoutSeconds: z
+      .int()
+      .min(1)
+      .max(3600)
+      .default(60)
+      .describe("How long to wait for every server to finish (1-3600 s, default 60)."),
+    maxOutputChars,
+  },
+  output: {
+    results: z.array(runResult),
+    succeeded: z.int(),
+    failed: z.int(),
+  },
+  annotations: EXEC,
+  confirm: (args) =>
+    `Run \`${args.command}\` on ${args.servers.length === 1 ? `server ${args.servers[0]}` : `${args.servers.length} servers`}${args.username ? ` as ${args.username}` : ""}?`,
+  async run(args, context) {
+    const total = args.servers.length;
+    await context.progress(0, total, `Running on ${total} server(s)`);
+    const results = await clientOf(context).commands.run({
+      servers: args.servers,
+      line: args.command,
+      ...compact({ username: args.username, groupname: args.groupname, env: args.env }),
+      timeoutMs: args.timeoutSeconds * 1000,
+      signal: context.signal,
+      onProgress: ({ done, total: all }) =>
+        void context.progress(done, all, `${done} of ${all} server(s) finished`),
+    });
+    const rows = results.map((item) => {
+      const output = tail(item.output, args.maxOutputChars);
+      return {
+        server: item.server,
+        commandId: item.commandId ?? null,
+        status: item.status,
+        success: item.success,
+        exitCode: item.exitCode,
+        output: output.text,
+        outputTruncated: output.truncated,
+        omittedChars: output.omittedChars,
+        startedAt: item.startedAt ?? null,
+        finishedAt: item.finishedAt ?? null,
+        error: item.error ? { kind: item.error.kind, message: plain(item.error.message) } : null,
+      };
+    });
+    const succeeded = rows.filter((row) => row.success === true).length;
+    return { results: rows, succeeded, failed: rows.length - succeeded };
+  },
+  summary: (result, args) => {
+    const head = `\`${args.command}\`: ${result.succeeded} of ${result.results.length} server(s) succeeded.`;
+    const lines = listLines(result.results, (row) => {
+      const state =
+        row.error?.kind === "may_have_run"
+          ? "OUTCOME UNKNOWN (may have run; do not resend, check with command_get)"
+          : row.error
+            ? `${row.error.kind}: ${row.error.message}`
+            : `exit ${row.exitCode ?? "?"} (${row.status})`;
+      const cut = row.outputTruncated
+        ? ` [first ${row.omittedChars} chars omitted; command_get ${row.commandId} with offset 0 reads them]`
+        : "";
+      const output = row.output.trim()
+        ? `\n  ${row.output.trim().split("\n").slice(-15).join("\n  ")}`
+        : "";
+      return `${row.server}: ${state}${cut}${output}`;
+    });
+    return head + lines;
+  },
+});
+
+export const commandGet = defineTool({
+  name: "command_get",
+  toolset: "commands",
+  title: "Get a command's result",
+  description:
+    "Returns one command's status, exit code and output by id, with the output read from an offset so long outputs can be read in parts. Use it to check a command whose outcome was unknown, or to read output that command_run cut short.",
+  sdk: "client.commands.get",
+  operation: "GET",
+  scope: "workspace",
+  input: {
+    command: z.guid().describe("Command id (a UUID) from command_run."),
+    offset: z
+      .int()
+      .min(0)
+      .default(0)
+      .describe("First character of the output to return (default 0)."),
+    maxChars: z
+      .int()
+      .min(100)
+      .max(100_000)
+      .default(8_000)
+      .describe("Most characters of output to return (default 8000)."),
+  },
+  output: {
+    command: z.looseObject({
+      id: z.string(),
+      line: z.string(),
+      status: z.string(),
+      success: z.boolean().nullable(),
+      exit_code: z.int().nullable(),
+    }),
+    output: z.string(),
+    offset: z.int(),
+    totalChars: z.int(),
+    nextOffset: z.int().nullable().describe("Pass as offset to read on; null at the end."),
+  },
+  annotations: READ,
+  notFound: "Check the command id; command_run returns it",
+  async run(args, context) {
+    const { result, ...command } = await clientOf(context).commands.get(args.command, {
+      signal: context.signal,
+    });
+    const text = result ?? "";
+    const end = Math.min(text.length, args.offset + args.maxChars);
+    return {
+      command,
+      output: text.slice(args.offset, end),
+      offset: args.offset,
+      totalChars: text.length,
+      nextOffset: end < text.length ? end : null,
+    };
+  },
+  summary: (result) =>
+    `Command ${result.command.id} (\`${result.command.line}\`): ${result.command.status}, exit ${result.command.exit_code ?? "?"}. Output characters ${result.offset}-${result.offset + result.output.length} of ${result.totalChars}${result.nextOffset === null ? "" : `; call again with offset: ${result.nextOffset} for more`}.${result.output ? `\n${result.output}` : ""}`,
+});
+
+export const commandTools = [commandRun, commandGet];

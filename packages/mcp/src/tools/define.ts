@@ -1,0 +1,201 @@
+import type { AlpaconClient } from "@alpacon/sdk";
+import * as z from "zod";
+import type { ToolContext } from "../context.js";
+
+/** Toolsets group tools for `--toolsets`; every tool belongs to exactly one. */
+export const TOOLSETS = [
+  "servers",
+  "metrics",
+  "system",
+  "websh",
+  "webftp",
+  "events",
+  "commands",
+  "iam",
+  "auth",
+] as const;
+export type Toolset = (typeof TOOLSETS)[number];
+
+/**
+ * What a tool does to the world, from which its annotations follow (checked by a test):
+ * an HTTP method for REST tools, `exec` for running commands, `transfer` for file copies,
+ * and `local-read` / `local-write` for tools that touch only this process or its files.
+ */
+export type Operation =
+  | "GET"
+  | "POST"
+  | "PUT"
+  | "PATCH"
+  | "DELETE"
+  | "exec"
+  | "transfer"
+  | "local-read"
+  | "local-write";
+
+/** MCP tool annotations; `readOnlyHint` is required here so no tool can leave it out. */
+export interface Annotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+export type Shape = z.ZodRawShape;
+export type Output<O extends Shape> = z.output<z.ZodObject<O>>;
+type Input<I extends Shape> = z.output<z.ZodObject<I>>;
+
+export interface ToolDefinition<I extends Shape, O extends Shape> {
+  /** The reference server's name, kept so existing prompts and client configs keep working. */
+  name: string;
+  toolset: Toolset;
+  title: string;
+  /** Written for a model: what it does, when to use it, what it returns. */
+  description: string;
+  /** The SDK method behind the tool, as `client.<path>` (documentation and review only). */
+  sdk: string;
+  operation: Operation;
+  /**
+   * `workspace`: the tool gets optional `workspace` and `region` arguments and a resolved client.
+   * `local`: the tool works on this process's state (websh channels, the token file).
+   */
+  scope: "workspace" | "local";
+  input: I;
+  output: O;
+  annotations: Annotations;
+  /**
+   * For destructive tools: the question put to the user before the call runs.
+   * Its presence is what makes the server ask (see confirm.ts).
+   */
+  confirm?: (args: Input<I>) => string;
+  /** Advice for a 404 ("List servers with servers_list …"); a generic one otherwise. */
+  notFound?: string;
+  /** Advice for a plain 403; a generic one (ask an admin for the permission) otherwise. */
+  forbidden?: string;
+  run(args: Input<I>, context: ToolContext): Promise<Output<O>>;
+  /** A short text for the model; the data itself travels as `structuredContent`. */
+  summary(result: Output<O>, args: Input<I>): string;
+}
+
+/** The registry holds tools with their types erased; `defineTool` checks each one first. */
+// biome-ignore lint/suspicious/noExplicitAny: erasing the per-tool generic parameters
+export type AnyTool = ToolDefinition<any, any>;
+
+export function defineTool<I extends Shape, O extends Shape>(tool: ToolDefinition<I, O>): AnyTool {
+  return tool as AnyTool;
+}
+
+/** The client of a workspace-scoped tool; local tools never get one. */
+export function clientOf(context: ToolContext): AlpaconClient {
+  if (!context.client) throw new Error("This tool has no workspace client (scope: local).");
+  return context.client;
+}
+
+// --- annotation presets: one per operation, so entries state every hint without repeating rules
+
+/** GET: reads only; repeating it changes nothing. */
+export const READ: Annotations = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+
+/** POST that adds something new (a note, a user, a group). */
+export const CREATE: Annotations = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: false,
+  openWorldHint: false,
+};
+
+/** POST or PATCH that changes or ends something that exists. */
+export const CHANGE: Annotations = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: false,
+  openWorldHint: false,
+};
+
+/** DELETE: destroys, and deleting twice leaves the same state. */
+export const DELETE: Annotations = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+
+/** Runs commands or moves files on real hosts: anything can happen there. */
+export const EXEC: Annotations = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: false,
+  openWorldHint: true,
+};
+
+// --- shared input fields
+
+const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/** Added to every workspace-scoped tool by the server (see register.ts). */
+export const workspaceFields = {
+  workspace: z
+    .string()
+    .max(63)
+    .regex(NAME_PATTERN)
+    .optional()
+    .describe(
+      "Alpacon workspace name, as in https://<workspace>.<region>.alpacon.io. Leave it out when only one workspace is configured; an error lists the configured ones otherwise.",
+    ),
+  region: z
+    .string()
+    .max(32)
+    .regex(NAME_PATTERN)
+    .optional()
+    .describe(
+      'Region of the workspace, for example "ap1". Leave it out unless two configured workspaces share a name.',
+    ),
+};
+
+export const serverId = z
+  .guid()
+  .describe("Server id (a UUID) as returned by servers_list, not the server's name.");
+
+export const page = z
+  .int()
+  .min(1)
+  .max(100_000)
+  .default(1)
+  .describe("1-based page number; the result says how many pages there are.");
+
+export function pageSize(defaultSize: number) {
+  return z
+    .int()
+    .min(1)
+    .max(100)
+    .default(defaultSize)
+    .describe(`Items per page (1-100, default ${defaultSize}).`);
+}
+
+export const pagination = { page, pageSize: pageSize(20) };
+
+// --- shared output fields
+
+export const pageInfo = {
+  count: z.int().describe("Total number of items matching the query."),
+  page: z.int().describe("This page's number."),
+  lastPage: z.int().describe("The last page's number."),
+  nextPage: z.int().nullable().describe("The next page's number, or null on the last page."),
+};
+
+export const serverSummary = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  os: z.string().nullable().optional(),
+  is_connected: z.boolean().optional(),
+});
+
+export const userSummary = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().optional(),
+});

@@ -1,0 +1,434 @@
+import * as z from "zod";
+import { ToolError } from "../errors.js";
+import { compact, listLines, pageFields, pageLine } from "../format.js";
+import {
+  CHANGE,
+  CREATE,
+  clientOf,
+  DELETE,
+  defineTool,
+  pageInfo,
+  pagination,
+  READ,
+  serverId,
+} from "./define.js";
+
+const userId = z
+  .string()
+  .regex(/^(-|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/)
+  .describe("IAM user id (a UUID from iam_users_list), or - for the token's own user.");
+
+const accountName = /^[a-z][a-z0-9_-]*$/;
+
+const user = z.looseObject({
+  id: z.string(),
+  username: z.string().nullable(),
+  email: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+  is_active: z.boolean(),
+  is_staff: z.boolean(),
+  is_superuser: z.boolean(),
+});
+
+const role = z.looseObject({ id: z.string(), name: z.string(), permissions: z.array(z.string()) });
+
+const USER_NOT_FOUND = "Check the user id with iam_users_list";
+// Real workspaces may not serve roles and permissions (see openapi/README.md).
+const ROLES_NOT_FOUND =
+  "This workspace's API may not offer roles and permissions; manage access through groups (iam_groups_list) instead";
+
+function userLine(item: z.output<typeof user>): string {
+  const name = [item.first_name, item.last_name].filter(Boolean).join(" ");
+  const flags = [
+    !item.is_active && "inactive",
+    item.is_staff && "staff",
+    item.is_superuser && "superuser",
+  ]
+    .filter(Boolean)
+    .join(", ");
+  return `${item.username ?? "(no username)"} (${item.id})${name ? `, ${name}` : ""}${item.email ? ` <${item.email}>` : ""}${flags ? ` [${flags}]` : ""}`;
+}
+
+export const iamUsersList = defineTool({
+  name: "iam_users_list",
+  toolset: "iam",
+  title: "List IAM users",
+  description:
+    "Lists the workspace's users (Alpacon accounts): username, name, email, active/staff/superuser flags and group count. Filter by free text, exact username or active state. Results are paged.",
+  sdk: "client.iam.users.list",
+  operation: "GET",
+  scope: "workspace",
+  input: {
+    search: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("Free text matched against names and email."),
+    username: z.string().min(1).max(150).optional().describe("Exact username."),
+    isActive: z.boolean().optional().describe("Only active (true) or inactive (false) users."),
+    ...pagination,
+  },
+  output: { ...pageInfo, users: z.array(user) },
+  annotations: READ,
+  async run(args, context) {
+    const result = await clientOf(context).iam.users.list(
+      compact({
+        search: args.search,
+        username: args.username,
+        is_active: args.isActive,
+        page: args.page,
+        page_size: args.pageSize,
+      }),
+      { signal: context.signal },
+    );
+    return { ...pageFields(result), users: result.results };
+  },
+  summary: (result) =>
+    pageLine("users", result, result.users.length) + listLines(result.users, userLine),
+});
+
+export const iamUserGet = defineTool({
+  name: "iam_user_get",
+  toolset: "iam",
+  title: "Get an IAM user",
+  description:
+    "Returns one workspace user with every field: names, email, phone, flags, uid, shell, home directory, last login and its IP. Use - as the id for the token's own user (who am I).",
+  sdk: "client.iam.users.get",
+  operation: "GET",
+  scope: "workspace",
+  input: { user: userId },
+  output: { user },
+  annotations: READ,
+  notFound: USER_NOT_FOUND,
+  async run(args, context) {
+    return { user: await clientOf(context).iam.users.get(args.user, { signal: context.signal }) };
+  },
+  summary: (result) => userLine(result.user),
+});
+
+export const iamUserCreate = defineTool({
+  name: "iam_user_create",
+  toolset: "iam",
+  title: "Create an IAM user",
+  description:
+    "Creates a workspace user. The username (lowercase, starting with a letter) also names the user's system account on servers. Staff and superuser rights cannot be given here; use iam_user_update afterwards if really needed. Returns the new user.",
+  sdk: "client.iam.users.create",
+  operation: "POST",
+  scope: "workspace",
+  input: {
+    username: z
+      .string()
+      .min(1)
+      .max(150)
+      .regex(accountName)
+      .describe("Lowercase letters, digits, _ and -, starting with a letter."),
+    email: z.email().max(254).optional().describe("Email address."),
+    firstName: z.string().max(150).optional().describe("First name."),
+    lastName: z.string().max(150).optional().describe("Last name."),
+    isActive: z.boolean().default(true).describe("Whether the user can log in."),
+  },
+  output: { user },
+  annotations: CREATE,
+  confirm: (args) =>
+    `Create workspace user ${args.username}${args.email ? ` <${args.email}>` : ""}?`,
+  async run(args, context) {
+    const created = await clientOf(context).iam.users.create(
+      compact({
+        username: args.username,
+        email: args.email,
+        first_name: args.firstName,
+        last_name: args.lastName,
+        is_active: args.isActive,
+      }),
+      { signal: context.signal },
+    );
+    return { user: created };
+  },
+  summary: (result) => `Created user ${userLine(result.user)}.`,
+});
+
+const updateFields = {
+  email: z.email().max(254).optional().describe("New email address."),
+  firstName: z.string().max(150).optional().describe("New first name."),
+  lastName: z.string().max(150).optional().describe("New last name."),
+  phone: z.string().max(32).optional().describe("New phone number."),
+  shell: z.string().min(1).max(255).optional().describe("Login shell on servers, e.g. /bin/bash."),
+  isActive: z
+    .boolean()
+    .optional()
+    .describe("false locks the user out; true lets them log in again."),
+  isStaff: z.boolean().optional().describe("Staff users manage the workspace."),
+  isSuperuser: z.boolean().optional().describe("Superusers have every permission."),
+};
+
+type UpdateArgs = { [K in keyof typeof updateFields]?: z.output<(typeof updateFields)[K]> };
+
+/** The API's field names for the changes asked for; absent arguments stay absent. */
+function changes(args: UpdateArgs) {
+  return compact({
+    email: args.email,
+    first_name: args.firstName,
+    last_name: args.lastName,
+    phone: args.phone,
+    shell: args.shell,
+    is_active: args.isActive,
+    is_staff: args.isStaff,
+    is_superuser: args.isSuperuser,
+  });
+}
+
+export const iamUserUpdate = defineTool({
+  name: "iam_user_update",
+  toolset: "iam",
+  title: "Update an IAM user",
+  description:
+    "Changes the given fields of a workspace user and leaves the others as they are: names, email, phone, shell, and the active, staff and superuser flags. Returns the updated user.",
+  sdk: "client.iam.users.update",
+  operation: "PATCH",
+  scope: "workspace",
+  input: { user: userId, ...updateFields },
+  output: { user },
+  annotations: CHANGE,
+  notFound: USER_NOT_FOUND,
+  confirm: (args) =>
+    `Change ${Object.entries(changes(args))
+      .map(([field, value]) => `${field} to ${JSON.stringify(value)}`)
+      .join(", ")} for user ${args.user}?`,
+  async run(args, context) {
+    const body = changes(args);
+    if (Object.keys(body).length === 0) {
+      throw new ToolError("no field to change was given", "Pass at least one field, e.g. isActive");
+    }
+    return {
+      user: await clientOf(context).iam.users.update(args.user, body, { signal: context.signal }),
+    };
+  },
+  summary: (result) => `Updated user ${userLine(result.user)}.`,
+});
+
+export const iamUserDelete = defineTool({
+  name: "iam_user_delete",
+  toolset: "iam",
+  title: "Delete an IAM user",
+  description:
+    "Deletes a workspace user for good: they lose access to the workspace and its servers. Consider iam_user_update with isActive: false to only lock them out.",
+  sdk: "client.iam.users.delete",
+  operation: "DELETE",
+  scope: "workspace",
+  input: { user: userId },
+  output: { user: z.string(), deleted: z.boolean() },
+  annotations: DELETE,
+  notFound: USER_NOT_FOUND,
+  confirm: (args) => `Delete workspace user ${args.user} permanently?`,
+  async run(args, context) {
+    await clientOf(context).iam.users.delete(args.user, { signal: context.signal });
+    return { user: args.user, deleted: true };
+  },
+  summary: (result) => `Deleted user ${result.user}.`,
+});
+
+export const iamUserPermissionsGet = defineTool({
+  name: "iam_user_permissions_get",
+  toolset: "iam",
+  title: "Get a user's permissions",
+  description:
+    "Returns a user's effective permissions (codenames) and the roles they come from. Use it to answer what a user may do.",
+  sdk: "client.iam.users.permissions",
+  operation: "GET",
+  scope: "workspace",
+  input: { user: userId },
+  output: {
+    user: z.string(),
+    permissions: z.array(z.string()),
+    roles: z.array(role),
+  },
+  annotations: READ,
+  notFound: `${USER_NOT_FOUND}. ${ROLES_NOT_FOUND}`,
+  async run(args, context) {
+    const result = await clientOf(context).iam.users.permissions(args.user, {
+      signal: context.signal,
+    });
+    return { user: args.user, permissions: result.permissions, roles: result.roles ?? [] };
+  },
+  summary: (result) =>
+    `User ${result.user} has ${result.permissions.length} permission(s)${result.roles.length ? ` from roles ${result.roles.map((item) => item.name).join(", ")}` : ""}: ${result.permissions.slice(0, 30).join(", ")}${result.permissions.length > 30 ? ", …" : ""}`,
+});
+
+export const iamUserAssignRole = defineTool({
+  name: "iam_user_assign_role",
+  toolset: "iam",
+  title: "Assign a role to a user",
+  description:
+    "Gives a user a role and with it the role's permissions. Role ids come from iam_roles_list. Returns the assignment.",
+  sdk: "client.iam.users.assignRole",
+  operation: "POST",
+  scope: "workspace",
+  input: {
+    user: userId,
+    role: z.string().min(1).max(128).describe("Role id from iam_roles_list."),
+  },
+  output: { user: z.string(), role },
+  annotations: CREATE,
+  notFound: `${USER_NOT_FOUND}, and the role id with iam_roles_list. ${ROLES_NOT_FOUND}`,
+  confirm: (args) => `Give user ${args.user} the role ${args.role} and its permissions?`,
+  async run(args, context) {
+    const result = await clientOf(context).iam.users.assignRole(args.user, args.role, {
+      signal: context.signal,
+    });
+    return { user: result.user, role: result.role };
+  },
+  summary: (result) => `User ${result.user} now has role ${result.role.name} (${result.role.id}).`,
+});
+
+const group = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  display_name: z.string(),
+  description: z.string(),
+  num_members: z.int(),
+});
+
+export const iamGroupsList = defineTool({
+  name: "iam_groups_list",
+  toolset: "iam",
+  title: "List IAM groups",
+  description:
+    "Lists the workspace's groups with their members' names and the servers each group may use. Groups are how server access is granted in Alpacon.",
+  sdk: "client.iam.groups.list",
+  operation: "GET",
+  scope: "workspace",
+  input: {
+    search: z.string().min(1).max(200).optional().describe("Free text matched against names."),
+    name: z.string().min(1).max(150).optional().describe("Exact group name."),
+    ...pagination,
+  },
+  output: { ...pageInfo, groups: z.array(group) },
+  annotations: READ,
+  async run(args, context) {
+    const result = await clientOf(context).iam.groups.list(
+      compact({ search: args.search, name: args.name, page: args.page, page_size: args.pageSize }),
+      { signal: context.signal },
+    );
+    return { ...pageFields(result), groups: result.results };
+  },
+  summary: (result) =>
+    pageLine("groups", result, result.groups.length) +
+    listLines(
+      result.groups,
+      (item) =>
+        `${item.name} (${item.id}): ${item.num_members} member(s)${item.description ? `, ${item.description}` : ""}`,
+    ),
+});
+
+export const iamGroupCreate = defineTool({
+  name: "iam_group_create",
+  toolset: "iam",
+  title: "Create an IAM group",
+  description:
+    "Creates a workspace group, optionally with the servers its members may use. The name (lowercase, starting with a letter) also names the system group on servers. Returns the new group.",
+  sdk: "client.iam.groups.create",
+  operation: "POST",
+  scope: "workspace",
+  input: {
+    name: z
+      .string()
+      .min(1)
+      .max(150)
+      .regex(accountName)
+      .describe("Lowercase letters, digits, _ and -, starting with a letter."),
+    displayName: z.string().max(150).optional().describe("Name shown in the web console."),
+    description: z.string().max(1000).optional().describe("What the group is for."),
+    servers: z
+      .array(serverId)
+      .max(500)
+      .optional()
+      .describe("Ids of the servers the group may use."),
+  },
+  output: { group },
+  annotations: CREATE,
+  async run(args, context) {
+    const created = await clientOf(context).iam.groups.create(
+      compact({
+        name: args.name,
+        display_name: args.displayName,
+        description: args.description,
+        servers: args.servers,
+      }),
+      { signal: context.signal },
+    );
+    return { group: created };
+  },
+  summary: (result) => `Created group ${result.group.name} (${result.group.id}).`,
+});
+
+export const iamRolesList = defineTool({
+  name: "iam_roles_list",
+  toolset: "iam",
+  title: "List IAM roles",
+  description:
+    "Lists the roles that can be assigned to users with iam_user_assign_role, each with its permission codenames. Some Alpacon versions do not offer roles; the error then says so.",
+  sdk: "client.iam.roles.list",
+  operation: "GET",
+  scope: "workspace",
+  input: pagination,
+  output: { ...pageInfo, roles: z.array(role) },
+  annotations: READ,
+  notFound: ROLES_NOT_FOUND,
+  async run(args, context) {
+    const result = await clientOf(context).iam.roles.list(
+      { page: args.page, page_size: args.pageSize },
+      { signal: context.signal },
+    );
+    return { ...pageFields(result), roles: result.results };
+  },
+  summary: (result) =>
+    pageLine("roles", result, result.roles.length) +
+    listLines(
+      result.roles,
+      (item) => `${item.name} (${item.id}): ${item.permissions.length} permission(s)`,
+    ),
+});
+
+export const iamPermissionsList = defineTool({
+  name: "iam_permissions_list",
+  toolset: "iam",
+  title: "List IAM permissions",
+  description:
+    "Lists every permission of the workspace (codename and name). Use it to interpret what roles and iam_user_permissions_get return.",
+  sdk: "client.iam.permissions.list",
+  operation: "GET",
+  scope: "workspace",
+  input: { page: pagination.page, pageSize: pagination.pageSize },
+  output: {
+    ...pageInfo,
+    permissions: z.array(z.looseObject({ id: z.string(), codename: z.string(), name: z.string() })),
+  },
+  annotations: READ,
+  notFound: ROLES_NOT_FOUND,
+  async run(args, context) {
+    const result = await clientOf(context).iam.permissions.list(
+      { page: args.page, page_size: args.pageSize },
+      { signal: context.signal },
+    );
+    return { ...pageFields(result), permissions: result.results };
+  },
+  summary: (result) =>
+    pageLine("permissions", result, result.permissions.length) +
+    listLines(result.permissions, (item) => `${item.codename}: ${item.name}`),
+});
+
+export const iamTools = [
+  iamUsersList,
+  iamUserGet,
+  iamUserCreate,
+  iamUserUpdate,
+  iamUserDelete,
+  iamUserPermissionsGet,
+  iamUserAssignRole,
+  iamGroupsList,
+  iamGroupCreate,
+  iamRolesList,
+  iamPermissionsList,
+];

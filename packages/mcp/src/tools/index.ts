@@ -1,0 +1,23 @@
+import { authTools } from "./auth.js";
+import { commandTools } from "./commands.js";
+import type { AnyTool } from "./define.js";
+import { eventTools } from "./events.js";
+import { iamTools } from "./iam.js";
+import { metricsTools } from "./metrics.js";
+import { serverTools } from "./servers.js";
+import { systemTools } from "./system.js";
+import { webftpTools } from "./webftp.js";
+import { webshTools } from "./websh.js";
+
+/** Every tool, in the order `tools/list` shows them. Each toolset lives in `./<toolset>.ts`. */
+export const ALL_TOOLS: readonly AnyTool[] = [
+  ...serverTools,
+  ...metricsTools,
+  ...systemTools,
+  ...webshTools,
+  ...webftpTools,
+  ...eventTools,
+  ...commandTools,
+  ...iamTools,
+  ...authTools,
+];

@@ -1,0 +1,433 @@
+import type { AlpaconClient, DiskUsagePoint, TrafficPoint, UsagePoint } from "@alpacon/sdk";
+import * as z from "zod";
+import { compact, groupBy, listLines } from "../format.js";
+import { clientOf, defineTool, READ, serverId, serverSummary } from "./define.js";
+
+const HOUR_MS = 3_600_000;
+
+const range = {
+  hours: z
+    .int()
+    .min(1)
+    .max(720)
+    .default(24)
+    .describe(
+      "How many hours back from now to look (1-720, default 24). Ignored when start is given.",
+    ),
+  start: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe("Start of the range, ISO 8601 with time zone (e.g. 2026-01-31T09:00:00Z)."),
+  end: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe("End of the range, ISO 8601 with time zone; default now."),
+};
+
+function window(args: { hours: number; start?: string | undefined; end?: string | undefined }) {
+  const end = args.end ?? new Date().toISOString();
+  const start = args.start ?? new Date(Date.parse(end) - args.hours * HOUR_MS).toISOString();
+  return { start, end };
+}
+
+const stats = z
+  .object({
+    avg: z.number(),
+    min: z.number(),
+    max: z.number(),
+    latest: z.number(),
+    latestAt: z.string(),
+    samples: z.int(),
+  })
+  .describe("Statistics over the range; null when there are no samples.");
+type Stats = z.output<typeof stats>;
+
+function statsOf(points: ReadonlyArray<{ timestamp: string }>, value: (p: never) => number) {
+  if (points.length === 0) return null;
+  const values = points.map((point) => value(point as never));
+  const sorted = [...points].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  const last = sorted[sorted.length - 1]!;
+  return {
+    avg: round(values.reduce((sum, item) => sum + item, 0) / values.length),
+    min: round(Math.min(...values)),
+    max: round(Math.max(...values)),
+    latest: round(value(last as never)),
+    latestAt: last.timestamp,
+    samples: values.length,
+  } satisfies Stats;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+const bucket = z.object({
+  start: z.string().describe("Timestamp of the bucket's first sample."),
+  avg: z.number(),
+  max: z.number(),
+});
+
+/** Down-samples a series to at most `count` buckets, keeping each bucket's peak visible. */
+function buckets(points: readonly UsagePoint[], count: number): Array<z.output<typeof bucket>> {
+  const sorted = [...points].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  const size = Math.max(1, Math.ceil(sorted.length / count));
+  const out: Array<z.output<typeof bucket>> = [];
+  for (let index = 0; index < sorted.length; index += size) {
+    const slice = sorted.slice(index, index + size);
+    const values = slice.map((point) => point.usage);
+    out.push({
+      start: slice[0]!.timestamp,
+      avg: round(values.reduce((sum, item) => sum + item, 0) / values.length),
+      max: round(Math.max(...values)),
+    });
+  }
+  return out;
+}
+
+const usageOutput = {
+  server: z.string(),
+  start: z.string(),
+  end: z.string(),
+  stats: stats.nullable(),
+  series: z
+    .array(bucket)
+    .describe("The range cut into at most `buckets` equal parts (percent), oldest first."),
+};
+
+function usageTool(kind: "cpu" | "memory") {
+  const noun = kind === "cpu" ? "CPU" : "memory";
+  return defineTool({
+    name: kind === "cpu" ? "get_cpu_usage" : "get_memory_usage",
+    toolset: "metrics",
+    title: `Get ${noun} usage`,
+    description: `Returns a server's ${noun} usage in percent over a time range (default the last 24 hours): average, minimum, maximum and latest value, plus a down-sampled series that keeps peaks visible. Use it to check whether a server is ${kind === "cpu" ? "CPU-bound" : "short of memory"} and since when.`,
+    sdk: kind === "cpu" ? "client.metrics.cpuUsage" : "client.metrics.memoryUsage",
+    operation: "GET",
+    scope: "workspace",
+    input: {
+      server: serverId,
+      ...range,
+      buckets: z
+        .int()
+        .min(1)
+        .max(200)
+        .default(24)
+        .describe("Most points in the returned series (1-200, default 24)."),
+    },
+    output: usageOutput,
+    annotations: READ,
+    notFound: "Check the server id with servers_list",
+    async run(args, context) {
+      const { start, end } = window(args);
+      const metrics = clientOf(context).metrics;
+      const query = { server: args.server, start, end };
+      const options = { signal: context.signal };
+      const points =
+        kind === "cpu"
+          ? await metrics.cpuUsage(query, options)
+          : await metrics.memoryUsage(query, options);
+      return {
+        server: args.server,
+        start,
+        end,
+        stats: statsOf(points, (point: UsagePoint) => point.usage),
+        series: buckets(points, args.buckets),
+      };
+    },
+    summary: (result) =>
+      result.stats
+        ? `${noun} usage of ${result.server} from ${result.start} to ${result.end}: avg ${result.stats.avg}%, max ${result.stats.max}%, min ${result.stats.min}%, latest ${result.stats.latest}% (${result.stats.samples} samples).`
+        : `No ${noun} samples for ${result.server} between ${result.start} and ${result.end}.`,
+  });
+}
+
+export const getCpuUsage = usageTool("cpu");
+export const getMemoryUsage = usageTool("memory");
+
+const diskDevice = z.object({
+  device: z.string(),
+  mount_point: z.string().nullable(),
+  usage: stats.nullable().describe("Used space in percent over the range."),
+  latest: z
+    .object({ total: z.int(), used: z.int(), free: z.int() })
+    .describe("Latest sizes in bytes."),
+});
+
+function diskDevices(points: readonly DiskUsagePoint[]): Array<z.output<typeof diskDevice>> {
+  const byDevice = groupBy(points, (point) => point.device);
+  return [...byDevice].map(([device, list]) => {
+    const last = [...list].sort((a, b) => a.timestamp.localeCompare(b.timestamp)).at(-1)!;
+    return {
+      device,
+      mount_point: last.mount_point ?? null,
+      usage: statsOf(list, (point: DiskUsagePoint) => point.usage),
+      latest: { total: last.total, used: last.used, free: last.free },
+    };
+  });
+}
+
+/** Devices read when none is named; a server rarely has more, and each costs one request. */
+const MAX_DEVICES = 16;
+
+/**
+ * Disk usage of the named device or partition, or of every device when neither is named: the
+ * API needs one of them, so the device list is read first (as the reference server did). The
+ * SDK has no single call for this yet (see the package README).
+ */
+async function diskUsage(
+  client: AlpaconClient,
+  query: { server: string; start: string; end: string; device?: string; partition?: string },
+  signal: AbortSignal,
+): Promise<DiskUsagePoint[]> {
+  const metrics = client.metrics;
+  if (query.device !== undefined || query.partition !== undefined) {
+    return metrics.diskUsage(query, { signal });
+  }
+  const { devices } = await metrics.diskUsageDevices({ server: query.server }, { signal });
+  const series = await Promise.all(
+    devices
+      .slice(0, MAX_DEVICES)
+      .map((device) => metrics.diskUsage({ ...query, device }, { signal })),
+  );
+  return series.flat();
+}
+
+export const getDiskUsage = defineTool({
+  name: "get_disk_usage",
+  toolset: "metrics",
+  title: "Get disk usage",
+  description:
+    "Returns used disk space in percent per device over a time range (default the last 24 hours), with the latest total/used/free bytes. Use it to find full or filling file systems. Narrow to one device (/dev/sda1) or mount point (/) if needed; get_disk_info lists devices and partitions.",
+  sdk: "client.metrics.diskUsage (+ diskUsageDevices when no device is named)",
+  operation: "GET",
+  scope: "workspace",
+  input: {
+    server: serverId,
+    device: z.string().min(1).max(200).optional().describe("Block device, e.g. /dev/sda1."),
+    partition: z.string().min(1).max(200).optional().describe("Mount point, e.g. /."),
+    ...range,
+  },
+  output: { server: z.string(), start: z.string(), end: z.string(), devices: z.array(diskDevice) },
+  annotations: READ,
+  notFound: "Check the server id with servers_list",
+  async run(args, context) {
+    const { start, end } = window(args);
+    const points = await diskUsage(
+      clientOf(context),
+      compact({ server: args.server, start, end, device: args.device, partition: args.partition }),
+      context.signal,
+    );
+    return { server: args.server, start, end, devices: diskDevices(points) };
+  },
+  summary: (result) =>
+    result.devices.length === 0
+      ? `No disk usage samples for ${result.server} in that range.`
+      : `Disk usage of ${result.server}:` +
+        listLines(
+          result.devices,
+          (item) =>
+            `${item.device}${item.mount_point ? ` (${item.mount_point})` : ""}: ${item.usage?.latest ?? "?"}% used now, max ${item.usage?.max ?? "?"}%`,
+        ),
+});
+
+const rate = z.object({ avg: z.number(), max: z.number(), latest: z.number() });
+const trafficInterface = z.object({
+  interface: z.string(),
+  input_bps: rate.describe("Average received bits per second, per sample."),
+  output_bps: rate.describe("Average sent bits per second, per sample."),
+  peak_input_bps: z.number(),
+  peak_output_bps: z.number(),
+  samples: z.int(),
+});
+
+function trafficInterfaces(points: readonly TrafficPoint[]) {
+  const byInterface = groupBy(points, (point) => point.interface);
+  return [...byInterface].map(([name, list]) => {
+    const input = statsOf(list, (point: TrafficPoint) => point.avg_input_bps)!;
+    const output = statsOf(list, (point: TrafficPoint) => point.avg_output_bps)!;
+    return {
+      interface: name,
+      input_bps: { avg: input.avg, max: input.max, latest: input.latest },
+      output_bps: { avg: output.avg, max: output.max, latest: output.latest },
+      peak_input_bps: Math.max(...list.map((point) => point.peak_input_bps)),
+      peak_output_bps: Math.max(...list.map((point) => point.peak_output_bps)),
+      samples: list.length,
+    };
+  });
+}
+
+export const getNetworkTraffic = defineTool({
+  name: "get_network_traffic",
+  toolset: "metrics",
+  title: "Get network traffic",
+  description:
+    "Returns network throughput per interface in bits per second over a time range (default the last 24 hours): average, maximum and latest received and sent rates, and peaks. Use it to spot saturated links or unusual traffic. Narrow to one interface (eth0) if needed.",
+  sdk: "client.metrics.networkTraffic",
+  operation: "GET",
+  scope: "workspace",
+  input: {
+    server: serverId,
+    interface: z.string().min(1).max(64).optional().describe("Network interface, e.g. eth0."),
+    ...range,
+  },
+  output: {
+    server: z.string(),
+    start: z.string(),
+    end: z.string(),
+    interfaces: z.array(trafficInterface),
+  },
+  annotations: READ,
+  notFound: "Check the server id with servers_list",
+  async run(args, context) {
+    const { start, end } = window(args);
+    const points = await clientOf(context).metrics.networkTraffic(
+      compact({ server: args.server, start, end, interface: args.interface }),
+      { signal: context.signal },
+    );
+    return { server: args.server, start, end, interfaces: trafficInterfaces(points) };
+  },
+  summary: (result) =>
+    result.interfaces.length === 0
+      ? `No traffic samples for ${result.server} in that range.`
+      : `Network traffic of ${result.server}:` +
+        listLines(
+          result.interfaces,
+          (item) =>
+            `${item.interface}: in avg ${mbps(item.input_bps.avg)}, out avg ${mbps(item.output_bps.avg)}, peak in ${mbps(item.peak_input_bps)}, peak out ${mbps(item.peak_output_bps)}`,
+        ),
+});
+
+function mbps(bitsPerSecond: number): string {
+  return `${(bitsPerSecond / 1_000_000).toFixed(2)} Mbit/s`;
+}
+
+const unavailable = z.array(
+  z.object({ metric: z.string(), reason: z.string() }).describe("A metric that could not be read."),
+);
+
+/**
+ * One health overview from four series. The SDK has no single call for it yet (see the package
+ * README); this helper is the only place that composes SDK calls, and goes once it does.
+ */
+async function metricsSummary(
+  client: AlpaconClient,
+  query: { server: string; start: string; end: string },
+  signal: AbortSignal,
+) {
+  const options = { signal };
+  const [cpu, memory, disk, network] = await Promise.allSettled([
+    client.metrics.cpuUsage(query, options),
+    client.metrics.memoryUsage(query, options),
+    diskUsage(client, query, signal),
+    client.metrics.networkTraffic(query, options),
+  ]);
+  const results = { cpu, memory, disk, network };
+  const failed = Object.entries(results).filter(([, item]) => item.status === "rejected");
+  // All four failing means the call itself failed (bad token, unknown server …): report that.
+  if (failed.length === 4) throw (cpu as PromiseRejectedResult).reason;
+  return {
+    cpu: cpu.status === "fulfilled" ? statsOf(cpu.value, (point: UsagePoint) => point.usage) : null,
+    memory:
+      memory.status === "fulfilled"
+        ? statsOf(memory.value, (point: UsagePoint) => point.usage)
+        : null,
+    disks: disk.status === "fulfilled" ? diskDevices(disk.value) : [],
+    interfaces: network.status === "fulfilled" ? trafficInterfaces(network.value) : [],
+    unavailable: failed.map(([metric, item]) => ({
+      metric,
+      reason: String((item as PromiseRejectedResult).reason?.message ?? item),
+    })),
+  };
+}
+
+export const getServerMetricsSummary = defineTool({
+  name: "get_server_metrics_summary",
+  toolset: "metrics",
+  title: "Summarise a server's metrics",
+  description:
+    "One health overview of a server over the last hours (default 24): CPU and memory statistics, disk usage per device and network traffic per interface. Use it first when asked how a server is doing or why it is slow; then drill down with get_cpu_usage, get_memory_usage, get_disk_usage or get_network_traffic.",
+  sdk: "client.metrics.cpuUsage + memoryUsage + diskUsageDevices + diskUsage + networkTraffic",
+  operation: "GET",
+  scope: "workspace",
+  input: {
+    server: serverId,
+    hours: z
+      .int()
+      .min(1)
+      .max(168)
+      .default(24)
+      .describe("How many hours back from now (1-168, default 24)."),
+  },
+  output: {
+    server: z.string(),
+    start: z.string(),
+    end: z.string(),
+    cpu: stats.nullable(),
+    memory: stats.nullable(),
+    disks: z.array(diskDevice),
+    interfaces: z.array(trafficInterface),
+    unavailable,
+  },
+  annotations: READ,
+  notFound: "Check the server id with servers_list",
+  async run(args, context) {
+    const { start, end } = window({ hours: args.hours });
+    const summary = await metricsSummary(
+      clientOf(context),
+      { server: args.server, start, end },
+      context.signal,
+    );
+    return { server: args.server, start, end, ...summary };
+  },
+  summary: (result) => {
+    const part = (name: string, value: Stats | null) =>
+      value
+        ? `${name} avg ${value.avg}% / max ${value.max}% / now ${value.latest}%`
+        : `${name} n/a`;
+    const fullest = [...result.disks].sort(
+      (a, b) => (b.usage?.latest ?? 0) - (a.usage?.latest ?? 0),
+    )[0];
+    const disk = fullest
+      ? `fullest disk ${fullest.device} ${fullest.usage?.latest ?? "?"}%`
+      : "disk n/a";
+    const missing = result.unavailable.length
+      ? ` Unavailable: ${result.unavailable.map((item) => item.metric).join(", ")}.`
+      : "";
+    return `${result.server} from ${result.start} to ${result.end}: ${part("CPU", result.cpu)}; ${part("memory", result.memory)}; ${disk}; ${result.interfaces.length} interfaces.${missing}`;
+  },
+});
+
+export const getCpuTopServers = defineTool({
+  name: "get_cpu_top_servers",
+  toolset: "metrics",
+  title: "Top servers by CPU",
+  description:
+    "Returns the five servers of the workspace with the highest CPU peak (percent) over the last 24 hours. Use it to find the busiest machines of a fleet before looking at one in detail.",
+  sdk: "client.metrics.cpuTopServers",
+  operation: "GET",
+  scope: "workspace",
+  input: {},
+  output: {
+    servers: z.array(
+      z.object({ server: serverSummary, value: z.number().describe("CPU peak in percent.") }),
+    ),
+  },
+  annotations: READ,
+  async run(_args, context) {
+    const top = await clientOf(context).metrics.cpuTopServers({ signal: context.signal });
+    return { servers: top };
+  },
+  summary: (result) =>
+    result.servers.length === 0
+      ? "No CPU data for the last 24 hours."
+      : `Highest CPU peaks over the last 24 hours:${listLines(result.servers, (item) => `${item.server.name} (${item.server.id}): ${round(item.value)}%`)}`,
+});
+
+export const metricsTools = [
+  getCpuUsage,
+  getMemoryUsage,
+  getDiskUsage,
+  getNetworkTraffic,
+  getServerMetricsSummary,
+  getCpuTopServers,
+];

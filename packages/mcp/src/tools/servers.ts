@@ -1,0 +1,199 @@
+import type { Server } from "@alpacon/sdk";
+import * as z from "zod";
+import { compact, listLines, pageFields, pageLine } from "../format.js";
+import {
+  CREATE,
+  clientOf,
+  defineTool,
+  pageInfo,
+  pagination,
+  READ,
+  serverId,
+  serverSummary,
+  userSummary,
+} from "./define.js";
+
+const serverRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  connected: z.boolean(),
+  status: z.string().describe("Computed health: Good, Warning or Error."),
+  remote_ip: z.string().nullable(),
+  os: z.string().nullable().describe("OS name and version, null until the agent reported them."),
+  cpu_cores: z.int().nullable(),
+  memory_bytes: z.int().nullable(),
+  load: z.number().nullable(),
+});
+
+function row(server: Server): z.output<typeof serverRow> {
+  const os = [server.os_name, server.os_version].filter(Boolean).join(" ");
+  return {
+    id: server.id,
+    name: server.name,
+    connected: server.is_connected,
+    status: server.status.text,
+    remote_ip: server.remote_ip,
+    os: os || null,
+    cpu_cores: server.cpu_logical_cores,
+    memory_bytes: server.physical_memory,
+    load: server.load,
+  };
+}
+
+export const serversList = defineTool({
+  name: "servers_list",
+  toolset: "servers",
+  title: "List servers",
+  description:
+    "Lists the servers of an Alpacon workspace with their connection state, health, OS and size. Start here to find a server's id, which every other server tool needs. Filter by exact name or free-text search; results are paged (20 per page by default). Use server_get for every field of one server.",
+  sdk: "client.servers.list",
+  operation: "GET",
+  scope: "workspace",
+  input: {
+    search: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("Free text matched against name, IP and OS."),
+    name: z.string().min(1).max(200).optional().describe("Exact server name."),
+    connected: z
+      .boolean()
+      .optional()
+      .describe("Only connected (true) or disconnected (false) servers; applied to this page."),
+    ...pagination,
+  },
+  output: { ...pageInfo, servers: z.array(serverRow) },
+  annotations: READ,
+  async run(args, context) {
+    const result = await clientOf(context).servers.list(
+      compact({ search: args.search, name: args.name, page: args.page, page_size: args.pageSize }),
+      { signal: context.signal },
+    );
+    const rows = result.results.map(row);
+    const servers =
+      args.connected === undefined
+        ? rows
+        : rows.filter((item) => item.connected === args.connected);
+    return { ...pageFields(result), servers };
+  },
+  summary: (result) =>
+    pageLine("servers", result, result.servers.length) +
+    listLines(
+      result.servers,
+      (item) =>
+        `${item.name} (${item.id}): ${item.connected ? "connected" : "disconnected"}, ${item.status}${item.os ? `, ${item.os}` : ""}`,
+    ),
+});
+
+export const serverGet = defineTool({
+  name: "server_get",
+  toolset: "servers",
+  title: "Get a server",
+  description:
+    "Returns every field Alpacon keeps about one server: connection, health status and messages, agent version, OS, CPU, memory, load, uptime, owner and groups. Use it after servers_list when you need the details of one server.",
+  sdk: "client.servers.get",
+  operation: "GET",
+  scope: "workspace",
+  input: { server: serverId },
+  output: {
+    server: z.looseObject({
+      id: z.string(),
+      name: z.string(),
+      is_connected: z.boolean(),
+      status: z.looseObject({ code: z.string(), text: z.string() }),
+      os_name: z.string().nullable(),
+      os_version: z.string().nullable(),
+    }),
+  },
+  annotations: READ,
+  async run(args, context) {
+    const server = await clientOf(context).servers.get(args.server, { signal: context.signal });
+    return { server };
+  },
+  summary: ({ server }) => {
+    const os = [server.os_name, server.os_version].filter(Boolean).join(" ") || "OS unknown";
+    return `${server.name} (${server.id}): ${server.is_connected ? "connected" : "disconnected"}, ${server.status.text}, ${os}.`;
+  },
+});
+
+const note = z.looseObject({
+  id: z.string(),
+  server: serverSummary,
+  author: userSummary,
+  content: z.string(),
+  private: z.boolean(),
+  pinned: z.boolean(),
+  added_at: z.string(),
+});
+
+export const serverNotesList = defineTool({
+  name: "server_notes_list",
+  toolset: "servers",
+  title: "List server notes",
+  description:
+    "Lists the notes people left on servers (runbooks, owners, caveats), pinned first on the web console. Give a server id to see one server's notes; leave it out for notes across the workspace. Read them before changing a server.",
+  sdk: "client.notes.list",
+  operation: "GET",
+  scope: "workspace",
+  input: {
+    server: serverId.optional().describe("Only notes of this server (id from servers_list)."),
+    search: z.string().min(1).max(200).optional().describe("Free text matched against content."),
+    pinned: z.boolean().optional().describe("Only pinned (true) or unpinned (false) notes."),
+    ...pagination,
+  },
+  output: { ...pageInfo, notes: z.array(note) },
+  annotations: READ,
+  async run(args, context) {
+    const result = await clientOf(context).notes.list(
+      compact({
+        server: args.server,
+        search: args.search,
+        pinned: args.pinned,
+        page: args.page,
+        page_size: args.pageSize,
+      }),
+      { signal: context.signal },
+    );
+    return { ...pageFields(result), notes: result.results };
+  },
+  summary: (result) =>
+    pageLine("notes", result, result.notes.length) +
+    listLines(
+      result.notes,
+      (item) =>
+        `${item.pinned ? "[pinned] " : ""}${item.server.name} by ${item.author.name}: ${item.content.slice(0, 120)}`,
+    ),
+});
+
+export const serverNoteCreate = defineTool({
+  name: "server_note_create",
+  toolset: "servers",
+  title: "Add a server note",
+  description:
+    "Adds a note to a server, for example what was changed and why, or who owns it. Notes are shared with the workspace unless private. At most 3 notes per server can be pinned. Returns the created note.",
+  sdk: "client.notes.create",
+  operation: "POST",
+  scope: "workspace",
+  input: {
+    server: serverId,
+    content: z.string().min(1).max(512).describe("The note's text (1-512 characters)."),
+    private: z.boolean().default(false).describe("Visible only to the token's user."),
+    pinned: z
+      .boolean()
+      .default(false)
+      .describe("Pin it on top of the server's notes (at most 3 pinned per server)."),
+  },
+  output: { note },
+  annotations: CREATE,
+  async run(args, context) {
+    const created = await clientOf(context).notes.create(
+      { server: args.server, content: args.content, private: args.private, pinned: args.pinned },
+      { signal: context.signal },
+    );
+    return { note: created };
+  },
+  summary: ({ note: created }) => `Added note ${created.id} to ${created.server.name}.`,
+});
+
+export const serverTools = [serversList, serverGet, serverNotesList, serverNoteCreate];

@@ -1,0 +1,315 @@
+import * as z from "zod";
+import { bytes, compact, listLines, pageFields, pageLine } from "../format.js";
+import { clientOf, defineTool, page, pageInfo, pageSize, READ, serverId } from "./define.js";
+
+// The /api/proc/ endpoints are lists filtered by server; facts that exist once per server
+// (system info, OS version) are the first row, absent until the agent has reported them.
+
+const NOT_FOUND = "Check the server id with servers_list";
+const NOT_REPORTED = "the agent has not reported it yet";
+
+export const getSystemInfo = defineTool({
+  name: "get_system_info",
+  toolset: "system",
+  title: "Get hardware and host information",
+  description:
+    "Returns a server's hardware and host facts as reported by its agent: CPU type, brand and cores, physical memory, hardware vendor/model/serial, hostname and hardware UUID. Use it to answer what machine a server is.",
+  sdk: "client.system.info",
+  operation: "GET",
+  scope: "workspace",
+  input: { server: serverId },
+  output: {
+    server: z.string(),
+    info: z
+      .looseObject({
+        cpu_brand: z.string(),
+        cpu_type: z.string(),
+        cpu_physical_cores: z.int(),
+        cpu_logical_cores: z.int(),
+        physical_memory: z.int().describe("Bytes."),
+        hostname: z.string(),
+      })
+      .nullable()
+      .describe(`Null when ${NOT_REPORTED}.`),
+  },
+  annotations: READ,
+  notFound: NOT_FOUND,
+  async run(args, context) {
+    const result = await clientOf(context).system.info(
+      { server: args.server },
+      { signal: context.signal },
+    );
+    return { server: args.server, info: result.results[0] ?? null };
+  },
+  summary: ({ server, info }) =>
+    info
+      ? `${info.hostname}: ${info.cpu_brand}, ${info.cpu_physical_cores} cores / ${info.cpu_logical_cores} threads, ${bytes(info.physical_memory)} memory.`
+      : `No hardware information for ${server}: ${NOT_REPORTED}.`,
+});
+
+export const getOsVersion = defineTool({
+  name: "get_os_version",
+  toolset: "system",
+  title: "Get the OS version",
+  description:
+    "Returns a server's operating system: name, full version string, major/minor/patch, platform and the platform it derives from (e.g. ubuntu, like debian). Use it before giving OS-specific commands or advice.",
+  sdk: "client.system.osVersion",
+  operation: "GET",
+  scope: "workspace",
+  input: { server: serverId },
+  output: {
+    server: z.string(),
+    os: z
+      .looseObject({ name: z.string(), version: z.string(), platform: z.string() })
+      .nullable()
+      .describe(`Null when ${NOT_REPORTED}.`),
+  },
+  annotations: READ,
+  notFound: NOT_FOUND,
+  async run(args, context) {
+    const result = await clientOf(context).system.osVersion(
+      { server: args.server },
+      { signal: context.signal },
+    );
+    return { server: args.server, os: result.results[0] ?? null };
+  },
+  summary: ({ server, os }) =>
+    os
+      ? `${os.name} ${os.version} (platform ${os.platform}).`
+      : `No OS information for ${server}: ${NOT_REPORTED}.`,
+});
+
+const systemUser = z.looseObject({
+  username: z.string(),
+  uid: z.int(),
+  gid: z.int(),
+  directory: z.string(),
+  shell: z.string(),
+});
+
+export const listSystemUsers = defineTool({
+  name: "list_system_users",
+  toolset: "system",
+  title: "List local users",
+  description:
+    "Lists the local (Linux) user accounts of a server with uid, gid, home directory and shell, and the Alpacon IAM user each maps to. Use it to check who can log in; loginEnabledOnly hides system accounts with nologin shells.",
+  sdk: "client.system.users",
+  operation: "GET",
+  scope: "workspace",
+  input: {
+    server: serverId,
+    search: z.string().min(1).max(200).optional().describe("Free text matched against usernames."),
+    loginEnabledOnly: z
+      .boolean()
+      .default(false)
+      .describe("Only accounts that can log in (a real shell)."),
+    page,
+    pageSize: pageSize(50),
+  },
+  output: { server: z.string(), ...pageInfo, users: z.array(systemUser) },
+  annotations: READ,
+  notFound: NOT_FOUND,
+  async run(args, context) {
+    const result = await clientOf(context).system.users(
+      compact({
+        server: args.server,
+        search: args.search,
+        login_enabled: args.loginEnabledOnly ? true : undefined,
+        page: args.page,
+        page_size: args.pageSize,
+      }),
+      { signal: context.signal },
+    );
+    return { server: args.server, ...pageFields(result), users: result.results };
+  },
+  summary: (result) =>
+    pageLine("local users", result, result.users.length) +
+    listLines(result.users, (user) => `${user.username} (uid ${user.uid}, ${user.shell})`),
+});
+
+export const listSystemGroups = defineTool({
+  name: "list_system_groups",
+  toolset: "system",
+  title: "List local groups",
+  description:
+    "Lists the local (Linux) groups of a server with their gid and the Alpacon IAM group each maps to. Use it with list_system_users to understand access on a server.",
+  sdk: "client.system.groups",
+  operation: "GET",
+  scope: "workspace",
+  input: {
+    server: serverId,
+    search: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("Free text matched against group names."),
+    page,
+    pageSize: pageSize(50),
+  },
+  output: {
+    server: z.string(),
+    ...pageInfo,
+    groups: z.array(z.looseObject({ groupname: z.string(), gid: z.int() })),
+  },
+  annotations: READ,
+  notFound: NOT_FOUND,
+  async run(args, context) {
+    const result = await clientOf(context).system.groups(
+      compact({
+        server: args.server,
+        search: args.search,
+        page: args.page,
+        page_size: args.pageSize,
+      }),
+      { signal: context.signal },
+    );
+    return { server: args.server, ...pageFields(result), groups: result.results };
+  },
+  summary: (result) =>
+    pageLine("local groups", result, result.groups.length) +
+    listLines(result.groups, (group) => `${group.groupname} (gid ${group.gid})`),
+});
+
+export const listSystemPackages = defineTool({
+  name: "list_system_packages",
+  toolset: "system",
+  title: "List installed packages",
+  description:
+    "Lists the packages installed on a server (name, version, architecture, source). Servers have hundreds, so filter: an exact name (openssl) answers 'which version is installed', search matches parts of names. Results are paged (50 per page by default).",
+  sdk: "client.system.packages",
+  operation: "GET",
+  scope: "workspace",
+  input: {
+    server: serverId,
+    name: z.string().min(1).max(200).optional().describe("Exact package name, e.g. openssl."),
+    search: z.string().min(1).max(200).optional().describe("Free text matched against names."),
+    arch: z.string().min(1).max(32).optional().describe("Architecture, e.g. amd64."),
+    page,
+    pageSize: pageSize(50),
+  },
+  output: {
+    server: z.string(),
+    ...pageInfo,
+    packages: z.array(z.looseObject({ name: z.string(), version: z.string(), arch: z.string() })),
+  },
+  annotations: READ,
+  notFound: NOT_FOUND,
+  async run(args, context) {
+    const result = await clientOf(context).system.packages(
+      compact({
+        server: args.server,
+        name: args.name,
+        search: args.search,
+        arch: args.arch,
+        page: args.page,
+        page_size: args.pageSize,
+      }),
+      { signal: context.signal },
+    );
+    return { server: args.server, ...pageFields(result), packages: result.results };
+  },
+  summary: (result) =>
+    pageLine("packages", result, result.packages.length) +
+    listLines(result.packages, (item) => `${item.name} ${item.version} (${item.arch})`),
+});
+
+export const getNetworkInterfaces = defineTool({
+  name: "get_network_interfaces",
+  toolset: "system",
+  title: "Get network interfaces",
+  description:
+    "Lists a server's network interfaces with MAC, MTU, link speed, state flags (up, running, loopback) and IP addresses with masks. Use it to answer what addresses a server has or whether a link is down.",
+  sdk: "client.system.interfaces",
+  operation: "GET",
+  scope: "workspace",
+  input: { server: serverId },
+  output: {
+    server: z.string(),
+    count: z.int(),
+    interfaces: z.array(
+      z.looseObject({
+        name: z.string(),
+        is_up: z.boolean(),
+        is_running: z.boolean(),
+        is_loopback: z.boolean(),
+        addresses: z.array(z.looseObject({ address: z.string() })).optional(),
+      }),
+    ),
+  },
+  annotations: READ,
+  notFound: NOT_FOUND,
+  async run(args, context) {
+    const result = await clientOf(context).system.interfaces(
+      { server: args.server, page_size: 100 },
+      { signal: context.signal },
+    );
+    return { server: args.server, count: result.count, interfaces: result.results };
+  },
+  summary: (result) =>
+    `${result.count} network interfaces${result.count > result.interfaces.length ? ` (first ${result.interfaces.length} shown)` : ""}:` +
+    listLines(
+      result.interfaces,
+      (item) =>
+        `${item.name}: ${item.is_up ? "up" : "down"}${item.is_loopback ? ", loopback" : ""}${item.addresses?.length ? `, ${item.addresses.map((a) => a.address).join(", ")}` : ""}`,
+    ),
+});
+
+const disk = z.looseObject({ name: z.string() });
+const partition = z.looseObject({
+  name: z.string(),
+  mount_points: z.array(z.string()),
+  fs_type: z.string().nullable().optional(),
+});
+
+/**
+ * Devices and their partitions in one answer. The SDK exposes them as two list calls; this
+ * helper is the only composition in the tool (see the package README).
+ */
+async function diskInfo(
+  system: ReturnType<typeof clientOf>["system"],
+  server: string,
+  signal: AbortSignal,
+) {
+  const [disks, partitions] = await Promise.all([
+    system.disks({ server, page_size: 100 }, { signal }),
+    system.partitions({ server, page_size: 100 }, { signal }),
+  ]);
+  return { disks: disks.results, partitions: partitions.results };
+}
+
+export const getDiskInfo = defineTool({
+  name: "get_disk_info",
+  toolset: "system",
+  title: "Get disks and partitions",
+  description:
+    "Lists a server's block devices (name, serial, label) and partitions (device, mount points, file system type). Use it to learn the storage layout; get_disk_usage tells how full each one is.",
+  sdk: "client.system.disks + client.system.partitions",
+  operation: "GET",
+  scope: "workspace",
+  input: { server: serverId },
+  output: { server: z.string(), disks: z.array(disk), partitions: z.array(partition) },
+  annotations: READ,
+  notFound: NOT_FOUND,
+  async run(args, context) {
+    const info = await diskInfo(clientOf(context).system, args.server, context.signal);
+    return { server: args.server, ...info };
+  },
+  summary: (result) =>
+    `${result.disks.length} disks (${result.disks.map((item) => item.name).join(", ") || "none"}), ${result.partitions.length} partitions:` +
+    listLines(
+      result.partitions,
+      (item) =>
+        `${item.name} on ${item.mount_points.join(", ") || "(not mounted)"}${item.fs_type ? ` (${item.fs_type})` : ""}`,
+    ),
+});
+
+export const systemTools = [
+  getSystemInfo,
+  getOsVersion,
+  listSystemUsers,
+  listSystemGroups,
+  listSystemPackages,
+  getNetworkInterfaces,
+  getDiskInfo,
+];

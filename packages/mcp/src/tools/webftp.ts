@@ -1,0 +1,261 @@
+import { downloadFile, uploadFile } from "@alpacon/sdk/node";
+import * as z from "zod";
+import { bytes, compact, listLines, pageFields, pageLine } from "../format.js";
+import {
+  clientOf,
+  defineTool,
+  EXEC,
+  pageInfo,
+  pagination,
+  READ,
+  serverId,
+  serverSummary,
+} from "./define.js";
+
+const remotePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .describe("Absolute path on the server, e.g. /etc/nginx/nginx.conf.");
+
+const localPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .describe(
+    "Path on the machine running this MCP server, inside its allowed directories (by default its working directory); relative paths start there.",
+  );
+
+export const webftpUploadFile = defineTool({
+  name: "webftp_upload_file",
+  toolset: "webftp",
+  title: "Upload a file to a server",
+  description:
+    "Copies a local file (on the machine running this MCP server, inside its allowed directories) to a path on a server, through Alpacon's WebFTP. Returns the transfer id, remote path and size. Refuses to replace an existing remote file unless overwrite is true.",
+  sdk: "uploadFile (@alpacon/sdk/node) → client.webftp.upload",
+  operation: "transfer",
+  scope: "workspace",
+  input: {
+    server: serverId,
+    localPath: localPath.describe(
+      "The file to upload, inside the server's allowed directories (by default its working directory).",
+    ),
+    remotePath: remotePath.describe(
+      "Destination on the server: a directory ending in / keeps the file name, else the full file path.",
+    ),
+    username: z.string().min(1).max(64).optional().describe("System user that will own the file."),
+    groupname: z.string().min(1).max(64).optional().describe("System group of the file."),
+    overwrite: z.boolean().default(false).describe("Replace an existing file at remotePath."),
+  },
+  output: {
+    id: z.string(),
+    server: z.string(),
+    localPath: z.string(),
+    remotePath: z.string(),
+    bytes: z.int(),
+    message: z.string().describe("The agent's report."),
+  },
+  annotations: EXEC,
+  notFound: "Check the server id with servers_list",
+  confirm: (args) =>
+    `Upload ${args.localPath} to ${args.remotePath} on server ${args.server}${args.overwrite ? ", replacing any existing file" : ""}?`,
+  async run(args, context) {
+    const source = await context.runtime.roots.readable(args.localPath);
+    const result = await uploadFile(clientOf(context), {
+      server: args.server,
+      localPath: source,
+      remotePath: args.remotePath,
+      ...compact({ username: args.username, groupname: args.groupname }),
+      overwrite: args.overwrite,
+      signal: context.signal,
+      onProgress: ({ bytes: done, total }) => void context.progress(done, total, "bytes uploaded"),
+    });
+    return {
+      id: result.id,
+      server: args.server,
+      localPath: source,
+      remotePath: result.remotePath,
+      bytes: result.bytes,
+      message: result.message,
+    };
+  },
+  summary: (result) =>
+    `Uploaded ${result.localPath} (${bytes(result.bytes)}) to ${result.remotePath} on server ${result.server}${result.message ? `: ${result.message}` : "."}`,
+});
+
+export const webftpDownloadFile = defineTool({
+  name: "webftp_download_file",
+  toolset: "webftp",
+  title: "Download a file from a server",
+  description:
+    "Copies a file or folder from a server to the machine running this MCP server (inside its allowed directories) through Alpacon's WebFTP. A folder arrives as one .zip file, or extracted into an existing directory with extract: true. Replaces an existing local file.",
+  sdk: "downloadFile (@alpacon/sdk/node) → client.webftp.download",
+  operation: "transfer",
+  scope: "workspace",
+  input: {
+    server: serverId,
+    remotePath: remotePath.describe("File or folder on the server to download."),
+    localPath: localPath.describe(
+      "Where to write it: a file path (a .zip for folders), or an existing directory when extract is true.",
+    ),
+    resourceType: z
+      .enum(["file", "folder"])
+      .default("file")
+      .describe("Whether remotePath is a file or a folder."),
+    extract: z
+      .boolean()
+      .default(false)
+      .describe("For folders: unpack into the localPath directory instead of saving the .zip."),
+  },
+  output: {
+    id: z.string(),
+    server: z.string(),
+    remotePath: z.string(),
+    localPath: z.string(),
+    bytes: z.int(),
+    files: z.array(z.string()).nullable().describe("Files written when a folder was extracted."),
+  },
+  annotations: EXEC,
+  notFound: "Check the server id with servers_list and the remote path",
+  confirm: (args) =>
+    `Download ${args.remotePath} from server ${args.server} to ${args.localPath}, replacing what is there?`,
+  async run(args, context) {
+    const extracting = args.resourceType === "folder" && args.extract;
+    const destination = extracting
+      ? await context.runtime.roots.directory(args.localPath)
+      : await context.runtime.roots.writable(args.localPath);
+    const result = await downloadFile(clientOf(context), {
+      server: args.server,
+      remotePath: args.remotePath,
+      localPath: destination,
+      resourceType: args.resourceType,
+      extract: extracting,
+      signal: context.signal,
+      onProgress: ({ bytes: done, total }) =>
+        void context.progress(done, total, "bytes downloaded"),
+    });
+    return {
+      id: result.id,
+      server: args.server,
+      remotePath: args.remotePath,
+      localPath: result.localPath,
+      bytes: result.bytes,
+      files: result.files ?? null,
+    };
+  },
+  summary: (result) =>
+    `Downloaded ${result.remotePath} from server ${result.server} to ${result.localPath} (${bytes(result.bytes)}).`,
+});
+
+const transfer = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  path: z.string(),
+  server: serverSummary,
+  size: z.int().nullable().optional(),
+  username: z.string(),
+  expires_at: z.string(),
+});
+
+// Presigned storage URLs work without a token for anyone who has them: they stay out of results.
+function withoutUrls<T extends { upload_url?: unknown; download_url?: unknown }>(
+  item: T,
+): Omit<T, "upload_url" | "download_url"> {
+  const { upload_url: _up, download_url: _down, ...rest } = item;
+  return rest;
+}
+
+function transferList(kind: "uploads" | "downloads") {
+  const upload = kind === "uploads";
+  return defineTool({
+    name: upload ? "webftp_uploads_list" : "webftp_downloads_list",
+    toolset: "webftp",
+    title: upload ? "List uploads" : "List downloads",
+    description: `Lists WebFTP ${kind} (file transfers ${upload ? "to" : "from"} servers): file name, path, server, size, user and expiry, newest first. Use it to check what was transferred${upload ? " onto" : " from"} a server and by whom. Storage URLs are left out.`,
+    sdk: upload ? "client.webftp.uploads.list" : "client.webftp.downloads.list",
+    operation: "GET",
+    scope: "workspace",
+    input: {
+      server: serverId.optional().describe("Only transfers of this server."),
+      ...pagination,
+    },
+    output: { ...pageInfo, transfers: z.array(transfer) },
+    annotations: READ,
+    async run(args, context) {
+      const webftp = clientOf(context).webftp;
+      const query = compact({
+        server: args.server,
+        ordering: "-added_at",
+        page: args.page,
+        page_size: args.pageSize,
+      });
+      const options = { signal: context.signal };
+      if (upload) {
+        const result = await webftp.uploads.list(query, options);
+        return {
+          ...pageFields(result),
+          transfers: result.results.map((item) => withoutUrls(item)),
+        };
+      }
+      const result = await webftp.downloads.list(query, options);
+      return { ...pageFields(result), transfers: result.results.map((item) => withoutUrls(item)) };
+    },
+    summary: (result) =>
+      pageLine(kind, result, result.transfers.length) +
+      listLines(
+        result.transfers,
+        (item) =>
+          `${item.path || item.name} on ${item.server.name} (${bytes(item.size)}) by ${item.username}`,
+      ),
+  });
+}
+
+export const webftpUploadsList = transferList("uploads");
+export const webftpDownloadsList = transferList("downloads");
+
+export const webftpSessionsList = defineTool({
+  name: "webftp_sessions_list",
+  toolset: "webftp",
+  title: "List file-manager sessions",
+  description:
+    "Lists WebFTP (file manager) sessions of the workspace: who browsed files on which server and when. Use it to audit file access.",
+  sdk: "client.webftp.sessions.list",
+  operation: "GET",
+  scope: "workspace",
+  input: { server: serverId.optional().describe("Only sessions on this server."), ...pagination },
+  output: {
+    ...pageInfo,
+    sessions: z.array(
+      z.looseObject({
+        id: z.string(),
+        server: serverSummary.optional(),
+        username: z.string().optional(),
+        added_at: z.string().optional(),
+      }),
+    ),
+  },
+  annotations: READ,
+  async run(args, context) {
+    const result = await clientOf(context).webftp.sessions.list(
+      compact({ server: args.server, page: args.page, page_size: args.pageSize }),
+      { signal: context.signal },
+    );
+    const sessions = result.results.map(({ websocket_url: _url, ...session }) => session);
+    return { ...pageFields(result), sessions };
+  },
+  summary: (result) =>
+    pageLine("WebFTP sessions", result, result.sessions.length) +
+    listLines(
+      result.sessions,
+      (item) =>
+        `${item.id}${item.server ? ` on ${item.server.name}` : ""}${item.username ? ` as ${item.username}` : ""}${item.added_at ? ` at ${item.added_at}` : ""}`,
+    ),
+});
+
+export const webftpTools = [
+  webftpUploadFile,
+  webftpDownloadFile,
+  webftpUploadsList,
+  webftpDownloadsList,
+  webftpSessionsList,
+];

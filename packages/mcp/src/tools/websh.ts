@@ -1,0 +1,405 @@
+import { randomUUID } from "node:crypto";
+import type { ExecResult } from "@alpacon/sdk";
+import * as z from "zod";
+import type { ToolContext } from "../context.js";
+import { compact, listLines, pageFields, pageLine, tail } from "../format.js";
+import { commandLine, maxOutputChars } from "./commands.js";
+import {
+  type Annotations,
+  CHANGE,
+  clientOf,
+  defineTool,
+  EXEC,
+  pageInfo,
+  pagination,
+  READ,
+  serverId,
+  serverSummary,
+  userSummary,
+} from "./define.js";
+
+/** Opens a shell or attaches to one: changes nothing by itself, but reaches a real host. */
+const CONNECT: Annotations = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: false,
+  openWorldHint: true,
+};
+
+const timeoutSeconds = z
+  .int()
+  .min(1)
+  .max(600)
+  .default(30)
+  .describe("How long to wait for the command to finish (1-600 s, default 30).");
+
+const shellUser = {
+  username: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe("System user of the shell; default the token's user."),
+  groupname: z.string().min(1).max(64).optional().describe("System group of the shell."),
+};
+
+const websocketUrl = z
+  .url({ protocol: /^wss?$/ })
+  .max(2048)
+  .refine((value) => new URL(value).pathname.includes("/ws/websh/"), {
+    message: "must be a websh WebSocket URL (…/ws/websh/…)",
+  })
+  .describe("A websh WebSocket URL (wss://…/ws/websh/…) from a websh session or user channel.");
+
+const execOutput = {
+  output: z.string(),
+  exitCode: z.int().nullable().describe("Null when the command did not finish in time."),
+  durationMs: z.int(),
+  timedOut: z.boolean(),
+  outputTruncated: z.boolean(),
+  omittedChars: z.int().describe("Characters cut from the start of the output."),
+};
+
+/** The options every exec takes, from the tool's arguments. */
+function execOptions(
+  args: { timeoutSeconds: number; maxOutputChars: number },
+  context: ToolContext,
+) {
+  return {
+    timeoutMs: args.timeoutSeconds * 1000,
+    signal: context.signal,
+    // Bytes, not characters: leave room for multi-byte text before the character cap applies.
+    maxOutputBytes: args.maxOutputChars * 4,
+  };
+}
+
+function execFields(result: ExecResult, maxChars: number) {
+  const output = tail(result.output, maxChars);
+  return {
+    output: output.text,
+    exitCode: result.exitCode,
+    durationMs: Math.round(result.durationMs),
+    timedOut: result.timedOut,
+    outputTruncated: output.truncated || result.truncated,
+    omittedChars: output.omittedChars,
+  };
+}
+
+function execSummary(
+  result: z.output<z.ZodObject<typeof execOutput>>,
+  command: string,
+  where: string,
+): string {
+  const state = result.timedOut
+    ? "did not finish in time (it may still be running in the shell)"
+    : `exit ${result.exitCode ?? "?"}`;
+  const cut = result.outputTruncated
+    ? ` [output cut: only the last part is shown; redirect to a file and read it in parts, e.g. \`sed -n 1,200p\`]`
+    : "";
+  return `\`${command}\` on ${where}: ${state} after ${result.durationMs} ms.${cut}${result.output ? `\n${result.output}` : ""}`;
+}
+
+const channelInfo = z.object({
+  channelId: z.string(),
+  sessionId: z.string(),
+  workspace: z.string(),
+  region: z.string(),
+  server: z.string().nullable(),
+  openedAt: z.string(),
+  lastUsedAt: z.string(),
+  busy: z.boolean(),
+});
+
+export const webshSessionCreate = defineTool({
+  name: "websh_session_create",
+  toolset: "websh",
+  title: "Open a shell session",
+  description:
+    "Opens a websh (web shell) session on a server and keeps its channel open in this MCP server, so later websh_channel_execute calls share the shell's state (working directory, environment, background jobs). Returns the channelId to use. Close it with websh_session_terminate when done; idle channels close after 30 minutes. For a single command, command_run or websh_command_execute is simpler.",
+  sdk: "client.websh.open",
+  operation: "POST",
+  scope: "workspace",
+  input: {
+    server: serverId,
+    ...shellUser,
+    rows: z.int().min(10).max(500).default(24).describe("Terminal height in rows."),
+    cols: z.int().min(40).max(1000).default(200).describe("Terminal width in columns."),
+  },
+  output: { channel: channelInfo },
+  annotations: CONNECT,
+  notFound: "Check the server id with servers_list",
+  async run(args, context) {
+    context.runtime.pool.assertRoom();
+    const shell = await clientOf(context).websh.open({
+      server: args.server,
+      rows: args.rows,
+      cols: args.cols,
+      ...compact({ username: args.username, groupname: args.groupname }),
+      signal: context.signal,
+    });
+    const channel = context.runtime.pool.add(
+      shell,
+      {
+        channelId: shell.channelId ?? randomUUID(),
+        sessionId: shell.id ?? "unknown",
+        server: args.server,
+        ...context.target!,
+      },
+      true,
+    );
+    return { channel };
+  },
+  summary: ({ channel }) =>
+    `Opened websh session ${channel.sessionId} on server ${channel.server}; run commands with websh_channel_execute channelId: ${channel.channelId}.`,
+});
+
+export const webshCommandExecute = defineTool({
+  name: "websh_command_execute",
+  toolset: "websh",
+  title: "Run one command in a shell",
+  description:
+    "Runs one command in a websh shell on a server and returns its output and exit code. The shell is kept for this server and user for a few minutes, so a following call sees the same working directory and variables. Unlike command_run it needs no command ACL entry on the token, but it needs websh access to the server. For a long series of commands, websh_session_create gives a channel of your own.",
+  sdk: "client.websh.exec",
+  operation: "exec",
+  scope: "workspace",
+  input: { server: serverId, command: commandLine, ...shellUser, timeoutSeconds, maxOutputChars },
+  output: { server: z.string(), ...execOutput },
+  annotations: EXEC,
+  notFound: "Check the server id with servers_list",
+  confirm: (args) =>
+    `Run \`${args.command}\` in a shell on server ${args.server}${args.username ? ` as ${args.username}` : ""}?`,
+  async run(args, context) {
+    const result = await clientOf(context).websh.exec({
+      server: args.server,
+      command: args.command,
+      ...compact({ username: args.username, groupname: args.groupname }),
+      ...execOptions(args, context),
+    });
+    return { server: args.server, ...execFields(result, args.maxOutputChars) };
+  },
+  summary: (result, args) => execSummary(result, args.command, `server ${result.server}`),
+});
+
+export const webshWebsocketExecute = defineTool({
+  name: "websh_websocket_execute",
+  toolset: "websh",
+  title: "Run one command over a websh URL",
+  description:
+    "Connects to an existing websh session through its WebSocket URL, runs one command, returns output and exit code, and disconnects. Use it when you were given a websh URL (e.g. from another tool or the web console); the URL's token works once. Otherwise prefer websh_command_execute.",
+  sdk: "client.websh.connect + session.exec + session.close",
+  operation: "exec",
+  scope: "workspace",
+  input: { websocketUrl, command: commandLine, timeoutSeconds, maxOutputChars },
+  output: execOutput,
+  annotations: EXEC,
+  confirm: (args) => `Run \`${args.command}\` in the websh session behind the given URL?`,
+  async run(args, context) {
+    // Connect, run, disconnect: the session belongs to whoever made the URL, so it stays open.
+    const shell = await clientOf(context).websh.connect({
+      websocketUrl: args.websocketUrl,
+      signal: context.signal,
+    });
+    try {
+      return execFields(
+        await shell.exec(args.command, execOptions(args, context)),
+        args.maxOutputChars,
+      );
+    } finally {
+      await shell.close({ terminate: false }).catch(() => undefined);
+    }
+  },
+  summary: (result, args) => execSummary(result, args.command, "the websh session"),
+});
+
+export const webshChannelConnect = defineTool({
+  name: "websh_channel_connect",
+  toolset: "websh",
+  title: "Attach to a websh channel",
+  description:
+    "Connects to an existing websh session's channel through its WebSocket URL and keeps it open in this MCP server, like websh_session_create does for a new session. Returns the channelId for websh_channel_execute.",
+  sdk: "client.websh.connect",
+  operation: "POST",
+  scope: "workspace",
+  input: {
+    websocketUrl,
+    sessionId: z
+      .guid()
+      .optional()
+      .describe("The session's id, if known (for listing and closing)."),
+    channelId: z.string().min(1).max(128).optional().describe("The channel's id, if known."),
+  },
+  output: { channel: channelInfo },
+  annotations: CONNECT,
+  async run(args, context) {
+    context.runtime.pool.assertRoom();
+    const shell = await clientOf(context).websh.connect({
+      websocketUrl: args.websocketUrl,
+      ...compact({ sessionId: args.sessionId, channelId: args.channelId }),
+      signal: context.signal,
+    });
+    const channel = context.runtime.pool.add(
+      shell,
+      {
+        channelId: shell.channelId ?? randomUUID(),
+        sessionId: shell.id ?? "unknown",
+        server: null,
+        ...context.target!,
+      },
+      false,
+    );
+    return { channel };
+  },
+  summary: ({ channel }) =>
+    `Attached to websh session ${channel.sessionId}; run commands with websh_channel_execute channelId: ${channel.channelId}.`,
+});
+
+export const webshChannelExecute = defineTool({
+  name: "websh_channel_execute",
+  toolset: "websh",
+  title: "Run a command in an open shell",
+  description:
+    "Runs a command in a shell channel opened earlier by websh_session_create or websh_channel_connect, and returns its output and exit code. The shell keeps its state between calls (cd, exported variables). One command at a time per channel.",
+  sdk: "session.exec (pooled websh channel)",
+  operation: "exec",
+  scope: "local",
+  input: {
+    channelId: z
+      .string()
+      .min(1)
+      .max(128)
+      .describe("From websh_session_create or websh_channels_list."),
+    command: commandLine,
+    timeoutSeconds,
+    maxOutputChars,
+  },
+  output: { channelId: z.string(), sessionId: z.string(), ...execOutput },
+  annotations: EXEC,
+  confirm: (args) => `Run \`${args.command}\` in websh channel ${args.channelId}?`,
+  async run(args, context) {
+    return context.runtime.pool.use(args.channelId, async (shell, info) => ({
+      channelId: info.channelId,
+      sessionId: info.sessionId,
+      ...execFields(
+        await shell.exec(args.command, execOptions(args, context)),
+        args.maxOutputChars,
+      ),
+    }));
+  },
+  summary: (result, args) => execSummary(result, args.command, `channel ${result.channelId}`),
+});
+
+export const webshChannelsList = defineTool({
+  name: "websh_channels_list",
+  toolset: "websh",
+  title: "List open shell channels",
+  description:
+    "Lists the websh channels this MCP server holds open (from websh_session_create or websh_channel_connect), with their session, workspace, server and last use. Channels live in this server process only.",
+  sdk: "(local channel pool)",
+  operation: "local-read",
+  scope: "local",
+  input: {},
+  output: { channels: z.array(channelInfo) },
+  annotations: READ,
+  async run(_args, context) {
+    return { channels: context.runtime.pool.list() };
+  },
+  summary: ({ channels }) =>
+    channels.length === 0
+      ? "No websh channels are open. Open one with websh_session_create."
+      : `${channels.length} open websh channel(s):${listLines(channels, (item) => `${item.channelId} (session ${item.sessionId}, ${item.workspace}${item.server ? `, server ${item.server}` : ""}${item.busy ? ", busy" : ""})`)}`,
+});
+
+export const webshSessionTerminate = defineTool({
+  name: "websh_session_terminate",
+  toolset: "websh",
+  title: "Close a shell session",
+  description:
+    "Closes a websh session on the Alpacon side (every channel of it, including other people's) and drops its channels from this server. Use it when done with a session from websh_session_create.",
+  sdk: "client.websh.sessions.close",
+  operation: "POST",
+  scope: "workspace",
+  input: {
+    sessionId: z
+      .guid()
+      .describe("The websh session id (from websh_session_create or websh_sessions_list)."),
+  },
+  output: { sessionId: z.string(), closedChannels: z.array(z.string()) },
+  annotations: CHANGE,
+  notFound: "Check the session id with websh_sessions_list",
+  confirm: (args) => `Close websh session ${args.sessionId} for everyone attached to it?`,
+  async run(args, context) {
+    await clientOf(context).websh.sessions.close(args.sessionId, { signal: context.signal });
+    const closedChannels = await context.runtime.pool.dropSession(args.sessionId);
+    return { sessionId: args.sessionId, closedChannels };
+  },
+  summary: (result) =>
+    `Closed websh session ${result.sessionId}${result.closedChannels.length ? ` and ${result.closedChannels.length} local channel(s)` : ""}.`,
+});
+
+export const webshSessionsList = defineTool({
+  name: "websh_sessions_list",
+  toolset: "websh",
+  title: "List shell sessions",
+  description:
+    "Lists websh sessions of the workspace (who opened a shell on which server, as which user, when, and whether it is closed), newest first. Use it to audit shell access or find a session to terminate.",
+  sdk: "client.websh.sessions.list",
+  operation: "GET",
+  scope: "workspace",
+  input: {
+    server: serverId.optional().describe("Only sessions on this server."),
+    username: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe("Only shells running as this system user."),
+    ...pagination,
+  },
+  output: {
+    ...pageInfo,
+    sessions: z.array(
+      z.looseObject({
+        id: z.string(),
+        server: serverSummary,
+        user: userSummary,
+        username: z.string(),
+        added_at: z.string(),
+        closed_at: z.string().nullable(),
+      }),
+    ),
+  },
+  annotations: READ,
+  async run(args, context) {
+    const result = await clientOf(context).websh.sessions.list(
+      compact({
+        server: args.server,
+        username: args.username,
+        ordering: "-added_at",
+        page: args.page,
+        page_size: args.pageSize,
+      }),
+      { signal: context.signal },
+    );
+    // Websh URLs carry single-use tokens; they are of no use to a model and stay out.
+    const sessions = result.results.map(({ websocket_url: _url, ...session }) => session);
+    return { ...pageFields(result), sessions };
+  },
+  summary: (result) =>
+    pageLine("websh sessions", result, result.sessions.length) +
+    listLines(
+      result.sessions,
+      (item) =>
+        `${item.id}: ${item.user.name} as ${item.username} on ${item.server.name}, ${item.closed_at ? `closed ${item.closed_at}` : "open"}`,
+    ),
+});
+
+export const webshTools = [
+  webshSessionCreate,
+  webshCommandExecute,
+  webshWebsocketExecute,
+  webshChannelConnect,
+  webshChannelExecute,
+  webshChannelsList,
+  webshSessionTerminate,
+  webshSessionsList,
+];

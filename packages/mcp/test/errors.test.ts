@@ -1,0 +1,94 @@
+import {
+  AuthenticationError,
+  ConnectionError,
+  MfaRequiredError,
+  PermissionDeniedError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+} from "@alpacon/sdk";
+import { describe, expect, test } from "vitest";
+import { describeFailure, redact, ToolError } from "../src/errors.js";
+
+const where = { tool: "servers_list", workspace: "acme", region: "ap1", server: "s-1" };
+const init = (status: number, body: unknown) => ({
+  status,
+  method: "GET",
+  path: "/api/servers/servers/",
+  body,
+  context: "workspace acme (ap1)",
+});
+
+describe("describeFailure", () => {
+  test("always answers what failed, why and what to do", () => {
+    const text = describeFailure(
+      new AuthenticationError(init(401, { detail: "Invalid token." })),
+      where,
+    );
+    expect(text.split("\n")).toEqual([
+      "servers_list failed (workspace acme, region ap1, server s-1).",
+      "Why: the API token was rejected (HTTP 401: Invalid token.).",
+      expect.stringMatching(
+        /^What to do: Set a valid token with auth_set_token \(workspace "acme", region "ap1"\) or with the ALPACON_MCP_AP1_ACME_TOKEN variable/,
+      ),
+    ]);
+  });
+
+  test.each([
+    [new MfaRequiredError(init(401, { code: "auth_mfa_required" })), /multi-factor/, /web console/],
+    [
+      new PermissionDeniedError(
+        init(403, { code: "api_token_acl_not_allowed", source: "command" }),
+      ),
+      /access control list/,
+      /workspace admin to allow it in the token's ACL/,
+    ],
+    [
+      new PermissionDeniedError(init(403, { code: "work_session_required" })),
+      /work_session_required/,
+      /work session/,
+    ],
+    [new PermissionDeniedError(init(403, { detail: "Nope." })), /not allowed.*Nope/, /permission/],
+    [
+      new ValidationError(init(400, { server: ["Enter a valid UUID."] })),
+      /server: Enter a valid UUID/,
+      /Correct the arguments/,
+    ],
+    [
+      new ValidationError(init(400, { code: "api_insufficient_data" })),
+      /no data/,
+      /Widen the time range/,
+    ],
+    [
+      new RateLimitError({ ...init(429, {}), retryAfterMs: 12_500 }),
+      /rate-limiting/,
+      /Retry after 13 s/,
+    ],
+    [
+      new ServerError({ ...init(503, "<html>bad gateway</html>"), requestId: "req-7" }),
+      /HTTP 503, request id req-7/,
+      /report the request id/,
+    ],
+    [new ConnectionError("GET", "/api/x/", "ECONNREFUSED"), /no answer .*ECONNREFUSED/, /network/],
+    [new TimeoutError("GET", "/api/x/", 30_000), /within 30 s/, /Retry/],
+    [new ToolError("it broke", "Fix it"), /it broke/, /Fix it/],
+    [new Error("boom"), /unexpected error: boom/, /report it/],
+  ])("%s", (error, why, todo) => {
+    const text = describeFailure(error, where);
+    expect(text).toMatch(new RegExp(`Why: .*${why.source}`));
+    expect(text).toMatch(new RegExp(`What to do: .*${todo.source}`));
+    expect(text).not.toContain("<html>");
+    expect(text).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("redact", () => {
+  test("removes configured tokens and anything shaped like one", () => {
+    const text =
+      "token=abcdefghijkl alpat-Secret123 jwt eyJhbGciOi.eyJzdWIiOjF9.c2ln wss://h/ws/websh/s/c/TOKEN1/";
+    expect(redact(text, ["abcdefghijkl"])).toBe(
+      "token=[redacted] [redacted] jwt [redacted] wss://h/ws/websh/s/c/[redacted]/",
+    );
+  });
+});

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  call,
+  connectedServer,
+  type Harness,
+  MISSING_ID,
+  startHarness,
+} from "./helpers/harness.js";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+
+describe("servers_list", () => {
+  test("lists the servers of the only matching workspace, paged", async () => {
+    const { client } = await h.connect();
+    const result = await call(client, "servers_list", { workspace: "acme", pageSize: 2 });
+    expect(result.isError).toBe(false);
+    expect(result.structured).toMatchObject({ count: 6, page: 1, lastPage: 3, nextPage: 2 });
+    expect(result.structured!.servers).toHaveLength(2);
+    expect(result.text).toContain("call again with page: 2");
+  });
+
+  test("asks for the workspace when several are configured, listing them", async () => {
+    const { client } = await h.connect();
+    const result = await call(client, "servers_list", {});
+    expect(result.isError).toBe(true);
+    expect(result.structured).toBeUndefined();
+    expect(result.text).toContain("acme (ap1)");
+    expect(result.text).toContain("globex (us1)");
+  });
+
+  test("refuses a page size over 100 before calling the API", async () => {
+    const { client } = await h.connect();
+    const result = await call(client, "servers_list", { workspace: "acme", pageSize: 500 });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/Input validation error/);
+  });
+});
+
+describe("server_get", () => {
+  test("returns every field of one server", async () => {
+    const { client } = await h.connect();
+    const id = connectedServer(h.sandbox);
+    const result = await call(client, "server_get", { workspace: "acme", server: id });
+    expect(result.isError).toBe(false);
+    expect(result.structured!.server).toMatchObject({ id, is_connected: true });
+  });
+
+  test("a missing server is a 404 with a next step", async () => {
+    const { client } = await h.connect();
+    const result = await call(client, "server_get", { workspace: "acme", server: MISSING_ID });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain("server_get failed (workspace acme, region ap1");
+    expect(result.text).toContain("404");
+    expect(result.text).toContain("servers_list");
+  });
+});
+
+describe("server_notes_list", () => {
+  test("lists notes", async () => {
+    const { client } = await h.connect();
+    const result = await call(client, "server_notes_list", { workspace: "acme" });
+    expect(result.isError).toBe(false);
+    expect(Array.isArray(result.structured!.notes)).toBe(true);
+  });
+
+  test("refuses a server name where an id is needed", async () => {
+    const { client } = await h.connect();
+    const result = await call(client, "server_notes_list", { workspace: "acme", server: "web-1" });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/Input validation error/);
+  });
+});
+
+describe("server_note_create", () => {
+  test("adds a note", async () => {
+    const { client } = await h.connect();
+    const id = connectedServer(h.sandbox);
+    const result = await call(client, "server_note_create", {
+      workspace: "acme",
+      server: id,
+      content: "Rotated the logs.",
+    });
+    expect(result.isError).toBe(false);
+    expect(result.structured!.note).toMatchObject({ content: "Rotated the logs.", pinned: false });
+  });
+
+  test("a read-only token is refused with an ACL hint", async () => {
+    const { client } = await h.connect({ token: "readOnly" });
+    const result = await call(client, "server_note_create", {
+      workspace: "acme",
+      server: connectedServer(h.sandbox),
+      content: "x",
+    });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain("What to do:");
+    expect(result.text).toMatch(/ACL|permission/);
+  });
+});

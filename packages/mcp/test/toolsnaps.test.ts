@@ -1,0 +1,160 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig } from "@alpacon/sdk/node";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ALL_TOOLS } from "../src/tools/index.js";
+import { type Connected, connect, tempDir } from "./helpers/harness.js";
+
+// Every tool's public surface (what tools/list shows, plus its toolset and SDK method) is kept
+// in test/__toolsnaps__/<name>.snap.json, so any change to it shows up in review. Accept an
+// intended change with UPDATE_TOOLSNAPS=1.
+
+const SNAP_DIR = join(import.meta.dirname, "__toolsnaps__");
+const UPDATE = process.env.UPDATE_TOOLSNAPS === "1";
+
+/** The reference server's 46 names: existing prompts and client configs rely on them. */
+const REFERENCE_NAMES = [
+  "servers_list",
+  "server_get",
+  "server_notes_list",
+  "server_note_create",
+  "get_cpu_usage",
+  "get_memory_usage",
+  "get_disk_usage",
+  "get_network_traffic",
+  "get_server_metrics_summary",
+  "get_cpu_top_servers",
+  "get_system_info",
+  "get_os_version",
+  "list_system_users",
+  "list_system_groups",
+  "list_system_packages",
+  "get_network_interfaces",
+  "get_disk_info",
+  "websh_session_create",
+  "websh_command_execute",
+  "websh_websocket_execute",
+  "websh_channel_connect",
+  "websh_channel_execute",
+  "websh_channels_list",
+  "websh_session_terminate",
+  "webftp_upload_file",
+  "webftp_download_file",
+  "webftp_uploads_list",
+  "webftp_downloads_list",
+  "webftp_sessions_list",
+  "list_events",
+  "search_events",
+  "acknowledge_command",
+  "finish_command",
+  "iam_users_list",
+  "iam_user_get",
+  "iam_user_create",
+  "iam_user_update",
+  "iam_user_delete",
+  "iam_user_permissions_get",
+  "iam_user_assign_role",
+  "iam_groups_list",
+  "iam_group_create",
+  "iam_roles_list",
+  "iam_permissions_list",
+  "auth_set_token",
+  "auth_remove_token",
+];
+
+let server: Connected;
+let listed: Tool[];
+beforeAll(async () => {
+  server = await connect({
+    config: loadConfig({ configFile: join(tempDir(), "t.json"), env: {} }),
+  });
+  listed = (await server.client.listTools()).tools;
+});
+afterAll(() => server.close());
+
+test("all 46 reference tool names are listed", () => {
+  expect(REFERENCE_NAMES).toHaveLength(46);
+  const names = listed.map((tool) => tool.name);
+  for (const name of REFERENCE_NAMES) expect(names).toContain(name);
+});
+
+test("tool names are unique, snake_case and short enough for client prefixes", () => {
+  const names = ALL_TOOLS.map((tool) => tool.name);
+  expect(new Set(names).size).toBe(names.length);
+  for (const name of names) {
+    expect(name).toMatch(/^[a-z][a-z0-9_]*$/);
+    // Claude Code adds `mcp__alpacon__` (14 characters); clients cap the total at 64.
+    expect(name.length + 14).toBeLessThanOrEqual(64);
+  }
+});
+
+describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))("%s", (name, tool) => {
+  test("matches its snapshot", () => {
+    const advertised = listed.find((item) => item.name === name)!;
+    const snapshot = {
+      name,
+      toolset: tool.toolset,
+      sdk: tool.sdk,
+      operation: tool.operation,
+      confirms: tool.confirm !== undefined,
+      title: advertised.title,
+      description: advertised.description,
+      annotations: advertised.annotations,
+      inputSchema: advertised.inputSchema,
+      outputSchema: advertised.outputSchema,
+    };
+    const file = join(SNAP_DIR, `${name}.snap.json`);
+    const text = `${JSON.stringify(snapshot, null, 2)}\n`;
+    if (UPDATE) {
+      mkdirSync(SNAP_DIR, { recursive: true });
+      writeFileSync(file, text);
+      return;
+    }
+    expect(existsSync(file), `${file} is missing: run with UPDATE_TOOLSNAPS=1`).toBe(true);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(JSON.parse(text));
+  });
+
+  test("states every hint, consistent with its operation", () => {
+    const hints = listed.find((item) => item.name === name)!.annotations!;
+    for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"]) {
+      expect(typeof hints[hint as keyof typeof hints], `${name} lacks ${hint}`).toBe("boolean");
+    }
+    const expected: Record<string, Partial<Record<string, boolean>>> = {
+      GET: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+      "local-read": { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+      POST: { readOnlyHint: false, idempotentHint: false },
+      PATCH: { readOnlyHint: false, destructiveHint: true },
+      PUT: { readOnlyHint: false, idempotentHint: true },
+      DELETE: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+      exec: { readOnlyHint: false, destructiveHint: true, openWorldHint: true },
+      transfer: { readOnlyHint: false, destructiveHint: true, openWorldHint: true },
+      "local-write": { readOnlyHint: false },
+    };
+    expect(hints).toMatchObject(expected[tool.operation]!);
+  });
+
+  test("asks before anything destructive", () => {
+    if (tool.annotations.destructiveHint && !tool.annotations.readOnlyHint) {
+      expect(tool.confirm, `${name} is destructive but never asks`).toBeDefined();
+    }
+  });
+
+  test("describes every argument and bounds every string and number", () => {
+    const schema = listed.find((item) => item.name === name)!.inputSchema as {
+      properties?: Record<string, Record<string, unknown>>;
+    };
+    for (const [field, property] of Object.entries(schema.properties ?? {})) {
+      expect(property.description, `${name}.${field} has no description`).toBeTruthy();
+      if (property.type === "string" && !property.enum && !property.format) {
+        expect(
+          property.maxLength ?? property.pattern,
+          `${name}.${field} is unbounded`,
+        ).toBeDefined();
+      }
+      if (property.type === "integer" || property.type === "number") {
+        expect(property.minimum, `${name}.${field} has no minimum`).toBeDefined();
+      }
+    }
+  });
+});

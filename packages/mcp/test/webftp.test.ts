@@ -1,0 +1,136 @@
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  call,
+  connectedServer,
+  type Harness,
+  MISSING_ID,
+  startHarness,
+  tempDir,
+} from "./helpers/harness.js";
+
+let h: Harness;
+let server: string;
+beforeAll(async () => {
+  h = await startHarness();
+  server = connectedServer(h.sandbox);
+  writeFileSync(join(h.dir, "app.conf"), "listen 8080\n");
+  // A link inside the allowed directory that leads out of it.
+  const outside = tempDir();
+  writeFileSync(join(outside, "secret.txt"), "secret\n");
+  symlinkSync(outside, join(h.dir, "escape"));
+});
+afterAll(() => h.close());
+
+describe("webftp_upload_file", () => {
+  test("uploads a file from an allowed directory", async () => {
+    const { client } = await h.connect();
+    const result = await call(client, "webftp_upload_file", {
+      workspace: "acme",
+      server,
+      localPath: "app.conf",
+      remotePath: "/tmp/app.conf",
+      overwrite: true,
+    });
+    expect(result.text).toContain("Uploaded");
+    expect(result.structured).toMatchObject({ remotePath: "/tmp/app.conf", bytes: 12 });
+  });
+
+  test.each([
+    ["../outside.txt", "outside the directories"],
+    ["escape/secret.txt", "outside the directories"],
+    ["missing.txt", "does not exist"],
+  ])("refuses %s before any transfer", async (localPath, message) => {
+    const { client } = await h.connect();
+    const before = h.sandbox.control.journal({ path: /webftp/ }).length;
+    const result = await call(client, "webftp_upload_file", {
+      workspace: "acme",
+      server,
+      localPath,
+      remotePath: "/tmp/x",
+    });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain(message);
+    expect(h.sandbox.control.journal({ path: /webftp/ }).length).toBe(before);
+  });
+});
+
+describe("webftp_download_file", () => {
+  test("downloads a file into an allowed directory", async () => {
+    const { client } = await h.connect();
+    await call(client, "webftp_upload_file", {
+      workspace: "acme",
+      server,
+      localPath: "app.conf",
+      remotePath: "/tmp/roundtrip.conf",
+      overwrite: true,
+    });
+    mkdirSync(join(h.dir, "downloads"), { recursive: true });
+    const result = await call(client, "webftp_download_file", {
+      workspace: "acme",
+      server,
+      remotePath: "/tmp/roundtrip.conf",
+      localPath: "downloads/roundtrip.conf",
+    });
+    expect(result.text).toContain("Downloaded");
+    expect(readFileSync(join(h.dir, "downloads/roundtrip.conf"), "utf8")).toBe("listen 8080\n");
+  });
+
+  test("downloads a folder and extracts it into an existing directory", async () => {
+    const { client } = await h.connect();
+    await call(client, "command_run", {
+      workspace: "acme",
+      servers: [server],
+      command: "mkdir -p /tmp/site && echo a > /tmp/site/a.txt && echo b > /tmp/site/b.txt",
+    });
+    mkdirSync(join(h.dir, "site"), { recursive: true });
+    const result = await call(client, "webftp_download_file", {
+      workspace: "acme",
+      server,
+      remotePath: "/tmp/site",
+      localPath: "site",
+      resourceType: "folder",
+      extract: true,
+    });
+    expect(result.text).toContain("Downloaded");
+    const files = result.structured!.files as string[];
+    expect(files).toHaveLength(2);
+    const b = files.find((file) => file.endsWith("b.txt"))!;
+    expect(readFileSync(isAbsolute(b) ? b : join(h.dir, "site", b), "utf8")).toBe("b\n");
+  });
+
+  test("refuses a destination behind a link that leaves the allowed directory", async () => {
+    const { client } = await h.connect();
+    const result = await call(client, "webftp_download_file", {
+      workspace: "acme",
+      server,
+      remotePath: "/etc/hostname",
+      localPath: "escape/hostname",
+    });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain("outside the directories");
+    expect(result.text).toContain("--allow-dir");
+  });
+});
+
+describe.each([
+  ["webftp_uploads_list", "transfers"],
+  ["webftp_downloads_list", "transfers"],
+  ["webftp_sessions_list", "sessions"],
+])("%s", (name, key) => {
+  test("lists without storage URLs", async () => {
+    const { client } = await h.connect();
+    const result = await call(client, name, { workspace: "acme" });
+    expect(result.isError).toBe(false);
+    expect(Array.isArray(result.structured![key])).toBe(true);
+    expect(JSON.stringify(result.structured)).not.toMatch(/upload_url|download_url|websocket_url/);
+  });
+
+  test("a page past the last one is a 404 error", async () => {
+    const { client } = await h.connect();
+    const result = await call(client, name, { workspace: "acme", server: MISSING_ID, page: 2 });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain(`${name} failed`);
+  });
+});

@@ -1,0 +1,21 @@
+import { defineConfig } from "tsup";
+
+// Only options shared by tsup and tsdown, so a later switch stays mechanical.
+export default defineConfig([
+  {
+    entry: ["src/index.ts"],
+    format: ["esm", "cjs"],
+    dts: true,
+    clean: true,
+    sourcemap: true,
+    target: "node20",
+  },
+  {
+    // The bin: ESM only, with a shebang so `npx @alpacon/mcp` can execute it directly.
+    entry: ["src/cli.ts"],
+    format: ["esm"],
+    sourcemap: true,
+    target: "node20",
+    banner: { js: "#!/usr/bin/env node" },
+  },
+]);

@@ -1,0 +1,191 @@
+import type { WorkspaceTokens } from "../auth/tokens.js";
+import type { SandboxCore } from "../core.js";
+import type { ActiveFault, FaultRule } from "../faults.js";
+import type { JournalEntry, JournalFilter } from "../journal.js";
+import { commandJson, iamUserJson, serverJson } from "../routes/serialize.js";
+import type { CommandDelays } from "../state/commands.js";
+import type { ServerRecord } from "../state/model.js";
+import type { WorkspaceState } from "../state/workspace.js";
+
+export interface CommandAclSettings {
+  /** Exact command lines where `*` matches anything (OSS CommandACL). */
+  patterns: string[];
+  /** Server ids the token may run commands on. */
+  servers: string[];
+}
+
+/** Test helpers for one workspace. */
+export class WorkspaceControl {
+  constructor(readonly state: WorkspaceState) {}
+
+  get region(): string {
+    return this.state.region;
+  }
+
+  get workspace(): string {
+    return this.state.name;
+  }
+
+  get baseUrl(): string {
+    return this.state.baseUrl;
+  }
+
+  get tokens(): WorkspaceTokens {
+    return this.state.tokens.tokens;
+  }
+
+  private find(idOrName: string): ServerRecord {
+    const s =
+      this.state.serverById.get(idOrName.toLowerCase()) ??
+      this.state.servers.all().find((x) => x.name === idOrName);
+    if (!s) throw new Error(`No server "${idOrName}" in ${this.state.key}`);
+    return s;
+  }
+
+  /** Every server as `getServer` returns it, in name order. */
+  servers(): Record<string, unknown>[] {
+    return this.state.servers
+      .ordered(["name"], { name: (s) => s.name })
+      .map((s) => serverJson(this.state, s, true));
+  }
+
+  server(idOrName: string): Record<string, unknown> {
+    return serverJson(this.state, this.find(idOrName), true);
+  }
+
+  /** Connects or disconnects a server's agent; commands in flight on a lost server get stuck. */
+  setServerConnected(idOrName: string, connected: boolean): void {
+    const s = this.find(idOrName);
+    if (s.isConnected === connected) return;
+    const now = this.state.now();
+    s.isConnected = connected;
+    s.commissioned ||= connected;
+    s.lastConnectivity = now;
+    s.updatedAt = now;
+    s.statusCode = connected ? "ok" : "error";
+    s.statusMessages = [connected ? "Server is okay." : "Server is not connected."];
+    this.state.servers.touch();
+    if (!connected) this.state.commands.strandServer(s.id);
+  }
+
+  commandAcl(): CommandAclSettings {
+    const acl = this.state.tokens.commandAclCredential().acl;
+    return { patterns: [...acl.patterns], servers: [...acl.servers] };
+  }
+
+  setCommandAcl(settings: Partial<CommandAclSettings>): void {
+    const acl = this.state.tokens.commandAclCredential().acl;
+    if (settings.patterns) acl.patterns = [...settings.patterns];
+    if (settings.servers) acl.servers = settings.servers.map((s) => this.find(s).id);
+  }
+
+  /** `Authorization` header value of a server's agent (for the agent-only ack/fin endpoints). */
+  agentAuthorization(idOrName: string): string {
+    const s = this.find(idOrName);
+    return `id="${s.id}", key="${this.state.tokens.agentKey(s.index)}"`;
+  }
+
+  users(): Record<string, unknown>[] {
+    return this.state.users.all().map((u) => iamUserJson(this.state, u, true));
+  }
+
+  commands(): Record<string, unknown>[] {
+    return this.state.commands.all().map((c) => commandJson(this.state, c, true));
+  }
+
+  /** Marks an upload's bytes as stored (what a PUT to `upload_url` does). */
+  markUploaded(transferId: string, size: number): void {
+    if (!this.state.transfers.markStored(transferId, { size })) {
+      throw new Error(`No transfer "${transferId}" in ${this.state.key}`);
+    }
+  }
+
+  setGates(gates: { mfaRequired?: boolean; workSessionRequired?: boolean }): void {
+    if (gates.mfaRequired !== undefined) this.state.gates.mfaRequired = gates.mfaRequired;
+    if (gates.workSessionRequired !== undefined)
+      this.state.gates.workSessionRequired = gates.workSessionRequired;
+  }
+}
+
+/**
+ * The programmatic control API handed to tests: faults, gates, the journal, data helpers and the
+ * command clock. The same operations are served over HTTP under `/_sandbox/`.
+ */
+export class SandboxControl {
+  private readonly byKey = new Map<string, WorkspaceControl>();
+
+  constructor(private readonly core: SandboxCore) {
+    for (const ws of core.workspaces.values()) this.byKey.set(ws.key, new WorkspaceControl(ws));
+  }
+
+  workspace(region: string, workspace: string): WorkspaceControl {
+    const w = this.byKey.get(`${region}/${workspace}`);
+    if (!w) throw new Error(`No workspace ${region}/${workspace} in this sandbox`);
+    return w;
+  }
+
+  workspaces(): WorkspaceControl[] {
+    return [...this.byKey.values()];
+  }
+
+  // ---- faults
+  addFault(rule: FaultRule): string {
+    return this.core.faults.add(rule);
+  }
+
+  setFaults(rules: readonly FaultRule[]): string[] {
+    return this.core.faults.set(rules);
+  }
+
+  removeFault(id: string): boolean {
+    return this.core.faults.remove(id);
+  }
+
+  clearFaults(): void {
+    this.core.faults.clear();
+  }
+
+  faults(): ActiveFault[] {
+    return this.core.faults.list();
+  }
+
+  // ---- gates (every workspace, or one)
+  setMfaRequired(on: boolean, workspace?: string): void {
+    for (const w of this.select(workspace)) w.setGates({ mfaRequired: on });
+  }
+
+  setWorkSessionRequired(on: boolean, workspace?: string): void {
+    for (const w of this.select(workspace)) w.setGates({ workSessionRequired: on });
+  }
+
+  private select(workspace?: string): WorkspaceControl[] {
+    if (workspace === undefined) return this.workspaces();
+    const [region, name] = workspace.split("/");
+    return [this.workspace(region ?? "", name ?? "")];
+  }
+
+  // ---- journal
+  journal(filter?: JournalFilter): JournalEntry[] {
+    return this.core.journal.list(filter);
+  }
+
+  clearJournal(): void {
+    this.core.journal.clear();
+  }
+
+  // ---- commands
+  /** Changes the lifecycle delays of commands created from now on (or `manual`). */
+  setCommandDelays(delays: CommandDelays | "manual"): void {
+    for (const ws of this.core.workspaces.values()) ws.commands.delays = delays;
+  }
+
+  /** Manual mode: moves every unfinished command one status forward. */
+  async advanceCommands(): Promise<void> {
+    await Promise.all([...this.core.workspaces.values()].map((ws) => ws.commands.advance()));
+  }
+
+  /** Resolves when every existing command has reached a terminal status. */
+  async settleCommands(): Promise<void> {
+    await Promise.all([...this.core.workspaces.values()].map((ws) => ws.commands.settle()));
+  }
+}

@@ -1,0 +1,48 @@
+import type { IncomingMessage } from "node:http";
+import { ApiError } from "./errors.js";
+
+/** DRF's DATA_UPLOAD_MAX_MEMORY_SIZE is 2.5 MB; JSON API bodies are far smaller. */
+export const MAX_JSON_BODY = 2_621_440;
+
+export function readBody(req: IncomingMessage, limit = MAX_JSON_BODY): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on("data", (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(new ApiError(413, { detail: "Request body is too large." }));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (!failed) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    });
+    req.on("error", (err) => {
+      if (!failed) reject(err);
+    });
+  });
+}
+
+/**
+ * Parses a request body as DRF's JSONParser would: an empty body is `{}`, anything but JSON is
+ * 415, malformed JSON is 400 with DRF's "JSON parse error" detail.
+ */
+export function parseJsonBody(raw: Buffer, contentType: string | undefined): unknown {
+  if (raw.length === 0) return {};
+  const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (type !== "application/json" && !type.endsWith("+json")) {
+    throw new ApiError(415, {
+      detail: `Unsupported media type "${type}" in request.`,
+    });
+  }
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch (err) {
+    throw new ApiError(400, { detail: `JSON parse error - ${(err as Error).message}` });
+  }
+}

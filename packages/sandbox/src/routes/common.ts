@@ -1,0 +1,73 @@
+import type { RequestContext } from "../http/app.js";
+import { ApiError, coded, fieldErrors, notFound, permissionDenied } from "../http/errors.js";
+import { UUID_RE } from "../http/list.js";
+import type { BodyReader } from "../http/validate.js";
+import type { ServerRecord } from "../state/model.js";
+
+/** Path parameter `id` as a lower-cased UUID; anything else cannot match a row → 404. */
+export function idParam(ctx: RequestContext, name = "id"): string {
+  const id = ctx.params[name] ?? "";
+  if (!UUID_RE.test(id)) throw notFound();
+  return id.toLowerCase();
+}
+
+export function requireStaff(ctx: RequestContext): void {
+  if (!ctx.principal.user.is_staff && !ctx.principal.user.is_superuser) throw permissionDenied();
+}
+
+/**
+ * The `server` query parameter of `/api/proc/*` and the metrics views: required, a UUID, an
+ * existing server (django-filter's ModelChoiceFilter wording).
+ */
+export function requiredServerParam(ctx: RequestContext): ServerRecord {
+  const value = ctx.query.get("server");
+  if (value === null || value === "") throw fieldErrors({ server: ["This field is required."] });
+  if (!UUID_RE.test(value)) throw fieldErrors({ server: ["Enter a valid UUID."] });
+  const server = ctx.ws.serverById.get(value.toLowerCase());
+  if (!server) {
+    throw fieldErrors({
+      server: ["Select a valid choice. That choice is not one of the available choices."],
+    });
+  }
+  return server;
+}
+
+export type GateSource = "command" | "websh" | "webftp";
+
+/**
+ * The gates tests can switch on. MFA (401 `auth_mfa_required`) applies to every caller; the
+ * work-session gate (403 `work_session_required`) only to browser logins (JWT), since static API
+ * tokens bypass it in the real product. A request that names a `work_session` passes the gate.
+ */
+export function checkGates(ctx: RequestContext, source: GateSource, body: BodyReader): void {
+  if (ctx.ws.gates.mfaRequired)
+    throw coded(401, "auth_mfa_required", source, "MFA required to access this server.");
+  if (
+    ctx.ws.gates.workSessionRequired &&
+    ctx.principal.credential.scheme === "jwt" &&
+    !body.has("work_session")
+  ) {
+    throw coded(403, "work_session_required", source);
+  }
+}
+
+/** Shared by commands, websh and webftp (`oss:websh/mixins.py` WebshValidationSerializer). */
+export function requireConnected(server: ServerRecord): void {
+  if (!server.commissioned) {
+    throw new ApiError(400, {
+      non_field_errors: [
+        "Requested server is not commissioned yet. Please finish the installation steps first.",
+      ],
+    });
+  }
+  if (!server.isConnected) {
+    throw new ApiError(400, {
+      non_field_errors: [
+        "Requested server is not connected. Please check the server status first.",
+      ],
+    });
+  }
+}
+
+export const USER_NOT_REGISTERED =
+  "Username or groupname is not registered or you do not have permission.";

@@ -1,0 +1,25 @@
+import type { App } from "../http/app.js";
+import { registerCommands } from "./commands.js";
+import { registerEvents } from "./events.js";
+import { registerIam } from "./iam.js";
+import { registerMetrics } from "./metrics.js";
+import { registerNotes } from "./notes.js";
+import { registerServers } from "./servers.js";
+import { registerStatus } from "./status.js";
+import { registerSystem } from "./system.js";
+import { registerWebftp } from "./webftp.js";
+import { registerWebsh } from "./websh.js";
+
+/** Every REST operation of `openapi/alpacon.yaml`. */
+export function registerRoutes(app: App): void {
+  registerStatus(app);
+  registerServers(app);
+  registerNotes(app);
+  registerMetrics(app);
+  registerSystem(app);
+  registerEvents(app);
+  registerCommands(app);
+  registerWebsh(app);
+  registerWebftp(app);
+  registerIam(app);
+}

@@ -1,0 +1,257 @@
+import { randomBytes } from "node:crypto";
+import type { App, RequestContext } from "../http/app.js";
+import { ApiError, nonFieldError, notFound } from "../http/errors.js";
+import { type ListSpec, queryList } from "../http/list.js";
+import { paginate } from "../http/pagination.js";
+import { BodyReader } from "../http/validate.js";
+import type { CommandRecord } from "../state/commands.js";
+import type { ServerRecord } from "../state/model.js";
+import { TRANSFER_TTL_MS, type Transfer, type TransferKind } from "../state/transfers.js";
+import type { WebftpSessionRecord, WorkspaceState } from "../state/workspace.js";
+import { checkGates, idParam, requireConnected } from "./common.js";
+import { transferJson, webftpSessionJson } from "./serialize.js";
+import { resolveRunAs } from "./websh.js";
+
+const isStaff = (ctx: RequestContext): boolean =>
+  ctx.principal.user.is_staff || ctx.principal.user.is_superuser;
+
+const TRANSFER_LIST: ListSpec<Transfer> = {
+  filters: {
+    server: { kind: "uuid", get: (t) => t.serverId },
+    user: { kind: "uuid", get: (t) => t.userId },
+    username: { kind: "exact", get: (t) => t.username },
+    groupname: { kind: "exact", get: (t) => t.groupname },
+  },
+  ordering: { added_at: (t) => t.addedAt, name: (t) => t.name, size: (t) => t.size },
+  defaultOrdering: ["-added_at"],
+};
+
+const SESSION_LIST: ListSpec<WebftpSessionRecord> = {
+  filters: { server: { kind: "uuid", get: (s) => s.serverId } },
+  ordering: { added_at: (s) => s.addedAt },
+  defaultOrdering: ["-added_at"],
+};
+
+/** The internal command that moves a file; webftp responses name it in `command`. */
+function transferCommand(ws: WorkspaceState, t: Transfer, requester: string): CommandRecord {
+  const server = ws.serverById.get(t.serverId) as ServerRecord;
+  const now = ws.now();
+  // The agent's command names are inverted: a user upload is an agent `download`.
+  const line = t.kind === "upload" ? "download" : "upload";
+  return {
+    id: ws.newId(),
+    serverId: t.serverId,
+    shell: "internal",
+    line,
+    data: JSON.stringify({ path: t.path, name: t.name, type: t.resourceType }),
+    username: t.username,
+    groupname: t.groupname,
+    env: {},
+    requestedBy: requester,
+    runAfter: [],
+    addedAt: now,
+    scheduledAt: now,
+    deliveredAt: null,
+    ackedAt: null,
+    handledAt: null,
+    status: "queued",
+    success: null,
+    exitCode: null,
+    result: "",
+    errorPhase: null,
+    elapsedTime: null,
+    responseDelay: null,
+    chunks: [],
+    searchText: `${server.id} ${server.name} ${line}`.toLowerCase(),
+  };
+}
+
+function findTransfer(ctx: RequestContext, kind: TransferKind): Transfer {
+  const t = ctx.ws.transfers.get(idParam(ctx), kind);
+  if (!t || (!isStaff(ctx) && t.userId !== ctx.principal.user.id)) throw notFound();
+  return t;
+}
+
+function statusReply(t: Transfer) {
+  if (t.state !== "done") {
+    throw new ApiError(422, {
+      code: "webftp_transfer_in_progress",
+      detail: "webftp_transfer_in_progress",
+    });
+  }
+  return { status: 200, body: { success: t.success, message: t.message } };
+}
+
+function baseTransfer(
+  ctx: RequestContext,
+  kind: TransferKind,
+  fields: { server: ServerRecord; name: string; path: string; username: string; groupname: string },
+): Transfer {
+  const now = ctx.ws.now();
+  return {
+    id: ctx.ws.newId(),
+    kind,
+    name: fields.name,
+    path: fields.path,
+    serverId: fields.server.id,
+    userId: ctx.principal.user.id,
+    username: fields.username,
+    groupname: fields.groupname,
+    allowOverwrite: true,
+    allowUnzip: false,
+    resourceType: "file",
+    size: null,
+    addedAt: now,
+    expiresAt: now + TRANSFER_TTL_MS,
+    commandId: "",
+    state: "pending",
+    success: null,
+    message: "",
+    storagePath: null,
+  };
+}
+
+export function registerWebftp(app: App): void {
+  app.route("/api/webftp/sessions/", {
+    GET: (ctx) => {
+      const all = ctx.ws.webftpSessions
+        .all()
+        .filter((s) => isStaff(ctx) || s.userId === ctx.principal.user.id);
+      const items = queryList(all, ctx.query, SESSION_LIST);
+      return {
+        status: 200,
+        body: paginate(items, ctx.query, (s) => webftpSessionJson(ctx.ws, ctx.core.wsOrigin, s)),
+      };
+    },
+    POST: (ctx) => {
+      const body = new BodyReader(ctx.body);
+      checkGates(ctx, "webftp", body);
+      const server = body.ref("server", (id) => ctx.ws.serverById.get(id), { required: true });
+      const username = body.string("username", { allowBlank: true, nullable: true }) ?? "";
+      const groupname = body.string("groupname", { allowBlank: true, nullable: true }) ?? "";
+      body.uuid("work_session", { nullable: true });
+      body.done();
+      if (!server) throw nonFieldError("Invalid data.");
+      requireConnected(server);
+      const runAs = resolveRunAs(ctx, server, username, groupname);
+      const session: WebftpSessionRecord = {
+        id: ctx.ws.newId(),
+        serverId: server.id,
+        userId: ctx.principal.user.id,
+        ...runAs,
+        token: randomBytes(24).toString("base64url"),
+        addedAt: ctx.ws.now(),
+        closedAt: null,
+      };
+      ctx.ws.webftpSessions.add(session);
+      return { status: 201, body: webftpSessionJson(ctx.ws, ctx.core.wsOrigin, session) };
+    },
+  });
+
+  app.route("/api/webftp/uploads/", {
+    GET: (ctx) => {
+      const all = ctx.ws.transfers
+        .all("upload")
+        .filter((t) => isStaff(ctx) || t.userId === ctx.principal.user.id);
+      const items = queryList(all, ctx.query, TRANSFER_LIST);
+      return {
+        status: 200,
+        body: paginate(items, ctx.query, (t) => transferJson(ctx.ws, ctx.core.origin, t)),
+      };
+    },
+    POST: (ctx) => {
+      const body = new BodyReader(ctx.body);
+      checkGates(ctx, "webftp", body);
+      const server = body.ref("server", (id) => ctx.ws.serverById.get(id), { required: true });
+      const name = body.string("name", { required: true, max: 255 });
+      const path = body.string("path", { allowBlank: true, nullable: true }) ?? "";
+      const username = body.string("username", { allowBlank: true, nullable: true }) ?? "";
+      const groupname = body.string("groupname", { allowBlank: true, nullable: true }) ?? "";
+      const allowOverwrite = body.bool("allow_overwrite") ?? true;
+      const allowUnzip = body.bool("allow_unzip") ?? false;
+      body.uuid("work_session", { nullable: true });
+      if (typeof name === "string" && name.includes("/"))
+        body.fail("name", "File names cannot contain '/'.");
+      body.done();
+      if (!server || typeof name !== "string") throw nonFieldError("Invalid data.");
+      requireConnected(server);
+      const runAs = resolveRunAs(ctx, server, username, groupname);
+      const t = baseTransfer(ctx, "upload", { server, name, path, ...runAs });
+      t.allowOverwrite = allowOverwrite;
+      t.allowUnzip = allowUnzip;
+      const ws = ctx.ws;
+      const command = transferCommand(ws, t, ctx.principal.user.id);
+      t.commandId = command.id;
+      ws.transfers.add(t);
+      // Created now, started by the trigger (GET …/upload/), as the agent is dispatched then.
+      ws.commands.create(
+        command,
+        async () => {
+          ws.transfers.begin(t);
+          const outcome = await ws.transfers.hooks.deliverUpload(t);
+          ws.transfers.complete(t, outcome);
+          return { exitCode: outcome.success ? 0 : 1, output: outcome.message };
+        },
+        false,
+      );
+      return { status: 201, body: transferJson(ws, ctx.core.origin, t) };
+    },
+  });
+  app.route("/api/webftp/uploads/:id/upload/", {
+    GET: (ctx) => {
+      const t = findTransfer(ctx, "upload");
+      if (t.state === "done") throw nonFieldError("This file has already been transferred.");
+      ctx.ws.commands.start(t.commandId);
+      return { status: 200, body: { success: true, command: t.commandId } };
+    },
+  });
+  app.route("/api/webftp/uploads/:id/status/", {
+    GET: (ctx) => statusReply(findTransfer(ctx, "upload")),
+  });
+
+  app.route("/api/webftp/downloads/", {
+    GET: (ctx) => {
+      const all = ctx.ws.transfers
+        .all("download")
+        .filter((t) => isStaff(ctx) || t.userId === ctx.principal.user.id);
+      const items = queryList(all, ctx.query, TRANSFER_LIST);
+      return {
+        status: 200,
+        body: paginate(items, ctx.query, (t) => transferJson(ctx.ws, ctx.core.origin, t)),
+      };
+    },
+    POST: (ctx) => {
+      const body = new BodyReader(ctx.body);
+      checkGates(ctx, "webftp", body);
+      const server = body.ref("server", (id) => ctx.ws.serverById.get(id), { required: true });
+      const path = body.string("path", { required: true });
+      const name = body.string("name", { allowBlank: true, nullable: true });
+      const resourceType = body.choice("resource_type", ["file", "folder"] as const) ?? "file";
+      const username = body.string("username", { allowBlank: true, nullable: true }) ?? "";
+      const groupname = body.string("groupname", { allowBlank: true, nullable: true }) ?? "";
+      body.uuid("work_session", { nullable: true });
+      body.done();
+      if (!server || typeof path !== "string") throw nonFieldError("Invalid data.");
+      requireConnected(server);
+      const runAs = resolveRunAs(ctx, server, username, groupname);
+      const base = path.replace(/\/+$/, "").split("/").pop() || "download";
+      const fileName = name || (resourceType === "folder" ? `${base}.zip` : base);
+      const t = baseTransfer(ctx, "download", { server, name: fileName, path, ...runAs });
+      t.resourceType = resourceType;
+      const ws = ctx.ws;
+      const command = transferCommand(ws, t, ctx.principal.user.id);
+      t.commandId = command.id;
+      ws.transfers.add(t);
+      ws.commands.create(command, async () => {
+        ws.transfers.begin(t);
+        const outcome = await ws.transfers.hooks.prepareDownload(t);
+        ws.transfers.complete(t, outcome);
+        return { exitCode: outcome.success ? 0 : 1, output: outcome.message };
+      });
+      return { status: 201, body: transferJson(ws, ctx.core.origin, t) };
+    },
+  });
+  app.route("/api/webftp/downloads/:id/status/", {
+    GET: (ctx) => statusReply(findTransfer(ctx, "download")),
+  });
+}

@@ -1,0 +1,393 @@
+/**
+ * Walks the syntax tree. Pipelines run their stages one after another with buffered pipes
+ * (no stage here reads incrementally, so the result is the same as concurrent execution), and
+ * each stage works on a copy of the shell state, as bash runs them in subshells.
+ */
+import type { Command, Pipeline, Redirect, Script, SimpleCommand } from "./ast.js";
+import { COMMANDS } from "./commands/registry.js";
+import { type CommandContext, InterruptedError, type ShellState } from "./commands/types.js";
+import { type ExpansionContext, expandWord, expandWords } from "./expand.js";
+import { BufferStream, fileStream, nullStream, type OutputStream } from "./output.js";
+import { parse, ShellSyntaxError } from "./parser.js";
+import type { SimulatedServer } from "./server.js";
+import { groupsOf, type ServerProfile, type SystemUser } from "./server-profile.js";
+import { type Credentials, VfsError } from "./vfs.js";
+import { resolvePath } from "./vfs-path.js";
+
+export interface Io {
+  stdin: string | undefined;
+  stdout: OutputStream;
+  stderr: OutputStream;
+}
+
+export interface ExecutionEnv {
+  server: SimulatedServer;
+  signal: AbortSignal;
+  sleep(ms: number): Promise<void>;
+}
+
+const BIN_DIRS = new Set([
+  "/bin",
+  "/sbin",
+  "/usr/bin",
+  "/usr/sbin",
+  "/usr/local/bin",
+  "/usr/local/sbin",
+]);
+
+export function credentialsFor(profile: ServerProfile, user: SystemUser): Credentials {
+  const groups = groupsOf(profile, user).map((group) => group.name);
+  return { user: user.name, uid: user.uid, group: groups[0] ?? user.name, groups };
+}
+
+export function cloneState(state: ShellState): ShellState {
+  return {
+    ...state,
+    vars: new Map(state.vars),
+    exported: new Set(state.exported),
+    // A subshell does not inherit traps, as in bash: the parent's EXIT trap must not fire
+    // when `( exit 3 )` or a pipeline stage ends.
+    traps: new Map(),
+  };
+}
+
+/**
+ * Runs the EXIT trap of a shell that just ran `exit`, with `$?` = the exit status. The trap
+ * runs once; its own `exit N` replaces the status, as in bash.
+ */
+export async function runExitTrap(state: ShellState, io: Io, env: ExecutionEnv): Promise<void> {
+  const code = state.exitCode;
+  const action = state.traps.get("EXIT");
+  if (code === undefined || action === undefined) return;
+  state.traps.delete("EXIT");
+  if (action === "") return;
+  state.exitCode = undefined;
+  state.lastStatus = code;
+  try {
+    await runScript(parse(action), state, io, env);
+  } catch (error) {
+    if (!(error instanceof ShellSyntaxError)) throw error;
+    io.stderr.write(`${error.message}\n`);
+  }
+  state.exitCode ??= code;
+  state.lastStatus = state.exitCode;
+}
+
+export async function runScript(
+  script: Script,
+  state: ShellState,
+  io: Io,
+  env: ExecutionEnv,
+): Promise<number> {
+  for (const item of script.items) {
+    if (state.exitCode !== undefined || env.signal.aborted) break;
+    let status = await runPipeline(item.first, state, io, env);
+    state.lastStatus = status;
+    for (const { op, pipeline } of item.rest) {
+      if (state.exitCode !== undefined || env.signal.aborted) break;
+      if ((op === "&&") !== (status === 0)) continue;
+      status = await runPipeline(pipeline, state, io, env);
+      state.lastStatus = status;
+    }
+  }
+  return state.lastStatus;
+}
+
+async function runPipeline(
+  pipeline: Pipeline,
+  state: ShellState,
+  io: Io,
+  env: ExecutionEnv,
+): Promise<number> {
+  let status: number;
+  if (pipeline.commands.length === 1) {
+    status = await runCommand(pipeline.commands[0]!, state, io, env);
+  } else {
+    let input = io.stdin;
+    status = 0;
+    for (const [index, command] of pipeline.commands.entries()) {
+      if (env.signal.aborted) break;
+      const last = index === pipeline.commands.length - 1;
+      const out = last ? io.stdout : new BufferStream();
+      status = await runCommand(
+        command,
+        cloneState(state),
+        { stdin: input, stdout: out, stderr: io.stderr },
+        env,
+      );
+      input = out instanceof BufferStream ? out.text : undefined;
+    }
+  }
+  if (env.signal.aborted) return 130;
+  return pipeline.negated ? (status === 0 ? 1 : 0) : status;
+}
+
+function expansionContext(
+  state: ShellState,
+  io: Io,
+  env: ExecutionEnv,
+  onStatus: (n: number) => void,
+): ExpansionContext {
+  return {
+    state,
+    profile: env.server.profile,
+    vfs: env.server.vfs,
+    cred: credentialsFor(env.server.profile, state.user),
+    substitute: async (script) => {
+      const out = new BufferStream();
+      const status = await runScript(
+        script,
+        cloneState(state),
+        { stdin: undefined, stdout: out, stderr: io.stderr },
+        env,
+      );
+      // Like bash, $? already reflects the substitution while the rest of the line expands.
+      state.lastStatus = status;
+      onStatus(status);
+      return out.text;
+    },
+  };
+}
+
+async function runCommand(
+  command: Command,
+  state: ShellState,
+  io: Io,
+  env: ExecutionEnv,
+): Promise<number> {
+  let substitutionStatus: number | undefined;
+  const expansion = expansionContext(state, io, env, (status) => {
+    substitutionStatus = status;
+  });
+  if (command.type === "subshell") {
+    const redirected = await openRedirects(command.redirects, io, expansion);
+    if (typeof redirected === "number") return redirected;
+    const sub = cloneState(state);
+    await runScript(command.script, sub, redirected, env);
+    await runExitTrap(sub, redirected, env);
+    return sub.exitCode ?? sub.lastStatus;
+  }
+  return runSimple(command, state, io, env, expansion, () => substitutionStatus);
+}
+
+async function runSimple(
+  command: SimpleCommand,
+  state: ShellState,
+  io: Io,
+  env: ExecutionEnv,
+  expansion: ExpansionContext,
+  substitutionStatus: () => number | undefined,
+): Promise<number> {
+  const argv = await expandWords(command.words, expansion);
+  const assignments: [string, string][] = [];
+  for (const { name, value } of command.assignments) {
+    assignments.push([name, (await expandWord(value, expansion, false))[0] ?? ""]);
+  }
+  if (env.signal.aborted) return 130;
+  const redirected = await openRedirects(command.redirects, io, expansion);
+  if (typeof redirected === "number") return redirected;
+  if (argv.length === 0) {
+    for (const [name, value] of assignments) state.vars.set(name, value);
+    return substitutionStatus() ?? 0;
+  }
+  return runArgv(argv, state, redirected, env, assignments);
+}
+
+/** Runs an already-expanded command line; also the entry point for `sudo` and `env cmd`. */
+export async function runArgv(
+  argv: readonly string[],
+  state: ShellState,
+  io: Io,
+  env: ExecutionEnv,
+  assignments: readonly [string, string][] = [],
+): Promise<number> {
+  const [name = "", ...args] = argv;
+  const handler = lookup(name, state, io, env);
+  if (typeof handler === "number") return handler;
+  const environment = new Map<string, string>();
+  for (const key of state.exported) {
+    const value = state.vars.get(key);
+    if (value !== undefined) environment.set(key, value);
+  }
+  for (const [key, value] of assignments) environment.set(key, value);
+  const cred = credentialsFor(env.server.profile, state.user);
+  const home = state.vars.get("HOME") ?? state.user.home;
+  const ctx: CommandContext = {
+    name: name.includes("/") ? name.slice(name.lastIndexOf("/") + 1) : name,
+    args,
+    stdin: io.stdin,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    state,
+    server: env.server,
+    env: environment,
+    cred,
+    signal: env.signal,
+    sleep: env.sleep,
+    resolve: (path) => resolvePath(state.cwd, path, home),
+    exec: (next, options = {}) => {
+      const user = options.user;
+      if (user === undefined) return runArgv(next, state, io, env);
+      const sub = cloneState(state);
+      sub.user = user;
+      for (const [key, value] of [
+        ["HOME", user.home],
+        ["USER", user.name],
+        ["LOGNAME", user.name],
+        ["SHELL", user.shell],
+      ] as const) {
+        sub.vars.set(key, value);
+      }
+      return runArgv(next, sub, io, env);
+    },
+    evaluate: (source) => runScript(parse(source), state, io, env),
+  };
+  try {
+    return await handler(ctx);
+  } catch (error) {
+    if (error instanceof InterruptedError) return 130;
+    if (error instanceof VfsError) {
+      io.stderr.write(`${ctx.name}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+type Handler = (ctx: CommandContext) => Promise<number> | number;
+
+function lookup(name: string, state: ShellState, io: Io, env: ExecutionEnv): Handler | number {
+  if (!name.includes("/")) {
+    const handler = COMMANDS.get(name);
+    if (handler !== undefined) return handler;
+    io.stderr.write(
+      `${name === "" ? "bash: : command not found" : `bash: ${name}: command not found`}\n`,
+    );
+    return 127;
+  }
+  const path = resolvePath(state.cwd, name, state.vars.get("HOME"));
+  const dir = path.slice(0, path.lastIndexOf("/")) || "/";
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  const builtin = COMMANDS.get(base);
+  if (BIN_DIRS.has(dir) && builtin !== undefined) return builtin;
+  const stat = env.server.vfs.tryStat(path);
+  if (stat === undefined) {
+    io.stderr.write(`bash: ${name}: No such file or directory\n`);
+    return 127;
+  }
+  if (stat.type === "dir") {
+    io.stderr.write(`bash: ${name}: Is a directory\n`);
+    return 126;
+  }
+  const cred = credentialsFor(env.server.profile, state.user);
+  const shift =
+    cred.uid === 0 ? -1 : stat.owner === cred.user ? 6 : cred.groups.includes(stat.group) ? 3 : 0;
+  const executable = shift < 0 ? (stat.mode & 0o111) !== 0 : ((stat.mode >> shift) & 1) === 1;
+  if (!executable) {
+    io.stderr.write(`bash: ${name}: Permission denied\n`);
+    return 126;
+  }
+  // An executable text file runs as a shell script in a child shell.
+  return async (ctx) => {
+    let source: string;
+    try {
+      source = env.server.vfs.readText(path, cred).replace(/^#![^\n]*\n/, "");
+    } catch (error) {
+      if (error instanceof VfsError) {
+        ctx.stderr.write(`bash: ${name}: ${error.reason}\n`);
+        return 126;
+      }
+      throw error;
+    }
+    try {
+      const script = parse(source);
+      const child = cloneState(state);
+      const childIo = { stdin: ctx.stdin, stdout: ctx.stdout, stderr: ctx.stderr };
+      await runScript(script, child, childIo, env);
+      await runExitTrap(child, childIo, env);
+      return child.exitCode ?? child.lastStatus;
+    } catch (error) {
+      if (error instanceof ShellSyntaxError) {
+        ctx.stderr.write(`${name}: ${error.message.replace(/^bash: /, "")}\n`);
+        return error.exitCode;
+      }
+      throw error;
+    }
+  };
+}
+
+async function openRedirects(
+  redirects: readonly Redirect[],
+  io: Io,
+  expansion: ExpansionContext,
+): Promise<Io | number> {
+  const result: Io = { ...io };
+  const { vfs, cred, state } = expansion;
+  for (const redirect of redirects) {
+    const fields = await expandWord(redirect.target, expansion);
+    if (fields.length !== 1) {
+      result.stderr.write(`bash: ${redirect.target.raw}: ambiguous redirect\n`);
+      return 1;
+    }
+    const target = fields[0]!;
+    if (redirect.op === "<<<") {
+      result.stdin = `${(await expandWord(redirect.target, expansion, false))[0] ?? ""}\n`;
+      continue;
+    }
+    if (redirect.op === ">&" && /^\d+$/.test(target)) {
+      const source = target === "1" ? result.stdout : target === "2" ? result.stderr : undefined;
+      if (source === undefined) {
+        result.stderr.write(`bash: ${target}: Bad file descriptor\n`);
+        return 1;
+      }
+      if (redirect.fd === 1) result.stdout = source;
+      else if (redirect.fd === 2) result.stderr = source;
+      continue;
+    }
+    if (redirect.op === ">&" && target === "-") {
+      if (redirect.fd === 1) result.stdout = nullStream;
+      else if (redirect.fd === 2) result.stderr = nullStream;
+      continue;
+    }
+    const path = resolvePath(state.cwd, target, state.vars.get("HOME"));
+    if (redirect.op === "<") {
+      try {
+        result.stdin = vfs.readText(path, cred);
+      } catch (error) {
+        if (!(error instanceof VfsError)) throw error;
+        result.stderr.write(`bash: ${target}: ${error.reason}\n`);
+        return 1;
+      }
+      continue;
+    }
+    let stream: OutputStream = nullStream;
+    if (path !== "/dev/null") {
+      try {
+        if (vfs.isDir(path)) throw new VfsError("EISDIR", path);
+        const truncate = redirect.op === ">" || redirect.op === "&>";
+        if (truncate || !vfs.exists(path)) vfs.writeFile(path, "", { as: cred });
+        stream = fileStream(vfs, path, cred);
+      } catch (error) {
+        if (!(error instanceof VfsError)) throw error;
+        result.stderr.write(`bash: ${target}: ${error.reason}\n`);
+        return 1;
+      }
+    }
+    // `>&file` without a descriptor means both streams, like `&>file`.
+    if (
+      redirect.op === "&>" ||
+      redirect.op === "&>>" ||
+      (redirect.op === ">&" && redirect.fd === 1)
+    ) {
+      result.stdout = stream;
+      result.stderr = stream;
+    } else if (redirect.fd === 1) {
+      result.stdout = stream;
+    } else if (redirect.fd === 2) {
+      result.stderr = stream;
+    }
+  }
+  return result;
+}
+
+export { InterruptedError };

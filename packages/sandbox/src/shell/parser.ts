@@ -1,0 +1,528 @@
+/**
+ * Lexer and recursive-descent parser for a bash subset: simple commands, quotes, escapes,
+ * parameter and command substitution, pipelines, `&&`/`||`/`;`, subshells and redirections.
+ *
+ * The lexer is pull-based and shares its cursor with the parser, so `$( … )` is parsed by a
+ * nested parser that stops at the matching `)` — no separate bracket matching is needed.
+ */
+import type {
+  AndOr,
+  Assignment,
+  Command,
+  Pipeline,
+  Redirect,
+  RedirectOp,
+  Script,
+  SimpleCommand,
+  Word,
+  WordPart,
+} from "./ast.js";
+import { interpretEscapes } from "./escapes.js";
+
+export class ShellSyntaxError extends Error {
+  override readonly name = "ShellSyntaxError";
+
+  constructor(
+    /** The full line bash would print, e.g. "bash: syntax error near unexpected token `|'". */
+    message: string,
+    /** 2 for grammar errors, 1 for `bad substitution`, like bash. */
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}
+
+type Token =
+  | { type: "word"; word: Word }
+  | { type: "op"; op: string }
+  | { type: "redirect"; fd: number | undefined; op: string }
+  | { type: "eof" };
+
+const OPERATORS = ["&&", "||", ";;", "|", "&", ";", "(", ")", "\n"];
+const REDIRECTS = ["<<<", "&>>", ">>", ">&", "<<", "<&", "&>", ">|", "<>", ">", "<"];
+const WORD_END = new Set([" ", "\t", "\n", "|", "&", ";", "<", ">", "(", ")"]);
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+const SPECIAL_PARAMS = new Set([
+  "?",
+  "$",
+  "#",
+  "!",
+  "@",
+  "*",
+  "-",
+  "0",
+  "1",
+  "2",
+  "3",
+  "4",
+  "5",
+  "6",
+  "7",
+  "8",
+  "9",
+]);
+const UNSUPPORTED_KEYWORDS = new Set([
+  "if",
+  "for",
+  "while",
+  "until",
+  "case",
+  "select",
+  "function",
+  "{",
+  "[[",
+]);
+const MISPLACED_KEYWORDS = new Set([
+  "then",
+  "else",
+  "elif",
+  "fi",
+  "do",
+  "done",
+  "esac",
+  "}",
+  "]]",
+  "in",
+]);
+
+function unexpected(token: string): ShellSyntaxError {
+  return new ShellSyntaxError(`bash: syntax error near unexpected token \`${token}'`);
+}
+
+const unexpectedEof = () => new ShellSyntaxError("bash: syntax error: unexpected end of file");
+
+class Lexer {
+  pos = 0;
+  private peeked: Token | undefined;
+
+  constructor(readonly src: string) {}
+
+  peek(): Token {
+    this.peeked ??= this.read();
+    return this.peeked;
+  }
+
+  next(): Token {
+    const token = this.peek();
+    this.peeked = undefined;
+    return token;
+  }
+
+  private read(): Token {
+    this.skipBlanksAndComments();
+    if (this.pos >= this.src.length) return { type: "eof" };
+    const rest = this.src.slice(this.pos);
+    const ioNumber = /^(\d+)(?=[<>])/.exec(rest);
+    if (ioNumber !== null) {
+      const op = REDIRECTS.find((candidate) => rest.startsWith(candidate, ioNumber[1]!.length));
+      if (op !== undefined && !op.startsWith("&")) {
+        this.pos += ioNumber[1]!.length + op.length;
+        return { type: "redirect", fd: Number(ioNumber[1]), op };
+      }
+    }
+    const redirect = REDIRECTS.find((candidate) => rest.startsWith(candidate));
+    if (redirect !== undefined) {
+      this.pos += redirect.length;
+      return { type: "redirect", fd: undefined, op: redirect };
+    }
+    const op = OPERATORS.find((candidate) => rest.startsWith(candidate));
+    if (op !== undefined) {
+      this.pos += op.length;
+      return { type: "op", op };
+    }
+    return { type: "word", word: this.readWord() };
+  }
+
+  private skipBlanksAndComments(): void {
+    while (this.pos < this.src.length) {
+      const ch = this.src[this.pos]!;
+      if (ch === " " || ch === "\t") {
+        this.pos++;
+      } else if (ch === "\\" && this.src[this.pos + 1] === "\n") {
+        this.pos += 2;
+      } else if (ch === "#") {
+        while (this.pos < this.src.length && this.src[this.pos] !== "\n") this.pos++;
+      } else {
+        return;
+      }
+    }
+  }
+
+  /** Reads one word; `stop` adds terminators (used for the word inside `${x:-word}`). */
+  readWord(stop?: string): Word {
+    const start = this.pos;
+    const parts: WordPart[] = [];
+    const text = (value: string, quoted: boolean) => {
+      const last = parts[parts.length - 1];
+      if (last?.type === "text" && last.quoted === quoted) last.value += value;
+      else parts.push({ type: "text", value, quoted });
+    };
+    if (stop === undefined && this.src[this.pos] === "~") {
+      const user = /^~([A-Za-z0-9_.-]*)(?=$|[/\s|&;<>()])/.exec(this.src.slice(this.pos));
+      if (user !== null) {
+        parts.push({ type: "tilde", user: user[1]! });
+        this.pos += user[0].length;
+      }
+    }
+    while (this.pos < this.src.length) {
+      const ch = this.src[this.pos]!;
+      if (stop === undefined ? WORD_END.has(ch) : stop.includes(ch)) break;
+      if (ch === "\\") {
+        const next = this.src[this.pos + 1];
+        this.pos += 2;
+        if (next === undefined) text("\\", false);
+        else if (next !== "\n") text(next, true);
+      } else if (ch === "'") {
+        const end = this.src.indexOf("'", this.pos + 1);
+        if (end < 0)
+          throw new ShellSyntaxError("bash: unexpected EOF while looking for matching `''");
+        text(this.src.slice(this.pos + 1, end), true);
+        this.pos = end + 1;
+      } else if (ch === '"') {
+        this.pos++;
+        this.readDoubleQuoted(parts, text);
+      } else if (ch === "$") {
+        this.readDollar(parts, text, false);
+      } else if (ch === "`") {
+        parts.push({ type: "command", script: this.readBackquoted(), quoted: false });
+      } else {
+        text(ch, false);
+        this.pos++;
+      }
+    }
+    return { parts, raw: this.src.slice(start, this.pos) };
+  }
+
+  private readDoubleQuoted(
+    parts: WordPart[],
+    text: (value: string, quoted: boolean) => void,
+  ): void {
+    // An empty "" must still produce an (empty) field.
+    text("", true);
+    while (this.pos < this.src.length) {
+      const ch = this.src[this.pos]!;
+      if (ch === '"') {
+        this.pos++;
+        return;
+      }
+      if (ch === "\\") {
+        const next = this.src[this.pos + 1];
+        if (next !== undefined && '$`"\\\n'.includes(next)) {
+          if (next !== "\n") text(next, true);
+          this.pos += 2;
+        } else {
+          text("\\", true);
+          this.pos++;
+        }
+      } else if (ch === "$") {
+        this.readDollar(parts, text, true);
+      } else if (ch === "`") {
+        parts.push({ type: "command", script: this.readBackquoted(), quoted: true });
+      } else {
+        text(ch, true);
+        this.pos++;
+      }
+    }
+    throw new ShellSyntaxError("bash: unexpected EOF while looking for matching `\"'");
+  }
+
+  private readDollar(
+    parts: WordPart[],
+    text: (value: string, quoted: boolean) => void,
+    quoted: boolean,
+  ): void {
+    const next = this.src[this.pos + 1];
+    if (next === "(") {
+      if (this.src[this.pos + 2] === "(") {
+        throw new ShellSyntaxError("sandbox: arithmetic expansion $((…)) is not supported");
+      }
+      this.pos += 2;
+      const script = new Parser(this, ")").parseScript();
+      parts.push({ type: "command", script, quoted });
+      return;
+    }
+    if (next === "{") {
+      parts.push(this.readBraced(quoted));
+      return;
+    }
+    if (next === "'" && !quoted) {
+      const end = this.findAnsiCEnd(this.pos + 2);
+      text(interpretEscapes(this.src.slice(this.pos + 2, end), "ansi-c").text, true);
+      this.pos = end + 1;
+      return;
+    }
+    if (next !== undefined && SPECIAL_PARAMS.has(next)) {
+      parts.push({ type: "param", name: next, quoted });
+      this.pos += 2;
+      return;
+    }
+    const name = NAME.exec(this.src.slice(this.pos + 1))?.[0];
+    if (name !== undefined) {
+      parts.push({ type: "param", name, quoted });
+      this.pos += 1 + name.length;
+      return;
+    }
+    text("$", quoted);
+    this.pos++;
+  }
+
+  private findAnsiCEnd(from: number): number {
+    for (let i = from; i < this.src.length; i++) {
+      if (this.src[i] === "\\") i++;
+      else if (this.src[i] === "'") return i;
+    }
+    throw new ShellSyntaxError("bash: unexpected EOF while looking for matching `''");
+  }
+
+  private readBraced(quoted: boolean): WordPart {
+    const start = this.pos;
+    this.pos += 2;
+    const badSubstitution = () => {
+      const end = this.src.indexOf("}", start);
+      const raw = this.src.slice(start, end < 0 ? undefined : end + 1);
+      return new ShellSyntaxError(`bash: ${raw}: bad substitution`, 1);
+    };
+    const length = this.src[this.pos] === "#" && this.src[this.pos + 1] !== "}";
+    if (length) this.pos++;
+    const rest = this.src.slice(this.pos);
+    const name = NAME.exec(rest)?.[0] ?? (SPECIAL_PARAMS.has(rest[0] ?? "") ? rest[0] : undefined);
+    if (name === undefined) throw badSubstitution();
+    this.pos += name.length;
+    if (this.src[this.pos] === "}") {
+      this.pos++;
+      return length
+        ? { type: "param", name, quoted, length: true }
+        : { type: "param", name, quoted };
+    }
+    const op = [":-", ":=", ":+", "-", "=", "+"].find((candidate) =>
+      this.src.startsWith(candidate, this.pos),
+    ) as ":-" | ":=" | ":+" | "-" | "=" | "+" | undefined;
+    if (op === undefined || length) throw badSubstitution();
+    this.pos += op.length;
+    const word = this.readWord("}");
+    if (this.src[this.pos] !== "}")
+      throw new ShellSyntaxError("bash: unexpected EOF while looking for matching `}'");
+    this.pos++;
+    if (quoted) for (const part of word.parts) if (part.type === "text") part.quoted = true;
+    return { type: "param", name, quoted, operator: { op, word } };
+  }
+
+  private readBackquoted(): Script {
+    let inner = "";
+    let i = this.pos + 1;
+    for (; i < this.src.length; i++) {
+      const ch = this.src[i]!;
+      if (ch === "`") break;
+      if (ch === "\\" && "$`\\".includes(this.src[i + 1] ?? "")) {
+        inner += this.src[i + 1];
+        i++;
+      } else {
+        inner += ch;
+      }
+    }
+    if (i >= this.src.length)
+      throw new ShellSyntaxError("bash: unexpected EOF while looking for matching ``'");
+    this.pos = i + 1;
+    return parse(inner);
+  }
+}
+
+class Parser {
+  constructor(
+    private readonly lexer: Lexer,
+    /** ")" when parsing the inside of `$(…)` or `( … )`. */
+    private readonly terminator?: ")",
+  ) {}
+
+  parseScript(): Script {
+    const items: AndOr[] = [];
+    for (;;) {
+      const token = this.lexer.peek();
+      if (token.type === "eof") {
+        if (this.terminator !== undefined) throw unexpectedEof();
+        return { items };
+      }
+      if (token.type === "op") {
+        if (token.op === "\n" || (token.op === ";" && items.length > 0)) {
+          this.lexer.next();
+          continue;
+        }
+        if (token.op === ")" && this.terminator === ")") {
+          this.lexer.next();
+          return { items };
+        }
+        if (token.op !== "(") throw unexpected(token.op);
+      }
+      items.push(this.parseAndOr());
+      const after = this.lexer.peek();
+      if (after.type === "op" && after.op === "&") {
+        throw new ShellSyntaxError(
+          "sandbox: background jobs (&) are not supported by the simulated shell",
+        );
+      }
+      if (after.type === "op" && after.op === ";") {
+        this.lexer.next();
+        const following = this.lexer.peek();
+        if (following.type === "op" && following.op === ";") throw unexpected(";");
+      } else if (after.type === "op" && (after.op === "\n" || after.op === ")")) {
+        // handled at the top of the loop
+      } else if (after.type !== "eof") {
+        throw unexpected(after.type === "word" ? after.word.raw : after.op);
+      }
+    }
+  }
+
+  private parseAndOr(): AndOr {
+    const first = this.parsePipeline();
+    const rest: AndOr["rest"] = [];
+    for (;;) {
+      const token = this.lexer.peek();
+      if (token.type !== "op" || (token.op !== "&&" && token.op !== "||")) break;
+      this.lexer.next();
+      this.skipNewlines();
+      rest.push({ op: token.op, pipeline: this.parsePipeline() });
+    }
+    return { first, rest };
+  }
+
+  private parsePipeline(): Pipeline {
+    let negated = false;
+    const bang = this.lexer.peek();
+    if (bang.type === "word" && bang.word.raw === "!") {
+      this.lexer.next();
+      negated = true;
+    }
+    const commands: Command[] = [this.parseCommand()];
+    for (;;) {
+      const token = this.lexer.peek();
+      if (token.type !== "op" || token.op !== "|") break;
+      this.lexer.next();
+      this.skipNewlines();
+      commands.push(this.parseCommand());
+    }
+    return { commands, negated };
+  }
+
+  private skipNewlines(): void {
+    for (;;) {
+      const token = this.lexer.peek();
+      if (token.type !== "op" || token.op !== "\n") return;
+      this.lexer.next();
+    }
+  }
+
+  private parseCommand(): Command {
+    const token = this.lexer.peek();
+    if (token.type === "eof") throw unexpectedEof();
+    if (token.type === "op") {
+      if (token.op === "(") {
+        this.lexer.next();
+        const script = new Parser(this.lexer, ")").parseScript();
+        if (script.items.length === 0) throw unexpected(")");
+        return { type: "subshell", script, redirects: this.parseRedirects([]) };
+      }
+      throw unexpected(token.op === "\n" ? "newline" : token.op);
+    }
+    return this.parseSimple();
+  }
+
+  private parseRedirects(redirects: Redirect[]): Redirect[] {
+    for (;;) {
+      const token = this.lexer.peek();
+      if (token.type !== "redirect") return redirects;
+      redirects.push(this.parseRedirect());
+    }
+  }
+
+  private parseRedirect(): Redirect {
+    const token = this.lexer.next();
+    if (token.type !== "redirect") throw unexpected("newline");
+    if (token.op === "<<") {
+      throw new ShellSyntaxError(
+        "sandbox: here-documents (<<) are not supported by the simulated shell",
+      );
+    }
+    const target = this.lexer.next();
+    if (target.type !== "word") {
+      throw unexpected(
+        target.type === "eof" || (target.type === "op" && target.op === "\n")
+          ? "newline"
+          : target.op,
+      );
+    }
+    const op = normalizeRedirectOp(token.op);
+    const defaultFd = op === "<" || op === "<<<" ? 0 : 1;
+    return { fd: token.fd ?? defaultFd, op, target: target.word };
+  }
+
+  private parseSimple(): SimpleCommand {
+    const command: SimpleCommand = { type: "simple", assignments: [], words: [], redirects: [] };
+    for (;;) {
+      const token = this.lexer.peek();
+      if (token.type === "redirect") {
+        command.redirects.push(this.parseRedirect());
+        continue;
+      }
+      if (token.type !== "word") break;
+      this.lexer.next();
+      if (command.words.length === 0) {
+        const assignment = asAssignment(token.word);
+        if (assignment !== undefined) {
+          command.assignments.push(assignment);
+          continue;
+        }
+        const keyword = token.word.raw;
+        if (UNSUPPORTED_KEYWORDS.has(keyword)) {
+          throw new ShellSyntaxError(
+            `sandbox: \`${keyword}' compound commands are not supported by the simulated shell`,
+          );
+        }
+        if (MISPLACED_KEYWORDS.has(keyword)) throw unexpected(keyword);
+      }
+      command.words.push(token.word);
+    }
+    if (
+      command.words.length === 0 &&
+      command.assignments.length === 0 &&
+      command.redirects.length === 0
+    ) {
+      const token = this.lexer.peek();
+      throw unexpected(
+        token.type === "op" ? (token.op === "\n" ? "newline" : token.op) : "newline",
+      );
+    }
+    const after = this.lexer.peek();
+    if (after.type === "op" && after.op === "(") throw unexpected("(");
+    return command;
+  }
+}
+
+function normalizeRedirectOp(op: string): RedirectOp {
+  switch (op) {
+    case ">|":
+      return ">";
+    case "<&":
+      return ">&";
+    case "<>":
+      return "<";
+    default:
+      return op as RedirectOp;
+  }
+}
+
+function asAssignment(word: Word): Assignment | undefined {
+  const first = word.parts[0];
+  if (first?.type !== "text" || first.quoted) return undefined;
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(first.value);
+  if (match === null) return undefined;
+  const restParts: WordPart[] = [];
+  const remainder = first.value.slice(match[0].length);
+  if (remainder !== "") restParts.push({ type: "text", value: remainder, quoted: false });
+  restParts.push(...word.parts.slice(1));
+  return { name: match[1]!, value: { parts: restParts, raw: word.raw.slice(match[0].length) } };
+}
+
+/** Parses a command line (or script). Throws `ShellSyntaxError` with bash's message. */
+export function parse(source: string): Script {
+  return new Parser(new Lexer(source)).parseScript();
+}

@@ -1,0 +1,200 @@
+import { randomBytes } from "node:crypto";
+
+export interface WebshChannel {
+  id: string;
+  sessionId: string;
+  /** Path token of the WebSocket URL; single-use, replaced on every join/reconnect. */
+  token: string;
+  tokenUsed: boolean;
+  isMaster: boolean;
+  readOnly: boolean;
+  userId: string | null;
+  /** Share channels: the password guests must present, and until when. */
+  password: string | null;
+  expiresAt: number | null;
+  addedAt: number;
+}
+
+export interface WebshSession {
+  id: string;
+  serverId: string;
+  userId: string;
+  rows: number;
+  cols: number;
+  username: string;
+  groupname: string;
+  userAgent: string;
+  remoteIp: string;
+  clientType: string;
+  addedAt: number;
+  updatedAt: number;
+  closedAt: number | null;
+  success: boolean | null;
+  /** The creator's master channel. */
+  masterChannelId: string;
+  channels: Map<string, WebshChannel>;
+}
+
+export type SessionCloseListener = (session: WebshSession, reason: "close" | "force-close") => void;
+export type SessionResizeListener = (session: WebshSession) => void;
+
+const token = (bytes: number): string => randomBytes(bytes).toString("base64url");
+
+/**
+ * Websh session and channel records of one workspace. The WebSocket side (a separate module)
+ * looks channels up by (session, channel, token) and listens for closes to end sockets with 4000.
+ */
+export class WebshStore {
+  readonly sessions = new Map<string, WebshSession>();
+  private readonly channels = new Map<string, WebshChannel>();
+  private readonly closeListeners = new Set<SessionCloseListener>();
+  private readonly resizeListeners = new Set<SessionResizeListener>();
+  private version = 0;
+  private cacheVersion = -1;
+  private cache: WebshSession[] = [];
+
+  constructor(
+    private readonly now: () => number,
+    private readonly newId: () => string,
+  ) {}
+
+  all(): readonly WebshSession[] {
+    if (this.cacheVersion !== this.version) {
+      this.cache = [...this.sessions.values()];
+      this.cacheVersion = this.version;
+    }
+    return this.cache;
+  }
+
+  touch(): void {
+    this.version++;
+  }
+
+  createSession(fields: {
+    serverId: string;
+    userId: string;
+    rows: number;
+    cols: number;
+    username: string;
+    groupname: string;
+  }): { session: WebshSession; channel: WebshChannel } {
+    const now = this.now();
+    const session: WebshSession = {
+      id: this.newId(),
+      ...fields,
+      userAgent: "",
+      remoteIp: "",
+      clientType: "api",
+      addedAt: now,
+      updatedAt: now,
+      closedAt: null,
+      success: null,
+      masterChannelId: "",
+      channels: new Map(),
+    };
+    this.sessions.set(session.id, session);
+    const channel = this.addChannel(session, {
+      isMaster: true,
+      readOnly: false,
+      userId: fields.userId,
+    });
+    session.masterChannelId = channel.id;
+    this.version++;
+    return { session, channel };
+  }
+
+  addChannel(
+    session: WebshSession,
+    opts: {
+      isMaster: boolean;
+      readOnly: boolean;
+      userId: string | null;
+      password?: string;
+      ttlMs?: number;
+    },
+  ): WebshChannel {
+    const channel: WebshChannel = {
+      id: this.newId(),
+      sessionId: session.id,
+      token: token(24),
+      tokenUsed: false,
+      isMaster: opts.isMaster,
+      readOnly: opts.readOnly,
+      userId: opts.userId,
+      password: opts.password ?? null,
+      expiresAt: opts.ttlMs === undefined ? null : this.now() + opts.ttlMs,
+      addedAt: this.now(),
+    };
+    session.channels.set(channel.id, channel);
+    this.channels.set(channel.id, channel);
+    session.updatedAt = this.now();
+    this.version++;
+    return channel;
+  }
+
+  channel(id: string): WebshChannel | undefined {
+    return this.channels.get(id);
+  }
+
+  /** A fresh single-use token for a channel (join, reconnect). */
+  renewToken(channel: WebshChannel): string {
+    channel.token = token(24);
+    channel.tokenUsed = false;
+    return channel.token;
+  }
+
+  /**
+   * For the WebSocket upgrade: the channel if (session, channel, token) match and the token was
+   * not used yet; marks it used. Returns null otherwise (answer the upgrade with 4xx).
+   */
+  consumeToken(sessionId: string, channelId: string, presented: string): WebshChannel | null {
+    const channel = this.channels.get(channelId);
+    if (!channel || channel.sessionId !== sessionId) return null;
+    const session = this.sessions.get(sessionId);
+    if (!session || session.closedAt !== null) return null;
+    if (channel.tokenUsed || channel.token !== presented) return null;
+    channel.tokenUsed = true;
+    return channel;
+  }
+
+  /** Records what the first connecting channel reports (as the real server does on connect). */
+  recordConnection(session: WebshSession, userAgent: string, remoteIp: string): void {
+    if (session.userAgent === "") session.userAgent = userAgent;
+    if (session.remoteIp === "") session.remoteIp = remoteIp;
+    session.updatedAt = this.now();
+    this.version++;
+  }
+
+  close(session: WebshSession, reason: "close" | "force-close", success = true): void {
+    if (session.closedAt !== null) return;
+    session.closedAt = this.now();
+    session.updatedAt = session.closedAt;
+    session.success = success;
+    this.version++;
+    for (const listener of this.closeListeners) listener(session, reason);
+  }
+
+  /** `PATCH rows/cols`: what the server turns into the agent's `resizepty`. */
+  resize(session: WebshSession, rows: number, cols: number): void {
+    session.rows = rows;
+    session.cols = cols;
+    session.updatedAt = this.now();
+    this.version++;
+    for (const listener of this.resizeListeners) listener(session);
+  }
+
+  onResize(listener: SessionResizeListener): () => void {
+    this.resizeListeners.add(listener);
+    return () => this.resizeListeners.delete(listener);
+  }
+
+  onClose(listener: SessionCloseListener): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+}
+
+/** A 16-character share password, as the 2024 server generated. */
+export function sharePassword(): string {
+  return randomBytes(12).toString("base64url").slice(0, 16);
+}

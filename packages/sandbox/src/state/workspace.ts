@@ -1,0 +1,218 @@
+import { TokenRegistry } from "../auth/tokens.js";
+import { generateEvents, generateNotes } from "../data/activity.js";
+import { generateIam } from "../data/iam.js";
+import { ServerMetrics } from "../data/metrics.js";
+import { hashSeed, Rng } from "../data/rng.js";
+import { generateServers } from "../data/servers.js";
+import { buildServerDetails, type ServerDetails } from "../data/system.js";
+import { Collection } from "../http/list.js";
+import { profileFor, ShellHost } from "../shell-host.js";
+import type { Timers } from "../timers.js";
+import { type CommandDelays, CommandStore } from "./commands.js";
+import type {
+  EventRecord,
+  IamGroup,
+  IamUser,
+  Membership,
+  Note,
+  Permission,
+  Role,
+  ServerRecord,
+} from "./model.js";
+import { TransferStore } from "./transfers.js";
+import { WebshStore } from "./websh-sessions.js";
+
+export interface WebftpSessionRecord {
+  id: string;
+  serverId: string;
+  userId: string;
+  username: string;
+  groupname: string;
+  token: string;
+  addedAt: number;
+  closedAt: number | null;
+}
+
+export interface WorkspaceInit {
+  region: string;
+  workspace: string;
+  servers: number;
+  /** The workspace's own seed (already mixed with region and name). */
+  seed: number;
+  now: () => number;
+  timers: Timers;
+  commandDelays: CommandDelays | "manual";
+}
+
+/** Per-server detail cache size; details are cheap to rebuild, so only recent ones are kept. */
+const DETAILS_CACHE = 2048;
+
+/**
+ * All data of one workspace: the generated fleet, IAM, notes, events, and the stores that change
+ * at run time (commands, websh sessions, webftp transfers). Lists are `Collection`s so sorted views
+ * are cached between writes.
+ */
+export class WorkspaceState {
+  readonly region: string;
+  readonly name: string;
+  /** `region/workspace`, e.g. `ap1/acme`. */
+  readonly key: string;
+  readonly seed: number;
+  readonly now: () => number;
+  /** The clock when the data was generated: every seeded timestamp is relative to it. */
+  readonly generatedAt: number;
+  /** Base URL, e.g. `http://127.0.0.1:8080/ap1/acme`; set once the server listens. */
+  baseUrl = "";
+
+  readonly servers: Collection<ServerRecord>;
+  readonly serverById = new Map<string, ServerRecord>();
+  readonly users: Collection<IamUser>;
+  readonly userById = new Map<string, IamUser>();
+  readonly groups: Collection<IamGroup>;
+  readonly groupById = new Map<string, IamGroup>();
+  readonly memberships: Collection<Membership>;
+  readonly permissions: Permission[];
+  readonly roles: Role[];
+  readonly userRoles: Map<string, Set<string>>;
+  readonly notes: Collection<Note>;
+  readonly noteById = new Map<string, Note>();
+  readonly tokens: TokenRegistry;
+  readonly commands: CommandStore;
+  readonly websh: WebshStore;
+  readonly transfers: TransferStore;
+  readonly webftpSessions: Collection<WebftpSessionRecord>;
+  /** The simulated machines behind the servers (shared by commands, websh and webftp). */
+  readonly shells: ShellHost;
+  /** Gates tests switch on: MFA for websh/command/webftp creation, work sessions for JWT callers. */
+  readonly gates = { mfaRequired: false, workSessionRequired: false };
+
+  private readonly idRng: Rng;
+  private eventsCache: { list: Collection<EventRecord>; byId: Map<string, EventRecord> } | null =
+    null;
+  private readonly details = new Map<string, ServerDetails>();
+  private readonly metricsCache = new Map<string, ServerMetrics>();
+
+  constructor(init: WorkspaceInit) {
+    this.region = init.region;
+    this.name = init.workspace;
+    this.key = `${init.region}/${init.workspace}`;
+    this.seed = init.seed;
+    this.now = init.now;
+    const start = init.now();
+    this.generatedAt = start;
+    const rng = new Rng(hashSeed(init.seed, "fleet"));
+    this.idRng = new Rng(hashSeed(init.seed, "runtime-ids"));
+
+    const iam = generateIam(rng, init.servers, start);
+    const servers = generateServers(rng, init.servers, iam.users, iam.groups, start);
+    for (const s of servers) this.serverById.set(s.id, s);
+    for (const g of iam.groups) {
+      g.serverIds = servers.filter((s) => s.groupIds.includes(g.id)).map((s) => s.id);
+    }
+    this.servers = new Collection(servers);
+    this.users = new Collection(iam.users);
+    for (const u of iam.users) this.userById.set(u.id, u);
+    this.groups = new Collection(iam.groups);
+    for (const g of iam.groups) this.groupById.set(g.id, g);
+    this.memberships = new Collection(iam.memberships);
+    this.permissions = iam.permissions;
+    this.roles = iam.roles;
+    this.userRoles = iam.userRoles;
+
+    const notes = generateNotes(init.seed, servers, iam.users, start);
+    this.notes = new Collection(notes);
+    for (const n of notes) this.noteById.set(n.id, n);
+
+    // The command-ACL token may run commands on the first half of the fleet (by name).
+    const byName = servers.slice().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const aclServers = byName.slice(0, Math.ceil(byName.length / 2)).map((s) => s.id);
+    const owner = iam.users[0] as IamUser;
+    const member = iam.users.find((u) => !u.is_staff && u.is_active) ?? owner;
+    this.tokens = new TokenRegistry(
+      init.seed,
+      init.region,
+      init.workspace,
+      owner,
+      member,
+      aclServers,
+    );
+
+    this.commands = new CommandStore(init.timers, init.now, init.commandDelays, (id) =>
+      this.serverById.get(id),
+    );
+    this.websh = new WebshStore(init.now, () => this.newId());
+    this.transfers = new TransferStore(init.now);
+    this.webftpSessions = new Collection<WebftpSessionRecord>();
+    this.shells = new ShellHost((server) =>
+      profileFor(server, this.serverDetails(server), this.metrics(server), this.now),
+    );
+  }
+
+  /** A fresh UUID for objects created at run time (deterministic sequence per workspace). */
+  newId(): string {
+    return this.idRng.uuid();
+  }
+
+  owner(): IamUser {
+    return this.users.all()[0] as IamUser;
+  }
+
+  membersOf(groupId: string): string[] {
+    return this.memberships
+      .all()
+      .filter((m) => m.group === groupId)
+      .map((m) => m.user);
+  }
+
+  groupsOfUser(userId: string): string[] {
+    return this.memberships
+      .all()
+      .filter((m) => m.user === userId)
+      .map((m) => m.group);
+  }
+
+  serverDetails(server: ServerRecord): ServerDetails {
+    let d = this.details.get(server.id);
+    if (d) return d;
+    d = buildServerDetails(
+      this.seed,
+      this.region,
+      server,
+      this.users.all(),
+      this.groups.all(),
+      (g) => this.membersOf(g),
+    );
+    if (this.details.size >= DETAILS_CACHE) {
+      const oldest = this.details.keys().next().value;
+      if (oldest !== undefined) this.details.delete(oldest);
+    }
+    this.details.set(server.id, d);
+    return d;
+  }
+
+  /** Drop cached details (after IAM changes that alter system users). */
+  invalidateDetails(): void {
+    this.details.clear();
+  }
+
+  metrics(server: ServerRecord): ServerMetrics {
+    let m = this.metricsCache.get(server.id);
+    if (!m) {
+      m = new ServerMetrics(this.seed, server);
+      this.metricsCache.set(server.id, m);
+    }
+    return m;
+  }
+
+  events(): { list: Collection<EventRecord>; byId: Map<string, EventRecord> } {
+    if (!this.eventsCache) {
+      const list = generateEvents(this.seed, this.servers.all(), this.generatedAt);
+      this.eventsCache = { list: new Collection(list), byId: new Map(list.map((e) => [e.id, e])) };
+    }
+    return this.eventsCache;
+  }
+
+  close(): void {
+    this.commands.close();
+  }
+}

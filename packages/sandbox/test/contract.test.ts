@@ -1,0 +1,620 @@
+/**
+ * One happy path and one main error for every operation of openapi/alpacon.yaml. Every call goes
+ * through the contract check (request and response validated against the spec); the last test
+ * asserts that each operation was seen with a 2xx and a 4xx status.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { coverage, operations } from "./helpers/contract.js";
+import { type Api, eventually, useSandbox } from "./helpers/sandbox.js";
+
+const h = useSandbox({ servers: 20, seed: 7 });
+const NOBODY = "00000000-0000-4000-8000-000000000000";
+
+let api: Api;
+let jwt: Api;
+let linux: { id: string; name: string };
+let offline: { id: string; name: string };
+
+beforeAll(() => {
+  api = h.api();
+  jwt = h.api(0, "jwt");
+  const ws = h.sandbox.control.workspace("ap1", "acme");
+  const servers = ws.servers() as {
+    id: string;
+    name: string;
+    is_connected: boolean;
+    os_name: string;
+  }[];
+  const online = servers.filter((s) => s.is_connected && s.os_name !== "Windows");
+  linux = online[0] as { id: string; name: string };
+  offline = online[1] as { id: string; name: string };
+  ws.setServerConnected(offline.id, false);
+});
+
+describe("auth", () => {
+  it("getStatus", async () => {
+    expect((await api.get("/api/status/")).body).toEqual({ status: "Good" });
+    const anon = await api.withAuthorization(null).get("/api/status/");
+    expect(anon.status).toBe(401);
+    expect(anon.body).toEqual({ detail: "Authentication credentials were not provided." });
+  });
+});
+
+describe("servers", () => {
+  it("listServers", async () => {
+    const res = await api.get("/api/servers/servers/?page_size=5");
+    expect(res.status).toBe(200);
+    expect(res.body.results).toHaveLength(5);
+    const bad = await api.get("/api/servers/servers/?owner=nope", { invalidRequest: true });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({ owner: ["Enter a valid UUID."] });
+  });
+
+  it("getServer", async () => {
+    const res = await api.get(`/api/servers/servers/${linux.id}/`);
+    expect(res.body.name).toBe(linux.name);
+    expect(typeof res.body.uptime).toBe("number");
+    expect((await api.get(`/api/servers/servers/${NOBODY}/`)).status).toBe(404);
+  });
+});
+
+describe("notes", () => {
+  let noteId: string;
+
+  it("createServerNote", async () => {
+    const res = await api.post("/api/servers/notes/", {
+      server: linux.id,
+      content: "Patched openssl.",
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.server.id).toBe(linux.id);
+    noteId = res.body.id;
+    const long = await api.post(
+      "/api/servers/notes/",
+      { server: linux.id, content: "x".repeat(513) },
+      { invalidRequest: true },
+    );
+    expect(long.status).toBe(400);
+    expect(long.body).toEqual({ content: ["Ensure this field has no more than 512 characters."] });
+  });
+
+  it("listServerNotes", async () => {
+    const res = await api.get(`/api/servers/notes/?server=${linux.id}`);
+    expect(res.body.results.some((n: { id: string }) => n.id === noteId)).toBe(true);
+    expect((await api.get("/api/servers/notes/?server=x", { invalidRequest: true })).status).toBe(
+      400,
+    );
+  });
+
+  it("getServerNote", async () => {
+    expect((await api.get(`/api/servers/notes/${noteId}/`)).body.content).toBe("Patched openssl.");
+    expect((await api.get(`/api/servers/notes/${NOBODY}/`)).status).toBe(404);
+  });
+
+  it("updateServerNote", async () => {
+    const res = await api.patch(`/api/servers/notes/${noteId}/`, { pinned: true });
+    expect(res.body.pinned).toBe(true);
+    // A non-staff member may not edit someone else's note.
+    const denied = await jwt.patch(`/api/servers/notes/${noteId}/`, { content: "mine now" });
+    expect(denied.status).toBe(403);
+  });
+
+  it("deleteServerNote", async () => {
+    expect((await api.delete(`/api/servers/notes/${noteId}/`)).status).toBe(204);
+    expect((await api.delete(`/api/servers/notes/${noteId}/`)).status).toBe(404);
+  });
+});
+
+describe("metrics", () => {
+  const start = () => encodeURIComponent(new Date(Date.now() - 3 * 3_600_000).toISOString());
+
+  it("getCpuUsage", async () => {
+    const res = await api.get(`/api/metrics/realtime/cpu/?server=${linux.id}&start=${start()}`);
+    expect(res.body.length).toBeGreaterThan(30);
+    const missing = await api.get(`/api/metrics/realtime/cpu/?server=${linux.id}`, {
+      invalidRequest: true,
+    });
+    expect(missing.body).toEqual({ start: ["This field is required."] });
+  });
+
+  it("getMemoryUsage", async () => {
+    const res = await api.get(`/api/metrics/realtime/memory/?server=${linux.id}&start=${start()}`);
+    expect(res.body[0].usage).toBeGreaterThan(0);
+    const empty = await api.get(
+      `/api/metrics/realtime/memory/?server=${linux.id}&start=2001-01-01T00:00:00Z&end=2001-01-02T00:00:00Z`,
+    );
+    expect(empty.status).toBe(400);
+    expect(empty.body.code).toBe("api_insufficient_data");
+  });
+
+  it("getDiskUsage", async () => {
+    const res = await api.get(
+      `/api/metrics/realtime/disk-usage/?server=${linux.id}&start=${start()}&partition=/`,
+    );
+    expect(res.body[0].mount_point).toBe("/");
+    expect(res.body[0].used + res.body[0].free).toBe(res.body[0].total);
+    const neither = await api.get(
+      `/api/metrics/realtime/disk-usage/?server=${linux.id}&start=${start()}`,
+    );
+    expect(neither.status).toBe(400);
+  });
+
+  it("listDiskUsageDevices", async () => {
+    const res = await api.get(`/api/metrics/realtime/disk-usage/device/?server=${linux.id}`);
+    expect(res.body.devices.length).toBeGreaterThan(0);
+    const missing = await api.get("/api/metrics/realtime/disk-usage/device/", {
+      invalidRequest: true,
+    });
+    expect(missing.body).toEqual({ server: ["This field is required."] });
+  });
+
+  it("getDiskIo", async () => {
+    const res = await api.get(`/api/metrics/realtime/disk-io/?server=${linux.id}&start=${start()}`);
+    expect(res.body[0]).toHaveProperty("peak_read_bps");
+    expect(
+      (
+        await api.get(`/api/metrics/realtime/disk-io/?server=x&start=${start()}`, {
+          invalidRequest: true,
+        })
+      ).status,
+    ).toBe(400);
+  });
+
+  it("getNetworkTraffic", async () => {
+    const res = await api.get(`/api/metrics/realtime/traffic/?server=${linux.id}&start=${start()}`);
+    expect(res.body[0]).toHaveProperty("interface");
+    const none = await api.get(
+      `/api/metrics/realtime/traffic/?server=${linux.id}&start=${start()}&interface=wlan9`,
+    );
+    expect(none.body.code).toBe("api_insufficient_data");
+  });
+
+  for (const [op, path] of [
+    ["getCpuTopServers", "cpu"],
+    ["getMemoryTopServers", "memory"],
+    ["getDiskIoTopServers", "disk-io"],
+    ["getTrafficTopServers", "traffic"],
+  ] as const) {
+    it(op, async () => {
+      const res = await api.get(`/api/metrics/realtime/${path}/top/`);
+      expect(res.body).toHaveLength(5);
+      expect(res.body[0].value).toBeGreaterThanOrEqual(res.body[4].value);
+      expect(
+        (await api.withAuthorization('token="wrong"').get(`/api/metrics/realtime/${path}/top/`))
+          .status,
+      ).toBe(401);
+    });
+  }
+});
+
+describe("system", () => {
+  for (const [op, path] of [
+    ["listSystemInfo", "info"],
+    ["listOsVersions", "os"],
+    ["listSystemUsers", "users"],
+    ["listSystemGroups", "groups"],
+    ["listSystemPackages", "packages"],
+    ["listNetworkInterfaces", "interfaces"],
+    ["listDisks", "disks"],
+    ["listPartitions", "partitions"],
+    ["listSystemTimes", "time"],
+  ] as const) {
+    it(op, async () => {
+      const res = await api.get(`/api/proc/${path}/?server=${linux.id}`);
+      expect(res.body.count).toBeGreaterThan(0);
+      const missing = await api.get(`/api/proc/${path}/`, { invalidRequest: true });
+      expect(missing.status).toBe(400);
+      expect((await api.get(`/api/proc/${path}/?server=${linux.id}&page=999`)).status).toBe(404);
+    });
+  }
+});
+
+describe("events", () => {
+  it("listEvents and getEvent", async () => {
+    const res = await api.get(`/api/events/events/?server=${linux.id}`);
+    expect(res.body.count).toBeGreaterThan(0);
+    const event = res.body.results[0];
+    const detail = await api.get(`/api/events/events/${event.id}/`);
+    expect(detail.body.data).toBeDefined();
+    expect((await api.get("/api/events/events/?server=x", { invalidRequest: true })).status).toBe(
+      400,
+    );
+    expect((await api.get(`/api/events/events/${NOBODY}/`)).status).toBe(404);
+  });
+});
+
+describe("commands", () => {
+  let commandId: string;
+
+  it("createCommand", async () => {
+    const res = await api.post("/api/events/commands/", {
+      server: linux.id,
+      line: "hostname",
+      shell: "system",
+    });
+    expect(res.status).toBe(201);
+    expect(Array.isArray(res.body)).toBe(true);
+    commandId = res.body[0].id;
+    const bash = await api.post(
+      "/api/events/commands/",
+      { server: linux.id, line: "ls", shell: "bash" },
+      { invalidRequest: true },
+    );
+    expect(bash.body).toEqual({ shell: ['"bash" is not a valid choice.'] });
+  });
+
+  it("getCommand", async () => {
+    const done = await eventually(async () => {
+      const r = await api.get(`/api/events/commands/${commandId}/`);
+      return r.body.handled_at ? r : null;
+    });
+    expect(done.body.status).toBe("success");
+    expect(done.body.result).toBe(`${linux.name}\n`);
+    expect((await api.get(`/api/events/commands/${NOBODY}/`)).status).toBe(404);
+  });
+
+  it("listCommands", async () => {
+    const res = await api.get(`/api/events/commands/?server=${linux.id}&ordering=-added_at`);
+    expect(res.body.results[0].id).toBe(commandId);
+    expect(
+      (await api.get("/api/events/commands/?requested_by=x", { invalidRequest: true })).status,
+    ).toBe(400);
+  });
+
+  it("listCommandChunks", async () => {
+    const res = await api.get(`/api/events/commands/${commandId}/chunks/?seq__gte=0&ordering=seq`);
+    expect(res.body.results[0]).toEqual({ seq: 0, content: `${linux.name}\n` });
+    expect(
+      (
+        await api.get(`/api/events/commands/${commandId}/chunks/?seq__gte=abc`, {
+          invalidRequest: true,
+        })
+      ).body,
+    ).toEqual({
+      seq__gte: ["Enter a number."],
+    });
+  });
+
+  it("cancelCommand", async () => {
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const created = await api.post("/api/events/commands/", {
+      server: linux.id,
+      line: "uptime",
+      scheduled_at: later,
+    });
+    const id = created.body[0].id;
+    expect((await api.delete(`/api/events/commands/${id}/`)).status).toBe(204);
+    expect((await api.get(`/api/events/commands/${id}/`)).body.status).toBe("cancelled");
+    const tooLate = await api.delete(`/api/events/commands/${commandId}/`);
+    expect(tooLate.status).toBe(400);
+  });
+
+  it("acknowledgeCommand and finishCommand (agent credentials only)", async () => {
+    h.sandbox.control.setCommandDelays("manual");
+    try {
+      const created = await api.post("/api/events/commands/", { server: linux.id, line: "uptime" });
+      const id = created.body[0].id;
+      const agent = api.withAuthorization(
+        h.sandbox.control.workspace("ap1", "acme").agentAuthorization(linux.id),
+      );
+      expect((await api.post(`/api/events/commands/${id}/ack/`)).status).toBe(403);
+      expect((await agent.post(`/api/events/commands/${id}/ack/`)).status).toBe(200);
+      expect((await api.post(`/api/events/commands/${id}/fin/`, { success: true })).status).toBe(
+        403,
+      );
+      const fin = await agent.post(`/api/events/commands/${id}/fin/`, {
+        success: true,
+        result: "up 3 days",
+        exit_code: 0,
+        elapsed_time: 0.1,
+      });
+      expect(fin.status).toBe(200);
+      const detail = await api.get(`/api/events/commands/${id}/`);
+      expect(detail.body).toMatchObject({ status: "success", result: "up 3 days", exit_code: 0 });
+      expect(detail.body.acked_at).not.toBeNull();
+      expect((await agent.post(`/api/events/commands/${id}/fin/`, { success: true })).status).toBe(
+        400,
+      );
+    } finally {
+      h.sandbox.control.setCommandDelays({ delivered: 10, acked: 10, running: 10 });
+    }
+  });
+});
+
+describe("websh", () => {
+  let sessionId: string;
+
+  it("createWebshSession", async () => {
+    const res = await api.post("/api/websh/sessions/", { server: linux.id, rows: 24, cols: 80 });
+    expect(res.status).toBe(201);
+    expect(res.body.websocket_url).toMatch(
+      new RegExp(
+        `^ws://127\\.0\\.0\\.1:\\d+/ap1/acme/ws/websh/${res.body.id}/${res.body.userchannel_id}/[\\w-]+/$`,
+      ),
+    );
+    sessionId = res.body.id;
+    const down = await api.post("/api/websh/sessions/", { server: offline.id, rows: 24, cols: 80 });
+    expect(down.status).toBe(400);
+  });
+
+  it("listWebshSessions and getWebshSession", async () => {
+    const list = await api.get(`/api/websh/sessions/?server=${linux.id}&is_connectable=true`);
+    expect(list.body.results[0].id).toBe(sessionId);
+    expect((await api.get("/api/websh/sessions/?server=x", { invalidRequest: true })).status).toBe(
+      400,
+    );
+    expect((await api.get(`/api/websh/sessions/${sessionId}/`)).body.closed_at).toBeNull();
+    expect((await api.get(`/api/websh/sessions/${NOBODY}/`)).status).toBe(404);
+  });
+
+  it("updateWebshSession (resize)", async () => {
+    const res = await api.patch(`/api/websh/sessions/${sessionId}/`, { rows: 40, cols: 120 });
+    expect(res.body).toMatchObject({ rows: 40, cols: 120 });
+    const bad = await api.patch(
+      `/api/websh/sessions/${sessionId}/`,
+      { rows: 0, cols: 80 },
+      { invalidRequest: true },
+    );
+    expect(bad.body).toEqual({ rows: ["Ensure this value is greater than or equal to 1."] });
+  });
+
+  it("shareWebshSession and joinWebshUserChannel", async () => {
+    const share = await api.post(`/api/websh/sessions/${sessionId}/share/`, { read_only: true });
+    expect(share.status).toBe(201);
+    const channel = new URL(share.body.shared_url).searchParams.get("channel");
+    const joined = await jwt.post(`/api/websh/user-channels/${channel}/join/`, {
+      password: share.body.password,
+    });
+    expect(joined.status).toBe(200);
+    expect(joined.body.id).toBe(sessionId);
+    const wrong = await jwt.post(`/api/websh/user-channels/${channel}/join/`, { password: "nope" });
+    expect(wrong.status).toBe(400);
+    expect(
+      (await api.post(`/api/websh/sessions/${NOBODY}/share/`, { read_only: true })).status,
+    ).toBe(404);
+  });
+
+  it("createWebshUserChannel", async () => {
+    const res = await api.post("/api/websh/user-channels/", {
+      session: sessionId,
+      is_master: true,
+      read_only: false,
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.userchannel_id).not.toBe("");
+    const missing = await api.post(
+      "/api/websh/user-channels/",
+      { is_master: true },
+      { invalidRequest: true },
+    );
+    expect(missing.body).toEqual({ session: ["This field is required."] });
+  });
+
+  it("closeWebshSession and forceCloseWebshSession", async () => {
+    const mine = await jwt.post("/api/websh/sessions/", { server: linux.id, rows: 24, cols: 80 });
+    expect((await jwt.post(`/api/websh/sessions/${mine.body.id}/force-close/`, {})).status).toBe(
+      403,
+    );
+    expect((await api.post(`/api/websh/sessions/${mine.body.id}/force-close/`, {})).status).toBe(
+      200,
+    );
+    expect((await jwt.post(`/api/websh/sessions/${sessionId}/close/`, {})).status).toBe(404);
+    const closed = await api.post(`/api/websh/sessions/${sessionId}/close/`, {});
+    expect(closed.status).toBe(200);
+    expect((await api.get(`/api/websh/sessions/${sessionId}/`)).body.closed_at).not.toBeNull();
+  });
+});
+
+describe("webftp", () => {
+  it("createWebftpSession and listWebftpSessions", async () => {
+    const res = await api.post("/api/webftp/sessions/", { server: linux.id });
+    expect(res.status).toBe(201);
+    expect((await api.post("/api/webftp/sessions/", { server: offline.id })).status).toBe(400);
+    const list = await api.get(`/api/webftp/sessions/?server=${linux.id}`);
+    expect(list.body.results[0].id).toBe(res.body.id);
+    expect((await api.get("/api/webftp/sessions/?server=x", { invalidRequest: true })).status).toBe(
+      400,
+    );
+  });
+
+  it("upload: create, trigger, status (422 while in progress)", async () => {
+    const res = await api.post("/api/webftp/uploads/", {
+      server: linux.id,
+      name: "app.conf",
+      path: "/tmp/",
+      allow_overwrite: true,
+      allow_unzip: false,
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.upload_url).toMatch(/\/ap1\/acme\/storage\/uploads\/.+sig=/);
+    const id = res.body.id;
+    const pending = await api.get(`/api/webftp/uploads/${id}/status/`);
+    expect(pending.status).toBe(422);
+    expect(pending.body.code).toBe("webftp_transfer_in_progress");
+    // The presigned PUT carries no Authorization header (it is not an API operation).
+    const put = await fetch(res.body.upload_url, { method: "PUT", body: "listen 8080\n" });
+    expect(put.ok).toBe(true);
+    expect((await api.get(`/api/webftp/uploads/${id}/upload/`)).status).toBe(200);
+    const done = await eventually(async () => {
+      const r = await api.get(`/api/webftp/uploads/${id}/status/`);
+      return r.status === 200 ? r : null;
+    });
+    expect(done.body.success).toBe(true);
+    expect((await api.get(`/api/webftp/uploads/${id}/upload/`)).status).toBe(400);
+    expect((await api.get(`/api/webftp/uploads/${NOBODY}/upload/`)).status).toBe(404);
+    expect((await api.get(`/api/webftp/uploads/${NOBODY}/status/`)).status).toBe(404);
+    const missing = await api.post(
+      "/api/webftp/uploads/",
+      { server: linux.id },
+      { invalidRequest: true },
+    );
+    expect(missing.body).toEqual({ name: ["This field is required."] });
+    const list = await api.get(`/api/webftp/uploads/?server=${linux.id}`);
+    expect(list.body.count).toBe(1);
+    expect((await api.get("/api/webftp/uploads/?user=x", { invalidRequest: true })).status).toBe(
+      400,
+    );
+  });
+
+  it("download: create, status, list", async () => {
+    const res = await api.post("/api/webftp/downloads/", {
+      server: linux.id,
+      path: "/etc/hostname",
+      name: "hostname",
+      resource_type: "file",
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.download_url).toMatch(/\/ap1\/acme\/storage\/downloads\/.+sig=/);
+    const done = await eventually(async () => {
+      const r = await api.get(`/api/webftp/downloads/${res.body.id}/status/`);
+      return r.status === 200 ? r : null;
+    });
+    expect(done.body.success).toBe(true);
+    expect((await api.get(`/api/webftp/downloads/${NOBODY}/status/`)).status).toBe(404);
+    const bad = await api.post(
+      "/api/webftp/downloads/",
+      { server: linux.id, path: "/x", resource_type: "dir" },
+      { invalidRequest: true },
+    );
+    expect(bad.body).toEqual({ resource_type: ['"dir" is not a valid choice.'] });
+    expect((await api.get(`/api/webftp/downloads/?server=${linux.id}`)).body.count).toBe(1);
+    expect(
+      (await api.get("/api/webftp/downloads/?server=x", { invalidRequest: true })).status,
+    ).toBe(400);
+  });
+});
+
+describe("iam", () => {
+  let userId: string;
+  let groupId: string;
+  let membershipId: string;
+
+  it("listIamUsers", async () => {
+    const res = await api.get("/api/iam/users/");
+    expect(res.body.results[0].is_superuser).toBe(true);
+    expect((await api.withAuthorization(null).get("/api/iam/users/")).status).toBe(401);
+  });
+
+  it("createIamUser", async () => {
+    const res = await api.post("/api/iam/users/", {
+      username: "zed",
+      email: "zed@example.com",
+      first_name: "Zed",
+    });
+    expect(res.status).toBe(201);
+    userId = res.body.id;
+    expect((await api.post("/api/iam/users/", { username: "root" })).body.code).toBe(
+      "user_username_disallowed",
+    );
+    expect((await api.post("/api/iam/users/", { username: "zed" })).body.code).toBe(
+      "user_username_in_use",
+    );
+    const invalid = await api.post(
+      "/api/iam/users/",
+      { username: "Zed!" },
+      { invalidRequest: true },
+    );
+    expect(invalid.body.code).toBe("user_username_invalid");
+    expect((await jwt.post("/api/iam/users/", { username: "yan" })).status).toBe(403);
+  });
+
+  it("getIamUser", async () => {
+    expect((await api.get(`/api/iam/users/${userId}/`)).body.username).toBe("zed");
+    expect((await jwt.get("/api/iam/users/-/")).body.is_staff).toBe(false);
+    expect((await api.get(`/api/iam/users/${NOBODY}/`)).status).toBe(404);
+  });
+
+  it("updateIamUser", async () => {
+    expect(
+      (await api.patch(`/api/iam/users/${userId}/`, { last_name: "Zulu" })).body.last_name,
+    ).toBe("Zulu");
+    const me = (await api.get("/api/iam/users/-/")).body;
+    const last = await api.patch(`/api/iam/users/${me.id}/`, { is_superuser: false });
+    expect(last.body).toEqual({
+      non_field_errors: ["There should be at least a superuser in the system."],
+    });
+  });
+
+  it("getIamUserPermissions and assignIamUserRole", async () => {
+    const roles = await api.get("/api/iam/roles/");
+    const viewer = roles.body.results.find((r: { name: string }) => r.name === "Viewer");
+    const assigned = await api.post(`/api/iam/users/${userId}/roles/`, { role_id: viewer.id });
+    expect(assigned.status).toBe(201);
+    expect((await api.post(`/api/iam/users/${userId}/roles/`, { role_id: "nope" })).status).toBe(
+      400,
+    );
+    const perms = await api.get(`/api/iam/users/${userId}/permissions/`);
+    expect(perms.body.permissions).toContain("servers.view_server");
+    expect((await api.get(`/api/iam/users/${NOBODY}/permissions/`)).status).toBe(404);
+    expect(
+      (await api.withAuthorization(null).get(`/api/iam/users/${userId}/permissions/`)).status,
+    ).toBe(401);
+  });
+
+  it("listIamRoles and listIamPermissions", async () => {
+    expect((await api.get("/api/iam/roles/")).body.count).toBeGreaterThan(0);
+    expect((await api.get("/api/iam/roles/?page=5")).status).toBe(404);
+    expect((await api.get("/api/iam/permissions/")).body.count).toBeGreaterThan(0);
+    expect((await api.withAuthorization(null).get("/api/iam/permissions/")).status).toBe(401);
+  });
+
+  it("createIamGroup, getIamGroup, listIamGroups", async () => {
+    const res = await api.post("/api/iam/groups/", {
+      name: "oncall",
+      display_name: "On-call",
+      servers: [linux.id],
+    });
+    expect(res.status).toBe(201);
+    groupId = res.body.id;
+    expect(res.body.servers[0].id).toBe(linux.id);
+    expect((await api.post("/api/iam/groups/", { name: "oncall" })).body).toEqual({
+      name: ["group with this name already exists."],
+    });
+    expect((await api.get(`/api/iam/groups/${groupId}/`)).body.num_members).toBe(1);
+    expect((await api.get(`/api/iam/groups/${NOBODY}/`)).status).toBe(404);
+    expect((await api.get("/api/iam/groups/?name=oncall")).body.count).toBe(1);
+    expect((await api.withAuthorization(null).get("/api/iam/groups/")).status).toBe(401);
+  });
+
+  it("memberships", async () => {
+    const res = await api.post("/api/iam/memberships/", {
+      group: groupId,
+      user: userId,
+      role: "member",
+    });
+    expect(res.status).toBe(201);
+    membershipId = res.body.id;
+    expect((await api.post("/api/iam/memberships/", { group: groupId, user: userId })).status).toBe(
+      400,
+    );
+    const list = await api.get(`/api/iam/memberships/?group=${groupId}`);
+    expect(list.body.count).toBe(2);
+    expect((await api.get("/api/iam/memberships/?group=x", { invalidRequest: true })).status).toBe(
+      400,
+    );
+    expect((await api.delete(`/api/iam/memberships/${membershipId}/`)).status).toBe(204);
+    expect((await api.delete(`/api/iam/memberships/${membershipId}/`)).status).toBe(404);
+  });
+
+  it("deleteIamUser", async () => {
+    expect((await jwt.delete(`/api/iam/users/${userId}/`)).status).toBe(403);
+    expect((await api.delete(`/api/iam/users/${userId}/`)).status).toBe(204);
+  });
+});
+
+describe("contract coverage", () => {
+  afterAll(() => {
+    // Runs after every test above: each operation was exercised with a 2xx and a 4xx answer.
+    const missing: string[] = [];
+    for (const op of operations) {
+      const seen = [...(coverage.get(op.id) ?? [])];
+      if (!seen.some((s) => s >= 200 && s < 300)) missing.push(`${op.id} (no 2xx)`);
+      if (!seen.some((s) => s >= 400 && s < 500)) missing.push(`${op.id} (no 4xx)`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("the spec has the operations the sandbox serves", () => {
+    expect(operations.length).toBeGreaterThanOrEqual(68);
+  });
+});

@@ -1,0 +1,183 @@
+import { mkdtemp, readFile, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main, parseCliArgs, parseFaultSpec, writeTokenFile } from "../src/cli-main.js";
+import { startSandbox } from "../src/index.js";
+import { readJson, useSandbox } from "./helpers/sandbox.js";
+
+const h = useSandbox({ servers: 4, controlToken: "test-control-token" });
+
+const control = (path: string, init: RequestInit = {}, token = "test-control-token") =>
+  fetch(`${h.sandbox.url}/_sandbox${path}`, {
+    ...init,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      "Content-Type": "application/json",
+      ...(init.headers ?? {}),
+    },
+  });
+
+describe("control API over HTTP", () => {
+  it("requires the control token", async () => {
+    expect((await control("/info", {}, "wrong")).status).toBe(401);
+    const info = await readJson(await control("/info"));
+    expect(info.url).toBe(h.sandbox.url);
+    expect(info.workspaces[0].tokens.admin).toBe(h.sandbox.workspaces[0]!.tokens.admin);
+  });
+
+  it("sets faults and reads the journal", async () => {
+    const ws = h.sandbox.workspaces[0]!;
+    const added = await readJson(
+      await control("/faults", {
+        method: "POST",
+        body: JSON.stringify({ kind: "error", status: 503, times: 1 }),
+      }),
+    );
+    expect(added.ids).toHaveLength(1);
+    const hit = await fetch(`${ws.baseUrl}/api/status/`, {
+      headers: { Authorization: `token="${ws.tokens.admin}"` },
+    });
+    expect(hit.status).toBe(503);
+    const journal = await readJson(await control("/journal?outcome=fault:error"));
+    expect(journal.entries).toHaveLength(1);
+    expect((await control("/faults", { method: "DELETE" })).status).toBe(204);
+    expect((await readJson(await control("/faults"))).faults).toEqual([]);
+    expect((await control("/journal", { method: "DELETE" })).status).toBe(204);
+  });
+
+  it("toggles gates and server connectivity", async () => {
+    const ws = h.sandbox.workspaces[0]!;
+    const gates = await readJson(
+      await control("/gates", {
+        method: "PUT",
+        body: JSON.stringify({ mfaRequired: true, workspace: "ap1/acme" }),
+      }),
+    );
+    expect(gates.gates[0]).toMatchObject({ workspace: "ap1/acme", mfaRequired: true });
+    const servers = (await readJson(await control("/workspaces/ap1/acme/servers"))).servers;
+    const res = await fetch(`${ws.baseUrl}/api/events/commands/`, {
+      method: "POST",
+      headers: { Authorization: `token="${ws.tokens.admin}"`, "Content-Type": "application/json" },
+      body: JSON.stringify({ server: servers[0].id, line: "uptime" }),
+    });
+    expect(res.status).toBe(401);
+    await control("/gates", { method: "PUT", body: JSON.stringify({ mfaRequired: false }) });
+    const patched = await readJson(
+      await control(`/workspaces/ap1/acme/servers/${servers[0].id}`, {
+        method: "PATCH",
+        body: JSON.stringify({ is_connected: false }),
+      }),
+    );
+    expect(patched.is_connected).toBe(false);
+    const auth = await readJson(
+      await control(`/workspaces/ap1/acme/agent-authorization/${servers[0].name}`),
+    );
+    expect(auth.authorization).toMatch(/^id="[0-9a-f-]+", key="\w+"$/);
+  });
+});
+
+describe("CLI", () => {
+  it("parses flags and fault specs", () => {
+    const cfg = parseCliArgs([
+      "--port",
+      "0",
+      "--servers",
+      "1000",
+      "--seed",
+      "9",
+      "--latency",
+      "20",
+      "--jitter",
+      "5",
+      "--fault",
+      "error:status=503,rate=0.1,path=/api/servers/*",
+      "--fault",
+      "reset:times=1,method=GET|POST",
+      "--workspace",
+      "ap1/acme",
+      "--command-delay",
+      "manual",
+      "--token-file",
+      "/tmp/x.json",
+    ]);
+    expect(cfg.options).toMatchObject({
+      port: 0,
+      servers: 1000,
+      seed: 9,
+      latency: { ms: 20, jitter: 5 },
+      commandDelays: "manual",
+      workspaces: [{ region: "ap1", workspace: "acme" }],
+    });
+    expect(cfg.options.faults).toEqual([
+      { kind: "error", status: 503, rate: 0.1, path: "/api/servers/*" },
+      { kind: "reset", times: 1, method: ["GET", "POST"] },
+    ]);
+    expect(cfg.tokenFile).toBe("/tmp/x.json");
+    expect(() => parseFaultSpec("explode")).toThrow(/Unknown fault kind/);
+    expect(() => parseCliArgs(["--servers", "many"])).toThrow();
+  });
+
+  it("writes a 0600 token file in the {region: {workspace: {token, url}}} form", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sandbox-"));
+    const path = await writeTokenFile(join(dir, "nested", "token.json"), h.sandbox);
+    const content = JSON.parse(await readFile(path, "utf8"));
+    expect(content.ap1.acme).toEqual({
+      token: h.sandbox.workspaces[0]!.tokens.admin,
+      url: h.sandbox.workspaces[0]!.baseUrl,
+    });
+    expect(content.us1.globex.url).toBe(h.sandbox.workspaces[1]!.baseUrl);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it("prints usage for --help and refuses bad flags", async () => {
+    const out: string[] = [];
+    expect(await main(["--help"], (t) => out.push(t))).toBe(0);
+    expect(out[0]).toContain("alpacon-sandbox");
+    expect(await main(["--nope"], (t) => out.push(t))).toBe(2);
+    expect(await main(["--host", "0.0.0.0", "--port", "0"], (t) => out.push(t))).toBe(1);
+  });
+});
+
+describe("close()", () => {
+  it("stops everything: stalled requests, running commands, timers", async () => {
+    const before = process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const sb = await startSandbox({ servers: 3, commandDelays: 5 });
+    const ws = sb.workspaces[0]!;
+    const headers = {
+      Authorization: `token="${ws.tokens.admin}"`,
+      "Content-Type": "application/json",
+    };
+    const server = (
+      sb.control.workspace("ap1", "acme").servers() as {
+        id: string;
+        is_connected: boolean;
+        os_name: string;
+      }[]
+    ).find((s) => s.is_connected && s.os_name !== "Windows")!;
+    await fetch(`${ws.baseUrl}/api/events/commands/`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ server: server.id, line: "sleep 30" }),
+    });
+    await fetch(`${ws.baseUrl}/api/events/commands/`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({
+        server: server.id,
+        line: "uptime",
+        scheduled_at: new Date(Date.now() + 86_400_000).toISOString(),
+      }),
+    });
+    sb.control.addFault({ kind: "stall", path: "/api/status/" });
+    const stalled = fetch(`${ws.baseUrl}/api/status/`, { headers }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 50));
+    const started = performance.now();
+    await sb.close();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(await stalled).toBeInstanceOf(Error);
+    await new Promise((r) => setTimeout(r, 20));
+    const after = process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    expect(after).toBeLessThanOrEqual(before);
+  });
+});

@@ -1,0 +1,196 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  AbortedError,
+  WebshClosedError,
+  WebshHandshakeError,
+  type WebshSession,
+} from "../../src/index.js";
+import { useSdkSandbox } from "../helpers/sandbox.js";
+
+const env = useSdkSandbox({ servers: 8 });
+const opened: WebshSession[] = [];
+
+async function open(options: { username?: string } = {}) {
+  const [server] = env.serverIds(1);
+  const session = await env.client().websh.open({ server: server!, ...options });
+  opened.push(session);
+  return session;
+}
+
+afterEach(async () => {
+  env.sandbox.control.clearFaults();
+  await Promise.all(opened.splice(0).map((session) => session.close().catch(() => undefined)));
+});
+
+describe("session.exec", () => {
+  it("returns output and exit codes: echo 0, false 1, exit 3", async () => {
+    const shell = await open();
+    await expect(shell.exec("echo hi")).resolves.toMatchObject({
+      output: "hi\n",
+      exitCode: 0,
+      timedOut: false,
+      truncated: false,
+    });
+    await expect(shell.exec("false")).resolves.toMatchObject({ output: "", exitCode: 1 });
+    const exit = await shell.exec("exit 3");
+    expect(exit.exitCode).toBe(3);
+  });
+
+  it("keeps the working directory and environment between commands", async () => {
+    const shell = await open();
+    await shell.exec("cd /tmp && export GREETING=hello");
+    await expect(shell.exec("pwd; echo $GREETING")).resolves.toMatchObject({
+      output: "/tmp\nhello\n",
+      exitCode: 0,
+    });
+  });
+
+  it("waits for a command that pauses instead of cutting it at the first silence", async () => {
+    const shell = await open();
+    const result = await shell.exec("echo before; sleep 2; echo after", { timeoutMs: 10_000 });
+    expect(result.output).toBe("before\nafter\n");
+    expect(result.durationMs).toBeGreaterThanOrEqual(1_900);
+  });
+
+  it("is not fooled by output that looks like a marker, comments or quotes", async () => {
+    const shell = await open();
+    const fake = await shell.exec(
+      "echo '__ALPE_0000000000000000_0__'; echo \"it's\" # trailing comment",
+    );
+    expect(fake).toMatchObject({ output: "__ALPE_0000000000000000_0__\nit's\n", exitCode: 0 });
+  });
+
+  it("strips terminal escape sequences and carriage returns", async () => {
+    const shell = await open();
+    const colored = await shell.exec("printf '\\033[31mred\\033[0m plain\\n'");
+    expect(colored.output).toBe("red plain\n");
+  });
+
+  it("caps long output and says so", async () => {
+    const shell = await open();
+    const result = await shell.exec("cat /etc/passwd /etc/group /etc/passwd /etc/group", {
+      maxOutputBytes: 300,
+    });
+    expect(result.truncated).toBe(true);
+    expect(new TextEncoder().encode(result.output).length).toBeLessThanOrEqual(300);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("sends Ctrl-C on timeout and reports it, and the session stays usable", async () => {
+    const shell = await open();
+    const slow = await shell.exec("sleep 30", { timeoutMs: 300 });
+    expect(slow).toMatchObject({ timedOut: true, exitCode: null });
+    await expect(shell.exec("echo still-here")).resolves.toMatchObject({
+      output: "still-here\n",
+      exitCode: 0,
+    });
+  });
+
+  it("sends Ctrl-C when aborted and rejects with AbortedError", async () => {
+    const shell = await open();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    await expect(shell.exec("sleep 30", { signal: controller.signal })).rejects.toBeInstanceOf(
+      AbortedError,
+    );
+    await expect(shell.exec("echo next")).resolves.toMatchObject({ output: "next\n" });
+  });
+
+  it("queues concurrent calls on one session in call order", async () => {
+    const shell = await open();
+    const results = await Promise.all([
+      shell.exec("sleep 0.2; echo one"),
+      shell.exec("echo two"),
+      shell.exec("echo three"),
+    ]);
+    expect(results.map((result) => result.output)).toEqual(["one\n", "two\n", "three\n"]);
+  });
+
+  it("runs two sessions in parallel, each with its own state", async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    await Promise.all([a!.exec("cd /etc"), b!.exec("cd /var")]);
+    const [pa, pb] = await Promise.all([a!.exec("sleep 0.3; pwd"), b!.exec("sleep 0.3; pwd")]);
+    expect([pa.output, pb.output]).toEqual(["/etc\n", "/var\n"]);
+  });
+
+  it("gives a clear error when the WebSocket drops mid-command", async () => {
+    // Frames count per connection: the prompt, then the echo with the first output; the drop
+    // comes while the command sleeps, before its end marker.
+    env.sandbox.control.addFault({ kind: "ws-drop", afterFrames: 2 });
+    const shell = await open();
+    const error = await shell.exec("echo a; sleep 1; echo b").catch((caught) => caught);
+    expect(error).toBeInstanceOf(WebshClosedError);
+    expect(error.clean).toBe(false);
+    expect(error.message).toMatch(/connection was lost.*may have run partly/);
+  });
+});
+
+describe("terminal", () => {
+  it("streams raw output, resizes, and closes with code 4000 when the session ends", async () => {
+    const shell = await open();
+    const chunks: string[] = [];
+    shell.onData((text) => chunks.push(text));
+    shell.write("echo raw-out\r");
+    await expect.poll(() => chunks.join(""), { timeout: 2_000 }).toContain("raw-out\r\n");
+    await shell.resize(40, 120);
+    const [server] = env.serverIds(1);
+    const sessions = await env.client().websh.sessions.get(shell.id!);
+    expect(sessions).toMatchObject({ rows: 40, cols: 120 });
+    expect(server).toBeTruthy();
+    shell.write("exit\r");
+    await expect(shell.closed).resolves.toMatchObject({ code: 4000, clean: true });
+  });
+
+  it("lets another channel watch the same output", async () => {
+    const shell = await open();
+    const watcher = await env.client().websh.attach(shell.id!, { readOnly: true });
+    opened.push(watcher);
+    const seen: string[] = [];
+    watcher.onData((text) => seen.push(text));
+    await shell.exec("echo shared-output");
+    await expect.poll(() => seen.join(""), { timeout: 2_000 }).toContain("shared-output");
+  });
+
+  it("refuses a channel URL with a wrong token", async () => {
+    const shell = await open();
+    const forged = shell.websocketUrl.replace(/[^/]+\/$/, "forged-token/");
+    const error = await env
+      .client()
+      .websh.connect({ websocketUrl: forged })
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(WebshHandshakeError);
+    expect(error.message).not.toContain(shell.websocketUrl);
+  });
+});
+
+describe("pool", () => {
+  it("reuses one live session per server and user, never another user's", async () => {
+    const client = env.client();
+    const [server] = env.serverIds(1);
+    await client.websh.exec({ server: server!, command: "cd /tmp" });
+    await expect(client.websh.exec({ server: server!, command: "pwd" })).resolves.toMatchObject({
+      output: "/tmp\n",
+    });
+    const root = await client.websh.exec({
+      server: server!,
+      username: "root",
+      command: "whoami; pwd",
+    });
+    expect(root.output).toBe("root\n/root\n");
+    expect(await client.websh.openSessions()).toHaveLength(2);
+    await client.websh.closeAll();
+    expect(await client.websh.openSessions()).toHaveLength(0);
+  });
+
+  it("opens a fresh session when the pooled one has closed", async () => {
+    const client = env.client();
+    const [server] = env.serverIds(1);
+    await client.websh.exec({ server: server!, command: "cd /etc" });
+    const [pooled] = await client.websh.openSessions();
+    await pooled!.close();
+    await expect(client.websh.exec({ server: server!, command: "pwd" })).resolves.toMatchObject({
+      output: expect.stringMatching(/^\/(home|root)/),
+    });
+    await client.websh.closeAll();
+  });
+});
