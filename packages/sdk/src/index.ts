@@ -26,6 +26,15 @@ export type { IterateOptions, Page } from "./core/pagination.js";
 export type { RequestOptions } from "./core/transport.js";
 export type { Schemas } from "./core/types.js";
 export type { components, operations, paths } from "./generated/openapi.js";
+export {
+  type DiskSummary,
+  type InterfaceSummary,
+  type MetricsSummary,
+  type SeriesStats,
+  seriesStats,
+  summarizeDisks,
+  summarizeTraffic,
+} from "./metrics/summary.js";
 export type {
   Command,
   CommandChunk,
@@ -49,6 +58,7 @@ export type {
   DiskUsagePoint,
   DiskUsageQuery,
   MetricsQuery,
+  SummaryQuery,
   TopServer,
   TrafficPoint,
   TrafficQuery,

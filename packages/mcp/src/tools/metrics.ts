@@ -1,6 +1,6 @@
-import type { AlpaconClient, DiskUsagePoint, TrafficPoint, UsagePoint } from "@alpacon/sdk";
+import { seriesStats, summarizeDisks, summarizeTraffic, type UsagePoint } from "@alpacon/sdk";
 import * as z from "zod";
-import { compact, groupBy, listLines } from "../format.js";
+import { compact, listLines } from "../format.js";
 import { clientOf, defineTool, READ, serverId, serverSummary } from "./define.js";
 
 const HOUR_MS = 3_600_000;
@@ -41,21 +41,6 @@ const stats = z
   })
   .describe("Statistics over the range; null when there are no samples.");
 type Stats = z.output<typeof stats>;
-
-function statsOf(points: ReadonlyArray<{ timestamp: string }>, value: (p: never) => number) {
-  if (points.length === 0) return null;
-  const values = points.map((point) => value(point as never));
-  const sorted = [...points].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
-  const last = sorted[sorted.length - 1]!;
-  return {
-    avg: round(values.reduce((sum, item) => sum + item, 0) / values.length),
-    min: round(Math.min(...values)),
-    max: round(Math.max(...values)),
-    latest: round(value(last as never)),
-    latestAt: last.timestamp,
-    samples: values.length,
-  } satisfies Stats;
-}
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
@@ -130,7 +115,7 @@ function usageTool(kind: "cpu" | "memory") {
         server: args.server,
         start,
         end,
-        stats: statsOf(points, (point: UsagePoint) => point.usage),
+        stats: seriesStats(points, (point: UsagePoint) => point.usage),
         series: buckets(points, args.buckets),
       };
     },
@@ -153,52 +138,13 @@ const diskDevice = z.object({
     .describe("Latest sizes in bytes."),
 });
 
-function diskDevices(points: readonly DiskUsagePoint[]): Array<z.output<typeof diskDevice>> {
-  const byDevice = groupBy(points, (point) => point.device);
-  return [...byDevice].map(([device, list]) => {
-    const last = [...list].sort((a, b) => a.timestamp.localeCompare(b.timestamp)).at(-1)!;
-    return {
-      device,
-      mount_point: last.mount_point ?? null,
-      usage: statsOf(list, (point: DiskUsagePoint) => point.usage),
-      latest: { total: last.total, used: last.used, free: last.free },
-    };
-  });
-}
-
-/** Devices read when none is named; a server rarely has more, and each costs one request. */
-const MAX_DEVICES = 16;
-
-/**
- * Disk usage of the named device or partition, or of every device when neither is named: the
- * API needs one of them, so the device list is read first (as the reference server did). The
- * SDK has no single call for this yet (see the package README).
- */
-async function diskUsage(
-  client: AlpaconClient,
-  query: { server: string; start: string; end: string; device?: string; partition?: string },
-  signal: AbortSignal,
-): Promise<DiskUsagePoint[]> {
-  const metrics = client.metrics;
-  if (query.device !== undefined || query.partition !== undefined) {
-    return metrics.diskUsage(query, { signal });
-  }
-  const { devices } = await metrics.diskUsageDevices({ server: query.server }, { signal });
-  const series = await Promise.all(
-    devices
-      .slice(0, MAX_DEVICES)
-      .map((device) => metrics.diskUsage({ ...query, device }, { signal })),
-  );
-  return series.flat();
-}
-
 export const getDiskUsage = defineTool({
   name: "get_disk_usage",
   toolset: "metrics",
   title: "Get disk usage",
   description:
     "Returns used disk space in percent per device over a time range (default the last 24 hours), with the latest total/used/free bytes. Use it to find full or filling file systems. Narrow to one device (/dev/sda1) or mount point (/) if needed; get_disk_info lists devices and partitions.",
-  sdk: "client.metrics.diskUsage (+ diskUsageDevices when no device is named)",
+  sdk: "client.metrics.diskUsage",
   operation: "GET",
   scope: "workspace",
   input: {
@@ -212,12 +158,11 @@ export const getDiskUsage = defineTool({
   notFound: "Check the server id with servers_list",
   async run(args, context) {
     const { start, end } = window(args);
-    const points = await diskUsage(
-      clientOf(context),
+    const points = await clientOf(context).metrics.diskUsage(
       compact({ server: args.server, start, end, device: args.device, partition: args.partition }),
-      context.signal,
+      { signal: context.signal },
     );
-    return { server: args.server, start, end, devices: diskDevices(points) };
+    return { server: args.server, start, end, devices: summarizeDisks(points) };
   },
   summary: (result) =>
     result.devices.length === 0
@@ -239,22 +184,6 @@ const trafficInterface = z.object({
   peak_output_bps: z.number(),
   samples: z.int(),
 });
-
-function trafficInterfaces(points: readonly TrafficPoint[]) {
-  const byInterface = groupBy(points, (point) => point.interface);
-  return [...byInterface].map(([name, list]) => {
-    const input = statsOf(list, (point: TrafficPoint) => point.avg_input_bps)!;
-    const output = statsOf(list, (point: TrafficPoint) => point.avg_output_bps)!;
-    return {
-      interface: name,
-      input_bps: { avg: input.avg, max: input.max, latest: input.latest },
-      output_bps: { avg: output.avg, max: output.max, latest: output.latest },
-      peak_input_bps: Math.max(...list.map((point) => point.peak_input_bps)),
-      peak_output_bps: Math.max(...list.map((point) => point.peak_output_bps)),
-      samples: list.length,
-    };
-  });
-}
 
 export const getNetworkTraffic = defineTool({
   name: "get_network_traffic",
@@ -284,7 +213,7 @@ export const getNetworkTraffic = defineTool({
       compact({ server: args.server, start, end, interface: args.interface }),
       { signal: context.signal },
     );
-    return { server: args.server, start, end, interfaces: trafficInterfaces(points) };
+    return { server: args.server, start, end, interfaces: summarizeTraffic(points) };
   },
   summary: (result) =>
     result.interfaces.length === 0
@@ -305,48 +234,13 @@ const unavailable = z.array(
   z.object({ metric: z.string(), reason: z.string() }).describe("A metric that could not be read."),
 );
 
-/**
- * One health overview from four series. The SDK has no single call for it yet (see the package
- * README); this helper is the only place that composes SDK calls, and goes once it does.
- */
-async function metricsSummary(
-  client: AlpaconClient,
-  query: { server: string; start: string; end: string },
-  signal: AbortSignal,
-) {
-  const options = { signal };
-  const [cpu, memory, disk, network] = await Promise.allSettled([
-    client.metrics.cpuUsage(query, options),
-    client.metrics.memoryUsage(query, options),
-    diskUsage(client, query, signal),
-    client.metrics.networkTraffic(query, options),
-  ]);
-  const results = { cpu, memory, disk, network };
-  const failed = Object.entries(results).filter(([, item]) => item.status === "rejected");
-  // All four failing means the call itself failed (bad token, unknown server …): report that.
-  if (failed.length === 4) throw (cpu as PromiseRejectedResult).reason;
-  return {
-    cpu: cpu.status === "fulfilled" ? statsOf(cpu.value, (point: UsagePoint) => point.usage) : null,
-    memory:
-      memory.status === "fulfilled"
-        ? statsOf(memory.value, (point: UsagePoint) => point.usage)
-        : null,
-    disks: disk.status === "fulfilled" ? diskDevices(disk.value) : [],
-    interfaces: network.status === "fulfilled" ? trafficInterfaces(network.value) : [],
-    unavailable: failed.map(([metric, item]) => ({
-      metric,
-      reason: String((item as PromiseRejectedResult).reason?.message ?? item),
-    })),
-  };
-}
-
 export const getServerMetricsSummary = defineTool({
   name: "get_server_metrics_summary",
   toolset: "metrics",
   title: "Summarise a server's metrics",
   description:
     "One health overview of a server over the last hours (default 24): CPU and memory statistics, disk usage per device and network traffic per interface. Use it first when asked how a server is doing or why it is slow; then drill down with get_cpu_usage, get_memory_usage, get_disk_usage or get_network_traffic.",
-  sdk: "client.metrics.cpuUsage + memoryUsage + diskUsageDevices + diskUsage + networkTraffic",
+  sdk: "client.metrics.summary",
   operation: "GET",
   scope: "workspace",
   input: {
@@ -372,12 +266,10 @@ export const getServerMetricsSummary = defineTool({
   notFound: "Check the server id with servers_list",
   async run(args, context) {
     const { start, end } = window({ hours: args.hours });
-    const summary = await metricsSummary(
-      clientOf(context),
+    return clientOf(context).metrics.summary(
       { server: args.server, start, end },
-      context.signal,
+      { signal: context.signal },
     );
-    return { server: args.server, start, end, ...summary };
   },
   summary: (result) => {
     const part = (name: string, value: Stats | null) =>

@@ -262,29 +262,13 @@ const partition = z.looseObject({
   fs_type: z.string().nullable().optional(),
 });
 
-/**
- * Devices and their partitions in one answer. The SDK exposes them as two list calls; this
- * helper is the only composition in the tool (see the package README).
- */
-async function diskInfo(
-  system: ReturnType<typeof clientOf>["system"],
-  server: string,
-  signal: AbortSignal,
-) {
-  const [disks, partitions] = await Promise.all([
-    system.disks({ server, page_size: 100 }, { signal }),
-    system.partitions({ server, page_size: 100 }, { signal }),
-  ]);
-  return { disks: disks.results, partitions: partitions.results };
-}
-
 export const getDiskInfo = defineTool({
   name: "get_disk_info",
   toolset: "system",
   title: "Get disks and partitions",
   description:
     "Lists a server's block devices (name, serial, label) and partitions (device, mount points, file system type). Use it to learn the storage layout; get_disk_usage tells how full each one is.",
-  sdk: "client.system.disks + client.system.partitions",
+  sdk: "client.system.diskInfo",
   operation: "GET",
   scope: "workspace",
   input: { server: serverId },
@@ -292,7 +276,10 @@ export const getDiskInfo = defineTool({
   annotations: READ,
   notFound: NOT_FOUND,
   async run(args, context) {
-    const info = await diskInfo(clientOf(context).system, args.server, context.signal);
+    const info = await clientOf(context).system.diskInfo(
+      { server: args.server },
+      { signal: context.signal },
+    );
     return { server: args.server, ...info };
   },
   summary: (result) =>

@@ -186,7 +186,7 @@ export const webshWebsocketExecute = defineTool({
   title: "Run one command over a websh URL",
   description:
     "Connects to an existing websh session through its WebSocket URL, runs one command, returns output and exit code, and disconnects. Use it when you were given a websh URL (e.g. from another tool or the web console); the URL's token works once. Otherwise prefer websh_command_execute.",
-  sdk: "client.websh.connect + session.exec + session.close",
+  sdk: "client.websh.execOnce",
   operation: "exec",
   scope: "workspace",
   input: { websocketUrl, command: commandLine, timeoutSeconds, maxOutputChars },
@@ -194,19 +194,13 @@ export const webshWebsocketExecute = defineTool({
   annotations: EXEC,
   confirm: (args) => `Run \`${args.command}\` in the websh session behind the given URL?`,
   async run(args, context) {
-    // Connect, run, disconnect: the session belongs to whoever made the URL, so it stays open.
-    const shell = await clientOf(context).websh.connect({
+    // The session belongs to whoever made the URL, so execOnce leaves it open.
+    const result = await clientOf(context).websh.execOnce({
       websocketUrl: args.websocketUrl,
-      signal: context.signal,
+      command: args.command,
+      ...execOptions(args, context),
     });
-    try {
-      return execFields(
-        await shell.exec(args.command, execOptions(args, context)),
-        args.maxOutputChars,
-      );
-    } finally {
-      await shell.close({ terminate: false }).catch(() => undefined);
-    }
+    return execFields(result, args.maxOutputChars);
   },
   summary: (result, args) => execSummary(result, args.command, "the websh session"),
 });

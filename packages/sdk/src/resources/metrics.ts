@@ -1,6 +1,12 @@
 import { data, Resource } from "../core/resource.js";
 import type { RequestOptions } from "../core/transport.js";
 import type { QueryOf, Schemas } from "../core/types.js";
+import {
+  type MetricsSummary,
+  seriesStats,
+  summarizeDisks,
+  summarizeTraffic,
+} from "../metrics/summary.js";
 
 export type UsagePoint = Schemas["UsagePoint"];
 export type DiskUsagePoint = Schemas["DiskUsagePoint"];
@@ -16,10 +22,13 @@ type WithRange<Query> = Omit<Query, "start" | "end"> & {
 
 export type MetricsQuery = WithRange<QueryOf<"getCpuUsage">>;
 export type DiskUsageQuery = WithRange<QueryOf<"getDiskUsage">>;
+export type SummaryQuery = WithRange<{ server: string }>;
 export type DiskIoQuery = WithRange<QueryOf<"getDiskIo">>;
 export type TrafficQuery = WithRange<QueryOf<"getNetworkTraffic">>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Devices read when none is named; a server rarely has more, and each costs one request. */
+const MAX_DEVICES = 16;
 
 function withRange<Query extends { start?: string | Date; end?: string | Date }>(query: Query) {
   const { start, end, ...rest } = query;
@@ -56,8 +65,18 @@ export class Metrics extends Resource {
     );
   }
 
-  /** Disk usage points for one device or partition: `getDiskUsage`. */
-  diskUsage(query: DiskUsageQuery, options?: RequestOptions): Promise<DiskUsagePoint[]> {
+  /**
+   * Disk usage points: `getDiskUsage`. The API needs a `device` or `partition`; without one,
+   * every device from `diskUsageDevices` is read (up to 16) and the points are combined.
+   */
+  async diskUsage(query: DiskUsageQuery, options?: RequestOptions): Promise<DiskUsagePoint[]> {
+    if (query.device === undefined && query.partition === undefined) {
+      const { devices } = await this.diskUsageDevices({ server: query.server }, options);
+      const perDevice = devices
+        .slice(0, MAX_DEVICES)
+        .map((device) => this.diskUsage({ ...query, device }, options));
+      return (await Promise.all(perDevice)).flat();
+    }
     return data(
       this.http.GET("/api/metrics/realtime/disk-usage/", {
         params: { query: withRange(query) },
@@ -117,5 +136,38 @@ export class Metrics extends Resource {
   /** `getTrafficTopServers`. */
   trafficTopServers(options?: RequestOptions): Promise<TopServer[]> {
     return data(this.http.GET("/api/metrics/realtime/traffic/top/", this.request(options)));
+  }
+
+  /**
+   * A health overview of one server: CPU and memory statistics, disk usage per device and
+   * traffic per interface, read in parallel. A metric that cannot be read is listed in
+   * `unavailable` instead of failing the whole summary; if all fail, the first error is thrown.
+   */
+  async summary(query: SummaryQuery, options?: RequestOptions): Promise<MetricsSummary> {
+    const range = withRange({ ...query, end: query.end ?? new Date() });
+    const [cpu, memory, disk, network] = await Promise.allSettled([
+      this.cpuUsage(range, options),
+      this.memoryUsage(range, options),
+      this.diskUsage(range, options),
+      this.networkTraffic(range, options),
+    ]);
+    const failed = Object.entries({ cpu, memory, disk, network }).filter(
+      ([, result]) => result.status === "rejected",
+    );
+    if (failed.length === 4) throw (cpu as PromiseRejectedResult).reason;
+    return {
+      server: query.server,
+      start: range.start,
+      end: range.end as string,
+      cpu: cpu.status === "fulfilled" ? seriesStats(cpu.value, (point) => point.usage) : null,
+      memory:
+        memory.status === "fulfilled" ? seriesStats(memory.value, (point) => point.usage) : null,
+      disks: disk.status === "fulfilled" ? summarizeDisks(disk.value) : [],
+      interfaces: network.status === "fulfilled" ? summarizeTraffic(network.value) : [],
+      unavailable: failed.map(([metric, result]) => ({
+        metric,
+        reason: String((result as PromiseRejectedResult).reason?.message ?? result),
+      })),
+    };
   }
 }

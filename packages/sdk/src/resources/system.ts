@@ -87,4 +87,16 @@ export class System extends Resource {
   time(query: QueryOf<"listSystemTimes">, options?: RequestOptions): Promise<Page<SystemTime>> {
     return data(this.http.GET("/api/proc/time/", { params: { query }, ...this.request(options) }));
   }
+
+  /** Disks and partitions together (two list calls in parallel, 100 of each at most). */
+  async diskInfo(
+    query: { server: string },
+    options?: RequestOptions,
+  ): Promise<{ disks: Disk[]; partitions: Partition[] }> {
+    const [disks, partitions] = await Promise.all([
+      this.disks({ server: query.server, page_size: 100 }, options),
+      this.partitions({ server: query.server, page_size: 100 }, options),
+    ]);
+    return { disks: disks.results, partitions: partitions.results };
+  }
 }

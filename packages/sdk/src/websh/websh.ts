@@ -68,6 +68,25 @@ export class Websh {
     });
   }
 
+  /**
+   * Connects to a channel URL, runs one command and disconnects, leaving the session open for
+   * whoever owns it.
+   */
+  async execOnce(
+    options: { websocketUrl: string; command: string } & ExecOptions,
+  ): Promise<ExecResult> {
+    const { websocketUrl, command, ...execOptions } = options;
+    const shell = await this.connect({
+      websocketUrl,
+      ...(execOptions.signal ? { signal: execOptions.signal } : {}),
+    });
+    try {
+      return await shell.exec(command, execOptions);
+    } finally {
+      await shell.close({ terminate: false }).catch(() => undefined);
+    }
+  }
+
   /** Opens another channel on an open session (to watch it, or to reconnect as its master). */
   async attach(
     sessionId: string,

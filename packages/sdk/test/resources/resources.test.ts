@@ -83,6 +83,27 @@ describe("metrics", () => {
     }
   });
 
+  it("reads disk usage of every device when none is named", async () => {
+    const [server] = env.serverIds(1);
+    const { devices } = await client().metrics.diskUsageDevices({ server: server! });
+    const points = await client().metrics.diskUsage({ server: server! });
+    expect(new Set(points.map((point) => point.device))).toEqual(new Set(devices));
+  });
+
+  it("summarises a server's health in one call", async () => {
+    const [server] = env.serverIds(1);
+    const summary = await client().metrics.summary({ server: server! });
+    expect(summary.cpu?.samples).toBeGreaterThan(10);
+    expect(summary.cpu!.max).toBeGreaterThanOrEqual(summary.cpu!.avg);
+    expect(summary.memory).not.toBeNull();
+    expect(summary.disks.length).toBeGreaterThan(0);
+    expect(summary.interfaces.length).toBeGreaterThan(0);
+    expect(summary.unavailable).toEqual([]);
+    await expect(
+      client().metrics.summary({ server: "00000000-0000-4000-8000-000000000000" }),
+    ).rejects.toThrow();
+  });
+
   it("defaults the range to the last 24 hours", async () => {
     const [server] = env.serverIds(1);
     const points = await client().metrics.cpuUsage({ server: server! });
@@ -107,6 +128,9 @@ describe("system", () => {
     expect((await client().system.disks(q)).count).toBeGreaterThan(0);
     expect((await client().system.partitions(q)).count).toBeGreaterThan(0);
     expect((await client().system.time(q)).count).toBe(1);
+    const { disks, partitions } = await client().system.diskInfo(q);
+    expect(disks.length).toBeGreaterThan(0);
+    expect(partitions.some((partition) => partition.mount_points.includes("/"))).toBe(true);
   });
 });
 

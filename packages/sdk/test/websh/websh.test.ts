@@ -151,6 +151,18 @@ describe("terminal", () => {
     await expect.poll(() => seen.join(""), { timeout: 2_000 }).toContain("shared-output");
   });
 
+  it("runs one command over a channel URL and leaves the session open", async () => {
+    const shell = await open();
+    const channel = await env
+      .client()
+      .websh.channels.create({ session: shell.id!, is_master: true, read_only: false });
+    const result = await env
+      .client()
+      .websh.execOnce({ websocketUrl: channel.websocket_url, command: "echo once" });
+    expect(result).toMatchObject({ output: "once\n", exitCode: 0 });
+    await expect(shell.exec("echo still-open")).resolves.toMatchObject({ exitCode: 0 });
+  });
+
   it("refuses a channel URL with a wrong token", async () => {
     const shell = await open();
     const forged = shell.websocketUrl.replace(/[^/]+\/$/, "forged-token/");
