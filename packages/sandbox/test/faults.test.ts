@@ -150,3 +150,28 @@ describe("fault injection, as a real client sees it", () => {
     expect(() => h.sandbox.control.addFault({ kind: "error", rate: 2 })).toThrow();
   });
 });
+
+describe("faults on large bodies", () => {
+  const big = useSandbox();
+
+  it("answers a faulted storage-sized PUT with the fault, not with 413", async () => {
+    const ws = big.sandbox.workspaces[0]!;
+    big.sandbox.control.addFault({
+      kind: "error",
+      status: 503,
+      path: "/api/servers/notes/",
+      times: 1,
+    });
+    const body = new Uint8Array(8 * 1024 * 1024);
+    const res = await fetch(`${ws.baseUrl}/api/servers/notes/`, {
+      method: "POST",
+      headers: { Authorization: `token="${ws.tokens.admin}"`, "Content-Type": "application/json" },
+      body,
+    });
+    expect(res.status).toBe(503);
+    await res.body?.cancel();
+    const [entry] = big.sandbox.control.journal({ method: "POST" });
+    expect(entry?.outcome).toBe("fault:error");
+    expect(entry?.bodyDigest).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

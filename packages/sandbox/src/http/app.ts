@@ -8,7 +8,7 @@ import { type ActiveFault, errorFaultResponse } from "../faults.js";
 import type { JournalOutcome } from "../journal.js";
 import type { IamUser, ServerRecord } from "../state/model.js";
 import type { WorkspaceState } from "../state/workspace.js";
-import { parseJsonBody, readBody } from "./body.js";
+import { digestBody, parseJsonBody, readBody } from "./body.js";
 import { ApiError } from "./errors.js";
 import { writeJson } from "./respond.js";
 
@@ -234,7 +234,7 @@ export class App {
         // Faults model the network and the proxy in front of the API: they happen before the
         // application sees the request, except `truncate`, which cuts a real answer short.
         if (fault.kind !== "truncate") {
-          if (this.hasBody(req)) digest = sha256(await readBody(req));
+          if (this.hasBody(req)) digest = await digestBody(req);
           this.applyFault(res, fault, headOnly);
           log(
             fault.kind === "error" ? (fault.status ?? 503) : 0,

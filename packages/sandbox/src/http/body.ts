@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { ApiError } from "./errors.js";
 
@@ -45,4 +46,22 @@ export function parseJsonBody(raw: Buffer, contentType: string | undefined): unk
   } catch (err) {
     throw new ApiError(400, { detail: `JSON parse error - ${(err as Error).message}` });
   }
+}
+
+/**
+ * Reads a body of any size only to hash it, for the journal of a request that a fault answers:
+ * a storage PUT of gigabytes must meet its fault, not the JSON size limit.
+ */
+export function digestBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash("sha256");
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      hash.update(chunk);
+    });
+    // An empty body has no digest, as in the normal path of the journal.
+    req.on("end", () => resolve(size === 0 ? null : hash.digest("hex")));
+    req.on("error", reject);
+  });
 }
