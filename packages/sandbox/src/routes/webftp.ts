@@ -149,16 +149,7 @@ export function registerWebftp(app: App): void {
   });
 
   app.route("/api/webftp/uploads/", {
-    GET: (ctx) => {
-      const all = ctx.ws.transfers
-        .all("upload")
-        .filter((t) => isStaff(ctx) || t.userId === ctx.principal.user.id);
-      const items = queryList(all, ctx.query, TRANSFER_LIST);
-      return {
-        status: 200,
-        body: paginate(items, ctx.query, (t) => transferJson(ctx.ws, ctx.core.origin, t)),
-      };
-    },
+    GET: (ctx) => listTransfers(ctx, "upload"),
     POST: (ctx) => {
       const body = new BodyReader(ctx.body);
       checkGates(ctx, "webftp", body);
@@ -210,16 +201,7 @@ export function registerWebftp(app: App): void {
   });
 
   app.route("/api/webftp/downloads/", {
-    GET: (ctx) => {
-      const all = ctx.ws.transfers
-        .all("download")
-        .filter((t) => isStaff(ctx) || t.userId === ctx.principal.user.id);
-      const items = queryList(all, ctx.query, TRANSFER_LIST);
-      return {
-        status: 200,
-        body: paginate(items, ctx.query, (t) => transferJson(ctx.ws, ctx.core.origin, t)),
-      };
-    },
+    GET: (ctx) => listTransfers(ctx, "download"),
     POST: (ctx) => {
       const body = new BodyReader(ctx.body);
       checkGates(ctx, "webftp", body);
@@ -254,4 +236,16 @@ export function registerWebftp(app: App): void {
   app.route("/api/webftp/downloads/:id/status/", {
     GET: (ctx) => statusReply(findTransfer(ctx, "download")),
   });
+}
+
+/** Upload or download history: staff see everyone's, others their own (as the OSS views). */
+function listTransfers(ctx: RequestContext, kind: TransferKind) {
+  const all = ctx.ws.transfers
+    .all(kind)
+    .filter((t) => isStaff(ctx) || t.userId === ctx.principal.user.id);
+  const items = queryList(all, ctx.query, TRANSFER_LIST);
+  return {
+    status: 200,
+    body: paginate(items, ctx.query, (t) => transferJson(ctx.ws, ctx.core.origin, t)),
+  };
 }
