@@ -3,11 +3,31 @@ import type { AllowedRoots } from "./paths.js";
 import type { WebshPool } from "./websh-pool.js";
 import type { Workspaces } from "./workspaces.js";
 
+/** How a tool call ended, for the log and the audit log. */
+export interface CallReport {
+  tool: string;
+  /** The arguments as the client sent them (before `workspace`/`region` were taken out). */
+  args: Record<string, unknown>;
+  workspace: string | undefined;
+  region: string | undefined;
+  outcome: "ok" | "error" | "denied" | "cancelled";
+  /** For failures: the reason, one line. */
+  why: string | undefined;
+  startedAt: Date;
+  durationMs: number;
+  /** The transport's session id (HTTP / SSE). */
+  session: string | undefined;
+  /** The tools/call request, so a log notification travels with its response. */
+  requestId: string | number;
+}
+
 /** Server-wide state shared by every tool call. */
 export interface Runtime {
   workspaces: Workspaces;
   pool: WebshPool;
   roots: AllowedRoots;
+  /** Called once when each tool call ends (log line, audit line). */
+  report(call: CallReport): void;
 }
 
 /** What a tool's `run` receives besides its arguments. */

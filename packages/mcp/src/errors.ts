@@ -232,19 +232,23 @@ function sentence(text: string): string {
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
-// Tokens look like `alpat-…`, JWTs like `eyJ….….…`; websh URLs end in a single-use token.
-const TOKEN_SHAPES = [
-  /alpat-[A-Za-z0-9_-]+/g,
-  /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g,
-  /(\/ws\/[a-z]+\/[^/\s]+\/[^/\s]+\/)[^/\s]+/g,
+// API tokens look like `alpat-…` (session tokens `alpst-…`), JWTs like `eyJ….….…`; an
+// Authorization header carries `Bearer …` or `token="…"`; websh URLs end in a single-use token.
+const TOKEN_SHAPES: ReadonlyArray<[RegExp, string]> = [
+  [/(authorization["']?\s*[:=]\s*["']?)(?:\\.|[^\\"'\r\n,}])+/gi, "$1[redacted]"],
+  [/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, "$1[redacted]"],
+  [/(\btoken=["']?)[^"'\s,;&]+/gi, "$1[redacted]"],
+  [/alp[as]t-[A-Za-z0-9_-]+/g, "[redacted]"],
+  [/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, "[redacted]"],
+  [/(\/ws\/[a-z]+\/[^/\s]+\/[^/\s]+\/)[^/\s"']+/g, "$1[redacted]"],
 ];
 
 /** Removes every configured token and anything shaped like one from text bound for the client. */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) out = out.split(secret).join("[redacted]");
-  out = out.replace(TOKEN_SHAPES[0]!, "[redacted]").replace(TOKEN_SHAPES[1]!, "[redacted]");
-  return out.replace(TOKEN_SHAPES[2]!, "$1[redacted]");
+  for (const [shape, replacement] of TOKEN_SHAPES) out = out.replace(shape, replacement);
+  return out;
 }
 
 /** `redact` applied to every string of a JSON value. */

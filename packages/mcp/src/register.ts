@@ -6,7 +6,7 @@ import type {
   ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
 import { type ConfirmMode, confirmCall } from "./confirm.js";
-import type { Runtime, ToolContext } from "./context.js";
+import type { CallReport, Runtime, ToolContext } from "./context.js";
 import { describeFailure, type FailureContext, redact, redactDeep } from "./errors.js";
 import { progressReporter } from "./progress.js";
 import { type AnyTool, workspaceFields } from "./tools/define.js";
@@ -42,11 +42,17 @@ export function registerTool(
 async function callTool(
   server: McpServer,
   tool: AnyTool,
-  args: Record<string, unknown>,
+  sent: Record<string, unknown>,
   extra: Extra,
   runtime: Runtime,
   confirmMode: ConfirmMode,
 ): Promise<CallToolResult> {
+  // Every call passes here once: the log and the audit log hear about it in `finally`.
+  const startedAt = new Date();
+  const started = performance.now();
+  let args = sent;
+  let outcome: CallReport["outcome"] = "error";
+  let why: string | undefined;
   const failure: FailureContext = {
     tool: tool.name,
     server: typeof args.server === "string" ? args.server : undefined,
@@ -83,6 +89,8 @@ async function callTool(
         signal: extra.signal,
       });
       if (!decision.run) {
+        outcome = "denied";
+        why = decision.why;
         return errorResult(
           `${tool.name} was not run.\nWhy: ${decision.why}.\nWhat to do: ${decision.todo}.`,
           runtime,
@@ -92,14 +100,44 @@ async function callTool(
     const result = await tool.run(args, context);
     // Output from servers (command output, file names …) could carry a token: scrub both forms.
     const secrets = runtime.workspaces.secrets();
-    return {
+    const answer: CallToolResult = {
       content: [{ type: "text", text: redact(tool.summary(result, args), secrets) }],
       structuredContent: redactDeep(result, secrets) as Record<string, unknown>,
     };
+    // A tool may stop early and return what it has when cancelled; the client will not see it.
+    outcome = extra.signal.aborted ? "cancelled" : "ok";
+    return answer;
   } catch (error) {
     const hints = { notFound: tool.notFound, forbidden: tool.forbidden };
-    return errorResult(describeFailure(error, { ...failure, ...hints }), runtime);
+    const text = describeFailure(error, { ...failure, ...hints });
+    outcome = extra.signal.aborted || isAbort(error) ? "cancelled" : "error";
+    why = text
+      .split("\n")
+      .find((line) => line.startsWith("Why: "))
+      ?.slice(5);
+    return errorResult(text, runtime);
+  } finally {
+    runtime.report({
+      tool: tool.name,
+      args: sent,
+      workspace: failure.workspace ?? stringArg(sent.workspace),
+      region: failure.region ?? stringArg(sent.region),
+      outcome,
+      why,
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
+      session: extra.sessionId,
+      requestId: extra.requestId,
+    });
   }
+}
+
+function stringArg(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === "AbortError" || error.name === "AbortedError");
 }
 
 // No structuredContent on errors: clients validate it against the output schema and would hide

@@ -8,8 +8,19 @@ describe("parseCliOptions", () => {
     expect(parseCliOptions([], {})).toEqual({
       help: false,
       version: false,
+      transport: "stdio",
+      host: "127.0.0.1",
+      port: 8237,
+      authToken: undefined,
+      stateless: false,
+      allowedHosts: undefined,
+      allowedOrigins: undefined,
+      sessionIdleMs: 30 * 60_000,
+      auditLog: undefined,
+      logLevel: "info",
+      sandbox: false,
       server: {
-        load: { configFile: undefined },
+        load: { configFile: undefined, env: {} },
         toolsets: undefined,
         tools: undefined,
         excludeTools: undefined,
@@ -17,7 +28,48 @@ describe("parseCliOptions", () => {
         confirm: "elicit",
         allowDirs: undefined,
       },
+      notes: [],
     });
+  });
+
+  test("HTTP options from flags and variables", () => {
+    const options = parseCliOptions(
+      ["--transport", "http", "--port", "0", "--allowed-hosts", "a.example, b.example"],
+      {
+        ALPACON_MCP_HOST: "::1",
+        ALPACON_MCP_PORT: "9000",
+        ALPACON_MCP_AUTH_TOKEN: "0123456789abcdef0123",
+        ALPACON_MCP_ALLOWED_ORIGINS: "https://app.example",
+        ALPACON_MCP_SESSION_IDLE_MINUTES: "5",
+        ALPACON_MCP_AUDIT_LOG: "/var/log/alpacon-mcp.jsonl",
+        ALPACON_MCP_LOG_LEVEL: "debug",
+        ALPACON_MCP_SANDBOX: "yes",
+      },
+    );
+    expect(options).toMatchObject({
+      transport: "http",
+      host: "::1",
+      port: 0,
+      authToken: "0123456789abcdef0123",
+      allowedHosts: ["a.example", "b.example"],
+      allowedOrigins: ["https://app.example"],
+      sessionIdleMs: 5 * 60_000,
+      auditLog: "/var/log/alpacon-mcp.jsonl",
+      logLevel: "debug",
+      sandbox: true,
+    });
+  });
+
+  test("stateless mode cannot elicit: destructive calls are refused unless allowed", () => {
+    const options = parseCliOptions(["--transport", "http", "--stateless"], {});
+    expect(options.server.confirm).toBe("deny");
+    expect(options.notes[0]).toMatch(/--confirm allow/);
+    const allowed = parseCliOptions(
+      ["--transport", "http", "--stateless", "--confirm", "allow"],
+      {},
+    );
+    expect(allowed.server.confirm).toBe("allow");
+    expect(allowed.notes).toEqual([]);
   });
 
   test("flags win over environment variables", () => {

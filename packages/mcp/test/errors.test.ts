@@ -91,4 +91,18 @@ describe("redact", () => {
       "token=[redacted] [redacted] jwt [redacted] wss://h/ws/websh/s/c/[redacted]/",
     );
   });
+
+  test("session tokens, Authorization headers and bearer values", () => {
+    expect(redact("alpst-AbC123_x", [])).toBe("[redacted]");
+    expect(redact('{"Authorization": "token=\\"abc\\""}', [])).toBe(
+      '{"Authorization": "[redacted]"}',
+    );
+    expect(redact("authorization: Bearer abcdefgh12345678", [])).toBe("authorization: [redacted]");
+    expect(redact("sent Bearer abcdefgh12345678 upstream", [])).toBe(
+      "sent Bearer [redacted] upstream",
+    );
+    expect(redact("GET /x?token=s3cr3t&page=2", [])).toBe("GET /x?token=[redacted]&page=2");
+    // Prose about tokens stays readable.
+    expect(redact("a bearer token is required", [])).toBe("a bearer token is required");
+  });
 });
