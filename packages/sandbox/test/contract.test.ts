@@ -618,3 +618,19 @@ describe("contract coverage", () => {
     expect(operations.length).toBeGreaterThanOrEqual(68);
   });
 });
+
+describe("top servers agree with the series", () => {
+  const env = useSandbox({ servers: 30 });
+
+  it("ranks CPU by the same 24-hour peak the cpu series shows", async () => {
+    const api = env.api();
+    const top = await api.get("/api/metrics/realtime/cpu/top/");
+    expect(top.status).toBe(200);
+    const start = new Date(Date.now() - 24 * 3_600_000).toISOString();
+    for (const row of top.body as Array<{ server: { id: string }; value: number }>) {
+      const series = await api.get(`/api/metrics/realtime/cpu/?server=${row.server.id}&start=${encodeURIComponent(start)}`);
+      const peak = Math.max(...(series.body as Array<{ usage: number }>).map((point) => point.usage));
+      expect(Math.abs(peak - row.value)).toBeLessThanOrEqual(1);
+    }
+  });
+});

@@ -36,6 +36,7 @@ export class ServerMetrics {
   private readonly tz: number;
   readonly cpuBase: number;
   readonly memBase: number;
+  private peakCache: { hour: number; peaks: Peaks } | undefined;
 
   constructor(
     workspaceSeed: number,
@@ -133,17 +134,36 @@ export class ServerMetrics {
     };
   }
 
-  /** Peak values over the last 24 h, estimated analytically (the "top" views need one number). */
-  peaks(): { cpu: number; memory: number; diskIo: number; traffic: number } {
-    return {
-      cpu: round2(clamp(this.cpuBase * 1.15 + 5, 0, 100)),
-      memory: round2(clamp(this.memBase + 9, 0, 99.9)),
-      diskIo: Math.round(
-        (this.server.hot ? 60e6 : 4e6) * 1.2 * (1 + noise(this.seed, 90, 0)) * 3.5,
-      ),
-      traffic: Math.round(
-        (this.server.hot ? 400e6 : 20e6) * 1.2 * (1 + noise(this.seed, 91, 0)) * 2.8,
-      ),
+  /**
+   * Peak values over the 24 hours before `now`, read from the same series the realtime
+   * endpoints serve (so a "top" ranking agrees with the charts), cached per hour.
+   */
+  peaks(now: number): Peaks {
+    const hour = Math.floor(now / HOUR);
+    if (this.peakCache?.hour === hour) return this.peakCache.peaks;
+    const times = this.timestamps(now - DAY, now, now);
+    const max = (value: (t: number) => number) =>
+      times.reduce((peak, t) => Math.max(peak, value(t)), 0);
+    const peaks: Peaks = {
+      cpu: max((t) => this.cpu(t)),
+      memory: max((t) => this.memory(t)),
+      diskIo: max((t) => {
+        const io = this.diskIo(0, t);
+        return io.peak_read_bps + io.peak_write_bps;
+      }),
+      traffic: max((t) => {
+        const traffic = this.traffic(0, t);
+        return traffic.peak_input_bps + traffic.peak_output_bps;
+      }),
     };
+    this.peakCache = { hour, peaks };
+    return peaks;
   }
+}
+
+export interface Peaks {
+  cpu: number;
+  memory: number;
+  diskIo: number;
+  traffic: number;
 }

@@ -57,7 +57,7 @@ function top(
   for (const server of ctx.ws.servers.all()) {
     if (!server.isConnected && server.lastConnectivity < since) continue;
     if (!server.commissioned) continue;
-    rows.push({ server, value: pick(ctx.ws.metrics(server).peaks()) });
+    rows.push({ server, value: pick(ctx.ws.metrics(server).peaks(ctx.ws.now())) });
   }
   rows.sort((a, b) => b.value - a.value || (a.server.name < b.server.name ? -1 : 1));
   return {
