@@ -1,5 +1,6 @@
 import { delimiter } from "node:path";
 import { parseArgs } from "node:util";
+import { COMMAND_SUMMARIES } from "./commands/names.js";
 import { CONFIRM_MODES, type ConfirmMode } from "./confirm.js";
 import { isLogLevel, LOG_LEVELS, type LogLevel } from "./log.js";
 import { selectTools } from "./select-tools.js";
@@ -162,9 +163,15 @@ function renderOptions(): string {
 
 export const HELP = `alpacon-mcp ${MCP_VERSION}: an MCP server for Alpacon.
 
-Usage: alpacon-mcp [options]
+Usage: alpacon-mcp [options]                     serve MCP on stdio (what clients run)
        alpacon-mcp --sandbox                     try it without an account
        alpacon-mcp --transport http --port 8237  serve http://127.0.0.1:8237/mcp
+       alpacon-mcp <command> [options]           see alpacon-mcp <command> --help
+
+Commands:
+${Object.entries(COMMAND_SUMMARIES)
+  .map(([name, summary]) => `  ${name.padEnd(8)} ${summary}`)
+  .join("\n")}
 
 Options (flags win over environment variables):
 ${renderOptions()}
@@ -209,7 +216,12 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
   try {
     parsed = parse(argv);
   } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0]);
+    const message = (error as Error).message.split("\n")[0]!;
+    throw new UsageError(
+      message.startsWith("Unexpected argument")
+        ? `${message.replace(/\. This command does not take positional arguments$/, "")}; commands are ${Object.keys(COMMAND_SUMMARIES).join(", ")}`
+        : message,
+    );
   }
   const { values } = parsed;
   const help = values.help ?? false;

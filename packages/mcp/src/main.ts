@@ -6,6 +6,7 @@ import { type AlpaconConfig, loadConfig } from "@alpacon/sdk/node";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { type AuditLog, openAuditLog } from "./audit.js";
 import { type CliOptions, HELP, parseCliOptions, UsageError } from "./cli-options.js";
+import { isCommand, runCommand } from "./commands/index.js";
 import { isLoopback, startHttpServer } from "./http.js";
 import { type Logger, stderrLogger } from "./log.js";
 import { selectTools } from "./select-tools.js";
@@ -22,6 +23,10 @@ export interface CliIo {
     once(event: "SIGINT" | "SIGTERM", listener: () => void): unknown;
     off(event: "SIGINT" | "SIGTERM", listener: () => void): unknown;
   };
+  /** Subcommands: where project files and relative paths are (default `process.cwd()`). */
+  cwd?: string;
+  /** Subcommands: whose file locations to use (default `process.platform`). */
+  platform?: NodeJS.Platform;
 }
 
 export function processIo(): CliIo {
@@ -35,12 +40,14 @@ type Cleanup = () => void | Promise<void>;
  * The `alpacon-mcp` command. Resolves with the exit code once the server has stopped (a signal,
  * or the stdio client going away): 0 ok, 1 configuration or start-up error, 2 usage error.
  * Everything meant for people goes to stderr; stdout is the protocol in stdio mode.
+ * `setup`, `doctor` and `auth` as the first argument run that subcommand instead (commands/).
  */
 export async function main(
   argv: string[],
   env: NodeJS.ProcessEnv,
   io: CliIo = processIo(),
 ): Promise<number> {
+  if (isCommand(argv[0])) return runCommand(argv[0], argv.slice(1), env, io);
   const say = (text: string) => io.stderr.write(`alpacon-mcp: ${text}\n`);
   let options: CliOptions;
   try {

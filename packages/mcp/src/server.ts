@@ -2,6 +2,7 @@ import type { AlpaconClient } from "@alpacon/sdk";
 import { type AlpaconConfig, type LoadConfigOptions, loadConfig } from "@alpacon/sdk/node";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SetLevelRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { registerApps } from "./apps/index.js";
 import { type AuditEntry, type AuditSink, auditArguments } from "./audit.js";
 import { CONFIRM_MODES, type ConfirmMode } from "./confirm.js";
 import type { CallReport, Runtime } from "./context.js";
@@ -105,8 +106,12 @@ export function buildServer(
       log(LEVEL_OF[call.outcome], describeCall(call), call.requestId);
     },
   };
-  for (const tool of tools) registerTool(server, tool, runtime, confirm);
+  const registered = new Map(
+    tools.map((tool) => [tool.name, registerTool(server, tool, runtime, confirm)] as const),
+  );
   registerResources(server, runtime);
+  // Chart views for clients that render MCP Apps; nothing changes for the others.
+  registerApps(server, registered);
   registerPrompts(server);
 
   // Closing the server (or its transport) closes what it holds; `closeServer` waits for that.

@@ -628,8 +628,12 @@ describe("top servers agree with the series", () => {
     expect(top.status).toBe(200);
     const start = new Date(Date.now() - 24 * 3_600_000).toISOString();
     for (const row of top.body as Array<{ server: { id: string }; value: number }>) {
-      const series = await api.get(`/api/metrics/realtime/cpu/?server=${row.server.id}&start=${encodeURIComponent(start)}`);
-      const peak = Math.max(...(series.body as Array<{ usage: number }>).map((point) => point.usage));
+      const series = await api.get(
+        `/api/metrics/realtime/cpu/?server=${row.server.id}&start=${encodeURIComponent(start)}`,
+      );
+      const peak = Math.max(
+        ...(series.body as Array<{ usage: number }>).map((point) => point.usage),
+      );
       expect(Math.abs(peak - row.value)).toBeLessThanOrEqual(1);
     }
   });

@@ -142,7 +142,9 @@ function readEnvironment(
       string,
     ];
     const region = regionPart.toLowerCase();
-    const workspace = workspacePart.toLowerCase();
+    // Shells cannot export names with "-", and workspace names cannot hold "_": so "_" in a
+    // variable name stands for "-" (ALPACON_MCP_AP1_MY_TEAM_TOKEN → workspace my-team).
+    const workspace = workspacePart.toLowerCase().replaceAll("_", "-");
     const key = `${region}/${workspace}`;
     const slot = found.get(key) ?? { region, workspace };
     if (kind === "TOKEN") {
@@ -227,7 +229,7 @@ export function selectWorkspace(
       .filter(Boolean)
       .join(" ");
     throw new ConfigError(
-      `Workspace ${wanted} is not configured. Configured: ${configured}. Add its token to ${config.configFile} or set ALPACON_MCP_${(selector.region ?? "<REGION>").toUpperCase()}_${(selector.workspace ?? "<WORKSPACE>").toUpperCase()}_TOKEN.`,
+      `Workspace ${wanted} is not configured. Configured: ${configured}. Add its token to ${config.configFile} or set ALPACON_MCP_${(selector.region ?? "<REGION>").toUpperCase()}_${(selector.workspace ?? "<WORKSPACE>").toUpperCase().replaceAll("-", "_")}_TOKEN.`,
     );
   }
   throw new ConfigError(

@@ -78,6 +78,15 @@ describe("loadConfig", () => {
     expect(selectWorkspace(config, { workspace: "new-ws" }).region).toBe("us1");
   });
 
+  it("reads _ in a variable name as - in the workspace name, which shells cannot export", () => {
+    const config = loadConfig({
+      env: { ALPACON_MCP_AP1_MY_TEAM_TOKEN: SECRET },
+      homeDir: home,
+      cwd,
+    });
+    expect(selectWorkspace(config).workspace).toBe("my-team");
+  });
+
   it("never shows tokens when a config is logged or serialised", () => {
     const file = join(home, "t.json");
     writeJson(file, { ap1: { acme: SECRET } });

@@ -1,0 +1,444 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import {
+  AlpaconApiError,
+  type AlpaconClient,
+  AuthenticationError,
+  ConnectionError,
+  createAlpaconClient,
+  TimeoutError,
+  validateRegionName,
+  validateWorkspaceName,
+} from "@alpacon/sdk";
+import {
+  CONFIG_FILE_ENV,
+  type ConfiguredWorkspace,
+  loadConfig,
+  resolveConfigFile,
+} from "@alpacon/sdk/node";
+import { UsageError } from "../cli-options.js";
+import { MCP_VERSION } from "../version.js";
+import {
+  type CommandContext,
+  columns,
+  loadPrompts,
+  parseFlags,
+  plainLength,
+  shellWord,
+} from "./context.js";
+
+export const DOCTOR_HELP = `Usage: alpacon-mcp doctor [--config-file <path>] [--json]
+
+Checks what alpacon-mcp needs, and says how to fix what is wrong:
+  Node.js                 version 20 or later
+  Configuration           which token file and ALPACON_MCP_* variables are used (names only)
+  Token file permissions  readable only by you (mode 0600, owned by you)
+  each workspace          valid name, base URL, reachable, token accepted (GET /api/status/)
+
+Options:
+  --config-file <path>  token file to check (default: what the server would use)
+  --timeout <seconds>   per workspace (default: 5)
+  --json                print the checks as JSON
+  -h, --help            show this help
+
+Exit codes: 0 every check passed, 1 something failed or needs attention, 2 wrong flags.
+`;
+
+export type CheckStatus = "ok" | "warn" | "fail" | "skip";
+
+export interface Check {
+  id: "node" | "config" | "permissions" | "workspace";
+  title: string;
+  status: CheckStatus;
+  detail: string;
+  fix: string | null;
+  workspace?: string;
+  region?: string;
+  url?: string;
+  tokenSource?: string;
+  ms?: number;
+}
+
+const CONCURRENCY = 4;
+const ENV_TOKEN = /^ALPACON_MCP_([A-Z0-9]+)_([A-Z0-9_-]+)_(TOKEN|URL)$/;
+
+export async function doctor(argv: string[], context: CommandContext): Promise<number> {
+  const { values } = parseFlags(argv, {
+    "config-file": { type: "string" },
+    timeout: { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    context.out(DOCTOR_HELP);
+    return 0;
+  }
+  const timeoutSeconds = Number(values.timeout ?? "5");
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 120) {
+    throw new UsageError(
+      `--timeout must be a number of seconds from 1 to 120, not "${values.timeout}".`,
+    );
+  }
+
+  const checks: Check[] = [nodeCheck()];
+  const load = {
+    configFile: values["config-file"],
+    env: context.env,
+    cwd: context.cwd,
+    homeDir: context.homeDir,
+  };
+  const source = configSource(context, values["config-file"]);
+  const variables = Object.keys(context.env)
+    .filter((name) => ENV_TOKEN.test(name) && context.env[name])
+    .sort();
+  const variableNote = `variables: ${variables.length ? variables.join(", ") : "none"}`;
+
+  let workspaces: Candidate[];
+  let configFile: string;
+  try {
+    const config = loadConfig(load);
+    configFile = config.configFile;
+    workspaces = config.workspaces.map((item) => ({ ...fromConfigured(item), problem: undefined }));
+    const found = existsSync(configFile) ? "" : ", not created yet";
+    checks.push({
+      id: "config",
+      title: "Configuration",
+      status: workspaces.length ? "ok" : "fail",
+      detail: `token file ${configFile} (${source}${found}); ${variableNote}; ${plural(workspaces.length, "workspace")}`,
+      fix: workspaces.length
+        ? null
+        : "save a token: alpacon-mcp auth set --workspace <workspace> --region <region> (or try alpacon-mcp --sandbox)",
+    });
+  } catch (error) {
+    // The server would refuse to start. Look at each entry on its own to say which is wrong.
+    configFile = resolveConfigFile(load);
+    checks.push({
+      id: "config",
+      title: "Configuration",
+      status: "fail",
+      detail: `${(error as Error).message} (${source}; ${variableNote})`,
+      fix: "correct or remove the entry named above; alpacon-mcp will not start until then",
+    });
+    workspaces = scanLeniently(configFile, context.env);
+  }
+  checks.push(permissionsCheck(context, configFile));
+
+  const rows = await checkWorkspaces(
+    context,
+    workspaces,
+    timeoutSeconds * 1000,
+    values.json === true,
+  );
+  checks.push(...rows);
+
+  const ok = checks.every((check) => check.status === "ok" || check.status === "skip");
+  if (values.json) {
+    context.out(`${JSON.stringify({ ok, version: MCP_VERSION, checks }, null, 2)}\n`);
+  } else {
+    context.out(renderTable(checks, context));
+    const problems = checks.filter((check) => check.status === "fail" || check.status === "warn");
+    const c = context.color;
+    context.out(
+      problems.length
+        ? `\n${c.red(`${plural(problems.length, "problem")} found.`)} Fix ${problems.length > 1 ? "them" : "it"} and run alpacon-mcp doctor again.\n`
+        : `\n${c.green("All checks passed.")}\n`,
+    );
+  }
+  return ok ? 0 : 1;
+}
+
+function nodeCheck(): Check {
+  const version = process.versions.node;
+  const major = Number(version.split(".")[0]);
+  return {
+    id: "node",
+    title: "Node.js",
+    status: major >= 20 ? "ok" : "fail",
+    detail: `v${version}${major >= 20 ? "" : " is too old: alpacon-mcp needs 20 or later"}`,
+    fix: major >= 20 ? null : "install Node.js 20 or later (an LTS release from nodejs.org)",
+  };
+}
+
+function configSource(context: CommandContext, flag: string | undefined): string {
+  if (flag !== undefined) return "from --config-file";
+  if (context.env[CONFIG_FILE_ENV]) return `from ${CONFIG_FILE_ENV}`;
+  return "default location";
+}
+
+function permissionsCheck(context: CommandContext, file: string): Check {
+  const title = "Token file permissions";
+  if (context.platform === "win32") {
+    return {
+      id: "permissions",
+      title,
+      status: "skip",
+      detail: "not checked on Windows",
+      fix: null,
+    };
+  }
+  let info: ReturnType<typeof statSync>;
+  try {
+    info = statSync(file);
+  } catch {
+    return { id: "permissions", title, status: "skip", detail: "no token file", fix: null };
+  }
+  const mode = info.mode & 0o777;
+  const octal = `0${mode.toString(8).padStart(3, "0")}`;
+  const uid = process.getuid?.();
+  const problems: string[] = [];
+  const fixes: string[] = [];
+  if (mode & 0o077) {
+    problems.push(
+      `mode ${octal}: other users on this machine can ${mode & 0o022 ? "change" : "read"} your tokens`,
+    );
+    fixes.push(`chmod 600 ${shellWord(file)}`);
+  }
+  if (uid !== undefined && info.uid !== uid) {
+    problems.push(`owned by user id ${info.uid}, not you (${uid})`);
+    fixes.push(`sudo chown "$(id -un)" ${shellWord(file)}`);
+  }
+  return problems.length
+    ? {
+        id: "permissions",
+        title,
+        status: "warn",
+        detail: problems.join("; "),
+        fix: fixes.join(" && "),
+      }
+    : { id: "permissions", title, status: "ok", detail: `${octal}, owned by you`, fix: null };
+}
+
+interface Candidate {
+  region: string;
+  workspace: string;
+  url: string | undefined;
+  tokenSource: string;
+  token: string;
+  /** Why it cannot be used (a bad name or URL), found without the SDK's loader. */
+  problem: string | undefined;
+}
+
+function fromConfigured(item: ConfiguredWorkspace): Omit<Candidate, "problem"> {
+  return {
+    region: item.region,
+    workspace: item.workspace,
+    url: item.url,
+    tokenSource: item.tokenSource,
+    token: item.token,
+  };
+}
+
+/**
+ * When the SDK refuses the whole configuration, each entry is read here on its own (file first,
+ * variables over it, as the SDK does) so that every workspace still gets its own row.
+ */
+function scanLeniently(file: string, env: NodeJS.ProcessEnv): Candidate[] {
+  const found = new Map<string, Candidate>();
+  let parsed: unknown;
+  try {
+    parsed = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+  } catch {
+    parsed = {};
+  }
+  if (isRecord(parsed)) {
+    for (const [region, entries] of Object.entries(parsed)) {
+      if (!isRecord(entries)) continue;
+      for (const [workspace, value] of Object.entries(entries)) {
+        const token = typeof value === "string" ? value : isRecord(value) ? value.token : undefined;
+        const url = isRecord(value) && typeof value.url === "string" ? value.url : undefined;
+        found.set(`${region}/${workspace}`, {
+          region,
+          workspace,
+          url,
+          tokenSource: file,
+          token: typeof token === "string" ? token : "",
+          problem:
+            typeof token === "string"
+              ? undefined
+              : `must be a token string or {"token": "…", "url": "https://…"} in ${file}`,
+        });
+      }
+    }
+  }
+  for (const [name, value] of Object.entries(env)) {
+    const match = ENV_TOKEN.exec(name);
+    if (!match || !value) continue;
+    const region = match[1]!.toLowerCase();
+    const workspace = match[2]!.toLowerCase();
+    const key = `${region}/${workspace}`;
+    const slot = found.get(key) ?? {
+      region,
+      workspace,
+      url: undefined,
+      tokenSource: name,
+      token: "",
+      problem: undefined,
+    };
+    if (match[3] === "TOKEN") {
+      slot.token = value;
+      slot.tokenSource = name;
+      slot.problem = undefined;
+    } else slot.url = value;
+    found.set(key, slot);
+  }
+  return [...found.values()]
+    .filter((item) => item.token || item.problem)
+    .sort((a, b) => `${a.region}/${a.workspace}`.localeCompare(`${b.region}/${b.workspace}`));
+}
+
+async function checkWorkspaces(
+  context: CommandContext,
+  workspaces: Candidate[],
+  timeoutMs: number,
+  json: boolean,
+): Promise<Check[]> {
+  if (workspaces.length === 0) return [];
+  // A progress bar on a terminal only (stderr, so stdout stays the table or JSON).
+  const progress =
+    context.interactive && !json
+      ? (await loadPrompts()).progress({
+          max: workspaces.length,
+          output: context.io.stderr,
+          withGuide: false,
+        })
+      : undefined;
+  progress?.start(`Checking ${plural(workspaces.length, "workspace")}`);
+  const results: Check[] = new Array(workspaces.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < workspaces.length) {
+      const index = next++;
+      const item = workspaces[index]!;
+      results[index] = await checkWorkspace(item, timeoutMs);
+      progress?.advance(1, `Checked ${item.workspace} (${item.region})`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, workspaces.length) }, worker));
+  progress?.stop(`Checked ${plural(workspaces.length, "workspace")}`);
+  return results;
+}
+
+async function checkWorkspace(item: Candidate, timeoutMs: number): Promise<Check> {
+  const base = {
+    id: "workspace" as const,
+    title: `${item.workspace} (${item.region})`,
+    workspace: item.workspace,
+    region: item.region,
+    tokenSource: item.tokenSource,
+  };
+  let problem = item.problem;
+  let client: AlpaconClient | undefined;
+  if (!problem) {
+    try {
+      validateRegionName(item.region);
+      validateWorkspaceName(item.workspace);
+      client = createAlpaconClient({
+        workspace: item.workspace,
+        region: item.region,
+        token: item.token,
+        baseUrl: item.url && !/^[a-z]+:\/\//i.test(item.url) ? `https://${item.url}` : item.url,
+        timeoutMs,
+        maxRetries: 0,
+        userAgent: `alpacon-mcp-doctor/${MCP_VERSION}`,
+      });
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+  }
+  if (!client) {
+    return {
+      ...base,
+      status: "fail",
+      detail: problem ?? "cannot be used",
+      fix: item.tokenSource.startsWith("ALPACON_MCP_")
+        ? `rename or unset ${item.tokenSource}: names use lowercase letters, digits and inner hyphens (a name with a hyphen can only be set in the token file: alpacon-mcp auth set)`
+        : `correct this entry in ${item.tokenSource}, or remove it`,
+    };
+  }
+  const url = client.baseUrl;
+  const where = item.url ? `${url} (custom URL)` : url;
+  const started = performance.now();
+  try {
+    await client.auth.status();
+    const ms = Math.round(performance.now() - started);
+    return {
+      ...base,
+      url,
+      ms,
+      status: "ok",
+      detail: `${where}: token accepted (${ms} ms)`,
+      fix: null,
+    };
+  } catch (error) {
+    const ms = Math.round(performance.now() - started);
+    return { ...base, url, ms, status: "fail", ...explain(error, item, where, url, timeoutMs) };
+  }
+}
+
+function explain(
+  error: unknown,
+  item: Candidate,
+  where: string,
+  url: string,
+  timeoutMs: number,
+): { detail: string; fix: string } {
+  const fromEnv = item.tokenSource.startsWith("ALPACON_MCP_");
+  if (error instanceof AuthenticationError) {
+    return {
+      detail: `${where}: token rejected (${error.status}${error.detail ? `: ${error.detail}` : ""})`,
+      fix: fromEnv
+        ? `put a valid token in ${item.tokenSource} (it wins over the token file)`
+        : `token rejected: set a new one with \`alpacon-mcp auth set --workspace ${item.workspace} --region ${item.region}\``,
+    };
+  }
+  if (error instanceof TimeoutError) {
+    return {
+      detail: `${where}: no answer within ${timeoutMs / 1000} s`,
+      fix: `check that ${url} is the right address and reachable from here (VPN, proxy, firewall)`,
+    };
+  }
+  if (error instanceof ConnectionError) {
+    const inner = (error.cause as { cause?: { code?: string; message?: string } } | undefined)
+      ?.cause;
+    const cause = inner?.code ?? inner?.message;
+    return {
+      detail: `cannot reach ${url}${cause ? ` (${cause})` : ""}`,
+      fix: item.url
+        ? `check the URL configured for ${item.workspace} (${item.tokenSource}) and your network`
+        : `check the workspace and region names (https://<workspace>.<region>.alpacon.io) and your network`,
+    };
+  }
+  if (error instanceof AlpaconApiError) {
+    return {
+      detail: `${where}: ${error.message}`,
+      fix:
+        error.status === 404
+          ? `no Alpacon API at ${url}: check the workspace, region or URL`
+          : "try again later; if it persists, contact your Alpacon administrator",
+    };
+  }
+  return { detail: `${where}: ${(error as Error).message}`, fix: "try again; check your network" };
+}
+
+function renderTable(checks: Check[], context: CommandContext): string {
+  const c = context.color;
+  const paint: Record<CheckStatus, (text: string) => string> = {
+    ok: c.green,
+    warn: c.yellow,
+    fail: c.red,
+    skip: c.dim,
+  };
+  const rows: string[][] = [[c.bold("Check"), c.bold("Status"), c.bold("Details")]];
+  for (const check of checks) {
+    rows.push([check.title, paint[check.status](check.status), check.detail]);
+    if (check.fix && check.status !== "ok") rows.push(["", "", c.cyan(`fix: ${check.fix}`)]);
+  }
+  return `${columns(rows, plainLength)}\n`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
