@@ -4,14 +4,19 @@ export { type ClientFromConfigOptions, clientFromConfig } from "./node/client-fr
 export {
   type AlpaconConfig,
   CONFIG_FILE_ENV,
+  type ConfigInspection,
+  type ConfigProblem,
   type ConfiguredWorkspace,
+  inspectConfig,
   type LoadConfigOptions,
   loadConfig,
+  parseTokenVariable,
   removeToken,
   resolveConfigFile,
   type SaveTokenOptions,
   saveToken,
   selectWorkspace,
+  type TokenVariable,
   type WorkspaceSelector,
 } from "./node/config.js";
 export {

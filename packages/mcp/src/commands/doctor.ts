@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import {
   AlpaconApiError,
   type AlpaconClient,
@@ -6,14 +6,14 @@ import {
   ConnectionError,
   createAlpaconClient,
   TimeoutError,
-  validateRegionName,
-  validateWorkspaceName,
 } from "@alpacon/sdk";
 import {
   CONFIG_FILE_ENV,
+  type ConfigInspection,
+  type ConfigProblem,
   type ConfiguredWorkspace,
-  loadConfig,
-  resolveConfigFile,
+  inspectConfig,
+  parseTokenVariable,
 } from "@alpacon/sdk/node";
 import { UsageError } from "../cli-options.js";
 import { MCP_VERSION } from "../version.js";
@@ -59,7 +59,6 @@ export interface Check {
 }
 
 const CONCURRENCY = 4;
-const ENV_TOKEN = /^ALPACON_MCP_([A-Z0-9]+)_([A-Z0-9_-]+)_(TOKEN|URL)$/;
 
 export async function doctor(argv: string[], context: CommandContext): Promise<number> {
   const { values } = parseFlags(argv, {
@@ -80,55 +79,26 @@ export async function doctor(argv: string[], context: CommandContext): Promise<n
   }
 
   const checks: Check[] = [nodeCheck()];
-  const load = {
+  // The SDK's own reading, without stopping at the first bad entry: each gets its own row.
+  const config = inspectConfig({
     configFile: values["config-file"],
     env: context.env,
     cwd: context.cwd,
     homeDir: context.homeDir,
-  };
-  const source = configSource(context, values["config-file"]);
-  const variables = Object.keys(context.env)
-    .filter((name) => ENV_TOKEN.test(name) && context.env[name])
-    .sort();
-  const variableNote = `variables: ${variables.length ? variables.join(", ") : "none"}`;
-
-  let workspaces: Candidate[];
-  let configFile: string;
-  try {
-    const config = loadConfig(load);
-    configFile = config.configFile;
-    workspaces = config.workspaces.map((item) => ({ ...fromConfigured(item), problem: undefined }));
-    const found = existsSync(configFile) ? "" : ", not created yet";
-    checks.push({
-      id: "config",
-      title: "Configuration",
-      status: workspaces.length ? "ok" : "fail",
-      detail: `token file ${configFile} (${source}${found}); ${variableNote}; ${plural(workspaces.length, "workspace")}`,
-      fix: workspaces.length
-        ? null
-        : "save a token: alpacon-mcp auth set --workspace <workspace> --region <region> (or try alpacon-mcp --sandbox)",
-    });
-  } catch (error) {
-    // The server would refuse to start. Look at each entry on its own to say which is wrong.
-    configFile = resolveConfigFile(load);
-    checks.push({
-      id: "config",
-      title: "Configuration",
-      status: "fail",
-      detail: `${(error as Error).message} (${source}; ${variableNote})`,
-      fix: "correct or remove the entry named above; alpacon-mcp will not start until then",
-    });
-    workspaces = scanLeniently(configFile, context.env);
-  }
-  checks.push(permissionsCheck(context, configFile));
+  });
+  checks.push(configCheck(context, values["config-file"], config));
+  checks.push(permissionsCheck(context, config.configFile));
 
   const rows = await checkWorkspaces(
     context,
-    workspaces,
+    config.workspaces,
     timeoutSeconds * 1000,
     values.json === true,
   );
-  checks.push(...rows);
+  const problemRows = config.problems
+    .filter((problem) => problem.region !== undefined)
+    .map(problemCheck);
+  checks.push(...[...rows, ...problemRows].sort((a, b) => rowKey(a).localeCompare(rowKey(b))));
 
   const ok = checks.every((check) => check.status === "ok" || check.status === "skip");
   if (values.json) {
@@ -156,6 +126,66 @@ function nodeCheck(): Check {
     detail: `v${version}${major >= 20 ? "" : " is too old: alpacon-mcp needs 20 or later"}`,
     fix: major >= 20 ? null : "install Node.js 20 or later (an LTS release from nodejs.org)",
   };
+}
+
+function configCheck(
+  context: CommandContext,
+  flag: string | undefined,
+  { configFile, workspaces, problems }: ConfigInspection,
+): Check {
+  const source = configSource(context, flag);
+  // Names only: the values are tokens.
+  const variables = Object.keys(context.env)
+    .filter((name) => parseTokenVariable(name) && context.env[name])
+    .sort();
+  const variableNote = `variables: ${variables.length ? variables.join(", ") : "none"}`;
+  const first = problems[0];
+  if (first) {
+    // The server would refuse to start on the first of them; each with a region has its own row.
+    const listed = problems.filter((problem) => problem.region !== undefined).length;
+    const steps = [
+      first.region === undefined ? first.fix : undefined,
+      listed ? `correct or remove the ${listed > 1 ? "entries" : "entry"} listed below` : undefined,
+    ].filter(Boolean);
+    return {
+      id: "config",
+      title: "Configuration",
+      status: "fail",
+      detail: `${first.message} (${source}; ${variableNote}${problems.length > 1 ? `; ${plural(problems.length, "problem")}` : ""})`,
+      fix: `${steps.join(", then ")}; alpacon-mcp will not start until then`,
+    };
+  }
+  const found = existsSync(configFile) ? "" : ", not created yet";
+  return {
+    id: "config",
+    title: "Configuration",
+    status: workspaces.length ? "ok" : "fail",
+    detail: `token file ${configFile} (${source}${found}); ${variableNote}; ${plural(workspaces.length, "workspace")}`,
+    fix: workspaces.length
+      ? null
+      : "save a token: alpacon-mcp auth set --workspace <workspace> --region <region> (or try alpacon-mcp --sandbox)",
+  };
+}
+
+/** A configuration entry that cannot be used: its own failing row, with the SDK's fix. */
+function problemCheck(problem: ConfigProblem): Check {
+  return {
+    id: "workspace",
+    title:
+      problem.workspace === undefined
+        ? `${problem.region} (region)`
+        : `${problem.workspace} (${problem.region})`,
+    status: "fail",
+    detail: problem.message,
+    fix: problem.fix,
+    ...(problem.workspace === undefined ? {} : { workspace: problem.workspace }),
+    ...(problem.region === undefined ? {} : { region: problem.region }),
+    tokenSource: problem.source,
+  };
+}
+
+function rowKey(check: Check): string {
+  return `${check.region ?? ""}/${check.workspace ?? ""}`;
 }
 
 function configSource(context: CommandContext, flag: string | undefined): string {
@@ -207,87 +237,9 @@ function permissionsCheck(context: CommandContext, file: string): Check {
     : { id: "permissions", title, status: "ok", detail: `${octal}, owned by you`, fix: null };
 }
 
-interface Candidate {
-  region: string;
-  workspace: string;
-  url: string | undefined;
-  tokenSource: string;
-  token: string;
-  /** Why it cannot be used (a bad name or URL), found without the SDK's loader. */
-  problem: string | undefined;
-}
-
-function fromConfigured(item: ConfiguredWorkspace): Omit<Candidate, "problem"> {
-  return {
-    region: item.region,
-    workspace: item.workspace,
-    url: item.url,
-    tokenSource: item.tokenSource,
-    token: item.token,
-  };
-}
-
-/**
- * When the SDK refuses the whole configuration, each entry is read here on its own (file first,
- * variables over it, as the SDK does) so that every workspace still gets its own row.
- */
-function scanLeniently(file: string, env: NodeJS.ProcessEnv): Candidate[] {
-  const found = new Map<string, Candidate>();
-  let parsed: unknown;
-  try {
-    parsed = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
-  } catch {
-    parsed = {};
-  }
-  if (isRecord(parsed)) {
-    for (const [region, entries] of Object.entries(parsed)) {
-      if (!isRecord(entries)) continue;
-      for (const [workspace, value] of Object.entries(entries)) {
-        const token = typeof value === "string" ? value : isRecord(value) ? value.token : undefined;
-        const url = isRecord(value) && typeof value.url === "string" ? value.url : undefined;
-        found.set(`${region}/${workspace}`, {
-          region,
-          workspace,
-          url,
-          tokenSource: file,
-          token: typeof token === "string" ? token : "",
-          problem:
-            typeof token === "string"
-              ? undefined
-              : `must be a token string or {"token": "…", "url": "https://…"} in ${file}`,
-        });
-      }
-    }
-  }
-  for (const [name, value] of Object.entries(env)) {
-    const match = ENV_TOKEN.exec(name);
-    if (!match || !value) continue;
-    const region = match[1]!.toLowerCase();
-    const workspace = match[2]!.toLowerCase();
-    const key = `${region}/${workspace}`;
-    const slot = found.get(key) ?? {
-      region,
-      workspace,
-      url: undefined,
-      tokenSource: name,
-      token: "",
-      problem: undefined,
-    };
-    if (match[3] === "TOKEN") {
-      slot.token = value;
-      slot.tokenSource = name;
-      slot.problem = undefined;
-    } else slot.url = value;
-    found.set(key, slot);
-  }
-  return [...found.values()]
-    .filter((item) => item.token || item.problem)
-    .sort((a, b) => `${a.region}/${a.workspace}`.localeCompare(`${b.region}/${b.workspace}`));
-}
-
 async function checkWorkspaces(
   context: CommandContext,
-  workspaces: Candidate[],
+  workspaces: ConfiguredWorkspace[],
   timeoutMs: number,
   json: boolean,
 ): Promise<Check[]> {
@@ -317,7 +269,7 @@ async function checkWorkspaces(
   return results;
 }
 
-async function checkWorkspace(item: Candidate, timeoutMs: number): Promise<Check> {
+async function checkWorkspace(item: ConfiguredWorkspace, timeoutMs: number): Promise<Check> {
   const base = {
     id: "workspace" as const,
     title: `${item.workspace} (${item.region})`,
@@ -325,32 +277,25 @@ async function checkWorkspace(item: Candidate, timeoutMs: number): Promise<Check
     region: item.region,
     tokenSource: item.tokenSource,
   };
-  let problem = item.problem;
-  let client: AlpaconClient | undefined;
-  if (!problem) {
-    try {
-      validateRegionName(item.region);
-      validateWorkspaceName(item.workspace);
-      client = createAlpaconClient({
-        workspace: item.workspace,
-        region: item.region,
-        token: item.token,
-        baseUrl: item.url && !/^[a-z]+:\/\//i.test(item.url) ? `https://${item.url}` : item.url,
-        timeoutMs,
-        maxRetries: 0,
-        userAgent: `alpacon-mcp-doctor/${MCP_VERSION}`,
-      });
-    } catch (error) {
-      problem = (error as Error).message;
-    }
-  }
-  if (!client) {
+  // Names and URL were checked by inspectConfig; the URL already has its scheme.
+  let client: AlpaconClient;
+  try {
+    client = createAlpaconClient({
+      workspace: item.workspace,
+      region: item.region,
+      token: item.token,
+      baseUrl: item.url,
+      timeoutMs,
+      maxRetries: 0,
+      userAgent: `alpacon-mcp-doctor/${MCP_VERSION}`,
+    });
+  } catch (error) {
     return {
       ...base,
       status: "fail",
-      detail: problem ?? "cannot be used",
+      detail: (error as Error).message,
       fix: item.tokenSource.startsWith("ALPACON_MCP_")
-        ? `rename or unset ${item.tokenSource}: names use lowercase letters, digits and inner hyphens (a name with a hyphen can only be set in the token file: alpacon-mcp auth set)`
+        ? `correct or unset ${item.tokenSource}`
         : `correct this entry in ${item.tokenSource}, or remove it`,
     };
   }
@@ -376,7 +321,7 @@ async function checkWorkspace(item: Candidate, timeoutMs: number): Promise<Check
 
 function explain(
   error: unknown,
-  item: Candidate,
+  item: ConfiguredWorkspace,
   where: string,
   url: string,
   timeoutMs: number,
@@ -437,8 +382,4 @@ function renderTable(checks: Check[], context: CommandContext): string {
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -164,23 +164,83 @@ describe("doctor", () => {
   test("an invalid workspace name fails its own row; the other workspaces are still checked", async () => {
     const { home, project, env } = sandboxDirs();
     const file = tokenFile(home, goodEntries());
+    // "_" stands for "-", so BAD_ is the workspace "bad-": invalid (a trailing hyphen).
     const result = await run(["doctor", "--config-file", file, "--json"], {
-      env: { ...env, ALPACON_MCP_AP1_MY_WORKSPACE_TOKEN: "alpat-whatever-000000000000" },
+      env: { ...env, ALPACON_MCP_AP1_BAD__TOKEN: "alpat-whatever-000000000000" },
       cwd: project,
     });
     expect(result.code).toBe(1);
     const report = JSON.parse(result.out) as { checks: Check[] };
     expect(byTitle(report.checks, "Configuration")).toMatchObject({
       status: "fail",
-      detail: expect.stringContaining('Invalid workspace name "my_workspace"'),
+      detail: expect.stringContaining('Invalid workspace name "bad-"'),
     });
-    expect(byTitle(report.checks, "my_workspace (ap1)")).toMatchObject({
+    expect(byTitle(report.checks, "bad- (ap1)")).toMatchObject({
       status: "fail",
-      fix: expect.stringContaining("rename or unset ALPACON_MCP_AP1_MY_WORKSPACE_TOKEN"),
+      tokenSource: "ALPACON_MCP_AP1_BAD__TOKEN",
+      fix: expect.stringContaining("rename or unset ALPACON_MCP_AP1_BAD__TOKEN"),
     });
     for (const ws of sandbox.workspaces) {
       expect(byTitle(report.checks, `${ws.workspace} (${ws.region})`).status).toBe("ok");
     }
+    expect(result.out).not.toContain("alpat-whatever");
+  });
+
+  test("each bad entry gets its own row with its fix: a malformed file entry, a bad URL variable", async () => {
+    const { home, project, env } = sandboxDirs();
+    const [acme] = sandbox.workspaces;
+    const file = tokenFile(home, {
+      [acme!.region]: {
+        [acme!.workspace]: { token: acme!.tokens.admin, url: acme!.baseUrl },
+        broken: { url: "https://broken.example" },
+      },
+    });
+    const result = await run(["doctor", "--config-file", file], {
+      env: {
+        ...env,
+        ALPACON_MCP_US1_OTHER_TOKEN: "alpat-other-000000000000",
+        ALPACON_MCP_US1_OTHER_URL: "http://example.com",
+      },
+      cwd: project,
+    });
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(
+      new RegExp(`^Configuration\\s+fail\\s+In ${file}, ap1\\.broken must be a token string`, "m"),
+    );
+    expect(result.out).toMatch(/^broken \(ap1\)\s+fail\s+In .*ap1\.broken must be/m);
+    expect(result.out).toContain(`fix: make ap1.broken in ${file} a token string`);
+    expect(result.out).toMatch(/^other \(us1\)\s+fail\s+Refusing plain http to example\.com/m);
+    expect(result.out).toContain("fix: correct ALPACON_MCP_US1_OTHER_URL");
+    expect(result.out).toMatch(/^acme \(ap1\)\s+ok/m);
+    expect(result.out).not.toContain("alpat-other");
+    expect(result.out).not.toContain(acme!.tokens.admin);
+  });
+
+  test("_ in a variable name stands for - in the workspace: MY_TEAM is my-team", async () => {
+    const { project, env } = sandboxDirs();
+    const [acme] = sandbox.workspaces;
+    const result = await run(["doctor", "--json"], {
+      env: {
+        ...env,
+        ALPACON_MCP_AP1_MY_TEAM_TOKEN: acme!.tokens.admin,
+        ALPACON_MCP_AP1_MY_TEAM_URL: acme!.baseUrl,
+      },
+      cwd: project,
+    });
+    const report = JSON.parse(result.out) as { checks: Check[] };
+    expect(byTitle(report.checks, "Configuration")).toMatchObject({
+      status: "ok",
+      detail: expect.stringContaining(
+        "variables: ALPACON_MCP_AP1_MY_TEAM_TOKEN, ALPACON_MCP_AP1_MY_TEAM_URL; 1 workspace",
+      ),
+    });
+    expect(byTitle(report.checks, "my-team (ap1)")).toMatchObject({
+      status: "ok",
+      workspace: "my-team",
+      region: "ap1",
+      tokenSource: "ALPACON_MCP_AP1_MY_TEAM_TOKEN",
+    });
+    expect(result.out).not.toContain(acme!.tokens.admin);
   });
 
   test("nothing configured: the configuration row fails with what to do", async () => {

@@ -33,24 +33,90 @@ export interface LoadConfigOptions {
   homeDir?: string;
 }
 
+/** Something in the configuration that cannot be used, with where it is and how to fix it. */
+export interface ConfigProblem {
+  /** The token file path or the variable name: never a value. */
+  source: string;
+  region?: string;
+  workspace?: string;
+  message: string;
+  fix: string;
+}
+
+export interface ConfigInspection extends AlpaconConfig {
+  /** The usable workspaces, as `loadConfig` would return them if nothing else were wrong. */
+  workspaces: ConfiguredWorkspace[];
+  /** Every entry that cannot be used, in the order `loadConfig` meets them. */
+  problems: ConfigProblem[];
+}
+
+export interface TokenVariable {
+  region: string;
+  workspace: string;
+  kind: "TOKEN" | "URL";
+}
+
 const ENV_PATTERN = /^ALPACON_MCP_([A-Z0-9]+)_([A-Z0-9_-]+)_(TOKEN|URL)$/;
 
 /**
+ * Reads `ALPACON_MCP_<REGION>_<WORKSPACE>_TOKEN` (or `_URL`) as the names it configures, not yet
+ * validated; `undefined` for any other name. Shells cannot export names with "-", and workspace
+ * names cannot hold "_": so "_" stands for "-" (`ALPACON_MCP_AP1_MY_TEAM_TOKEN` → `my-team`).
+ */
+export function parseTokenVariable(name: string): TokenVariable | undefined {
+  const match = ENV_PATTERN.exec(name);
+  if (!match) return undefined;
+  return {
+    region: match[1]!.toLowerCase(),
+    workspace: match[2]!.toLowerCase().replaceAll("_", "-"),
+    kind: match[3] as "TOKEN" | "URL",
+  };
+}
+
+/**
  * Reads tokens the way the reference server does: `ALPACON_MCP_<REGION>_<WORKSPACE>_TOKEN`
- * (and `_URL`) first, then the token file found by `resolveConfigFile`.
+ * (and `_URL`) first, then the token file found by `resolveConfigFile`. Throws a `ConfigError`
+ * on the first entry that cannot be used; `inspectConfig` lists them all instead.
  */
 export function loadConfig(options: LoadConfigOptions = {}): AlpaconConfig {
+  const { configFile, workspaces, problems } = inspectConfig(options);
+  const first = problems[0];
+  if (first) throw new ConfigError(first.message);
+  return { configFile, workspaces };
+}
+
+/**
+ * Reads the configuration as `loadConfig` does without stopping at the first bad entry: every
+ * usable workspace, and a problem for each entry that cannot be used (a bad name or URL, a
+ * malformed entry, an unreadable or unparsable token file). Problems name where, never a value.
+ */
+export function inspectConfig(options: LoadConfigOptions = {}): ConfigInspection {
   const env = options.env ?? process.env;
   const configFile = resolveConfigFile(options);
+  const problems: ConfigProblem[] = [];
+  const report = (problem: ConfigProblem) => {
+    // The same bad value reached twice (a file URL under a variable's token) is one problem.
+    if (!problems.some((known) => known.message === problem.message)) problems.push(problem);
+  };
   const byKey = new Map<string, ConfiguredWorkspace>();
-  for (const entry of readTokenFile(configFile))
-    byKey.set(`${entry.region}/${entry.workspace}`, entry);
-  for (const entry of readEnvironment(env, byKey))
-    byKey.set(`${entry.region}/${entry.workspace}`, entry);
+  const fromFile = new Map<string, RawEntry>();
+  for (const raw of readTokenFile(configFile, report)) {
+    const key = `${raw.region}/${raw.workspace}`;
+    fromFile.set(key, raw);
+    const entry = makeEntry(raw, report);
+    if (entry) byKey.set(key, entry);
+  }
+  for (const raw of readEnvironment(env, fromFile)) {
+    const key = `${raw.region}/${raw.workspace}`;
+    const entry = makeEntry(raw, report);
+    // A variable that cannot be used also hides the file's entry: the server would use neither.
+    if (entry) byKey.set(key, entry);
+    else byKey.delete(key);
+  }
   const workspaces = [...byKey.values()].sort((a, b) =>
     `${a.region}/${a.workspace}`.localeCompare(`${b.region}/${b.workspace}`),
   );
-  return { configFile, workspaces };
+  return { configFile, workspaces, problems };
 }
 
 /** Search order (api-surface §3): explicit → env → ~/.alpacon-mcp/token.json → ./config/token.json. */
@@ -71,42 +137,109 @@ function expandHome(path: string, home: string): string {
   return path === "~" || path.startsWith("~/") ? join(home, path.slice(1)) : path;
 }
 
-function readTokenFile(file: string): ConfiguredWorkspace[] {
+/** One entry before validation, with where each part came from. */
+interface RawEntry {
+  region: string;
+  workspace: string;
+  token: string;
+  url: string | undefined;
+  /** For `ConfiguredWorkspace.tokenSource`: the variable name or the file path. */
+  tokenSource: string;
+  /** Names the entry in messages: a variable name, or `file → region.workspace`. */
+  where: string;
+  /** What `ConfigProblem.source` says for a bad name: the variable name or the file path. */
+  nameSource: string;
+  /** Where the URL came from, for a bad URL (message and source). */
+  urlWhere: string;
+  urlSource: string;
+  /** The fixes for a bad name and a bad URL. */
+  nameFix: string;
+  urlFix: string;
+}
+
+type Report = (problem: ConfigProblem) => void;
+
+function readTokenFile(file: string, report: Report): RawEntry[] {
   if (!existsSync(file)) return [];
-  const parsed = parseTokenFile(readFileSync(file, "utf8"), file);
-  const entries: ConfiguredWorkspace[] = [];
-  for (const [region, workspaces] of Object.entries(parsed)) {
-    for (const [workspace, value] of Object.entries(workspaces)) {
-      const where = `${file} → ${region}.${workspace}`;
-      const token = typeof value === "string" ? value : value.token;
-      const url = typeof value === "string" ? undefined : value.url;
-      entries.push(makeEntry(region, workspace, token, url, file, where));
-    }
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    report({
+      source: file,
+      message: `The token file ${file} cannot be read (${code}).`,
+      fix: `check that ${file} is a file you can read, or point to another token file`,
+    });
+    return [];
   }
-  return entries;
+  const { entries } = checkTokenFile(text, file, report);
+  return entries.map(({ region, workspace, value }) => {
+    const where = `${file} → ${region}.${workspace}`;
+    const entry = `${region}.${workspace} in ${file}`;
+    return {
+      region,
+      workspace,
+      token: typeof value === "string" ? value : value.token,
+      url: typeof value === "string" ? undefined : value.url,
+      tokenSource: file,
+      where,
+      nameSource: file,
+      urlWhere: where,
+      urlSource: file,
+      nameFix: `rename or remove ${entry}: names use lowercase letters, digits and inner hyphens, as in https://<workspace>.<region>.alpacon.io`,
+      urlFix: `correct the url of ${entry} (https://…), or remove it`,
+    };
+  });
 }
 
 type TokenFileEntry = string | { token: string; url?: string };
 type TokenFile = Record<string, Record<string, TokenFileEntry>>;
 
-function parseTokenFile(text: string, file: string): TokenFile {
+const TOKEN_FILE_SHAPE = '{"<region>": {"<workspace>": "<token>"}}';
+
+/**
+ * Checks the token file's shape, reporting each part that is wrong and returning the entries
+ * that are well formed. The content is never quoted back: it holds tokens.
+ */
+function checkTokenFile(
+  text: string,
+  file: string,
+  report: Report,
+): {
+  /** The parsed file: a `TokenFile` only when nothing was reported. */
+  data: TokenFile;
+  entries: { region: string; workspace: string; value: TokenFileEntry }[];
+} {
+  const entries: { region: string; workspace: string; value: TokenFileEntry }[] = [];
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    // The content is never quoted back: it holds tokens.
-    throw new ConfigError(
-      `The token file ${file} is not valid JSON. Expected {"<region>": {"<workspace>": "<token>"}}.`,
-    );
+    report({
+      source: file,
+      message: `The token file ${file} is not valid JSON. Expected ${TOKEN_FILE_SHAPE}.`,
+      fix: `correct the JSON in ${file} (${TOKEN_FILE_SHAPE}), or move it away and save your tokens again`,
+    });
+    return { data: {}, entries };
   }
   if (!isRecord(parsed)) {
-    throw new ConfigError(
-      `The token file ${file} must hold an object: {"<region>": {"<workspace>": "<token>"}}.`,
-    );
+    report({
+      source: file,
+      message: `The token file ${file} must hold an object: ${TOKEN_FILE_SHAPE}.`,
+      fix: `make ${file} hold ${TOKEN_FILE_SHAPE}, or move it away and save your tokens again`,
+    });
+    return { data: {}, entries };
   }
   for (const [region, workspaces] of Object.entries(parsed)) {
     if (!isRecord(workspaces)) {
-      throw new ConfigError(`In ${file}, "${region}" must map workspace names to tokens.`);
+      report({
+        source: file,
+        region,
+        message: `In ${file}, "${region}" must map workspace names to tokens.`,
+        fix: `in ${file}, make "${region}" an object {"<workspace>": "<token>"}, or remove it`,
+      });
+      continue;
     }
     for (const [workspace, value] of Object.entries(workspaces)) {
       const valid =
@@ -115,84 +248,121 @@ function parseTokenFile(text: string, file: string): TokenFile {
           typeof value.token === "string" &&
           (value.url === undefined || typeof value.url === "string"));
       if (!valid) {
-        throw new ConfigError(
-          `In ${file}, ${region}.${workspace} must be a token string or {"token": "…", "url": "https://…"}.`,
-        );
+        report({
+          source: file,
+          region,
+          workspace,
+          message: `In ${file}, ${region}.${workspace} must be a token string or {"token": "…", "url": "https://…"}.`,
+          fix: `make ${region}.${workspace} in ${file} a token string or {"token": "…", "url": "https://…"}, or remove it`,
+        });
+        continue;
       }
+      entries.push({ region, workspace, value: value as TokenFileEntry });
     }
   }
-  return parsed as TokenFile;
+  return { data: parsed as TokenFile, entries };
+}
+
+/** The strict reading, for updates: the first problem throws. */
+function parseTokenFile(text: string, file: string): TokenFile {
+  const problems: ConfigProblem[] = [];
+  const { data } = checkTokenFile(text, file, (problem) => problems.push(problem));
+  if (problems[0]) throw new ConfigError(problems[0].message);
+  return data;
 }
 
 function readEnvironment(
   env: Record<string, string | undefined>,
-  fromFile: Map<string, ConfiguredWorkspace>,
-): ConfiguredWorkspace[] {
+  fromFile: Map<string, RawEntry>,
+): RawEntry[] {
   const found = new Map<
     string,
-    { region: string; workspace: string; token?: string; tokenVar?: string; url?: string }
+    {
+      region: string;
+      workspace: string;
+      token?: string;
+      tokenVar?: string;
+      url?: string;
+      urlVar?: string;
+    }
   >();
   for (const [name, value] of Object.entries(env)) {
-    const match = ENV_PATTERN.exec(name);
-    if (!match || !value) continue;
-    const [, regionPart, workspacePart, kind] = match as unknown as [
-      string,
-      string,
-      string,
-      string,
-    ];
-    const region = regionPart.toLowerCase();
-    // Shells cannot export names with "-", and workspace names cannot hold "_": so "_" in a
-    // variable name stands for "-" (ALPACON_MCP_AP1_MY_TEAM_TOKEN → workspace my-team).
-    const workspace = workspacePart.toLowerCase().replaceAll("_", "-");
+    const variable = parseTokenVariable(name);
+    if (!variable || !value) continue;
+    const { region, workspace } = variable;
     const key = `${region}/${workspace}`;
     const slot = found.get(key) ?? { region, workspace };
-    if (kind === "TOKEN") {
+    if (variable.kind === "TOKEN") {
       slot.token = value;
       slot.tokenVar = name;
-    } else slot.url = value;
+    } else {
+      slot.url = value;
+      slot.urlVar = name;
+    }
     found.set(key, slot);
   }
-  const entries: ConfiguredWorkspace[] = [];
+  const entries: RawEntry[] = [];
   for (const [key, slot] of found) {
     const base = fromFile.get(key);
     const token = slot.token ?? base?.token;
     if (token === undefined) continue; // a URL without any token configures nothing usable
     const where = slot.tokenVar ?? base?.tokenSource ?? "environment";
-    entries.push(
-      makeEntry(slot.region, slot.workspace, token, slot.url ?? base?.url, where, where),
-    );
+    const nameVar = slot.tokenVar ?? slot.urlVar ?? "environment";
+    const urlFromEnv = slot.urlVar !== undefined;
+    entries.push({
+      region: slot.region,
+      workspace: slot.workspace,
+      token,
+      url: slot.url ?? base?.url,
+      tokenSource: where,
+      where,
+      nameSource: nameVar,
+      urlWhere: urlFromEnv ? slot.urlVar! : (base?.urlWhere ?? where),
+      urlSource: urlFromEnv ? slot.urlVar! : (base?.urlSource ?? where),
+      nameFix: `rename or unset ${nameVar}: ALPACON_MCP_<REGION>_<WORKSPACE>_TOKEN takes letters and digits, with one _ for each - in the workspace name (ALPACON_MCP_AP1_MY_TEAM_TOKEN is my-team in ap1)`,
+      urlFix:
+        urlFromEnv || !base
+          ? `correct ${slot.urlVar ?? where} (https://…), or unset it`
+          : base.urlFix,
+    });
   }
   return entries;
 }
 
-function makeEntry(
-  region: string,
-  workspace: string,
-  token: string,
-  url: string | undefined,
-  tokenSource: string,
-  where: string,
-): ConfiguredWorkspace {
+function makeEntry(raw: RawEntry, report: Report): ConfiguredWorkspace | undefined {
+  const names = { region: raw.region, workspace: raw.workspace };
   try {
-    validateRegionName(region);
-    validateWorkspaceName(workspace);
+    validateRegionName(raw.region);
+    validateWorkspaceName(raw.workspace);
   } catch (error) {
-    throw new ConfigError(`${(error as Error).message} (in ${where})`);
+    report({
+      source: raw.nameSource,
+      ...names,
+      message: `${(error as Error).message} (in ${raw.where})`,
+      fix: raw.nameFix,
+    });
+    return undefined;
   }
-  const entry = { region, workspace, url: url ? normalizeUrl(url, where) : undefined, tokenSource };
-  Object.defineProperty(entry, "token", { value: token, enumerable: false });
+  let url: string | undefined;
+  try {
+    url = raw.url ? normalizeUrl(raw.url) : undefined;
+  } catch (error) {
+    report({
+      source: raw.urlSource,
+      ...names,
+      message: `${(error as Error).message} (in ${raw.urlWhere})`,
+      fix: raw.urlFix,
+    });
+    return undefined;
+  }
+  const entry = { ...names, url, tokenSource: raw.tokenSource };
+  Object.defineProperty(entry, "token", { value: raw.token, enumerable: false });
   return entry as ConfiguredWorkspace;
 }
 
 // Like the reference server: a scheme-less URL means https.
-function normalizeUrl(url: string, where: string): string {
-  const withScheme = /^[a-z]+:\/\//i.test(url) ? url : `https://${url}`;
-  try {
-    return normalizeBaseUrl(withScheme);
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message} (in ${where})`);
-  }
+function normalizeUrl(url: string): string {
+  return normalizeBaseUrl(/^[a-z]+:\/\//i.test(url) ? url : `https://${url}`);
 }
 
 export interface WorkspaceSelector {
