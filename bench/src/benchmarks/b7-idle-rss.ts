@@ -1,0 +1,46 @@
+import type { Config } from "../lib/config.js";
+import { readMemory } from "../lib/proc.js";
+import { mib, type Row, row, times } from "../lib/row.js";
+import type { Fixture } from "../lib/setup.js";
+import { summarize } from "../lib/stats.js";
+import type { StdioMcp } from "../lib/stdio-mcp.js";
+import { sleep } from "../lib/timing.js";
+
+/** Starts a server, completes the handshake, lets it idle, and reads its RSS from /proc. */
+async function idleRss(start: () => StdioMcp, idleMs: number): Promise<number> {
+  const server = start();
+  try {
+    await server.initialize();
+    await sleep(idleMs);
+    return readMemory(server.pid).rss;
+  } finally {
+    await server.close();
+  }
+}
+
+/** B7: resident memory of a freshly started, idle server against the minimal MCP SDK server. */
+export async function idleRssBench(config: Config, fixture: Fixture): Promise<Row[]> {
+  const ours: number[] = [];
+  const minimal: number[] = [];
+  const runs = Math.max(1, Math.ceil(config.coldStarts / 4));
+  for (let run = 0; run < runs; run++) {
+    ours.push(await idleRss(() => fixture.startOurs(), config.idleMs));
+    minimal.push(await idleRss(() => fixture.startMinimal(), config.idleMs));
+  }
+  const a = summarize(ours);
+  const b = summarize(minimal);
+  const ratio = a.median / b.median;
+  return [
+    row({
+      id: "B7",
+      what: `idle RSS after start (+${config.idleMs} ms idle), median`,
+      baseline: `minimal MCP server ${mib(b.median)}`,
+      ours: mib(a.median),
+      ratio: times(ratio),
+      target: "≤ 1.2×",
+      checked: ratio,
+      targetSpec: { op: "<=", limit: 1.2, text: "≤ 1.2×" },
+      details: { oursBytes: a, minimalBytes: b },
+    }),
+  ];
+}
