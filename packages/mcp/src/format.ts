@@ -5,6 +5,18 @@ export function pageFields(page: Page<unknown>) {
   return { count: page.count, page: page.current, lastPage: page.last, nextPage: page.next };
 }
 
+/** The API's paging query for the `page` and `pageSize` arguments (`pagination`, tools/define.ts). */
+export function pageQuery(args: { page: number; pageSize: number }) {
+  return { page: args.page, page_size: args.pageSize };
+}
+
+/** Websh and WebFTP session URLs carry single-use tokens: of no use to a model, so lists drop them. */
+export function withoutWebsocketUrls<T extends { websocket_url?: unknown }>(
+  sessions: readonly T[],
+): Array<Omit<T, "websocket_url">> {
+  return sessions.map(({ websocket_url: _url, ...session }) => session);
+}
+
 /** "3 of 45 servers (page 1 of 3; call again with page: 2 for more)". */
 export function pageLine(
   noun: string,
@@ -21,6 +33,16 @@ export function pageLine(
     result.nextPage !== null ? `; call again with page: ${result.nextPage} for more` : "";
   const close = where ? ")" : "";
   return `${shown} of ${result.count} ${noun}${where}${more}${close}`;
+}
+
+/** A list tool's text: the page line, then the page's items (the first 20 of them). */
+export function pageSummary<T>(
+  noun: string,
+  result: { count: number; page: number; lastPage: number; nextPage: number | null },
+  items: readonly T[],
+  render: (item: T) => string,
+): string {
+  return pageLine(noun, result, items.length) + listLines(items, render);
 }
 
 const MAX_LINES = 20;

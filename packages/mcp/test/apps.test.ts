@@ -5,7 +5,7 @@ import {
   RESOURCE_URI_META_KEY,
 } from "@modelcontextprotocol/ext-apps/server";
 import type { ClientCapabilities, Tool } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { type RenderResult, renderCharts } from "../scripts/render-chart.js";
 import {
   CHART_RESULT_META_KEY,
@@ -15,25 +15,19 @@ import {
   UI_MIME_TYPE,
 } from "../src/apps/index.js";
 import { CHART_TOOLS, METRICS_CHART_URI, metricsChartHtml } from "../src/apps/metrics-chart.js";
-import { connectedServer, type Harness, startHarness } from "./helpers/harness.js";
+import { useHarness } from "./helpers/file-harness.js";
 
 const UI_CLIENT: ClientCapabilities = {
   extensions: { [UI_EXTENSION_ID]: { mimeTypes: [UI_MIME_TYPE] } },
 };
 
-let h: Harness;
-let server: string;
-beforeAll(async () => {
-  h = await startHarness();
-  server = connectedServer(h.sandbox);
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 /** Arguments that make each chart tool return data from the sandbox. */
 function argsFor(name: string): Record<string, unknown> {
   return name === "get_cpu_usage" || name === "get_memory_usage"
-    ? { workspace: "acme", server, hours: 24, buckets: 24 }
-    : { workspace: "acme", server };
+    ? { workspace: "acme", server: h.server, hours: 24, buckets: 24 }
+    : { workspace: "acme", server: h.server };
 }
 
 test("the protocol constants match @modelcontextprotocol/ext-apps", () => {

@@ -1,23 +1,13 @@
 import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { auditArguments } from "../src/audit.js";
 import { type AuditEntry, openAuditLog } from "../src/index.js";
-import {
-  call,
-  connectedServer,
-  type Harness,
-  MISSING_ID,
-  startHarness,
-  tempDir,
-} from "./helpers/harness.js";
+import { useHarness } from "./helpers/file-harness.js";
+import { call, connectedServer, MISSING_ID, tempDir } from "./helpers/harness.js";
 import { waitFor } from "./helpers/http.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 function lines(file: string): AuditEntry[] {
   return readFileSync(file, "utf8")

@@ -2,14 +2,12 @@ import { copyFileSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createAlpaconClient } from "@alpacon/sdk";
 import { loadConfig } from "@alpacon/sdk/node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { call, connect, type Harness, startHarness, tempDir } from "./helpers/harness.js";
+import { describe, expect, test } from "vitest";
+import { expectToolError } from "./helpers/expect-tool.js";
+import { useHarness } from "./helpers/file-harness.js";
+import { call, connect, tempDir } from "./helpers/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 const NEW_TOKEN = "alpat-NewTokenForTests0123456789";
 
@@ -41,8 +39,7 @@ describe("auth_set_token", () => {
 
     // The next call uses the new token, which the sandbox does not know.
     const rejected = await call(client, "servers_list", { workspace: "acme" });
-    expect(rejected.isError).toBe(true);
-    expect(rejected.text).toContain("token was rejected");
+    expectToolError(rejected, "token was rejected");
     expect(rejected.text).not.toContain(NEW_TOKEN);
 
     const admin = h.sandbox.workspaces.find((item) => item.workspace === "acme")!.tokens.admin;
@@ -72,8 +69,7 @@ describe("auth_remove_token", () => {
     expect(JSON.parse(readFileSync(file, "utf8")).us1).toBeUndefined();
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const after = await call(client, "servers_list", { workspace: "globex" });
-    expect(after.isError).toBe(true);
-    expect(after.text).toContain("not configured");
+    expectToolError(after, "not configured");
     await close();
   });
 
@@ -88,15 +84,13 @@ describe("auth_remove_token", () => {
     const { client, close } = await connect({ clients: [sdk], confirm: "allow" });
     const result = await call(client, "auth_remove_token", { workspace: "acme" });
     await close();
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("ready-made clients");
+    expectToolError(result, "ready-made clients");
   });
 });
 
 describe("workspaces_list", () => {
   test("lists configured workspaces without tokens", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "workspaces_list");
+    const result = await h.call("workspaces_list");
     expect(result.isError).toBe(false);
     expect(result.structured!.workspaces).toHaveLength(2);
     for (const ws of h.sandbox.workspaces)

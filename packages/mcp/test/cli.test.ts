@@ -2,7 +2,6 @@ import { EventEmitter } from "node:events";
 import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { Server as NetServer } from "node:net";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "@alpacon/sdk/node";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -14,33 +13,12 @@ import { MCP_VERSION, TOOLSETS } from "../src/index.js";
 import { type CliIo, main } from "../src/main.js";
 import { call, tempDir } from "./helpers/harness.js";
 import { waitFor } from "./helpers/http.js";
+import { type MemoryStreams, memoryStreams } from "./helpers/memory-streams.js";
 
-interface FakeIo extends CliIo {
-  out(): string;
-  err(): string;
-  signals: EventEmitter;
-  stdin: PassThrough;
-}
+type FakeIo = CliIo & MemoryStreams & { signals: EventEmitter };
 
 function fakeIo(): FakeIo {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  stderr.on("data", (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  return {
-    stdin: new PassThrough(),
-    stdout,
-    stderr,
-    signals: new EventEmitter(),
-    out: () => out,
-    err: () => err,
-  };
+  return { ...memoryStreams(), signals: new EventEmitter() };
 }
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {

@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  call,
-  connectedServer,
-  type Harness,
-  MISSING_ID,
-  serverIds,
-  startHarness,
-} from "./helpers/harness.js";
+import { describe, expect, test } from "vitest";
+import { expectInvalidInput, expectToolError } from "./helpers/expect-tool.js";
+import { useHarness } from "./helpers/file-harness.js";
+import { call, MISSING_ID, serverIds } from "./helpers/harness.js";
 
-let h: Harness;
-let server: string;
-beforeAll(async () => {
-  h = await startHarness();
-  server = connectedServer(h.sandbox);
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 describe("command_run", () => {
   test("runs on several servers and reports each exit code", async () => {
@@ -32,10 +21,9 @@ describe("command_run", () => {
   });
 
   test("keeps the end of long output and says how to read the rest", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "command_run", {
+    const result = await h.call("command_run", {
       workspace: "acme",
-      servers: [server],
+      servers: [h.server],
       command: "cat /etc/services",
       maxOutputChars: 100,
     });
@@ -52,7 +40,7 @@ describe("command_run", () => {
     const { client } = await h.connect({ token: "commandAcl" });
     const result = await call(client, "command_run", {
       workspace: "acme",
-      servers: [server],
+      servers: [h.server],
       command: "rm -rf /tmp/x",
     });
     const row = (result.structured!.results as Array<{ error: { kind: string } | null }>)[0]!;
@@ -62,14 +50,12 @@ describe("command_run", () => {
   });
 
   test("an empty server list is refused", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "command_run", {
+    const result = await h.call("command_run", {
       workspace: "acme",
       servers: [],
       command: "uptime",
     });
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/Input validation error/);
+    expectInvalidInput(result);
   });
 });
 
@@ -78,7 +64,7 @@ test("a token printed by a command is scrubbed from text and structured output",
   const token = h.sandbox.workspaces.find((item) => item.workspace === "acme")!.tokens.admin;
   const result = await call(client, "command_run", {
     workspace: "acme",
-    servers: [server],
+    servers: [h.server],
     command: `echo ${token}`,
   });
   expect(JSON.stringify(result)).not.toContain(token);
@@ -90,7 +76,7 @@ describe("command_get", () => {
     const { client } = await h.connect();
     const run = await call(client, "command_run", {
       workspace: "acme",
-      servers: [server],
+      servers: [h.server],
       command: "echo 0123456789",
     });
     const id = (run.structured!.results as Array<{ commandId: string }>)[0]!.commandId;
@@ -106,9 +92,7 @@ describe("command_get", () => {
   });
 
   test("an unknown command is a 404 that points to command_run", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "command_get", { workspace: "acme", command: MISSING_ID });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("command_run");
+    const result = await h.call("command_get", { workspace: "acme", command: MISSING_ID });
+    expectToolError(result, "command_run");
   });
 });

@@ -1,26 +1,14 @@
 import { createAlpaconClient } from "@alpacon/sdk";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  call,
-  connect,
-  connectedServer,
-  type Harness,
-  MISSING_ID,
-  startHarness,
-} from "./helpers/harness.js";
+import { describe, expect, test } from "vitest";
+import { expectInvalidInput, expectToolError } from "./helpers/expect-tool.js";
+import { useHarness } from "./helpers/file-harness.js";
+import { call, connect, MISSING_ID } from "./helpers/harness.js";
 
-let h: Harness;
-let server: string;
-beforeAll(async () => {
-  h = await startHarness({ commandDelays: "manual" });
-  server = connectedServer(h.sandbox);
-});
-afterAll(() => h.close());
+const h = useHarness({ commandDelays: "manual" });
 
 describe("list_events", () => {
   test("lists recent events, newest first", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "list_events", { workspace: "acme", pageSize: 5 });
+    const result = await h.call("list_events", { workspace: "acme", pageSize: 5 });
     expect(result.isError).toBe(false);
     const events = result.structured!.events as Array<{ added_at: string }>;
     expect(events.length).toBeGreaterThan(0);
@@ -28,17 +16,14 @@ describe("list_events", () => {
   });
 
   test("an empty reporter is refused", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "list_events", { workspace: "acme", reporter: "" });
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/Input validation error/);
+    const result = await h.call("list_events", { workspace: "acme", reporter: "" });
+    expectInvalidInput(result);
   });
 });
 
 describe("search_events", () => {
   test("finds events by text", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "search_events", { workspace: "acme", query: "reconnected" });
+    const result = await h.call("search_events", { workspace: "acme", query: "reconnected" });
     expect(result.isError).toBe(false);
     const events = result.structured!.events as Array<{ description: string }>;
     expect(events.length).toBeGreaterThan(0);
@@ -46,10 +31,8 @@ describe("search_events", () => {
   });
 
   test("the query is required", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "search_events", { workspace: "acme" });
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/query/);
+    const result = await h.call("search_events", { workspace: "acme" });
+    expectToolError(result, /query/);
   });
 });
 
@@ -59,7 +42,7 @@ describe("search_events", () => {
  */
 async function agentClient() {
   const acme = h.sandbox.workspaces.find((item) => item.workspace === "acme")!;
-  const agent = h.sandbox.control.workspace("ap1", "acme").agentAuthorization(server);
+  const agent = h.sandbox.control.workspace("ap1", "acme").agentAuthorization(h.server);
   const sdk = createAlpaconClient({
     workspace: "acme",
     region: "ap1",
@@ -79,7 +62,7 @@ async function queuedCommand(): Promise<string> {
   // Manual command delays: the command stays queued until the agent acknowledges it.
   const result = await call(client, "command_run", {
     workspace: "acme",
-    servers: [server],
+    servers: [h.server],
     command: "uptime",
     timeoutSeconds: 1,
   });
@@ -98,10 +81,8 @@ describe("acknowledge_command", () => {
 
   test("an API token is refused: these are agent steps", async () => {
     const id = await queuedCommand();
-    const { client } = await h.connect();
-    const result = await call(client, "acknowledge_command", { workspace: "acme", command: id });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("acknowledge_command failed");
+    const result = await h.call("acknowledge_command", { workspace: "acme", command: id });
+    expectToolError(result, "acknowledge_command failed");
   });
 });
 
@@ -126,7 +107,6 @@ describe("finish_command", () => {
     const { client, close } = await agentClient();
     const result = await call(client, "finish_command", { command: MISSING_ID, success: false });
     await close();
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("404");
+    expectToolError(result, "404");
   });
 });

@@ -7,22 +7,13 @@ import {
   type LoggingMessageNotification,
   LoggingMessageNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { type RunningHttpServer, type StartHttpOptions, startHttpServer } from "../src/index.js";
-import {
-  call,
-  connectedServer,
-  type Harness,
-  MISSING_ID,
-  startHarness,
-} from "./helpers/harness.js";
+import { useHarness } from "./helpers/file-harness.js";
+import { call, connectedServer, MISSING_ID } from "./helpers/harness.js";
 import { INITIALIZE, JSON_HEADERS, message, raw, rpc, waitFor } from "./helpers/http.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 const running: RunningHttpServer[] = [];
 const clients: Client[] = [];

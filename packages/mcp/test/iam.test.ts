@@ -1,60 +1,44 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  call,
-  connectedServer,
-  type Harness,
-  MISSING_ID,
-  startHarness,
-} from "./helpers/harness.js";
+import { describe, expect, test } from "vitest";
+import { expectInvalidInput, expectToolError } from "./helpers/expect-tool.js";
+import { useHarness } from "./helpers/file-harness.js";
+import { call, connectedServer, MISSING_ID } from "./helpers/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 async function userId(username: string): Promise<string> {
-  const { client } = await h.connect();
-  const result = await call(client, "iam_users_list", { workspace: "acme", username });
+  const result = await h.call("iam_users_list", { workspace: "acme", username });
   return (result.structured!.users as Array<{ id: string }>)[0]!.id;
 }
 
 describe("iam_users_list", () => {
   test("lists users with a filter", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_users_list", { workspace: "acme", isActive: true });
+    const result = await h.call("iam_users_list", { workspace: "acme", isActive: true });
     expect(result.isError).toBe(false);
     expect((result.structured!.users as unknown[]).length).toBeGreaterThan(0);
   });
 
   test("an unknown workspace lists the configured ones", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_users_list", { workspace: "nope" });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("acme (ap1)");
+    const result = await h.call("iam_users_list", { workspace: "nope" });
+    expectToolError(result, "acme (ap1)");
   });
 });
 
 describe("iam_user_get", () => {
   test("- is the token's own user", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_user_get", { workspace: "acme", user: "-" });
+    const result = await h.call("iam_user_get", { workspace: "acme", user: "-" });
     expect(result.isError).toBe(false);
     expect(result.structured!.user).toMatchObject({ username: expect.any(String) });
   });
 
   test("an unknown user is a 404 pointing to iam_users_list", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_user_get", { workspace: "acme", user: MISSING_ID });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("iam_users_list");
+    const result = await h.call("iam_user_get", { workspace: "acme", user: MISSING_ID });
+    expectToolError(result, "iam_users_list");
   });
 });
 
 describe("iam_user_create", () => {
   test("creates a user", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_user_create", {
+    const result = await h.call("iam_user_create", {
       workspace: "acme",
       username: "zoe",
       email: "zoe@example.com",
@@ -66,8 +50,7 @@ describe("iam_user_create", () => {
   test("a read-only token is refused", async () => {
     const { client } = await h.connect({ token: "readOnly" });
     const result = await call(client, "iam_user_create", { workspace: "acme", username: "yan" });
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/ACL/);
+    expectToolError(result, /ACL/);
   });
 });
 
@@ -85,13 +68,11 @@ describe("iam_user_update", () => {
   });
 
   test("nothing to change is an error, not an empty request", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_user_update", {
+    const result = await h.call("iam_user_update", {
       workspace: "acme",
       user: await userId("dave"),
     });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("no field to change");
+    expectToolError(result, "no field to change");
   });
 });
 
@@ -107,17 +88,14 @@ describe("iam_user_delete", () => {
   });
 
   test("an unknown user is a 404", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_user_delete", { workspace: "acme", user: MISSING_ID });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("404");
+    const result = await h.call("iam_user_delete", { workspace: "acme", user: MISSING_ID });
+    expectToolError(result, "404");
   });
 });
 
 describe("iam_user_permissions_get", () => {
   test("returns permission codenames", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_user_permissions_get", {
+    const result = await h.call("iam_user_permissions_get", {
       workspace: "acme",
       user: await userId("alice"),
     });
@@ -126,13 +104,11 @@ describe("iam_user_permissions_get", () => {
   });
 
   test("an id that is neither a UUID nor - is refused", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_user_permissions_get", {
+    const result = await h.call("iam_user_permissions_get", {
       workspace: "acme",
       user: "alice",
     });
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/Input validation error/);
+    expectInvalidInput(result);
   });
 });
 
@@ -151,36 +127,31 @@ describe("iam_user_assign_role", () => {
   });
 
   test("an unknown role is an error that points to iam_roles_list", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_user_assign_role", {
+    const result = await h.call("iam_user_assign_role", {
       workspace: "acme",
       user: await userId("erin"),
       role: "no-such-role",
     });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("iam_user_assign_role failed");
+    expectToolError(result, "iam_user_assign_role failed");
   });
 });
 
 describe("iam_groups_list", () => {
   test("lists groups", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_groups_list", { workspace: "acme" });
+    const result = await h.call("iam_groups_list", { workspace: "acme" });
     expect(result.isError).toBe(false);
     expect((result.structured!.groups as unknown[]).length).toBeGreaterThan(0);
   });
 
   test("page 0 is refused", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_groups_list", { workspace: "acme", page: 0 });
+    const result = await h.call("iam_groups_list", { workspace: "acme", page: 0 });
     expect(result.isError).toBe(true);
   });
 });
 
 describe("iam_group_create", () => {
   test("creates a group with servers", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_group_create", {
+    const result = await h.call("iam_group_create", {
       workspace: "acme",
       name: "oncall",
       servers: [connectedServer(h.sandbox)],
@@ -190,40 +161,33 @@ describe("iam_group_create", () => {
   });
 
   test("an upper-case name is refused", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_group_create", { workspace: "acme", name: "OnCall" });
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/Input validation error/);
+    const result = await h.call("iam_group_create", { workspace: "acme", name: "OnCall" });
+    expectInvalidInput(result);
   });
 });
 
 describe("iam_roles_list", () => {
   test("lists roles", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_roles_list", { workspace: "acme" });
+    const result = await h.call("iam_roles_list", { workspace: "acme" });
     expect(result.isError).toBe(false);
     expect((result.structured!.roles as unknown[]).length).toBeGreaterThan(0);
   });
 
   test("a page past the last one is a 404", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_roles_list", { workspace: "acme", page: 99 });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("404");
+    const result = await h.call("iam_roles_list", { workspace: "acme", page: 99 });
+    expectToolError(result, "404");
   });
 });
 
 describe("iam_permissions_list", () => {
   test("lists permissions", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_permissions_list", { workspace: "acme", pageSize: 100 });
+    const result = await h.call("iam_permissions_list", { workspace: "acme", pageSize: 100 });
     expect(result.isError).toBe(false);
     expect(result.structured!.nextPage).toBeNull();
   });
 
   test("a page past the last one is a 404", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "iam_permissions_list", { workspace: "acme", page: 99 });
+    const result = await h.call("iam_permissions_list", { workspace: "acme", page: 99 });
     expect(result.isError).toBe(true);
   });
 });

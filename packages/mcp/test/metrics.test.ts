@@ -1,24 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "@alpacon/sdk/node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  call,
-  connect,
-  connectedServer,
-  type Harness,
-  MISSING_ID,
-  startHarness,
-  tempDir,
-} from "./helpers/harness.js";
+import { describe, expect, test } from "vitest";
+import { expectInvalidInput, expectToolError } from "./helpers/expect-tool.js";
+import { useHarness } from "./helpers/file-harness.js";
+import { call, connect, MISSING_ID, tempDir } from "./helpers/harness.js";
 
-let h: Harness;
-let server: string;
-beforeAll(async () => {
-  h = await startHarness();
-  server = connectedServer(h.sandbox);
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 /** A server whose token the API rejects: for the 401 paths. */
 async function badTokenClient() {
@@ -37,8 +25,7 @@ describe.each([
   ["get_memory_usage", "memory usage"],
 ])("%s", (name, noun) => {
   test("summarises the series and down-samples it", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, name, { workspace: "acme", server, buckets: 12 });
+    const result = await h.call(name, { workspace: "acme", server: h.server, buckets: 12 });
     expect(result.isError).toBe(false);
     const structured = result.structured as {
       stats: { samples: number; max: number; min: number };
@@ -51,17 +38,14 @@ describe.each([
   });
 
   test("an unknown server is refused by the API with its reason", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, name, { workspace: "acme", server: MISSING_ID });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("server: Select a valid choice");
+    const result = await h.call(name, { workspace: "acme", server: MISSING_ID });
+    expectToolError(result, "server: Select a valid choice");
   });
 });
 
 describe("get_disk_usage", () => {
   test("reads every device when none is named", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "get_disk_usage", { workspace: "acme", server });
+    const result = await h.call("get_disk_usage", { workspace: "acme", server: h.server });
     expect(result.isError).toBe(false);
     const devices = result.structured!.devices as Array<{
       device: string;
@@ -72,21 +56,18 @@ describe("get_disk_usage", () => {
   });
 
   test("a start without time and zone is refused", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "get_disk_usage", {
+    const result = await h.call("get_disk_usage", {
       workspace: "acme",
-      server,
+      server: h.server,
       start: "2020-01-01",
     });
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/Input validation error/);
+    expectInvalidInput(result);
   });
 });
 
 describe("get_network_traffic", () => {
   test("summarises traffic per interface", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "get_network_traffic", { workspace: "acme", server });
+    const result = await h.call("get_network_traffic", { workspace: "acme", server: h.server });
     expect(result.isError).toBe(false);
     const interfaces = result.structured!.interfaces as Array<{
       interface: string;
@@ -98,10 +79,9 @@ describe("get_network_traffic", () => {
 
   test("a rejected token says how to set a new one", async () => {
     const { client, close } = await badTokenClient();
-    const result = await call(client, "get_network_traffic", { server });
+    const result = await call(client, "get_network_traffic", { server: h.server });
     await close();
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("token was rejected");
+    expectToolError(result, "token was rejected");
     expect(result.text).toContain("auth_set_token");
     expect(result.text).toContain("ALPACON_MCP_AP1_ACME_TOKEN");
     expect(result.text).not.toContain("alpat-wrong");
@@ -110,10 +90,9 @@ describe("get_network_traffic", () => {
 
 describe("get_server_metrics_summary", () => {
   test("combines CPU, memory, disks and interfaces", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "get_server_metrics_summary", {
+    const result = await h.call("get_server_metrics_summary", {
       workspace: "acme",
-      server,
+      server: h.server,
       hours: 6,
     });
     expect(result.isError).toBe(false);
@@ -124,21 +103,18 @@ describe("get_server_metrics_summary", () => {
   });
 
   test("hours over a week are refused", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "get_server_metrics_summary", {
+    const result = await h.call("get_server_metrics_summary", {
       workspace: "acme",
-      server,
+      server: h.server,
       hours: 1000,
     });
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/Input validation error/);
+    expectInvalidInput(result);
   });
 });
 
 describe("get_cpu_top_servers", () => {
   test("ranks at most five servers", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "get_cpu_top_servers", { workspace: "acme" });
+    const result = await h.call("get_cpu_top_servers", { workspace: "acme" });
     expect(result.isError).toBe(false);
     const servers = result.structured!.servers as Array<{ value: number }>;
     expect(servers.length).toBeGreaterThan(0);
@@ -149,7 +125,6 @@ describe("get_cpu_top_servers", () => {
     const { client, close } = await badTokenClient();
     const result = await call(client, "get_cpu_top_servers", {});
     await close();
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("workspace acme");
+    expectToolError(result, "workspace acme");
   });
 });

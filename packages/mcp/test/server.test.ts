@@ -1,14 +1,12 @@
 import { loadConfig } from "@alpacon/sdk/node";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createAlpaconMcpServer, listTools } from "../src/index.js";
-import { call, connectedServer, type Harness, serverIds, startHarness } from "./helpers/harness.js";
+import { expectToolError } from "./helpers/expect-tool.js";
+import { useHarness } from "./helpers/file-harness.js";
+import { call, connectedServer, type Harness, serverIds } from "./helpers/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 async function names(options: Parameters<Harness["connect"]>[0]) {
   const { client } = await h.connect(options);
@@ -46,8 +44,7 @@ describe("tool selection", () => {
   test("a read-only server refuses a call to a hidden tool", async () => {
     const { client } = await h.connect({ readOnly: true });
     const result = await call(client, "iam_user_delete", { workspace: "acme", user: "-" });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("not found");
+    expectToolError(result, "not found");
   });
 
   test("unknown names fail with the list of valid ones", () => {
@@ -125,8 +122,7 @@ describe("confirmation of destructive calls", () => {
     const id = await disposableUser();
     const { client } = await h.connect({ confirm: "elicit" });
     const result = await call(client, "iam_user_delete", { workspace: "acme", user: id });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("--confirm allow");
+    expectToolError(result, "--confirm allow");
     expect(await userExists(id)).toBe(true);
   });
 
@@ -134,8 +130,7 @@ describe("confirmation of destructive calls", () => {
     const id = await disposableUser();
     const { client } = await h.connect({ confirm: "deny" }, { elicitation: { form: {} } });
     const refused = await call(client, "iam_user_delete", { workspace: "acme", user: id });
-    expect(refused.isError).toBe(true);
-    expect(refused.text).toContain("confirm mode deny");
+    expectToolError(refused, "confirm mode deny");
     expect((await call(client, "servers_list", { workspace: "acme" })).isError).toBe(false);
   });
 });

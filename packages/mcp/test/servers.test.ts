@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  call,
-  connectedServer,
-  type Harness,
-  MISSING_ID,
-  startHarness,
-} from "./helpers/harness.js";
+import { describe, expect, test } from "vitest";
+import { expectInvalidInput, expectToolError } from "./helpers/expect-tool.js";
+import { useHarness } from "./helpers/file-harness.js";
+import { call, connectedServer, MISSING_ID } from "./helpers/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 describe("servers_list", () => {
   test("lists the servers of the only matching workspace, paged", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "servers_list", { workspace: "acme", pageSize: 2 });
+    const result = await h.call("servers_list", { workspace: "acme", pageSize: 2 });
     expect(result.isError).toBe(false);
     expect(result.structured).toMatchObject({ count: 6, page: 1, lastPage: 3, nextPage: 2 });
     expect(result.structured!.servers).toHaveLength(2);
@@ -24,8 +15,7 @@ describe("servers_list", () => {
   });
 
   test("asks for the workspace when several are configured, listing them", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "servers_list", {});
+    const result = await h.call("servers_list", {});
     expect(result.isError).toBe(true);
     expect(result.structured).toBeUndefined();
     expect(result.text).toContain("acme (ap1)");
@@ -33,10 +23,8 @@ describe("servers_list", () => {
   });
 
   test("refuses a page size over 100 before calling the API", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "servers_list", { workspace: "acme", pageSize: 500 });
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/Input validation error/);
+    const result = await h.call("servers_list", { workspace: "acme", pageSize: 500 });
+    expectInvalidInput(result);
   });
 });
 
@@ -50,10 +38,8 @@ describe("server_get", () => {
   });
 
   test("a missing server is a 404 with a next step", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "server_get", { workspace: "acme", server: MISSING_ID });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("server_get failed (workspace acme, region ap1");
+    const result = await h.call("server_get", { workspace: "acme", server: MISSING_ID });
+    expectToolError(result, "server_get failed (workspace acme, region ap1");
     expect(result.text).toContain("404");
     expect(result.text).toContain("servers_list");
   });
@@ -61,17 +47,14 @@ describe("server_get", () => {
 
 describe("server_notes_list", () => {
   test("lists notes", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "server_notes_list", { workspace: "acme" });
+    const result = await h.call("server_notes_list", { workspace: "acme" });
     expect(result.isError).toBe(false);
     expect(Array.isArray(result.structured!.notes)).toBe(true);
   });
 
   test("refuses a server name where an id is needed", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "server_notes_list", { workspace: "acme", server: "web-1" });
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/Input validation error/);
+    const result = await h.call("server_notes_list", { workspace: "acme", server: "web-1" });
+    expectInvalidInput(result);
   });
 });
 
@@ -95,8 +78,7 @@ describe("server_note_create", () => {
       server: connectedServer(h.sandbox),
       content: "x",
     });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("What to do:");
+    expectToolError(result, "What to do:");
     expect(result.text).toMatch(/ACL|permission/);
   });
 });

@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  call,
-  connectedServer,
-  type Harness,
-  MISSING_ID,
-  startHarness,
-} from "./helpers/harness.js";
+import { describe, expect, test } from "vitest";
+import { useHarness } from "./helpers/file-harness.js";
+import { MISSING_ID } from "./helpers/harness.js";
 
-let h: Harness;
-let server: string;
-beforeAll(async () => {
-  h = await startHarness();
-  server = connectedServer(h.sandbox);
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 // One happy path per tool, and an unknown server as the error path (the API refuses the id).
 const cases: Array<
@@ -45,16 +34,14 @@ const cases: Array<
 
 describe.each(cases)("%s", (name, args, check) => {
   test("answers for a connected server", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, name, { workspace: "acme", server, ...args });
+    const result = await h.call(name, { workspace: "acme", server: h.server, ...args });
     expect(result.isError).toBe(false);
     check(result.structured!);
     expect(result.text.length).toBeGreaterThan(0);
   });
 
   test("an unknown server is an error that says what to check", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, name, { workspace: "acme", server: MISSING_ID });
+    const result = await h.call(name, { workspace: "acme", server: MISSING_ID });
     expect(result.isError).toBe(true);
     expect(result.structured).toBeUndefined();
     expect(result.text).toContain(`${name} failed`);

@@ -1,34 +1,24 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  call,
-  connectedServer,
-  type Harness,
-  MISSING_ID,
-  startHarness,
-  tempDir,
-} from "./helpers/harness.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import { expectToolError } from "./helpers/expect-tool.js";
+import { useHarness } from "./helpers/file-harness.js";
+import { call, MISSING_ID, tempDir } from "./helpers/harness.js";
 
-let h: Harness;
-let server: string;
-beforeAll(async () => {
-  h = await startHarness();
-  server = connectedServer(h.sandbox);
+const h = useHarness();
+beforeAll(() => {
   writeFileSync(join(h.dir, "app.conf"), "listen 8080\n");
   // A link inside the allowed directory that leads out of it.
   const outside = tempDir();
   writeFileSync(join(outside, "secret.txt"), "secret\n");
   symlinkSync(outside, join(h.dir, "escape"));
 });
-afterAll(() => h.close());
 
 describe("webftp_upload_file", () => {
   test("uploads a file from an allowed directory", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "webftp_upload_file", {
+    const result = await h.call("webftp_upload_file", {
       workspace: "acme",
-      server,
+      server: h.server,
       localPath: "app.conf",
       remotePath: "/tmp/app.conf",
       overwrite: true,
@@ -46,12 +36,11 @@ describe("webftp_upload_file", () => {
     const before = h.sandbox.control.journal({ path: /webftp/ }).length;
     const result = await call(client, "webftp_upload_file", {
       workspace: "acme",
-      server,
+      server: h.server,
       localPath,
       remotePath: "/tmp/x",
     });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain(message);
+    expectToolError(result, message);
     expect(h.sandbox.control.journal({ path: /webftp/ }).length).toBe(before);
   });
 });
@@ -61,7 +50,7 @@ describe("webftp_download_file", () => {
     const { client } = await h.connect();
     await call(client, "webftp_upload_file", {
       workspace: "acme",
-      server,
+      server: h.server,
       localPath: "app.conf",
       remotePath: "/tmp/roundtrip.conf",
       overwrite: true,
@@ -69,7 +58,7 @@ describe("webftp_download_file", () => {
     mkdirSync(join(h.dir, "downloads"), { recursive: true });
     const result = await call(client, "webftp_download_file", {
       workspace: "acme",
-      server,
+      server: h.server,
       remotePath: "/tmp/roundtrip.conf",
       localPath: "downloads/roundtrip.conf",
     });
@@ -81,13 +70,13 @@ describe("webftp_download_file", () => {
     const { client } = await h.connect();
     await call(client, "command_run", {
       workspace: "acme",
-      servers: [server],
+      servers: [h.server],
       command: "mkdir -p /tmp/site && echo a > /tmp/site/a.txt && echo b > /tmp/site/b.txt",
     });
     mkdirSync(join(h.dir, "site"), { recursive: true });
     const result = await call(client, "webftp_download_file", {
       workspace: "acme",
-      server,
+      server: h.server,
       remotePath: "/tmp/site",
       localPath: "site",
       resourceType: "folder",
@@ -101,15 +90,13 @@ describe("webftp_download_file", () => {
   });
 
   test("refuses a destination behind a link that leaves the allowed directory", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "webftp_download_file", {
+    const result = await h.call("webftp_download_file", {
       workspace: "acme",
-      server,
+      server: h.server,
       remotePath: "/etc/hostname",
       localPath: "escape/hostname",
     });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("outside the directories");
+    expectToolError(result, "outside the directories");
     expect(result.text).toContain("--allow-dir");
   });
 });
@@ -120,17 +107,14 @@ describe.each([
   ["webftp_sessions_list", "sessions"],
 ])("%s", (name, key) => {
   test("lists without storage URLs", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, name, { workspace: "acme" });
+    const result = await h.call(name, { workspace: "acme" });
     expect(result.isError).toBe(false);
     expect(Array.isArray(result.structured![key])).toBe(true);
     expect(JSON.stringify(result.structured)).not.toMatch(/upload_url|download_url|websocket_url/);
   });
 
   test("a page past the last one is a 404 error", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, name, { workspace: "acme", server: MISSING_ID, page: 2 });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain(`${name} failed`);
+    const result = await h.call(name, { workspace: "acme", server: MISSING_ID, page: 2 });
+    expectToolError(result, `${name} failed`);
   });
 });

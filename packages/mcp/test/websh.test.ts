@@ -1,31 +1,23 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  call,
-  connectedServer,
-  type Harness,
-  MISSING_ID,
-  sdkClient,
-  startHarness,
-} from "./helpers/harness.js";
+import { describe, expect, test } from "vitest";
+import { expectInvalidInput, expectToolError } from "./helpers/expect-tool.js";
+import { useHarness } from "./helpers/file-harness.js";
+import { call, MISSING_ID, sdkClient } from "./helpers/harness.js";
 
-let h: Harness;
-let server: string;
-beforeAll(async () => {
-  h = await startHarness();
-  server = connectedServer(h.sandbox);
-});
-afterAll(() => h.close());
+const h = useHarness();
 
 /** A websh URL minted through the SDK, as another client or the web console would hand it over. */
 async function websocketUrl(): Promise<string> {
-  const created = await sdkClient(h.sandbox).websh.sessions.create({ server });
+  const created = await sdkClient(h.sandbox).websh.sessions.create({ server: h.server });
   return created.websocket_url;
 }
 
 describe("websh_session_create / websh_channel_execute / websh_channels_list / websh_session_terminate", () => {
   test("a channel keeps shell state between commands until terminated", async () => {
     const { client } = await h.connect();
-    const created = await call(client, "websh_session_create", { workspace: "acme", server });
+    const created = await call(client, "websh_session_create", {
+      workspace: "acme",
+      server: h.server,
+    });
     expect(created.isError).toBe(false);
     const channel = created.structured!.channel as { channelId: string; sessionId: string };
 
@@ -56,32 +48,27 @@ describe("websh_session_create / websh_channel_execute / websh_channels_list / w
 
 describe("websh_session_create", () => {
   test("an unknown server is refused", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "websh_session_create", {
+    const result = await h.call("websh_session_create", {
       workspace: "acme",
       server: MISSING_ID,
     });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("websh_session_create failed");
+    expectToolError(result, "websh_session_create failed");
   });
 });
 
 describe("websh_channel_execute", () => {
   test("an unknown channel says how to find or open one", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "websh_channel_execute", {
+    const result = await h.call("websh_channel_execute", {
       channelId: "nope",
       command: "uptime",
     });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("websh_channels_list");
+    expectToolError(result, "websh_channels_list");
   });
 });
 
 describe("websh_channels_list", () => {
   test("is empty on a fresh server and says how to open a channel", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "websh_channels_list");
+    const result = await h.call("websh_channels_list");
     expect(result.structured).toEqual({ channels: [] });
     expect(result.text).toContain("websh_session_create");
   });
@@ -89,22 +76,19 @@ describe("websh_channels_list", () => {
 
 describe("websh_session_terminate", () => {
   test("an unknown session is a 404", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "websh_session_terminate", {
+    const result = await h.call("websh_session_terminate", {
       workspace: "acme",
       sessionId: MISSING_ID,
     });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("websh_sessions_list");
+    expectToolError(result, "websh_sessions_list");
   });
 });
 
 describe("websh_command_execute", () => {
   test("runs one command and returns its exit code", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "websh_command_execute", {
+    const result = await h.call("websh_command_execute", {
       workspace: "acme",
-      server,
+      server: h.server,
       command: "echo hi; false",
     });
     expect(result.structured).toMatchObject({ exitCode: 1, timedOut: false });
@@ -112,8 +96,7 @@ describe("websh_command_execute", () => {
   });
 
   test("an unknown server is refused", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "websh_command_execute", {
+    const result = await h.call("websh_command_execute", {
       workspace: "acme",
       server: MISSING_ID,
       command: "uptime",
@@ -124,8 +107,7 @@ describe("websh_command_execute", () => {
 
 describe("websh_websocket_execute", () => {
   test("runs one command through a given URL", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "websh_websocket_execute", {
+    const result = await h.call("websh_websocket_execute", {
       workspace: "acme",
       websocketUrl: await websocketUrl(),
       command: "echo via-url",
@@ -136,14 +118,12 @@ describe("websh_websocket_execute", () => {
   });
 
   test("a URL that is not a websh WebSocket is refused before connecting", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "websh_websocket_execute", {
+    const result = await h.call("websh_websocket_execute", {
       workspace: "acme",
       websocketUrl: "https://example.com/ws/websh/a/b/c/",
       command: "uptime",
     });
-    expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/Input validation error/);
+    expectInvalidInput(result);
   });
 });
 
@@ -165,29 +145,25 @@ describe("websh_channel_connect", () => {
   });
 
   test("a path outside /ws/websh/ is refused", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "websh_channel_connect", {
+    const result = await h.call("websh_channel_connect", {
       workspace: "acme",
       websocketUrl: "ws://127.0.0.1:1/other/",
     });
-    expect(result.isError).toBe(true);
-    expect(result.text).toContain("websh WebSocket URL");
+    expectToolError(result, "websh WebSocket URL");
   });
 });
 
 describe("websh_sessions_list", () => {
   test("lists sessions without their single-use URLs", async () => {
     await websocketUrl();
-    const { client } = await h.connect();
-    const result = await call(client, "websh_sessions_list", { workspace: "acme", server });
+    const result = await h.call("websh_sessions_list", { workspace: "acme", server: h.server });
     expect(result.isError).toBe(false);
     expect((result.structured!.sessions as unknown[]).length).toBeGreaterThan(0);
     expect(JSON.stringify(result)).not.toContain("/ws/websh/");
   });
 
   test("a server name instead of an id is refused", async () => {
-    const { client } = await h.connect();
-    const result = await call(client, "websh_sessions_list", { workspace: "acme", server: "db-1" });
+    const result = await h.call("websh_sessions_list", { workspace: "acme", server: "db-1" });
     expect(result.isError).toBe(true);
   });
 });
@@ -195,7 +171,10 @@ describe("websh_sessions_list", () => {
 describe("shutdown", () => {
   test("closing the MCP server ends the sessions it opened", async () => {
     const { client, close } = await h.connect();
-    const created = await call(client, "websh_session_create", { workspace: "acme", server });
+    const created = await call(client, "websh_session_create", {
+      workspace: "acme",
+      server: h.server,
+    });
     const { sessionId } = created.structured!.channel as { sessionId: string };
     await close();
     const sessions = sdkClient(h.sandbox).websh.sessions;

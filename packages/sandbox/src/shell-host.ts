@@ -1,6 +1,7 @@
 import type { ServerMetrics } from "./data/metrics.js";
 import type { ServerDetails } from "./data/system.js";
 import {
+  baseServices,
   createServerProfile,
   createSimulatedServer,
   type DiskInfo,
@@ -168,36 +169,7 @@ function osInfo(server: ServerRecord): OsInfo {
 
 function services(server: ServerRecord): ServiceInfo[] {
   if (server.os.family === "windows") return [];
-  const rhel = server.os.family === "rpm";
-  const out: ServiceInfo[] = [
-    {
-      name: rhel ? "sshd" : "ssh",
-      description: "OpenBSD Secure Shell server",
-      active: true,
-      enabled: true,
-      pid: 742,
-      command: "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups",
-      user: "root",
-    },
-    {
-      name: rhel ? "crond" : "cron",
-      description: "Regular background program processing daemon",
-      active: true,
-      enabled: true,
-      pid: 655,
-      command: rhel ? "/usr/sbin/crond -n" : "/usr/sbin/cron -f -P",
-      user: "root",
-    },
-    {
-      name: "alpamon",
-      description: "Alpacon Agent Service",
-      active: true,
-      enabled: true,
-      pid: 801,
-      command: "/usr/local/bin/alpamon",
-      user: "root",
-    },
-  ];
+  const out = baseServices(server.os.family === "rpm");
   let pid = 900;
   for (const service of server.role.services) {
     for (const [name, description, command, user] of ROLE_SERVICES[service] ?? []) {

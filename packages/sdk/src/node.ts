@@ -27,5 +27,5 @@ export {
   type UploadFileOptions,
   uploadFile,
 } from "./node/files.js";
-export { nodeStoragePut } from "./node/storage-put.js";
+export { nodeStorageGetToFile, nodeStoragePut } from "./node/storage.js";
 export { extractZip } from "./node/zip.js";

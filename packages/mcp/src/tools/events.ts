@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { compact, listLines, pageFields, pageLine } from "../format.js";
+import { compact, pageFields, pageQuery, pageSummary } from "../format.js";
 import {
   CHANGE,
   clientOf,
@@ -34,6 +34,11 @@ const eventFilters = {
   pageSize: pageSize(25),
 };
 
+/** list_events and search_events filter alike, so both send the same query. */
+function eventQuery(args: z.output<z.ZodObject<typeof eventFilters>>) {
+  return compact({ server: args.server, reporter: args.reporter, ...pageQuery(args) });
+}
+
 const eventsOutput = { ...pageInfo, events: z.array(event) };
 
 function eventLine(item: z.output<typeof event>): string {
@@ -54,19 +59,12 @@ export const listEvents = defineTool({
   output: eventsOutput,
   annotations: READ,
   async run(args, context) {
-    const result = await clientOf(context).events.list(
-      compact({
-        server: args.server,
-        reporter: args.reporter,
-        page: args.page,
-        page_size: args.pageSize,
-      }),
-      { signal: context.signal },
-    );
+    const result = await clientOf(context).events.list(eventQuery(args), {
+      signal: context.signal,
+    });
     return { ...pageFields(result), events: result.results };
   },
-  summary: (result) =>
-    pageLine("events", result, result.events.length) + listLines(result.events, eventLine),
+  summary: (result) => pageSummary("events", result, result.events, eventLine),
 });
 
 export const searchEvents = defineTool({
@@ -85,20 +83,13 @@ export const searchEvents = defineTool({
   output: eventsOutput,
   annotations: READ,
   async run(args, context) {
-    const result = await clientOf(context).events.search(
-      args.query,
-      compact({
-        server: args.server,
-        reporter: args.reporter,
-        page: args.page,
-        page_size: args.pageSize,
-      }),
-      { signal: context.signal },
-    );
+    const result = await clientOf(context).events.search(args.query, eventQuery(args), {
+      signal: context.signal,
+    });
     return { ...pageFields(result), events: result.results };
   },
   summary: (result, args) =>
-    `${pageLine(`events matching "${args.query}"`, result, result.events.length)}${listLines(result.events, eventLine)}`,
+    pageSummary(`events matching "${args.query}"`, result, result.events, eventLine),
 });
 
 const commandId = z.guid().describe("Command id (a UUID), e.g. from command_run or command_get.");

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { ToolError } from "../errors.js";
-import { compact, listLines, pageFields, pageLine } from "../format.js";
+import { compact, pageFields, pageQuery, pageSummary } from "../format.js";
 import {
   CHANGE,
   CREATE,
@@ -78,15 +78,13 @@ export const iamUsersList = defineTool({
         search: args.search,
         username: args.username,
         is_active: args.isActive,
-        page: args.page,
-        page_size: args.pageSize,
+        ...pageQuery(args),
       }),
       { signal: context.signal },
     );
     return { ...pageFields(result), users: result.results };
   },
-  summary: (result) =>
-    pageLine("users", result, result.users.length) + listLines(result.users, userLine),
+  summary: (result) => pageSummary("users", result, result.users, userLine),
 });
 
 export const iamUserGet = defineTool({
@@ -308,14 +306,15 @@ export const iamGroupsList = defineTool({
   annotations: READ,
   async run(args, context) {
     const result = await clientOf(context).iam.groups.list(
-      compact({ search: args.search, name: args.name, page: args.page, page_size: args.pageSize }),
+      compact({ search: args.search, name: args.name, ...pageQuery(args) }),
       { signal: context.signal },
     );
     return { ...pageFields(result), groups: result.results };
   },
   summary: (result) =>
-    pageLine("groups", result, result.groups.length) +
-    listLines(
+    pageSummary(
+      "groups",
+      result,
       result.groups,
       (item) =>
         `${item.name} (${item.id}): ${item.num_members} member(s)${item.description ? `, ${item.description}` : ""}`,
@@ -377,15 +376,15 @@ export const iamRolesList = defineTool({
   annotations: READ,
   notFound: ROLES_NOT_FOUND,
   async run(args, context) {
-    const result = await clientOf(context).iam.roles.list(
-      { page: args.page, page_size: args.pageSize },
-      { signal: context.signal },
-    );
+    const result = await clientOf(context).iam.roles.list(pageQuery(args), {
+      signal: context.signal,
+    });
     return { ...pageFields(result), roles: result.results };
   },
   summary: (result) =>
-    pageLine("roles", result, result.roles.length) +
-    listLines(
+    pageSummary(
+      "roles",
+      result,
       result.roles,
       (item) => `${item.name} (${item.id}): ${item.permissions.length} permission(s)`,
     ),
@@ -408,15 +407,18 @@ export const iamPermissionsList = defineTool({
   annotations: READ,
   notFound: ROLES_NOT_FOUND,
   async run(args, context) {
-    const result = await clientOf(context).iam.permissions.list(
-      { page: args.page, page_size: args.pageSize },
-      { signal: context.signal },
-    );
+    const result = await clientOf(context).iam.permissions.list(pageQuery(args), {
+      signal: context.signal,
+    });
     return { ...pageFields(result), permissions: result.results };
   },
   summary: (result) =>
-    pageLine("permissions", result, result.permissions.length) +
-    listLines(result.permissions, (item) => `${item.codename}: ${item.name}`),
+    pageSummary(
+      "permissions",
+      result,
+      result.permissions,
+      (item) => `${item.codename}: ${item.name}`,
+    ),
 });
 
 export const iamTools = [

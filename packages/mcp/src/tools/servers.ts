@@ -1,6 +1,6 @@
 import type { Server } from "@alpacon/sdk";
 import * as z from "zod";
-import { compact, listLines, pageFields, pageLine } from "../format.js";
+import { compact, pageFields, pageQuery, pageSummary } from "../format.js";
 import {
   CREATE,
   clientOf,
@@ -67,7 +67,7 @@ export const serversList = defineTool({
   annotations: READ,
   async run(args, context) {
     const result = await clientOf(context).servers.list(
-      compact({ search: args.search, name: args.name, page: args.page, page_size: args.pageSize }),
+      compact({ search: args.search, name: args.name, ...pageQuery(args) }),
       { signal: context.signal },
     );
     const rows = result.results.map(row);
@@ -78,8 +78,9 @@ export const serversList = defineTool({
     return { ...pageFields(result), servers };
   },
   summary: (result) =>
-    pageLine("servers", result, result.servers.length) +
-    listLines(
+    pageSummary(
+      "servers",
+      result,
       result.servers,
       (item) =>
         `${item.name} (${item.id}): ${item.connected ? "connected" : "disconnected"}, ${item.status}${item.os ? `, ${item.os}` : ""}`,
@@ -150,16 +151,16 @@ export const serverNotesList = defineTool({
         server: args.server,
         search: args.search,
         pinned: args.pinned,
-        page: args.page,
-        page_size: args.pageSize,
+        ...pageQuery(args),
       }),
       { signal: context.signal },
     );
     return { ...pageFields(result), notes: result.results };
   },
   summary: (result) =>
-    pageLine("notes", result, result.notes.length) +
-    listLines(
+    pageSummary(
+      "notes",
+      result,
       result.notes,
       (item) =>
         `${item.pinned ? "[pinned] " : ""}${item.server.name} by ${item.author.name}: ${item.content.slice(0, 120)}`,

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { bytes, compact, listLines, pageFields, pageLine } from "../format.js";
+import { bytes, compact, listLines, pageFields, pageQuery, pageSummary } from "../format.js";
 import { clientOf, defineTool, page, pageInfo, pageSize, READ, serverId } from "./define.js";
 
 // The /api/proc/ endpoints are lists filtered by server; facts that exist once per server
@@ -115,16 +115,19 @@ export const listSystemUsers = defineTool({
         server: args.server,
         search: args.search,
         login_enabled: args.loginEnabledOnly ? true : undefined,
-        page: args.page,
-        page_size: args.pageSize,
+        ...pageQuery(args),
       }),
       { signal: context.signal },
     );
     return { server: args.server, ...pageFields(result), users: result.results };
   },
   summary: (result) =>
-    pageLine("local users", result, result.users.length) +
-    listLines(result.users, (user) => `${user.username} (uid ${user.uid}, ${user.shell})`),
+    pageSummary(
+      "local users",
+      result,
+      result.users,
+      (user) => `${user.username} (uid ${user.uid}, ${user.shell})`,
+    ),
 });
 
 export const listSystemGroups = defineTool({
@@ -159,16 +162,19 @@ export const listSystemGroups = defineTool({
       compact({
         server: args.server,
         search: args.search,
-        page: args.page,
-        page_size: args.pageSize,
+        ...pageQuery(args),
       }),
       { signal: context.signal },
     );
     return { server: args.server, ...pageFields(result), groups: result.results };
   },
   summary: (result) =>
-    pageLine("local groups", result, result.groups.length) +
-    listLines(result.groups, (group) => `${group.groupname} (gid ${group.gid})`),
+    pageSummary(
+      "local groups",
+      result,
+      result.groups,
+      (group) => `${group.groupname} (gid ${group.gid})`,
+    ),
 });
 
 export const listSystemPackages = defineTool({
@@ -202,16 +208,19 @@ export const listSystemPackages = defineTool({
         name: args.name,
         search: args.search,
         arch: args.arch,
-        page: args.page,
-        page_size: args.pageSize,
+        ...pageQuery(args),
       }),
       { signal: context.signal },
     );
     return { server: args.server, ...pageFields(result), packages: result.results };
   },
   summary: (result) =>
-    pageLine("packages", result, result.packages.length) +
-    listLines(result.packages, (item) => `${item.name} ${item.version} (${item.arch})`),
+    pageSummary(
+      "packages",
+      result,
+      result.packages,
+      (item) => `${item.name} ${item.version} (${item.arch})`,
+    ),
 });
 
 export const getNetworkInterfaces = defineTool({

@@ -1,6 +1,13 @@
 import { downloadFile, uploadFile } from "@alpacon/sdk/node";
 import * as z from "zod";
-import { bytes, compact, listLines, pageFields, pageLine } from "../format.js";
+import {
+  bytes,
+  compact,
+  pageFields,
+  pageQuery,
+  pageSummary,
+  withoutWebsocketUrls,
+} from "../format.js";
 import {
   clientOf,
   defineTool,
@@ -186,8 +193,7 @@ function transferList(kind: "uploads" | "downloads") {
       const query = compact({
         server: args.server,
         ordering: "-added_at",
-        page: args.page,
-        page_size: args.pageSize,
+        ...pageQuery(args),
       });
       const options = { signal: context.signal };
       if (upload) {
@@ -201,8 +207,9 @@ function transferList(kind: "uploads" | "downloads") {
       return { ...pageFields(result), transfers: result.results.map((item) => withoutUrls(item)) };
     },
     summary: (result) =>
-      pageLine(kind, result, result.transfers.length) +
-      listLines(
+      pageSummary(
+        kind,
+        result,
         result.transfers,
         (item) =>
           `${item.path || item.name} on ${item.server.name} (${bytes(item.size)}) by ${item.username}`,
@@ -237,15 +244,16 @@ export const webftpSessionsList = defineTool({
   annotations: READ,
   async run(args, context) {
     const result = await clientOf(context).webftp.sessions.list(
-      compact({ server: args.server, page: args.page, page_size: args.pageSize }),
+      compact({ server: args.server, ...pageQuery(args) }),
       { signal: context.signal },
     );
-    const sessions = result.results.map(({ websocket_url: _url, ...session }) => session);
+    const sessions = withoutWebsocketUrls(result.results);
     return { ...pageFields(result), sessions };
   },
   summary: (result) =>
-    pageLine("WebFTP sessions", result, result.sessions.length) +
-    listLines(
+    pageSummary(
+      "WebFTP sessions",
+      result,
       result.sessions,
       (item) =>
         `${item.id}${item.server ? ` on ${item.server.name}` : ""}${item.username ? ` as ${item.username}` : ""}${item.added_at ? ` at ${item.added_at}` : ""}`,

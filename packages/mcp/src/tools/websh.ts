@@ -1,8 +1,16 @@
 import { randomUUID } from "node:crypto";
-import type { ExecResult } from "@alpacon/sdk";
+import type { ExecResult, WebshSession } from "@alpacon/sdk";
 import * as z from "zod";
 import type { ToolContext } from "../context.js";
-import { compact, listLines, pageFields, pageLine, tail } from "../format.js";
+import {
+  compact,
+  listLines,
+  pageFields,
+  pageQuery,
+  pageSummary,
+  tail,
+  withoutWebsocketUrls,
+} from "../format.js";
 import { commandLine, maxOutputChars } from "./commands.js";
 import {
   type Annotations,
@@ -99,6 +107,27 @@ function execSummary(
   return `\`${command}\` on ${where}: ${state} after ${result.durationMs} ms.${cut}${result.output ? `\n${result.output}` : ""}`;
 }
 
+/**
+ * Holds an open shell in the pool for the websh_channel_* tools. The API may leave out the
+ * channel or session id; the channel still needs a key, and the session shows as unknown.
+ */
+function keepChannel(
+  context: ToolContext,
+  shell: WebshSession,
+  origin: { server: string | null; owned: boolean },
+) {
+  return context.runtime.pool.add(
+    shell,
+    {
+      channelId: shell.channelId ?? randomUUID(),
+      sessionId: shell.id ?? "unknown",
+      server: origin.server,
+      ...context.target!,
+    },
+    origin.owned,
+  );
+}
+
 const channelInfo = z.object({
   channelId: z.string(),
   sessionId: z.string(),
@@ -137,16 +166,7 @@ export const webshSessionCreate = defineTool({
       ...compact({ username: args.username, groupname: args.groupname }),
       signal: context.signal,
     });
-    const channel = context.runtime.pool.add(
-      shell,
-      {
-        channelId: shell.channelId ?? randomUUID(),
-        sessionId: shell.id ?? "unknown",
-        server: args.server,
-        ...context.target!,
-      },
-      true,
-    );
+    const channel = keepChannel(context, shell, { server: args.server, owned: true });
     return { channel };
   },
   summary: ({ channel }) =>
@@ -231,16 +251,7 @@ export const webshChannelConnect = defineTool({
       ...compact({ sessionId: args.sessionId, channelId: args.channelId }),
       signal: context.signal,
     });
-    const channel = context.runtime.pool.add(
-      shell,
-      {
-        channelId: shell.channelId ?? randomUUID(),
-        sessionId: shell.id ?? "unknown",
-        server: null,
-        ...context.target!,
-      },
-      false,
-    );
+    const channel = keepChannel(context, shell, { server: null, owned: false });
     return { channel };
   },
   summary: ({ channel }) =>
@@ -369,18 +380,17 @@ export const webshSessionsList = defineTool({
         server: args.server,
         username: args.username,
         ordering: "-added_at",
-        page: args.page,
-        page_size: args.pageSize,
+        ...pageQuery(args),
       }),
       { signal: context.signal },
     );
-    // Websh URLs carry single-use tokens; they are of no use to a model and stay out.
-    const sessions = result.results.map(({ websocket_url: _url, ...session }) => session);
+    const sessions = withoutWebsocketUrls(result.results);
     return { ...pageFields(result), sessions };
   },
   summary: (result) =>
-    pageLine("websh sessions", result, result.sessions.length) +
-    listLines(
+    pageSummary(
+      "websh sessions",
+      result,
       result.sessions,
       (item) =>
         `${item.id}: ${item.user.name} as ${item.username} on ${item.server.name}, ${item.closed_at ? `closed ${item.closed_at}` : "open"}`,

@@ -1,9 +1,9 @@
 import { EventEmitter } from "node:events";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { type CliIo, main } from "../../src/main.js";
 import { tempDir } from "../helpers/harness.js";
+import { memoryStreams } from "../helpers/memory-streams.js";
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
@@ -33,17 +33,7 @@ export function sandboxDirs(): { home: string; project: string; env: NodeJS.Proc
 
 /** `main(argv, env, io)` with in-memory streams. */
 export async function run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  stderr.on("data", (chunk: Buffer) => {
-    err += chunk.toString();
-  });
+  const { stdin, stdout, stderr, out, err } = memoryStreams();
   if (options.tty) {
     Object.assign(stdin, { isTTY: true, setRawMode: () => stdin });
     Object.assign(stderr, { isTTY: true, columns: 100, rows: 40 });
@@ -68,5 +58,5 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<Run
     }
   }
   const code = await running;
-  return { code, out, err };
+  return { code, out: out(), err: err() };
 }

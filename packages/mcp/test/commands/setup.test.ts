@@ -112,16 +112,17 @@ function backups(file: string): string[] {
   return readdirSync(dir).filter((name) => name.startsWith(`${base}.bak-`));
 }
 
+/** `alpacon-mcp setup …` as on Linux, in a test's own home and project directories. */
+function setupOnLinux(args: string[], env: NodeJS.ProcessEnv, project: string) {
+  return run(["setup", ...args], { env, cwd: project, platform: "linux" });
+}
+
 describe.each(CLIENT_IDS)("setup --client %s", (client) => {
   const expected = EXPECTED[client];
 
   test("creates the client's file in its usual place", async () => {
     const { home, project, env } = sandboxDirs();
-    const result = await run(["setup", "--client", client, "--yes"], {
-      env,
-      cwd: project,
-      platform: "linux",
-    });
+    const result = await setupOnLinux(["--client", client, "--yes"], env, project);
     expect(result.err).toBe("");
     expect(result.code).toBe(0);
     const file = expected.path(home, project);
@@ -138,11 +139,7 @@ describe.each(CLIENT_IDS)("setup --client %s", (client) => {
     const file = expected.path(home, project);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, expected.existing);
-    const result = await run(["setup", "--client", client, "--yes"], {
-      env,
-      cwd: project,
-      platform: "linux",
-    });
+    const result = await setupOnLinux(["--client", client, "--yes"], env, project);
     expect(result.err).toBe("");
     expect(result.code).toBe(0);
     const text = readFileSync(file, "utf8");
@@ -165,11 +162,7 @@ describe.each(CLIENT_IDS)("setup --client %s", (client) => {
     expect(result.out).toMatch(/^\+.*alpacon/m);
 
     // Again: nothing to change, no second backup.
-    const again = await run(["setup", "--client", client, "--yes"], {
-      env,
-      cwd: project,
-      platform: "linux",
-    });
+    const again = await setupOnLinux(["--client", client, "--yes"], env, project);
     expect(again.code).toBe(0);
     expect(again.out).toContain("already up to date");
     expect(backups(file)).toHaveLength(1);
@@ -181,11 +174,7 @@ describe.each(CLIENT_IDS)("setup --client %s", (client) => {
     mkdirSync(dirname(file), { recursive: true });
     const broken = client === "continue" ? "mcpServers:\n  - name: [oops\n" : '{ "mcpServers": { ';
     writeFileSync(file, broken);
-    const result = await run(["setup", "--client", client, "--yes"], {
-      env,
-      cwd: project,
-      platform: "linux",
-    });
+    const result = await setupOnLinux(["--client", client, "--yes"], env, project);
     expect(result.code).toBe(1);
     expect(result.err).toContain(`${file} was left untouched`);
     expect(result.err).toMatch(/not valid (JSON|YAML)/);
@@ -196,11 +185,7 @@ describe.each(CLIENT_IDS)("setup --client %s", (client) => {
 
   test("--dry-run shows the change and writes nothing", async () => {
     const { home, project, env } = sandboxDirs();
-    const result = await run(["setup", "--client", client, "--dry-run"], {
-      env,
-      cwd: project,
-      platform: "linux",
-    });
+    const result = await setupOnLinux(["--client", client, "--dry-run"], env, project);
     expect(result.code).toBe(0);
     expect(result.out).toContain("+++ ");
     expect(result.out).toContain("Dry run: nothing was written.");
@@ -219,9 +204,10 @@ describe("setup", () => {
     mkdirSync(dirname(file));
     const other = `{\n  "mcpServers": {\n    "gh": {\n      "command": "gh-mcp",\n      "env": { "GITHUB_TOKEN": "ghp_0123456789abcdef" }\n    }\n  }\n}\n`;
     writeFileSync(file, other);
-    const result = await run(
-      ["setup", "--client", "cursor", "--config-file", "~/tokens.json", "--read-only", "--yes"],
-      { env: { ...env, ALPACON_MCP_AP1_ACME_TOKEN: TOKEN }, cwd: project, platform: "linux" },
+    const result = await setupOnLinux(
+      ["--client", "cursor", "--config-file", "~/tokens.json", "--read-only", "--yes"],
+      { ...env, ALPACON_MCP_AP1_ACME_TOKEN: TOKEN },
+      project,
     );
     expect(result.code).toBe(0);
     const text = readFileSync(file, "utf8");
@@ -253,11 +239,7 @@ describe("setup", () => {
         },
       }),
     );
-    const result = await run(["setup", "--client", "windsurf", "--sandbox", "--yes"], {
-      env,
-      cwd: project,
-      platform: "linux",
-    });
+    const result = await setupOnLinux(["--client", "windsurf", "--sandbox", "--yes"], env, project);
     expect(result.code).toBe(0);
     expect(JSON.parse(readFileSync(file, "utf8")).mcpServers.alpacon).toEqual({
       command: "npx",
@@ -294,11 +276,11 @@ describe("setup", () => {
       command: "cmd",
       args: ["/c", "npx", "-y", "@alpacon/mcp"],
     });
-    const xdg = await run(["setup", "--client", "claude-desktop", "--dry-run", "--json"], {
-      env: { ...env, XDG_CONFIG_HOME: join(home, "xdg") },
-      cwd: project,
-      platform: "linux",
-    });
+    const xdg = await setupOnLinux(
+      ["--client", "claude-desktop", "--dry-run", "--json"],
+      { ...env, XDG_CONFIG_HOME: join(home, "xdg") },
+      project,
+    );
     expect(JSON.parse(xdg.out).file).toBe(
       join(home, "xdg", "Claude", "claude_desktop_config.json"),
     );
@@ -306,9 +288,10 @@ describe("setup", () => {
 
   test("--json reports what was done", async () => {
     const { project, env } = sandboxDirs();
-    const result = await run(
-      ["setup", "--client", "claude-code", "--toolsets", "servers,metrics", "--yes", "--json"],
-      { env, cwd: project, platform: "linux" },
+    const result = await setupOnLinux(
+      ["--client", "claude-code", "--toolsets", "servers,metrics", "--yes", "--json"],
+      env,
+      project,
     );
     expect(result.code).toBe(0);
     const report = JSON.parse(result.out);
@@ -398,11 +381,7 @@ describe("setup", () => {
     const file = join(home, ".config", "Claude", "claude_desktop_config.json");
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, '{\n  // note\n  "mcpServers": {}\n}\n');
-    const result = await run(["setup", "--client", "claude-desktop", "--yes"], {
-      env,
-      cwd: project,
-      platform: "linux",
-    });
+    const result = await setupOnLinux(["--client", "claude-desktop", "--yes"], env, project);
     expect(result.code).toBe(1);
     expect(result.err).toContain("it is not valid JSON (InvalidCommentToken at line 2, column 3)");
   });

@@ -61,15 +61,15 @@ export async function connect(
   };
 }
 
+/** How a test client's server is configured: server options plus the token kind (default admin). */
+export type ConnectOptions = Partial<AlpaconMcpServerOptions> & { token?: TokenKind };
+
 export interface Harness {
   sandbox: Sandbox;
   dir: string;
   configFile: string;
   /** Connects a client to a server configured with the given token kind (default admin). */
-  connect(
-    options?: Partial<AlpaconMcpServerOptions> & { token?: TokenKind },
-    capabilities?: ClientCapabilities,
-  ): Promise<Connected>;
+  connect(options?: ConnectOptions, capabilities?: ClientCapabilities): Promise<Connected>;
   close(): Promise<void>;
 }
 

@@ -6,8 +6,13 @@ import { ApiError, coded, nonFieldError, notFound } from "../http/errors.js";
 import { type ListSpec, queryList } from "../http/list.js";
 import { paginate } from "../http/pagination.js";
 import { BodyReader } from "../http/validate.js";
-import type { CommandChunk, CommandRecord, CommandShell } from "../state/commands.js";
-import { checkGates, idParam, requireConnected, USER_NOT_REGISTERED } from "./common.js";
+import {
+  type CommandChunk,
+  type CommandRecord,
+  type CommandShell,
+  notStarted,
+} from "../state/commands.js";
+import { checkGates, idParam, readRunAs, requireConnected, USER_NOT_REGISTERED } from "./common.js";
 import { commandCreatedJson, commandJson } from "./serialize.js";
 
 const SHELLS: readonly CommandShell[] = ["system", "osquery", "internal"];
@@ -65,8 +70,7 @@ function create(ctx: RequestContext) {
   const line = body.string("line", { required: true });
   const shell = body.choice("shell", SHELLS) ?? "system";
   const data = body.string("data", { allowBlank: true, nullable: true }) ?? "";
-  const username = body.string("username", { allowBlank: true, nullable: true }) ?? "";
-  const groupname = body.string("groupname", { allowBlank: true, nullable: true }) ?? "";
+  const { username, groupname } = readRunAs(body);
   const env = body.stringMap("env") ?? {};
   const scheduledAt = body.dateTime("scheduled_at", { nullable: true });
   const runAfter = body.uuidList("run_after") ?? [];
@@ -113,17 +117,8 @@ function create(ctx: RequestContext) {
     runAfter,
     addedAt: now,
     scheduledAt: scheduled,
-    deliveredAt: null,
-    ackedAt: null,
-    handledAt: null,
     status: scheduled > now ? "scheduled" : "queued",
-    success: null,
-    exitCode: null,
-    result: "",
-    errorPhase: null,
-    elapsedTime: null,
-    responseDelay: null,
-    chunks: [],
+    ...notStarted(),
     searchText:
       `${server.id} ${server.name} ${line} ${requester.first_name} ${requester.last_name}`.toLowerCase(),
   };

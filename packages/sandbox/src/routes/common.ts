@@ -51,6 +51,22 @@ export function checkGates(ctx: RequestContext, source: GateSource, body: BodyRe
   }
 }
 
+export const isStaff = (ctx: RequestContext): boolean =>
+  ctx.principal.user.is_staff || ctx.principal.user.is_superuser;
+
+/** Websh and webftp records are the caller's own to see, unless the caller is staff. */
+export function ownOrStaff(ctx: RequestContext, record: { userId: string }): boolean {
+  return isStaff(ctx) || record.userId === ctx.principal.user.id;
+}
+
+/** The optional run-as user and group of a command, websh or webftp request; "" when not given. */
+export function readRunAs(body: BodyReader): { username: string; groupname: string } {
+  return {
+    username: body.string("username", { allowBlank: true, nullable: true }) ?? "",
+    groupname: body.string("groupname", { allowBlank: true, nullable: true }) ?? "",
+  };
+}
+
 /** Shared by commands, websh and webftp (`oss:websh/mixins.py` WebshValidationSerializer). */
 export function requireConnected(server: ServerRecord): void {
   if (!server.commissioned) {

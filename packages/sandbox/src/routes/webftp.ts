@@ -4,16 +4,13 @@ import { ApiError, nonFieldError, notFound } from "../http/errors.js";
 import { type ListSpec, queryList } from "../http/list.js";
 import { paginate } from "../http/pagination.js";
 import { BodyReader } from "../http/validate.js";
-import type { CommandRecord } from "../state/commands.js";
+import { type CommandRecord, notStarted } from "../state/commands.js";
 import type { ServerRecord } from "../state/model.js";
 import { TRANSFER_TTL_MS, type Transfer, type TransferKind } from "../state/transfers.js";
 import type { WebftpSessionRecord, WorkspaceState } from "../state/workspace.js";
-import { checkGates, idParam, requireConnected } from "./common.js";
+import { checkGates, idParam, ownOrStaff, readRunAs } from "./common.js";
 import { transferJson, webftpSessionJson } from "./serialize.js";
 import { resolveRunAs } from "./websh.js";
-
-const isStaff = (ctx: RequestContext): boolean =>
-  ctx.principal.user.is_staff || ctx.principal.user.is_superuser;
 
 const TRANSFER_LIST: ListSpec<Transfer> = {
   filters: {
@@ -51,24 +48,15 @@ function transferCommand(ws: WorkspaceState, t: Transfer, requester: string): Co
     runAfter: [],
     addedAt: now,
     scheduledAt: now,
-    deliveredAt: null,
-    ackedAt: null,
-    handledAt: null,
     status: "queued",
-    success: null,
-    exitCode: null,
-    result: "",
-    errorPhase: null,
-    elapsedTime: null,
-    responseDelay: null,
-    chunks: [],
+    ...notStarted(),
     searchText: `${server.id} ${server.name} ${line}`.toLowerCase(),
   };
 }
 
 function findTransfer(ctx: RequestContext, kind: TransferKind): Transfer {
   const t = ctx.ws.transfers.get(idParam(ctx), kind);
-  if (!t || (!isStaff(ctx) && t.userId !== ctx.principal.user.id)) throw notFound();
+  if (!t || !ownOrStaff(ctx, t)) throw notFound();
   return t;
 }
 
@@ -114,9 +102,7 @@ function baseTransfer(
 export function registerWebftp(app: App): void {
   app.route("/api/webftp/sessions/", {
     GET: (ctx) => {
-      const all = ctx.ws.webftpSessions
-        .all()
-        .filter((s) => isStaff(ctx) || s.userId === ctx.principal.user.id);
+      const all = ctx.ws.webftpSessions.all().filter((s) => ownOrStaff(ctx, s));
       const items = queryList(all, ctx.query, SESSION_LIST);
       return {
         status: 200,
@@ -127,13 +113,11 @@ export function registerWebftp(app: App): void {
       const body = new BodyReader(ctx.body);
       checkGates(ctx, "webftp", body);
       const server = body.ref("server", (id) => ctx.ws.serverById.get(id), { required: true });
-      const username = body.string("username", { allowBlank: true, nullable: true }) ?? "";
-      const groupname = body.string("groupname", { allowBlank: true, nullable: true }) ?? "";
+      const requested = readRunAs(body);
       body.uuid("work_session", { nullable: true });
       body.done();
       if (!server) throw nonFieldError("Invalid data.");
-      requireConnected(server);
-      const runAs = resolveRunAs(ctx, server, username, groupname);
+      const runAs = resolveRunAs(ctx, server, requested);
       const session: WebftpSessionRecord = {
         id: ctx.ws.newId(),
         serverId: server.id,
@@ -156,8 +140,7 @@ export function registerWebftp(app: App): void {
       const server = body.ref("server", (id) => ctx.ws.serverById.get(id), { required: true });
       const name = body.string("name", { required: true, max: 255 });
       const path = body.string("path", { allowBlank: true, nullable: true }) ?? "";
-      const username = body.string("username", { allowBlank: true, nullable: true }) ?? "";
-      const groupname = body.string("groupname", { allowBlank: true, nullable: true }) ?? "";
+      const requested = readRunAs(body);
       const allowOverwrite = body.bool("allow_overwrite") ?? true;
       const allowUnzip = body.bool("allow_unzip") ?? false;
       body.uuid("work_session", { nullable: true });
@@ -165,8 +148,7 @@ export function registerWebftp(app: App): void {
         body.fail("name", "File names cannot contain '/'.");
       body.done();
       if (!server || typeof name !== "string") throw nonFieldError("Invalid data.");
-      requireConnected(server);
-      const runAs = resolveRunAs(ctx, server, username, groupname);
+      const runAs = resolveRunAs(ctx, server, requested);
       const t = baseTransfer(ctx, "upload", { server, name, path, ...runAs });
       t.allowOverwrite = allowOverwrite;
       t.allowUnzip = allowUnzip;
@@ -209,13 +191,11 @@ export function registerWebftp(app: App): void {
       const path = body.string("path", { required: true });
       const name = body.string("name", { allowBlank: true, nullable: true });
       const resourceType = body.choice("resource_type", ["file", "folder"] as const) ?? "file";
-      const username = body.string("username", { allowBlank: true, nullable: true }) ?? "";
-      const groupname = body.string("groupname", { allowBlank: true, nullable: true }) ?? "";
+      const requested = readRunAs(body);
       body.uuid("work_session", { nullable: true });
       body.done();
       if (!server || typeof path !== "string") throw nonFieldError("Invalid data.");
-      requireConnected(server);
-      const runAs = resolveRunAs(ctx, server, username, groupname);
+      const runAs = resolveRunAs(ctx, server, requested);
       const base = path.replace(/\/+$/, "").split("/").pop() || "download";
       const fileName = name || (resourceType === "folder" ? `${base}.zip` : base);
       const t = baseTransfer(ctx, "download", { server, name: fileName, path, ...runAs });
@@ -240,9 +220,7 @@ export function registerWebftp(app: App): void {
 
 /** Upload or download history: staff see everyone's, others their own (as the OSS views). */
 function listTransfers(ctx: RequestContext, kind: TransferKind) {
-  const all = ctx.ws.transfers
-    .all(kind)
-    .filter((t) => isStaff(ctx) || t.userId === ctx.principal.user.id);
+  const all = ctx.ws.transfers.all(kind).filter((t) => ownOrStaff(ctx, t));
   const items = queryList(all, ctx.query, TRANSFER_LIST);
   return {
     status: 200,

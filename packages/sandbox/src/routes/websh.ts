@@ -12,7 +12,15 @@ import { BodyReader } from "../http/validate.js";
 import { iso, type ServerRecord } from "../state/model.js";
 import { sharePassword, type WebshSession } from "../state/websh-sessions.js";
 import type { WorkspaceState } from "../state/workspace.js";
-import { checkGates, idParam, requireConnected, USER_NOT_REGISTERED } from "./common.js";
+import {
+  checkGates,
+  idParam,
+  isStaff,
+  ownOrStaff,
+  readRunAs,
+  requireConnected,
+  USER_NOT_REGISTERED,
+} from "./common.js";
 import { webshConnectionJson, webshSessionJson } from "./serialize.js";
 
 /** The 2024 server's WEBSH_SESSION_SHARE_TIMEOUT. */
@@ -38,22 +46,22 @@ function sessionSpec(ws: WorkspaceState): ListSpec<WebshSession> {
   };
 }
 
-const isStaff = (ctx: RequestContext): boolean =>
-  ctx.principal.user.is_staff || ctx.principal.user.is_superuser;
-
 function findSession(ctx: RequestContext): WebshSession {
   const session = ctx.ws.websh.sessions.get(idParam(ctx));
-  if (!session || (!isStaff(ctx) && session.userId !== ctx.principal.user.id)) throw notFound();
+  if (!session || !ownOrStaff(ctx, session)) throw notFound();
   return session;
 }
 
-/** Run-as user and group as `WebshValidationSerializer` resolves them. */
+/**
+ * Run-as user and group as `WebshValidationSerializer` resolves them, after checking that the
+ * server is connected (websh and webftp requests all check both, in this order).
+ */
 export function resolveRunAs(
   ctx: RequestContext,
   server: ServerRecord,
-  username: string,
-  groupname: string,
+  { username, groupname }: { username: string; groupname: string },
 ): { username: string; groupname: string } {
+  requireConnected(server);
   const details = ctx.ws.serverDetails(server);
   const user = username !== "" ? username : ctx.principal.user.username;
   const group =
@@ -74,9 +82,7 @@ export function resolveRunAs(
 export function registerWebsh(app: App): void {
   app.route("/api/websh/sessions/", {
     GET: (ctx) => {
-      const all = ctx.ws.websh
-        .all()
-        .filter((s) => isStaff(ctx) || s.userId === ctx.principal.user.id);
+      const all = ctx.ws.websh.all().filter((s) => ownOrStaff(ctx, s));
       const items = queryList(all, ctx.query, sessionSpec(ctx.ws));
       return { status: 200, body: paginate(items, ctx.query, (s) => webshSessionJson(ctx.ws, s)) };
     },
@@ -86,13 +92,11 @@ export function registerWebsh(app: App): void {
       const server = body.ref("server", (id) => ctx.ws.serverById.get(id), { required: true });
       const rows = body.int("rows", { min: 1, max: 1000 }) ?? 24;
       const cols = body.int("cols", { min: 1, max: 1000 }) ?? 80;
-      const username = body.string("username", { allowBlank: true, nullable: true }) ?? "";
-      const groupname = body.string("groupname", { allowBlank: true, nullable: true }) ?? "";
+      const requested = readRunAs(body);
       body.uuid("work_session", { nullable: true });
       body.done();
       if (!server) throw nonFieldError("Invalid data.");
-      requireConnected(server);
-      const runAs = resolveRunAs(ctx, server, username, groupname);
+      const runAs = resolveRunAs(ctx, server, requested);
       const { session, channel } = ctx.ws.websh.createSession({
         serverId: server.id,
         userId: ctx.principal.user.id,
@@ -110,7 +114,7 @@ export function registerWebsh(app: App): void {
     GET: (ctx) => ({ status: 200, body: webshSessionJson(ctx.ws, findSession(ctx)) }),
     PATCH: (ctx) => {
       const session = findSession(ctx);
-      if (session.userId !== ctx.principal.user.id && !isStaff(ctx)) throw permissionDenied();
+      if (!ownOrStaff(ctx, session)) throw permissionDenied();
       const body = new BodyReader(ctx.body);
       const rows = body.int("rows", { required: true, min: 1, max: 1000 });
       const cols = body.int("cols", { required: true, min: 1, max: 1000 });

@@ -19,6 +19,7 @@ export { parse, ShellSyntaxError } from "./parser.js";
 export { createServerFilesystem, osReleaseText } from "./seed-filesystem.js";
 export { createSimulatedServer, type ServiceState, type SimulatedServer } from "./server.js";
 export {
+  baseServices,
   createServerProfile,
   DEFAULT_EPOCH,
   type DiskInfo,

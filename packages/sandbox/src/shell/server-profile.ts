@@ -330,11 +330,11 @@ function defaultDisks(memoryTotalBytes: number): DiskInfo[] {
   ];
 }
 
-function defaultServices(family: OsFamily): ServiceInfo[] {
-  const sshd = family === "rhel" ? "sshd" : "ssh";
+/** What runs on every Linux server: sshd, cron and the agent (unit names differ on RHEL). */
+export function baseServices(rhel: boolean): ServiceInfo[] {
   return [
     {
-      name: sshd,
+      name: rhel ? "sshd" : "ssh",
       description: "OpenBSD Secure Shell server",
       active: true,
       enabled: true,
@@ -343,12 +343,12 @@ function defaultServices(family: OsFamily): ServiceInfo[] {
       user: "root",
     },
     {
-      name: family === "rhel" ? "crond" : "cron",
+      name: rhel ? "crond" : "cron",
       description: "Regular background program processing daemon",
       active: true,
       enabled: true,
       pid: 655,
-      command: family === "rhel" ? "/usr/sbin/crond -n" : "/usr/sbin/cron -f -P",
+      command: rhel ? "/usr/sbin/crond -n" : "/usr/sbin/cron -f -P",
       user: "root",
     },
     {
@@ -360,6 +360,12 @@ function defaultServices(family: OsFamily): ServiceInfo[] {
       command: "/usr/local/bin/alpamon",
       user: "root",
     },
+  ];
+}
+
+function defaultServices(family: OsFamily): ServiceInfo[] {
+  return [
+    ...baseServices(family === "rhel"),
     {
       name: "nginx",
       description: "A high performance web server and a reverse proxy server",

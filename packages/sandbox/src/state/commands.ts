@@ -60,6 +60,34 @@ export interface CommandRecord {
   searchText: string;
 }
 
+/** The progress fields of a command just created: not delivered to the agent, no result yet. */
+export function notStarted(): Pick<
+  CommandRecord,
+  | "deliveredAt"
+  | "ackedAt"
+  | "handledAt"
+  | "success"
+  | "exitCode"
+  | "result"
+  | "errorPhase"
+  | "elapsedTime"
+  | "responseDelay"
+  | "chunks"
+> {
+  return {
+    deliveredAt: null,
+    ackedAt: null,
+    handledAt: null,
+    success: null,
+    exitCode: null,
+    result: "",
+    errorPhase: null,
+    elapsedTime: null,
+    responseDelay: null,
+    chunks: [],
+  };
+}
+
 export interface RunOptions {
   signal: AbortSignal;
   onOutput: (chunk: string) => void;

@@ -70,14 +70,9 @@ export class WebshStore {
     this.version++;
   }
 
-  createSession(fields: {
-    serverId: string;
-    userId: string;
-    rows: number;
-    cols: number;
-    username: string;
-    groupname: string;
-  }): { session: WebshSession; channel: WebshChannel } {
+  createSession(
+    fields: Pick<WebshSession, "serverId" | "userId" | "rows" | "cols" | "username" | "groupname">,
+  ): { session: WebshSession; channel: WebshChannel } {
     const now = this.now();
     const session: WebshSession = {
       id: this.newId(),

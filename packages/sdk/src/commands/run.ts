@@ -200,7 +200,8 @@ async function follow(
 ): Promise<CommandRunResult> {
   let last: CommandDetail | undefined;
   for (let attempt = 0; ; attempt++) {
-    const wait = Math.min(POLL_MAX_MS, POLL_START_MS * 2 ** attempt);
+    // The first read goes at once: a quick command is often done by the time the create answers.
+    const wait = attempt === 0 ? 0 : Math.min(POLL_MAX_MS, POLL_START_MS * 2 ** (attempt - 1));
     if (Date.now() + wait > deadline) {
       return {
         ...fromCommand(server, id, last),
@@ -211,7 +212,7 @@ async function follow(
       };
     }
     try {
-      await abortableDelay(wait, options.signal);
+      if (wait > 0) await abortableDelay(wait, options.signal);
       await gate.wait(options.signal);
       last = await commands.get(id, { signal: options.signal, maxRetries: 0 });
     } catch (error) {

@@ -2,15 +2,17 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { AlpaconClient } from "../client.js";
-import { ConfigError } from "../core/errors.js";
-import type { UploadSource } from "../webftp/transfer.js";
+import { abortableDelay } from "../core/delay.js";
+import { toApiError } from "../core/error-mapping.js";
+import { AbortedError, ConfigError, ConnectionError } from "../core/errors.js";
+import type { TransferProgress, UploadSource } from "../webftp/transfer.js";
 import type {
   DownloadOptions,
   DownloadResult,
   UploadOptions,
   UploadResult,
 } from "../webftp/webftp.js";
-import { nodeStoragePut } from "./storage-put.js";
+import { nodeStorageGetToFile, nodeStoragePut } from "./storage.js";
 import { extractZip } from "./zip.js";
 
 /** A file on disk as an upload source: streamed, reopened if a retry needs it. */
@@ -24,10 +26,11 @@ export async function fileSource(path: string): Promise<UploadSource> {
     throw new ConfigError(
       `${path} is not a regular file; upload folders as a zip with unzip: true.`,
     );
-  return { size: info.size, open: () => fileReadStream(path) };
+  return { size: info.size, path, open: () => fileReadStream(path) };
 }
 
-const CHUNK_BYTES = 256 * 1024;
+// Large chunks keep per-chunk costs (allocation, stream bookkeeping, syscalls) small per byte.
+const CHUNK_BYTES = 1024 * 1024;
 
 /**
  * A pull-based stream over a file: the next chunk is read only when the consumer asks, so a
@@ -52,27 +55,9 @@ function fileReadStream(path: string): ReadableStream<Uint8Array> {
         await handle?.close();
       },
     },
-    { highWaterMark: 1 },
+    // One chunk read ahead, so the disk read overlaps the network write.
+    { highWaterMark: 2 },
   );
-}
-
-/** Writes each chunk before accepting the next: backpressure reaches the download. */
-function fileWriteStream(path: string): WritableStream<Uint8Array> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  return new WritableStream<Uint8Array>({
-    async start() {
-      handle = await open(path, "w", 0o600);
-    },
-    async write(chunk) {
-      await handle!.write(chunk);
-    },
-    async close() {
-      await handle!.close();
-    },
-    async abort() {
-      await handle?.close();
-    },
-  });
 }
 
 export interface UploadFileOptions extends Omit<UploadOptions, "source"> {
@@ -122,10 +107,10 @@ export async function downloadFile(
     ? join(target, `.alpacon-${randomBytes(6).toString("hex")}.zip`)
     : `${target}.${randomBytes(6).toString("hex")}.part`;
   try {
-    const result = await client.webftp.download({
-      ...rest,
-      destination: fileWriteStream(temp),
-    });
+    const { onProgress, ...prepareOptions } = rest;
+    const prepared = await client.webftp.prepareDownload(prepareOptions);
+    const bytes = await getToFile(prepared.downloadUrl, temp, onProgress, rest.signal);
+    const result = { id: prepared.id, name: prepared.name, bytes };
     if (!extract) {
       await rename(temp, target);
       return { ...result, localPath: target };
@@ -134,5 +119,33 @@ export async function downloadFile(
     return { ...result, localPath: target, files };
   } finally {
     await rm(temp, { force: true });
+  }
+}
+
+const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+
+/** GET with a few retries before any byte is written (a GET of stored bytes is idempotent). */
+async function getToFile(
+  url: string,
+  path: string,
+  onProgress: ((progress: TransferProgress) => void) | undefined,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    let result: { status: number; bytes: number };
+    try {
+      result = await nodeStorageGetToFile(url, path, onProgress, signal);
+    } catch (error) {
+      if (signal?.aborted) throw new AbortedError("The download was aborted.", { cause: error });
+      throw new ConnectionError("GET", "<download_url>", (error as Error).message, {
+        cause: error,
+      });
+    }
+    const { status, bytes } = result;
+    if (status >= 200 && status < 300) return bytes;
+    if (!RETRYABLE_STATUSES.has(status) || attempt >= 3) {
+      throw toApiError({ status, method: "GET", path: "<download_url>", body: undefined });
+    }
+    await abortableDelay(250 * 2 ** attempt, signal);
   }
 }

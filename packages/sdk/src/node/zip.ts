@@ -2,7 +2,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
-import yauzl from "yauzl";
+import type { Entry, ZipFile } from "yauzl";
 import { AlpaconError } from "../core/errors.js";
 
 /**
@@ -18,8 +18,10 @@ export async function extractZip(
   // A folder zip may hold `folder/…` entries: stripping that level makes `directory` the folder.
   const prefix = options.stripFolder ? `${options.stripFolder}/` : undefined;
   const root = resolve(directory);
-  const zip = await new Promise<yauzl.ZipFile>((resolvePromise, reject) =>
-    yauzl.open(zipPath, { lazyEntries: true, autoClose: true }, (error, file) =>
+  // Loaded on first use, like everything only folder downloads need.
+  const { open } = await import("yauzl");
+  const zip = await new Promise<ZipFile>((resolvePromise, reject) =>
+    open(zipPath, { lazyEntries: true, autoClose: true }, (error, file) =>
       error || !file ? reject(unsafe(error?.message ?? "unreadable zip")) : resolvePromise(file),
     ),
   );
@@ -31,7 +33,7 @@ export async function extractZip(
     };
     zip.on("error", fail);
     zip.on("end", () => resolvePromise(written));
-    zip.on("entry", (entry: yauzl.Entry) => {
+    zip.on("entry", (entry: Entry) => {
       const name =
         prefix && entry.fileName.startsWith(prefix)
           ? entry.fileName.slice(prefix.length)

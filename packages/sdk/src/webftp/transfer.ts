@@ -14,6 +14,8 @@ import type { TransferStatus } from "../resources/webftp.js";
 export interface UploadSource {
   size: number;
   open(): ReadableStream<Uint8Array>;
+  /** A file on disk: Node transports read it directly instead of through `open()`. */
+  path?: string | undefined;
 }
 
 export interface TransferProgress {
@@ -69,28 +71,28 @@ const MAX_ATTEMPTS = 3;
 const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
 
 /**
- * Sends one PUT of `size` bytes and answers the status. The default uses fetch; Node's fetch
- * reads a streamed body ahead of the socket, so `@alpacon/sdk/node` passes one over node:http
- * that keeps memory bounded.
+ * Sends one PUT of the source and answers the status and the bytes sent. The default uses
+ * fetch; `@alpacon/sdk/node` passes one over node:http that streams a file straight from disk.
  */
 export type StoragePut = (
   url: string,
-  body: ReadableStream<Uint8Array>,
-  size: number,
+  source: UploadSource,
+  onProgress: ((progress: TransferProgress) => void) | undefined,
   signal: AbortSignal | undefined,
-) => Promise<number>;
+) => Promise<{ status: number; bytes: number }>;
 
 export function fetchStoragePut(fetchImpl: typeof globalThis.fetch): StoragePut {
-  return async (url, body, size, signal) => {
+  return async (url, source, onProgress, signal) => {
+    const counter = counting(source.size, onProgress);
     const response = await fetchImpl(url, {
       method: "PUT",
-      body,
-      headers: { "content-length": String(size) },
+      body: source.open().pipeThrough(counter.stream),
+      headers: { "content-length": String(source.size) },
       duplex: "half",
       ...(signal ? { signal } : {}),
     } as RequestInit);
     await response.body?.cancel();
-    return response.status;
+    return { status: response.status, bytes: counter.bytes() };
   };
 }
 
@@ -107,10 +109,9 @@ export async function putToStorage(
   signal: AbortSignal | undefined,
 ): Promise<number> {
   for (let attempt = 1; ; attempt++) {
-    const counter = counting(source.size, onProgress);
-    let status: number;
+    let sent: { status: number; bytes: number };
     try {
-      status = await put(url, source.open().pipeThrough(counter.stream), source.size, signal);
+      sent = await put(url, source, onProgress, signal);
     } catch (error) {
       if (signal?.aborted) throw new AbortedError("The upload was aborted.", { cause: error });
       if (attempt >= MAX_ATTEMPTS)
@@ -120,7 +121,8 @@ export async function putToStorage(
       await abortableDelay(250 * 2 ** attempt, signal);
       continue;
     }
-    if (status >= 200 && status < 300) return counter.bytes();
+    const { status } = sent;
+    if (status >= 200 && status < 300) return sent.bytes;
     if (!RETRYABLE.has(status) || attempt >= MAX_ATTEMPTS) {
       throw toApiError({ status, method: "PUT", path: "<upload_url>", body: undefined });
     }
@@ -163,7 +165,9 @@ export async function getFromStorage(
 
 /**
  * Polls a transfer's status until the agent reports. The API answers 422
- * `webftp_transfer_in_progress` meanwhile; backoff 250 ms ×2 up to 2 s, as the CLI does.
+ * `webftp_transfer_in_progress` meanwhile. Backoff 50 ms ×2 up to 500 ms: a status read is
+ * cheap, and a coarser step (the CLI's 250 ms up to 2 s) adds up to two idle seconds to a
+ * transfer that finished meanwhile.
  */
 export async function waitForTransfer(
   readStatus: () => Promise<TransferStatus>,
@@ -179,7 +183,7 @@ export async function waitForTransfer(
       if (!isInProgress(error)) throw error;
     }
     if (Date.now() >= deadline) throw new TimeoutError("GET", "<transfer status>", timeoutMs);
-    await abortableDelay(Math.min(2_000, 250 * 2 ** attempt), signal);
+    await abortableDelay(Math.min(500, 50 * 2 ** attempt), signal);
   }
 }
 

@@ -120,6 +120,31 @@ export class Webftp {
    * wait for the agent to store it, then stream it from storage.
    */
   async download(options: DownloadOptions): Promise<DownloadResult> {
+    const { destination, onProgress, ...rest } = options;
+    const prepared = await this.prepareDownload(rest);
+    const response = await getFromStorage(
+      this.context.settings,
+      prepared.downloadUrl,
+      options.signal,
+    );
+    const length = Number(response.headers.get("content-length"));
+    const counter = counting(
+      Number.isFinite(length) && length > 0 ? length : undefined,
+      onProgress,
+    );
+    await response
+      .body!.pipeThrough(counter.stream)
+      .pipeTo(destination, options.signal ? { signal: options.signal } : {});
+    return { id: prepared.id, name: prepared.name, bytes: counter.bytes() };
+  }
+
+  /**
+   * The first half of a download: create it and wait until the agent has stored the file.
+   * Answers the presigned `downloadUrl` to GET (no Authorization header; it expires).
+   */
+  async prepareDownload(
+    options: Omit<DownloadOptions, "destination" | "onProgress">,
+  ): Promise<{ id: string; name: string; downloadUrl: string }> {
     const name = remoteBasename(options.remotePath, options.resourceType ?? "file");
     const request = { signal: options.signal };
     const created = await this.downloads.create(
@@ -140,19 +165,6 @@ export class Webftp {
     );
     if (!status.success)
       throw new WebftpTransferError(created.id, "download", status.message ?? "");
-    const response = await getFromStorage(
-      this.context.settings,
-      created.download_url,
-      options.signal,
-    );
-    const length = Number(response.headers.get("content-length"));
-    const counter = counting(
-      Number.isFinite(length) && length > 0 ? length : undefined,
-      options.onProgress,
-    );
-    await response
-      .body!.pipeThrough(counter.stream)
-      .pipeTo(options.destination, options.signal ? { signal: options.signal } : {});
-    return { id: created.id, name, bytes: counter.bytes() };
+    return { id: created.id, name, downloadUrl: created.download_url };
   }
 }

@@ -1,4 +1,4 @@
-import WebSocket from "isomorphic-ws";
+import type WebSocket from "isomorphic-ws";
 import { AbortedError, ConfigError } from "../core/errors.js";
 import { WebshClosedError, WebshHandshakeError } from "./errors.js";
 import { MarkerScanner, markerLine } from "./markers.js";
@@ -51,6 +51,9 @@ export interface ConnectOptions {
 }
 
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+// WebSocket readyState values, the same in ws and in browsers.
+const CONNECTING = 0;
+const OPEN = 1;
 const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 const CTRL_C = "\x03";
 
@@ -99,7 +102,7 @@ export class WebshSession {
   }
 
   get isOpen(): boolean {
-    return this.closeInfo === undefined && this.socket.readyState === WebSocket.OPEN;
+    return this.closeInfo === undefined && this.socket.readyState === OPEN;
   }
 
   /** Sends keystrokes as typed (use "\r" for Enter). */
@@ -168,10 +171,7 @@ export class WebshSession {
     if (options.terminate !== false && this.hooks.terminate && !this.closeInfo) {
       await this.hooks.terminate().catch(() => undefined);
     }
-    if (
-      this.socket.readyState === WebSocket.OPEN ||
-      this.socket.readyState === WebSocket.CONNECTING
-    ) {
+    if (this.socket.readyState === OPEN || this.socket.readyState === CONNECTING) {
       this.socket.close(1000);
     }
     await this.closed;
@@ -271,9 +271,21 @@ export function connectWebsh(options: ConnectOptions): Promise<WebshSession> {
   if (url.protocol !== "ws:" && url.protocol !== "wss:") {
     return Promise.reject(new ConfigError("websocketUrl must start with ws:// or wss://."));
   }
+  // Loaded on first use: scripts that never open a shell do not pay for ws at start-up.
+  return import("isomorphic-ws").then(({ default: WebSocketImpl }) =>
+    open(WebSocketImpl, url, headers, options),
+  );
+}
+
+function open(
+  WebSocketImpl: typeof WebSocket,
+  url: URL,
+  headers: Record<string, string>,
+  options: ConnectOptions,
+): Promise<WebshSession> {
   return new Promise((resolve, reject) => {
     // ws takes options (headers); browsers ignore the second argument.
-    const socket = new WebSocket(url.href, { headers } as never);
+    const socket = new WebSocketImpl(url.href, { headers } as never);
     const timeout = setTimeout(
       () => fail(new WebshHandshakeError(undefined, "no answer in time")),
       options.connectTimeoutMs ?? 10_000,

@@ -3,6 +3,27 @@ import { basename, joinPath } from "../vfs-path.js";
 import type { CommandContext, CommandHandler } from "./types.js";
 import { fail, forEachInput, parseOptions, reasonOf, usageError, writeLine } from "./util.js";
 
+/**
+ * Runs `act` on each operand in turn. One that throws prints `<failure>: <reason>` and makes the
+ * exit status 1, and the others still run, as coreutils do.
+ */
+function eachOperand(
+  ctx: CommandContext,
+  operands: readonly string[],
+  failure: (operand: string) => string,
+  act: (operand: string) => void,
+): number {
+  let status = 0;
+  for (const operand of operands) {
+    try {
+      act(operand);
+    } catch (error) {
+      status = fail(ctx, `${failure(operand)}: ${reasonOf(error)}`);
+    }
+  }
+  return status;
+}
+
 export const cat: CommandHandler = (ctx) => {
   const parsed = parseOptions(ctx.args, { flags: "nAetv", long: { number: "n" } });
   if ("error" in parsed) return usageError(ctx, parsed.error);
@@ -25,20 +46,19 @@ export const mkdir: CommandHandler = (ctx) => {
   if ("error" in parsed) return usageError(ctx, parsed.error);
   if (parsed.operands.length === 0) return usageError(ctx, "missing operand");
   const mode = parsed.values.has("m") ? Number.parseInt(parsed.values.get("m")!, 8) : undefined;
-  let status = 0;
-  for (const operand of parsed.operands) {
-    try {
+  return eachOperand(
+    ctx,
+    parsed.operands,
+    (operand) => `mkdir: cannot create directory '${operand}'`,
+    (operand) => {
       ctx.server.vfs.mkdir(ctx.resolve(operand), {
         parents: parsed.flags.has("p"),
         as: ctx.cred,
         ...(mode === undefined || Number.isNaN(mode) ? {} : { mode }),
       });
       if (parsed.flags.has("v")) writeLine(ctx.stdout, `mkdir: created directory '${operand}'`);
-    } catch (error) {
-      status = fail(ctx, `mkdir: cannot create directory '${operand}': ${reasonOf(error)}`);
-    }
-  }
-  return status;
+    },
+  );
 };
 
 export const rm: CommandHandler = (ctx) => {
@@ -81,32 +101,29 @@ export const rmdir: CommandHandler = (ctx) => {
   const parsed = parseOptions(ctx.args, { flags: "pv" });
   if ("error" in parsed) return usageError(ctx, parsed.error);
   if (parsed.operands.length === 0) return usageError(ctx, "missing operand");
-  let status = 0;
-  for (const operand of parsed.operands) {
-    try {
-      ctx.server.vfs.removeDir(ctx.resolve(operand), ctx.cred);
-    } catch (error) {
-      status = fail(ctx, `rmdir: failed to remove '${operand}': ${reasonOf(error)}`);
-    }
-  }
-  return status;
+  return eachOperand(
+    ctx,
+    parsed.operands,
+    (operand) => `rmdir: failed to remove '${operand}'`,
+    (operand) => ctx.server.vfs.removeDir(ctx.resolve(operand), ctx.cred),
+  );
 };
 
 export const touch: CommandHandler = (ctx) => {
   const parsed = parseOptions(ctx.args, { flags: "acm" });
   if ("error" in parsed) return usageError(ctx, parsed.error);
   if (parsed.operands.length === 0) return usageError(ctx, "missing file operand");
-  let status = 0;
-  for (const operand of parsed.operands) {
-    const path = ctx.resolve(operand);
-    if (parsed.flags.has("c") && !ctx.server.vfs.exists(path)) continue;
-    try {
+  return eachOperand(
+    ctx,
+    parsed.operands,
+    (operand) => `touch: cannot touch '${operand}'`,
+    (operand) => {
+      const path = ctx.resolve(operand);
+      // -c: a missing file is left missing, silently.
+      if (parsed.flags.has("c") && !ctx.server.vfs.exists(path)) return;
       ctx.server.vfs.touch(path, ctx.cred);
-    } catch (error) {
-      status = fail(ctx, `touch: cannot touch '${operand}': ${reasonOf(error)}`);
-    }
-  }
-  return status;
+    },
+  );
 };
 
 /** Shared by cp and mv: operands → (source, final destination path) pairs. */

@@ -1,0 +1,60 @@
+import type { SandboxOptions } from "@alpacon/sandbox";
+import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll } from "vitest";
+import {
+  type Connected,
+  type ConnectOptions,
+  call,
+  connectedServer,
+  type Harness,
+  startHarness,
+  type ToolCall,
+} from "./harness.js";
+
+export interface FileHarness {
+  readonly sandbox: Harness["sandbox"];
+  readonly dir: string;
+  readonly configFile: string;
+  /** A connected, commissioned server of acme, picked when the sandbox starts. */
+  readonly server: string;
+  connect(options?: ConnectOptions, capabilities?: ClientCapabilities): Promise<Connected>;
+  /** Connects a fresh client (admin token unless told otherwise) and calls one tool with it. */
+  call(name: string, args?: Record<string, unknown>, options?: ConnectOptions): Promise<ToolCall>;
+}
+
+/**
+ * Starts one sandbox for the calling test file before its tests and closes it after them. The
+ * returned object reads the running harness lazily, so it is usable only inside tests and hooks.
+ */
+export function useHarness(sandboxOptions: SandboxOptions = {}): FileHarness {
+  let running: { harness: Harness; server: string } | undefined;
+  beforeAll(async () => {
+    const harness = await startHarness(sandboxOptions);
+    running = { harness, server: connectedServer(harness.sandbox) };
+  });
+  afterAll(() => running?.harness.close());
+
+  const current = () => {
+    if (!running) throw new Error("The harness starts in beforeAll: use it in a test or hook.");
+    return running;
+  };
+  return {
+    get sandbox() {
+      return current().harness.sandbox;
+    },
+    get dir() {
+      return current().harness.dir;
+    },
+    get configFile() {
+      return current().harness.configFile;
+    },
+    get server() {
+      return current().server;
+    },
+    connect: (options, capabilities) => current().harness.connect(options, capabilities),
+    async call(name, args = {}, options = {}) {
+      const { client } = await current().harness.connect(options);
+      return call(client, name, args);
+    },
+  };
+}
