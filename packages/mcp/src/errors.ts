@@ -126,7 +126,7 @@ function explain(error: unknown, context: FailureContext): { why: string; todo: 
   }
   if (error instanceof TimeoutError) {
     return {
-      why: `${error.method} ${error.path} got no answer within ${Math.round(error.timeoutMs / 1000)} s`,
+      why: `${error.method} ${error.path} got no answer within ${error.timeoutMs < 1000 ? `${error.timeoutMs} ms` : `${Math.round(error.timeoutMs / 1000)} s`}`,
       todo: "Retry; if the workspace is slow, narrow the request (a smaller page or time range)",
     };
   }

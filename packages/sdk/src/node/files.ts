@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import type { AlpaconClient } from "../client.js";
 import { abortableDelay } from "../core/delay.js";
 import { toApiError } from "../core/error-mapping.js";
-import { AbortedError, ConfigError, ConnectionError } from "../core/errors.js";
+import { AbortedError, ConfigError, ConnectionError, TimeoutError } from "../core/errors.js";
 import type { TransferProgress, UploadSource } from "../webftp/transfer.js";
 import type {
   DownloadOptions,
@@ -109,7 +109,13 @@ export async function downloadFile(
   try {
     const { onProgress, ...prepareOptions } = rest;
     const prepared = await client.webftp.prepareDownload(prepareOptions);
-    const bytes = await getToFile(prepared.downloadUrl, temp, onProgress, rest.signal);
+    const bytes = await getToFile(
+      prepared.downloadUrl,
+      temp,
+      onProgress,
+      rest.signal,
+      prepared.idleTimeoutMs,
+    );
     const result = { id: prepared.id, name: prepared.name, bytes };
     if (!extract) {
       await rename(temp, target);
@@ -130,13 +136,20 @@ async function getToFile(
   path: string,
   onProgress: ((progress: TransferProgress) => void) | undefined,
   signal: AbortSignal | undefined,
+  idleTimeoutMs: number,
 ): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     let result: { status: number; bytes: number };
     try {
-      result = await nodeStorageGetToFile(url, path, onProgress, signal);
+      result = await nodeStorageGetToFile(url, path, onProgress, signal, idleTimeoutMs);
     } catch (error) {
       if (signal?.aborted) throw new AbortedError("The download was aborted.", { cause: error });
+      // A GET of stored bytes is idempotent and the file is rewritten from its start: retry.
+      if (attempt < 3 && !(error instanceof TimeoutError)) {
+        await abortableDelay(250 * 2 ** attempt, signal);
+        continue;
+      }
+      if (error instanceof TimeoutError) throw error;
       throw new ConnectionError("GET", "<download_url>", (error as Error).message, {
         cause: error,
       });

@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingMessage, type RequestOptions } fro
 import { request as httpsRequest } from "node:https";
 import { PassThrough, Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { TimeoutError } from "../core/errors.js";
 import type { StoragePut, TransferProgress, UploadSource } from "../webftp/transfer.js";
 
 // Large reads keep per-chunk costs small per byte on multi-gigabyte files.
@@ -13,10 +14,16 @@ const FILE_CHUNK_BYTES = 1024 * 1024;
  * as the socket drains, with no web-stream layer in between. (Node's fetch also reads a
  * streamed body ahead of the socket, which would hold a large upload in memory.)
  */
-export const nodeStoragePut: StoragePut = async (url, source, onProgress, signal) => {
+export const nodeStoragePut: StoragePut = async (
+  url,
+  source,
+  onProgress,
+  signal,
+  idleTimeoutMs,
+) => {
   const counter = progress(source.size, onProgress);
   const headers = { "content-length": String(source.size) };
-  const response = await send(url, { method: "PUT", headers }, signal, (request) =>
+  const response = await send(url, { method: "PUT", headers }, signal, idleTimeoutMs, (request) =>
     pipeline(openSource(source), counter.stream, request),
   );
   response.resume();
@@ -30,8 +37,11 @@ export async function nodeStorageGetToFile(
   path: string,
   onProgress: ((progress: TransferProgress) => void) | undefined,
   signal: AbortSignal | undefined,
+  idleTimeoutMs: number,
 ): Promise<{ status: number; bytes: number }> {
-  const response = await send(url, { method: "GET" }, signal, async (request) => request.end());
+  const response = await send(url, { method: "GET" }, signal, idleTimeoutMs, async (request) =>
+    request.end(),
+  );
   const status = response.statusCode ?? 0;
   if (status < 200 || status >= 300) {
     response.resume();
@@ -68,6 +78,7 @@ function send(
   url: string,
   options: RequestOptions,
   signal: AbortSignal | undefined,
+  idleTimeoutMs: number,
   write: (request: import("node:http").ClientRequest) => Promise<unknown>,
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
@@ -75,6 +86,11 @@ function send(
     const request = (target.protocol === "https:" ? httpsRequest : httpRequest)(target, {
       ...options,
       ...(signal ? { signal } : {}),
+    });
+    // A stalled storage server must not hang the transfer: silence on the socket (before or
+    // during the body) for the client's timeout ends it.
+    request.setTimeout(idleTimeoutMs, () => {
+      request.destroy(new TimeoutError(options.method ?? "GET", "<storage url>", idleTimeoutMs));
     });
     request.on("response", resolve);
     request.on("error", reject);

@@ -79,6 +79,8 @@ export type StoragePut = (
   source: UploadSource,
   onProgress: ((progress: TransferProgress) => void) | undefined,
   signal: AbortSignal | undefined,
+  /** Give up when the connection stays silent this long (the client's `timeoutMs`). */
+  idleTimeoutMs: number,
 ) => Promise<{ status: number; bytes: number }>;
 
 export function fetchStoragePut(fetchImpl: typeof globalThis.fetch): StoragePut {
@@ -107,17 +109,20 @@ export async function putToStorage(
   source: UploadSource,
   onProgress: ((progress: TransferProgress) => void) | undefined,
   signal: AbortSignal | undefined,
+  idleTimeoutMs: number,
 ): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     let sent: { status: number; bytes: number };
     try {
-      sent = await put(url, source, onProgress, signal);
+      sent = await put(url, source, onProgress, signal, idleTimeoutMs);
     } catch (error) {
       if (signal?.aborted) throw new AbortedError("The upload was aborted.", { cause: error });
-      if (attempt >= MAX_ATTEMPTS)
+      if (attempt >= MAX_ATTEMPTS) {
+        if (error instanceof TimeoutError) throw error;
         throw new ConnectionError("PUT", "<upload_url>", (error as Error).message, {
           cause: error,
         });
+      }
       await abortableDelay(250 * 2 ** attempt, signal);
       continue;
     }

@@ -1,3 +1,4 @@
+import { ConnectionError, ServerError, TimeoutError, ValidationError } from "../core/errors.js";
 import type { ClientContext } from "../core/resource.js";
 import { Downloads, Uploads, WebftpSessions } from "../resources/webftp.js";
 import { WebftpTransferError } from "./errors.js";
@@ -103,9 +104,10 @@ export class Webftp {
           source,
           options.onProgress,
           options.signal,
+          this.context.settings.timeoutMs,
         )
       : 0;
-    await this.uploads.trigger(created.id, request);
+    await this.triggerOnce(created.id, options.signal);
     const status = await waitForTransfer(
       () => this.uploads.status(created.id, request),
       options.timeoutMs ?? uploadTimeoutMs(source.size),
@@ -144,7 +146,7 @@ export class Webftp {
    */
   async prepareDownload(
     options: Omit<DownloadOptions, "destination" | "onProgress">,
-  ): Promise<{ id: string; name: string; downloadUrl: string }> {
+  ): Promise<{ id: string; name: string; downloadUrl: string; idleTimeoutMs: number }> {
     const name = remoteBasename(options.remotePath, options.resourceType ?? "file");
     const request = { signal: options.signal };
     const created = await this.downloads.create(
@@ -165,6 +167,37 @@ export class Webftp {
     );
     if (!status.success)
       throw new WebftpTransferError(created.id, "download", status.message ?? "");
-    return { id: created.id, name, downloadUrl: created.download_url };
+    // The client's per-request timeout bounds silence while the bytes flow.
+    return {
+      id: created.id,
+      name,
+      downloadUrl: created.download_url,
+      idleTimeoutMs: this.context.settings.timeoutMs,
+    };
+  }
+
+  /**
+   * The trigger is a GET but not idempotent: it starts the agent. It is sent once; only when
+   * its answer was lost is it sent again, and a refusal of that second one ("already
+   * transferred") means the first went through. The status poll then tells the outcome.
+   */
+  private async triggerOnce(id: string, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await this.uploads.trigger(id, { signal, maxRetries: 0 });
+    } catch (error) {
+      if (
+        !(
+          error instanceof ConnectionError ||
+          error instanceof TimeoutError ||
+          error instanceof ServerError
+        )
+      )
+        throw error;
+      try {
+        await this.uploads.trigger(id, { signal, maxRetries: 0 });
+      } catch (retryError) {
+        if (!(retryError instanceof ValidationError)) throw retryError;
+      }
+    }
   }
 }
