@@ -243,22 +243,43 @@ const TOKEN_SHAPES: ReadonlyArray<[RegExp, string]> = [
   [/(\/ws\/[a-z]+\/[^/\s]+\/[^/\s]+\/)[^/\s"']+/g, "$1[redacted]"],
 ];
 
+// A cheap first look: every shape above contains one of these words (in lower case), so text
+// without any of them (and without a configured token) needs no replacing. It also holds after
+// JSON escaping (quotes and control characters gain a backslash; none of these words has one),
+// which lets `redactDeep` test one serialized string instead of every string of a result.
+// Plain substring searches on a lower-cased copy: much faster than the regexes on long text.
+const SHAPE_HINTS = ["authorization", "bearer", "token=", "alpat-", "alpst-", "eyj", "/ws/"];
+
+/** Whether `text` may hold a token: false means `redact` would return it unchanged. */
+function mayHoldToken(text: string, secrets: readonly string[]): boolean {
+  for (const secret of secrets) if (text.includes(secret)) return true;
+  const lower = text.toLowerCase();
+  for (const hint of SHAPE_HINTS) if (lower.includes(hint)) return true;
+  return false;
+}
+
 /** Removes every configured token and anything shaped like one from text bound for the client. */
 export function redact(text: string, secrets: readonly string[]): string {
+  if (!mayHoldToken(text, secrets)) return text;
   let out = text;
   for (const secret of secrets) out = out.split(secret).join("[redacted]");
   for (const [shape, replacement] of TOKEN_SHAPES) out = out.replace(shape, replacement);
   return out;
 }
 
-/** `redact` applied to every string of a JSON value. */
+/**
+ * `redact` applied to every string of a JSON value. The value is serialized once and looked at
+ * as a whole: without a hit it is returned as it is; otherwise a copy is made from that text
+ * with each string redacted (object keys are left alone, as before).
+ */
 export function redactDeep(value: unknown, secrets: readonly string[]): unknown {
   if (typeof value === "string") return redact(value, secrets);
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, redactDeep(item, secrets)]),
-    );
-  }
-  return value;
+  const json = JSON.stringify(value);
+  if (json === undefined) return value;
+  // Tokens as they appear inside JSON strings (a quote or backslash in one gets escaped).
+  const escaped = secrets.map((secret) => JSON.stringify(secret).slice(1, -1));
+  if (!mayHoldToken(json, escaped)) return value;
+  return JSON.parse(json, (_key, item: unknown) =>
+    typeof item === "string" ? redact(item, secrets) : item,
+  );
 }

@@ -6,6 +6,7 @@ import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger, LogLevel } from "./log.js";
+import { isLoopback } from "./loopback.js";
 import {
   type AlpaconMcpServerOptions,
   buildServer,
@@ -13,6 +14,8 @@ import {
   type SharedState,
 } from "./server.js";
 import { WebshPool } from "./websh-pool.js";
+
+export { isLoopback } from "./loopback.js";
 
 export interface HttpOptions {
   /** Options of the MCP server made for each session (or, stateless, for each request). */
@@ -315,14 +318,6 @@ export interface RunningHttpServer {
   sessionCount(): number;
   /** Closes the sessions, then the listener. */
   close(): Promise<void>;
-}
-
-/** Whether a bind address only accepts connections from this machine. */
-export function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
-  if (bare === "localhost" || bare === "::1") return true;
-  if (isIP(bare) === 4) return bare.startsWith("127.");
-  return bare.startsWith("::ffff:127.");
 }
 
 /**

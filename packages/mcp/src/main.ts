@@ -4,11 +4,11 @@ import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { type AlpaconConfig, loadConfig } from "@alpacon/sdk/node";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { type AuditLog, openAuditLog } from "./audit.js";
+import type { AuditLog } from "./audit.js";
 import { type CliOptions, HELP, parseCliOptions, UsageError } from "./cli-options.js";
-import { isCommand, runCommand } from "./commands/index.js";
-import { isLoopback, startHttpServer } from "./http.js";
+import { isCommand } from "./commands/names.js";
 import { type Logger, stderrLogger } from "./log.js";
+import { isLoopback } from "./loopback.js";
 import { selectTools } from "./select-tools.js";
 import { closeServer, createAlpaconMcpServer } from "./server.js";
 import { MCP_VERSION } from "./version.js";
@@ -47,7 +47,12 @@ export async function main(
   env: NodeJS.ProcessEnv,
   io: CliIo = processIo(),
 ): Promise<number> {
-  if (isCommand(argv[0])) return runCommand(argv[0], argv.slice(1), env, io);
+  // Subcommands, the HTTP transports, the audit log and the sandbox are imported only when
+  // chosen: stdio, the common case, starts without loading them (hono, raw-body, …).
+  if (isCommand(argv[0])) {
+    const { runCommand } = await import("./commands/index.js");
+    return runCommand(argv[0], argv.slice(1), env, io);
+  }
   const say = (text: string) => io.stderr.write(`alpacon-mcp: ${text}\n`);
   let options: CliOptions;
   try {
@@ -102,6 +107,7 @@ export async function main(
     describeWorkspaces(config, logger);
     let audit: AuditLog | undefined;
     if (options.auditLog) {
+      const { openAuditLog } = await import("./audit.js");
       audit = openAuditLog(options.auditLog, (message) => logger.log("error", message));
       cleanups.push(() => audit?.close());
       if (audit.warning) logger.log("warning", audit.warning);
@@ -124,6 +130,7 @@ export async function main(
       logger.log("info", `${MCP_VERSION} ready on stdio with ${tools} tools`);
       stopped = Promise.race([clientGone, signal.received]);
     } else {
+      const { startHttpServer } = await import("./http.js");
       const running = await startHttpServer({
         server: serverOptions,
         transport: options.transport,

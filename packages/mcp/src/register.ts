@@ -31,7 +31,8 @@ export function registerTool(
       description: tool.description,
       inputSchema: inputShapeOf(tool),
       outputSchema: tool.output,
-      annotations: { title: tool.title, ...tool.annotations },
+      // No title in the annotations: the tool's own title says it once.
+      annotations: tool.annotations,
     },
     // The SDK has validated the arguments against the schema above before this runs.
     ((args: Record<string, unknown>, extra: Extra) =>

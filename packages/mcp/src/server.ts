@@ -13,6 +13,7 @@ import { registerPrompts } from "./prompts.js";
 import { registerTool } from "./register.js";
 import { registerResources } from "./resources.js";
 import { selectTools, type ToolSelection } from "./select-tools.js";
+import { useLeanToolList } from "./tool-list.js";
 import { MCP_VERSION } from "./version.js";
 import { type PoolOptions, WebshPool } from "./websh-pool.js";
 import { type ClientOptions, Workspaces } from "./workspaces.js";
@@ -97,11 +98,13 @@ export function buildServer(
     pool: shared?.pool ?? new WebshPool(options.websh),
     roots: new AllowedRoots(options.allowDirs ?? [process.cwd()]),
     report: (call) => {
-      const secrets = workspaces.secrets();
-      try {
-        options.audit?.write(auditEntry(call, secrets));
-      } catch (error) {
-        log("error", `the audit log failed: ${(error as Error).message}`);
+      // Without an audit log, nothing walks the arguments: one short line per call is all.
+      if (options.audit) {
+        try {
+          options.audit.write(auditEntry(call, workspaces.secrets()));
+        } catch (error) {
+          log("error", `the audit log failed: ${(error as Error).message}`);
+        }
       }
       log(LEVEL_OF[call.outcome], describeCall(call), call.requestId);
     },
@@ -112,6 +115,7 @@ export function buildServer(
   registerResources(server, runtime);
   // Chart views for clients that render MCP Apps; nothing changes for the others.
   registerApps(server, registered);
+  useLeanToolList(server, registered);
   registerPrompts(server);
 
   // Closing the server (or its transport) closes what it holds; `closeServer` waits for that.

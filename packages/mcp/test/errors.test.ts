@@ -9,7 +9,7 @@ import {
   ValidationError,
 } from "@alpacon/sdk";
 import { describe, expect, test } from "vitest";
-import { describeFailure, redact, ToolError } from "../src/errors.js";
+import { describeFailure, redact, redactDeep, ToolError } from "../src/errors.js";
 
 const where = { tool: "servers_list", workspace: "acme", region: "ap1", server: "s-1" };
 const init = (status: number, body: unknown) => ({
@@ -104,5 +104,35 @@ describe("redact", () => {
     expect(redact("GET /x?token=s3cr3t&page=2", [])).toBe("GET /x?token=[redacted]&page=2");
     // Prose about tokens stays readable.
     expect(redact("a bearer token is required", [])).toBe("a bearer token is required");
+  });
+});
+
+describe("redactDeep", () => {
+  test("returns a value without tokens as it is, without copying", () => {
+    const value = {
+      results: [{ name: "web-1", note: "tokens are made in the console" }],
+      count: 1,
+    };
+    expect(redactDeep(value, ["abcdefghijkl"])).toBe(value);
+  });
+
+  test("redacts every string of a value holding a token, keys and other values kept", () => {
+    const value = {
+      output: "TOKEN=abcdefghijkl\n",
+      nested: [{ url: "wss://h/ws/websh/s/c/TOKEN1/", n: 3, ok: true, none: null }],
+      header: 'Authorization: "Bearer abcdefgh12345678"',
+      session: "alpst-AbC123_x",
+    };
+    expect(redactDeep(value, ["abcdefghijkl"])).toEqual({
+      output: "TOKEN=[redacted]\n",
+      nested: [{ url: "wss://h/ws/websh/s/c/[redacted]/", n: 3, ok: true, none: null }],
+      header: 'Authorization: "[redacted]"',
+      session: "[redacted]",
+    });
+  });
+
+  test("finds configured tokens that JSON escapes", () => {
+    const secret = 'odd"secret\\value';
+    expect(redactDeep({ line: `x ${secret} y` }, [secret])).toEqual({ line: "x [redacted] y" });
   });
 });

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { loadConfig } from "@alpacon/sdk/node";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import * as z from "zod";
+import { workspaceFields } from "../src/tools/define.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
 import { type Connected, connect, tempDir } from "./helpers/harness.js";
 
@@ -146,6 +148,8 @@ describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))("%s", (name, 
     };
     for (const [field, property] of Object.entries(schema.properties ?? {})) {
       expect(property.description, `${name}.${field} has no description`).toBeTruthy();
+      // Their checks are applied but not advertised (tool-list.ts); tested below.
+      if (field in workspaceFields) continue;
       if (property.type === "string" && !property.enum && !property.format) {
         expect(
           property.maxLength ?? property.pattern,
@@ -157,4 +161,40 @@ describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))("%s", (name, 
       }
     }
   });
+});
+
+describe("workspace and region", () => {
+  test("are bounded and checked, though the list does not repeat the checks on every tool", () => {
+    for (const field of Object.values(workspaceFields)) {
+      const json = z.toJSONSchema(field.unwrap()) as { maxLength?: number; pattern?: string };
+      expect(json.maxLength).toBeLessThanOrEqual(63);
+      expect(json.pattern).toBeDefined();
+    }
+    const servers = listed.find((item) => item.name === "servers_list")!.inputSchema.properties!;
+    expect(servers.workspace).toEqual({
+      type: "string",
+      description: expect.any(String),
+    });
+  });
+
+  test.each([
+    ["workspace", "../../etc"],
+    ["workspace", "a".repeat(64)],
+    ["region", "AP1; rm -rf /"],
+  ])("a %s like %j is refused before the tool runs", async (field, value) => {
+    const result = await server.client.callTool({
+      name: "servers_list",
+      arguments: { [field]: value },
+    });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toMatch(/Input validation error|Invalid/i);
+  });
+});
+
+test("the list carries no $schema, no safe-integer bounds, no default execution", () => {
+  const text = JSON.stringify(listed);
+  expect(text).not.toContain("$schema");
+  expect(text).not.toContain(String(Number.MAX_SAFE_INTEGER));
+  expect(text).not.toContain('"taskSupport":"forbidden"');
+  for (const tool of listed) expect(tool.annotations).not.toHaveProperty("title");
 });

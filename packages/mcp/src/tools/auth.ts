@@ -30,7 +30,7 @@ export const authSetToken = defineTool({
   toolset: "auth",
   title: "Save an API token",
   description:
-    "Saves an Alpacon API token for a workspace in this machine's token file (written atomically, readable only by its owner) and uses it from the next call on. Use it when a tool says the token is missing or was rejected and the user gives you a new one. The token is never shown back. A base URL configured for the workspace is kept.",
+    "Saves a workspace's API token in the local token file (owner-only, atomic) and uses it from the next call on. Use it when a tool reports a missing or rejected token and the user gives a new one. The token is never echoed.",
   sdk: "saveToken (@alpacon/sdk/node)",
   operation: "local-write",
   scope: "local",

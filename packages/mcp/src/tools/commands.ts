@@ -48,7 +48,7 @@ export const commandRun = defineTool({
   toolset: "commands",
   title: "Run a command on servers",
   description:
-    "Runs one command line on one or more servers through the Alpacon Command API and waits for the result: exit code, output and status per server. Use it for one-shot commands and fan-out (e.g. `df -h` on ten servers); use websh tools when state must persist between commands. Only commands allowed by the token's ACL run. Never resend after an unknown outcome (error kind may_have_run): check with command_get first.",
+    "Runs one command line on one or more servers (Alpacon Command API) and waits: exit code, output and status per server. For one-shot commands and fan-out; use websh tools when shell state must persist. The token's ACL must allow the command. After an unknown outcome (may_have_run) check with command_get; never resend blindly.",
   sdk: "client.commands.run",
   operation: "exec",
   scope: "workspace",
@@ -143,7 +143,7 @@ export const commandGet = defineTool({
   toolset: "commands",
   title: "Get a command's result",
   description:
-    "Returns one command's status, exit code and output by id, with the output read from an offset so long outputs can be read in parts. Use it to check a command whose outcome was unknown, or to read output that command_run cut short.",
+    "Returns a command's status, exit code and output by id, reading output from an offset. Use it for a command whose outcome was unknown, or to read output command_run cut short.",
   sdk: "client.commands.get",
   operation: "GET",
   scope: "workspace",

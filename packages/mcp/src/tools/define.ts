@@ -136,44 +136,31 @@ export const EXEC: Annotations = {
 
 const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
-/** Added to every workspace-scoped tool by the server (see register.ts). */
+/**
+ * Added to every workspace-scoped tool by the server (see register.ts). The name checks apply to
+ * every call but are not advertised in tools/list (tool-list.ts): they repeat on every tool.
+ */
 export const workspaceFields = {
   workspace: z
     .string()
     .max(63)
     .regex(NAME_PATTERN)
     .optional()
-    .describe(
-      "Alpacon workspace name, as in https://<workspace>.<region>.alpacon.io. Leave it out when only one workspace is configured; an error lists the configured ones otherwise.",
-    ),
+    .describe("Workspace name; optional when only one is configured."),
   region: z
     .string()
     .max(32)
     .regex(NAME_PATTERN)
     .optional()
-    .describe(
-      'Region of the workspace, for example "ap1". Leave it out unless two configured workspaces share a name.',
-    ),
+    .describe('Workspace region, e.g. "ap1"; only needed if two share a name.'),
 };
 
-export const serverId = z
-  .guid()
-  .describe("Server id (a UUID) as returned by servers_list, not the server's name.");
+export const serverId = z.guid().describe("Server id from servers_list (not its name).");
 
-export const page = z
-  .int()
-  .min(1)
-  .max(100_000)
-  .default(1)
-  .describe("1-based page number; the result says how many pages there are.");
+export const page = z.int().min(1).max(100_000).default(1).describe("Page number, from 1.");
 
 export function pageSize(defaultSize: number) {
-  return z
-    .int()
-    .min(1)
-    .max(100)
-    .default(defaultSize)
-    .describe(`Items per page (1-100, default ${defaultSize}).`);
+  return z.int().min(1).max(100).default(defaultSize).describe("Items per page.");
 }
 
 export const pagination = { page, pageSize: pageSize(20) };
@@ -181,10 +168,11 @@ export const pagination = { page, pageSize: pageSize(20) };
 // --- shared output fields
 
 export const pageInfo = {
-  count: z.int().describe("Total number of items matching the query."),
-  page: z.int().describe("This page's number."),
-  lastPage: z.int().describe("The last page's number."),
-  nextPage: z.int().nullable().describe("The next page's number, or null on the last page."),
+  // Names that say it all: no descriptions (they would repeat on every list tool).
+  count: z.int(),
+  page: z.int(),
+  lastPage: z.int(),
+  nextPage: z.int().nullable(),
 };
 
 export const serverSummary = z.looseObject({

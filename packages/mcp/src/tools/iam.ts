@@ -111,7 +111,7 @@ export const iamUserCreate = defineTool({
   toolset: "iam",
   title: "Create an IAM user",
   description:
-    "Creates a workspace user. The username (lowercase, starting with a letter) also names the user's system account on servers. Staff and superuser rights cannot be given here; use iam_user_update afterwards if really needed. Returns the new user.",
+    "Creates a workspace user; the username (lowercase, starting with a letter) also names the user's system account on servers. Staff and superuser rights are not set here (see iam_user_update). Returns the new user.",
   sdk: "client.iam.users.create",
   operation: "POST",
   scope: "workspace",

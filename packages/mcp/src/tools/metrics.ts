@@ -143,7 +143,7 @@ export const getDiskUsage = defineTool({
   toolset: "metrics",
   title: "Get disk usage",
   description:
-    "Returns used disk space in percent per device over a time range (default the last 24 hours), with the latest total/used/free bytes. Use it to find full or filling file systems. Narrow to one device (/dev/sda1) or mount point (/) if needed; get_disk_info lists devices and partitions.",
+    "Returns used disk space in percent per device over a time range (default 24 h), with the latest total/used/free bytes. Use it to find full or filling file systems; narrow by device or mount point. get_disk_info lists devices.",
   sdk: "client.metrics.diskUsage",
   operation: "GET",
   scope: "workspace",
@@ -190,7 +190,7 @@ export const getNetworkTraffic = defineTool({
   toolset: "metrics",
   title: "Get network traffic",
   description:
-    "Returns network throughput per interface in bits per second over a time range (default the last 24 hours): average, maximum and latest received and sent rates, and peaks. Use it to spot saturated links or unusual traffic. Narrow to one interface (eth0) if needed.",
+    "Returns network throughput per interface in bits per second over a time range (default 24 h): average, maximum, latest and peak rates, in and out. Use it to spot saturated links or unusual traffic.",
   sdk: "client.metrics.networkTraffic",
   operation: "GET",
   scope: "workspace",
@@ -239,7 +239,7 @@ export const getServerMetricsSummary = defineTool({
   toolset: "metrics",
   title: "Summarise a server's metrics",
   description:
-    "One health overview of a server over the last hours (default 24): CPU and memory statistics, disk usage per device and network traffic per interface. Use it first when asked how a server is doing or why it is slow; then drill down with get_cpu_usage, get_memory_usage, get_disk_usage or get_network_traffic.",
+    "One health overview of a server over the last hours (default 24): CPU and memory statistics, disk usage per device, traffic per interface. Use it first for 'how is this server doing'; drill down with get_cpu_usage, get_memory_usage, get_disk_usage, get_network_traffic.",
   sdk: "client.metrics.summary",
   operation: "GET",
   scope: "workspace",

@@ -45,7 +45,7 @@ export const serversList = defineTool({
   toolset: "servers",
   title: "List servers",
   description:
-    "Lists the servers of an Alpacon workspace with their connection state, health, OS and size. Start here to find a server's id, which every other server tool needs. Filter by exact name or free-text search; results are paged (20 per page by default). Use server_get for every field of one server.",
+    "Lists a workspace's servers with connection state, health, OS and size; paged. Start here: every server tool needs a server id. Filter by exact name or free-text search; server_get returns every field of one server.",
   sdk: "client.servers.list",
   operation: "GET",
   scope: "workspace",

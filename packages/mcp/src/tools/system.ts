@@ -182,7 +182,7 @@ export const listSystemPackages = defineTool({
   toolset: "system",
   title: "List installed packages",
   description:
-    "Lists the packages installed on a server (name, version, architecture, source). Servers have hundreds, so filter: an exact name (openssl) answers 'which version is installed', search matches parts of names. Results are paged (50 per page by default).",
+    "Lists packages installed on a server (name, version, architecture, source); paged. Filter: an exact name (openssl) answers 'which version', search matches parts of names.",
   sdk: "client.system.packages",
   operation: "GET",
   scope: "workspace",

@@ -38,7 +38,7 @@ export const webftpUploadFile = defineTool({
   toolset: "webftp",
   title: "Upload a file to a server",
   description:
-    "Copies a local file (on the machine running this MCP server, inside its allowed directories) to a path on a server, through Alpacon's WebFTP. Returns the transfer id, remote path and size. Refuses to replace an existing remote file unless overwrite is true.",
+    "Copies a local file (on this MCP server's machine, inside its allowed directories) to a path on a server via WebFTP. Returns transfer id, remote path and size. Replaces an existing remote file only with overwrite: true.",
   sdk: "uploadFile (@alpacon/sdk/node) → client.webftp.upload",
   operation: "transfer",
   scope: "workspace",
@@ -95,7 +95,7 @@ export const webftpDownloadFile = defineTool({
   toolset: "webftp",
   title: "Download a file from a server",
   description:
-    "Copies a file or folder from a server to the machine running this MCP server (inside its allowed directories) through Alpacon's WebFTP. A folder arrives as one .zip file, or extracted into an existing directory with extract: true. Replaces an existing local file.",
+    "Copies a file or folder from a server to this MCP server's machine (inside its allowed directories) via WebFTP. A folder arrives as a .zip, or extracted into an existing directory with extract: true. Replaces an existing local file.",
   sdk: "downloadFile (@alpacon/sdk/node) → client.webftp.download",
   operation: "transfer",
   scope: "workspace",

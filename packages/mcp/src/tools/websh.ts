@@ -144,7 +144,7 @@ export const webshSessionCreate = defineTool({
   toolset: "websh",
   title: "Open a shell session",
   description:
-    "Opens a websh (web shell) session on a server and keeps its channel open in this MCP server, so later websh_channel_execute calls share the shell's state (working directory, environment, background jobs). Returns the channelId to use. Close it with websh_session_terminate when done; idle channels close after 30 minutes. For a single command, command_run or websh_command_execute is simpler.",
+    "Opens a websh (web shell) session on a server and keeps its channel open, so websh_channel_execute calls share shell state (directory, environment, jobs). Returns the channelId. Close it with websh_session_terminate; idle channels close after 30 min. For single commands, command_run or websh_command_execute is simpler.",
   sdk: "client.websh.open",
   operation: "POST",
   scope: "workspace",
@@ -178,7 +178,7 @@ export const webshCommandExecute = defineTool({
   toolset: "websh",
   title: "Run one command in a shell",
   description:
-    "Runs one command in a websh shell on a server and returns its output and exit code. The shell is kept for this server and user for a few minutes, so a following call sees the same working directory and variables. Unlike command_run it needs no command ACL entry on the token, but it needs websh access to the server. For a long series of commands, websh_session_create gives a channel of your own.",
+    "Runs one command in a websh shell on a server; returns output and exit code. The shell is kept for this server and user for a few minutes, so the next call sees the same directory and variables. Needs websh access, not a command ACL entry. For long series, use websh_session_create.",
   sdk: "client.websh.exec",
   operation: "exec",
   scope: "workspace",
@@ -205,7 +205,7 @@ export const webshWebsocketExecute = defineTool({
   toolset: "websh",
   title: "Run one command over a websh URL",
   description:
-    "Connects to an existing websh session through its WebSocket URL, runs one command, returns output and exit code, and disconnects. Use it when you were given a websh URL (e.g. from another tool or the web console); the URL's token works once. Otherwise prefer websh_command_execute.",
+    "Connects to an existing websh session by its WebSocket URL, runs one command, returns output and exit code, and disconnects. Use it only when given a websh URL (its token works once); otherwise prefer websh_command_execute.",
   sdk: "client.websh.execOnce",
   operation: "exec",
   scope: "workspace",
@@ -263,7 +263,7 @@ export const webshChannelExecute = defineTool({
   toolset: "websh",
   title: "Run a command in an open shell",
   description:
-    "Runs a command in a shell channel opened earlier by websh_session_create or websh_channel_connect, and returns its output and exit code. The shell keeps its state between calls (cd, exported variables). One command at a time per channel.",
+    "Runs a command in a channel opened by websh_session_create or websh_channel_connect; returns output and exit code. The shell keeps its state between calls (cd, exports). One command at a time per channel.",
   sdk: "session.exec (pooled websh channel)",
   operation: "exec",
   scope: "local",
