@@ -6,7 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AlpaconMcpServerOptions, createAlpaconMcpServer } from "@alpacon/mcp";
-import { type Sandbox, type SandboxOptions, startSandbox } from "@alpacon/sandbox";
+import {
+  type Sandbox,
+  type SandboxOptions,
+  startSandbox,
+  tokenFileContent,
+} from "@alpacon/sandbox";
 import { loadConfig } from "@alpacon/sdk/node";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -17,12 +22,7 @@ export type TokenKind = "admin" | "readOnly" | "commandAcl";
 /** Writes a `{region: {workspace: {token, url}}}` token file for the sandbox's workspaces. */
 export function writeTokenFile(sandbox: Sandbox, dir: string, kind: TokenKind = "admin"): string {
   const file = join(dir, "token.json");
-  const data: Record<string, Record<string, { token: string; url: string }>> = {};
-  for (const ws of sandbox.workspaces) {
-    data[ws.region] ??= {};
-    data[ws.region]![ws.workspace] = { token: ws.tokens[kind], url: ws.baseUrl };
-  }
-  writeFileSync(file, JSON.stringify(data), { mode: 0o600 });
+  writeFileSync(file, JSON.stringify(tokenFileContent(sandbox, kind)), { mode: 0o600 });
   return file;
 }
 

@@ -196,18 +196,13 @@ async function startEmbeddedSandbox(
   logger: Logger,
   cleanups: Cleanup[],
 ): Promise<void> {
-  const { startSandbox } = await import("@alpacon/sandbox");
+  const { startSandbox, tokenFileContent } = await import("@alpacon/sandbox");
   const sandbox = await startSandbox({ port: 0 });
   cleanups.push(() => sandbox.close());
   const dir = mkdtempSync(join(tmpdir(), "alpacon-mcp-sandbox-"));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const configFile = join(dir, "token.json");
-  const tokens: Record<string, Record<string, { token: string; url: string }>> = {};
-  for (const item of sandbox.workspaces) {
-    tokens[item.region] ??= {};
-    tokens[item.region]![item.workspace] = { token: item.tokens.admin, url: item.baseUrl };
-  }
-  writeFileSync(configFile, JSON.stringify(tokens, null, 2), { mode: 0o600 });
+  writeFileSync(configFile, JSON.stringify(tokenFileContent(sandbox), null, 2), { mode: 0o600 });
   // Only the sandbox's workspaces: tokens for real ones in the environment are left out.
   options.server.load = { configFile, env: {} };
   const names = sandbox.workspaces.map((item) => `${item.workspace} (region ${item.region})`);

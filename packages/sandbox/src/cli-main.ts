@@ -8,6 +8,7 @@ import {
   startSandbox,
   type WorkspaceOptions,
 } from "./sandbox.js";
+import { tokenFileContent } from "./token-file.js";
 
 export const USAGE = `Usage: alpacon-sandbox [options]
 
@@ -144,21 +145,6 @@ export function parseCliArgs(argv: readonly string[]): CliConfig {
     json: values.json ?? false,
     help: values.help ?? false,
   };
-}
-
-/** `{region: {workspace: {token, url}}}`, the token-file form alpacon-mcp reads. */
-export function tokenFileContent(
-  sandbox: Sandbox,
-): Record<string, Record<string, { token: string; url: string }>> {
-  const out: Record<string, Record<string, { token: string; url: string }>> = {};
-  for (const ws of sandbox.workspaces) {
-    out[ws.region] ??= {};
-    (out[ws.region] as Record<string, { token: string; url: string }>)[ws.workspace] = {
-      token: ws.tokens.admin,
-      url: ws.baseUrl,
-    };
-  }
-  return out;
 }
 
 /** Writes atomically (temp file + rename) with mode 0600: the file holds credentials. */

@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Sandbox, type SandboxOptions, startSandbox } from "@alpacon/sandbox";
+import {
+  type Sandbox,
+  type SandboxOptions,
+  startSandbox,
+  tokenFileContent,
+} from "@alpacon/sandbox";
 import { createAlpaconClient } from "@alpacon/sdk";
 import { loadConfig } from "@alpacon/sdk/node";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -29,12 +34,7 @@ export function tempDir(prefix = "alpacon-mcp-test-"): string {
 /** Writes a token file in `{region: {workspace: {token, url}}}` form for the sandbox's workspaces. */
 export function writeTokenFile(sandbox: Sandbox, dir: string, kind: TokenKind = "admin"): string {
   const file = join(dir, "token.json");
-  const data: Record<string, Record<string, { token: string; url: string }>> = {};
-  for (const ws of sandbox.workspaces) {
-    data[ws.region] ??= {};
-    data[ws.region]![ws.workspace] = { token: ws.tokens[kind], url: ws.baseUrl };
-  }
-  writeFileSync(file, JSON.stringify(data), { mode: 0o600 });
+  writeFileSync(file, JSON.stringify(tokenFileContent(sandbox, kind)), { mode: 0o600 });
   return file;
 }
 

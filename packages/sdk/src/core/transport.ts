@@ -34,7 +34,8 @@ export interface TransportSettings {
 
 // POST and PATCH are absent on purpose: a repeated command creation runs the command twice.
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
-const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/** Statuses worth another try of an idempotent request (also used by the storage transfers). */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 const MAX_RETRY_AFTER_MS = 60_000;
 const BACKOFF = { minTimeout: 250, maxTimeout: 8_000, factor: 2, randomize: true };
 

@@ -5,6 +5,7 @@ import type { AlpaconClient } from "../client.js";
 import { abortableDelay } from "../core/delay.js";
 import { toApiError } from "../core/error-mapping.js";
 import { AbortedError, ConfigError, ConnectionError, TimeoutError } from "../core/errors.js";
+import { RETRYABLE_STATUSES } from "../core/transport.js";
 import type { TransferProgress, UploadSource } from "../webftp/transfer.js";
 import type {
   DownloadOptions,
@@ -127,8 +128,6 @@ export async function downloadFile(
     await rm(temp, { force: true });
   }
 }
-
-const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
 /** GET with a few retries before any byte is written (a GET of stored bytes is idempotent). */
 async function getToFile(

@@ -7,7 +7,7 @@ import {
   TimeoutError,
   ValidationError,
 } from "../core/errors.js";
-import type { TransportSettings } from "../core/transport.js";
+import { RETRYABLE_STATUSES, type TransportSettings } from "../core/transport.js";
 import type { TransferStatus } from "../resources/webftp.js";
 
 /** Something that can be read, more than once if a retry needs it, with a known size. */
@@ -68,7 +68,6 @@ export function counting(
 }
 
 const MAX_ATTEMPTS = 3;
-const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
 
 /**
  * Sends one PUT of the source and answers the status and the bytes sent. The default uses
@@ -128,7 +127,7 @@ export async function putToStorage(
     }
     const { status } = sent;
     if (status >= 200 && status < 300) return sent.bytes;
-    if (!RETRYABLE.has(status) || attempt >= MAX_ATTEMPTS) {
+    if (!RETRYABLE_STATUSES.has(status) || attempt >= MAX_ATTEMPTS) {
       throw toApiError({ status, method: "PUT", path: "<upload_url>", body: undefined });
     }
     await abortableDelay(250 * 2 ** attempt, signal);
@@ -156,7 +155,7 @@ export async function getFromStorage(
     }
     if (response.ok && response.body) return response;
     await response.body?.cancel();
-    if (!RETRYABLE.has(response.status) || attempt >= MAX_ATTEMPTS) {
+    if (!RETRYABLE_STATUSES.has(response.status) || attempt >= MAX_ATTEMPTS) {
       throw toApiError({
         status: response.status,
         method: "GET",
