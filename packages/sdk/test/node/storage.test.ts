@@ -1,0 +1,180 @@
+import { randomBytes } from "node:crypto";
+import { readdirSync, readlinkSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { AbortedError, ConnectionError, TimeoutError } from "../../src/index.js";
+import { nodeStorageGetToFile } from "../../src/node/storage.js";
+import { downloadFile, uploadFile } from "../../src/node.js";
+import { startLoopbackServer } from "../helpers/loopback-server.js";
+import { useSdkSandbox } from "../helpers/sandbox.js";
+
+const env = useSdkSandbox({ servers: 2 });
+const MIB = 1024 * 1024;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "alpacon-storage-test-"));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  env.sandbox.control.clearFaults();
+});
+
+function server() {
+  return env.serverIds(1)[0]!;
+}
+
+/** Open file descriptors of this process (Linux) whose path contains `marker`. */
+function openFilesNamed(marker: string): number {
+  let count = 0;
+  for (const fd of readdirSync("/proc/self/fd")) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).includes(marker)) count++;
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  return count;
+}
+
+/** Uploads `size` random bytes to `remotePath`; answers them. */
+async function remoteFile(remotePath: string, size: number): Promise<Buffer> {
+  const bytes = randomBytes(size);
+  const local = join(dir, `source-${randomBytes(4).toString("hex")}`);
+  await writeFile(local, bytes);
+  await uploadFile(env.client(), { server: server(), localPath: local, remotePath });
+  await rm(local);
+  return bytes;
+}
+
+/** Names in the test directory that start with `marker` (the target or its .part file). */
+async function leftovers(marker: string): Promise<string[]> {
+  return (await readdir(dir)).filter((name) => name.startsWith(marker));
+}
+
+describe("downloadFile to disk", () => {
+  it.each([
+    ["shorter than one write batch", 100 * 1024 + 3],
+    ["several write batches and a remainder", 3 * MIB + 5],
+  ])("writes a file %s byte for byte, reporting progress up to its size", async (_, size) => {
+    const bytes = await remoteFile("/tmp/storage-test.bin", size);
+    const target = join(dir, `down-${size}.bin`);
+    const seen: number[] = [];
+    const result = await downloadFile(env.client(), {
+      server: server(),
+      remotePath: "/tmp/storage-test.bin",
+      localPath: target,
+      onProgress: ({ bytes: done, total }) => {
+        expect(total).toBe(size);
+        seen.push(done);
+      },
+    });
+    expect(result.bytes).toBe(size);
+    expect((await readFile(target)).equals(bytes)).toBe(true);
+    expect((await stat(target)).mode & 0o777).toBe(0o600);
+    expect(seen.at(-1)).toBe(size);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
+
+  it("writes an empty file", async () => {
+    await remoteFile("/tmp/storage-empty.bin", 0);
+    const target = join(dir, "empty.bin");
+    const result = await downloadFile(env.client(), {
+      server: server(),
+      remotePath: "/tmp/storage-empty.bin",
+      localPath: target,
+    });
+    expect(result.bytes).toBe(0);
+    expect((await stat(target)).size).toBe(0);
+  });
+});
+
+describe("downloadFile failures leave no file and no open descriptor", () => {
+  it("a body cut mid-way is a connection error", async () => {
+    await remoteFile("/tmp/storage-cut.bin", 4 * MIB);
+    env.sandbox.control.addFault({
+      kind: "truncate",
+      path: "/storage/downloads/*",
+      method: "GET",
+      bytes: 2 * MIB + 1,
+    });
+    const marker = `cut-${randomBytes(4).toString("hex")}`;
+    const error = await downloadFile(env.client(), {
+      server: server(),
+      remotePath: "/tmp/storage-cut.bin",
+      localPath: join(dir, `${marker}.bin`),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as Error).message).toMatch(/GET <download_url>/);
+    expect(await leftovers(marker)).toEqual([]);
+    expect(openFilesNamed(marker)).toBe(0);
+  });
+
+  it("a storage server that never answers ends after the client timeout", async () => {
+    await remoteFile("/tmp/storage-stall.bin", MIB);
+    env.sandbox.control.addFault({ kind: "stall", path: "/storage/downloads/*", method: "GET" });
+    const marker = `stall-${randomBytes(4).toString("hex")}`;
+    const started = performance.now();
+    const error = await downloadFile(env.client({ timeoutMs: 300 }), {
+      server: server(),
+      remotePath: "/tmp/storage-stall.bin",
+      localPath: join(dir, `${marker}.bin`),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(await leftovers(marker)).toEqual([]);
+    expect(openFilesNamed(marker)).toBe(0);
+  });
+
+  it("an abort midway stops the download", async () => {
+    await remoteFile("/tmp/storage-abort.bin", 16 * MIB);
+    const controller = new AbortController();
+    const marker = `abort-${randomBytes(4).toString("hex")}`;
+    const error = await downloadFile(env.client(), {
+      server: server(),
+      remotePath: "/tmp/storage-abort.bin",
+      localPath: join(dir, `${marker}.bin`),
+      signal: controller.signal,
+      onProgress: ({ bytes }) => {
+        if (bytes >= 2 * MIB) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortedError);
+    expect(await leftovers(marker)).toEqual([]);
+    expect(openFilesNamed(marker)).toBe(0);
+  });
+});
+
+describe("storage GET to a file", () => {
+  it("a body that goes silent midway ends after the idle timeout, with the file closed", async () => {
+    const loopback = await startLoopbackServer();
+    try {
+      loopback.always((_request, response) => {
+        response.writeHead(200, { "content-length": String(8 * MIB) });
+        // Part of the body, then silence with the connection open.
+        response.write(Buffer.alloc(3 * MIB + 17));
+      });
+      const marker = `silent-${randomBytes(4).toString("hex")}`;
+      const path = join(dir, `${marker}.part`);
+      const started = performance.now();
+      const error = await nodeStorageGetToFile(
+        `${loopback.url}/object`,
+        path,
+        undefined,
+        undefined,
+        300,
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect(performance.now() - started).toBeLessThan(3_000);
+      expect(openFilesNamed(marker)).toBe(0);
+    } finally {
+      await loopback.close();
+    }
+  });
+});
