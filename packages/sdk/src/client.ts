@@ -9,7 +9,7 @@ import {
 import { ConfigError } from "./core/errors.js";
 import { type Logger, silentLogger } from "./core/logger.js";
 import type { ClientContext } from "./core/resource.js";
-import { createPolicyFetch, type TransportSettings } from "./core/transport.js";
+import { ApiRequest, createPolicyFetch, type TransportSettings } from "./core/transport.js";
 import type { paths } from "./generated/openapi.js";
 import { Auth } from "./resources/auth.js";
 import { Commands } from "./resources/commands.js";
@@ -85,7 +85,12 @@ export function createAlpaconClient(options: AlpaconClientOptions): AlpaconClien
     context: workspace ? `workspace ${workspace}${region ? ` (${region})` : ""}` : undefined,
   };
   const context: ClientContext = {
-    http: createClient<paths>({ baseUrl, fetch: createPolicyFetch(settings) }),
+    http: createClient<paths>({
+      baseUrl,
+      fetch: createPolicyFetch(settings),
+      // Requests stay plain until the transport sends them (see ApiRequest).
+      Request: ApiRequest as unknown as typeof Request,
+    }),
     settings,
   };
   return {

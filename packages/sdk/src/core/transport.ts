@@ -39,7 +39,35 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 5
 const MAX_RETRY_AFTER_MS = 60_000;
 const BACKOFF = { minTimeout: 250, maxTimeout: 8_000, factor: 2, randomize: true };
 
-export type PolicyFetch = (request: Request) => Promise<Response>;
+/**
+ * What openapi-fetch builds for each call (it takes the class as its `Request` option): the
+ * parts of a request, kept as they are. A WHATWG `Request` here would be built twice per call,
+ * once by openapi-fetch and once more inside `fetch` (a Headers copy and an AbortSignal each
+ * time), which the hot path of every SDK call paid. The body is what openapi-fetch serialized (a
+ * JSON string or FormData), so a retry sends it again as is.
+ */
+export class ApiRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: NonNullable<RequestInit["body"]> | null;
+  // openapi-fetch copies per-call options it does not know (the caller's `signal`) onto the request.
+  signal: AbortSignal | undefined;
+
+  constructor(url: string, init: RequestInit = {}) {
+    this.url = url;
+    this.method = (init.method ?? "GET").toUpperCase();
+    this.headers = new Headers(init.headers);
+    this.body = init.body ?? null;
+    this.signal = init.signal ?? undefined;
+  }
+}
+
+/**
+ * Typed as `fetch` because that is what openapi-fetch takes; it is only ever called by
+ * openapi-fetch, with the ApiRequest it built (client.ts passes the class as its `Request`).
+ */
+export type PolicyFetch = typeof globalThis.fetch;
 
 /**
  * The fetch that openapi-fetch calls: adds auth and identity headers, applies the timeout,
@@ -52,23 +80,27 @@ export function createPolicyFetch(
 ): PolicyFetch {
   const timeoutMs = overrides.timeoutMs ?? settings.timeoutMs;
   const maxRetries = overrides.maxRetries ?? settings.maxRetries;
-  return async (original) => {
-    const method = original.method.toUpperCase();
-    const path = apiPath(original.url, settings.baseUrl);
-    const userSignal = overrides.signal ?? original.signal;
+  const policyFetch = async (request: ApiRequest): Promise<Response> => {
+    const { method, headers, body } = request;
+    const path = apiPath(request.url, settings.baseUrl);
+    const userSignal = overrides.signal ?? request.signal;
     const retries = IDEMPOTENT_METHODS.has(method) ? maxRetries : 0;
-    // Only a body needs a fresh copy per attempt; a bodiless request is reused as it is.
-    const template = original.body === null ? undefined : original.clone();
+    headers.set("User-Agent", settings.userAgent);
+    headers.set("Accept", "application/json");
     let attempt = 0;
 
     const runAttempt = async (): Promise<Response> => {
       attempt += 1;
-      const request = template ? template.clone() : original;
-      request.headers.set("Authorization", await settings.authorization());
-      request.headers.set("User-Agent", settings.userAgent);
-      request.headers.set("Accept", "application/json");
+      // Asked before each attempt: a token provider may hand out a fresh token.
+      headers.set("Authorization", await settings.authorization());
       const started = performance.now();
-      const response = await sendOnce(request, method, path, timeoutMs, userSignal, settings.fetch);
+      const response = await sendOnce(
+        { url: request.url, method, headers, body },
+        path,
+        timeoutMs,
+        userSignal,
+        settings.fetch,
+      );
       settings.logger.debug("alpacon request", {
         method,
         path,
@@ -115,16 +147,24 @@ export function createPolicyFetch(
       throw error;
     }
   };
+  return policyFetch as unknown as PolicyFetch;
+}
+
+interface Outgoing {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: NonNullable<RequestInit["body"]> | null;
 }
 
 async function sendOnce(
-  request: Request,
-  method: string,
+  outgoing: Outgoing,
   path: string,
   timeoutMs: number,
   userSignal: AbortSignal | undefined,
   fetchImpl: typeof globalThis.fetch,
 ): Promise<Response> {
+  const { url, method, headers, body } = outgoing;
   // One controller for both the timeout and the caller's signal: cheaper per request than
   // AbortSignal.timeout + AbortSignal.any, which the hot path paid on every call.
   const controller = new AbortController();
@@ -137,14 +177,10 @@ async function sendOnce(
   if (userSignal?.aborted) onAbort();
   else userSignal?.addEventListener("abort", onAbort, { once: true });
   try {
-    const response = await fetchImpl(request, { signal: controller.signal });
+    const response = await fetchImpl(url, { method, headers, body, signal: controller.signal });
     // Buffer API bodies (pages are small) so that reading them is covered by the timeout.
-    const body = await response.arrayBuffer();
-    return new Response(body.byteLength === 0 || response.status === 204 ? null : body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    return new BufferedResponse(bytes, response);
   } catch (error) {
     if (userSignal?.aborted)
       throw new AbortedError(`${method} ${path} was aborted`, { cause: error });
@@ -154,6 +190,30 @@ async function sendOnce(
     clearTimeout(timer);
     userSignal?.removeEventListener("abort", onAbort);
   }
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * A response whose body is already in memory (internal: only openapi-fetch reads it). Reading
+ * it decodes the bytes directly: a plain `new Response(bytes)` would wrap them in a stream
+ * again, only for openapi-fetch to read that stream back into bytes. `body` stays null.
+ */
+class BufferedResponse extends Response {
+  readonly #bytes: Uint8Array;
+
+  constructor(bytes: Uint8Array, source: Response) {
+    super(null, { status: source.status, statusText: source.statusText, headers: source.headers });
+    this.#bytes = bytes;
+  }
+
+  override text = async (): Promise<string> => utf8.decode(this.#bytes);
+  override json = async (): Promise<unknown> => JSON.parse(utf8.decode(this.#bytes));
+  override arrayBuffer = async (): Promise<ArrayBuffer> =>
+    this.#bytes.slice().buffer as ArrayBuffer;
+  override blob = async (): Promise<Blob> =>
+    new Blob([this.#bytes.slice()], { type: this.headers.get("content-type") ?? "" });
+  override clone = (): Response => new BufferedResponse(this.#bytes, this);
 }
 
 function isRetryable(error: Error): boolean {

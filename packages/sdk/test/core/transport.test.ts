@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   AbortedError,
@@ -282,6 +283,17 @@ describe("timeouts and aborts", () => {
     expect(error).toBeInstanceOf(AbortedError);
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it("leaves no listener on a caller's signal that outlives many calls", async () => {
+    // A script often passes one long-lived signal to every call; each call must take its
+    // listener back when it ends (undici Requests built per call kept theirs until GC).
+    server.always((_request, response) => json(response, 200, PAGE));
+    const controller = new AbortController();
+    const sdk = client();
+    for (let i = 0; i < 20; i++) await sdk.servers.list({}, { signal: controller.signal });
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    expect(server.requests).toHaveLength(20);
   });
 
   it("reports a refused connection clearly", async () => {
