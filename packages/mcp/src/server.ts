@@ -46,7 +46,7 @@ export interface AlpaconMcpServerOptions extends ToolSelection {
 
 const INSTRUCTIONS = `Alpacon manages servers: inventory, metrics, events, shells (websh), file transfers (webftp), commands and access (IAM).
 Start with servers_list to get server ids; every server tool takes an id, not a name.
-Every workspace tool takes optional workspace and region arguments; workspaces_list shows the configured ones.
+With several workspaces configured, workspace tools take a workspace argument (and a region when one name is in two regions); workspaces_list shows them.
 Lists are paged: the result says which page to ask for next.
 Tools that change or run things may ask the user to confirm first; a declined confirmation means: do not retry.
 A command whose outcome is unknown (may_have_run) must not be resent blindly: check it with command_get.`;
@@ -85,7 +85,8 @@ export function buildServer(
     {
       instructions: INSTRUCTIONS,
       capabilities: {
-        tools: { listChanged: false },
+        // The advertised workspace arguments follow the tokens saved and removed (tool-list.ts).
+        tools: { listChanged: true },
         resources: {},
         prompts: {},
         logging: {},
@@ -115,7 +116,11 @@ export function buildServer(
   registerResources(server, runtime);
   // Chart views for clients that render MCP Apps; nothing changes for the others.
   registerApps(server, registered);
-  useLeanToolList(server, registered);
+  useLeanToolList(
+    server,
+    tools.map((definition) => ({ definition, registered: registered.get(definition.name)! })),
+    workspaces,
+  );
   registerPrompts(server);
 
   // Closing the server (or its transport) closes what it holds; `closeServer` waits for that.

@@ -34,6 +34,7 @@ const EMBEDDED = "(clients passed to createAlpaconMcpServer)";
  */
 export class Workspaces {
   private readonly cache = new Map<string, AlpaconClient>();
+  private readonly listeners = new Set<() => void>();
   private readonly config: AlpaconConfig;
   private readonly embedded: Map<string, AlpaconClient> | undefined;
 
@@ -73,6 +74,11 @@ export class Workspaces {
       url,
       tokenSource,
     }));
+  }
+
+  /** Calls `listener` after each change to the list (a token saved or removed). */
+  onChange(listener: () => void): void {
+    this.listeners.add(listener);
   }
 
   /** Picks one workspace; the SDK's error lists the configured ones when the choice is open. */
@@ -159,6 +165,7 @@ export class Workspaces {
       (item) => item.workspace !== target.workspace || item.region !== target.region,
     );
     this.config.workspaces = next ? [...rest, next] : rest;
+    for (const listener of this.listeners) listener();
   }
 }
 

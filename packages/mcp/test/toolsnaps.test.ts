@@ -65,6 +65,32 @@ const REFERENCE_NAMES = [
   "auth_remove_token",
 ];
 
+/** The MCP spec's value for each hint a tool leaves out. */
+const SPEC_DEFAULTS = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: false,
+  openWorldHint: true,
+};
+
+/**
+ * Arguments whose name, type and bounds say all there is to say: a description would only
+ * repeat them (`page`: integer ≥ 1, default 1).
+ */
+const SELF_EXPLANATORY = new Set([
+  "page",
+  "pageSize",
+  "email",
+  "firstName",
+  "lastName",
+  "phone",
+  "rows",
+  "cols",
+  "groupname",
+  "command",
+  "content",
+]);
+
 let server: Connected;
 let listed: Tool[];
 beforeAll(async () => {
@@ -118,7 +144,7 @@ describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))("%s", (name, 
   });
 
   test("states every hint, consistent with its operation", () => {
-    const hints = listed.find((item) => item.name === name)!.annotations!;
+    const hints = tool.annotations;
     for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"]) {
       expect(typeof hints[hint as keyof typeof hints], `${name} lacks ${hint}`).toBe("boolean");
     }
@@ -136,6 +162,24 @@ describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))("%s", (name, 
     expect(hints).toMatchObject(expected[tool.operation]!);
   });
 
+  test("lists hints that mean the same to a client with or without the spec's defaults", () => {
+    const sent = listed.find((item) => item.name === name)!.annotations!;
+    const hints = tool.annotations;
+    // What a client applying the spec's defaults reads: the tool's own hints (for read-only
+    // tools, destructiveHint and idempotentHint mean nothing by the spec).
+    const withDefaults = { ...SPEC_DEFAULTS, ...sent };
+    if (hints.readOnlyHint) {
+      expect(sent).toEqual({ readOnlyHint: true, openWorldHint: hints.openWorldHint });
+    } else {
+      expect(withDefaults).toEqual(hints);
+    }
+    // What a client reading a missing hint as false takes away: never a harmless-looking tool
+    // that is destructive or reaches the open world.
+    expect(sent.readOnlyHint ?? false).toBe(hints.readOnlyHint);
+    expect(sent.openWorldHint ?? false).toBe(hints.openWorldHint);
+    if (!hints.readOnlyHint) expect(sent.destructiveHint ?? false).toBe(hints.destructiveHint);
+  });
+
   test("asks before anything destructive", () => {
     if (tool.annotations.destructiveHint && !tool.annotations.readOnlyHint) {
       expect(tool.confirm, `${name} is destructive but never asks`).toBeDefined();
@@ -147,9 +191,9 @@ describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))("%s", (name, 
       properties?: Record<string, Record<string, unknown>>;
     };
     for (const [field, property] of Object.entries(schema.properties ?? {})) {
-      expect(property.description, `${name}.${field} has no description`).toBeTruthy();
-      // Their checks are applied but not advertised (tool-list.ts); tested below.
-      if (field in workspaceFields) continue;
+      if (!SELF_EXPLANATORY.has(field)) {
+        expect(property.description, `${name}.${field} has no description`).toBeTruthy();
+      }
       if (property.type === "string" && !property.enum && !property.format) {
         expect(
           property.maxLength ?? property.pattern,
@@ -164,17 +208,16 @@ describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))("%s", (name, 
 });
 
 describe("workspace and region", () => {
-  test("are bounded and checked, though the list does not repeat the checks on every tool", () => {
+  test("are bounded and checked on every call, though the list shows only what is configured", () => {
     for (const field of Object.values(workspaceFields)) {
       const json = z.toJSONSchema(field.unwrap()) as { maxLength?: number; pattern?: string };
       expect(json.maxLength).toBeLessThanOrEqual(63);
       expect(json.pattern).toBeDefined();
     }
+    // No workspace is configured here: there is nothing to choose (see tool-list.test.ts).
     const servers = listed.find((item) => item.name === "servers_list")!.inputSchema.properties!;
-    expect(servers.workspace).toEqual({
-      type: "string",
-      description: expect.any(String),
-    });
+    expect(servers).not.toHaveProperty("workspace");
+    expect(servers).not.toHaveProperty("region");
   });
 
   test.each([
@@ -191,9 +234,13 @@ describe("workspace and region", () => {
   });
 });
 
-test("the list carries no $schema, no safe-integer bounds, no default execution", () => {
+test("the list carries no $schema, no $ref, no safe-integer bounds, no default execution", () => {
   const text = JSON.stringify(listed);
   expect(text).not.toContain("$schema");
+  // Several clients (Claude Code, Cursor, Kiro, opencode) fail on $ref in tool schemas.
+  expect(text).not.toContain("$ref");
+  // Nullable objects and arrays are `type: [T, "null"]`, not an anyOf with a null branch.
+  expect(text).not.toContain('{"type":"null"}');
   expect(text).not.toContain(String(Number.MAX_SAFE_INTEGER));
   expect(text).not.toContain('"taskSupport":"forbidden"');
   for (const tool of listed) expect(tool.annotations).not.toHaveProperty("title");

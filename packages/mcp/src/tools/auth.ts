@@ -10,8 +10,8 @@ const target = {
     .min(1)
     .max(63)
     .regex(NAME)
-    .describe("Workspace name, as in https://<workspace>.<region>.alpacon.io."),
-  region: z.string().min(1).max(32).regex(NAME).default("ap1").describe('Region, default "ap1".'),
+    .describe("As in https://<workspace>.<region>.alpacon.io."),
+  region: z.string().min(1).max(32).regex(NAME).default("ap1").describe("As in the URL."),
 };
 
 /** Writes this machine's token file; setting the same token twice leaves the same file. */
@@ -30,7 +30,7 @@ export const authSetToken = defineTool({
   toolset: "auth",
   title: "Save an API token",
   description:
-    "Saves a workspace's API token in the local token file (owner-only, atomic) and uses it from the next call on. Use it when a tool reports a missing or rejected token and the user gives a new one. The token is never echoed.",
+    "Saves a workspace's API token in the local token file and uses it from the next call on. For when a tool reports a missing or rejected token and the user gives one. Never echoed.",
   sdk: "saveToken (@alpacon/sdk/node)",
   operation: "local-write",
   scope: "local",
@@ -41,17 +41,14 @@ export const authSetToken = defineTool({
       .min(8)
       .max(4096)
       .regex(/^[\x21-\x7e]+$/, "the token must not contain spaces or control characters")
-      .describe("The API token from the Alpacon web console (API Token page)."),
+      .describe("From the web console's API Token page."),
   },
   output: {
     workspace: z.string(),
     region: z.string(),
     configFile: z.string(),
-    replaced: z.boolean().describe("Whether a token for this workspace was already saved."),
-    overriddenBy: z
-      .string()
-      .nullable()
-      .describe("An environment variable that will win over the file at the next start."),
+    replaced: z.boolean(),
+    overriddenBy: z.string().nullable().describe("Env variable that wins at the next start."),
   },
   annotations: SAVE,
   async run(args, context) {
@@ -76,7 +73,7 @@ export const authRemoveToken = defineTool({
   toolset: "auth",
   title: "Remove an API token",
   description:
-    "Removes a workspace's API token from this machine's token file and stops using it. The token itself stays valid in Alpacon; revoke it in the web console if it leaked.",
+    "Removes a workspace's API token from the local token file and stops using it. The token stays valid in Alpacon; revoke it in the web console if it leaked.",
   sdk: "removeToken (@alpacon/sdk/node)",
   operation: "local-write",
   scope: "local",
@@ -85,11 +82,11 @@ export const authRemoveToken = defineTool({
     workspace: z.string(),
     region: z.string(),
     configFile: z.string(),
-    removedFromFile: z.boolean().describe("False when the file had no token for it."),
+    removedFromFile: z.boolean().describe("False if there was none."),
     stillSetBy: z
       .string()
       .nullable()
-      .describe("An environment variable that still provides a token at the next start."),
+      .describe("Env variable that still gives a token at the next start."),
   },
   annotations: REMOVE,
   confirm: (args) => `Remove the saved API token of workspace ${args.workspace} (${args.region})?`,
@@ -115,7 +112,7 @@ export const workspacesList = defineTool({
   toolset: "auth",
   title: "List configured workspaces",
   description:
-    "Lists the Alpacon workspaces this server has tokens for (names, regions, custom URLs and where each token comes from, never the tokens). Use it to learn valid workspace and region arguments.",
+    "Lists the workspaces this server has tokens for: name, region, custom URL, token source (never the token).",
   sdk: "loadConfig (@alpacon/sdk/node)",
   operation: "local-read",
   scope: "local",
@@ -125,8 +122,8 @@ export const workspacesList = defineTool({
       z.object({
         workspace: z.string(),
         region: z.string(),
-        url: z.string().nullable().describe("Custom base URL; null for the default host."),
-        tokenSource: z.string().describe("The variable or file the token comes from."),
+        url: z.string().nullable().describe("Null for the default host."),
+        tokenSource: z.string(),
       }),
     ),
   },

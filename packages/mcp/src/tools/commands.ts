@@ -1,38 +1,32 @@
 import * as z from "zod";
 import { compact, listLines, tail } from "../format.js";
-import { clientOf, defineTool, EXEC, READ, serverId } from "./define.js";
+import { clientOf, defineTool, EXEC, READ } from "./define.js";
 
 export const maxOutputChars = z
   .int()
   .min(100)
   .max(100_000)
   .default(8_000)
-  .describe(
-    "Most characters of output returned (100-100000, default 8000). Longer output keeps its end; the result says how to read the rest.",
-  );
+  .describe("Longer output keeps its end; the result says how to read the rest.");
 
-export const commandLine = z
-  .string()
-  .min(1)
-  .max(8_192)
-  .describe("The shell command line, e.g. `systemctl status nginx`. Put secrets in env, not here.");
+export const commandLine = z.string().min(1).max(8_192);
 
 const runResult = z.object({
   server: z.string(),
-  commandId: z.string().nullable().describe("Read the full output with command_get."),
-  status: z.string().describe("Final status: success, failed, rejected, denied, error, …"),
+  commandId: z.string().nullable().describe("For command_get."),
+  status: z.string().describe("success, failed, rejected, denied, error …"),
   success: z.boolean().nullable(),
   exitCode: z.int().nullable(),
   output: z.string(),
   outputTruncated: z.boolean(),
-  omittedChars: z.int().describe("Characters cut from the start of the output."),
+  omittedChars: z.int().describe("Cut from the start of output."),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   error: z
     .object({
       kind: z
         .enum(["may_have_run", "rejected", "timeout", "failed", "aborted"])
-        .describe("may_have_run: the outcome is unknown; do not resend blindly."),
+        .describe("may_have_run: outcome unknown; do not resend blindly."),
       message: z.string(),
     })
     .nullable(),
@@ -48,34 +42,25 @@ export const commandRun = defineTool({
   toolset: "commands",
   title: "Run a command on servers",
   description:
-    "Runs one command line on one or more servers (Alpacon Command API) and waits: exit code, output and status per server. For one-shot commands and fan-out; use websh tools when shell state must persist. The token's ACL must allow the command. After an unknown outcome (may_have_run) check with command_get; never resend blindly.",
+    "Runs a command line on one or more servers and waits: exit code, output and status per server. For one-shot commands and fan-out; websh tools keep shell state. The token's ACL must allow the command.",
   sdk: "client.commands.run",
   operation: "exec",
   scope: "workspace",
   input: {
-    servers: z
-      .array(serverId)
-      .min(1)
-      .max(50)
-      .describe("Ids of the servers to run on (1-50, from servers_list)."),
-    command: commandLine,
-    username: z
-      .string()
-      .min(1)
-      .max(64)
-      .optional()
-      .describe("System user to run as; default the token's user."),
-    groupname: z.string().min(1).max(64).optional().describe("System group to run as."),
+    servers: z.array(z.guid()).min(1).max(50).describe("Server ids from servers_list."),
+    command: commandLine.describe("Shell command line; put secrets in env, not here."),
+    username: z.string().min(1).max(64).optional().describe("Default: the token's user."),
+    groupname: z.string().min(1).max(64).optional(),
     env: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(4096))
       .optional()
-      .describe("Environment variables for the process."),
+      .describe("Environment variables."),
     timeoutSeconds: z
       .int()
       .min(1)
       .max(3600)
       .default(60)
-      .describe("How long to wait for every server to finish (1-3600 s, default 60)."),
+      .describe("Seconds to wait for every server."),
     maxOutputChars,
   },
   output: {
@@ -143,23 +128,14 @@ export const commandGet = defineTool({
   toolset: "commands",
   title: "Get a command's result",
   description:
-    "Returns a command's status, exit code and output by id, reading output from an offset. Use it for a command whose outcome was unknown, or to read output command_run cut short.",
+    "A command's status, exit code and output from an offset. For a command whose outcome was unknown, or output command_run cut short.",
   sdk: "client.commands.get",
   operation: "GET",
   scope: "workspace",
   input: {
-    command: z.guid().describe("Command id (a UUID) from command_run."),
-    offset: z
-      .int()
-      .min(0)
-      .default(0)
-      .describe("First character of the output to return (default 0)."),
-    maxChars: z
-      .int()
-      .min(100)
-      .max(100_000)
-      .default(8_000)
-      .describe("Most characters of output to return (default 8000)."),
+    command: z.guid().describe("From command_run."),
+    offset: z.int().min(0).default(0).describe("First character to return."),
+    maxChars: z.int().min(100).max(100_000).default(8_000).describe("Most characters to return."),
   },
   output: {
     command: z.looseObject({
@@ -172,7 +148,7 @@ export const commandGet = defineTool({
     output: z.string(),
     offset: z.int(),
     totalChars: z.int(),
-    nextOffset: z.int().nullable().describe("Pass as offset to read on; null at the end."),
+    nextOffset: z.int().nullable().describe("Offset to read on; null at the end."),
   },
   annotations: READ,
   notFound: "Check the command id; command_run returns it",

@@ -137,8 +137,9 @@ export const EXEC: Annotations = {
 const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 /**
- * Added to every workspace-scoped tool by the server (see register.ts). The name checks apply to
- * every call but are not advertised in tools/list (tool-list.ts): they repeat on every tool.
+ * Added to every workspace-scoped tool by the server (see register.ts), and checked on every
+ * call. tools/list does not show these schemas: it shows the configured workspaces instead, or
+ * nothing when there is only one to choose (tool-list.ts).
  */
 export const workspaceFields = {
   workspace: z
@@ -155,12 +156,13 @@ export const workspaceFields = {
     .describe('Workspace region, e.g. "ap1"; only needed if two share a name.'),
 };
 
-export const serverId = z.guid().describe("Server id from servers_list (not its name).");
+export const serverId = z.guid().describe("From servers_list.");
 
-export const page = z.int().min(1).max(100_000).default(1).describe("Page number, from 1.");
+// `page` and `pageSize` say what they are by name and bounds: no description to repeat it.
+export const page = z.int().min(1).max(100_000).default(1);
 
 export function pageSize(defaultSize: number) {
-  return z.int().min(1).max(100).default(defaultSize).describe("Items per page.");
+  return z.int().min(1).max(100).default(defaultSize);
 }
 
 export const pagination = { page, pageSize: pageSize(20) };

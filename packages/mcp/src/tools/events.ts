@@ -23,13 +23,13 @@ const event = z.looseObject({
 });
 
 const eventFilters = {
-  server: serverId.optional().describe("Only events of this server (id from servers_list)."),
+  server: serverId.optional().describe("Only this server's events."),
   reporter: z
     .string()
     .min(1)
     .max(128)
     .optional()
-    .describe("Only events from this reporter, e.g. alpamon."),
+    .describe("Only from this reporter, e.g. alpamon."),
   page,
   pageSize: pageSize(25),
 };
@@ -51,7 +51,7 @@ export const listEvents = defineTool({
   toolset: "events",
   title: "List events",
   description:
-    "Lists recent events reported by servers and their agents (service starts, package changes, logins, agent updates …), newest first. Use it to see what happened on a server lately; search_events finds events by text.",
+    "Recent events from servers and their agents (service starts, package changes, logins, updates …), newest first: what happened on a server lately.",
   sdk: "client.events.list",
   operation: "GET",
   scope: "workspace",
@@ -72,7 +72,7 @@ export const searchEvents = defineTool({
   toolset: "events",
   title: "Search events",
   description:
-    "Finds events whose server name, reporter, record or description contains the given text (e.g. 'nginx', 'reboot', 'failed'), newest first. Use it to trace when something happened across the fleet.",
+    "Events whose server, reporter, record or description contains a text ('nginx', 'reboot' …), newest first: when something happened across the fleet.",
   sdk: "client.events.search",
   operation: "GET",
   scope: "workspace",
@@ -92,34 +92,30 @@ export const searchEvents = defineTool({
     pageSummary(`events matching "${args.query}"`, result, result.events, eventLine),
 });
 
-const commandId = z.guid().describe("Command id (a UUID), e.g. from command_run or command_get.");
+const commandId = z.guid().describe("From command_run or command_get.");
 
 const lifecycleOutput = {
   command: z.string(),
-  response: z
-    .record(z.string(), z.unknown())
-    .nullable()
-    .describe("What the API answered, if anything."),
+  response: z.record(z.string(), z.unknown()).nullable().describe("The API's answer, if any."),
 };
 
 const AGENT_ONLY =
   "Alpacon accepts this step from the server's agent only, not from API tokens; normal use never needs it (command_run follows commands to their end)";
 
-const LIFECYCLE_NOTE =
-  "This is a step of the agent's side of the command lifecycle, kept for compatibility with the reference server; normal use never needs it.";
+const LIFECYCLE_NOTE = "Kept for compatibility; normal use never needs it";
 
 export const acknowledgeCommand = defineTool({
   name: "acknowledge_command",
   toolset: "events",
   title: "Acknowledge a command",
-  description: `Marks a command as received by the agent (the ack step), optionally with a success flag and text. ${LIFECYCLE_NOTE} Acknowledging a command that an agent is handling can confuse its status.`,
+  description: `Marks a command as received (the agent's ack step). ${LIFECYCLE_NOTE}, and it can confuse a command an agent is handling.`,
   sdk: "client.commands.ack",
   operation: "POST",
   scope: "workspace",
   input: {
     command: commandId,
-    success: z.boolean().optional().describe("Whether the agent accepted the command."),
-    result: z.string().max(10_000).optional().describe("A message to record with the ack."),
+    success: z.boolean().optional().describe("The agent accepted it."),
+    result: z.string().max(10_000).optional().describe("Message to record."),
   },
   output: lifecycleOutput,
   annotations: CHANGE,
@@ -141,21 +137,16 @@ export const finishCommand = defineTool({
   name: "finish_command",
   toolset: "events",
   title: "Finish a command",
-  description: `Records a command's end (the fin step): success flag, output, exit code and elapsed seconds. ${LIFECYCLE_NOTE} It overwrites the result the agent would report.`,
+  description: `Records a command's end (the agent's fin step). ${LIFECYCLE_NOTE}, and it overwrites what the agent reports.`,
   sdk: "client.commands.finish",
   operation: "POST",
   scope: "workspace",
   input: {
     command: commandId,
     success: z.boolean().describe("Whether the command succeeded."),
-    result: z.string().max(100_000).optional().describe("The command's output to record."),
-    exitCode: z.int().min(0).max(255).optional().describe("Process exit code (0-255)."),
-    elapsedSeconds: z
-      .number()
-      .min(0)
-      .max(86_400)
-      .optional()
-      .describe("How long it ran, in seconds."),
+    result: z.string().max(100_000).optional().describe("Output to record."),
+    exitCode: z.int().min(0).max(255).optional().describe("Exit code."),
+    elapsedSeconds: z.number().min(0).max(86_400).optional().describe("Run time in seconds."),
   },
   output: lifecycleOutput,
   annotations: CHANGE,

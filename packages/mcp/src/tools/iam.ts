@@ -10,13 +10,12 @@ import {
   pageInfo,
   pagination,
   READ,
-  serverId,
 } from "./define.js";
 
 const userId = z
   .string()
   .regex(/^(-|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/)
-  .describe("IAM user id (a UUID from iam_users_list), or - for the token's own user.");
+  .describe("From iam_users_list, or - for the token's own user.");
 
 const accountName = /^[a-z][a-z0-9_-]*$/;
 
@@ -55,19 +54,14 @@ export const iamUsersList = defineTool({
   toolset: "iam",
   title: "List IAM users",
   description:
-    "Lists the workspace's users (Alpacon accounts): username, name, email, active/staff/superuser flags and group count. Filter by free text, exact username or active state. Results are paged.",
+    "Lists the workspace's users (Alpacon accounts): username, name, email, active/staff/superuser flags.",
   sdk: "client.iam.users.list",
   operation: "GET",
   scope: "workspace",
   input: {
-    search: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe("Free text matched against names and email."),
+    search: z.string().min(1).max(200).optional().describe("Text in names or email."),
     username: z.string().min(1).max(150).optional().describe("Exact username."),
-    isActive: z.boolean().optional().describe("Only active (true) or inactive (false) users."),
+    isActive: z.boolean().optional().describe("Only (in)active users."),
     ...pagination,
   },
   output: { ...pageInfo, users: z.array(user) },
@@ -92,7 +86,7 @@ export const iamUserGet = defineTool({
   toolset: "iam",
   title: "Get an IAM user",
   description:
-    "Returns one workspace user with every field: names, email, phone, flags, uid, shell, home directory, last login and its IP. Use - as the id for the token's own user (who am I).",
+    "One user with every field: names, email, phone, flags, uid, shell, home, last login and IP. The id - means the token's own user (who am I).",
   sdk: "client.iam.users.get",
   operation: "GET",
   scope: "workspace",
@@ -111,21 +105,16 @@ export const iamUserCreate = defineTool({
   toolset: "iam",
   title: "Create an IAM user",
   description:
-    "Creates a workspace user; the username (lowercase, starting with a letter) also names the user's system account on servers. Staff and superuser rights are not set here (see iam_user_update). Returns the new user.",
+    "Creates a workspace user; the username also names their system account on servers. Staff and superuser rights are set with iam_user_update. Returns the user.",
   sdk: "client.iam.users.create",
   operation: "POST",
   scope: "workspace",
   input: {
-    username: z
-      .string()
-      .min(1)
-      .max(150)
-      .regex(accountName)
-      .describe("Lowercase letters, digits, _ and -, starting with a letter."),
-    email: z.email().max(254).optional().describe("Email address."),
-    firstName: z.string().max(150).optional().describe("First name."),
-    lastName: z.string().max(150).optional().describe("Last name."),
-    isActive: z.boolean().default(true).describe("Whether the user can log in."),
+    username: z.string().min(1).max(150).regex(accountName).describe("Login name."),
+    email: z.email().max(254).optional(),
+    firstName: z.string().max(150).optional(),
+    lastName: z.string().max(150).optional(),
+    isActive: z.boolean().default(true).describe("Can log in."),
   },
   output: { user },
   annotations: CREATE,
@@ -148,15 +137,12 @@ export const iamUserCreate = defineTool({
 });
 
 const updateFields = {
-  email: z.email().max(254).optional().describe("New email address."),
-  firstName: z.string().max(150).optional().describe("New first name."),
-  lastName: z.string().max(150).optional().describe("New last name."),
-  phone: z.string().max(32).optional().describe("New phone number."),
-  shell: z.string().min(1).max(255).optional().describe("Login shell on servers, e.g. /bin/bash."),
-  isActive: z
-    .boolean()
-    .optional()
-    .describe("false locks the user out; true lets them log in again."),
+  email: z.email().max(254).optional(),
+  firstName: z.string().max(150).optional(),
+  lastName: z.string().max(150).optional(),
+  phone: z.string().max(32).optional(),
+  shell: z.string().min(1).max(255).optional().describe("Login shell, e.g. /bin/bash."),
+  isActive: z.boolean().optional().describe("false locks them out."),
   isStaff: z.boolean().optional().describe("Staff users manage the workspace."),
   isSuperuser: z.boolean().optional().describe("Superusers have every permission."),
 };
@@ -181,8 +167,7 @@ export const iamUserUpdate = defineTool({
   name: "iam_user_update",
   toolset: "iam",
   title: "Update an IAM user",
-  description:
-    "Changes the given fields of a workspace user and leaves the others as they are: names, email, phone, shell, and the active, staff and superuser flags. Returns the updated user.",
+  description: "Changes the given fields of a workspace user, leaving the rest. Returns the user.",
   sdk: "client.iam.users.update",
   operation: "PATCH",
   scope: "workspace",
@@ -211,7 +196,7 @@ export const iamUserDelete = defineTool({
   toolset: "iam",
   title: "Delete an IAM user",
   description:
-    "Deletes a workspace user for good: they lose access to the workspace and its servers. Consider iam_user_update with isActive: false to only lock them out.",
+    "Deletes a workspace user for good, with their access to its servers. iam_user_update with isActive: false only locks them out.",
   sdk: "client.iam.users.delete",
   operation: "DELETE",
   scope: "workspace",
@@ -232,7 +217,7 @@ export const iamUserPermissionsGet = defineTool({
   toolset: "iam",
   title: "Get a user's permissions",
   description:
-    "Returns a user's effective permissions (codenames) and the roles they come from. Use it to answer what a user may do.",
+    "A user's effective permissions (codenames) and the roles they come from: what a user may do.",
   sdk: "client.iam.users.permissions",
   operation: "GET",
   scope: "workspace",
@@ -258,14 +243,13 @@ export const iamUserAssignRole = defineTool({
   name: "iam_user_assign_role",
   toolset: "iam",
   title: "Assign a role to a user",
-  description:
-    "Gives a user a role and with it the role's permissions. Role ids come from iam_roles_list. Returns the assignment.",
+  description: "Gives a user a role and with it the role's permissions. Returns the assignment.",
   sdk: "client.iam.users.assignRole",
   operation: "POST",
   scope: "workspace",
   input: {
     user: userId,
-    role: z.string().min(1).max(128).describe("Role id from iam_roles_list."),
+    role: z.string().min(1).max(128).describe("From iam_roles_list."),
   },
   output: { user: z.string(), role },
   annotations: CREATE,
@@ -293,12 +277,12 @@ export const iamGroupsList = defineTool({
   toolset: "iam",
   title: "List IAM groups",
   description:
-    "Lists the workspace's groups with their members' names and the servers each group may use. Groups are how server access is granted in Alpacon.",
+    "Lists the workspace's groups, their members and servers. Groups grant server access in Alpacon.",
   sdk: "client.iam.groups.list",
   operation: "GET",
   scope: "workspace",
   input: {
-    search: z.string().min(1).max(200).optional().describe("Free text matched against names."),
+    search: z.string().min(1).max(200).optional().describe("Text in names."),
     name: z.string().min(1).max(150).optional().describe("Exact group name."),
     ...pagination,
   },
@@ -326,24 +310,15 @@ export const iamGroupCreate = defineTool({
   toolset: "iam",
   title: "Create an IAM group",
   description:
-    "Creates a workspace group, optionally with the servers its members may use. The name (lowercase, starting with a letter) also names the system group on servers. Returns the new group.",
+    "Creates a workspace group, optionally with the servers its members may use; the name also names the system group on servers. Returns the group.",
   sdk: "client.iam.groups.create",
   operation: "POST",
   scope: "workspace",
   input: {
-    name: z
-      .string()
-      .min(1)
-      .max(150)
-      .regex(accountName)
-      .describe("Lowercase letters, digits, _ and -, starting with a letter."),
-    displayName: z.string().max(150).optional().describe("Name shown in the web console."),
+    name: z.string().min(1).max(150).regex(accountName).describe("Group name."),
+    displayName: z.string().max(150).optional().describe("Shown in the web console."),
     description: z.string().max(1000).optional().describe("What the group is for."),
-    servers: z
-      .array(serverId)
-      .max(500)
-      .optional()
-      .describe("Ids of the servers the group may use."),
+    servers: z.array(z.guid()).max(500).optional().describe("Server ids the group may use."),
   },
   output: { group },
   annotations: CREATE,
@@ -367,7 +342,7 @@ export const iamRolesList = defineTool({
   toolset: "iam",
   title: "List IAM roles",
   description:
-    "Lists the roles that can be assigned to users with iam_user_assign_role, each with its permission codenames. Some Alpacon versions do not offer roles; the error then says so.",
+    "Lists the roles iam_user_assign_role can give, with their permission codenames. Some Alpacon versions have no roles; the error then says so.",
   sdk: "client.iam.roles.list",
   operation: "GET",
   scope: "workspace",
@@ -395,7 +370,7 @@ export const iamPermissionsList = defineTool({
   toolset: "iam",
   title: "List IAM permissions",
   description:
-    "Lists every permission of the workspace (codename and name). Use it to interpret what roles and iam_user_permissions_get return.",
+    "Lists every permission (codename, name), to read what roles and iam_user_permissions_get return.",
   sdk: "client.iam.permissions.list",
   operation: "GET",
   scope: "workspace",

@@ -11,17 +11,9 @@ const range = {
     .min(1)
     .max(720)
     .default(24)
-    .describe(
-      "How many hours back from now to look (1-720, default 24). Ignored when start is given.",
-    ),
-  start: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .describe("Start of the range, ISO 8601 with time zone (e.g. 2026-01-31T09:00:00Z)."),
-  end: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .describe("End of the range, ISO 8601 with time zone; default now."),
+    .describe("Hours back from now; ignored when start is given."),
+  start: z.iso.datetime({ offset: true }).optional().describe("Range start, with time zone."),
+  end: z.iso.datetime({ offset: true }).optional().describe("Range end; default now."),
 };
 
 function window(args: { hours: number; start?: string | undefined; end?: string | undefined }) {
@@ -39,7 +31,7 @@ const stats = z
     latestAt: z.string(),
     samples: z.int(),
   })
-  .describe("Statistics over the range; null when there are no samples.");
+  .describe("Null when there are no samples.");
 type Stats = z.output<typeof stats>;
 
 function round(value: number): number {
@@ -47,7 +39,7 @@ function round(value: number): number {
 }
 
 const bucket = z.object({
-  start: z.string().describe("Timestamp of the bucket's first sample."),
+  start: z.string().describe("Time of its first sample."),
   avg: z.number(),
   max: z.number(),
 });
@@ -76,7 +68,7 @@ const usageOutput = {
   stats: stats.nullable(),
   series: z
     .array(bucket)
-    .describe("The range cut into at most `buckets` equal parts (percent), oldest first."),
+    .describe("Up to `buckets` equal slices of the range (percent), oldest first."),
 };
 
 function usageTool(kind: "cpu" | "memory") {
@@ -85,19 +77,14 @@ function usageTool(kind: "cpu" | "memory") {
     name: kind === "cpu" ? "get_cpu_usage" : "get_memory_usage",
     toolset: "metrics",
     title: `Get ${noun} usage`,
-    description: `Returns a server's ${noun} usage in percent over a time range (default the last 24 hours): average, minimum, maximum and latest value, plus a down-sampled series that keeps peaks visible. Use it to check whether a server is ${kind === "cpu" ? "CPU-bound" : "short of memory"} and since when.`,
+    description: `A server's ${noun} usage in percent over time: avg, min, max, latest and a series that keeps peaks: is it ${kind === "cpu" ? "CPU-bound" : "short of memory"}, since when?`,
     sdk: kind === "cpu" ? "client.metrics.cpuUsage" : "client.metrics.memoryUsage",
     operation: "GET",
     scope: "workspace",
     input: {
       server: serverId,
       ...range,
-      buckets: z
-        .int()
-        .min(1)
-        .max(200)
-        .default(24)
-        .describe("Most points in the returned series (1-200, default 24)."),
+      buckets: z.int().min(1).max(200).default(24).describe("Most points in the series."),
     },
     output: usageOutput,
     annotations: READ,
@@ -132,7 +119,7 @@ export const getMemoryUsage = usageTool("memory");
 const diskDevice = z.object({
   device: z.string(),
   mount_point: z.string().nullable(),
-  usage: stats.nullable().describe("Used space in percent over the range."),
+  usage: stats.nullable().describe("Used space in percent."),
   latest: z
     .object({ total: z.int(), used: z.int(), free: z.int() })
     .describe("Latest sizes in bytes."),
@@ -143,7 +130,7 @@ export const getDiskUsage = defineTool({
   toolset: "metrics",
   title: "Get disk usage",
   description:
-    "Returns used disk space in percent per device over a time range (default 24 h), with the latest total/used/free bytes. Use it to find full or filling file systems; narrow by device or mount point. get_disk_info lists devices.",
+    "Used disk space in percent per device over time, and the latest bytes total/used/free: full or filling file systems.",
   sdk: "client.metrics.diskUsage",
   operation: "GET",
   scope: "workspace",
@@ -178,8 +165,8 @@ export const getDiskUsage = defineTool({
 const rate = z.object({ avg: z.number(), max: z.number(), latest: z.number() });
 const trafficInterface = z.object({
   interface: z.string(),
-  input_bps: rate.describe("Average received bits per second, per sample."),
-  output_bps: rate.describe("Average sent bits per second, per sample."),
+  input_bps: rate.describe("Received bps over the samples."),
+  output_bps: rate.describe("Sent bps over the samples."),
   peak_input_bps: z.number(),
   peak_output_bps: z.number(),
   samples: z.int(),
@@ -190,7 +177,7 @@ export const getNetworkTraffic = defineTool({
   toolset: "metrics",
   title: "Get network traffic",
   description:
-    "Returns network throughput per interface in bits per second over a time range (default 24 h): average, maximum, latest and peak rates, in and out. Use it to spot saturated links or unusual traffic.",
+    "Network traffic per interface in bits/s over time, in and out: avg, max, latest, peak. Spots saturated links or odd traffic.",
   sdk: "client.metrics.networkTraffic",
   operation: "GET",
   scope: "workspace",
@@ -230,27 +217,20 @@ function mbps(bitsPerSecond: number): string {
   return `${(bitsPerSecond / 1_000_000).toFixed(2)} Mbit/s`;
 }
 
-const unavailable = z.array(
-  z.object({ metric: z.string(), reason: z.string() }).describe("A metric that could not be read."),
-);
+const unavailable = z.array(z.object({ metric: z.string(), reason: z.string() }));
 
 export const getServerMetricsSummary = defineTool({
   name: "get_server_metrics_summary",
   toolset: "metrics",
   title: "Summarise a server's metrics",
   description:
-    "One health overview of a server over the last hours (default 24): CPU and memory statistics, disk usage per device, traffic per interface. Use it first for 'how is this server doing'; drill down with get_cpu_usage, get_memory_usage, get_disk_usage, get_network_traffic.",
+    "A server's CPU, memory, disk and network over the last hours in one call. Use it first for 'how is this server doing'; the get_*_usage and get_network_traffic tools give detail.",
   sdk: "client.metrics.summary",
   operation: "GET",
   scope: "workspace",
   input: {
     server: serverId,
-    hours: z
-      .int()
-      .min(1)
-      .max(168)
-      .default(24)
-      .describe("How many hours back from now (1-168, default 24)."),
+    hours: z.int().min(1).max(168).default(24).describe("Hours back from now."),
   },
   output: {
     server: z.string(),
@@ -294,7 +274,7 @@ export const getCpuTopServers = defineTool({
   toolset: "metrics",
   title: "Top servers by CPU",
   description:
-    "Returns the five servers of the workspace with the highest CPU peak (percent) over the last 24 hours. Use it to find the busiest machines of a fleet before looking at one in detail.",
+    "The five servers with the highest CPU peak (percent) in the last 24 hours: the busiest machines of a fleet.",
   sdk: "client.metrics.cpuTopServers",
   operation: "GET",
   scope: "workspace",

@@ -19,7 +19,7 @@ const serverRow = z.object({
   connected: z.boolean(),
   status: z.string().describe("Computed health: Good, Warning or Error."),
   remote_ip: z.string().nullable(),
-  os: z.string().nullable().describe("OS name and version, null until the agent reported them."),
+  os: z.string().nullable().describe("Null until the agent reports it."),
   cpu_cores: z.int().nullable(),
   memory_bytes: z.int().nullable(),
   load: z.number().nullable(),
@@ -45,22 +45,14 @@ export const serversList = defineTool({
   toolset: "servers",
   title: "List servers",
   description:
-    "Lists a workspace's servers with connection state, health, OS and size; paged. Start here: every server tool needs a server id. Filter by exact name or free-text search; server_get returns every field of one server.",
+    "Lists servers with state, health, OS and size. Start here: server tools take a server id.",
   sdk: "client.servers.list",
   operation: "GET",
   scope: "workspace",
   input: {
-    search: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe("Free text matched against name, IP and OS."),
+    search: z.string().min(1).max(200).optional().describe("Text in name, IP or OS."),
     name: z.string().min(1).max(200).optional().describe("Exact server name."),
-    connected: z
-      .boolean()
-      .optional()
-      .describe("Only connected (true) or disconnected (false) servers; applied to this page."),
+    connected: z.boolean().optional().describe("Only (dis)connected ones; filters this page."),
     ...pagination,
   },
   output: { ...pageInfo, servers: z.array(serverRow) },
@@ -92,7 +84,7 @@ export const serverGet = defineTool({
   toolset: "servers",
   title: "Get a server",
   description:
-    "Returns every field Alpacon keeps about one server: connection, health status and messages, agent version, OS, CPU, memory, load, uptime, owner and groups. Use it after servers_list when you need the details of one server.",
+    "Every field of one server: health messages, agent version, OS, CPU, memory, load, uptime, owner, groups.",
   sdk: "client.servers.get",
   operation: "GET",
   scope: "workspace",
@@ -133,14 +125,14 @@ export const serverNotesList = defineTool({
   toolset: "servers",
   title: "List server notes",
   description:
-    "Lists the notes people left on servers (runbooks, owners, caveats), pinned first on the web console. Give a server id to see one server's notes; leave it out for notes across the workspace. Read them before changing a server.",
+    "Notes people left on servers (runbooks, owners, caveats). Read them before changing a server.",
   sdk: "client.notes.list",
   operation: "GET",
   scope: "workspace",
   input: {
-    server: serverId.optional().describe("Only notes of this server (id from servers_list)."),
-    search: z.string().min(1).max(200).optional().describe("Free text matched against content."),
-    pinned: z.boolean().optional().describe("Only pinned (true) or unpinned (false) notes."),
+    server: serverId.optional().describe("Only this server's notes."),
+    search: z.string().min(1).max(200).optional().describe("Text in the note."),
+    pinned: z.boolean().optional().describe("Only (un)pinned notes."),
     ...pagination,
   },
   output: { ...pageInfo, notes: z.array(note) },
@@ -172,18 +164,15 @@ export const serverNoteCreate = defineTool({
   toolset: "servers",
   title: "Add a server note",
   description:
-    "Adds a note to a server, for example what was changed and why, or who owns it. Notes are shared with the workspace unless private. At most 3 notes per server can be pinned. Returns the created note.",
+    "Adds a note to a server, e.g. what changed and why. Shared with the workspace unless private.",
   sdk: "client.notes.create",
   operation: "POST",
   scope: "workspace",
   input: {
     server: serverId,
-    content: z.string().min(1).max(512).describe("The note's text (1-512 characters)."),
-    private: z.boolean().default(false).describe("Visible only to the token's user."),
-    pinned: z
-      .boolean()
-      .default(false)
-      .describe("Pin it on top of the server's notes (at most 3 pinned per server)."),
+    content: z.string().min(1).max(512),
+    private: z.boolean().default(false).describe("Only the token's user sees it."),
+    pinned: z.boolean().default(false).describe("Pin it on top; at most 3 per server."),
   },
   output: { note },
   annotations: CREATE,

@@ -13,7 +13,7 @@ export const getSystemInfo = defineTool({
   toolset: "system",
   title: "Get hardware and host information",
   description:
-    "Returns a server's hardware and host facts as reported by its agent: CPU type, brand and cores, physical memory, hardware vendor/model/serial, hostname and hardware UUID. Use it to answer what machine a server is.",
+    "A server's hardware from its agent: CPU, memory, vendor, model, serial, hostname, hardware UUID.",
   sdk: "client.system.info",
   operation: "GET",
   scope: "workspace",
@@ -52,7 +52,7 @@ export const getOsVersion = defineTool({
   toolset: "system",
   title: "Get the OS version",
   description:
-    "Returns a server's operating system: name, full version string, major/minor/patch, platform and the platform it derives from (e.g. ubuntu, like debian). Use it before giving OS-specific commands or advice.",
+    "A server's OS name, version and platform. Check it before OS-specific commands or advice.",
   sdk: "client.system.osVersion",
   operation: "GET",
   scope: "workspace",
@@ -91,18 +91,14 @@ export const listSystemUsers = defineTool({
   name: "list_system_users",
   toolset: "system",
   title: "List local users",
-  description:
-    "Lists the local (Linux) user accounts of a server with uid, gid, home directory and shell, and the Alpacon IAM user each maps to. Use it to check who can log in; loginEnabledOnly hides system accounts with nologin shells.",
+  description: "A server's local accounts (uid, gid, home, shell, IAM user): who can log in.",
   sdk: "client.system.users",
   operation: "GET",
   scope: "workspace",
   input: {
     server: serverId,
-    search: z.string().min(1).max(200).optional().describe("Free text matched against usernames."),
-    loginEnabledOnly: z
-      .boolean()
-      .default(false)
-      .describe("Only accounts that can log in (a real shell)."),
+    search: z.string().min(1).max(200).optional().describe("Text in usernames."),
+    loginEnabledOnly: z.boolean().default(false).describe("Hide nologin accounts."),
     page,
     pageSize: pageSize(50),
   },
@@ -134,19 +130,13 @@ export const listSystemGroups = defineTool({
   name: "list_system_groups",
   toolset: "system",
   title: "List local groups",
-  description:
-    "Lists the local (Linux) groups of a server with their gid and the Alpacon IAM group each maps to. Use it with list_system_users to understand access on a server.",
+  description: "A server's local groups, with gid and IAM group.",
   sdk: "client.system.groups",
   operation: "GET",
   scope: "workspace",
   input: {
     server: serverId,
-    search: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe("Free text matched against group names."),
+    search: z.string().min(1).max(200).optional().describe("Text in group names."),
     page,
     pageSize: pageSize(50),
   },
@@ -181,15 +171,14 @@ export const listSystemPackages = defineTool({
   name: "list_system_packages",
   toolset: "system",
   title: "List installed packages",
-  description:
-    "Lists packages installed on a server (name, version, architecture, source); paged. Filter: an exact name (openssl) answers 'which version', search matches parts of names.",
+  description: "Packages installed on a server, with version and architecture.",
   sdk: "client.system.packages",
   operation: "GET",
   scope: "workspace",
   input: {
     server: serverId,
-    name: z.string().min(1).max(200).optional().describe("Exact package name, e.g. openssl."),
-    search: z.string().min(1).max(200).optional().describe("Free text matched against names."),
+    name: z.string().min(1).max(200).optional().describe("Exact name, e.g. openssl."),
+    search: z.string().min(1).max(200).optional().describe("Text in names."),
     arch: z.string().min(1).max(32).optional().describe("Architecture, e.g. amd64."),
     page,
     pageSize: pageSize(50),
@@ -227,8 +216,7 @@ export const getNetworkInterfaces = defineTool({
   name: "get_network_interfaces",
   toolset: "system",
   title: "Get network interfaces",
-  description:
-    "Lists a server's network interfaces with MAC, MTU, link speed, state flags (up, running, loopback) and IP addresses with masks. Use it to answer what addresses a server has or whether a link is down.",
+  description: "A server's network interfaces: MAC, MTU, speed, up/running flags, IP addresses.",
   sdk: "client.system.interfaces",
   operation: "GET",
   scope: "workspace",
@@ -275,8 +263,7 @@ export const getDiskInfo = defineTool({
   name: "get_disk_info",
   toolset: "system",
   title: "Get disks and partitions",
-  description:
-    "Lists a server's block devices (name, serial, label) and partitions (device, mount points, file system type). Use it to learn the storage layout; get_disk_usage tells how full each one is.",
+  description: "A server's disks and partitions (mount points, file systems): its storage layout.",
   sdk: "client.system.diskInfo",
   operation: "GET",
   scope: "workspace",

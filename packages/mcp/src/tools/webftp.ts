@@ -37,22 +37,21 @@ export const webftpUploadFile = defineTool({
   name: "webftp_upload_file",
   toolset: "webftp",
   title: "Upload a file to a server",
-  description:
-    "Copies a local file (on this MCP server's machine, inside its allowed directories) to a path on a server via WebFTP. Returns transfer id, remote path and size. Replaces an existing remote file only with overwrite: true.",
+  description: "Copies a local file (from this MCP server's allowed directories) to a server.",
   sdk: "uploadFile (@alpacon/sdk/node) → client.webftp.upload",
   operation: "transfer",
   scope: "workspace",
   input: {
     server: serverId,
     localPath: localPath.describe(
-      "The file to upload, inside the server's allowed directories (by default its working directory).",
+      "File to upload, in this MCP server's allowed directories (default: its working directory).",
     ),
     remotePath: remotePath.describe(
-      "Destination on the server: a directory ending in / keeps the file name, else the full file path.",
+      "A directory ending in / keeps the file name; else the full file path.",
     ),
-    username: z.string().min(1).max(64).optional().describe("System user that will own the file."),
-    groupname: z.string().min(1).max(64).optional().describe("System group of the file."),
-    overwrite: z.boolean().default(false).describe("Replace an existing file at remotePath."),
+    username: z.string().min(1).max(64).optional().describe("Owner (system user)."),
+    groupname: z.string().min(1).max(64).optional(),
+    overwrite: z.boolean().default(false).describe("Replace an existing file."),
   },
   output: {
     id: z.string(),
@@ -60,7 +59,7 @@ export const webftpUploadFile = defineTool({
     localPath: z.string(),
     remotePath: z.string(),
     bytes: z.int(),
-    message: z.string().describe("The agent's report."),
+    message: z.string(),
   },
   annotations: EXEC,
   notFound: "Check the server id with servers_list",
@@ -95,24 +94,18 @@ export const webftpDownloadFile = defineTool({
   toolset: "webftp",
   title: "Download a file from a server",
   description:
-    "Copies a file or folder from a server to this MCP server's machine (inside its allowed directories) via WebFTP. A folder arrives as a .zip, or extracted into an existing directory with extract: true. Replaces an existing local file.",
+    "Copies a file or folder (as .zip, or extracted) from a server into this MCP server's allowed directories. Replaces an existing local file.",
   sdk: "downloadFile (@alpacon/sdk/node) → client.webftp.download",
   operation: "transfer",
   scope: "workspace",
   input: {
     server: serverId,
-    remotePath: remotePath.describe("File or folder on the server to download."),
+    remotePath: remotePath.describe("File or folder to download."),
     localPath: localPath.describe(
-      "Where to write it: a file path (a .zip for folders), or an existing directory when extract is true.",
+      "A file path (a .zip for folders), or an existing directory with extract.",
     ),
-    resourceType: z
-      .enum(["file", "folder"])
-      .default("file")
-      .describe("Whether remotePath is a file or a folder."),
-    extract: z
-      .boolean()
-      .default(false)
-      .describe("For folders: unpack into the localPath directory instead of saving the .zip."),
+    resourceType: z.enum(["file", "folder"]).default("file").describe("What remotePath is."),
+    extract: z.boolean().default(false).describe("Unpack a folder into localPath."),
   },
   output: {
     id: z.string(),
@@ -120,7 +113,7 @@ export const webftpDownloadFile = defineTool({
     remotePath: z.string(),
     localPath: z.string(),
     bytes: z.int(),
-    files: z.array(z.string()).nullable().describe("Files written when a folder was extracted."),
+    files: z.array(z.string()).nullable().describe("Files extracted from a folder."),
   },
   annotations: EXEC,
   notFound: "Check the server id with servers_list and the remote path",
@@ -178,12 +171,12 @@ function transferList(kind: "uploads" | "downloads") {
     name: upload ? "webftp_uploads_list" : "webftp_downloads_list",
     toolset: "webftp",
     title: upload ? "List uploads" : "List downloads",
-    description: `Lists WebFTP ${kind} (file transfers ${upload ? "to" : "from"} servers): file name, path, server, size, user and expiry, newest first. Use it to check what was transferred${upload ? " onto" : " from"} a server and by whom. Storage URLs are left out.`,
+    description: `File transfers ${upload ? "to" : "from"} servers (WebFTP ${kind}), newest first: what was copied, by whom.`,
     sdk: upload ? "client.webftp.uploads.list" : "client.webftp.downloads.list",
     operation: "GET",
     scope: "workspace",
     input: {
-      server: serverId.optional().describe("Only transfers of this server."),
+      server: serverId.optional().describe("Only this server's."),
       ...pagination,
     },
     output: { ...pageInfo, transfers: z.array(transfer) },
@@ -224,12 +217,11 @@ export const webftpSessionsList = defineTool({
   name: "webftp_sessions_list",
   toolset: "webftp",
   title: "List file-manager sessions",
-  description:
-    "Lists WebFTP (file manager) sessions of the workspace: who browsed files on which server and when. Use it to audit file access.",
+  description: "File manager sessions: who browsed files on which server, when.",
   sdk: "client.webftp.sessions.list",
   operation: "GET",
   scope: "workspace",
-  input: { server: serverId.optional().describe("Only sessions on this server."), ...pagination },
+  input: { server: serverId.optional().describe("Only on this server."), ...pagination },
   output: {
     ...pageInfo,
     sessions: z.array(

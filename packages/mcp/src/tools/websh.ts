@@ -39,16 +39,11 @@ const timeoutSeconds = z
   .min(1)
   .max(600)
   .default(30)
-  .describe("How long to wait for the command to finish (1-600 s, default 30).");
+  .describe("Seconds to wait for the command.");
 
 const shellUser = {
-  username: z
-    .string()
-    .min(1)
-    .max(64)
-    .optional()
-    .describe("System user of the shell; default the token's user."),
-  groupname: z.string().min(1).max(64).optional().describe("System group of the shell."),
+  username: z.string().min(1).max(64).optional().describe("Default: the token's user."),
+  groupname: z.string().min(1).max(64).optional(),
 };
 
 const websocketUrl = z
@@ -57,15 +52,15 @@ const websocketUrl = z
   .refine((value) => new URL(value).pathname.includes("/ws/websh/"), {
     message: "must be a websh WebSocket URL (…/ws/websh/…)",
   })
-  .describe("A websh WebSocket URL (wss://…/ws/websh/…) from a websh session or user channel.");
+  .describe("wss://…/ws/websh/… URL of a websh session or user channel.");
 
 const execOutput = {
   output: z.string(),
-  exitCode: z.int().nullable().describe("Null when the command did not finish in time."),
+  exitCode: z.int().nullable().describe("Null on timeout."),
   durationMs: z.int(),
   timedOut: z.boolean(),
   outputTruncated: z.boolean(),
-  omittedChars: z.int().describe("Characters cut from the start of the output."),
+  omittedChars: z.int().describe("Cut from the start of output."),
 };
 
 /** The options every exec takes, from the tool's arguments. */
@@ -144,15 +139,15 @@ export const webshSessionCreate = defineTool({
   toolset: "websh",
   title: "Open a shell session",
   description:
-    "Opens a websh (web shell) session on a server and keeps its channel open, so websh_channel_execute calls share shell state (directory, environment, jobs). Returns the channelId. Close it with websh_session_terminate; idle channels close after 30 min. For single commands, command_run or websh_command_execute is simpler.",
+    "Opens a shell on a server and keeps it, so websh_channel_execute calls share state (directory, environment, jobs). Returns a channelId; it closes after 30 idle minutes.",
   sdk: "client.websh.open",
   operation: "POST",
   scope: "workspace",
   input: {
     server: serverId,
     ...shellUser,
-    rows: z.int().min(10).max(500).default(24).describe("Terminal height in rows."),
-    cols: z.int().min(40).max(1000).default(200).describe("Terminal width in columns."),
+    rows: z.int().min(10).max(500).default(24),
+    cols: z.int().min(40).max(1000).default(200),
   },
   output: { channel: channelInfo },
   annotations: CONNECT,
@@ -178,7 +173,7 @@ export const webshCommandExecute = defineTool({
   toolset: "websh",
   title: "Run one command in a shell",
   description:
-    "Runs one command in a websh shell on a server; returns output and exit code. The shell is kept for this server and user for a few minutes, so the next call sees the same directory and variables. Needs websh access, not a command ACL entry. For long series, use websh_session_create.",
+    "Runs one command in a shell on a server: output and exit code. The shell is kept a few minutes per server and user, so state carries over. Needs websh access, not a command ACL.",
   sdk: "client.websh.exec",
   operation: "exec",
   scope: "workspace",
@@ -205,7 +200,7 @@ export const webshWebsocketExecute = defineTool({
   toolset: "websh",
   title: "Run one command over a websh URL",
   description:
-    "Connects to an existing websh session by its WebSocket URL, runs one command, returns output and exit code, and disconnects. Use it only when given a websh URL (its token works once); otherwise prefer websh_command_execute.",
+    "Runs one command over a websh URL you were given (usable once). Otherwise use websh_command_execute.",
   sdk: "client.websh.execOnce",
   operation: "exec",
   scope: "workspace",
@@ -230,17 +225,14 @@ export const webshChannelConnect = defineTool({
   toolset: "websh",
   title: "Attach to a websh channel",
   description:
-    "Connects to an existing websh session's channel through its WebSocket URL and keeps it open in this MCP server, like websh_session_create does for a new session. Returns the channelId for websh_channel_execute.",
+    "Attaches to a websh session by its URL and keeps it, like websh_session_create. Returns a channelId.",
   sdk: "client.websh.connect",
   operation: "POST",
   scope: "workspace",
   input: {
     websocketUrl,
-    sessionId: z
-      .guid()
-      .optional()
-      .describe("The session's id, if known (for listing and closing)."),
-    channelId: z.string().min(1).max(128).optional().describe("The channel's id, if known."),
+    sessionId: z.guid().optional().describe("If known, for listing and closing."),
+    channelId: z.string().min(1).max(128).optional().describe("If known."),
   },
   output: { channel: channelInfo },
   annotations: CONNECT,
@@ -263,7 +255,7 @@ export const webshChannelExecute = defineTool({
   toolset: "websh",
   title: "Run a command in an open shell",
   description:
-    "Runs a command in a channel opened by websh_session_create or websh_channel_connect; returns output and exit code. The shell keeps its state between calls (cd, exports). One command at a time per channel.",
+    "Runs a command in an open shell channel: output and exit code. State persists between calls (cd, exports).",
   sdk: "session.exec (pooled websh channel)",
   operation: "exec",
   scope: "local",
@@ -297,8 +289,7 @@ export const webshChannelsList = defineTool({
   name: "websh_channels_list",
   toolset: "websh",
   title: "List open shell channels",
-  description:
-    "Lists the websh channels this MCP server holds open (from websh_session_create or websh_channel_connect), with their session, workspace, server and last use. Channels live in this server process only.",
+  description: "The shell channels this MCP server holds open.",
   sdk: "(local channel pool)",
   operation: "local-read",
   scope: "local",
@@ -319,14 +310,12 @@ export const webshSessionTerminate = defineTool({
   toolset: "websh",
   title: "Close a shell session",
   description:
-    "Closes a websh session on the Alpacon side (every channel of it, including other people's) and drops its channels from this server. Use it when done with a session from websh_session_create.",
+    "Closes a websh session and all its channels, other people's too. Use it when done with a session.",
   sdk: "client.websh.sessions.close",
   operation: "POST",
   scope: "workspace",
   input: {
-    sessionId: z
-      .guid()
-      .describe("The websh session id (from websh_session_create or websh_sessions_list)."),
+    sessionId: z.guid().describe("From websh_session_create or websh_sessions_list."),
   },
   output: { sessionId: z.string(), closedChannels: z.array(z.string()) },
   annotations: CHANGE,
@@ -346,18 +335,13 @@ export const webshSessionsList = defineTool({
   toolset: "websh",
   title: "List shell sessions",
   description:
-    "Lists websh sessions of the workspace (who opened a shell on which server, as which user, when, and whether it is closed), newest first. Use it to audit shell access or find a session to terminate.",
+    "Shell sessions, newest first: who opened a shell where, as whom, when. Audits shell access.",
   sdk: "client.websh.sessions.list",
   operation: "GET",
   scope: "workspace",
   input: {
-    server: serverId.optional().describe("Only sessions on this server."),
-    username: z
-      .string()
-      .min(1)
-      .max(64)
-      .optional()
-      .describe("Only shells running as this system user."),
+    server: serverId.optional().describe("Only on this server."),
+    username: z.string().min(1).max(64).optional().describe("Only shells of this system user."),
     ...pagination,
   },
   output: {
