@@ -109,7 +109,8 @@ export function workspaceArguments(configured: readonly Target[]): WorkspaceArgu
   if (configured.length < 2) return { properties: {}, required: [] };
   const names = unique(configured.map((item) => item.workspace));
   const properties: Record<string, JsonSchema> = {
-    workspace: { type: "string", enum: names, description: "Workspace to act on." },
+    // The name and the list of names say it all: no description to repeat on every tool.
+    workspace: { type: "string", enum: names },
   };
   if (names.length < configured.length) {
     properties.region = {
