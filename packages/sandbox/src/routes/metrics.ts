@@ -1,6 +1,7 @@
+import { sampleIso } from "../data/metrics.js";
 import type { App, RequestContext } from "../http/app.js";
 import { coded, fieldErrors, nonFieldError } from "../http/errors.js";
-import { iso, type ServerRecord, serverSummary } from "../state/model.js";
+import { type ServerRecord, serverSummary } from "../state/model.js";
 import { requiredServerParam } from "./common.js";
 
 const DAY = 86_400_000;
@@ -71,7 +72,10 @@ export function registerMetrics(app: App): void {
     GET: (ctx) => {
       const { server, timestamps } = range(ctx);
       const m = ctx.ws.metrics(server);
-      return { status: 200, body: timestamps.map((t) => ({ timestamp: iso(t), usage: m.cpu(t) })) };
+      return {
+        status: 200,
+        body: timestamps.map((t) => ({ timestamp: sampleIso(t), usage: m.cpu(t) })),
+      };
     },
   });
   app.route("/api/metrics/realtime/memory/", {
@@ -80,7 +84,7 @@ export function registerMetrics(app: App): void {
       const m = ctx.ws.metrics(server);
       return {
         status: 200,
-        body: timestamps.map((t) => ({ timestamp: iso(t), usage: m.memory(t) })),
+        body: timestamps.map((t) => ({ timestamp: sampleIso(t), usage: m.memory(t) })),
       };
     },
   });
@@ -104,7 +108,7 @@ export function registerMetrics(app: App): void {
         body: timestamps.map((t) => {
           const used = Math.round(part.size * m.diskUsedFraction(index, t));
           return {
-            timestamp: iso(t),
+            timestamp: sampleIso(t),
             device: part.name,
             mount_point: part.mount_points[0] ?? "",
             usage: Math.round((used / part.size) * 10_000) / 100,
@@ -138,7 +142,7 @@ export function registerMetrics(app: App): void {
       const body = [];
       for (const t of timestamps) {
         for (const d of disks)
-          body.push({ timestamp: iso(t), device: d.name, ...m.diskIo(d.i, t) });
+          body.push({ timestamp: sampleIso(t), device: d.name, ...m.diskIo(d.i, t) });
       }
       return { status: 200, body };
     },
@@ -157,7 +161,7 @@ export function registerMetrics(app: App): void {
       const body = [];
       for (const t of timestamps) {
         for (const n of nics)
-          body.push({ timestamp: iso(t), interface: n.name, ...m.traffic(n.i, t) });
+          body.push({ timestamp: sampleIso(t), interface: n.name, ...m.traffic(n.i, t) });
       }
       return { status: 200, body };
     },
