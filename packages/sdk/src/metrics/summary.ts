@@ -40,20 +40,23 @@ export interface MetricsSummary {
   unavailable: Array<{ metric: string; reason: string }>;
 }
 
+/**
+ * Average, minimum, maximum and latest value of a series, in one pass over the points (summaries
+ * run once per server across a fleet, and a 24 h series holds hundreds of points).
+ */
 export function seriesStats<Point extends { timestamp: string }>(
   points: readonly Point[],
   value: (point: Point) => number,
 ): SeriesStats | null {
-  if (points.length === 0) return null;
-  const values = points.map(value);
-  const last = latestOf(points);
+  const stats = accumulate(points, value);
+  if (!stats) return null;
   return {
-    avg: round(values.reduce((sum, item) => sum + item, 0) / values.length),
-    min: round(Math.min(...values)),
-    max: round(Math.max(...values)),
-    latest: round(value(last)),
-    latestAt: last.timestamp,
-    samples: values.length,
+    avg: round(stats.sum / points.length),
+    min: round(stats.min),
+    max: round(stats.max),
+    latest: round(value(stats.last)),
+    latestAt: stats.last.timestamp,
+    samples: points.length,
   };
 }
 
@@ -71,17 +74,66 @@ export function summarizeDisks(points: readonly DiskUsagePoint[]): DiskSummary[]
 
 export function summarizeTraffic(points: readonly TrafficPoint[]): InterfaceSummary[] {
   return [...groupBy(points, (point) => point.interface)].map(([name, list]) => {
-    const input = seriesStats(list, (point) => point.avg_input_bps)!;
-    const output = seriesStats(list, (point) => point.avg_output_bps)!;
+    const input = rate(list, (point) => point.avg_input_bps);
+    const output = rate(list, (point) => point.avg_output_bps);
     return {
       interface: name,
-      input_bps: { avg: input.avg, max: input.max, latest: input.latest },
-      output_bps: { avg: output.avg, max: output.max, latest: output.latest },
-      peak_input_bps: Math.max(...list.map((point) => point.peak_input_bps)),
-      peak_output_bps: Math.max(...list.map((point) => point.peak_output_bps)),
+      input_bps: input,
+      output_bps: output,
+      peak_input_bps: maxOf(list, (point) => point.peak_input_bps),
+      peak_output_bps: maxOf(list, (point) => point.peak_output_bps),
       samples: list.length,
     };
   });
+}
+
+interface Accumulated<Point> {
+  sum: number;
+  min: number;
+  max: number;
+  last: Point;
+}
+
+/** Sum, extremes and the latest point of a series; undefined when it is empty. */
+function accumulate<Point extends { timestamp: string }>(
+  points: readonly Point[],
+  value: (point: Point) => number,
+): Accumulated<Point> | undefined {
+  const first = points[0];
+  if (first === undefined) return undefined;
+  const stats = {
+    sum: 0,
+    min: Number.POSITIVE_INFINITY,
+    max: Number.NEGATIVE_INFINITY,
+    last: first,
+  };
+  for (const point of points) {
+    const current = value(point);
+    stats.sum += current;
+    stats.min = Math.min(stats.min, current);
+    stats.max = Math.max(stats.max, current);
+    if (point.timestamp > stats.last.timestamp) stats.last = point;
+  }
+  return stats;
+}
+
+/** Average, maximum and latest rate of a non-empty series (a group always holds a point). */
+function rate(
+  points: readonly TrafficPoint[],
+  value: (point: TrafficPoint) => number,
+): InterfaceSummary["input_bps"] {
+  const stats = accumulate(points, value)!;
+  return {
+    avg: round(stats.sum / points.length),
+    max: round(stats.max),
+    latest: round(value(stats.last)),
+  };
+}
+
+function maxOf<Point>(points: readonly Point[], value: (point: Point) => number): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (const point of points) max = Math.max(max, value(point));
+  return max;
 }
 
 function latestOf<Point extends { timestamp: string }>(points: readonly Point[]): Point {
