@@ -3,6 +3,7 @@ import type { FleetJob, FleetReport } from "../children/fleet-run.js";
 import { type Config, METRICS_HOURS } from "../lib/config.js";
 import { nodeFlags } from "../lib/node-flags.js";
 import { FLEET_CHILD } from "../lib/paths.js";
+import { cpuTimeMs } from "../lib/proc.js";
 import { ms, type Row, row, times } from "../lib/row.js";
 import { runNodeJson } from "../lib/run-child.js";
 import type { Fixture } from "../lib/setup.js";
@@ -48,6 +49,12 @@ function roundTrips(
 
 function lastSeq(sandbox: Sandbox): number {
   return sandbox.control.journal().at(-1)?.seq ?? 0;
+}
+
+/** CPU time of this (the sandbox's) process so far, user + system, in ms. */
+function ownCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
 }
 
 async function timeRuns(runs: number, fn: () => Promise<unknown>): Promise<Summary> {
@@ -108,6 +115,15 @@ function fleetRow(
  * server's simulated machine on first use, which is its cost, not the client's), then short
  * ones that warm each client process.
  */
+/**
+ * BENCH_B5_ROWS=metrics (or commands, mcp-commands; comma-separated) runs only those rows, to iterate
+ * on one of them; every row runs by default.
+ */
+function rowWanted(name: "commands" | "mcp-commands" | "metrics"): boolean {
+  const wanted = process.env.BENCH_B5_ROWS?.split(",").map((item) => item.trim());
+  return !wanted?.length || wanted.includes(name);
+}
+
 export async function fleetBench(config: Config, fixture: Fixture): Promise<Row[]> {
   const { sandbox } = fixture;
   const latency = config.fleetLatencyMs;
@@ -115,7 +131,11 @@ export async function fleetBench(config: Config, fixture: Fixture): Promise<Row[
   const servers = fixture.connectedServers();
   const n = servers.length;
   const ws = fixture.workspace;
-  const child = async (mode: FleetJob["mode"], warm: number): Promise<Summary> => {
+  /** A fleet child's timed runs, and its CPU time per server and run. */
+  const child = async (
+    mode: FleetJob["mode"],
+    warm: number,
+  ): Promise<{ time: Summary; cpuMsPerServer: number }> => {
     const job: FleetJob = {
       mode,
       baseUrl: ws.baseUrl,
@@ -134,7 +154,7 @@ export async function fleetBench(config: Config, fixture: Fixture): Promise<Row[
       nodeFlags(),
     );
     if (report.finished !== n) throw new Error(`${mode} finished on ${report.finished} of ${n}.`);
-    return summarize(report.ms);
+    return { time: summarize(report.ms), cpuMsPerServer: report.cpuMs / (n * config.fleetRuns) };
   };
   const fleetIdeal = {
     ms: Math.ceil(n / concurrency) * latency * 2,
@@ -149,64 +169,94 @@ export async function fleetBench(config: Config, fixture: Fixture): Promise<Row[
   await client.commands.run({ servers: servers.slice(0, 1), line: "uptime" });
   const commandTrips = roundTrips(sandbox, before, latency);
   // The first child warms the whole (cold) fleet; later passes only warm their own process.
-  const rawCommands = await child("raw-commands", n);
-  rows.push(
-    fleetRow(
-      `commands.run (SDK of command_run) on ${n} servers, ${latency} ms latency`,
-      fleetIdeal,
-      rawCommands,
-      await child("sdk-commands", warmCount),
-      { servers: n, concurrency, latencyMs: latency, oneServer: commandTrips },
-    ),
-  );
+  const rawCommands =
+    rowWanted("commands") || rowWanted("mcp-commands") ? await child("raw-commands", n) : null;
+  if (rawCommands && rowWanted("commands")) {
+    rows.push(
+      fleetRow(
+        `commands.run (SDK of command_run) on ${n} servers, ${latency} ms latency`,
+        fleetIdeal,
+        rawCommands.time,
+        (await child("sdk-commands", warmCount)).time,
+        { servers: n, concurrency, latencyMs: latency, oneServer: commandTrips },
+      ),
+    );
+  }
 
   const ours = fixture.startOurs();
   try {
     await ours.initialize();
-    // --- command_run through MCP: the tool takes ≤ 50 servers, so one call per 50, in turn
-    const batches = chunks(servers, 50);
-    const runBatches = async () => {
-      for (const batch of batches)
-        await ours.callTool("command_run", { servers: batch, command: "uptime" });
-    };
-    await ours.callTool("command_run", { servers: batches[0], command: "uptime" });
-    const perCall = Math.min(50, n);
-    const callIdeal = {
-      ms: batches.length * Math.ceil(perCall / concurrency) * latency * 2,
-      text: `${batches.length} calls×⌈${perCall}/${concurrency}⌉×${latency} ms×2 trips`,
-    };
-    rows.push(
-      fleetRow(
-        `command_run via MCP, ${batches.length} calls of ≤50 servers in turn`,
-        callIdeal,
-        rawCommands,
-        await timeRuns(config.fleetRuns, runBatches),
-        { servers: n, calls: batches.length, concurrencyPerCall: concurrency, latencyMs: latency },
-      ),
-    );
+    if (rawCommands && rowWanted("mcp-commands")) {
+      // --- command_run through MCP: the tool takes ≤ 50 servers, so one call per 50, in turn
+      const batches = chunks(servers, 50);
+      const runBatches = async () => {
+        for (const batch of batches)
+          await ours.callTool("command_run", { servers: batch, command: "uptime" });
+      };
+      await ours.callTool("command_run", { servers: batches[0], command: "uptime" });
+      const perCall = Math.min(50, n);
+      const callIdeal = {
+        ms: batches.length * Math.ceil(perCall / concurrency) * latency * 2,
+        text: `${batches.length} calls×⌈${perCall}/${concurrency}⌉×${latency} ms×2 trips`,
+      };
+      rows.push(
+        fleetRow(
+          `command_run via MCP, ${batches.length} calls of ≤50 servers in turn`,
+          callIdeal,
+          rawCommands.time,
+          await timeRuns(config.fleetRuns, runBatches),
+          {
+            servers: n,
+            calls: batches.length,
+            concurrencyPerCall: concurrency,
+            latencyMs: latency,
+          },
+        ),
+      );
+    }
 
-    // --- get_server_metrics_summary for every server, `concurrency` tool calls in flight
-    const start = lastSeq(sandbox);
-    await ours.callTool("get_server_metrics_summary", { server: servers[0], hours: METRICS_HOURS });
-    const metricTrips = roundTrips(sandbox, start, latency);
-    const summaries = () =>
-      pool(servers, concurrency, (server) =>
+    if (rowWanted("metrics")) {
+      // --- get_server_metrics_summary for every server, `concurrency` tool calls in flight
+      const start = lastSeq(sandbox);
+      await ours.callTool("get_server_metrics_summary", {
+        server: servers[0],
+        hours: METRICS_HOURS,
+      });
+      const metricTrips = roundTrips(sandbox, start, latency);
+      const summaries = () =>
+        pool(servers, concurrency, (server) =>
+          ours.callTool("get_server_metrics_summary", { server, hours: METRICS_HOURS }),
+        );
+      // The raw pass first: its untimed pass over the whole fleet warms the sandbox's metrics.
+      const rawMetrics = await child("raw-metrics", n);
+      await pool(servers.slice(0, warmCount), concurrency, (server) =>
         ours.callTool("get_server_metrics_summary", { server, hours: METRICS_HOURS }),
       );
-    // The raw pass first: its untimed pass over the whole fleet warms the sandbox's metrics.
-    const rawMetrics = await child("raw-metrics", n);
-    await pool(servers.slice(0, warmCount), concurrency, (server) =>
-      ours.callTool("get_server_metrics_summary", { server, hours: METRICS_HOURS }),
-    );
-    rows.push(
-      fleetRow(
-        `get_server_metrics_summary on ${n} servers, ${concurrency} calls in flight`,
-        fleetIdeal,
-        rawMetrics,
-        await timeRuns(config.fleetRuns, summaries),
-        { servers: n, concurrency, latencyMs: latency, oneServer: metricTrips },
-      ),
-    );
+      // CPU per server beside the times: on a shared machine it moves much less than wall time,
+      // and it shows which process (our server, or the sandbox answering it) a change made cheaper.
+      const cpuBefore = { server: cpuTimeMs(ours.pid), sandbox: ownCpuMs() };
+      const measured = await timeRuns(config.fleetRuns, summaries);
+      const perServer = (ms: number) => ms / (n * config.fleetRuns);
+      rows.push(
+        fleetRow(
+          `get_server_metrics_summary on ${n} servers, ${concurrency} calls in flight`,
+          fleetIdeal,
+          rawMetrics.time,
+          measured,
+          {
+            servers: n,
+            concurrency,
+            latencyMs: latency,
+            oneServer: metricTrips,
+            cpuMsPerServer: {
+              ours: perServer(cpuTimeMs(ours.pid) - cpuBefore.server),
+              rawFetchClient: rawMetrics.cpuMsPerServer,
+              sandboxAndClient: perServer(ownCpuMs() - cpuBefore.sandbox),
+            },
+          },
+        ),
+      );
+    }
   } finally {
     await ours.close();
   }

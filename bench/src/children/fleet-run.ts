@@ -29,6 +29,8 @@ export interface FleetJob {
 
 export interface FleetReport {
   ms: number[];
+  /** CPU time (user + system) of this process over the timed runs, in ms. */
+  cpuMs: number;
   /** Servers with a result in the last run. */
   finished: number;
 }
@@ -111,10 +113,12 @@ const once = (servers: string[]): Promise<number> =>
 await once(job.servers.slice(0, job.warm));
 const samples: number[] = [];
 let finished = 0;
+const cpuBefore = process.cpuUsage();
 for (let index = 0; index < job.runs; index++) {
   const started = performance.now();
   finished = await once(job.servers);
   samples.push(performance.now() - started);
 }
-const report: FleetReport = { ms: samples, finished };
+const cpu = process.cpuUsage(cpuBefore);
+const report: FleetReport = { ms: samples, cpuMs: (cpu.user + cpu.system) / 1000, finished };
 process.stdout.write(`${JSON.stringify(report)}\n`);
