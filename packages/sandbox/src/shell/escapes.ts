@@ -76,6 +76,13 @@ export interface PrintfResult {
 
 const SPEC = /%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?([diouxXfeEgGcsb%])/y;
 
+/** Where the format's run of plain characters (up to the next `\\` or `%`) ends. */
+function literalEnd(format: string, from: number): number {
+  let at = from;
+  while (at < format.length && format[at] !== "\\" && format[at] !== "%") at++;
+  return at;
+}
+
 /**
  * bash's printf: the format is reused while arguments remain, missing arguments are empty or
  * zero, and numeric conversions accept leading quotes for character codes.
@@ -119,8 +126,9 @@ export function formatPrintf(format: string, args: readonly string[]): PrintfRes
         continue;
       }
       if (ch !== "%") {
-        output += ch;
-        i++;
+        const end = literalEnd(format, i + 1);
+        output += format.slice(i, end);
+        i = end;
         continue;
       }
       SPEC.lastIndex = i;

@@ -122,31 +122,45 @@ async function runPipeline(
   return pipeline.negated ? (status === 0 ? 1 : 0) : status;
 }
 
-function expansionContext(
-  state: ShellState,
-  io: Io,
-  env: ExecutionEnv,
-  onStatus: (n: number) => void,
-): ExpansionContext {
-  return {
-    state,
-    profile: env.server.profile,
-    vfs: env.server.vfs,
-    cred: credentialsFor(env.server.profile, state.user),
-    substitute: async (script) => {
-      const out = new BufferStream();
-      const status = await runScript(
-        script,
-        cloneState(state),
-        { stdin: undefined, stdout: out, stderr: io.stderr },
-        env,
-      );
-      // Like bash, $? already reflects the substitution while the rest of the line expands.
-      state.lastStatus = status;
-      onStatus(status);
-      return out.text;
-    },
-  };
+/**
+ * The expansion side of one command. A class, not an object literal: a literal with a getter
+ * costs a microsecond or more to create, and every command makes one.
+ */
+class CommandExpansion implements ExpansionContext {
+  readonly profile: ServerProfile;
+  readonly vfs: SimulatedServer["vfs"];
+  /** Status of the last `$( … )`, the status of a command that is only assignments. */
+  substitutionStatus: number | undefined;
+  private credentials: Credentials | undefined;
+
+  constructor(
+    readonly state: ShellState,
+    private readonly io: Io,
+    private readonly env: ExecutionEnv,
+  ) {
+    this.profile = env.server.profile;
+    this.vfs = env.server.vfs;
+  }
+
+  /** Only globs and redirections need them; most commands have neither. */
+  get cred(): Credentials {
+    this.credentials ??= credentialsFor(this.profile, this.state.user);
+    return this.credentials;
+  }
+
+  async substitute(script: Script): Promise<string> {
+    const out = new BufferStream();
+    const status = await runScript(
+      script,
+      cloneState(this.state),
+      { stdin: undefined, stdout: out, stderr: this.io.stderr },
+      this.env,
+    );
+    // Like bash, $? already reflects the substitution while the rest of the line expands.
+    this.state.lastStatus = status;
+    this.substitutionStatus = status;
+    return out.text;
+  }
 }
 
 async function runCommand(
@@ -155,10 +169,7 @@ async function runCommand(
   io: Io,
   env: ExecutionEnv,
 ): Promise<number> {
-  let substitutionStatus: number | undefined;
-  const expansion = expansionContext(state, io, env, (status) => {
-    substitutionStatus = status;
-  });
+  const expansion = new CommandExpansion(state, io, env);
   if (command.type === "subshell") {
     const redirected = await openRedirects(command.redirects, io, expansion);
     if (typeof redirected === "number") return redirected;
@@ -167,7 +178,7 @@ async function runCommand(
     await runExitTrap(sub, redirected, env);
     return sub.exitCode ?? sub.lastStatus;
   }
-  return runSimple(command, state, io, env, expansion, () => substitutionStatus);
+  return runSimple(command, state, io, env, expansion);
 }
 
 async function runSimple(
@@ -175,8 +186,7 @@ async function runSimple(
   state: ShellState,
   io: Io,
   env: ExecutionEnv,
-  expansion: ExpansionContext,
-  substitutionStatus: () => number | undefined,
+  expansion: CommandExpansion,
 ): Promise<number> {
   const argv = await expandWords(command.words, expansion);
   const assignments: [string, string][] = [];
@@ -188,7 +198,7 @@ async function runSimple(
   if (typeof redirected === "number") return redirected;
   if (argv.length === 0) {
     for (const [name, value] of assignments) state.vars.set(name, value);
-    return substitutionStatus() ?? 0;
+    return expansion.substitutionStatus ?? 0;
   }
   return runArgv(argv, state, redirected, env, assignments);
 }
@@ -204,44 +214,7 @@ export async function runArgv(
   const [name = "", ...args] = argv;
   const handler = lookup(name, state, io, env);
   if (typeof handler === "number") return handler;
-  const environment = new Map<string, string>();
-  for (const key of state.exported) {
-    const value = state.vars.get(key);
-    if (value !== undefined) environment.set(key, value);
-  }
-  for (const [key, value] of assignments) environment.set(key, value);
-  const cred = credentialsFor(env.server.profile, state.user);
-  const home = state.vars.get("HOME") ?? state.user.home;
-  const ctx: CommandContext = {
-    name: name.includes("/") ? name.slice(name.lastIndexOf("/") + 1) : name,
-    args,
-    stdin: io.stdin,
-    stdout: io.stdout,
-    stderr: io.stderr,
-    state,
-    server: env.server,
-    env: environment,
-    cred,
-    signal: env.signal,
-    sleep: env.sleep,
-    resolve: (path) => resolvePath(state.cwd, path, home),
-    exec: (next, options = {}) => {
-      const user = options.user;
-      if (user === undefined) return runArgv(next, state, io, env);
-      const sub = cloneState(state);
-      sub.user = user;
-      for (const [key, value] of [
-        ["HOME", user.home],
-        ["USER", user.name],
-        ["LOGNAME", user.name],
-        ["SHELL", user.shell],
-      ] as const) {
-        sub.vars.set(key, value);
-      }
-      return runArgv(next, sub, io, env);
-    },
-    evaluate: (source) => runScript(parse(source), state, io, env),
-  };
+  const ctx = new Invocation(name, args, state, io, env, assignments);
   try {
     return await handler(ctx);
   } catch (error) {
@@ -252,6 +225,90 @@ export async function runArgv(
     }
     throw error;
   }
+}
+
+/**
+ * What a command gets to run with. The environment and credentials are built when the command
+ * first asks for them (most builtins never do); nothing changes them before it starts. A class
+ * for the same reason as CommandExpansion.
+ */
+class Invocation implements CommandContext {
+  readonly name: string;
+  readonly stdin: string | undefined;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly server: SimulatedServer;
+  readonly signal: AbortSignal;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** HOME when the command started, for `~` in its operands. */
+  private readonly home: string;
+  private environment: Map<string, string> | undefined;
+  private credentials: Credentials | undefined;
+
+  constructor(
+    argv0: string,
+    readonly args: string[],
+    readonly state: ShellState,
+    private readonly io: Io,
+    private readonly execution: ExecutionEnv,
+    private readonly assignments: readonly [string, string][],
+  ) {
+    this.name = argv0.includes("/") ? argv0.slice(argv0.lastIndexOf("/") + 1) : argv0;
+    this.stdin = io.stdin;
+    this.stdout = io.stdout;
+    this.stderr = io.stderr;
+    this.server = execution.server;
+    this.signal = execution.signal;
+    this.sleep = execution.sleep;
+    this.home = state.vars.get("HOME") ?? state.user.home;
+  }
+
+  get env(): ReadonlyMap<string, string> {
+    this.environment ??= commandEnvironment(this.state, this.assignments);
+    return this.environment;
+  }
+
+  get cred(): Credentials {
+    this.credentials ??= credentialsFor(this.server.profile, this.state.user);
+    return this.credentials;
+  }
+
+  resolve(path: string): string {
+    return resolvePath(this.state.cwd, path, this.home);
+  }
+
+  exec(next: string[], options: { user?: SystemUser } = {}): Promise<number> {
+    const user = options.user;
+    if (user === undefined) return runArgv(next, this.state, this.io, this.execution);
+    const sub = cloneState(this.state);
+    sub.user = user;
+    for (const [key, value] of [
+      ["HOME", user.home],
+      ["USER", user.name],
+      ["LOGNAME", user.name],
+      ["SHELL", user.shell],
+    ] as const) {
+      sub.vars.set(key, value);
+    }
+    return runArgv(next, sub, this.io, this.execution);
+  }
+
+  evaluate(source: string): Promise<number> {
+    return runScript(parse(source), this.state, this.io, this.execution);
+  }
+}
+
+function commandEnvironment(
+  state: ShellState,
+  assignments: readonly [string, string][],
+): Map<string, string> {
+  const environment = new Map<string, string>();
+  for (const key of state.exported) {
+    const value = state.vars.get(key);
+    if (value !== undefined) environment.set(key, value);
+  }
+  for (const [key, value] of assignments) environment.set(key, value);
+  return environment;
 }
 
 type Handler = (ctx: CommandContext) => Promise<number> | number;
@@ -322,7 +379,7 @@ async function openRedirects(
   expansion: ExpansionContext,
 ): Promise<Io | number> {
   const result: Io = { ...io };
-  const { vfs, cred, state } = expansion;
+  const { vfs, state } = expansion;
   for (const redirect of redirects) {
     const fields = await expandWord(redirect.target, expansion);
     if (fields.length !== 1) {
@@ -352,7 +409,7 @@ async function openRedirects(
     const path = resolvePath(state.cwd, target, state.vars.get("HOME"));
     if (redirect.op === "<") {
       try {
-        result.stdin = vfs.readText(path, cred);
+        result.stdin = vfs.readText(path, expansion.cred);
       } catch (error) {
         if (!(error instanceof VfsError)) throw error;
         result.stderr.write(`bash: ${target}: ${error.reason}\n`);
@@ -365,8 +422,8 @@ async function openRedirects(
       try {
         if (vfs.isDir(path)) throw new VfsError("EISDIR", path);
         const truncate = redirect.op === ">" || redirect.op === "&>";
-        if (truncate || !vfs.exists(path)) vfs.writeFile(path, "", { as: cred });
-        stream = fileStream(vfs, path, cred);
+        if (truncate || !vfs.exists(path)) vfs.writeFile(path, "", { as: expansion.cred });
+        stream = fileStream(vfs, path, expansion.cred);
       } catch (error) {
         if (!(error instanceof VfsError)) throw error;
         result.stderr.write(`bash: ${target}: ${error.reason}\n`);

@@ -78,6 +78,7 @@ export async function expandWord(
   ctx: ExpansionContext,
   split = true,
 ): Promise<string[]> {
+  if (isLiteral(word)) return literalFields(word, ctx, split);
   const fields: Segment[][] = [];
   let current: Segment[] = [];
   let started = false;
@@ -93,6 +94,10 @@ export async function expandWord(
   };
   const appendSplittable = (text: string) => {
     if (!split) {
+      append(text, false);
+      return;
+    }
+    if (!/[ \t\n]/.test(text)) {
       append(text, false);
       return;
     }
@@ -129,11 +134,44 @@ export async function expandWord(
     }
   }
   finish();
+  return toFields(fields, ctx, split);
+}
 
+/** Only text (quoted or not): nothing to look up or run, so nothing to wait for. */
+function isLiteral(word: Word): boolean {
+  for (const part of word.parts) if (part.type !== "text") return false;
+  return true;
+}
+
+/**
+ * `expandWord` of a literal word, without a promise: text is never field-split, so the
+ * segments form at most one field (none when every piece is empty and unquoted).
+ */
+function literalFields(word: Word, ctx: ExpansionContext, split: boolean): string[] {
+  const segments: Segment[] = [];
+  for (const part of word.parts) {
+    if (part.type === "text" && (part.value !== "" || part.quoted)) {
+      segments.push({ text: part.value, quoted: part.quoted });
+    }
+  }
+  return toFields(segments.length > 0 ? [segments] : [], ctx, split);
+}
+
+/**
+ * Whether the field's pattern can hold a glob character: only an unquoted segment can bring
+ * one, or a backslash that escapes the next segment's (quoted text is escaped throughout).
+ */
+function mayGlob(segments: readonly Segment[]): boolean {
+  return segments.some((segment) => !segment.quoted && /[*?[\\]/.test(segment.text));
+}
+
+/** Joins each field's segments and expands pathname patterns in the unquoted parts. */
+function toFields(fields: Segment[][], ctx: ExpansionContext, split: boolean): string[] {
   const result: string[] = [];
   for (const segments of fields) {
-    const literal = segments.map((segment) => segment.text).join("");
-    if (!split) {
+    const literal =
+      segments.length === 1 ? segments[0]!.text : segments.map((segment) => segment.text).join("");
+    if (!split || !mayGlob(segments)) {
       result.push(literal);
       continue;
     }
@@ -159,6 +197,9 @@ export async function expandWords(
   ctx: ExpansionContext,
 ): Promise<string[]> {
   const argv: string[] = [];
-  for (const word of words) argv.push(...(await expandWord(word, ctx)));
+  for (const word of words) {
+    const fields = isLiteral(word) ? literalFields(word, ctx, true) : await expandWord(word, ctx);
+    argv.push(...fields);
+  }
   return argv;
 }

@@ -41,7 +41,17 @@ type Token =
 const OPERATORS = ["&&", "||", ";;", "|", "&", ";", "(", ")", "\n"];
 const REDIRECTS = ["<<<", "&>>", ">>", ">&", "<<", "<&", "&>", ">|", "<>", ">", "<"];
 const WORD_END = new Set([" ", "\t", "\n", "|", "&", ";", "<", ">", "(", ")"]);
+/** First characters of every redirection and operator. */
+const OPERATOR_START = new Set([...REDIRECTS, ...OPERATORS].map((token) => token[0]!));
+/** Characters that quote, escape or expand inside a word. */
+const QUOTING = "\\'\"$`";
+/** Characters a word treats specially; everything else is copied as it is. */
+const WORD_SPECIAL = new Set([...WORD_END, ...QUOTING]);
+/** Characters special inside double quotes. */
+const QUOTED_SPECIAL = new Set(['"', "\\", "$", "`"]);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+/** NAME at a given position (lastIndex), without slicing the source. */
+const NAME_AT = /[A-Za-z_][A-Za-z0-9_]*/y;
 const SPECIAL_PARAMS = new Set([
   "?",
   "$",
@@ -111,26 +121,37 @@ class Lexer {
   private read(): Token {
     this.skipBlanksAndComments();
     if (this.pos >= this.src.length) return { type: "eof" };
-    const rest = this.src.slice(this.pos);
-    const ioNumber = /^(\d+)(?=[<>])/.exec(rest);
-    if (ioNumber !== null) {
-      const op = REDIRECTS.find((candidate) => rest.startsWith(candidate, ioNumber[1]!.length));
+    const ch = this.src[this.pos]!;
+    // Only what starts with a digit, `<`, `>` or an operator character can be anything but a
+    // word: the rest skips the operator tables.
+    if (ch >= "0" && ch <= "9") {
+      const digitsEnd = this.digitsEnd(this.pos);
+      const op = REDIRECTS.find((candidate) => this.src.startsWith(candidate, digitsEnd));
       if (op !== undefined && !op.startsWith("&")) {
-        this.pos += ioNumber[1]!.length + op.length;
-        return { type: "redirect", fd: Number(ioNumber[1]), op };
+        const fd = Number(this.src.slice(this.pos, digitsEnd));
+        this.pos = digitsEnd + op.length;
+        return { type: "redirect", fd, op };
       }
+      return { type: "word", word: this.readWord() };
     }
-    const redirect = REDIRECTS.find((candidate) => rest.startsWith(candidate));
+    if (!OPERATOR_START.has(ch)) return { type: "word", word: this.readWord() };
+    const redirect = REDIRECTS.find((candidate) => this.src.startsWith(candidate, this.pos));
     if (redirect !== undefined) {
       this.pos += redirect.length;
       return { type: "redirect", fd: undefined, op: redirect };
     }
-    const op = OPERATORS.find((candidate) => rest.startsWith(candidate));
+    const op = OPERATORS.find((candidate) => this.src.startsWith(candidate, this.pos));
     if (op !== undefined) {
       this.pos += op.length;
       return { type: "op", op };
     }
     return { type: "word", word: this.readWord() };
+  }
+
+  private digitsEnd(from: number): number {
+    let at = from;
+    while (at < this.src.length && this.src[at]! >= "0" && this.src[at]! <= "9") at++;
+    return at;
   }
 
   private skipBlanksAndComments(): void {
@@ -186,11 +207,30 @@ class Lexer {
       } else if (ch === "`") {
         parts.push({ type: "command", script: this.readBackquoted(), quoted: false });
       } else {
-        text(ch, false);
-        this.pos++;
+        const end = this.plainEnd(this.pos + 1, stop === undefined ? WORD_SPECIAL : stop);
+        text(this.src.slice(this.pos, end), false);
+        this.pos = end;
       }
     }
     return { parts, raw: this.src.slice(start, this.pos) };
+  }
+
+  /**
+   * The end of a run of characters with no special meaning, taken as one piece of text
+   * (a stop string adds its characters to the special ones).
+   */
+  private plainEnd(from: number, special: ReadonlySet<string> | string): number {
+    let at = from;
+    if (typeof special === "string") {
+      while (at < this.src.length) {
+        const ch = this.src[at]!;
+        if (special.includes(ch) || QUOTING.includes(ch)) break;
+        at++;
+      }
+      return at;
+    }
+    while (at < this.src.length && !special.has(this.src[at]!)) at++;
+    return at;
   }
 
   private readDoubleQuoted(
@@ -219,8 +259,9 @@ class Lexer {
       } else if (ch === "`") {
         parts.push({ type: "command", script: this.readBackquoted(), quoted: true });
       } else {
-        text(ch, true);
-        this.pos++;
+        const end = this.plainEnd(this.pos + 1, QUOTED_SPECIAL);
+        text(this.src.slice(this.pos, end), true);
+        this.pos = end;
       }
     }
     throw new ShellSyntaxError("bash: unexpected EOF while looking for matching `\"'");
@@ -256,7 +297,8 @@ class Lexer {
       this.pos += 2;
       return;
     }
-    const name = NAME.exec(this.src.slice(this.pos + 1))?.[0];
+    NAME_AT.lastIndex = this.pos + 1;
+    const name = NAME_AT.exec(this.src)?.[0];
     if (name !== undefined) {
       parts.push({ type: "param", name, quoted });
       this.pos += 1 + name.length;

@@ -4,6 +4,7 @@
  */
 import { InterruptedError, type ShellState } from "./commands/types.js";
 import { type ExecutionEnv, runExitTrap, runScript } from "./executor.js";
+import { LineAborts } from "./line-aborts.js";
 import { type OutputListener, Transcript } from "./output.js";
 import { parse, ShellSyntaxError } from "./parser.js";
 import type { SimulatedServer } from "./server.js";
@@ -25,7 +26,10 @@ export interface ShellOptions {
   /** PTY size for a tty shell (default 24×80); see `resize`. */
   rows?: number;
   cols?: number;
-  /** Replaces the timer behind `sleep` (tests); must reject or resolve when `signal` aborts. */
+  /**
+   * Replaces the timer behind `sleep` (tests); must reject or resolve when `signal` aborts,
+   * and remove any listener it added to `signal` once it has settled.
+   */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
@@ -68,6 +72,7 @@ export class Shell {
   private readonly state: ShellState;
   private readonly sleepImpl: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
   private current: AbortController | undefined;
+  private readonly aborts = new LineAborts();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: ShellOptions) {
@@ -217,7 +222,7 @@ export class Shell {
       return finish();
     }
 
-    const controller = new AbortController();
+    const controller = this.aborts.next();
     this.current = controller;
     const forward = () => controller.abort();
     options.signal?.addEventListener("abort", forward, { once: true });

@@ -6,6 +6,7 @@
  */
 import { StringDecoder } from "node:string_decoder";
 import type { Shell } from "../shell/index.js";
+import { LineAborts } from "../shell/line-aborts.js";
 
 export interface PtyOptions {
   shell: Shell;
@@ -30,6 +31,7 @@ export class Pty {
   /** Lines submitted while a command was running, as the kernel's input queue holds them. */
   private readonly queue: string[] = [];
   private current: AbortController | undefined;
+  private readonly aborts = new LineAborts();
   private escape: EscapeState = "none";
   private lastSize: { rows: number; cols: number };
   private ended = false;
@@ -60,9 +62,19 @@ export class Pty {
   input(data: Buffer | string): void {
     if (this.ended) return;
     const text = typeof data === "string" ? data : this.decoder.write(data);
-    for (const ch of text) {
-      if (this.ended) return;
+    let at = 0;
+    while (at < text.length && !this.ended) {
+      // A run of printable characters only extends the line and is echoed as it is: take it
+      // whole instead of one key at a time (a marker line is a few hundred of them).
+      const end = this.escape === "none" ? printableRunEnd(text, at) : at;
+      if (end > at) {
+        this.type(text.slice(at, end));
+        at = end;
+        continue;
+      }
+      const ch = String.fromCodePoint(text.codePointAt(at)!);
       this.key(ch);
+      at += ch.length;
     }
   }
 
@@ -114,9 +126,13 @@ export class Pty {
       default:
         // Other control characters (Tab completion, Ctrl-L…) are not simulated.
         if (ch < " ") return;
-        this.line += ch;
-        this.write(ch);
+        this.type(ch);
     }
+  }
+
+  private type(text: string): void {
+    this.line += text;
+    this.write(text);
   }
 
   private skipEscape(ch: string): void {
@@ -181,7 +197,7 @@ export class Pty {
 
   private execute(line: string): void {
     this.syncSize();
-    const controller = new AbortController();
+    const controller = this.aborts.next();
     this.current = controller;
     this.shell
       .run(line, {
@@ -222,4 +238,15 @@ export class Pty {
   private write(text: string): void {
     if (text !== "") this.options.onOutput(text);
   }
+}
+
+/** Where the run of printable characters (no C0 control, no DEL) starting at `from` ends. */
+function printableRunEnd(text: string, from: number): number {
+  let at = from;
+  while (at < text.length) {
+    const code = text.charCodeAt(at);
+    if (code < 0x20 || code === 0x7f) break;
+    at++;
+  }
+  return at;
 }

@@ -55,8 +55,11 @@ class ChannelConnection {
 
 export class SessionHub {
   private readonly connections = new Set<ChannelConnection>();
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  /**
+   * Output of this turn, as text: the PTY echoes keystrokes one at a time, so it is encoded
+   * once per frame rather than once per character.
+   */
+  private pending = "";
   private flushHandle: NodeJS.Immediate | undefined;
   private ended = false;
 
@@ -69,9 +72,7 @@ export class SessionHub {
   /** PTY output → every channel. */
   broadcast(text: string): void {
     if (this.ended || text === "") return;
-    const bytes = Buffer.from(text, "utf8");
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
+    this.pending += text;
     this.flushHandle ??= setImmediate(() => this.flush());
   }
 
@@ -114,7 +115,7 @@ export class SessionHub {
     this.ended = true;
     if (this.flushHandle !== undefined) clearImmediate(this.flushHandle);
     this.flushHandle = undefined;
-    this.pending = [];
+    this.pending = "";
     this.pty.close();
     for (const connection of this.connections) connection.socket.terminate();
     this.connections.clear();
@@ -123,10 +124,9 @@ export class SessionHub {
   private flush(): void {
     if (this.flushHandle !== undefined) clearImmediate(this.flushHandle);
     this.flushHandle = undefined;
-    if (this.pendingBytes === 0) return;
-    const all = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
+    if (this.pending === "") return;
+    const all = Buffer.from(this.pending, "utf8");
+    this.pending = "";
     for (let offset = 0; offset < all.length; offset += FRAME_BYTES) {
       const frame = all.subarray(offset, offset + FRAME_BYTES);
       for (const connection of this.connections) connection.send(frame);

@@ -10,8 +10,7 @@ function markerLine(command: string, id: string): string {
   return (
     `trap "printf '\\n__ALPE_%s_%d__\\n' ${id} \\$?" EXIT; ` +
     `printf '\\n__ALPS_%s__\\n' ${id}; ` +
-    `eval ${quoted}; __alp_rc=$?; trap - EXIT; ` +
-    `printf '\\n__ALPE_%s_%d__\\n' ${id} $__alp_rc\r`
+    `eval ${quoted}; printf '\\n__ALPE_%s_%d__\\n' ${id} $?; trap - EXIT\r`
   );
 }
 
@@ -134,5 +133,12 @@ describe("the SDK's websh marker line", () => {
     const shell = makeShell();
     await shell.run(markerLine("true", ID));
     expect((await shell.run("trap; exit 0")).stdout).toBe("");
+  });
+
+  it("leaves no variable of its own in the user's shell", async () => {
+    const shell = makeShell();
+    await shell.run(markerLine("false", ID));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter syntax, not a JS template
+    expect((await shell.run("echo ${__alp_rc-unset}")).stdout).toBe("unset\n");
   });
 });

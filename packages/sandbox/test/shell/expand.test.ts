@@ -26,6 +26,21 @@ describe("expansion", () => {
     expect((await run("x=$(false); echo $?")).stdout).toBe("1\n");
   });
 
+  it("globs unquoted patterns only, whichever part of a word is quoted", async () => {
+    const shell = makeShell();
+    await shell.run("cd /etc");
+    expect((await shell.run("echo host*")).stdout).toBe("hostname hosts\n");
+    expect((await shell.run("echo 'host'* \"host*\" host\\* 'ho'\"st\"")).stdout).toBe(
+      "hostname hosts host* host* host\n",
+    );
+    await shell.run("pattern='host*'");
+    expect((await shell.run('echo $pattern "$pattern"')).stdout).toBe("hostname hosts host*\n");
+  });
+
+  it("keeps empty quoted words and drops empty unquoted ones", async () => {
+    expect((await run("printf '[%s]' '' \"\" $nothing x''; echo")).stdout).toBe("[][][x]\n");
+  });
+
   it("exposes $$ and $0", async () => {
     const result = await run("echo $0 $$");
     expect(result.stdout).toMatch(/^bash \d+\n$/);

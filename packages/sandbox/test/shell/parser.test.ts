@@ -116,6 +116,29 @@ describe("parse: operators and redirections", () => {
     expect(command.redirects[0]).toMatchObject({ fd: 1, op: ">" });
   });
 
+  it("reads a descriptor only right before a redirection, and words that start with digits", () => {
+    const command = simple("echo 12abc 10>f 3 2&>g 7<&-");
+    expect(command.words.map(text)).toEqual(["echo", "12abc", "3", "2"]);
+    expect(command.redirects.map((r) => [r.fd, r.op, text(r.target)])).toEqual([
+      [10, ">", "f"],
+      [1, "&>", "g"],
+      [7, ">&", "-"],
+    ]);
+  });
+
+  it("keeps blanks and operators inside a default-value operand, not quotes", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter syntax, not a JS template
+    const [, word] = simple("echo ${X:-a b;c|d 'e}'}").words;
+    const param = word?.parts[0];
+    expect(param?.type === "param" && text(param.operator?.word)).toBe("a b;c|d e}");
+  });
+
+  it("merges a long quoted or plain run into one text part", () => {
+    const [, plain, quoted] = simple(`echo abc-def/ghi.jkl "m n\\"o\\$p q"`).words;
+    expect(plain?.parts).toEqual([{ type: "text", value: "abc-def/ghi.jkl", quoted: false }]);
+    expect(quoted?.parts).toEqual([{ type: "text", value: 'm n"o$p q', quoted: true }]);
+  });
+
   it("parses subshells", () => {
     const command = parse("(cd /tmp; ls) > out").items[0]?.first.commands[0];
     expect(command?.type).toBe("subshell");

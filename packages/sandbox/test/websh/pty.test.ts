@@ -43,6 +43,27 @@ describe("Pty line discipline", () => {
     expect(t.text()).toContain("héllo\r\nubuntu@web-1");
   });
 
+  it("echoes typed text between control keys and escape sequences as typed", async () => {
+    const t = terminal();
+    // Backspace, an arrow key (swallowed) and a non-BMP character in the middle of the line.
+    t.pty.input("echo ab\x7fc\x1b[D 🙂d\r");
+    await t.settle();
+    expect(t.text()).toBe("echo ab\b \bc 🙂d\r\nac 🙂d\r\nubuntu@web-1:~$ ");
+  });
+
+  it("runs the next line normally after an interrupted one", async () => {
+    const t = terminal();
+    t.pty.input("sleep 30\r");
+    await t.settle();
+    t.pty.input("\x03");
+    await t.settle();
+    t.pty.input("sleep 0.01; echo after\r");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(t.text()).toMatch(
+      /\^C\r\nubuntu@web-1:~\$ sleep 0\.01; echo after\r\nafter\r\nubuntu@web-1:~\$ $/,
+    );
+  });
+
   it("kills the line with Ctrl-U and a word with Ctrl-W", async () => {
     const t = terminal();
     t.pty.input("echo one two\x17three\r");

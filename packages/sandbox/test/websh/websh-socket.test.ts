@@ -10,8 +10,7 @@ function markerLine(command: string, id: string): string {
   return (
     `trap "printf '\\n__ALPE_%s_%d__\\n' ${id} \\$?" EXIT; ` +
     `printf '\\n__ALPS_%s__\\n' ${id}; ` +
-    `eval ${quoted}; __alp_rc=$?; trap - EXIT; ` +
-    `printf '\\n__ALPE_%s_%d__\\n' ${id} $__alp_rc\r`
+    `eval ${quoted}; printf '\\n__ALPE_%s_%d__\\n' ${id} $?; trap - EXIT\r`
   );
 }
 
