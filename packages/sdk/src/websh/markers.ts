@@ -6,21 +6,40 @@ import stripAnsi from "strip-ansi";
  * prints an end marker carrying `$?`. An EXIT trap prints the end marker too when the command
  * ends the shell (`exit 3`). The markers are built by printf from a format and an argument, so
  * the echoed input never contains them verbatim: only the shell's output does.
+ *
+ * The end marker reads `$?` straight after `eval` and the trap is removed after it, so no
+ * variable is left in the user's shell and the shell runs one command less per exec. Whatever
+ * runs after the end marker prints nothing, and the next line is read only once it is done.
  */
 export function markerLine(command: string, id: string): string {
   const end = `printf '\\n__ALPE_%s_%d__\\n' ${id}`;
-  return [
-    `trap "${end} \\$?" EXIT`,
-    `printf '\\n__ALPS_%s__\\n' ${id}`,
-    `eval ${shellQuote(command)}`,
-    `__alp_rc=$?`,
-    `trap - EXIT`,
-    `${end} $__alp_rc\r`,
-  ].join("; ");
+  return `trap "${end} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${id}; eval ${shellQuote(command)}; ${end} $?; trap - EXIT\r`;
 }
 
 export function shellQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Marker ids for one session: a random prefix drawn once, then a counter. Ids never repeat
+ * within a session and cannot be guessed from another session's, which is all the markers
+ * need; drawing random bytes per command cost more than the rest of building the line.
+ */
+export class MarkerIds {
+  private readonly prefix = randomHex(8);
+  private count = 0;
+
+  next(): string {
+    this.count += 1;
+    // The prefix has a fixed length, so prefix + counter never reads as another id.
+    return `${this.prefix}${this.count.toString(36)}`;
+  }
+}
+
+function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (byte) =>
+    byte.toString(16).padStart(2, "0"),
+  ).join("");
 }
 
 export interface MarkerScan {
@@ -30,17 +49,22 @@ export interface MarkerScan {
   exitCode: number | undefined;
 }
 
+/** Long enough to hold an end marker split across two frames. */
+const HOLD_BACK = 64;
+
 /**
  * Feeds terminal output in and finds the command's output between the markers. Memory stays
- * bounded: past `maxBytes` only a short tail is kept, to find the end marker.
+ * bounded: past `maxBytes` only a short tail is kept, to find the end marker. Each piece is
+ * searched once, with plain `indexOf` over what arrived since the last frame plus a short tail.
  */
 export class MarkerScanner {
   private readonly start: string;
-  private readonly end: RegExp;
+  private readonly end: string;
   private pending = "";
   private started = false;
   private captured = "";
-  private capturedBytes = 0;
+  /** Exact UTF-8 size of `captured`, counted only once it may come near `maxBytes`. */
+  private capturedBytes: number | undefined;
   private truncated = false;
   private exitCode: number | undefined;
 
@@ -49,7 +73,7 @@ export class MarkerScanner {
     private readonly maxBytes: number,
   ) {
     this.start = `__ALPS_${id}__`;
-    this.end = new RegExp(`__ALPE_${id}_(\\d+)__`);
+    this.end = `__ALPE_${id}_`;
   }
 
   get done(): boolean {
@@ -68,18 +92,10 @@ export class MarkerScanner {
       this.started = true;
       this.pending = this.pending.slice(index + this.start.length);
     }
-    const match = this.end.exec(this.pending);
-    if (match) {
-      this.keep(this.pending.slice(0, match.index));
-      this.exitCode = Number(match[1]);
-      this.pending = "";
-      return;
-    }
-    // Hold back enough characters to hold a marker split across two frames.
-    const holdBack = 64;
-    if (this.pending.length > holdBack) {
-      this.keep(this.pending.slice(0, -holdBack));
-      this.pending = this.pending.slice(-holdBack);
+    if (this.findEnd()) return;
+    if (this.pending.length > HOLD_BACK) {
+      this.keep(this.pending.slice(0, -HOLD_BACK));
+      this.pending = this.pending.slice(-HOLD_BACK);
     }
   }
 
@@ -92,20 +108,49 @@ export class MarkerScanner {
     };
   }
 
+  /** `__ALPE_<id>_<digits>__`: keeps what came before it and records the status. */
+  private findEnd(): boolean {
+    const pending = this.pending;
+    for (let at = pending.indexOf(this.end); at >= 0; at = pending.indexOf(this.end, at + 1)) {
+      const digits = at + this.end.length;
+      let stop = digits;
+      while (stop < pending.length && isDigit(pending.charCodeAt(stop))) stop++;
+      if (stop === digits || !pending.startsWith("__", stop)) continue;
+      this.keep(pending.slice(0, at));
+      this.exitCode = Number(pending.slice(digits, stop));
+      this.pending = "";
+      return true;
+    }
+    return false;
+  }
+
   private keep(text: string): void {
     if (this.truncated || text === "") return;
-    const bytes = encoder.encode(text).length;
-    if (this.capturedBytes + bytes <= this.maxBytes) {
+    // A UTF-16 unit is at most 3 UTF-8 bytes: below a third of the cap no counting is needed.
+    if (
+      this.capturedBytes === undefined &&
+      (this.captured.length + text.length) * 3 <= this.maxBytes
+    ) {
       this.captured += text;
-      this.capturedBytes += bytes;
+      return;
+    }
+    this.capturedBytes ??= encoder.encode(this.captured).length;
+    const bytes = encoder.encode(text);
+    if (this.capturedBytes + bytes.length <= this.maxBytes) {
+      this.captured += text;
+      this.capturedBytes += bytes.length;
       return;
     }
     const room = this.maxBytes - this.capturedBytes;
     // Cut on a byte boundary, then drop a character the cut split in two.
-    this.captured += decoder.decode(encoder.encode(text).subarray(0, room)).replace(/\uFFFD$/, "");
+    this.captured += decoder.decode(bytes.subarray(0, room)).replace(/\uFFFD$/, "");
     this.capturedBytes = this.maxBytes;
     this.truncated = true;
   }
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 const encoder = new TextEncoder();
@@ -113,7 +158,9 @@ const decoder = new TextDecoder();
 
 /** Terminal text → plain text: no escape sequences, LF line ends, no marker newlines. */
 export function cleanOutput(raw: string, complete: boolean): string {
-  let text = stripAnsi(raw).replace(/\r+\n/g, "\n").replace(/\r/g, "");
+  // Every sequence strip-ansi removes starts with ESC or the 8-bit CSI; most output has neither.
+  let text = raw.includes("\u001b") || raw.includes("\u009b") ? stripAnsi(raw) : raw;
+  if (text.includes("\r")) text = text.replace(/\r+\n/g, "\n").replace(/\r/g, "");
   if (text.startsWith("\n")) text = text.slice(1);
   if (complete && text.endsWith("\n")) text = text.slice(0, -1);
   return text;

@@ -8,6 +8,8 @@ export interface PoolKey {
 
 interface Entry {
   session: Promise<WebshSession>;
+  /** The session once open, so a warm lookup needs no promise. */
+  opened: WebshSession | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -24,6 +26,15 @@ export class WebshPool {
     private readonly idleMs: number,
   ) {}
 
+  /** The pooled session when one is open right now (the warm case), without waiting. */
+  ready(key: PoolKey): WebshSession | undefined {
+    const name = poolKey(key);
+    const entry = this.entries.get(name);
+    if (!entry?.opened?.isOpen) return undefined;
+    this.touch(name, entry);
+    return entry.opened;
+  }
+
   async acquire(key: PoolKey): Promise<WebshSession> {
     const name = poolKey(key);
     const existing = this.entries.get(name);
@@ -35,10 +46,11 @@ export class WebshPool {
       }
       this.entries.delete(name);
     }
-    const entry: Entry = { session: this.open(key), timer: undefined };
+    const entry: Entry = { session: this.open(key), opened: undefined, timer: undefined };
     this.entries.set(name, entry);
     try {
       const session = await entry.session;
+      entry.opened = session;
       void session.closed.then(() => {
         if (this.entries.get(name) === entry) this.drop(name);
       });
@@ -67,6 +79,12 @@ export class WebshPool {
   }
 
   private touch(name: string, entry: Entry): void {
+    // Node's timers restart in place; elsewhere the timer is replaced.
+    const timer = entry.timer as { refresh?: () => unknown } | undefined;
+    if (timer?.refresh) {
+      timer.refresh();
+      return;
+    }
     if (entry.timer) clearTimeout(entry.timer);
     entry.timer = setTimeout(() => {
       this.drop(name);

@@ -1,7 +1,7 @@
 import type WebSocket from "isomorphic-ws";
 import { AbortedError, ConfigError } from "../core/errors.js";
 import { WebshClosedError, WebshHandshakeError } from "./errors.js";
-import { MarkerScanner, markerLine } from "./markers.js";
+import { MarkerIds, MarkerScanner, markerLine } from "./markers.js";
 
 export interface ExecOptions {
   /** Default 60 s. On timeout Ctrl-C is sent and the result says `timedOut`. */
@@ -56,6 +56,24 @@ const CONNECTING = 0;
 const OPEN = 1;
 const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 const CTRL_C = "\x03";
+const encoder = new TextEncoder();
+
+/** An exec call waiting for its turn. */
+interface Job {
+  command: string;
+  options: ExecOptions;
+  resolve: (result: ExecResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The exec whose line has been sent and whose end marker is awaited. */
+interface Running {
+  job: Job;
+  scanner: MarkerScanner;
+  started: number;
+  deadline: number;
+  onAbort: (() => void) | undefined;
+}
 
 /** A live websh terminal: raw bytes in and out, plus `exec` for one command at a time. */
 export class WebshSession {
@@ -66,7 +84,13 @@ export class WebshSession {
   readonly closed: Promise<WebshCloseInfo>;
   private readonly listeners = new Set<(text: string) => void>();
   private readonly decoder = new TextDecoder();
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly ids = new MarkerIds();
+  /** Execs run one at a time, in call order: the rest wait here. */
+  private readonly jobs: Job[] = [];
+  private running: Running | undefined;
+  /** One timer for every exec's timeout; see `watch`. */
+  private watchdog: ReturnType<typeof setTimeout> | undefined;
+  private watchdogAt = 0;
   private closeInfo: WebshCloseInfo | undefined;
   private keepalive: ReturnType<typeof setInterval> | undefined;
 
@@ -79,8 +103,7 @@ export class WebshSession {
     this.id = options.sessionId;
     this.channelId = options.channelId;
     this.websocketUrl = options.websocketUrl;
-    socket.binaryType = "arraybuffer";
-    socket.onmessage = (event) => this.receive(event.data);
+    listen(socket, (data) => this.receive(data));
     this.closed = new Promise((resolve) => {
       socket.onclose = (event) => {
         this.closeInfo = {
@@ -89,6 +112,7 @@ export class WebshSession {
           clean: [1000, 1001, 4000].includes(event.code),
         };
         if (this.keepalive) clearInterval(this.keepalive);
+        this.failExecs(this.closeInfo);
         resolve(this.closeInfo);
       };
     });
@@ -108,7 +132,7 @@ export class WebshSession {
   /** Sends keystrokes as typed (use "\r" for Enter). */
   write(data: string | Uint8Array): void {
     if (!this.isOpen) throw this.closedError("nothing was sent");
-    this.socket.send(typeof data === "string" ? new TextEncoder().encode(data) : data);
+    this.socket.send(typeof data === "string" ? encoder.encode(data) : data);
   }
 
   /** Resizes the remote terminal. */
@@ -158,9 +182,10 @@ export class WebshSession {
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     if (command.includes("\x00"))
       return Promise.reject(new ConfigError("A command cannot contain NUL bytes."));
-    const run = this.queue.then(() => this.runExec(command, options));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return new Promise((resolve, reject) => {
+      this.jobs.push({ command, options, resolve, reject });
+      if (this.running === undefined) this.startNext();
+    });
   }
 
   /**
@@ -181,69 +206,124 @@ export class WebshSession {
     const text =
       typeof data === "string" ? data : this.decoder.decode(toBytes(data), { stream: true });
     if (text === "") return;
+    const running = this.running;
+    if (running !== undefined) {
+      running.scanner.push(text);
+      if (running.scanner.done) this.finish(running, false);
+    }
     for (const listener of this.listeners) listener(text);
   }
 
-  private runExec(command: string, options: ExecOptions): Promise<ExecResult> {
-    const id = randomMarkerId();
-    const scanner = new MarkerScanner(id, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+  private startNext(): void {
+    while (this.running === undefined) {
+      const job = this.jobs.shift();
+      if (job === undefined) return;
+      this.start(job);
+    }
+  }
+
+  /** Sends the job's marker line; on failure the job is settled and the next may start. */
+  private start(job: Job): void {
+    const { options } = job;
+    if (options.signal?.aborted) {
+      this.interrupt();
+      job.reject(abortedError());
+      return;
+    }
+    const id = this.ids.next();
     const started = performance.now();
-    return new Promise<ExecResult>((resolve, reject) => {
-      const finish = (timedOut: boolean) => {
-        cleanup();
-        const scan = scanner.result();
-        resolve({
-          output: scan.output,
-          exitCode: timedOut ? null : (scan.exitCode ?? null),
-          durationMs: Math.round(performance.now() - started),
-          truncated: scan.truncated,
-          timedOut,
-        });
-      };
-      const stopListening = this.onData((text) => {
-        scanner.push(text);
-        if (scanner.done) finish(false);
-      });
-      const timer = setTimeout(() => {
+    const running: Running = {
+      job,
+      scanner: new MarkerScanner(id, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES),
+      started,
+      deadline: started + (options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS),
+      onAbort: undefined,
+    };
+    try {
+      this.write(markerLine(job.command, id));
+    } catch (error) {
+      job.reject(error);
+      return;
+    }
+    this.running = running;
+    if (options.signal) {
+      running.onAbort = () => {
         this.interrupt();
-        finish(true);
-      }, options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS);
-      const onAbort = () => {
-        this.interrupt();
-        cleanup();
-        reject(
-          new AbortedError("The command was interrupted (Ctrl-C sent) because the caller aborted."),
-        );
+        this.release(running);
+        job.reject(abortedError());
+        this.startNext();
       };
-      options.signal?.addEventListener("abort", onAbort, { once: true });
-      void this.closed.then((info) => {
-        if (scanner.done) return;
-        cleanup();
-        reject(
-          new WebshClosedError(
-            info.code,
-            info.reason,
-            "the command may have run partly; its result is unknown",
-          ),
-        );
-      });
-      const cleanup = () => {
-        stopListening();
-        clearTimeout(timer);
-        options.signal?.removeEventListener("abort", onAbort);
-      };
-      if (options.signal?.aborted) return onAbort();
-      try {
-        this.write(markerLine(command, id));
-      } catch (error) {
-        cleanup();
-        reject(error);
-      }
+      options.signal.addEventListener("abort", running.onAbort, { once: true });
+    }
+    this.watch(running.deadline);
+  }
+
+  private finish(running: Running, timedOut: boolean): void {
+    this.release(running);
+    const scan = running.scanner.result();
+    running.job.resolve({
+      output: scan.output,
+      exitCode: timedOut ? null : (scan.exitCode ?? null),
+      durationMs: Math.round(performance.now() - running.started),
+      truncated: scan.truncated,
+      timedOut,
     });
+    this.startNext();
+  }
+
+  private release(running: Running): void {
+    if (this.running === running) this.running = undefined;
+    if (running.onAbort) running.job.options.signal?.removeEventListener("abort", running.onAbort);
+  }
+
+  /**
+   * Exec timeouts share one timer per session instead of arming and clearing one per command:
+   * it fires at the earliest deadline it was given, times the running exec out if that one's
+   * deadline has passed, re-arms for it if not, and stops when nothing runs. It does not keep
+   * the process alive: a running exec has an open socket, which does.
+   */
+  private watch(deadline: number): void {
+    if (this.watchdog !== undefined) {
+      if (this.watchdogAt <= deadline) return;
+      clearTimeout(this.watchdog);
+    }
+    this.watchdogAt = deadline;
+    this.watchdog = setTimeout(() => this.onWatchdog(), Math.max(0, deadline - performance.now()));
+    (this.watchdog as { unref?: () => void }).unref?.();
+  }
+
+  private onWatchdog(): void {
+    this.watchdog = undefined;
+    const running = this.running;
+    if (running === undefined) return;
+    if (performance.now() < running.deadline) {
+      this.watch(running.deadline);
+      return;
+    }
+    this.interrupt();
+    this.finish(running, true);
+  }
+
+  /** The socket closed: the running exec's result is unknown, waiting ones cannot be sent. */
+  private failExecs(info: WebshCloseInfo): void {
+    if (this.watchdog !== undefined) clearTimeout(this.watchdog);
+    this.watchdog = undefined;
+    const running = this.running;
+    if (running !== undefined) {
+      this.release(running);
+      running.job.reject(
+        new WebshClosedError(
+          info.code,
+          info.reason,
+          "the command may have run partly; its result is unknown",
+        ),
+      );
+    }
+    this.startNext();
   }
 
   private interrupt(): void {
-    if (this.isOpen) this.socket.send(new TextEncoder().encode(CTRL_C));
+    if (this.isOpen) this.socket.send(encoder.encode(CTRL_C));
   }
 
   private closedError(consequence: string): WebshClosedError {
@@ -319,6 +399,24 @@ function open(
   });
 }
 
+/**
+ * With ws (Node) each message is taken as the Buffer ws already has: the browser-style
+ * `onmessage` would copy it into an ArrayBuffer and wrap it in a MessageEvent, per frame.
+ * Browsers have `onmessage` only.
+ */
+function listen(socket: WebSocket, receive: (data: unknown) => void): void {
+  const emitter = socket as unknown as {
+    on?: (event: "message", listener: (data: unknown) => void) => void;
+  };
+  if (typeof emitter.on === "function") {
+    socket.binaryType = "nodebuffer";
+    emitter.on.call(socket, "message", receive);
+    return;
+  }
+  socket.binaryType = "arraybuffer";
+  socket.onmessage = (event) => receive(event.data);
+}
+
 // Error texts from ws can quote the URL, whose path carries the channel token.
 function redactUrl(message: string): string {
   return message.replace(/wss?:\/\/\S+/g, "<websocket url>");
@@ -329,7 +427,7 @@ function toBytes(data: unknown): Uint8Array {
   if (ArrayBuffer.isView(data))
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (Array.isArray(data)) return new Uint8Array(concat(data as Uint8Array[]));
-  return new TextEncoder().encode(String(data));
+  return encoder.encode(String(data));
 }
 
 function concat(parts: Uint8Array[]): ArrayBuffer {
@@ -343,7 +441,6 @@ function concat(parts: Uint8Array[]): ArrayBuffer {
   return out.buffer;
 }
 
-function randomMarkerId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+function abortedError(): AbortedError {
+  return new AbortedError("The command was interrupted (Ctrl-C sent) because the caller aborted.");
 }

@@ -104,10 +104,12 @@ export class Websh {
    * Runs a command in a pooled session for this server and user, opening one if needed:
    * the way to run several commands that share a working directory and environment.
    */
-  async exec(options: PooledExecOptions): Promise<ExecResult> {
+  exec(options: PooledExecOptions): Promise<ExecResult> {
     const { server, username, groupname, command, ...execOptions } = options;
-    const session = await this.pool.acquire({ server, username, groupname });
-    return session.exec(command, execOptions);
+    const key = { server, username, groupname };
+    const warm = this.pool.ready(key);
+    if (warm) return warm.exec(command, execOptions);
+    return this.pool.acquire(key).then((session) => session.exec(command, execOptions));
   }
 
   /** Sessions this client holds open in its pool. */

@@ -113,6 +113,55 @@ describe("session.exec", () => {
     expect([pa.output, pb.output]).toEqual(["/etc\n", "/var\n"]);
   });
 
+  it("leaves no helper variable in the user's shell", async () => {
+    const shell = await open();
+    await shell.exec("false");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter syntax, not a JS template
+    await expect(shell.exec("echo ${__alp_rc-unset}")).resolves.toMatchObject({
+      output: "unset\n",
+      exitCode: 0,
+    });
+  });
+
+  it("times a short timeout out in time after a long one", async () => {
+    const shell = await open();
+    await shell.exec("true", { timeoutMs: 60_000 });
+    const started = performance.now();
+    const slow = await shell.exec("sleep 30", { timeoutMs: 200 });
+    expect(slow).toMatchObject({ timedOut: true, exitCode: null });
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it("does not let a finished command's timeout cut the next one", async () => {
+    const shell = await open();
+    await shell.exec("true", { timeoutMs: 100 });
+    const next = await shell.exec("sleep 0.4; echo done", { timeoutMs: 10_000 });
+    expect(next).toMatchObject({ output: "done\n", exitCode: 0, timedOut: false });
+  });
+
+  it("runs the next queued command when one in front is aborted", async () => {
+    const shell = await open();
+    const controller = new AbortController();
+    const first = shell.exec("sleep 30", { signal: controller.signal });
+    const second = shell.exec("echo second");
+    setTimeout(() => controller.abort(), 100);
+    await expect(first).rejects.toBeInstanceOf(AbortedError);
+    await expect(second).resolves.toMatchObject({ output: "second\n", exitCode: 0 });
+  });
+
+  it("rejects the running and the queued commands when the session closes", async () => {
+    const shell = await open();
+    const running = shell.exec("sleep 30").catch((caught) => caught);
+    const queued = shell.exec("echo never").catch((caught) => caught);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await shell.close();
+    const [first, second] = await Promise.all([running, queued]);
+    expect(first).toBeInstanceOf(WebshClosedError);
+    expect(first.message).toMatch(/may have run partly/);
+    expect(second).toBeInstanceOf(WebshClosedError);
+    expect(second.message).toMatch(/nothing was sent/);
+  });
+
   it("gives a clear error when the WebSocket drops mid-command", async () => {
     // Frames count per connection: the prompt, then the echo with the first output; the drop
     // comes while the command sleeps, before its end marker.
