@@ -269,7 +269,16 @@ export async function transferBench(config: Config, fixture: Fixture): Promise<R
           baselineMs: baseMs,
           oursStreamMs: summarize(ours[op].map((item) => item.streamMs)),
           oursCpuMs: summarize(ours[op].map((item) => item.cpuMs)),
+          oursSystemCpuMs: summarize(ours[op].map((item) => item.systemCpuMs)),
           baselineStreamMs: summarize(baseStream[op]),
+          // Run by run (the SDK went first in even runs), to tell a slow run from a slow side.
+          runs: ours[op].map((item, run) => ({
+            oursMs: item.ms,
+            baselineMs: base[op][run],
+            oursCpuMs: item.cpuMs,
+            oursSystemCpuMs: item.systemCpuMs,
+            oursMinorFaults: item.minorFaults,
+          })),
         },
       }),
       row({

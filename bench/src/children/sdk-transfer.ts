@@ -27,6 +27,10 @@ export interface TransferReport {
   streamMs: number;
   /** CPU time (user + system, all threads) this process spent on the transfer. */
   cpuMs: number;
+  /** Of which in the kernel (socket reads, file writes, page faults). */
+  systemCpuMs: number;
+  /** Page faults during the transfer: fresh memory the kernel had to map (and zero). */
+  minorFaults: number;
   bytes: number;
   rssBefore: number;
   rssPeak: number;
@@ -73,12 +77,14 @@ const onProgress = () => {
   if (firstByte === 0) firstByte = lastByte;
 };
 const cpuBefore = process.cpuUsage();
+const faultsBefore = process.resourceUsage().minorPageFault;
 const started = performance.now();
 const target = { server, remotePath: job.remotePath, localPath: job.localPath, onProgress };
 const result =
   job.op === "upload" ? await uploadFile(client, target) : await downloadFile(client, target);
 const elapsed = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
+const minorFaults = process.resourceUsage().minorPageFault - faultsBefore;
 if (sampler) clearInterval(sampler);
 peak = Math.max(peak, readMemory("self").peak);
 
@@ -86,6 +92,8 @@ const report: TransferReport = {
   ms: elapsed,
   streamMs: lastByte - firstByte,
   cpuMs: (cpu.user + cpu.system) / 1000,
+  systemCpuMs: cpu.system / 1000,
+  minorFaults,
   bytes: result.bytes,
   rssBefore: before,
   rssPeak: peak,
