@@ -3,10 +3,16 @@
  * (no stage here reads incrementally, so the result is the same as concurrent execution), and
  * each stage works on a copy of the shell state, as bash runs them in subshells.
  */
-import type { Command, Pipeline, Redirect, Script, SimpleCommand } from "./ast.js";
+import type { Command, Pipeline, Redirect, Script, SimpleCommand, Subshell } from "./ast.js";
 import { COMMANDS } from "./commands/registry.js";
 import { type CommandContext, InterruptedError, type ShellState } from "./commands/types.js";
-import { type ExpansionContext, expandWord, expandWords } from "./expand.js";
+import {
+  type ExpansionContext,
+  expandWord,
+  expandWordNow,
+  expandWords,
+  expandWordsNow,
+} from "./expand.js";
 import { BufferStream, fileStream, nullStream, type OutputStream } from "./output.js";
 import { parse, ShellSyntaxError } from "./parser.js";
 import type { SimulatedServer } from "./server.js";
@@ -163,24 +169,37 @@ class CommandExpansion implements ExpansionContext {
   }
 }
 
-async function runCommand(
+function runCommand(
   command: Command,
   state: ShellState,
   io: Io,
   env: ExecutionEnv,
 ): Promise<number> {
   const expansion = new CommandExpansion(state, io, env);
-  if (command.type === "subshell") {
-    const redirected = await openRedirects(command.redirects, io, expansion);
-    if (typeof redirected === "number") return redirected;
-    const sub = cloneState(state);
-    await runScript(command.script, sub, redirected, env);
-    await runExitTrap(sub, redirected, env);
-    return sub.exitCode ?? sub.lastStatus;
-  }
-  return runSimple(command, state, io, env, expansion);
+  return command.type === "subshell"
+    ? runSubshell(command, state, io, env, expansion)
+    : runSimple(command, state, io, env, expansion);
 }
 
+async function runSubshell(
+  command: Subshell,
+  state: ShellState,
+  io: Io,
+  env: ExecutionEnv,
+  expansion: CommandExpansion,
+): Promise<number> {
+  const redirected = await openRedirects(command.redirects, io, expansion);
+  if (typeof redirected === "number") return redirected;
+  const sub = cloneState(state);
+  await runScript(command.script, sub, redirected, env);
+  await runExitTrap(sub, redirected, env);
+  return sub.exitCode ?? sub.lastStatus;
+}
+
+/**
+ * Words that run nothing expand without waiting, and a command without redirections opens
+ * none: a simple command such as `printf … $?` then waits only for itself.
+ */
 async function runSimple(
   command: SimpleCommand,
   state: ShellState,
@@ -188,19 +207,23 @@ async function runSimple(
   env: ExecutionEnv,
   expansion: CommandExpansion,
 ): Promise<number> {
-  const argv = await expandWords(command.words, expansion);
+  const argv =
+    expandWordsNow(command.words, expansion) ?? (await expandWords(command.words, expansion));
   const assignments: [string, string][] = [];
   for (const { name, value } of command.assignments) {
-    assignments.push([name, (await expandWord(value, expansion, false))[0] ?? ""]);
+    const fields =
+      expandWordNow(value, expansion, false) ?? (await expandWord(value, expansion, false));
+    assignments.push([name, fields[0] ?? ""]);
   }
   if (env.signal.aborted) return 130;
-  const redirected = await openRedirects(command.redirects, io, expansion);
+  const redirected =
+    command.redirects.length === 0 ? io : await openRedirects(command.redirects, io, expansion);
   if (typeof redirected === "number") return redirected;
   if (argv.length === 0) {
     for (const [name, value] of assignments) state.vars.set(name, value);
     return expansion.substitutionStatus ?? 0;
   }
-  return runArgv(argv, state, redirected, env, assignments);
+  return await runArgv(argv, state, redirected, env, assignments);
 }
 
 /** Runs an already-expanded command line; also the entry point for `sudo` and `env cmd`. */
@@ -216,7 +239,9 @@ export async function runArgv(
   if (typeof handler === "number") return handler;
   const ctx = new Invocation(name, args, state, io, env, assignments);
   try {
-    return await handler(ctx);
+    // Most builtins answer at once; only a pending status needs waiting for.
+    const status = handler(ctx);
+    return typeof status === "number" ? status : await status;
   } catch (error) {
     if (error instanceof InterruptedError) return 130;
     if (error instanceof VfsError) {

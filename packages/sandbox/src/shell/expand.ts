@@ -43,14 +43,19 @@ function specialParam(name: string, state: ShellState): string | undefined {
   }
 }
 
-async function paramValue(
-  part: Extract<WordPart, { type: "param" }>,
-  ctx: ExpansionContext,
-): Promise<string> {
+type ParamPart = Extract<WordPart, { type: "param" }>;
+
+/** `$name`, `${name}` and `${#name}`: a plain lookup. */
+function plainParamValue(part: ParamPart, state: ShellState): string {
+  const value = specialParam(part.name, state);
+  return part.length === true ? String([...(value ?? "")].length) : (value ?? "");
+}
+
+async function paramValue(part: ParamPart, ctx: ExpansionContext): Promise<string> {
+  const operator = part.operator;
+  if (operator === undefined) return plainParamValue(part, ctx.state);
   const value = specialParam(part.name, ctx.state);
   if (part.length === true) return String([...(value ?? "")].length);
-  const operator = part.operator;
-  if (operator === undefined) return value ?? "";
   const unset = value === undefined || (operator.op.startsWith(":") && value === "");
   const alternative = async () => (await expandWord(operator.word, ctx, false)).join(" ");
   switch (operator.op) {
@@ -69,6 +74,66 @@ async function paramValue(
   }
 }
 
+/** Collects a word's expanded pieces into fields, splitting unquoted expansions on blanks. */
+class FieldBuilder {
+  private readonly fields: Segment[][] = [];
+  private current: Segment[] = [];
+  private started = false;
+
+  constructor(private readonly split: boolean) {}
+
+  append(text: string, quoted: boolean): void {
+    if (text === "" && !quoted) return;
+    this.current.push({ text, quoted });
+    this.started = true;
+  }
+
+  /** An expansion's result: quoted it stays whole, unquoted it is split into fields. */
+  appendExpansion(text: string, quoted: boolean): void {
+    if (quoted || !this.split || !/[ \t\n]/.test(text)) {
+      this.append(text, quoted);
+      return;
+    }
+    text.split(/[ \t\n]+/).forEach((piece, index) => {
+      if (index > 0) this.finish();
+      this.append(piece, false);
+    });
+  }
+
+  done(): Segment[][] {
+    this.finish();
+    return this.fields;
+  }
+
+  private finish(): void {
+    if (this.started) this.fields.push(this.current);
+    this.current = [];
+    this.started = false;
+  }
+}
+
+/** Parts that expand without running anything: text, `~`, and parameters without operators. */
+function isImmediate(part: WordPart): boolean {
+  return part.type === "text" || part.type === "tilde" || (part.type === "param" && !part.operator);
+}
+
+function appendImmediate(part: WordPart, fields: FieldBuilder, ctx: ExpansionContext): void {
+  switch (part.type) {
+    case "text":
+      fields.append(part.value, part.quoted);
+      return;
+    case "tilde": {
+      const home =
+        part.user === "" ? ctx.state.vars.get("HOME") : findUser(ctx.profile, part.user)?.home;
+      fields.append(home ?? `~${part.user}`, true);
+      return;
+    }
+    case "param":
+      fields.appendExpansion(plainParamValue(part, ctx.state), part.quoted);
+      return;
+  }
+}
+
 /**
  * Expands one word into fields. With `split` false (assignments, `${x:-word}` operands,
  * redirection targets before the ambiguity check) the result is a single field.
@@ -78,83 +143,33 @@ export async function expandWord(
   ctx: ExpansionContext,
   split = true,
 ): Promise<string[]> {
-  if (isLiteral(word)) return literalFields(word, ctx, split);
-  const fields: Segment[][] = [];
-  let current: Segment[] = [];
-  let started = false;
-  const finish = () => {
-    if (started) fields.push(current);
-    current = [];
-    started = false;
-  };
-  const append = (text: string, quoted: boolean) => {
-    if (text === "" && !quoted) return;
-    current.push({ text, quoted });
-    started = true;
-  };
-  const appendSplittable = (text: string) => {
-    if (!split) {
-      append(text, false);
-      return;
-    }
-    if (!/[ \t\n]/.test(text)) {
-      append(text, false);
-      return;
-    }
-    const pieces = text.split(/[ \t\n]+/);
-    pieces.forEach((piece, index) => {
-      if (index > 0) finish();
-      append(piece, false);
-    });
-  };
-
+  const fields = new FieldBuilder(split);
   for (const part of word.parts) {
-    switch (part.type) {
-      case "text":
-        append(part.value, part.quoted);
-        break;
-      case "tilde": {
-        const home =
-          part.user === "" ? ctx.state.vars.get("HOME") : findUser(ctx.profile, part.user)?.home;
-        append(home ?? `~${part.user}`, true);
-        break;
-      }
-      case "param": {
-        const value = await paramValue(part, ctx);
-        if (part.quoted) append(value, true);
-        else appendSplittable(value);
-        break;
-      }
-      case "command": {
-        const output = (await ctx.substitute(part.script)).replace(/\n+$/, "");
-        if (part.quoted) append(output, true);
-        else appendSplittable(output);
-        break;
-      }
+    if (isImmediate(part)) {
+      appendImmediate(part, fields, ctx);
+    } else if (part.type === "param") {
+      fields.appendExpansion(await paramValue(part, ctx), part.quoted);
+    } else if (part.type === "command") {
+      const output = (await ctx.substitute(part.script)).replace(/\n+$/, "");
+      fields.appendExpansion(output, part.quoted);
     }
   }
-  finish();
-  return toFields(fields, ctx, split);
-}
-
-/** Only text (quoted or not): nothing to look up or run, so nothing to wait for. */
-function isLiteral(word: Word): boolean {
-  for (const part of word.parts) if (part.type !== "text") return false;
-  return true;
+  return toFields(fields.done(), ctx, split);
 }
 
 /**
- * `expandWord` of a literal word, without a promise: text is never field-split, so the
- * segments form at most one field (none when every piece is empty and unquoted).
+ * `expandWord` without a promise, for a word that runs nothing (no `$( … )`, no `${x:-…}`):
+ * most words. Undefined for any other word.
  */
-function literalFields(word: Word, ctx: ExpansionContext, split: boolean): string[] {
-  const segments: Segment[] = [];
-  for (const part of word.parts) {
-    if (part.type === "text" && (part.value !== "" || part.quoted)) {
-      segments.push({ text: part.value, quoted: part.quoted });
-    }
-  }
-  return toFields(segments.length > 0 ? [segments] : [], ctx, split);
+export function expandWordNow(
+  word: Word,
+  ctx: ExpansionContext,
+  split = true,
+): string[] | undefined {
+  if (!word.parts.every(isImmediate)) return undefined;
+  const fields = new FieldBuilder(split);
+  for (const part of word.parts) appendImmediate(part, fields, ctx);
+  return toFields(fields.done(), ctx, split);
 }
 
 /**
@@ -197,9 +212,18 @@ export async function expandWords(
   ctx: ExpansionContext,
 ): Promise<string[]> {
   const argv: string[] = [];
-  for (const word of words) {
-    const fields = isLiteral(word) ? literalFields(word, ctx, true) : await expandWord(word, ctx);
-    argv.push(...fields);
-  }
+  for (const word of words)
+    argv.push(...(expandWordNow(word, ctx) ?? (await expandWord(word, ctx))));
+  return argv;
+}
+
+/** `expandWords` without a promise when no word runs anything; undefined otherwise. */
+export function expandWordsNow(
+  words: readonly Word[],
+  ctx: ExpansionContext,
+): string[] | undefined {
+  if (!words.every((word) => word.parts.every(isImmediate))) return undefined;
+  const argv: string[] = [];
+  for (const word of words) argv.push(...expandWordNow(word, ctx)!);
   return argv;
 }

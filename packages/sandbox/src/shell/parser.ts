@@ -45,10 +45,16 @@ const WORD_END = new Set([" ", "\t", "\n", "|", "&", ";", "<", ">", "(", ")"]);
 const OPERATOR_START = new Set([...REDIRECTS, ...OPERATORS].map((token) => token[0]!));
 /** Characters that quote, escape or expand inside a word. */
 const QUOTING = "\\'\"$`";
-/** Characters a word treats specially; everything else is copied as it is. */
-const WORD_SPECIAL = new Set([...WORD_END, ...QUOTING]);
-/** Characters special inside double quotes. */
-const QUOTED_SPECIAL = new Set(['"', "\\", "$", "`"]);
+/**
+ * Per ASCII code, 1 for a character that ends a run of plain text: WORD_END and QUOTING in a
+ * word, the quote, backslash, `$` and backquote inside double quotes.
+ */
+const WORD_STOPS = stopTable([...WORD_END, ...QUOTING]);
+const QUOTED_STOPS = stopTable(['"', "\\", "$", "`"]);
+/** For `readWord(stop)`: QUOTING plus the stop characters (only `}` is ever used). */
+const stopTables = new Map<string, Uint8Array>();
+const REDIRECTS_BY_START = byFirstCharacter(REDIRECTS);
+const OPERATORS_BY_START = byFirstCharacter(OPERATORS);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 /** NAME at a given position (lastIndex), without slicing the source. */
 const NAME_AT = /[A-Za-z_][A-Za-z0-9_]*/y;
@@ -95,6 +101,40 @@ const MISPLACED_KEYWORDS = new Set([
   "in",
 ]);
 
+function stopTable(characters: Iterable<string>): Uint8Array {
+  const table = new Uint8Array(128);
+  for (const ch of characters) table[ch.charCodeAt(0)] = 1;
+  return table;
+}
+
+/** Tokens by their first character, in the original (longest first) order. */
+function byFirstCharacter(tokens: readonly string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const token of tokens) {
+    const group = groups.get(token[0]!) ?? [];
+    group.push(token);
+    groups.set(token[0]!, group);
+  }
+  return groups;
+}
+
+function stopsWith(stop: string): Uint8Array {
+  let table = stopTables.get(stop);
+  if (table === undefined) {
+    table = stopTable([...QUOTING, ...stop]);
+    stopTables.set(stop, table);
+  }
+  return table;
+}
+
+/** Adds text to a word, merged into the previous part when that is text quoted the same way. */
+function appendText(parts: WordPart[], value: string, quoted: boolean): void {
+  // Not parts[-1] on an empty array: V8 looks that index up on the prototype chain.
+  const last = parts.length > 0 ? parts[parts.length - 1] : undefined;
+  if (last?.type === "text" && last.quoted === quoted) last.value += value;
+  else parts.push({ type: "text", value, quoted });
+}
+
 function unexpected(token: string): ShellSyntaxError {
   return new ShellSyntaxError(`bash: syntax error near unexpected token \`${token}'`);
 }
@@ -126,7 +166,7 @@ class Lexer {
     // word: the rest skips the operator tables.
     if (ch >= "0" && ch <= "9") {
       const digitsEnd = this.digitsEnd(this.pos);
-      const op = REDIRECTS.find((candidate) => this.src.startsWith(candidate, digitsEnd));
+      const op = this.startingAt(REDIRECTS_BY_START, digitsEnd);
       if (op !== undefined && !op.startsWith("&")) {
         const fd = Number(this.src.slice(this.pos, digitsEnd));
         this.pos = digitsEnd + op.length;
@@ -135,17 +175,23 @@ class Lexer {
       return { type: "word", word: this.readWord() };
     }
     if (!OPERATOR_START.has(ch)) return { type: "word", word: this.readWord() };
-    const redirect = REDIRECTS.find((candidate) => this.src.startsWith(candidate, this.pos));
+    const redirect = this.startingAt(REDIRECTS_BY_START, this.pos);
     if (redirect !== undefined) {
       this.pos += redirect.length;
       return { type: "redirect", fd: undefined, op: redirect };
     }
-    const op = OPERATORS.find((candidate) => this.src.startsWith(candidate, this.pos));
+    const op = this.startingAt(OPERATORS_BY_START, this.pos);
     if (op !== undefined) {
       this.pos += op.length;
       return { type: "op", op };
     }
     return { type: "word", word: this.readWord() };
+  }
+
+  /** The first of the tokens that the source has at `at`. */
+  private startingAt(tokens: Map<string, string[]>, at: number): string | undefined {
+    const candidates = tokens.get(this.src[at] ?? "");
+    return candidates?.find((candidate) => this.src.startsWith(candidate, at));
   }
 
   private digitsEnd(from: number): number {
@@ -173,11 +219,7 @@ class Lexer {
   readWord(stop?: string): Word {
     const start = this.pos;
     const parts: WordPart[] = [];
-    const text = (value: string, quoted: boolean) => {
-      const last = parts[parts.length - 1];
-      if (last?.type === "text" && last.quoted === quoted) last.value += value;
-      else parts.push({ type: "text", value, quoted });
-    };
+    const text = (value: string, quoted: boolean) => appendText(parts, value, quoted);
     if (stop === undefined && this.src[this.pos] === "~") {
       const user = /^~([A-Za-z0-9_.-]*)(?=$|[/\s|&;<>()])/.exec(this.src.slice(this.pos));
       if (user !== null) {
@@ -207,7 +249,7 @@ class Lexer {
       } else if (ch === "`") {
         parts.push({ type: "command", script: this.readBackquoted(), quoted: false });
       } else {
-        const end = this.plainEnd(this.pos + 1, stop === undefined ? WORD_SPECIAL : stop);
+        const end = this.plainEnd(this.pos + 1, stop === undefined ? WORD_STOPS : stopsWith(stop));
         text(this.src.slice(this.pos, end), false);
         this.pos = end;
       }
@@ -219,17 +261,13 @@ class Lexer {
    * The end of a run of characters with no special meaning, taken as one piece of text
    * (a stop string adds its characters to the special ones).
    */
-  private plainEnd(from: number, special: ReadonlySet<string> | string): number {
+  private plainEnd(from: number, stops: Uint8Array): number {
+    const src = this.src;
     let at = from;
-    if (typeof special === "string") {
-      while (at < this.src.length) {
-        const ch = this.src[at]!;
-        if (special.includes(ch) || QUOTING.includes(ch)) break;
-        at++;
-      }
-      return at;
+    for (; at < src.length; at++) {
+      const code = src.charCodeAt(at);
+      if (code < 128 && stops[code] === 1) break;
     }
-    while (at < this.src.length && !special.has(this.src[at]!)) at++;
     return at;
   }
 
@@ -259,7 +297,7 @@ class Lexer {
       } else if (ch === "`") {
         parts.push({ type: "command", script: this.readBackquoted(), quoted: true });
       } else {
-        const end = this.plainEnd(this.pos + 1, QUOTED_SPECIAL);
+        const end = this.plainEnd(this.pos + 1, QUOTED_STOPS);
         text(this.src.slice(this.pos, end), true);
         this.pos = end;
       }
