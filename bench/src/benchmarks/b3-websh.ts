@@ -47,6 +47,14 @@ class RawTerminal {
     );
   }
 
+  /**
+   * Any marker line, e.g. the SDK's own (see `sdkLineOf`), typed as it is: done when `marker`
+   * comes back. Shows what the shell's part of the SDK's line costs without the client.
+   */
+  lineExec(line: string, marker: string): Promise<void> {
+    return this.until(line, () => this.text.includes(marker));
+  }
+
   /** The silence rule: done when nothing arrived for `quietMs` after the last frame. */
   silenceExec(command: string, quietMs: number): Promise<void> {
     return new Promise((resolve) => {
@@ -84,6 +92,29 @@ class RawTerminal {
 }
 
 /**
+ * The exact line `websh.exec` types for `command`, read back from the terminal's echo of one
+ * exec, as a function of the marker id; and the end-marker prefix to wait for.
+ */
+async function sdkLineOf(
+  client: ReturnType<Fixture["client"]>,
+  server: string,
+  command: string,
+): Promise<(id: string) => { line: string; end: string }> {
+  const [session] = await client.websh.openSessions();
+  if (!session) throw new Error("websh.exec left no pooled session");
+  let echoed = "";
+  const stop = session.onData((text) => {
+    echoed += text;
+  });
+  await client.websh.exec({ server, command });
+  stop();
+  const line = echoed.slice(0, echoed.indexOf("\r\n"));
+  const id = /__ALPS_%s__\\n' (\S+);/.exec(line)?.[1];
+  if (!id) throw new Error(`no marker id in the echoed line: ${line}`);
+  return (next) => ({ line: `${line.replaceAll(id, next)}\r`, end: `__ALPE_${next}_` });
+}
+
+/**
  * B3: `websh_command_execute` of `echo hi` on a warm session (the server keeps the shell between
  * calls), against a raw WebSocket write→marker read on the same sandbox, and against waiting
  * for 1 s of silence, the rule markers replace.
@@ -109,10 +140,15 @@ export async function webshBench(config: Config, fixture: Fixture): Promise<Row[
     }
     const viaSdk = await client.websh.exec({ server, command: "echo hi" });
     if (viaSdk.output.trim() !== "hi") throw new Error(`websh.exec printed ${viaSdk.output}`);
+    const sdkLine = await sdkLineOf(client, server, "echo hi");
     let id = 0;
     const result = await timeTasks(
       {
         "raw marker": () => terminal.markerExec("echo hi", ++id),
+        "sdk line raw": () => {
+          const { line, end } = sdkLine(`bench${++id}`);
+          return terminal.lineExec(line, end);
+        },
         "sdk exec": () => client.websh.exec({ server, command: "echo hi" }),
         "minimal tool": () => minimal.callTool("run", { command: "echo hi" }),
         ours: () => ours.callTool("websh_command_execute", { server, command: "echo hi" }),
@@ -128,6 +164,7 @@ export async function webshBench(config: Config, fixture: Fixture): Promise<Row[
     const a = result.ours!;
     const raw = result["raw marker"]!;
     const sdk = result["sdk exec"]!;
+    const sdkLineRaw = result["sdk line raw"]!;
     const tool = result["minimal tool"]!;
     const quiet: Summary = summarize(silence);
     const vsTool = a.median / tool.median;
@@ -160,7 +197,8 @@ export async function webshBench(config: Config, fixture: Fixture): Promise<Row[
         target: within.text,
         checked: vsRaw,
         targetSpec: within,
-        details: { sdkExecMs: sdk },
+        // The SDK's own line typed raw: what the shell's side of it costs, without the client.
+        details: { sdkExecMs: sdk, sdkLineRawMs: sdkLineRaw },
       }),
       row({
         id: "B3",
