@@ -1,5 +1,6 @@
 // "@alpacon/sdk/node": the parts that need Node's file system. Everything listed here is public.
 
+export { nodeApiFetch } from "./node/api-fetch.js";
 export { type ClientFromConfigOptions, clientFromConfig } from "./node/client-from-config.js";
 export {
   type AlpaconConfig,

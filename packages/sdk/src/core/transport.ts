@@ -1,4 +1,5 @@
 import pRetry from "p-retry";
+import { BufferedResponse, isBuffered } from "./buffered-response.js";
 import { abortableDelay } from "./delay.js";
 import { parseRetryAfter, toApiError } from "./error-mapping.js";
 import {
@@ -24,6 +25,8 @@ export interface TransportSettings {
   baseUrl: string;
   authorization: () => Promise<string>;
   fetch: typeof globalThis.fetch;
+  /** For JSON API calls, whose bodies are read whole (see `apiFetch` in AlpaconClientOptions). */
+  apiFetch: typeof globalThis.fetch;
   timeoutMs: number;
   maxRetries: number;
   userAgent: string;
@@ -99,7 +102,7 @@ export function createPolicyFetch(
         path,
         timeoutMs,
         userSignal,
-        settings.fetch,
+        settings.apiFetch,
       );
       settings.logger.debug("alpacon request", {
         method,
@@ -179,6 +182,7 @@ async function sendOnce(
   try {
     const response = await fetchImpl(url, { method, headers, body, signal: controller.signal });
     // Buffer API bodies (pages are small) so that reading them is covered by the timeout.
+    if (isBuffered(response)) return response;
     const bytes = new Uint8Array(await response.arrayBuffer());
     return new BufferedResponse(bytes, response);
   } catch (error) {
@@ -190,30 +194,6 @@ async function sendOnce(
     clearTimeout(timer);
     userSignal?.removeEventListener("abort", onAbort);
   }
-}
-
-const utf8 = new TextDecoder();
-
-/**
- * A response whose body is already in memory (internal: only openapi-fetch reads it). Reading
- * it decodes the bytes directly: a plain `new Response(bytes)` would wrap them in a stream
- * again, only for openapi-fetch to read that stream back into bytes. `body` stays null.
- */
-class BufferedResponse extends Response {
-  readonly #bytes: Uint8Array;
-
-  constructor(bytes: Uint8Array, source: Response) {
-    super(null, { status: source.status, statusText: source.statusText, headers: source.headers });
-    this.#bytes = bytes;
-  }
-
-  override text = async (): Promise<string> => utf8.decode(this.#bytes);
-  override json = async (): Promise<unknown> => JSON.parse(utf8.decode(this.#bytes));
-  override arrayBuffer = async (): Promise<ArrayBuffer> =>
-    this.#bytes.slice().buffer as ArrayBuffer;
-  override blob = async (): Promise<Blob> =>
-    new Blob([this.#bytes.slice()], { type: this.headers.get("content-type") ?? "" });
-  override clone = (): Response => new BufferedResponse(this.#bytes, this);
 }
 
 function isRetryable(error: Error): boolean {

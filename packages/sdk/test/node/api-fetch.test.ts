@@ -1,0 +1,101 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createAlpaconClient } from "../../src/index.js";
+import { nodeApiFetch } from "../../src/node.js";
+import { startLoopbackServer } from "../helpers/loopback-server.js";
+
+let server: Awaited<ReturnType<typeof startLoopbackServer>> | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe("nodeApiFetch", () => {
+  it("sends method, headers and body, and answers status, headers and the whole body", async () => {
+    server = await startLoopbackServer();
+    server.reply((_request, response) => {
+      response.writeHead(201, { "Content-Type": "application/json", "X-Request-Id": "r-1" });
+      response.end(JSON.stringify({ ok: true }));
+    });
+    const response = await nodeApiFetch(`${server.url}/api/notes/?page=2`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: 'token="t"' },
+      body: JSON.stringify({ content: "hi" }),
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get("x-request-id")).toBe("r-1");
+    expect(await response.json()).toEqual({ ok: true });
+    expect(server.requests[0]).toMatchObject({
+      method: "POST",
+      url: "/api/notes/?page=2",
+      body: '{"content":"hi"}',
+      headers: { authorization: 'token="t"', "content-type": "application/json" },
+    });
+  });
+
+  it("answers a 204 with an empty body", async () => {
+    server = await startLoopbackServer();
+    server.reply((_request, response) => {
+      response.writeHead(204);
+      response.end();
+    });
+    const response = await nodeApiFetch(`${server.url}/x/`, { method: "DELETE" });
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe("");
+  });
+
+  it("fails like fetch when nothing listens: a TypeError whose cause has the code", async () => {
+    server = await startLoopbackServer();
+    const url = server.url;
+    await server.close();
+    server = undefined;
+    const error = await nodeApiFetch(`${url}/`).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as { cause?: { code?: string } }).cause?.code).toBe("ECONNREFUSED");
+  });
+
+  it("fails like fetch when the body is cut short", async () => {
+    server = await startLoopbackServer();
+    server.reply((_request, response) => {
+      response.writeHead(200, { "Content-Type": "application/json", "Content-Length": "100" });
+      response.write('{"count": 1, "res');
+      setTimeout(() => response.socket?.destroy(), 20);
+    });
+    const error = await nodeApiFetch(`${server.url}/cut/`).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TypeError);
+  });
+
+  it("stops waiting when its signal aborts", async () => {
+    server = await startLoopbackServer();
+    server.reply(() => {
+      // Never answers.
+    });
+    const controller = new AbortController();
+    const pending = nodeApiFetch(`${server.url}/slow/`, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await expect(pending).rejects.toThrow();
+  });
+});
+
+describe("a client with apiFetch: nodeApiFetch", () => {
+  it("maps a stalled answer to the client's TimeoutError and an HTTP error to its typed error", async () => {
+    server = await startLoopbackServer();
+    const client = createAlpaconClient({
+      baseUrl: server.url,
+      token: "alpat-test",
+      apiFetch: nodeApiFetch,
+      timeoutMs: 100,
+      maxRetries: 0,
+    });
+    server.reply(() => {
+      // Never answers: the per-attempt timeout ends it.
+    });
+    await expect(client.servers.list()).rejects.toMatchObject({ name: "TimeoutError" });
+    server.reply((_request, response) => {
+      response.writeHead(404, { "Content-Type": "application/json" });
+      response.end(JSON.stringify({ detail: "Not found." }));
+    });
+    await expect(client.servers.get("00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+});
