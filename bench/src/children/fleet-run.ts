@@ -12,6 +12,7 @@
  * this process. Prints one JSON line with the timed samples.
  */
 import { createAlpaconClient } from "@alpacon/sdk";
+import { nodeApiFetch } from "@alpacon/sdk/node";
 import { METRICS_HOURS } from "../lib/config.js";
 
 export interface FleetJob {
@@ -96,7 +97,9 @@ async function rawMetrics(server: string): Promise<boolean> {
   return true;
 }
 
+// As alpacon-mcp makes its clients, so this row measures what command_run runs.
 const client = createAlpaconClient({
+  apiFetch: nodeApiFetch,
   baseUrl: job.baseUrl,
   token: job.token,
   workspace: job.workspace,
