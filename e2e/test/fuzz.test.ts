@@ -5,8 +5,9 @@
 // message, or a valid result; nothing may crash, reject unhandled, leave the sandbox's host, or
 // touch files outside the allowed directory.
 
+import { subscribe } from "node:diagnostics_channel";
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { type ClientRequest, createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { CallToolResultSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import fc from "fast-check";
@@ -19,12 +20,13 @@ const onUnhandled = (reason: unknown) => unhandled.push(reason);
 process.on("unhandledRejection", onUnhandled);
 process.on("uncaughtException", onUnhandled);
 
-// Every fetch of this process goes through here: requests for the sandbox pass, anything else is
-// blocked before it leaves (and recorded). Installed before any SDK client exists, since clients
-// bind the global fetch when they are made.
+// Every request of this process is checked: the SDK's API calls go over node:http (nodeApiFetch),
+// transfers and everything else through fetch. Requests for the sandbox pass, anything else is
+// stopped before it is sent (and recorded). The fetch guard is installed before any SDK client
+// exists, since clients bind the global fetch when they are made.
 let sandboxOrigin = "";
 const offHost: string[] = [];
-let sandboxFetches = 0;
+let sandboxRequests = 0;
 const realFetch = globalThis.fetch;
 globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
   const url = new URL(input instanceof Request ? input.url : String(input));
@@ -32,9 +34,19 @@ globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) =>
     offHost.push(url.href.slice(0, 200));
     throw new TypeError(`e2e: blocked a request to ${url.origin}`);
   }
-  sandboxFetches++;
+  sandboxRequests++;
   return realFetch(input, init);
 }) as typeof fetch;
+subscribe("http.client.request.start", (message) => {
+  const { request } = message as { request: ClientRequest };
+  const target = `${request.protocol}//${String(request.getHeader("host"))}`;
+  if (target !== sandboxOrigin) {
+    offHost.push(`${target}${request.path}`.slice(0, 200));
+    request.destroy(new Error(`e2e: blocked a request to ${target}`));
+    return;
+  }
+  sandboxRequests++;
+});
 
 /** A loopback server whose address is planted in hostile inputs; it must receive nothing. */
 let canary: Server;
@@ -522,7 +534,7 @@ describe("bad input (fast-check)", () => {
 
   test("nothing crashed, leaked, left the host or escaped the allowed directory", async () => {
     console.log(
-      `fuzz: ${counts.calls} calls: ${counts.invalidParams} invalid-params errors, ${counts.nonObjectArguments} non-object arguments answered -32603 (upstream), ${counts.isError} isError results (${counts.validation} of them input validation), ${counts.ok} results; ${sandboxFetches} requests reached the sandbox`,
+      `fuzz: ${counts.calls} calls: ${counts.invalidParams} invalid-params errors, ${counts.nonObjectArguments} non-object arguments answered -32603 (upstream), ${counts.isError} isError results (${counts.validation} of them input validation), ${counts.ok} results; ${sandboxRequests} requests reached the sandbox`,
     );
     expect(counts.calls).toBeGreaterThanOrEqual(10_000);
     expect(problems.slice(0, 20)).toEqual([]);
@@ -530,7 +542,7 @@ describe("bad input (fast-check)", () => {
     expect(offHost).toEqual([]);
     expect(canaryHits).toBe(0);
     // Some calls did get through validation and reached the API.
-    expect(sandboxFetches).toBeGreaterThan(100);
+    expect(sandboxRequests).toBeGreaterThan(100);
     expect(h.sandbox.control.journal().length).toBeGreaterThan(100);
     // Outside the allowed directory: nothing written, nothing read through a link.
     expect(snapshot(outsideDir)).toEqual(["secret.txt"]);
