@@ -118,6 +118,13 @@ export function formatPrintf(format: string, args: readonly string[]): PrintfRes
     while (i < format.length) {
       const ch = format[i]!;
       if (ch === "\\") {
+        // \n, \t and the like stand for one character: no need to cut the escape out and parse it.
+        const simple = SIMPLE[format[i + 1]!];
+        if (simple !== undefined) {
+          output += simple;
+          i += 2;
+          continue;
+        }
         const end = escapeEnd(format, i);
         const { text, stop } = interpretEscapes(format.slice(i, end), "printf");
         output += text;
@@ -129,6 +136,19 @@ export function formatPrintf(format: string, args: readonly string[]): PrintfRes
         const end = literalEnd(format, i + 1);
         output += format.slice(i, end);
         i = end;
+        continue;
+      }
+      // Plain %s and %d (no flags, width or precision) are most of what scripts print.
+      const conversion0 = format[i + 1];
+      if (conversion0 === "s") {
+        output += nextArg() ?? "";
+        i += 2;
+        continue;
+      }
+      if (conversion0 === "d") {
+        const arg = nextArg();
+        output += isPlainDecimal(arg) ? arg : integer(Math.trunc(toNumber(arg)), "");
+        i += 2;
         continue;
       }
       SPEC.lastIndex = i;
@@ -209,6 +229,17 @@ export function formatPrintf(format: string, args: readonly string[]): PrintfRes
     if (argIndex === consumedBefore) break;
   } while (argIndex < args.length);
   return { output, errors };
+}
+
+/** Digits without a leading zero (which would make them octal): printed by %d as they are. */
+function isPlainDecimal(value: string | undefined): value is string {
+  if (value === undefined || value === "" || value.length > 15) return false;
+  if (value.length > 1 && value.charCodeAt(0) === 48) return false;
+  for (let at = 0; at < value.length; at++) {
+    const code = value.charCodeAt(at);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
 }
 
 function integer(value: number, flags: string, decimals?: number): string {

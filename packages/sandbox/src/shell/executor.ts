@@ -3,7 +3,7 @@
  * (no stage here reads incrementally, so the result is the same as concurrent execution), and
  * each stage works on a copy of the shell state, as bash runs them in subshells.
  */
-import type { Command, Pipeline, Redirect, Script, SimpleCommand, Subshell } from "./ast.js";
+import type { AndOr, Command, Pipeline, Redirect, Script, SimpleCommand, Subshell } from "./ast.js";
 import { COMMANDS } from "./commands/registry.js";
 import { type CommandContext, InterruptedError, type ShellState } from "./commands/types.js";
 import {
@@ -79,51 +79,106 @@ export async function runExitTrap(state: ShellState, io: Io, env: ExecutionEnv):
   state.lastStatus = state.exitCode;
 }
 
+/**
+ * An exit status now, or later for a command that waits (sleep, `$( … )`, redirections, a
+ * pipeline). Most commands finish at once: running them without a promise each is most of
+ * what a line of builtins costs.
+ */
+export type Status = number | Promise<number>;
+
 export async function runScript(
   script: Script,
   state: ShellState,
   io: Io,
   env: ExecutionEnv,
 ): Promise<number> {
-  for (const item of script.items) {
+  return runScriptNow(script, state, io, env);
+}
+
+/** `runScript` without a promise while every command finishes at once. */
+export function runScriptNow(script: Script, state: ShellState, io: Io, env: ExecutionEnv): Status {
+  return runItems(script.items, 0, state, io, env);
+}
+
+function runItems(
+  items: readonly AndOr[],
+  from: number,
+  state: ShellState,
+  io: Io,
+  env: ExecutionEnv,
+): Status {
+  for (let index = from; index < items.length; index++) {
     if (state.exitCode !== undefined || env.signal.aborted) break;
-    let status = await runPipeline(item.first, state, io, env);
-    state.lastStatus = status;
-    for (const { op, pipeline } of item.rest) {
-      if (state.exitCode !== undefined || env.signal.aborted) break;
-      if ((op === "&&") !== (status === 0)) continue;
-      status = await runPipeline(pipeline, state, io, env);
-      state.lastStatus = status;
+    const status = runAndOr(items[index]!, 0, 0, state, io, env);
+    if (typeof status !== "number") {
+      return status.then(() => runItems(items, index + 1, state, io, env));
     }
   }
   return state.lastStatus;
 }
 
-async function runPipeline(
+/** Runs `a && b || c` from its `step`-th pipeline on, `status` being the one before it. */
+function runAndOr(
+  item: AndOr,
+  step: number,
+  status: number,
+  state: ShellState,
+  io: Io,
+  env: ExecutionEnv,
+): Status {
+  for (let index = step; index <= item.rest.length; index++) {
+    let pipeline = item.first;
+    if (index > 0) {
+      if (state.exitCode !== undefined || env.signal.aborted) break;
+      const { op, pipeline: next } = item.rest[index - 1]!;
+      if ((op === "&&") !== (status === 0)) continue;
+      pipeline = next;
+    }
+    const result = runPipeline(pipeline, state, io, env);
+    if (typeof result !== "number") {
+      return result.then((done) => {
+        state.lastStatus = done;
+        return runAndOr(item, index + 1, done, state, io, env);
+      });
+    }
+    status = result;
+    state.lastStatus = status;
+  }
+  return status;
+}
+
+function runPipeline(pipeline: Pipeline, state: ShellState, io: Io, env: ExecutionEnv): Status {
+  if (pipeline.commands.length !== 1) return runStages(pipeline, state, io, env);
+  const status = runCommand(pipeline.commands[0]!, state, io, env);
+  return typeof status === "number"
+    ? pipelineStatus(pipeline, status, env)
+    : status.then((done) => pipelineStatus(pipeline, done, env));
+}
+
+async function runStages(
   pipeline: Pipeline,
   state: ShellState,
   io: Io,
   env: ExecutionEnv,
 ): Promise<number> {
-  let status: number;
-  if (pipeline.commands.length === 1) {
-    status = await runCommand(pipeline.commands[0]!, state, io, env);
-  } else {
-    let input = io.stdin;
-    status = 0;
-    for (const [index, command] of pipeline.commands.entries()) {
-      if (env.signal.aborted) break;
-      const last = index === pipeline.commands.length - 1;
-      const out = last ? io.stdout : new BufferStream();
-      status = await runCommand(
-        command,
-        cloneState(state),
-        { stdin: input, stdout: out, stderr: io.stderr },
-        env,
-      );
-      input = out instanceof BufferStream ? out.text : undefined;
-    }
+  let input = io.stdin;
+  let status = 0;
+  for (const [index, command] of pipeline.commands.entries()) {
+    if (env.signal.aborted) break;
+    const last = index === pipeline.commands.length - 1;
+    const out = last ? io.stdout : new BufferStream();
+    status = await runCommand(
+      command,
+      cloneState(state),
+      { stdin: input, stdout: out, stderr: io.stderr },
+      env,
+    );
+    input = out instanceof BufferStream ? out.text : undefined;
   }
+  return pipelineStatus(pipeline, status, env);
+}
+
+function pipelineStatus(pipeline: Pipeline, status: number, env: ExecutionEnv): number {
   if (env.signal.aborted) return 130;
   return pipeline.negated ? (status === 0 ? 1 : 0) : status;
 }
@@ -169,12 +224,7 @@ class CommandExpansion implements ExpansionContext {
   }
 }
 
-function runCommand(
-  command: Command,
-  state: ShellState,
-  io: Io,
-  env: ExecutionEnv,
-): Promise<number> {
+function runCommand(command: Command, state: ShellState, io: Io, env: ExecutionEnv): Status {
   const expansion = new CommandExpansion(state, io, env);
   return command.type === "subshell"
     ? runSubshell(command, state, io, env, expansion)
@@ -200,15 +250,46 @@ async function runSubshell(
  * Words that run nothing expand without waiting, and a command without redirections opens
  * none: a simple command such as `printf … $?` then waits only for itself.
  */
-async function runSimple(
+function runSimple(
   command: SimpleCommand,
   state: ShellState,
   io: Io,
   env: ExecutionEnv,
   expansion: CommandExpansion,
-): Promise<number> {
+): Status {
   const argv =
-    expandWordsNow(command.words, expansion) ?? (await expandWords(command.words, expansion));
+    command.redirects.length === 0 ? expandWordsNow(command.words, expansion) : undefined;
+  const assignments = argv && assignmentsNow(command, expansion);
+  if (argv === undefined || assignments === undefined) {
+    return runSimpleWaiting(command, state, io, env, expansion, argv);
+  }
+  if (env.signal.aborted) return 130;
+  return runExpanded(argv, assignments, state, io, env, expansion);
+}
+
+function assignmentsNow(
+  command: SimpleCommand,
+  expansion: CommandExpansion,
+): [string, string][] | undefined {
+  const assignments: [string, string][] = [];
+  for (const { name, value } of command.assignments) {
+    const fields = expandWordNow(value, expansion, false);
+    if (fields === undefined) return undefined;
+    assignments.push([name, fields[0] ?? ""]);
+  }
+  return assignments;
+}
+
+/** A simple command with `$( … )`, `${x:-…}` or redirections: expanded and opened in order. */
+async function runSimpleWaiting(
+  command: SimpleCommand,
+  state: ShellState,
+  io: Io,
+  env: ExecutionEnv,
+  expansion: CommandExpansion,
+  expanded: string[] | undefined,
+): Promise<number> {
+  const argv = expanded ?? (await expandWords(command.words, expansion));
   const assignments: [string, string][] = [];
   for (const { name, value } of command.assignments) {
     const fields =
@@ -219,37 +300,54 @@ async function runSimple(
   const redirected =
     command.redirects.length === 0 ? io : await openRedirects(command.redirects, io, expansion);
   if (typeof redirected === "number") return redirected;
+  return runExpanded(argv, assignments, state, redirected, env, expansion);
+}
+
+function runExpanded(
+  argv: string[],
+  assignments: [string, string][],
+  state: ShellState,
+  io: Io,
+  env: ExecutionEnv,
+  expansion: CommandExpansion,
+): Status {
   if (argv.length === 0) {
     for (const [name, value] of assignments) state.vars.set(name, value);
     return expansion.substitutionStatus ?? 0;
   }
-  return await runArgv(argv, state, redirected, env, assignments);
+  return runArgv(argv, state, io, env, assignments);
 }
 
 /** Runs an already-expanded command line; also the entry point for `sudo` and `env cmd`. */
-export async function runArgv(
+export function runArgv(
   argv: readonly string[],
   state: ShellState,
   io: Io,
   env: ExecutionEnv,
   assignments: readonly [string, string][] = [],
-): Promise<number> {
+): Status {
   const [name = "", ...args] = argv;
   const handler = lookup(name, state, io, env);
   if (typeof handler === "number") return handler;
   const ctx = new Invocation(name, args, state, io, env, assignments);
+  let status: Status;
   try {
-    // Most builtins answer at once; only a pending status needs waiting for.
-    const status = handler(ctx);
-    return typeof status === "number" ? status : await status;
+    status = handler(ctx);
   } catch (error) {
-    if (error instanceof InterruptedError) return 130;
-    if (error instanceof VfsError) {
-      io.stderr.write(`${ctx.name}: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    return commandFailed(error, ctx);
   }
+  // Most builtins answer at once; only a pending status needs waiting for.
+  return typeof status === "number" ? status : status.catch((error) => commandFailed(error, ctx));
+}
+
+/** A command's interruption or filesystem error is its status; anything else is a bug. */
+function commandFailed(error: unknown, ctx: Invocation): number {
+  if (error instanceof InterruptedError) return 130;
+  if (error instanceof VfsError) {
+    ctx.stderr.write(`${ctx.name}: ${error.message}\n`);
+    return 1;
+  }
+  throw error;
 }
 
 /**
@@ -302,7 +400,7 @@ class Invocation implements CommandContext {
     return resolvePath(this.state.cwd, path, this.home);
   }
 
-  exec(next: string[], options: { user?: SystemUser } = {}): Promise<number> {
+  exec(next: string[], options: { user?: SystemUser } = {}): Status {
     const user = options.user;
     if (user === undefined) return runArgv(next, this.state, this.io, this.execution);
     const sub = cloneState(this.state);
@@ -318,8 +416,8 @@ class Invocation implements CommandContext {
     return runArgv(next, sub, this.io, this.execution);
   }
 
-  evaluate(source: string): Promise<number> {
-    return runScript(parse(source), this.state, this.io, this.execution);
+  evaluate(source: string): Status {
+    return runScriptNow(parse(source), this.state, this.io, this.execution);
   }
 }
 

@@ -8,13 +8,19 @@ import { makeShell, run, runAll } from "./helpers.js";
 function markerLine(command: string, id: string): string {
   const quoted = `'${command.replaceAll("'", `'\\''`)}'`;
   return (
-    `trap "printf '\\n__ALPE_%s_%d__\\n' ${id} \\$?" EXIT; ` +
     `printf '\\n__ALPS_%s__\\n' ${id}; ` +
-    `eval ${quoted}; printf '\\n__ALPE_%s_%d__\\n' ${id} $?; trap - EXIT\r`
+    `eval ${quoted}; printf '\\n__ALPE_%s_%d__\\n' ${id} $?\r`
   );
 }
 
-const ID = "0123456789abcdef";
+/** The EXIT trap the SDK types once per session, before its first command line. */
+function exitTrap(session: string): string {
+  return `trap "printf '\\n__ALPE_%s_%d__\\n' ${session} \\$?" EXIT; `;
+}
+
+const SESSION = "0123456789abcdef";
+const ID = `${SESSION}1`;
+const ID2 = `${SESSION}2`;
 
 describe("eval", () => {
   it("runs its joined arguments in the current shell", async () => {
@@ -95,7 +101,7 @@ describe("trap", () => {
 
 describe("the SDK's websh marker line", () => {
   it("frames a successful command", async () => {
-    const result = await makeShell().run(markerLine("echo hi", ID));
+    const result = await makeShell().run(exitTrap(SESSION) + markerLine("echo hi", ID));
     expect(result.stdout).toBe(`\n__ALPS_${ID}__\nhi\n\n__ALPE_${ID}_0__\n`);
     expect(result.exited).toBe(false);
   });
@@ -105,10 +111,11 @@ describe("the SDK's websh marker line", () => {
     expect(result.stdout).toBe(`\n__ALPS_${ID}__\n\n__ALPE_${ID}_1__\n`);
   });
 
-  it("reports exit N through the EXIT trap and ends the shell", async () => {
+  it("reports exit N through the session's EXIT trap and ends the shell", async () => {
     const shell = makeShell({ tty: true });
-    const result = await shell.run(markerLine("exit 3", ID));
-    expect(result.stdout).toBe(`\n__ALPS_${ID}__\n\n__ALPE_${ID}_3__\n`);
+    await shell.run(exitTrap(SESSION) + markerLine("true", ID));
+    const result = await shell.run(markerLine("exit 3", ID2));
+    expect(result.stdout).toBe(`\n__ALPS_${ID2}__\n\n__ALPE_${SESSION}_3__\n`);
     expect(result.stderr).toBe("exit\n");
     expect(result.exited).toBe(true);
     expect(shell.exited).toBe(true);
@@ -116,11 +123,9 @@ describe("the SDK's websh marker line", () => {
 
   it("keeps cd and exports for the next line", async () => {
     const shell = makeShell();
-    await shell.run(markerLine("cd /tmp && export GREETING=hello", ID));
-    const result = await shell.run(markerLine("pwd; echo $GREETING", "fedcba9876543210"));
-    expect(result.stdout).toBe(
-      "\n__ALPS_fedcba9876543210__\n/tmp\nhello\n\n__ALPE_fedcba9876543210_0__\n",
-    );
+    await shell.run(exitTrap(SESSION) + markerLine("cd /tmp && export GREETING=hello", ID));
+    const result = await shell.run(markerLine("pwd; echo $GREETING", ID2));
+    expect(result.stdout).toBe(`\n__ALPS_${ID2}__\n/tmp\nhello\n\n__ALPE_${ID2}_0__\n`);
   });
 
   it("survives comments and quotes in the command", async () => {
@@ -129,10 +134,13 @@ describe("the SDK's websh marker line", () => {
     expect(result.stdout).toBe(`\n__ALPS_${ID}__\nit's a "test"\n\n__ALPE_${ID}_0__\n`);
   });
 
-  it("leaves no trap behind after a normal command", async () => {
+  it("leaves only the session's EXIT trap behind", async () => {
     const shell = makeShell();
-    await shell.run(markerLine("true", ID));
-    expect((await shell.run("trap; exit 0")).stdout).toBe("");
+    await shell.run(exitTrap(SESSION) + markerLine("true", ID));
+    await shell.run(markerLine("true", ID2));
+    expect((await shell.run("trap")).stdout).toBe(
+      `trap -- 'printf '\\''\\n__ALPE_%s_%d__\\n'\\'' ${SESSION} $?' EXIT\n`,
+    );
   });
 
   it("leaves no variable of its own in the user's shell", async () => {

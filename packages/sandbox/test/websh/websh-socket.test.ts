@@ -8,10 +8,14 @@ const handle = useSandbox();
 function markerLine(command: string, id: string): string {
   const quoted = `'${command.replaceAll("'", `'\\''`)}'`;
   return (
-    `trap "printf '\\n__ALPE_%s_%d__\\n' ${id} \\$?" EXIT; ` +
     `printf '\\n__ALPS_%s__\\n' ${id}; ` +
-    `eval ${quoted}; printf '\\n__ALPE_%s_%d__\\n' ${id} $?; trap - EXIT\r`
+    `eval ${quoted}; printf '\\n__ALPE_%s_%d__\\n' ${id} $?\r`
   );
+}
+
+/** The EXIT trap the SDK types once per session, before its first command line. */
+function exitTrap(session: string): string {
+  return `trap "printf '\\n__ALPE_%s_%d__\\n' ${session} \\$?" EXIT; `;
 }
 
 const PROMPT = /[a-z0-9_-]+@[a-z0-9.-]+:[^\r\n]*[$#] $/;
@@ -185,23 +189,27 @@ describe("websh WebSocket", () => {
   it("frames commands with the SDK's markers, exit codes included", async () => {
     const { api, session, client } = await open();
     let from = client.text.length;
-    client.type(markerLine("cd /tmp && echo 'it''s' \"ok\" # comment", "00112233aabbccdd"));
-    let out = await client.waitFor(/__ALPE_00112233aabbccdd_(\d+)__/, from);
+    const command = "cd /tmp && echo 'it''s' \"ok\" # comment";
+    client.type(exitTrap("00112233aabbccdd") + markerLine(command, "00112233aabbccdd1"));
+    let out = await client.waitFor(/__ALPE_00112233aabbccdd1_(\d+)__/, from);
     const clean = out.replace(/\r\n/g, "\n");
-    expect(clean).toContain("\n__ALPS_00112233aabbccdd__\nits ok\n\n__ALPE_00112233aabbccdd_0__\n");
-
-    from = client.text.length;
-    client.type(markerLine("pwd; false", "1111222233334444"));
-    out = await client.waitFor(/__ALPE_1111222233334444_\d+__/, from);
-    expect(out.replace(/\r\n/g, "\n")).toContain(
-      "\n__ALPS_1111222233334444__\n/tmp\n\n__ALPE_1111222233334444_1__\n",
+    expect(clean).toContain(
+      "\n__ALPS_00112233aabbccdd1__\nits ok\n\n__ALPE_00112233aabbccdd1_0__\n",
     );
 
     from = client.text.length;
-    client.type(markerLine("exit 3", "5555666677778888"));
+    client.type(markerLine("pwd; false", "00112233aabbccdd2"));
+    out = await client.waitFor(/__ALPE_00112233aabbccdd2_\d+__/, from);
+    expect(out.replace(/\r\n/g, "\n")).toContain(
+      "\n__ALPS_00112233aabbccdd2__\n/tmp\n\n__ALPE_00112233aabbccdd2_1__\n",
+    );
+
+    from = client.text.length;
+    client.type(markerLine("exit 3", "00112233aabbccdd3"));
     const { code } = await client.closed;
     expect(code).toBe(4000);
-    expect(client.text.slice(from)).toContain("__ALPE_5555666677778888_3__");
+    // The session's EXIT trap reports the status.
+    expect(client.text.slice(from)).toContain("__ALPE_00112233aabbccdd_3__");
     await eventually(
       async () => (await api.get(`/api/websh/sessions/${session.id}/`)).body.closed_at,
     );

@@ -4,22 +4,27 @@
  * run in the current shell (cd and exports persist) and the EXIT trap must fire on `exit N`.
  */
 import { ShellSyntaxError } from "../parser.js";
-import type { CommandHandler } from "./types.js";
+import type { CommandContext, CommandHandler } from "./types.js";
 import { fail, writeLine } from "./util.js";
 
-export const evalBuiltin: CommandHandler = async (ctx) => {
+export const evalBuiltin: CommandHandler = (ctx) => {
   const args = ctx.args[0] === "--" ? ctx.args.slice(1) : ctx.args;
   const source = args.join(" ");
   if (source.trim() === "") return 0;
   try {
-    return await ctx.evaluate(source);
+    const status = ctx.evaluate(source);
+    return typeof status === "number" ? status : status.catch((error) => syntaxError(ctx, error));
   } catch (error) {
-    if (!(error instanceof ShellSyntaxError)) throw error;
-    // bash names the pseudo-file: `bash: eval: line 1: syntax error near unexpected token …`.
-    ctx.stderr.write(`${error.message.replace(/^bash: /, "bash: eval: line 1: ")}\n`);
-    return error.exitCode;
+    return syntaxError(ctx, error);
   }
 };
+
+function syntaxError(ctx: CommandContext, error: unknown): number {
+  if (!(error instanceof ShellSyntaxError)) throw error;
+  // bash names the pseudo-file: `bash: eval: line 1: syntax error near unexpected token …`.
+  ctx.stderr.write(`${error.message.replace(/^bash: /, "bash: eval: line 1: ")}\n`);
+  return error.exitCode;
+}
 
 /** Signal numbers as `kill -l` on Linux x86-64 lists them; 0 is the EXIT pseudo-signal. */
 const SIGNALS: readonly (readonly [number, string])[] = [

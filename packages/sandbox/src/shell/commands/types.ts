@@ -42,12 +42,13 @@ export interface CommandContext {
   /** Absolute VFS path for an operand (relative to cwd, `~` expanded). */
   resolve(path: string): string;
   /** Runs another command line (argv already expanded), e.g. for `sudo`. */
-  exec(argv: string[], options?: { user?: SystemUser }): Promise<number>;
+  exec(argv: string[], options?: { user?: SystemUser }): Promise<number> | number;
   /**
    * Parses and runs shell source in this very shell with this command's I/O (`eval`), so `cd`
-   * and variables persist. Throws `ShellSyntaxError` when the source does not parse.
+   * and variables persist. Throws `ShellSyntaxError` when the source does not parse. A status
+   * without a promise when every command in it finished at once.
    */
-  evaluate(source: string): Promise<number>;
+  evaluate(source: string): Promise<number> | number;
 }
 
 /** Returns the exit status. */
