@@ -3,17 +3,25 @@ import stripAnsi from "strip-ansi";
 /**
  * Completion is detected with markers, not silence: the line sent prints a start marker, runs
  * the command through `eval` (so comments and quotes in it cannot swallow what follows), and
- * prints an end marker carrying `$?`. An EXIT trap prints the end marker too when the command
- * ends the shell (`exit 3`). The markers are built by printf from a format and an argument, so
- * the echoed input never contains them verbatim: only the shell's output does.
+ * prints an end marker carrying `$?`. The markers are built by printf from a format and an
+ * argument, so the echoed input never contains them verbatim: only the shell's output does.
  *
- * The end marker reads `$?` straight after `eval` and the trap is removed after it, so no
- * variable is left in the user's shell and the shell runs one command less per exec. Whatever
- * runs after the end marker prints nothing, and the next line is read only once it is done.
+ * A command that ends the shell (`exit 3`) never reaches the end marker: an EXIT trap prints
+ * the session's exit marker instead (see `exitTrap`). It is installed once per session, not per
+ * command, so each command line is three simple commands and no variable is left in the user's
+ * shell; the trap stays set (`trap -p` shows it).
  */
 export function markerLine(command: string, id: string): string {
-  const end = `printf '\\n__ALPE_%s_%d__\\n' ${id}`;
-  return `trap "${end} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${id}; eval ${shellQuote(command)}; ${end} $?; trap - EXIT\r`;
+  return `printf '\\n__ALPS_%s__\\n' ${id}; eval ${shellQuote(command)}; printf '\\n__ALPE_%s_%d__\\n' ${id} $?\r`;
+}
+
+/**
+ * The session's EXIT trap, typed before a command line: prints `__ALPE_<session>_<status>__`
+ * when the shell exits. Only the command that made the shell exit can see it (after its own
+ * start marker), so it needs no per-command id.
+ */
+export function exitTrap(session: string): string {
+  return `trap "printf '\\n__ALPE_%s_%d__\\n' ${session} \\$?" EXIT; `;
 }
 
 export function shellQuote(text: string): string {
@@ -21,18 +29,19 @@ export function shellQuote(text: string): string {
 }
 
 /**
- * Marker ids for one session: a random prefix drawn once, then a counter. Ids never repeat
- * within a session and cannot be guessed from another session's, which is all the markers
- * need; drawing random bytes per command cost more than the rest of building the line.
+ * Marker ids for one session: a random prefix drawn once (the session's own id, used by its
+ * exit marker), then a counter. Ids never repeat within a session and cannot be guessed from
+ * another session's, which is all the markers need; drawing random bytes per command cost more
+ * than the rest of building the line.
  */
 export class MarkerIds {
-  private readonly prefix = randomHex(8);
+  readonly session = randomHex(8);
   private count = 0;
 
   next(): string {
     this.count += 1;
     // The prefix has a fixed length, so prefix + counter never reads as another id.
-    return `${this.prefix}${this.count.toString(36)}`;
+    return `${this.session}${this.count.toString(36)}`;
   }
 }
 
@@ -59,7 +68,10 @@ const HOLD_BACK = 64;
  */
 export class MarkerScanner {
   private readonly start: string;
+  /** `__ALPE_<session>`: begins both this command's end marker and the session's exit marker. */
   private readonly end: string;
+  /** What follows `end` in this command's end marker: `<counter>_`. */
+  private readonly own: string;
   private pending = "";
   private started = false;
   private captured = "";
@@ -68,12 +80,15 @@ export class MarkerScanner {
   private truncated = false;
   private exitCode: number | undefined;
 
+  /** `id` is one of `session`'s ids (see MarkerIds). */
   constructor(
     id: string,
+    session: string,
     private readonly maxBytes: number,
   ) {
     this.start = `__ALPS_${id}__`;
-    this.end = `__ALPE_${id}_`;
+    this.end = `__ALPE_${session}`;
+    this.own = `${id.slice(session.length)}_`;
   }
 
   get done(): boolean {
@@ -108,11 +123,21 @@ export class MarkerScanner {
     };
   }
 
-  /** `__ALPE_<id>_<digits>__`: keeps what came before it and records the status. */
+  /**
+   * This command's end marker `__ALPE_<id>_<digits>__`, or the session's exit marker
+   * `__ALPE_<session>_<digits>__` (the command ended the shell): keeps what came before it and
+   * records the status. Another command's end marker has another counter after the session.
+   */
   private findEnd(): boolean {
     const pending = this.pending;
     for (let at = pending.indexOf(this.end); at >= 0; at = pending.indexOf(this.end, at + 1)) {
-      const digits = at + this.end.length;
+      const after = at + this.end.length;
+      const digits = pending.startsWith(this.own, after)
+        ? after + this.own.length
+        : pending.charCodeAt(after) === UNDERSCORE
+          ? after + 1
+          : -1;
+      if (digits < 0) continue;
       let stop = digits;
       while (stop < pending.length && isDigit(pending.charCodeAt(stop))) stop++;
       if (stop === digits || !pending.startsWith("__", stop)) continue;
@@ -149,6 +174,8 @@ export class MarkerScanner {
   }
 }
 
+const UNDERSCORE = 95;
+
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
@@ -160,7 +187,8 @@ const decoder = new TextDecoder();
 export function cleanOutput(raw: string, complete: boolean): string {
   // Every sequence strip-ansi removes starts with ESC or the 8-bit CSI; most output has neither.
   let text = raw.includes("\u001b") || raw.includes("\u009b") ? stripAnsi(raw) : raw;
-  if (text.includes("\r")) text = text.replace(/\r+\n/g, "\n").replace(/\r/g, "");
+  // CRLF becomes LF and a lone CR (progress redraws) goes: every CR is dropped.
+  if (text.includes("\r")) text = text.replaceAll("\r", "");
   if (text.startsWith("\n")) text = text.slice(1);
   if (complete && text.endsWith("\n")) text = text.slice(0, -1);
   return text;

@@ -100,6 +100,7 @@ export class WebshPool {
   }
 }
 
+// NUL cannot occur in a server id, user or group name, so the joined key is unambiguous.
 function poolKey(key: PoolKey): string {
-  return JSON.stringify([key.server, key.username ?? "", key.groupname ?? ""]);
+  return `${key.server}\0${key.username ?? ""}\0${key.groupname ?? ""}`;
 }

@@ -1,7 +1,7 @@
 import type WebSocket from "isomorphic-ws";
 import { AbortedError, ConfigError } from "../core/errors.js";
 import { WebshClosedError, WebshHandshakeError } from "./errors.js";
-import { MarkerIds, MarkerScanner, markerLine } from "./markers.js";
+import { exitTrap, MarkerIds, MarkerScanner, markerLine } from "./markers.js";
 
 export interface ExecOptions {
   /** Default 60 s. On timeout Ctrl-C is sent and the result says `timedOut`. */
@@ -83,8 +83,17 @@ export class WebshSession {
   /** Resolves when the WebSocket closes, for whatever reason. */
   readonly closed: Promise<WebshCloseInfo>;
   private readonly listeners = new Set<(text: string) => void>();
+  /** Sends keystrokes as one binary frame; see `binarySender`. */
+  private readonly send: (data: string | Uint8Array) => void;
   private readonly decoder = new TextDecoder();
   private readonly ids = new MarkerIds();
+  /**
+   * Whether the next command line must (re)install the EXIT trap (see `exitTrap`): with the
+   * session's first command, after a command that may have replaced or removed it, and after
+   * one that did not end with its end marker (timed out, aborted), as another shell may now be
+   * reading the terminal (`bash`, `sudo -i`).
+   */
+  private exitTrapDue = true;
   /** Execs run one at a time, in call order: the rest wait here. */
   private readonly jobs: Job[] = [];
   private running: Running | undefined;
@@ -104,6 +113,7 @@ export class WebshSession {
     this.channelId = options.channelId;
     this.websocketUrl = options.websocketUrl;
     listen(socket, (data) => this.receive(data));
+    this.send = binarySender(socket);
     this.closed = new Promise((resolve) => {
       socket.onclose = (event) => {
         this.closeInfo = {
@@ -132,7 +142,7 @@ export class WebshSession {
   /** Sends keystrokes as typed (use "\r" for Enter). */
   write(data: string | Uint8Array): void {
     if (!this.isOpen) throw this.closedError("nothing was sent");
-    this.socket.send(typeof data === "string" ? encoder.encode(data) : data);
+    this.send(data);
   }
 
   /** Resizes the remote terminal. */
@@ -234,20 +244,27 @@ export class WebshSession {
     const started = performance.now();
     const running: Running = {
       job,
-      scanner: new MarkerScanner(id, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES),
+      scanner: new MarkerScanner(
+        id,
+        this.ids.session,
+        options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+      ),
       started,
       deadline: started + (options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS),
       onAbort: undefined,
     };
+    const line = markerLine(job.command, id);
     try {
-      this.write(markerLine(job.command, id));
+      this.write(this.exitTrapDue ? exitTrap(this.ids.session) + line : line);
     } catch (error) {
       job.reject(error);
       return;
     }
+    this.exitTrapDue = needsExitTrap(job.command);
     this.running = running;
     if (options.signal) {
       running.onAbort = () => {
+        this.exitTrapDue = true;
         this.interrupt();
         this.release(running);
         job.reject(abortedError());
@@ -300,6 +317,7 @@ export class WebshSession {
       this.watch(running.deadline);
       return;
     }
+    this.exitTrapDue = true;
     this.interrupt();
     this.finish(running, true);
   }
@@ -323,7 +341,7 @@ export class WebshSession {
   }
 
   private interrupt(): void {
-    if (this.isOpen) this.socket.send(encoder.encode(CTRL_C));
+    if (this.isOpen) this.send(CTRL_C);
   }
 
   private closedError(consequence: string): WebshClosedError {
@@ -333,6 +351,11 @@ export class WebshSession {
       consequence,
     );
   }
+}
+
+/** A command that mentions `trap` may have replaced or removed the session's EXIT trap. */
+function needsExitTrap(command: string): boolean {
+  return command.includes("trap");
 }
 
 /** Opens the WebSocket of a websh channel; rejects with a typed error when refused. */
@@ -416,6 +439,20 @@ function listen(socket: WebSocket, receive: (data: unknown) => void): void {
   socket.binaryType = "arraybuffer";
   socket.onmessage = (event) => receive(event.data);
 }
+
+/**
+ * Keystrokes go out as binary frames, as the official CLI sends them. ws (Node) frames a string
+ * as binary when asked, writing its UTF-8 straight into the masked frame; browsers take bytes.
+ */
+function binarySender(socket: WebSocket): (data: string | Uint8Array) => void {
+  const send = socket.send as (data: string | Uint8Array, options?: { binary: boolean }) => void;
+  if (typeof (socket as { on?: unknown }).on === "function") {
+    return (data) => send.call(socket, data, BINARY);
+  }
+  return (data) => send.call(socket, typeof data === "string" ? encoder.encode(data) : data);
+}
+
+const BINARY = { binary: true };
 
 // Error texts from ws can quote the URL, whose path carries the channel token.
 function redactUrl(message: string): string {

@@ -105,11 +105,13 @@ export class Websh {
    * the way to run several commands that share a working directory and environment.
    */
   exec(options: PooledExecOptions): Promise<ExecResult> {
-    const { server, username, groupname, command, ...execOptions } = options;
-    const key = { server, username, groupname };
-    const warm = this.pool.ready(key);
-    if (warm) return warm.exec(command, execOptions);
-    return this.pool.acquire(key).then((session) => session.exec(command, execOptions));
+    // The options serve as pool key and exec options: each reads only its own fields.
+    const warm = this.pool.ready(options);
+    if (warm) return warm.exec(options.command, options);
+    const { server, username, groupname } = options;
+    return this.pool
+      .acquire({ server, username, groupname })
+      .then((session) => session.exec(options.command, options));
   }
 
   /** Sessions this client holds open in its pool. */

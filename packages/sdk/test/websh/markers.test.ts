@@ -1,18 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { MarkerIds, MarkerScanner } from "../../src/websh/markers.js";
 
-const ID = "0123456789abcdef1";
+const SESSION = "0123456789abcdef";
+const ID = `${SESSION}1`;
 
 /** What the sandbox's terminal sends for one exec: echo of the line, markers, prompt. */
-function terminalText(output: string, status: number): string {
+function terminalText(output: string, status: number, end = `__ALPE_${ID}_${status}__`): string {
   return (
-    `trap "printf '\\n__ALPE_%s_%d__\\n' ${ID} \\$?" EXIT; …\r\n` +
-    `\r\n__ALPS_${ID}__\r\n${output}\r\n__ALPE_${ID}_${status}__\r\nubuntu@web-1:~$ `
+    `printf '\\n__ALPS_%s__\\n' ${ID}; eval …; printf '\\n__ALPE_%s_%d__\\n' ${ID} $?\r\n` +
+    `\r\n__ALPS_${ID}__\r\n${output}\r\n${end}\r\nubuntu@web-1:~$ `
   );
 }
 
 function scan(pieces: string[], maxBytes = 1024 * 1024) {
-  const scanner = new MarkerScanner(ID, maxBytes);
+  const scanner = new MarkerScanner(ID, SESSION, maxBytes);
   for (const piece of pieces) scanner.push(piece);
   return scanner.result();
 }
@@ -29,16 +30,40 @@ describe("MarkerScanner", () => {
   });
 
   it("does not end on another id's marker or on a marker without a status", () => {
-    const output = `__ALPE_${ID}0_0__\r\n__ALPE_${ID}_x__\r\n__ALPE_${ID}___\r\n`;
-    expect(scan([terminalText(output, 0)])).toMatchObject({
-      output: `__ALPE_${ID}0_0__\n__ALPE_${ID}_x__\n__ALPE_${ID}___\n`,
+    const output = [
+      `__ALPE_${ID}0_0__`,
+      `__ALPE_${SESSION}2_0__`,
+      `__ALPE_${ID}_x__`,
+      `__ALPE_${ID}___`,
+      `__ALPE_${SESSION}___`,
+      "",
+    ];
+    expect(scan([terminalText(output.join("\r\n"), 0)])).toMatchObject({
+      output: output.join("\n"),
       exitCode: 0,
     });
   });
 
+  it("ends on the session's exit marker, wherever the frames split it", () => {
+    // `exit 4`: the shell ends before the end marker; its EXIT trap prints the session's.
+    const text = terminalText("bye\r\n", 4, `__ALPE_${SESSION}_4__`);
+    const whole = scan([text]);
+    expect(whole).toEqual({ output: "bye\n", exitCode: 4, truncated: false });
+    for (let cut = 1; cut < text.length; cut++) {
+      expect(scan([text.slice(0, cut), text.slice(cut)])).toEqual(whole);
+    }
+  });
+
+  it("does not take an exit marker printed before its own start marker", () => {
+    const scanner = new MarkerScanner(ID, SESSION, 1024);
+    scanner.push(`\r\n__ALPE_${SESSION}_0__\r\n`);
+    scanner.push(`\r\n__ALPS_${ID}__\r\nout\r\n`);
+    expect(scanner.done).toBe(false);
+  });
+
   it("has no status until the end marker is complete", () => {
     const text = terminalText("out\r\n", 12);
-    const scanner = new MarkerScanner(ID, 1024);
+    const scanner = new MarkerScanner(ID, SESSION, 1024);
     scanner.push(text.slice(0, text.indexOf("_12__") + 2));
     expect(scanner.done).toBe(false);
     scanner.push(text.slice(text.indexOf("_12__") + 2));
@@ -84,6 +109,8 @@ describe("MarkerIds", () => {
     const seen = new Set(Array.from({ length: 1000 }, () => ids.next()));
     expect(seen.size).toBe(1000);
     for (const id of seen) expect(id).toMatch(/^[0-9a-z]+$/);
+    // Every id starts with the session's id (what its exit marker carries) and adds to it.
+    for (const id of seen) expect(id.startsWith(ids.session) && id !== ids.session).toBe(true);
     expect(new MarkerIds().next()).not.toBe(new MarkerIds().next());
   });
 });

@@ -123,6 +123,36 @@ describe("session.exec", () => {
     });
   });
 
+  it("reports exit N as the session's first command", async () => {
+    const shell = await open();
+    // An interactive bash says "exit" as it leaves.
+    await expect(shell.exec("exit 3")).resolves.toMatchObject({ output: "exit\n", exitCode: 3 });
+    await expect(shell.closed).resolves.toMatchObject({ code: 4000 });
+  });
+
+  it("reports exit N after a command replaced or removed the EXIT trap", async () => {
+    const shell = await open();
+    await shell.exec("trap 'echo bye' EXIT");
+    await shell.exec("echo between");
+    await expect(shell.exec("exit 4")).resolves.toMatchObject({ exitCode: 4 });
+    const other = await open();
+    await other.exec("trap - EXIT");
+    await expect(other.exec("exit 5")).resolves.toMatchObject({ exitCode: 5 });
+  });
+
+  it("reports exit N after a command that timed out", async () => {
+    const shell = await open();
+    await shell.exec("sleep 30", { timeoutMs: 200 });
+    await expect(shell.exec("exit 6")).resolves.toMatchObject({ exitCode: 6 });
+  });
+
+  it("leaves only its EXIT trap in the user's shell", async () => {
+    const shell = await open();
+    await shell.exec("true");
+    const listed = await shell.exec("trap -p");
+    expect(listed.output).toMatch(/^trap -- 'printf .*__ALPE_.* EXIT\n$/);
+  });
+
   it("times a short timeout out in time after a long one", async () => {
     const shell = await open();
     await shell.exec("true", { timeoutMs: 60_000 });
