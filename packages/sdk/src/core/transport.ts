@@ -60,7 +60,8 @@ export class ApiRequest {
   constructor(url: string, init: RequestInit = {}) {
     this.url = url;
     this.method = (init.method ?? "GET").toUpperCase();
-    this.headers = new Headers(init.headers);
+    // openapi-fetch hands over a Headers object it made for this request alone.
+    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     this.body = init.body ?? null;
     this.signal = init.signal ?? undefined;
   }
@@ -218,6 +219,13 @@ async function parseBody(response: Response): Promise<unknown> {
 }
 
 export function apiPath(url: string, baseUrl: string): string {
+  // openapi-fetch builds every URL as the base URL (no trailing slash) + path + query: the path
+  // is what lies between, without parsing either (this runs on every request).
+  const base = baseUrl.endsWith("/") ? baseUrl.replace(/\/+$/, "") : baseUrl;
+  if (url.startsWith(base) && url.charCodeAt(base.length) === 47 /* "/" */) {
+    const end = url.search(/[?#]/);
+    return url.slice(base.length, end === -1 ? undefined : end);
+  }
   const pathname = new URL(url).pathname;
   const prefix = new URL(baseUrl).pathname.replace(/\/+$/, "");
   return prefix && pathname.startsWith(prefix) ? pathname.slice(prefix.length) : pathname;

@@ -32,7 +32,9 @@ export const nodeApiFetch: typeof globalThis.fetch = (input, init = {}) => {
       url,
       {
         method: init.method ?? "GET",
-        headers: Object.fromEntries(new Headers(init.headers)),
+        headers: Object.fromEntries(
+          init.headers instanceof Headers ? init.headers : new Headers(init.headers),
+        ),
         agent: agents[protocol],
         ...(init.signal ? { signal: init.signal } : {}),
       },
@@ -57,11 +59,11 @@ function readAll(response: IncomingMessage): Promise<Response> {
       if (!response.complete) reject(new Error("the connection closed before the body ended"));
     });
     response.on("end", () => {
-      const headers = new Headers();
+      // Name/value pairs: the Response builds its Headers from them once.
+      const headers: Array<[string, string]> = [];
       const raw = response.rawHeaders;
-      for (let index = 0; index < raw.length; index += 2) {
-        headers.append(raw[index]!, raw[index + 1]!);
-      }
+      for (let index = 0; index < raw.length; index += 2)
+        headers.push([raw[index]!, raw[index + 1]!]);
       const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       resolve(
         new BufferedResponse(bytes, {

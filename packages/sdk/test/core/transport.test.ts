@@ -151,6 +151,12 @@ describe("errors from real status codes and bodies", () => {
     },
   );
 
+  it("names the API path in errors, without the base path or the query", async () => {
+    server.always(replyJson(404, { detail: "Not found." }));
+    const error = await failure(client({ maxRetries: 0 }).servers.list({ search: "a?b#c" }));
+    expect((error as AlpaconApiError).path).toBe("/api/servers/servers/");
+  });
+
   it("keeps DRF field errors and the API's code", async () => {
     server.reply(
       replyJson(400, {
