@@ -5,10 +5,11 @@
 // non-idempotent request is processed twice, and the same server answers the next call.
 
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FaultRule, JournalEntry } from "@alpacon/sandbox";
 import { describe, expect, test } from "vitest";
+import { openFilesNamed } from "../../packages/sdk/test/helpers/open-files.js";
 import {
   callTool,
   connectedServer,
@@ -497,19 +498,6 @@ describe.concurrent("regressions of bugs found here", () => {
       expect(answer.text).not.toContain("within 0 s");
     }, 300));
 });
-
-/** Open file descriptors of this process (Linux) whose file name contains `marker`. */
-function openFilesNamed(marker: string): number {
-  let count = 0;
-  for (const fd of readdirSync("/proc/self/fd")) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`).includes(marker)) count++;
-    } catch {
-      // Closed meanwhile.
-    }
-  }
-  return count;
-}
 
 describe("regressions: file handles", () => {
   test("sdk: a download failing before its first byte leaves no file handle open", () =>

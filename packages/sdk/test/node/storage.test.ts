@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { readdirSync, readlinkSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +7,7 @@ import { AbortedError, ConnectionError, TimeoutError } from "../../src/index.js"
 import { nodeStorageGetToFile } from "../../src/node/storage.js";
 import { downloadFile, uploadFile } from "../../src/node.js";
 import { startLoopbackServer } from "../helpers/loopback-server.js";
+import { openFilesNamed } from "../helpers/open-files.js";
 import { useSdkSandbox } from "../helpers/sandbox.js";
 
 const env = useSdkSandbox({ servers: 2 });
@@ -28,19 +28,6 @@ afterEach(() => {
 
 function server() {
   return env.serverIds(1)[0]!;
-}
-
-/** Open file descriptors of this process (Linux) whose path contains `marker`. */
-function openFilesNamed(marker: string): number {
-  let count = 0;
-  for (const fd of readdirSync("/proc/self/fd")) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`).includes(marker)) count++;
-    } catch {
-      // Closed meanwhile.
-    }
-  }
-  return count;
 }
 
 /** Uploads `size` random bytes to `remotePath`; answers them. */
