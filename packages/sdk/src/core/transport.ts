@@ -85,7 +85,7 @@ export function createPolicyFetch(
   const timeoutMs = overrides.timeoutMs ?? settings.timeoutMs;
   const maxRetries = overrides.maxRetries ?? settings.maxRetries;
   const policyFetch = async (request: ApiRequest): Promise<Response> => {
-    const { method, headers, body } = request;
+    const { method, headers } = request;
     const path = apiPath(request.url, settings.baseUrl);
     const userSignal = overrides.signal ?? request.signal;
     const retries = IDEMPOTENT_METHODS.has(method) ? maxRetries : 0;
@@ -98,13 +98,7 @@ export function createPolicyFetch(
       // Asked before each attempt: a token provider may hand out a fresh token.
       headers.set("Authorization", await settings.authorization());
       const started = performance.now();
-      const response = await sendOnce(
-        { url: request.url, method, headers, body },
-        path,
-        timeoutMs,
-        userSignal,
-        settings.apiFetch,
-      );
+      const response = await sendOnce(request, path, timeoutMs, userSignal, settings.apiFetch);
       settings.logger.debug("alpacon request", {
         method,
         path,
@@ -154,21 +148,14 @@ export function createPolicyFetch(
   return policyFetch as unknown as PolicyFetch;
 }
 
-interface Outgoing {
-  url: string;
-  method: string;
-  headers: Headers;
-  body: NonNullable<RequestInit["body"]> | null;
-}
-
 async function sendOnce(
-  outgoing: Outgoing,
+  request: ApiRequest,
   path: string,
   timeoutMs: number,
   userSignal: AbortSignal | undefined,
   fetchImpl: typeof globalThis.fetch,
 ): Promise<Response> {
-  const { url, method, headers, body } = outgoing;
+  const { url, method, headers, body } = request;
   // One controller for both the timeout and the caller's signal: cheaper per request than
   // AbortSignal.timeout + AbortSignal.any, which the hot path paid on every call.
   const controller = new AbortController();
