@@ -1,13 +1,8 @@
-import {
-  type AlpaconClient,
-  type AlpaconClientOptions,
-  ConfigError,
-  createAlpaconClient,
-} from "@alpacon/sdk";
+import { type AlpaconClient, type AlpaconClientOptions, ConfigError } from "@alpacon/sdk";
 import {
   type AlpaconConfig,
   type ConfiguredWorkspace,
-  nodeApiFetch,
+  clientFromConfig,
   removeToken,
   saveToken,
   selectWorkspace,
@@ -95,16 +90,12 @@ export class Workspaces {
     if (embedded) return { client: embedded, target };
     let client = this.cache.get(cacheKey);
     if (!client) {
-      client = createAlpaconClient({
+      // The SDK's own configured-workspace client: token, URL and its Node transport choice.
+      client = clientFromConfig({
         userAgent: `alpacon-mcp/${MCP_VERSION}`,
-        // A custom fetch (tests, proxies) is used for everything; otherwise API calls go over
-        // node:http, a third of the CPU of Node's fetch per request.
-        ...(this.clientOptions.fetch ? {} : { apiFetch: nodeApiFetch }),
         ...this.clientOptions,
-        workspace: chosen.workspace,
-        region: chosen.region,
-        token: chosen.token,
-        baseUrl: chosen.url,
+        config: this.config,
+        ...target,
       });
       this.cache.set(cacheKey, client);
     }
