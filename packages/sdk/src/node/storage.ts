@@ -50,7 +50,14 @@ export async function nodeStorageGetToFile(
   }
   const length = Number(response.headers["content-length"]);
   const file = new BatchedFileSink(path, Number.isFinite(length) ? length : undefined, onProgress);
-  await pipeline(response, file, signal ? { signal } : {});
+  try {
+    await pipeline(response, file, signal ? { signal } : {});
+  } catch (error) {
+    // pipeline() rejects once it has destroyed the sink, not once the sink has closed its file:
+    // a caller that retries or removes the partial file must find it closed.
+    if (!file.closed) await new Promise((resolve) => file.once("close", resolve));
+    throw error;
+  }
   return { status, bytes: file.bytes };
 }
 
