@@ -41,17 +41,37 @@ export interface StderrLoggerOptions {
   timestamps?: boolean | undefined;
 }
 
-/** A logger writing one line per message, with level, to stderr. */
-export function stderrLogger(options: StderrLoggerOptions = {}): Logger {
+/**
+ * A logger writing one line per message, with level, to stderr. Lines are written after the
+ * current turn of the event loop (together, if several), so a tool call's log line costs its
+ * answer nothing: a write to stderr is a system call, made before the answer went out when it
+ * was written at once. What is still queued when the process exits is written then.
+ */
+export function stderrLogger(options: StderrLoggerOptions = {}): Logger & { flush(): void } {
   const threshold = options.level ?? "info";
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const secrets = options.secrets ?? (() => []);
   const timestamps = options.timestamps ?? true;
+  let queued: Array<{ level: LogLevel; message: string; at: number }> = [];
+  const format = ({ level, message, at }: (typeof queued)[number]) => {
+    const text = redact(message, secrets()).replace(/\r?\n/g, " | ");
+    return `${timestamps ? `${new Date(at).toISOString()} ` : ""}${level} alpacon-mcp: ${text}\n`;
+  };
+  const flush = () => {
+    process.removeListener("exit", flush);
+    const lines = queued;
+    queued = [];
+    if (lines.length > 0) write(lines.map(format).join(""));
+  };
   return {
     log(level, message) {
       if (!atLeast(level, threshold)) return;
-      const text = redact(message, secrets()).replace(/\r?\n/g, " | ");
-      write(`${timestamps ? `${new Date().toISOString()} ` : ""}${level} alpacon-mcp: ${text}\n`);
+      queued.push({ level, message, at: Date.now() });
+      if (queued.length > 1) return;
+      setImmediate(flush);
+      process.once("exit", flush);
     },
+    /** Writes what is queued now (before other output that must come after it). */
+    flush,
   };
 }

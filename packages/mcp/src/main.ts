@@ -161,9 +161,12 @@ export async function main(
     await withTimeout(cleanUp(), 5_000);
     return 0;
   } catch (error) {
+    logger.flush();
     say(startFailure(error, options));
     await withTimeout(cleanUp(), 5_000);
     return 1;
+  } finally {
+    logger.flush();
   }
 }
 

@@ -119,7 +119,23 @@ export function createPolicyFetch(
     };
 
     try {
-      return await pRetry(runAttempt, {
+      // Most calls succeed at once: p-retry (options, validation, its own promise) is only set
+      // up once an attempt has failed and may be retried. It is handed that failure as its
+      // first attempt, so its backoff and hooks treat it like any other.
+      let firstFailure: unknown;
+      try {
+        return await runAttempt();
+      } catch (error) {
+        if (retries === 0 || !(error instanceof Error) || !isRetryable(error)) throw error;
+        firstFailure = error;
+      }
+      const replayFirst = async () => {
+        if (firstFailure === undefined) return runAttempt();
+        const error = firstFailure;
+        firstFailure = undefined;
+        throw error;
+      };
+      return await pRetry(replayFirst, {
         retries,
         ...BACKOFF,
         ...(userSignal ? { signal: userSignal } : {}),

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAlpaconClient } from "../../src/index.js";
 import { nodeApiFetch } from "../../src/node.js";
@@ -72,7 +73,29 @@ describe("nodeApiFetch", () => {
     const controller = new AbortController();
     const pending = nodeApiFetch(`${server.url}/slow/`, { signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
-    await expect(pending).rejects.toThrow();
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("leaves no listener on a long-lived signal once a call has ended", async () => {
+    server = await startLoopbackServer();
+    server.always((_request, response) => response.end("{}"));
+    const signal = new AbortController().signal;
+    for (let call = 0; call < 20; call++) await nodeApiFetch(`${server.url}/x/`, { signal });
+    await nodeApiFetch(`http://127.0.0.1:1/`, { signal }).catch(() => undefined);
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
+  });
+
+  it("sends the path and query as given, and parses an unusual URL fully", async () => {
+    server = await startLoopbackServer();
+    server.always((_request, response) => response.end("{}"));
+    await nodeApiFetch(`${server.url}/api/a%20b/?q=%C3%A9&page=2`);
+    await nodeApiFetch(`${server.url}/api/c d/?x=1#fragment`);
+    await nodeApiFetch(new URL(`${server.url}/api/e/`));
+    expect(server.requests.map((request) => request.url)).toEqual([
+      "/api/a%20b/?q=%C3%A9&page=2",
+      "/api/c%20d/?x=1",
+      "/api/e/",
+    ]);
   });
 });
 
