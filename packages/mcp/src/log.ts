@@ -41,6 +41,19 @@ export interface StderrLoggerOptions {
   timestamps?: boolean | undefined;
 }
 
+/** Loggers with lines queued; one `exit` listener for all of them, added on first use. */
+const unwritten = new Set<() => void>();
+let exitHooked = false;
+
+function writeOnExit(flush: () => void): void {
+  unwritten.add(flush);
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once("exit", () => {
+    for (const pending of [...unwritten]) pending();
+  });
+}
+
 /**
  * A logger writing one line per message, with level, to stderr. Lines are written after the
  * current turn of the event loop (together, if several), so a tool call's log line costs its
@@ -58,7 +71,7 @@ export function stderrLogger(options: StderrLoggerOptions = {}): Logger & { flus
     return `${timestamps ? `${new Date(at).toISOString()} ` : ""}${level} alpacon-mcp: ${text}\n`;
   };
   const flush = () => {
-    process.removeListener("exit", flush);
+    unwritten.delete(flush);
     const lines = queued;
     queued = [];
     if (lines.length > 0) write(lines.map(format).join(""));
@@ -69,7 +82,7 @@ export function stderrLogger(options: StderrLoggerOptions = {}): Logger & { flus
       queued.push({ level, message, at: Date.now() });
       if (queued.length > 1) return;
       setImmediate(flush);
-      process.once("exit", flush);
+      writeOnExit(flush);
     },
     /** Writes what is queued now (before other output that must come after it). */
     flush,

@@ -1,5 +1,5 @@
 import pRetry from "p-retry";
-import { BufferedResponse, isBuffered } from "./buffered-response.js";
+import { fetchWithTimer, isDeadlineExceeded, takesDeadline, withDeadline } from "./deadline.js";
 import { abortableDelay } from "./delay.js";
 import { parseRetryAfter, toApiError } from "./error-mapping.js";
 import {
@@ -171,32 +171,18 @@ async function sendOnce(
   userSignal: AbortSignal | undefined,
   fetchImpl: typeof globalThis.fetch,
 ): Promise<Response> {
-  const { url, method, headers, body } = request;
-  // One controller for both the timeout and the caller's signal: cheaper per request than
-  // AbortSignal.timeout + AbortSignal.any, which the hot path paid on every call.
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  const onAbort = () => controller.abort(userSignal?.reason);
-  if (userSignal?.aborted) onAbort();
-  else userSignal?.addEventListener("abort", onAbort, { once: true });
+  const { method, headers, body, url } = request;
+  const init: RequestInit = { method, headers, body, signal: userSignal ?? null };
   try {
-    const response = await fetchImpl(url, { method, headers, body, signal: controller.signal });
-    // Buffer API bodies (pages are small) so that reading them is covered by the timeout.
-    if (isBuffered(response)) return response;
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    return new BufferedResponse(bytes, response);
+    // Either way the body has been read (pages are small) within the deadline.
+    return takesDeadline(fetchImpl)
+      ? await fetchImpl(url, withDeadline(init, timeoutMs))
+      : await fetchWithTimer(fetchImpl, url, init, timeoutMs);
   } catch (error) {
     if (userSignal?.aborted)
       throw new AbortedError(`${method} ${path} was aborted`, { cause: error });
-    if (timedOut) throw new TimeoutError(method, path, timeoutMs);
+    if (isDeadlineExceeded(error)) throw new TimeoutError(method, path, timeoutMs);
     throw new ConnectionError(method, path, describeNetworkError(error), { cause: error });
-  } finally {
-    clearTimeout(timer);
-    userSignal?.removeEventListener("abort", onAbort);
   }
 }
 

@@ -1,12 +1,13 @@
-import {
-  Agent as HttpAgent,
-  request as httpRequest,
-  type IncomingMessage,
-  type RequestOptions,
-} from "node:http";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { urlToHttpOptions } from "node:url";
 import { BufferedResponse } from "../core/buffered-response.js";
+import {
+  deadlineExceeded,
+  deadlineOf,
+  enforcesDeadline,
+  fetchWithTimer,
+} from "../core/deadline.js";
 
 // Keep-alive agents; Node's agent honours the server's `Keep-Alive: timeout` hint and unrefs
 // idle sockets, so a reused socket is not one the server is closing, and none holds the process.
@@ -23,54 +24,80 @@ const agents = {
  * thousands of times. String and byte bodies only; any other (FormData) goes to global fetch.
  * Redirects are not followed (the API answers its paths directly).
  */
-export const nodeApiFetch: typeof globalThis.fetch = (input, init = {}) => {
+export const nodeApiFetch: typeof globalThis.fetch = enforcesDeadline((input, init = {}) => {
   const body = init.body ?? null;
+  const deadline = deadlineOf(init);
   const href = typeof input === "string" ? input : input instanceof URL ? input.href : undefined;
   const target = href === undefined ? undefined : targetOf(href);
-  if (!target || !isPlainBody(body)) return globalThis.fetch(input, init);
+  if (!target || !isPlainBody(body)) {
+    return deadline === undefined
+      ? globalThis.fetch(input, init)
+      : fetchWithTimer(globalThis.fetch, input, init, deadline);
+  }
   const signal = init.signal ?? undefined;
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    // Listened to here rather than passed as http.request's `signal`, which also watches the
-    // request stream's end (end-of-stream listeners on every call).
-    const onAbort = () => {
-      reject(signal!.reason);
-      request.destroy();
-    };
-    const settle = (outcome: () => void) => {
-      signal?.removeEventListener("abort", onAbort);
-      outcome();
-    };
-    // undici's shape for network errors, so callers read the same `cause.code`.
-    const fail = (error: unknown) =>
-      settle(() => reject(new TypeError("fetch failed", { cause: error })));
     const request = target.send(
       {
-        ...target.origin,
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: target.port,
+        auth: target.auth,
+        agent: target.agent,
         path: target.path,
         method: init.method ?? "GET",
         headers: Object.fromEntries(
           init.headers instanceof Headers ? init.headers : new Headers(init.headers),
         ),
       },
-      (response) => readAll(response).then((answer) => settle(() => resolve(answer)), fail),
+      (response) => readAll(response).then(done, fail),
     );
+    const stop = (reason: unknown) => {
+      settle();
+      reject(reason);
+      request.destroy();
+    };
+    // The caller's signal is listened to here rather than passed as http.request's `signal`,
+    // which also watches the request stream's end (end-of-stream listeners on every call).
+    const onAbort = () => stop(signal!.reason);
+    const timer =
+      deadline === undefined
+        ? undefined
+        : setTimeout(() => stop(deadlineExceeded(deadline)), deadline);
+    const settle = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    function done(response: Response) {
+      settle();
+      resolve(response);
+    }
+    // undici's shape for network errors, so callers read the same `cause.code`.
+    function fail(error: unknown) {
+      settle();
+      reject(new TypeError("fetch failed", { cause: error }));
+    }
     signal?.addEventListener("abort", onAbort, { once: true });
     request.on("error", fail);
     request.end(body ?? undefined);
   });
-};
+});
 
+/** Where a request goes: http.request's options for it, the agent included, and its path. */
 interface Target {
   send: typeof httpRequest;
-  /** http.request's options for the scheme, host, port and credentials, with the agent. */
-  origin: RequestOptions;
+  protocol: string;
+  hostname: string | undefined;
+  port: number | string | undefined;
+  auth: string | undefined;
+  agent: HttpAgent;
   path: string;
 }
+type Origin = Omit<Target, "path">;
 
 // Characters a request path may not carry as is (Node's own check), and a fragment.
 const NEEDS_URL_PARSER = /[^\u0021-\u00ff]|#/;
-const origins = new Map<string, Omit<Target, "path">>();
+const origins = new Map<string, Origin>();
 
 /**
  * Splits an absolute http(s) URL into its origin, parsed once per origin, and its path and
@@ -81,8 +108,7 @@ function targetOf(input: string): Target | undefined {
   const scheme = input.startsWith("http://") ? 7 : input.startsWith("https://") ? 8 : 0;
   if (scheme === 0) return undefined;
   const slash = input.indexOf("/", scheme);
-  const path = slash === -1 ? "" : input.slice(slash);
-  if (slash === -1 || NEEDS_URL_PARSER.test(path)) {
+  if (slash === -1 || NEEDS_URL_PARSER.test(input)) {
     const url = new URL(input);
     return { ...originOf(input), path: `${url.pathname}${url.search}` };
   }
@@ -94,15 +120,21 @@ function targetOf(input: string): Target | undefined {
     if (origins.size >= 64) origins.clear();
     origins.set(origin, known);
   }
-  return { ...known, path };
+  const { send, protocol, hostname, port, auth, agent } = known;
+  return { send, protocol, hostname, port, auth, agent, path: input.slice(slash) };
 }
 
-function originOf(url: string): Omit<Target, "path"> {
-  const { protocol, hostname, port, auth } = urlToHttpOptions(new URL(url));
+function originOf(url: string): Origin {
+  const options = urlToHttpOptions(new URL(url));
+  const protocol = options.protocol ?? "http:";
   const https = protocol === "https:";
   return {
     send: https ? httpsRequest : httpRequest,
-    origin: { protocol, hostname, port, auth, agent: https ? agents["https:"] : agents["http:"] },
+    protocol,
+    hostname: options.hostname ?? undefined,
+    port: options.port ?? undefined,
+    auth: options.auth ?? undefined,
+    agent: https ? agents["https:"] : agents["http:"],
   };
 }
 

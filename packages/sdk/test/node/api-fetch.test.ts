@@ -121,4 +121,27 @@ describe("a client with apiFetch: nodeApiFetch", () => {
       status: 404,
     });
   });
+
+  it("times out a body that stops midway, and cancels on the caller's signal, leaving no listener", async () => {
+    server = await startLoopbackServer();
+    const client = createAlpaconClient({
+      baseUrl: server.url,
+      token: "alpat-test",
+      apiFetch: nodeApiFetch,
+      timeoutMs: 150,
+      maxRetries: 0,
+    });
+    server.always((_request, response) => {
+      response.writeHead(200, { "Content-Type": "application/json", "Content-Length": "100" });
+      response.write('{"count": 1, "res');
+    });
+    const started = performance.now();
+    await expect(client.servers.list()).rejects.toMatchObject({ name: "TimeoutError" });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    const controller = new AbortController();
+    const pending = client.servers.list({}, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await expect(pending).rejects.toMatchObject({ name: "AbortedError" });
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
 });
