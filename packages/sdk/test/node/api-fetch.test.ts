@@ -99,21 +99,28 @@ describe("nodeApiFetch", () => {
   });
 });
 
+/** A client using nodeApiFetch against a fresh loopback server, without retries. */
+async function clientOnLoopback(timeoutMs: number) {
+  const loopback = await startLoopbackServer();
+  server = loopback;
+  const client = createAlpaconClient({
+    baseUrl: loopback.url,
+    token: "alpat-test",
+    apiFetch: nodeApiFetch,
+    timeoutMs,
+    maxRetries: 0,
+  });
+  return { client, loopback };
+}
+
 describe("a client with apiFetch: nodeApiFetch", () => {
   it("maps a stalled answer to the client's TimeoutError and an HTTP error to its typed error", async () => {
-    server = await startLoopbackServer();
-    const client = createAlpaconClient({
-      baseUrl: server.url,
-      token: "alpat-test",
-      apiFetch: nodeApiFetch,
-      timeoutMs: 100,
-      maxRetries: 0,
-    });
-    server.reply(() => {
+    const { client, loopback } = await clientOnLoopback(100);
+    loopback.reply(() => {
       // Never answers: the per-attempt timeout ends it.
     });
     await expect(client.servers.list()).rejects.toMatchObject({ name: "TimeoutError" });
-    server.reply((_request, response) => {
+    loopback.reply((_request, response) => {
       response.writeHead(404, { "Content-Type": "application/json" });
       response.end(JSON.stringify({ detail: "Not found." }));
     });
@@ -123,15 +130,8 @@ describe("a client with apiFetch: nodeApiFetch", () => {
   });
 
   it("times out a body that stops midway, and cancels on the caller's signal, leaving no listener", async () => {
-    server = await startLoopbackServer();
-    const client = createAlpaconClient({
-      baseUrl: server.url,
-      token: "alpat-test",
-      apiFetch: nodeApiFetch,
-      timeoutMs: 150,
-      maxRetries: 0,
-    });
-    server.always((_request, response) => {
+    const { client, loopback } = await clientOnLoopback(150);
+    loopback.always((_request, response) => {
       response.writeHead(200, { "Content-Type": "application/json", "Content-Length": "100" });
       response.write('{"count": 1, "res');
     });
