@@ -9,10 +9,11 @@ import type { StoragePut, TransferProgress, UploadSource } from "../webftp/trans
 // Large reads keep per-chunk costs small per byte on multi-gigabyte files.
 const FILE_CHUNK_BYTES = 1024 * 1024;
 
-// A write into the page cache takes tens of microseconds. One that takes this long means the
-// file system blocks (dirty-page throttling, a network mount): the event loop must not wait on
-// it again.
+// A write into the page cache takes tens of microseconds. Writes this slow mean the file system
+// blocks (dirty-page throttling, a network mount), and the event loop must not keep waiting on
+// it. More than one is needed: on a busy machine a single write can be preempted for that long.
 const SLOW_WRITE_MS = 20;
+const SLOW_WRITES_BEFORE_BATCHING = 3;
 
 /**
  * PUT over node:http, piped from disk when the source is a file: the file is read only as fast
@@ -39,7 +40,7 @@ export const nodeStoragePut: StoragePut = async (
 
 /** Tuning that tests reach; not part of the API. @internal */
 export interface GetToFileTuning {
-  /** A synchronous write that takes at least this long moves the rest to the thread pool. */
+  /** Synchronous writes that take at least this long move the rest to the thread pool. */
   slowWriteMs?: number;
 }
 
@@ -84,8 +85,8 @@ export async function nodeStorageGetToFile(
  * round trip is needed. Handing ~1 MiB batches to the thread pool instead made a 1 GiB download
  * on 2 cores 25-40 % slower than curl, with twice the kernel time: each batch woke a pool
  * thread that copied bytes received on the other core, while the server competed for the CPUs.
- * Should one write block (SLOW_WRITE_MS), the rest goes to the thread pool in `writev` batches,
- * so a slow disk stalls only the download, not the event loop.
+ * Once writes block (SLOW_WRITE_MS), the rest goes to the thread pool in `writev` batches, so a
+ * slow disk stalls only the download, not the event loop.
  * Progress is reported about every FILE_CHUNK_BYTES and at the end.
  */
 class FileSink extends Writable {
@@ -93,7 +94,8 @@ class FileSink extends Writable {
   bytes = 0;
   private fd: number | undefined;
   private reported = 0;
-  /** Set once a synchronous write blocked. */
+  private slowWrites = 0;
+  /** Set once synchronous writes blocked: the rest goes to the thread pool. */
   private batched = false;
   private batch: Buffer[] = [];
   private batchBytes = 0;
@@ -161,7 +163,9 @@ class FileSink extends Writable {
     for (let offset = 0; offset < chunk.length; ) {
       offset += writeSync(this.fd as number, chunk, offset);
     }
-    if (performance.now() - started >= this.slowWriteMs) this.batched = true;
+    if (performance.now() - started >= this.slowWriteMs) {
+      this.batched = ++this.slowWrites >= SLOW_WRITES_BEFORE_BATCHING;
+    }
     this.wrote(chunk.length);
   }
 

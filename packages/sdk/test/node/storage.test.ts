@@ -149,7 +149,7 @@ describe("storage GET to a file", () => {
       });
       const path = join(dir, `slow-${randomBytes(4).toString("hex")}.part`);
       const seen: number[] = [];
-      // Every write counts as blocked: all but the first go to the thread pool in batches.
+      // Every write counts as blocked: all but the first few go to the thread pool in batches.
       const result = await nodeStorageGetToFile(
         `${loopback.url}/object`,
         path,
