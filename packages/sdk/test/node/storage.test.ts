@@ -139,34 +139,6 @@ describe("downloadFile failures leave no file and no open descriptor", () => {
 });
 
 describe("storage GET to a file", () => {
-  it("once a write blocks, the rest still reaches the file byte for byte, with progress", async () => {
-    const loopback = await startLoopbackServer();
-    try {
-      const bytes = randomBytes(3 * MIB + 5);
-      loopback.always((_request, response) => {
-        response.writeHead(200, { "content-length": String(bytes.length) });
-        response.end(bytes);
-      });
-      const path = join(dir, `slow-${randomBytes(4).toString("hex")}.part`);
-      const seen: number[] = [];
-      // Every write counts as blocked: all but the first few go to the thread pool in batches.
-      const result = await nodeStorageGetToFile(
-        `${loopback.url}/object`,
-        path,
-        ({ bytes: done }) => seen.push(done),
-        undefined,
-        5_000,
-        { slowWriteMs: 0 },
-      );
-      expect(result).toEqual({ status: 200, bytes: bytes.length });
-      expect((await readFile(path)).equals(bytes)).toBe(true);
-      expect(seen.at(-1)).toBe(bytes.length);
-      expect(seen).toEqual([...seen].sort((a, b) => a - b));
-    } finally {
-      await loopback.close();
-    }
-  });
-
   it("a body that goes silent midway ends after the idle timeout, with the file closed", async () => {
     const loopback = await startLoopbackServer();
     try {
