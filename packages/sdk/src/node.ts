@@ -28,5 +28,6 @@ export {
   type UploadFileOptions,
   uploadFile,
 } from "./node/files.js";
-export { nodeStorageGetToFile, nodeStoragePut } from "./node/storage.js";
+export { nodeStoragePut } from "./node/storage.js";
+export { nodeStorageGetToFile, type StorageGetResult } from "./node/storage-get.js";
 export { extractZip } from "./node/zip.js";

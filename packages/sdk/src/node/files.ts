@@ -13,7 +13,8 @@ import type {
   UploadOptions,
   UploadResult,
 } from "../webftp/webftp.js";
-import { nodeStorageGetToFile, nodeStoragePut } from "./storage.js";
+import { nodeStoragePut } from "./storage.js";
+import { nodeStorageGetToFile } from "./storage-get.js";
 import { extractZip } from "./zip.js";
 
 /** A file on disk as an upload source: streamed, reopened if a retry needs it. */

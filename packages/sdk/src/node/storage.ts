@@ -1,7 +1,7 @@
-import { close, createReadStream, open, writev } from "node:fs";
+import { createReadStream } from "node:fs";
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { PassThrough, Readable, Writable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import { TimeoutError } from "../core/errors.js";
 import type { StoragePut, TransferProgress, UploadSource } from "../webftp/transfer.js";
@@ -31,118 +31,6 @@ export const nodeStoragePut: StoragePut = async (
   await finished(response);
   return { status: response.statusCode ?? 0, bytes: counter.bytes() };
 };
-
-/** GETs a presigned URL straight into a file (mode 0600); answers the status and bytes written. */
-export async function nodeStorageGetToFile(
-  url: string,
-  path: string,
-  onProgress: ((progress: TransferProgress) => void) | undefined,
-  signal: AbortSignal | undefined,
-  idleTimeoutMs: number,
-): Promise<{ status: number; bytes: number }> {
-  const response = await send(url, { method: "GET" }, signal, idleTimeoutMs, async (request) =>
-    request.end(),
-  );
-  const status = response.statusCode ?? 0;
-  if (status < 200 || status >= 300) {
-    response.resume();
-    return { status, bytes: 0 };
-  }
-  const length = Number(response.headers["content-length"]);
-  const file = new BatchedFileSink(path, Number.isFinite(length) ? length : undefined, onProgress);
-  try {
-    await pipeline(response, file, signal ? { signal } : {});
-  } catch (error) {
-    // pipeline() rejects once it has destroyed the sink, not once the sink has closed its file:
-    // a caller that retries or removes the partial file must find it closed.
-    if (!file.closed) await new Promise((resolve) => file.once("close", resolve));
-    throw error;
-  }
-  return { status, bytes: file.bytes };
-}
-
-/**
- * A file written in batches of about FILE_CHUNK_BYTES. Sockets deliver 64 KiB chunks, and
- * fs.createWriteStream sends each on its own to the thread pool: a GiB costs some 16,000
- * thread-pool round trips, which made downloads CPU-bound. One `writev` per batch cuts that
- * to ~1,000 without copying a byte. Progress is reported as batches reach the file.
- */
-class BatchedFileSink extends Writable {
-  /** Bytes written to the file. */
-  bytes = 0;
-  private fd: number | undefined;
-  private batch: Buffer[] = [];
-  private batchBytes = 0;
-  /** A `writev` on the thread pool: the descriptor must outlive it. */
-  private writing = false;
-  private closeAfterWrite: (() => void) | undefined;
-
-  constructor(
-    private readonly path: string,
-    private readonly total: number | undefined,
-    private readonly onProgress: ((progress: TransferProgress) => void) | undefined,
-  ) {
-    // Room for the next batch while one is being written, so the socket keeps being read.
-    super({ highWaterMark: FILE_CHUNK_BYTES });
-  }
-
-  override _construct(callback: (error?: Error | null) => void): void {
-    open(this.path, "w", 0o600, (error, fd) => {
-      this.fd = fd;
-      callback(error);
-    });
-  }
-
-  override _write(
-    chunk: Buffer,
-    _encoding: BufferEncoding,
-    callback: (error?: Error | null) => void,
-  ) {
-    this.batch.push(chunk);
-    this.batchBytes += chunk.length;
-    if (this.batchBytes >= FILE_CHUNK_BYTES) this.flush(callback);
-    else callback();
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    const closeFile = (error?: Error | null) => {
-      if (error) return callback(error);
-      const fd = this.fd;
-      this.fd = undefined;
-      if (fd === undefined) return callback();
-      close(fd, callback);
-    };
-    if (this.batchBytes > 0) this.flush(closeFile);
-    else closeFile();
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    const closeFile = () => {
-      const fd = this.fd;
-      this.fd = undefined;
-      if (fd === undefined) return callback(error);
-      close(fd, () => callback(error));
-    };
-    if (this.writing) this.closeAfterWrite = closeFile;
-    else closeFile();
-  }
-
-  private flush(callback: (error?: Error | null) => void): void {
-    const buffers = this.batch;
-    const size = this.batchBytes;
-    this.batch = [];
-    this.batchBytes = 0;
-    this.writing = true;
-    writev(this.fd as number, buffers, (error) => {
-      this.writing = false;
-      if (this.closeAfterWrite) return this.closeAfterWrite();
-      if (error) return callback(error);
-      this.bytes += size;
-      this.onProgress?.({ bytes: this.bytes, total: this.total });
-      callback();
-    });
-  }
-}
 
 function openSource(source: UploadSource): Readable {
   return source.path

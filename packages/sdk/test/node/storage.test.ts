@@ -4,9 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AbortedError, ConnectionError, TimeoutError } from "../../src/index.js";
-import { nodeStorageGetToFile } from "../../src/node/storage.js";
 import { downloadFile, uploadFile } from "../../src/node.js";
-import { startLoopbackServer } from "../helpers/loopback-server.js";
 import { openFilesNamed } from "../helpers/open-files.js";
 import { useSdkSandbox } from "../helpers/sandbox.js";
 
@@ -135,33 +133,5 @@ describe("downloadFile failures leave no file and no open descriptor", () => {
     expect(error).toBeInstanceOf(AbortedError);
     expect(await leftovers(marker)).toEqual([]);
     expect(openFilesNamed(marker)).toBe(0);
-  });
-});
-
-describe("storage GET to a file", () => {
-  it("a body that goes silent midway ends after the idle timeout, with the file closed", async () => {
-    const loopback = await startLoopbackServer();
-    try {
-      loopback.always((_request, response) => {
-        response.writeHead(200, { "content-length": String(8 * MIB) });
-        // Part of the body, then silence with the connection open.
-        response.write(Buffer.alloc(3 * MIB + 17));
-      });
-      const marker = `silent-${randomBytes(4).toString("hex")}`;
-      const path = join(dir, `${marker}.part`);
-      const started = performance.now();
-      const error = await nodeStorageGetToFile(
-        `${loopback.url}/object`,
-        path,
-        undefined,
-        undefined,
-        300,
-      ).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TimeoutError);
-      expect(performance.now() - started).toBeLessThan(3_000);
-      expect(openFilesNamed(marker)).toBe(0);
-    } finally {
-      await loopback.close();
-    }
   });
 });
