@@ -58,7 +58,7 @@ export function configFor(smoke: boolean): Config {
     silenceMs: 1_000,
     transferBytes: GIB,
     // Even, so each side goes first equally often.
-    transferRuns: 4,
+    transferRuns: 6,
     fleet: 1_000,
     fleetLatencyMs: 20,
     fleetConcurrency: 16,
