@@ -165,11 +165,12 @@ async function httpGet(url: string, path: string): Promise<void> {
  * B4: a file of `transferBytes` (1 GiB) uploaded and downloaded through the SDK's `uploadFile` /
  * `downloadFile`, in a child process whose RSS is sampled, against curl on fresh presigned URLs
  * of the same sandbox with the same REST steps done by bare fetch. Both sides write the download
- * to disk. Runs alternate which side goes first, and an untimed transfer of the same kind
- * precedes every timed one: on this VM the first GiB written after a different kind of step ran
- * up to 2.5x slower (in kernel time, whichever side it was), so without it the order, not the
- * client, decided the ratio (10 alternating runs: the first download of a pair took 2.9-3.5 s,
- * the second 1.1-2.2 s, for curl and the SDK alike).
+ * to disk. Runs alternate which side goes first, and an untimed curl download precedes every
+ * timed one: on this VM the first GiB written after a different kind of step ran up to 2.5x
+ * slower (in kernel time, whichever side it was), so without it the order, not the client,
+ * decided the ratio (10 alternating runs: the first download of a pair took 2.9-3.5 s, the
+ * second 1.1-2.2 s, for curl and the SDK alike). Uploads are left alone: the same warm-up made
+ * them slower and noisier for both sides (2.5-5.1 s against 2.2-4.7 s).
  */
 export async function transferBench(config: Config, fixture: Fixture): Promise<Row[]> {
   const server = fixture.linuxServer();
@@ -221,7 +222,6 @@ export async function transferBench(config: Config, fixture: Fixture): Promise<R
     };
     for (const step of sdkFirst ? [sdkUpload, rawUpload] : [rawUpload, sdkUpload]) {
       await settleDisk();
-      await raw.upload(server, source, remotePath);
       await step();
     }
     const sdkDownload = async () => {
