@@ -193,6 +193,18 @@ export class Vfs {
     return this.find(path) !== undefined;
   }
 
+  /** Whether any file still points at `ref` (files share one after `cp`). */
+  refersTo(ref: string): boolean {
+    const walk = (dir: DirNode): boolean => {
+      for (const node of dir.children.values()) {
+        if (node.kind === "dir" ? walk(node) : node.kind === "file" && node.ref === ref)
+          return true;
+      }
+      return false;
+    };
+    return walk(this.root);
+  }
+
   isDir(path: string): boolean {
     return this.find(path)?.kind === "dir";
   }

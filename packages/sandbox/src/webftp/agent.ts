@@ -12,6 +12,7 @@ import {
   findUser,
   resolvePath,
   type SimulatedServer,
+  type Vfs,
   type VfsError,
 } from "../shell/index.js";
 import {
@@ -66,6 +67,25 @@ function isVfsError(error: unknown): error is VfsError {
   return error instanceof Error && error.name === "VfsError";
 }
 
+/**
+ * Deletes the stored bytes of a file that was overwritten, unless another file (after `cp`) or
+ * a live transfer (a download URL handed out for it) still points at them: a session that
+ * uploads GiBs to the same path would otherwise keep every version on disk until it stops.
+ */
+async function releaseObject(
+  ws: WorkspaceState,
+  vfs: Vfs,
+  ref: string,
+  storage: TransferStorage,
+): Promise<void> {
+  if (vfs.refersTo(ref)) return;
+  // A delivered upload's bytes belong to the file now; a download URL serves them for a day.
+  const held =
+    ws.transfers.all("download").some((t) => t.storagePath === ref) ||
+    ws.transfers.all("upload").some((t) => t.storagePath === ref && t.state !== "done");
+  if (!held) await storage.remove(ref);
+}
+
 export function createAgentHooks(ws: WorkspaceState, storage: TransferStorage): TransferHooks {
   return {
     async deliverUpload(t) {
@@ -97,7 +117,11 @@ export function createAgentHooks(ws: WorkspaceState, storage: TransferStorage): 
           await storage.remove(t.storagePath);
         } else {
           // Big files stay in storage; the VFS keeps their size and a pointer to the bytes.
+          const replaced = vfs.getNode(target);
+          // Read now: writeFile updates the existing node in place.
+          const previousRef = replaced?.kind === "file" ? replaced.ref : undefined;
           vfs.writeFile(target, new Uint8Array(0), { as: cred, size, ref: t.storagePath });
+          if (previousRef !== undefined) await releaseObject(ws, vfs, previousRef, storage);
         }
       } catch (error) {
         if (!isVfsError(error)) return { success: false, message: (error as Error).message };

@@ -4,7 +4,8 @@
  * Bytes always stream to and from disk, so a 1 GiB transfer never sits in memory.
  *
  * Files here are written once and never changed: a VFS node may keep pointing at one (`ref`)
- * after its transfer is forgotten, and a later upload to the same path gets a new file.
+ * after its transfer is forgotten, and a later upload to the same path gets a new file (the
+ * old one is removed once no file and no live transfer points at it: agent.ts).
  */
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm, unlink, writeFile } from "node:fs/promises";

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readdirSync, statSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -92,6 +93,64 @@ async function roundTrip(size: number, path: string): Promise<void> {
   const got = await digestOf(res.body as unknown as AsyncIterable<Uint8Array>);
   expect(got).toEqual({ sha: sent.digest("hex"), size });
 }
+
+/**
+ * Stored objects of exactly `size` bytes in any sandbox storage directory (sizes are chosen to
+ * be unique to one test, so other test files' sandboxes never match).
+ */
+function storedObjectsOfSize(size: number): number {
+  let count = 0;
+  for (const dir of readdirSync(tmpdir()).filter((name) => name.startsWith("alpacon-sandbox-"))) {
+    try {
+      for (const name of readdirSync(join(tmpdir(), dir))) {
+        if (statSync(join(tmpdir(), dir, name)).size === size) count++;
+      }
+    } catch {
+      // Another sandbox removed its directory meanwhile.
+    }
+  }
+  return count;
+}
+
+describe("stored objects of big files", () => {
+  const big = (size: number, fill: number) => new Uint8Array(size).fill(fill);
+  const sizes = {
+    first: 4 * MiB + 4321,
+    second: 4 * MiB + 8765,
+    kept: 4 * MiB + 2468,
+    copied: 4 * MiB + 1357,
+  };
+
+  it("are deleted when an upload overwrites the file, unless a download URL still serves them", async () => {
+    const api = handle.api();
+    const put = (path: string, size: number, fill: number) =>
+      upload(
+        api,
+        { server, name: path.split("/").pop()!, path, allowOverwrite: true },
+        big(size, fill),
+        size,
+      );
+    await put("/tmp/overwritten.bin", sizes.first, 1);
+    expect(storedObjectsOfSize(sizes.first)).toBe(1);
+    await put("/tmp/overwritten.bin", sizes.second, 2);
+    expect(storedObjectsOfSize(sizes.first)).toBe(0);
+    expect(storedObjectsOfSize(sizes.second)).toBe(1);
+
+    await put("/tmp/kept.bin", sizes.kept, 3);
+    const download = await startDownload(api, { server, path: "/tmp/kept.bin" });
+    await put("/tmp/kept.bin", sizes.second + 1, 4);
+    expect(storedObjectsOfSize(sizes.kept)).toBe(1);
+    const res = await fetch(download.downloadUrl);
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(big(sizes.kept, 3)))).toBe(true);
+
+    // A copy shares the bytes: overwriting the original keeps them for the copy.
+    await put("/tmp/original.bin", sizes.copied, 5);
+    await runCommand(api, server, "cp /tmp/original.bin /tmp/copy.bin");
+    await put("/tmp/original.bin", sizes.second + 2, 6);
+    expect(storedObjectsOfSize(sizes.copied)).toBe(1);
+  });
+});
 
 describe("webftp uploads and downloads", () => {
   it("round-trips 0 B, 1 B and 10 MiB byte for byte", async () => {
