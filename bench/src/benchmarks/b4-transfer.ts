@@ -232,23 +232,28 @@ export async function transferBench(config: Config, fixture: Fixture): Promise<R
     if (size !== config.transferBytes) throw new Error(`curl downloaded ${size} bytes.`);
     await rm(downloaded, { force: true });
   };
+  /** Each run does both steps, `sync` (and `before`) ahead of each; odd runs start with curl. */
+  const alternate = async (
+    sdkStep: () => Promise<void>,
+    rawStep: () => Promise<void>,
+    before: () => Promise<void> = async () => {},
+  ) => {
+    for (let run = 0; run < config.transferRuns; run++) {
+      for (const step of run % 2 === 0 ? [sdkStep, rawStep] : [rawStep, sdkStep]) {
+        await settleDisk();
+        await before();
+        await step();
+      }
+    }
+  };
   // All uploads, then all downloads: the GiBs the sandbox writes for an upload otherwise land on
   // the kernel time of the download after it (0.4-2.3 s per GiB for the same code, against a
   // steady 0.4-0.5 s when downloads follow downloads).
-  for (let run = 0; run < config.transferRuns; run++) {
-    for (const step of run % 2 === 0 ? [sdkUpload, rawUpload] : [rawUpload, sdkUpload]) {
-      await settleDisk();
-      await step();
-    }
-  }
-  for (let run = 0; run < config.transferRuns; run++) {
-    for (const step of run % 2 === 0 ? [sdkDownload, rawDownload] : [rawDownload, sdkDownload]) {
-      await settleDisk();
-      await raw.download(server, remotePath, downloaded);
-      await rm(downloaded, { force: true });
-      await step();
-    }
-  }
+  await alternate(sdkUpload, rawUpload);
+  await alternate(sdkDownload, rawDownload, async () => {
+    await raw.download(server, remotePath, downloaded);
+    await rm(downloaded, { force: true });
+  });
   await rm(source, { force: true });
 
   const bytes = config.transferBytes;

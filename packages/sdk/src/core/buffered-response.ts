@@ -43,6 +43,20 @@ export function isBuffered(response: Response): boolean {
   return (response as Partial<Record<typeof BUFFERED, boolean>>)[BUFFERED] === true;
 }
 
+/**
+ * A field of Node's flat raw header list (name, value, name, value …), case-insensitively;
+ * repeated fields read as one, comma-separated, as Headers.get answers them.
+ */
+export function rawHeader(raw: readonly string[], name: string): string | null {
+  const wanted = name.toLowerCase();
+  let value: string | null = null;
+  for (let index = 0; index < raw.length; index += 2) {
+    if (raw[index]!.toLowerCase() !== wanted) continue;
+    value = value === null ? raw[index + 1]! : `${value}, ${raw[index + 1]!}`;
+  }
+  return value;
+}
+
 type Entries = ReturnType<Headers["entries"]>;
 
 /** Headers' methods, declared as methods (the global type has them as properties, which a
@@ -76,15 +90,7 @@ class RawHeaders extends HeadersBase {
 
   override get(name: string): string | null {
     const raw = this.#raw;
-    if (raw === undefined) return super.get(name);
-    const wanted = name.toLowerCase();
-    let value: string | null = null;
-    for (let index = 0; index < raw.length; index += 2) {
-      if (raw[index]!.toLowerCase() !== wanted) continue;
-      // Repeated fields read as one, comma-separated, as Headers.get answers them.
-      value = value === null ? raw[index + 1]! : `${value}, ${raw[index + 1]!}`;
-    }
-    return value;
+    return raw === undefined ? super.get(name) : rawHeader(raw, name);
   }
 
   #filled(): this {

@@ -2,6 +2,7 @@ import { close, openSync, writeSync, writev } from "node:fs";
 import { isIP, connect as netConnect, type Socket } from "node:net";
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
 import { HTTPParser } from "http-parser-js";
+import { rawHeader } from "../core/buffered-response.js";
 import { TimeoutError } from "../core/errors.js";
 import type { TransferProgress } from "../webftp/transfer.js";
 
@@ -107,7 +108,7 @@ class StorageGet {
     this.status = status;
     // Any other answer is read to its end and dropped; the caller decides from the status.
     if (status < 200 || status >= 300) return;
-    const length = Number(headerValue(raw, "content-length"));
+    const length = Number(rawHeader(raw, "content-length") ?? Number.NaN);
     try {
       const { path, onProgress, tuning } = this.options;
       this.file = new FileWriter(openSync(path, "w", 0o600), {
@@ -186,13 +187,6 @@ function connect(url: URL, onRead: (bytes: number, buffer: Buffer) => boolean): 
   if (url.protocol !== "http:")
     throw new TypeError(`Unsupported storage URL scheme ${url.protocol}`);
   return netConnect({ host, port: Number(url.port || 80), onread });
-}
-
-function headerValue(raw: string[], name: string): string | undefined {
-  for (let index = 0; index < raw.length; index += 2) {
-    if (raw[index]!.toLowerCase() === name) return raw[index + 1];
-  }
-  return undefined;
 }
 
 /**

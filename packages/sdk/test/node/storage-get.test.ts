@@ -1,31 +1,33 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { createServer, type Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TimeoutError } from "../../src/index.js";
 import { nodeStorageGetToFile } from "../../src/node/storage-get.js";
 import { startLoopbackServer } from "../helpers/loopback-server.js";
 import { openFilesNamed } from "../helpers/open-files.js";
+import { useTempDir } from "../helpers/temp-dir.js";
 
 const MIB = 1024 * 1024;
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "alpacon-storage-get-"));
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir("alpacon-storage-get-");
 
 /** A fresh target path whose name carries a marker, to look for open descriptors. */
 function target(): { path: string; marker: string } {
   const marker = `get-${randomBytes(4).toString("hex")}`;
-  return { path: join(dir, `${marker}.part`), marker };
+  return { path: join(dir(), `${marker}.part`), marker };
+}
+
+/** A GET expected to fail: its error, and the descriptors of its file still open after it. */
+async function failedGet(url: string, idleTimeoutMs: number) {
+  const { path, marker } = target();
+  const error = await nodeStorageGetToFile(url, path, undefined, undefined, idleTimeoutMs).then(
+    () => new Error("the GET succeeded"),
+    (caught: unknown) => caught,
+  );
+  return { error, openFiles: openFilesNamed(marker) };
 }
 
 /** A raw TCP server that answers every connection with `answer` (to shape odd responses). */
@@ -120,12 +122,9 @@ describe("nodeStorageGetToFile", () => {
       socket.end(randomBytes(400_000));
     });
     try {
-      const { path, marker } = target();
-      const error = await nodeStorageGetToFile(server.url, path, undefined, undefined, 5_000).catch(
-        (caught: unknown) => caught,
-      );
+      const { error, openFiles } = await failedGet(server.url, 5_000);
       expect((error as Error).message).toMatch(/closed before the body ended/);
-      expect(openFilesNamed(marker)).toBe(0);
+      expect(openFiles).toBe(0);
     } finally {
       await server.close();
     }
@@ -139,14 +138,11 @@ describe("nodeStorageGetToFile", () => {
         // Part of the body, then silence with the connection open.
         response.write(Buffer.alloc(3 * MIB + 17));
       });
-      const { path, marker } = target();
       const started = performance.now();
-      const error = await nodeStorageGetToFile(loopback.url, path, undefined, undefined, 300).catch(
-        (caught: unknown) => caught,
-      );
+      const { error, openFiles } = await failedGet(loopback.url, 300);
       expect(error).toBeInstanceOf(TimeoutError);
       expect(performance.now() - started).toBeLessThan(3_000);
-      expect(openFilesNamed(marker)).toBe(0);
+      expect(openFiles).toBe(0);
     } finally {
       await loopback.close();
     }
@@ -218,7 +214,7 @@ describe("nodeStorageGetToFile over HTTPS", () => {
       const tls = { key: readFileSync(${JSON.stringify(`${fixtures}key.pem`)}), cert: readFileSync(${JSON.stringify(`${fixtures}cert.pem`)}) };
       const server = createServer(tls, (request, response) => response.end(body));
       await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-      const path = ${JSON.stringify(join(dir, "https.bin"))};
+      const path = ${JSON.stringify(join(dir(), "https.bin"))};
       const url = "https://localhost:" + server.address().port + "/object?sig=1";
       const result = await nodeStorageGetToFile(url, path, undefined, undefined, 5000);
       server.close();

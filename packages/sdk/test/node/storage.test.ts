@@ -1,24 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { AbortedError, ConnectionError, TimeoutError } from "../../src/index.js";
 import { downloadFile, uploadFile } from "../../src/node.js";
 import { openFilesNamed } from "../helpers/open-files.js";
 import { useSdkSandbox } from "../helpers/sandbox.js";
+import { useTempDir } from "../helpers/temp-dir.js";
 
 const env = useSdkSandbox({ servers: 2 });
 const MIB = 1024 * 1024;
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "alpacon-storage-test-"));
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir("alpacon-storage-test-");
 
 afterEach(() => {
   env.sandbox.control.clearFaults();
@@ -31,7 +23,7 @@ function server() {
 /** Uploads `size` random bytes to `remotePath`; answers them. */
 async function remoteFile(remotePath: string, size: number): Promise<Buffer> {
   const bytes = randomBytes(size);
-  const local = join(dir, `source-${randomBytes(4).toString("hex")}`);
+  const local = join(dir(), `source-${randomBytes(4).toString("hex")}`);
   await writeFile(local, bytes);
   await uploadFile(env.client(), { server: server(), localPath: local, remotePath });
   await rm(local);
@@ -40,7 +32,7 @@ async function remoteFile(remotePath: string, size: number): Promise<Buffer> {
 
 /** Names in the test directory that start with `marker` (the target or its .part file). */
 async function leftovers(marker: string): Promise<string[]> {
-  return (await readdir(dir)).filter((name) => name.startsWith(marker));
+  return (await readdir(dir())).filter((name) => name.startsWith(marker));
 }
 
 describe("downloadFile to disk", () => {
@@ -49,7 +41,7 @@ describe("downloadFile to disk", () => {
     ["several write batches and a remainder", 3 * MIB + 5],
   ])("writes a file %s byte for byte, reporting progress up to its size", async (_, size) => {
     const bytes = await remoteFile("/tmp/storage-test.bin", size);
-    const target = join(dir, `down-${size}.bin`);
+    const target = join(dir(), `down-${size}.bin`);
     const seen: number[] = [];
     const result = await downloadFile(env.client(), {
       server: server(),
@@ -69,7 +61,7 @@ describe("downloadFile to disk", () => {
 
   it("writes an empty file", async () => {
     await remoteFile("/tmp/storage-empty.bin", 0);
-    const target = join(dir, "empty.bin");
+    const target = join(dir(), "empty.bin");
     const result = await downloadFile(env.client(), {
       server: server(),
       remotePath: "/tmp/storage-empty.bin",
@@ -93,7 +85,7 @@ describe("downloadFile failures leave no file and no open descriptor", () => {
     const error = await downloadFile(env.client(), {
       server: server(),
       remotePath: "/tmp/storage-cut.bin",
-      localPath: join(dir, `${marker}.bin`),
+      localPath: join(dir(), `${marker}.bin`),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toMatch(/GET <download_url>/);
@@ -109,7 +101,7 @@ describe("downloadFile failures leave no file and no open descriptor", () => {
     const error = await downloadFile(env.client({ timeoutMs: 300 }), {
       server: server(),
       remotePath: "/tmp/storage-stall.bin",
-      localPath: join(dir, `${marker}.bin`),
+      localPath: join(dir(), `${marker}.bin`),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(performance.now() - started).toBeLessThan(5_000);
@@ -124,7 +116,7 @@ describe("downloadFile failures leave no file and no open descriptor", () => {
     const error = await downloadFile(env.client(), {
       server: server(),
       remotePath: "/tmp/storage-abort.bin",
-      localPath: join(dir, `${marker}.bin`),
+      localPath: join(dir(), `${marker}.bin`),
       signal: controller.signal,
       onProgress: ({ bytes }) => {
         if (bytes >= 2 * MIB) controller.abort();

@@ -1,24 +1,16 @@
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AbortedError, ValidationError, WebftpTransferError } from "../../src/index.js";
 import { downloadFile, uploadFile } from "../../src/node.js";
 import { useSdkSandbox } from "../helpers/sandbox.js";
+import { useTempDir } from "../helpers/temp-dir.js";
 
 const env = useSdkSandbox({ servers: 4 });
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "alpacon-webftp-test-"));
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir("alpacon-webftp-test-");
 
 function server() {
   return env.serverIds(1)[0]!;
@@ -40,7 +32,7 @@ function pattern(size: number): Readable {
 }
 
 async function makeFile(name: string, size: number): Promise<string> {
-  const path = join(dir, name);
+  const path = join(dir(), name);
   await pipeline(pattern(size), createWriteStream(path));
   return path;
 }
@@ -77,7 +69,7 @@ describe("upload and download round trips", () => {
     const remotePath = `/tmp/${label.replace(/\s/g, "-")}.bin`;
     const up = await uploadFile(env.client(), { server: server(), localPath: local, remotePath });
     expect(up.bytes).toBe(size);
-    const back = join(dir, `${label}.back`);
+    const back = join(dir(), `${label}.back`);
     const down = await downloadFile(env.client(), {
       server: server(),
       remotePath,
@@ -108,7 +100,7 @@ describe("upload and download round trips", () => {
           lastProgress = bytes;
         },
       });
-      const back = join(dir, "big.back");
+      const back = join(dir(), "big.back");
       await downloadFile(env.client(), {
         server: server(),
         remotePath: "/tmp/big.bin",
@@ -145,7 +137,7 @@ describe("folders", () => {
       servers: server(),
       line: "mkdir -p /tmp/bundle/sub && echo one > /tmp/bundle/a.txt && echo two > /tmp/bundle/sub/b.txt",
     });
-    const target = join(dir, "bundle");
+    const target = join(dir(), "bundle");
     const result = await downloadFile(client, {
       server: server(),
       remotePath: "/tmp/bundle",
@@ -162,7 +154,7 @@ describe("folders", () => {
 
 describe("failures", () => {
   it("reports the agent's refusal to overwrite", async () => {
-    const local = join(dir, "small.txt");
+    const local = join(dir(), "small.txt");
     await writeFile(local, "x");
     await uploadFile(env.client(), {
       server: server(),
@@ -180,7 +172,7 @@ describe("failures", () => {
   });
 
   it("reports a missing remote file and leaves no partial file behind", async () => {
-    const target = join(dir, "missing.txt");
+    const target = join(dir(), "missing.txt");
     const error = await downloadFile(env.client(), {
       server: server(),
       remotePath: "/no/such/file",
@@ -188,7 +180,7 @@ describe("failures", () => {
     }).catch((e) => e);
     expect(error).toBeInstanceOf(WebftpTransferError);
     expect(error.message).toMatch(/no such file or directory/i);
-    expect((await readdir(dir)).some((name) => name.startsWith("missing.txt"))).toBe(false);
+    expect((await readdir(dir())).some((name) => name.startsWith("missing.txt"))).toBe(false);
   });
 
   it("aborts a transfer midway", async () => {
