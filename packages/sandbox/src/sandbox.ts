@@ -23,6 +23,15 @@ export interface WorkspaceOptions {
   servers?: number;
   /** Seed for this workspace; default derived from the sandbox seed, region and name. */
   seed?: number;
+  /** This workspace's MFA gate; default the sandbox's `mfaRequired`. */
+  mfaRequired?: boolean;
+  /** This workspace's work-session gate; default the sandbox's `workSessionRequired`. */
+  workSessionRequired?: boolean;
+  /**
+   * `nested` (default): memberships as the CLI's types have them (a page, `user` a summary).
+   * `oss`: as the 2024 open-source server sent them (a bare array, `user` a uuid + `user_name`).
+   */
+  membershipShape?: "nested" | "oss";
 }
 
 export interface SandboxOptions {
@@ -139,8 +148,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       commandDelays: commandDelaysFrom(options.commandDelays),
     });
     if (workspaces.has(state.key)) throw new Error(`Workspace ${state.key} is listed twice.`);
-    state.gates.mfaRequired = options.mfaRequired ?? false;
-    state.gates.workSessionRequired = options.workSessionRequired ?? false;
+    state.gates.mfaRequired = spec.mfaRequired ?? options.mfaRequired ?? false;
+    state.gates.workSessionRequired =
+      spec.workSessionRequired ?? options.workSessionRequired ?? false;
+    state.membershipShape = spec.membershipShape ?? "nested";
     workspaces.set(state.key, state);
   }
 

@@ -14,7 +14,7 @@ import type { paths } from "./generated/openapi.js";
 import { Auth } from "./resources/auth.js";
 import { Commands } from "./resources/commands.js";
 import { Events } from "./resources/events.js";
-import { IamGroups, IamMemberships, IamPermissions, IamRoles, IamUsers } from "./resources/iam.js";
+import { IamGroups, IamMemberships, IamUsers } from "./resources/iam.js";
 import { Metrics } from "./resources/metrics.js";
 import { Notes } from "./resources/notes.js";
 import { Servers } from "./resources/servers.js";
@@ -66,8 +66,6 @@ export interface AlpaconClient {
     readonly users: IamUsers;
     readonly groups: IamGroups;
     readonly memberships: IamMemberships;
-    readonly roles: IamRoles;
-    readonly permissions: IamPermissions;
   };
   readonly auth: Auth;
 }
@@ -116,8 +114,6 @@ export function createAlpaconClient(options: AlpaconClientOptions): AlpaconClien
       users: new IamUsers(context),
       groups: new IamGroups(context),
       memberships: new IamMemberships(context),
-      roles: new IamRoles(context),
-      permissions: new IamPermissions(context),
     },
     auth: new Auth(context),
   };

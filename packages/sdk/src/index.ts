@@ -20,6 +20,9 @@ export {
   ServerError,
   TimeoutError,
   ValidationError,
+  WORK_SESSION_CODES,
+  type WorkSessionCode,
+  WorkSessionError,
 } from "./core/errors.js";
 export type { Logger } from "./core/logger.js";
 export type { IterateOptions, Page } from "./core/pagination.js";
@@ -43,14 +46,17 @@ export type {
   ListCommandsQuery,
 } from "./resources/commands.js";
 export type { Event, ListEventsQuery } from "./resources/events.js";
-export type {
-  CreateIamUserBody,
-  IamGroup,
-  IamMembership,
-  IamPermission,
-  IamRole,
-  IamUser,
-  UpdateIamUserBody,
+export {
+  ACCOUNT_FLAGS,
+  type AccountFlagInfo,
+  type CreateIamUserBody,
+  type IamGroup,
+  type IamMembership,
+  type IamUser,
+  MEMBERSHIP_ROLES,
+  type MembershipRole,
+  type MembershipRoleInfo,
+  type UpdateIamUserBody,
 } from "./resources/iam.js";
 export type {
   DiskIoPoint,

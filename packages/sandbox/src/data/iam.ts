@@ -1,11 +1,4 @@
-import type {
-  IamGroup,
-  IamUser,
-  Membership,
-  MembershipRole,
-  Permission,
-  Role,
-} from "../state/model.js";
+import type { IamGroup, IamUser, Membership, MembershipRole } from "../state/model.js";
 import { FIRST_NAMES, GROUP_DEFS, LAST_NAMES } from "./os-profiles.js";
 import type { Rng } from "./rng.js";
 
@@ -15,55 +8,10 @@ export interface IamSeed {
   users: IamUser[];
   groups: IamGroup[];
   memberships: Membership[];
-  permissions: Permission[];
-  roles: Role[];
-  /** user id → role ids */
-  userRoles: Map<string, Set<string>>;
 }
 
-const PERMISSIONS: readonly [string, string, string][] = [
-  ["servers", "view_server", "Can view server"],
-  ["servers", "change_server", "Can change server"],
-  ["servers", "delete_server", "Can delete server"],
-  ["servers", "add_note", "Can add note"],
-  ["servers", "view_note", "Can view note"],
-  ["events", "view_event", "Can view event"],
-  ["events", "add_command", "Can add command"],
-  ["events", "view_command", "Can view command"],
-  ["websh", "add_session", "Can add websh session"],
-  ["websh", "view_session", "Can view websh session"],
-  ["webftp", "add_uploadedfile", "Can upload files"],
-  ["webftp", "add_downloadedfile", "Can download files"],
-  ["metrics", "view_metric", "Can view metrics"],
-  ["proc", "view_systeminfo", "Can view system information"],
-  ["iam", "view_user", "Can view user"],
-  ["iam", "add_user", "Can add user"],
-  ["iam", "change_user", "Can change user"],
-  ["iam", "delete_user", "Can delete user"],
-  ["iam", "view_group", "Can view group"],
-  ["iam", "add_group", "Can add group"],
-  ["iam", "change_group", "Can change group"],
-  ["security", "view_commandacl", "Can view command ACL"],
-];
-
-const ROLE_DEFS: readonly { name: string; description: string; apps: "all" | string[] }[] = [
-  { name: "Administrator", description: "Full access to the workspace.", apps: "all" },
-  {
-    name: "Operator",
-    description: "Runs commands and opens shells on servers.",
-    apps: ["servers", "events", "websh", "webftp", "metrics", "proc"],
-  },
-  { name: "Viewer", description: "Read-only access to servers and metrics.", apps: ["view"] },
-  { name: "Auditor", description: "Reads events, commands and IAM.", apps: ["events", "iam-view"] },
-];
-
-function roleGrants(apps: "all" | string[], p: Permission): boolean {
-  if (apps === "all") return true;
-  const isView = p.codename.startsWith(`${p.app}.view_`);
-  if (apps.includes("view") && isView) return true;
-  if (apps.includes("iam-view") && p.app === "iam" && isView) return true;
-  return apps.includes(p.app);
-}
+const RETIRED_ID_DRAWS = 26;
+const RETIRED_PICKS = [1, 2, 2, 3] as const;
 
 /** IAM for one workspace: the first user owns the workspace (superuser) and its API tokens. */
 export function generateIam(rng: Rng, serverCount: number, now: number): IamSeed {
@@ -139,23 +87,9 @@ export function generateIam(rng: Rng, serverCount: number, now: number): IamSeed
     }
   }
 
-  const permissions: Permission[] = PERMISSIONS.map(([app, codename, name]) => ({
-    id: rng.uuid(),
-    app,
-    codename: `${app}.${codename}`,
-    name,
-  }));
-  const roles: Role[] = ROLE_DEFS.map((def) => ({
-    id: rng.uuid(),
-    name: def.name,
-    description: def.description,
-    permissions: permissions.filter((p) => roleGrants(def.apps, p)).map((p) => p.codename),
-  }));
-
-  const userRoles = new Map<string, Set<string>>();
-  for (const user of users) {
-    const roleIndex = user.is_superuser ? 0 : user.is_staff ? 1 : rng.pick([1, 2, 2, 3]);
-    userRoles.set(user.id, new Set([(roles[roleIndex] as Role).id]));
-  }
-  return { users, groups, memberships, permissions, roles, userRoles };
+  // Roles and permissions were once generated here (the real API has none). Their draws stay so
+  // that every seed keeps generating the same fleet (server ids, names, tokens' data) after them.
+  for (let i = 0; i < RETIRED_ID_DRAWS; i++) rng.uuid();
+  for (const user of users) if (!user.is_staff) rng.pick(RETIRED_PICKS);
+  return { users, groups, memberships };
 }

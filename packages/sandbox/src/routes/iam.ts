@@ -13,7 +13,7 @@ import { BodyReader } from "../http/validate.js";
 import type { IamGroup, IamUser, Membership, MembershipRole } from "../state/model.js";
 import type { WorkspaceState } from "../state/workspace.js";
 import { idParam, requireStaff } from "./common.js";
-import { iamGroupJson, iamUserJson, membershipJson, roleJson } from "./serialize.js";
+import { iamGroupJson, iamUserJson, membershipJson } from "./serialize.js";
 
 const NAME_RE = /^[a-z][a-z0-9_-]*$/;
 
@@ -166,6 +166,17 @@ function roleInGroup(ws: WorkspaceState, userId: string, groupId: string): Membe
   return ws.memberships.all().find((m) => m.user === userId && m.group === groupId)?.role ?? null;
 }
 
+function ownerCount(ws: WorkspaceState, groupId: string): number {
+  return ws.memberships.all().filter((m) => m.group === groupId && m.role === "owner").length;
+}
+
+function findMembership(ctx: RequestContext): Membership {
+  const id = idParam(ctx);
+  const m = ctx.ws.memberships.all().find((x) => x.id === id);
+  if (!m) throw notFound();
+  return m;
+}
+
 function superuserCount(ws: WorkspaceState): number {
   return ws.users.all().filter((u) => u.is_superuser && u.is_active).length;
 }
@@ -233,7 +244,6 @@ export function registerIam(app: App): void {
           role: "member",
           added_at: now,
         });
-      ws.userRoles.set(user.id, new Set());
       ws.invalidateDetails();
       return { status: 201, body: iamUserJson(ws, user, true) };
     },
@@ -312,39 +322,10 @@ export function registerIam(app: App): void {
       ws.users.remove((u) => u.id === user.id);
       ws.userById.delete(user.id);
       ws.memberships.remove((m) => m.user === user.id);
-      ws.userRoles.delete(user.id);
       ws.invalidateDetails();
       return { status: 204 };
     },
   });
-  app.route("/api/iam/users/:id/permissions/", {
-    GET: (ctx) => {
-      const user = findUser(ctx);
-      const roles = ctx.ws.roles.filter((r) => ctx.ws.userRoles.get(user.id)?.has(r.id));
-      const permissions = [...new Set(roles.flatMap((r) => r.permissions))].sort();
-      return { status: 200, body: { user: user.id, roles: roles.map(roleJson), permissions } };
-    },
-  });
-  app.route("/api/iam/users/:id/roles/", {
-    POST: (ctx) => {
-      requireStaff(ctx);
-      const user = findUser(ctx);
-      const body = new BodyReader(ctx.body);
-      const roleId = body.string("role_id", { required: true });
-      body.done();
-      const role = ctx.ws.roles.find((r) => r.id === roleId);
-      if (!role)
-        throw fieldErrors({ role_id: [`Invalid pk "${roleId}" - object does not exist.`] });
-      let set = ctx.ws.userRoles.get(user.id);
-      if (!set) {
-        set = new Set();
-        ctx.ws.userRoles.set(user.id, set);
-      }
-      set.add(role.id);
-      return { status: 201, body: { user: user.id, role: roleJson(role) } };
-    },
-  });
-
   app.route("/api/iam/groups/", {
     GET: (ctx) => {
       const items = queryList(ctx.ws.groups, ctx.query, groupSpec(ctx.ws));
@@ -416,6 +397,10 @@ export function registerIam(app: App): void {
   app.route("/api/iam/memberships/", {
     GET: (ctx) => {
       const items = queryList(ctx.ws.memberships, ctx.query, membershipSpec(ctx.ws));
+      // The 2024 server disabled pagination on this view (`pagination_class = None`).
+      if (ctx.ws.membershipShape === "oss") {
+        return { status: 200, body: items.map((m) => membershipJson(ctx.ws, m)) };
+      }
       return { status: 200, body: paginate(items, ctx.query, (m) => membershipJson(ctx.ws, m)) };
     },
     POST: (ctx) => {
@@ -449,11 +434,35 @@ export function registerIam(app: App): void {
     },
   });
   app.route("/api/iam/memberships/:id/", {
+    GET: (ctx) => ({ status: 200, body: membershipJson(ctx.ws, findMembership(ctx)) }),
+    // `oss@4ac35c6:iam/api/views.py` `perform_update`: only `role` changes, owners only.
+    PATCH: (ctx) => {
+      const ws = ctx.ws;
+      const m = findMembership(ctx);
+      const body = new BodyReader(ctx.body);
+      const role = body.choice("role", ROLES, { required: true });
+      body.done();
+      if (!role) throw nonFieldError("Invalid data.");
+      if (ws.groupById.get(m.group)?.name === "alpacon") {
+        throw nonFieldError('Memberships for default group "alpacon" cannot be changed.');
+      }
+      const mine = roleInGroup(ws, ctx.principal.user.id, m.group);
+      if (!ctx.principal.user.is_superuser && mine !== "owner") {
+        throw new ApiError(403, { detail: "Requires group owner." });
+      }
+      if (m.role === "owner" && role !== "owner" && ownerCount(ws, m.group) <= 1) {
+        throw nonFieldError(
+          "This user is the only owner of the group. Add another owner to proceed.",
+        );
+      }
+      m.role = role;
+      ws.memberships.touch();
+      ws.invalidateDetails();
+      return { status: 200, body: membershipJson(ws, m) };
+    },
     DELETE: (ctx) => {
       const ws = ctx.ws;
-      const id = idParam(ctx);
-      const m = ws.memberships.all().find((x) => x.id === id);
-      if (!m) throw notFound();
+      const m = findMembership(ctx);
       const group = ws.groupById.get(m.group);
       if (group?.name === "alpacon") throw nonFieldError("The default group cannot be changed.");
       const mine = roleInGroup(ws, ctx.principal.user.id, m.group);
@@ -463,30 +472,12 @@ export function registerIam(app: App): void {
         (mine === "manager" && m.role === "member") ||
         m.user === ctx.principal.user.id;
       if (!allowed) throw permissionDenied();
-      if (
-        m.role === "owner" &&
-        ws.memberships.all().filter((o) => o.group === m.group && o.role === "owner").length <= 1
-      ) {
+      if (m.role === "owner" && ownerCount(ws, m.group) <= 1) {
         throw nonFieldError("A group needs at least one owner.");
       }
       ws.memberships.remove((x) => x.id === m.id);
       ws.invalidateDetails();
       return { status: 204 };
     },
-  });
-
-  app.route("/api/iam/roles/", {
-    GET: (ctx) => ({ status: 200, body: paginate(ctx.ws.roles, ctx.query, roleJson) }),
-  });
-  app.route("/api/iam/permissions/", {
-    GET: (ctx) => ({
-      status: 200,
-      body: paginate(ctx.ws.permissions, ctx.query, (p) => ({
-        id: p.id,
-        codename: p.codename,
-        name: p.name,
-        description: `${p.app}: ${p.name}`,
-      })),
-    }),
   });
 }

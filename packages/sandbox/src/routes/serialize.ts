@@ -7,7 +7,6 @@ import {
   isoOrNull,
   type Membership,
   type Note,
-  type Role,
   type ServerRecord,
   type ServerSummary,
   serverSummary,
@@ -331,15 +330,7 @@ export function iamGroupJson(ws: WorkspaceState, g: IamGroup): Record<string, un
 }
 
 export function membershipJson(ws: WorkspaceState, m: Membership): Record<string, unknown> {
-  return {
-    id: m.id,
-    group: m.group,
-    group_name: ws.groupById.get(m.group)?.name ?? "",
-    user: userRef(ws, m.user),
-    role: m.role,
-  };
-}
-
-export function roleJson(r: Role): Record<string, unknown> {
-  return { id: r.id, name: r.name, description: r.description, permissions: r.permissions };
+  const common = { id: m.id, group: m.group, group_name: ws.groupById.get(m.group)?.name ?? "" };
+  if (ws.membershipShape === "nested") return { ...common, user: userRef(ws, m.user), role: m.role };
+  return { ...common, user: m.user, user_name: userRef(ws, m.user).name, role: m.role };
 }

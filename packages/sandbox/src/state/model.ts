@@ -99,20 +99,6 @@ export interface Membership {
   added_at: number;
 }
 
-export interface Permission {
-  id: string;
-  codename: string;
-  name: string;
-  app: string;
-}
-
-export interface Role {
-  id: string;
-  name: string;
-  description: string;
-  permissions: string[];
-}
-
 export interface Note {
   id: string;
   server: string;

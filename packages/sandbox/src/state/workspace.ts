@@ -15,8 +15,6 @@ import type {
   IamUser,
   Membership,
   Note,
-  Permission,
-  Role,
   ServerRecord,
 } from "./model.js";
 import { TransferStore } from "./transfers.js";
@@ -71,9 +69,6 @@ export class WorkspaceState {
   readonly groups: Collection<IamGroup>;
   readonly groupById = new Map<string, IamGroup>();
   readonly memberships: Collection<Membership>;
-  readonly permissions: Permission[];
-  readonly roles: Role[];
-  readonly userRoles: Map<string, Set<string>>;
   readonly notes: Collection<Note>;
   readonly noteById = new Map<string, Note>();
   readonly tokens: TokenRegistry;
@@ -85,6 +80,11 @@ export class WorkspaceState {
   readonly shells: ShellHost;
   /** Gates tests switch on: MFA for websh/command/webftp creation, work sessions for JWT callers. */
   readonly gates = { mfaRequired: false, workSessionRequired: false };
+  /**
+   * `/api/iam/memberships/` as the CLI's types have it (a page, `user` nested) or as the 2024
+   * open-source server sent it (a bare array, `user` a uuid plus `user_name`).
+   */
+  membershipShape: "nested" | "oss" = "nested";
 
   private readonly idRng: Rng;
   private eventsCache: { list: Collection<EventRecord>; byId: Map<string, EventRecord> } | null =
@@ -115,9 +115,6 @@ export class WorkspaceState {
     this.groups = new Collection(iam.groups);
     for (const g of iam.groups) this.groupById.set(g.id, g);
     this.memberships = new Collection(iam.memberships);
-    this.permissions = iam.permissions;
-    this.roles = iam.roles;
-    this.userRoles = iam.userRoles;
 
     const notes = generateNotes(init.seed, servers, iam.users, start);
     this.notes = new Collection(notes);

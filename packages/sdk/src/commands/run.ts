@@ -18,6 +18,8 @@ export interface RunCommandOptions {
   shell?: "system" | "osquery";
   username?: string;
   groupname?: string;
+  /** Work session id to attach (the API's `work_session`): browser logins may need one. */
+  workSession?: string;
   env?: Record<string, string>;
   /** Standard input for the command. */
   data?: string;
@@ -48,7 +50,8 @@ export interface CommandRunResult {
   output: string;
   startedAt: string | undefined;
   finishedAt: string | undefined;
-  error?: { kind: CommandRunErrorKind; message: string };
+  /** `code` is the API's error code when it gave one (`work_session_required`, …). */
+  error?: { kind: CommandRunErrorKind; message: string; code?: string };
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
@@ -127,6 +130,7 @@ async function submit(
     shell: options.shell ?? "system",
     ...(options.username ? { username: options.username } : {}),
     ...(options.groupname ? { groupname: options.groupname } : {}),
+    ...(options.workSession ? { work_session: options.workSession } : {}),
     ...(options.env ? { env: options.env } : {}),
     ...(options.data ? { data: options.data } : {}),
   };
@@ -147,7 +151,7 @@ async function submit(
         continue;
       }
       if (error instanceof AlpaconApiError && error.status < 500) {
-        return failure(server, "not_submitted", "rejected", error.message);
+        return failure(server, "not_submitted", "rejected", error.message, error.code);
       }
       if (options.signal?.aborted) {
         const message = `Aborted while the request creating the command on ${server} was in flight: the command may have run; it was not sent again.`;
@@ -294,6 +298,7 @@ function failure(
   status: CommandRunResult["status"],
   kind: CommandRunErrorKind,
   message: string,
+  code?: string,
 ): CommandRunResult {
   return {
     server,
@@ -304,6 +309,6 @@ function failure(
     output: "",
     startedAt: undefined,
     finishedAt: undefined,
-    error: { kind, message },
+    error: code ? { kind, message, code } : { kind, message },
   };
 }

@@ -66,6 +66,28 @@ export class PermissionDeniedError extends AlpaconApiError {
   override name = "PermissionDeniedError";
 }
 
+/** The work-session gates an API can refuse with; `work_session_not_active` waits for approval. */
+export const WORK_SESSION_CODES = [
+  "work_session_required",
+  "work_session_not_usable",
+  "work_session_not_active",
+  "work_session_expired",
+  "work_session_scope_not_allowed",
+  "work_session_server_not_allowed",
+  "work_session_assignee_mismatch",
+] as const;
+export type WorkSessionCode = (typeof WORK_SESSION_CODES)[number];
+
+/**
+ * The work-session gate refused the call (browser/OAuth logins; static API tokens bypass it).
+ * `code` says which gate, `source` which operation (`command`, `websh`, `webftp`). The API sends
+ * it as 403 or 400 depending on the version; both become this class.
+ */
+export class WorkSessionError extends PermissionDeniedError {
+  override name = "WorkSessionError";
+  declare readonly code: WorkSessionCode;
+}
+
 export class NotFoundError extends AlpaconApiError {
   override name = "NotFoundError";
 }

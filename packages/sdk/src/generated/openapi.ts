@@ -1069,56 +1069,6 @@ export interface paths {
         patch: operations["updateIamUser"];
         trace?: never;
     };
-    "/api/iam/users/{id}/permissions/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Object id. */
-                id: components["parameters"]["Id"];
-            };
-            cookie?: never;
-        };
-        /**
-         * Get a user's effective permissions
-         * @description Called by an early MCP version (2025-09) and removed as "not implemented in the
-         *     server": **real workspaces may answer 404 here.** The shape is this project's best
-         *     inference.
-         */
-        get: operations["getIamUserPermissions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/iam/users/{id}/roles/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Object id. */
-                id: components["parameters"]["Id"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Assign a role to a user
-         * @description Called by an early MCP version (2025-09) and removed as "not implemented in the
-         *     server": **real workspaces may answer 404 here.** The response shape is this
-         *     project's best inference. Group roles proper are the membership `role` values.
-         */
-        post: operations["assignIamUserRole"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/iam/groups/": {
         parameters: {
             query?: never;
@@ -1174,16 +1124,23 @@ export interface paths {
         };
         /**
          * List group memberships
-         * @description The 2024 server answered a bare array (pagination disabled on this view); the CLI
-         *     decodes it both as a bare array and as a page. Both forms are allowed here; the local
-         *     sandbox serves the page envelope. Clients must accept either.
+         * @description Group roles are Alpacon's access model (there is no `/api/iam/roles/` or
+         *     `/api/iam/permissions/`; see openapi/README.md). The 2024 server answered a bare array
+         *     (`oss@4ac35c6:iam/api/views.py` `MembershipViewSet.pagination_class = None`); the CLI
+         *     decodes it both as a bare array (`DeleteMember`) and as a page (`GetUserMemberships`,
+         *     `cli@9483716:api/iam/iam.go`). Both forms are allowed here; the local sandbox serves
+         *     the page envelope by default and the bare array on request. Clients must accept either.
          */
         get: operations["listIamMemberships"];
         put?: never;
         /**
          * Add a user to a group
          * @description Adding a `member` needs the manager or owner role in the group; adding a manager or
-         *     owner needs the owner role. The default group `alpacon` is immutable.
+         *     owner needs the owner role (superusers may do both). The default group `alpacon` is
+         *     immutable. A user has at most one membership per group (400 otherwise): change the
+         *     role of an existing one with `updateIamMembership`
+         *     (`oss@4ac35c6:iam/api/views.py` `perform_create`; `cli@9483716:api/iam/iam.go`
+         *     `AddMember`; `mcp@22fc34c:tools/iam_tools.py` `add_iam_member`).
          */
         post: operations["createIamMembership"];
         delete?: never;
@@ -1202,7 +1159,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get a group membership
+         * @description DRF `ModelViewSet` retrieve (`oss@4ac35c6:iam/api/views.py` `MembershipViewSet`).
+         */
+        get: operations["getIamMembership"];
         put?: never;
         post?: never;
         /**
@@ -1212,51 +1173,15 @@ export interface paths {
         delete: operations["deleteIamMembership"];
         options?: never;
         head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/iam/roles/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
-         * List roles
-         * @description Called by an early MCP version (2025-09) and removed as "not implemented in the
-         *     server": **real workspaces may answer 404 here.** The item shape is this project's
-         *     best inference.
+         * Change a member's role in a group
+         * @description Only `role` is writable (`group` and `user` are read-only). Needs the owner role in
+         *     the group, or a superuser (403 `Requires group owner.` otherwise); demoting the last
+         *     owner answers 400 (`oss@4ac35c6:iam/api/views.py` `perform_update`,
+         *     `MembershipUpdateSerializer`). Neither official client calls it; it is the DRF
+         *     update of the same view set.
          */
-        get: operations["listIamRoles"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/iam/permissions/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List permissions
-         * @description Called by an early MCP version (2025-09) and removed as "not implemented in the
-         *     server": **real workspaces may answer 404 here.** The item shape is this project's
-         *     best inference.
-         */
-        get: operations["listIamPermissions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
+        patch: operations["updateIamMembership"];
         trace?: never;
     };
     "/api/status/": {
@@ -1301,7 +1226,8 @@ export interface components {
          *     `auth_mfa_required` (401), `api_token_acl_not_allowed` (403; 400 on older servers),
          *     `work_session_required`, `work_session_not_usable`, `work_session_not_active`,
          *     `work_session_expired`, `work_session_scope_not_allowed`,
-         *     `work_session_server_not_allowed`, `work_session_assignee_mismatch` (403),
+         *     `work_session_server_not_allowed`, `work_session_assignee_mismatch` (403 in
+         *     `cli@9483716:client/client_test.go`; 400 in `mcp@22fc34c:tests/test_command_tools.py`),
          *     `command_inline_credential` (400), `user_username_required`, `user_username_invalid`,
          *     `user_username_in_use`, `user_username_disallowed`, `server_busy_with_user_work`,
          *     `api_insufficient_data` (400, metrics), `webftp_transfer_in_progress` (422).
@@ -2172,55 +2098,47 @@ export interface components {
             /** @description Server ids the group may use. */
             servers?: string[];
         };
-        /** @enum {string} */
+        /**
+         * @description `member`: uses the group's servers as their own system account. `manager`: also any
+         *     account (root included) on them, edits the group, adds and removes members. `owner`:
+         *     also adds and removes managers and owners, changes roles, deletes the group
+         *     (`oss@4ac35c6:servers/models.py` `Server.has_access`, `iam/api/permissions.py`,
+         *     `iam/api/views.py`; the role names in `cli@9483716:cmd/iam/member_add.go`).
+         * @enum {string}
+         */
         MembershipRole: "member" | "manager" | "owner";
+        /**
+         * @description A user's role in a group. `user` is a nested summary in the CLI's type
+         *     (`cli@9483716:api/iam/types.go` `MemberDetailResponse`) but a bare uuid with a separate
+         *     `user_name` in the 2024 server (`oss@4ac35c6:iam/api/serializers.py`
+         *     `MembershipListSerializer`) and in the reference MCP's tests
+         *     (`mcp@22fc34c:tests/test_iam_tools.py`); both are accepted.
+         */
         IamMembership: {
             /** Format: uuid */
             id: string;
             /** Format: uuid */
             group: string;
-            group_name: string;
-            user: components["schemas"]["UserSummary"];
+            group_name?: string;
+            user: components["schemas"]["UserSummary"] | string;
+            /** @description The user's display name, next to a bare-uuid `user` (2024 server). */
+            user_name?: string;
             role: components["schemas"]["MembershipRole"];
+            /** Format: date-time */
+            added_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
         };
         IamMembershipCreateRequest: {
             /** Format: uuid */
             group: string;
             /** Format: uuid */
             user: string;
+            /** @description Server default `member`. */
             role?: components["schemas"]["MembershipRole"];
         };
-        /** @description Inferred shape (see `listIamRoles`). */
-        IamRole: {
-            id: string;
-            name: string;
-            description?: string;
-            /** @description Permission codenames. */
-            permissions: string[];
-        };
-        /** @description Inferred shape (see `listIamPermissions`). */
-        IamPermission: {
-            id: string;
-            codename: string;
-            name: string;
-            description?: string;
-        };
-        /** @description Inferred shape (see `getIamUserPermissions`). */
-        IamUserPermissions: {
-            /** Format: uuid */
-            user?: string;
-            roles?: components["schemas"]["IamRole"][];
-            /** @description Permission codenames. */
-            permissions: string[];
-        };
-        IamRoleAssignRequest: {
-            role_id: string;
-        };
-        /** @description Inferred shape (see `assignIamUserRole`). */
-        IamRoleAssignment: {
-            /** Format: uuid */
-            user: string;
-            role: components["schemas"]["IamRole"];
+        IamMembershipUpdateRequest: {
+            role: components["schemas"]["MembershipRole"];
         };
         PaginatedServerList: {
             /** @description Total number of items. */
@@ -2495,39 +2413,14 @@ export interface components {
             last: number;
             results: components["schemas"]["IamMembership"][];
         };
-        PaginatedIamRoleList: {
-            /** @description Total number of items. */
-            count: number;
-            /** @description This page's number. */
-            current: number;
-            /** @description Next page number, null on the last page. */
-            next: number | null;
-            /** @description Previous page number, null on the first page. */
-            previous: number | null;
-            /** @description Last page number. */
-            last: number;
-            results: components["schemas"]["IamRole"][];
-        };
-        PaginatedIamPermissionList: {
-            /** @description Total number of items. */
-            count: number;
-            /** @description This page's number. */
-            current: number;
-            /** @description Next page number, null on the last page. */
-            next: number | null;
-            /** @description Previous page number, null on the first page. */
-            previous: number | null;
-            /** @description Last page number. */
-            last: number;
-            results: components["schemas"]["IamPermission"][];
-        };
     };
     responses: {
         /**
          * @description Validation error. One of: a field-error map (`{"field": ["msg"], "non_field_errors":
          *     ["msg"]}`), a coded error (`{"code", "source"?, "detail"?}`, for example
          *     `command_inline_credential`, `api_insufficient_data`, or `api_token_acl_not_allowed`
-         *     on servers older than alpacon-server#2804), a `{"detail"}` body, or a bare array of
+         *     on servers older than alpacon-server#2804, or a `work_session_*` gate code as in
+         *     `mcp@22fc34c:tests/test_command_tools.py`), a `{"detail"}` body, or a bare array of
          *     messages.
          */
         BadRequest: {
@@ -4576,67 +4469,6 @@ export interface operations {
             "5XX": components["responses"]["ServerError"];
         };
     };
-    getIamUserPermissions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Object id. */
-                id: components["parameters"]["Id"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The user's permissions. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IamUserPermissions"];
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    assignIamUserRole: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Object id. */
-                id: components["parameters"]["Id"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["IamRoleAssignRequest"];
-            };
-        };
-        responses: {
-            /** @description The assignment. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IamRoleAssignment"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
     listIamGroups: {
         parameters: {
             query?: {
@@ -4802,6 +4634,34 @@ export interface operations {
             "5XX": components["responses"]["ServerError"];
         };
     };
+    getIamMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The membership. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamMembership"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
     deleteIamMembership: {
         parameters: {
             query?: never;
@@ -4829,59 +4689,32 @@ export interface operations {
             "5XX": components["responses"]["ServerError"];
         };
     };
-    listIamRoles: {
+    updateIamMembership: {
         parameters: {
-            query?: {
-                /** @description 1-based page number. A page past the last one answers 404. */
-                page?: components["parameters"]["Page"];
-                /** @description Items per page. */
-                page_size?: components["parameters"]["PageSize"];
-            };
+            query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IamMembershipUpdateRequest"];
+            };
+        };
         responses: {
-            /** @description A page of roles. */
+            /** @description The membership with its new role. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedIamRoleList"];
+                    "application/json": components["schemas"]["IamMembership"];
                 };
             };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    listIamPermissions: {
-        parameters: {
-            query?: {
-                /** @description 1-based page number. A page past the last one answers 404. */
-                page?: components["parameters"]["Page"];
-                /** @description Items per page. */
-                page_size?: components["parameters"]["PageSize"];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A page of permissions. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedIamPermissionList"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

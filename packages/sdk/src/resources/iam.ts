@@ -5,9 +5,14 @@ import type { QueryOf, Schemas } from "../core/types.js";
 
 export type IamUser = Schemas["IamUser"];
 export type IamGroup = Schemas["IamGroup"];
-export type IamMembership = Schemas["IamMembership"];
-export type IamRole = Schemas["IamRole"];
-export type IamPermission = Schemas["IamPermission"];
+export type MembershipRole = Schemas["MembershipRole"];
+/**
+ * A user's role in a group. `user` is always the nested summary: servers that send a bare uuid
+ * with `user_name` (the 2024 server) are normalised to it; `email` is then absent.
+ */
+export type IamMembership = Omit<Schemas["IamMembership"], "user"> & {
+  user: { id: string; name: string; email?: string };
+};
 export type CreateIamUserBody = Schemas["IamUserCreateRequest"];
 export type UpdateIamUserBody = Schemas["IamUserUpdateRequest"];
 
@@ -54,31 +59,6 @@ export class IamUsers extends Resource {
       ...this.request(options),
     });
   }
-
-  /** `getIamUserPermissions`. */
-  permissions(id: string, options?: RequestOptions): Promise<Schemas["IamUserPermissions"]> {
-    return data(
-      this.http.GET("/api/iam/users/{id}/permissions/", {
-        params: { path: { id } },
-        ...this.request(options),
-      }),
-    );
-  }
-
-  /** `assignIamUserRole`. */
-  assignRole(
-    id: string,
-    roleId: string,
-    options?: RequestOptions,
-  ): Promise<Schemas["IamRoleAssignment"]> {
-    return data(
-      this.http.POST("/api/iam/users/{id}/roles/", {
-        params: { path: { id } },
-        body: { role_id: roleId },
-        ...this.request(options),
-      }),
-    );
-  }
 }
 
 export class IamGroups extends Resource {
@@ -122,23 +102,61 @@ export class IamMemberships extends Resource {
     const result = await data(
       this.http.GET("/api/iam/memberships/", { params: { query }, ...this.request(options) }),
     );
-    if (!Array.isArray(result)) return result;
+    if (!Array.isArray(result)) return { ...result, results: result.results.map(normalize) };
     return {
       count: result.length,
       current: 1,
       next: null,
       previous: null,
       last: 1,
-      results: result,
+      results: result.map(normalize),
     };
   }
 
-  /** `createIamMembership`. */
-  create(
+  iterate(
+    query: QueryOf<"listIamMemberships"> = {},
+    options: IterateOptions & RequestOptions = {},
+  ): AsyncGenerator<IamMembership> {
+    return iteratePages((page) => this.list(page, options), query, options);
+  }
+
+  /** `getIamMembership`. */
+  async get(id: string, options?: RequestOptions): Promise<IamMembership> {
+    return normalize(
+      await data(
+        this.http.GET("/api/iam/memberships/{id}/", {
+          params: { path: { id } },
+          ...this.request(options),
+        }),
+      ),
+    );
+  }
+
+  /** `createIamMembership`: adds a user to a group (role `member` unless given). */
+  async create(
     body: Schemas["IamMembershipCreateRequest"],
     options?: RequestOptions,
   ): Promise<IamMembership> {
-    return data(this.http.POST("/api/iam/memberships/", { body, ...this.request(options) }));
+    return normalize(
+      await data(this.http.POST("/api/iam/memberships/", { body, ...this.request(options) })),
+    );
+  }
+
+  /** `updateIamMembership`: changes the member's role (group owners and superusers only). */
+  async update(
+    id: string,
+    body: Schemas["IamMembershipUpdateRequest"],
+    options?: RequestOptions,
+  ): Promise<IamMembership> {
+    return normalize(
+      await data(
+        this.http.PATCH("/api/iam/memberships/{id}/", {
+          params: { path: { id } },
+          body,
+          ...this.request(options),
+        }),
+      ),
+    );
   }
 
   /** `deleteIamMembership`. */
@@ -150,22 +168,82 @@ export class IamMemberships extends Resource {
   }
 }
 
-/** Roles and permissions; real workspaces may answer 404 here (see openapi/README.md). */
-export class IamRoles extends Resource {
-  /** `listIamRoles`. */
-  list(query: QueryOf<"listIamRoles"> = {}, options?: RequestOptions): Promise<Page<IamRole>> {
-    return data(this.http.GET("/api/iam/roles/", { params: { query }, ...this.request(options) }));
-  }
+function normalize(raw: Schemas["IamMembership"]): IamMembership {
+  if (typeof raw.user !== "string") return raw as IamMembership;
+  const { user, user_name, ...rest } = raw;
+  return { ...rest, user: { id: user, name: user_name ?? "" } };
 }
 
-export class IamPermissions extends Resource {
-  /** `listIamPermissions`. */
-  list(
-    query: QueryOf<"listIamPermissions"> = {},
-    options?: RequestOptions,
-  ): Promise<Page<IamPermission>> {
-    return data(
-      this.http.GET("/api/iam/permissions/", { params: { query }, ...this.request(options) }),
-    );
-  }
+export interface MembershipRoleInfo {
+  role: MembershipRole;
+  /** One line a person can read. */
+  summary: string;
+  /** What the role allows, each item a sentence; a role also has everything the ones before it allow. */
+  allows: readonly string[];
 }
+
+/**
+ * Alpacon's access model has no role or permission endpoints: access comes from a user's role in
+ * each group (the group's servers), the `is_staff`/`is_superuser` flags, and an API token's ACL.
+ * What each role allows, as the 2024 open-source server enforces it
+ * (`alpacon-server@4ac35c6`: `servers/models.py` `Server.has_access`, `iam/api/permissions.py`,
+ * `iam/api/views.py`); the SaaS may refine it.
+ */
+export const MEMBERSHIP_ROLES: readonly MembershipRoleInfo[] = [
+  {
+    role: "member",
+    summary: "uses the group's servers as their own account",
+    allows: [
+      "see the group's servers",
+      "run commands, open websh sessions and transfer files on the group's servers as their own system account (not root or other accounts)",
+      "leave the group",
+    ],
+  },
+  {
+    role: "manager",
+    summary: "a member who also administers the group's servers and members",
+    allows: [
+      "everything a member may do",
+      "act as any account on the group's servers, root included",
+      "edit the group",
+      "add and remove members (role member)",
+    ],
+  },
+  {
+    role: "owner",
+    summary: "a manager who also controls the group itself",
+    allows: [
+      "everything a manager may do",
+      "add and remove managers and owners, and change members' roles",
+      "delete the group",
+    ],
+  },
+];
+
+export interface AccountFlagInfo {
+  flag: "is_staff" | "is_superuser";
+  summary: string;
+  allows: readonly string[];
+}
+
+/** What the user flags allow, from the same sources as `MEMBERSHIP_ROLES`. */
+export const ACCOUNT_FLAGS: readonly AccountFlagInfo[] = [
+  {
+    flag: "is_staff",
+    summary: "staff: administers the workspace",
+    allows: [
+      "see every server and act as any account on it, root included",
+      "create users and groups, and change or delete users who are not staff",
+      "edit any server and any note that is not private",
+    ],
+  },
+  {
+    flag: "is_superuser",
+    summary: "superuser: every permission",
+    allows: [
+      "everything staff may do",
+      "grant or remove staff and superuser rights, and delete staff users",
+      "add, change and remove any membership in any group",
+    ],
+  },
+];

@@ -23,6 +23,8 @@ export interface UploadOptions {
   source: Uint8Array | Blob | UploadSource;
   username?: string | undefined;
   groupname?: string | undefined;
+  /** Work session id to attach (the API's `work_session`): browser logins may need one. */
+  workSession?: string | undefined;
   /** Replace an existing file. Default true, as in the CLI. */
   overwrite?: boolean | undefined;
   /** Extract an uploaded zip on the server. Default false. */
@@ -51,6 +53,8 @@ export interface DownloadOptions {
   destination: WritableStream<Uint8Array>;
   username?: string | undefined;
   groupname?: string | undefined;
+  /** Work session id to attach (the API's `work_session`): browser logins may need one. */
+  workSession?: string | undefined;
   onProgress?: ((progress: TransferProgress) => void) | undefined;
   signal?: AbortSignal | undefined;
   /** Until the agent has stored the file; default 10 minutes. */
@@ -94,6 +98,7 @@ export class Webftp {
         allow_unzip: options.unzip ?? false,
         ...(options.username ? { username: options.username } : {}),
         ...(options.groupname ? { groupname: options.groupname } : {}),
+        ...(options.workSession ? { work_session: options.workSession } : {}),
       },
       request,
     );
@@ -157,6 +162,7 @@ export class Webftp {
         resource_type: options.resourceType ?? "file",
         ...(options.username ? { username: options.username } : {}),
         ...(options.groupname ? { groupname: options.groupname } : {}),
+        ...(options.workSession ? { work_session: options.workSession } : {}),
       },
       request,
     );

@@ -4,6 +4,8 @@ export interface PoolKey {
   server: string;
   username?: string | undefined;
   groupname?: string | undefined;
+  /** Sessions opened under different work sessions are never shared. */
+  workSession?: string | undefined;
 }
 
 interface Entry {
@@ -102,5 +104,5 @@ export class WebshPool {
 
 // NUL cannot occur in a server id, user or group name, so the joined key is unambiguous.
 function poolKey(key: PoolKey): string {
-  return `${key.server}\0${key.username ?? ""}\0${key.groupname ?? ""}`;
+  return `${key.server}\0${key.username ?? ""}\0${key.groupname ?? ""}\0${key.workSession ?? ""}`;
 }

@@ -10,6 +10,8 @@ export interface OpenWebshOptions {
   cols?: number | undefined;
   username?: string | undefined;
   groupname?: string | undefined;
+  /** Work session id to attach (the API's `work_session`): browser logins may need one. */
+  workSession?: string | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -41,6 +43,7 @@ export class Websh {
         cols: options.cols ?? 80,
         ...(options.username ? { username: options.username } : {}),
         ...(options.groupname ? { groupname: options.groupname } : {}),
+        ...(options.workSession ? { work_session: options.workSession } : {}),
       },
       request,
     );
@@ -108,9 +111,9 @@ export class Websh {
     // The options serve as pool key and exec options: each reads only its own fields.
     const warm = this.pool.ready(options);
     if (warm) return warm.exec(options.command, options);
-    const { server, username, groupname } = options;
+    const { server, username, groupname, workSession } = options;
     return this.pool
-      .acquire({ server, username, groupname })
+      .acquire({ server, username, groupname, workSession })
       .then((session) => session.exec(options.command, options));
   }
 
