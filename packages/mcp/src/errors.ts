@@ -15,6 +15,8 @@ import {
   WebftpTransferError,
   WebshClosedError,
   WebshHandshakeError,
+  type WorkSessionCode,
+  WorkSessionError,
 } from "@alpacon/sdk";
 
 /** A failure the tool itself detects, with the reason and the next step already in words. */
@@ -62,11 +64,13 @@ function explain(error: unknown, context: FailureContext): { why: string; todo: 
   if (error instanceof ConfigError) {
     return { why: error.message, todo: "Fix the configuration as described, then retry" };
   }
-  if (error instanceof MfaRequiredError) {
-    return {
-      why: "Alpacon requires multi-factor authentication for this action (auth_mfa_required)",
-      todo: "Complete multi-factor authentication in the Alpacon web console for this workspace, then retry",
-    };
+  if (error instanceof MfaRequiredError || error instanceof WorkSessionError) {
+    return gateAdvice(
+      error.code ?? "auth_mfa_required",
+      error.source,
+      error.detail,
+      context.server,
+    );
   }
   if (error instanceof AuthenticationError) {
     return {
@@ -168,18 +172,82 @@ function explainDenied(
       todo: "Ask a workspace admin to allow it in the token's ACL (Alpacon web console → API Token → the token → ACL), or use a token whose ACL allows it",
     };
   }
-  if (error.code?.startsWith("work_session_")) {
-    return {
-      why: `${error.detail ?? error.code.replaceAll("_", " ")} (${error.code})`,
-      todo: "Start or activate a work session that covers this server in the Alpacon web console, then retry",
-    };
-  }
   return {
     why: `the token's user is not allowed to do this (HTTP 403${detail(error)})`,
     todo:
       context.forbidden ??
       "Ask a workspace admin for the permission, or use the token of a user who has it",
   };
+}
+
+const OPERATION: Record<string, string> = {
+  command: "running commands",
+  websh: "opening a websh session",
+  webftp: "transferring files",
+};
+
+const ATTACH =
+  "then retry with workSession: <its id> (or start alpacon-mcp with ALPACON_WORK_SESSION=<its id> so every call uses it)";
+
+const WORK_SESSION_ADVICE: Record<WorkSessionCode, { why: string; todo: string }> = {
+  work_session_required: {
+    why: "this workspace requires a work session for {op}, and this call named none (work_session_required)",
+    todo: `Ask the user to open a work session in the Alpacon web console (Work Sessions) with the "{scope}" scope and {server}, and to have it approved; ${ATTACH}. Personal and service API tokens are not subject to this gate`,
+  },
+  work_session_not_active: {
+    why: "the work session is not active yet: it waits for a person's approval (work_session_not_active)",
+    todo: "A person must approve it in the Alpacon web console (or Slack); you cannot approve it. Retry once it is active, without resubmitting anything else",
+  },
+  work_session_expired: {
+    why: "the work session has expired (work_session_expired)",
+    todo: `Ask the user to extend it, or to open and get approved a new one, in the Alpacon web console; ${ATTACH}`,
+  },
+  work_session_not_usable: {
+    why: "the work session has ended (completed, revoked or cancelled) and cannot be used (work_session_not_usable)",
+    todo: `Ask the user to open a new work session in the Alpacon web console and have it approved; ${ATTACH}`,
+  },
+  work_session_scope_not_allowed: {
+    why: 'the work session does not include the "{scope}" scope needed for {op} (work_session_scope_not_allowed)',
+    todo: `Ask the user to add the "{scope}" scope to it in the Alpacon web console (this may need approval), or to open one that has it; ${ATTACH}`,
+  },
+  work_session_server_not_allowed: {
+    why: "{server_cap} is not part of the work session (work_session_server_not_allowed)",
+    todo: `Ask the user to add {server} to it in the Alpacon web console (this may need approval), or to open one that includes it; ${ATTACH}`,
+  },
+  work_session_assignee_mismatch: {
+    why: "the work session is assigned to another user or agent (work_session_assignee_mismatch)",
+    todo: `Use a work session assigned to this token's user: ask the user to open one in the Alpacon web console; ${ATTACH}`,
+  },
+};
+
+/**
+ * What to tell the user about an MFA or work-session refusal, whatever carried it (an error, or
+ * one server's result of command_run). `source` is the API's `command`, `websh` or `webftp`.
+ */
+export function gateAdvice(
+  code: string,
+  source: string | undefined,
+  apiDetail: string | undefined,
+  server: string | undefined,
+): { why: string; todo: string } {
+  const op = (source && OPERATION[source]) ?? "this operation";
+  if (code === "auth_mfa_required") {
+    return {
+      why: `Alpacon requires a fresh multi-factor authentication for ${op}${server ? ` on server ${server}` : ""} (auth_mfa_required${apiDetail ? `: ${apiDetail}` : ""})`,
+      todo: "Ask the user to complete multi-factor authentication for this workspace in the Alpacon web console (sign in and finish the MFA step there), then retry. You cannot complete MFA yourself, and the token is fine: do not replace it",
+    };
+  }
+  const advice = WORK_SESSION_ADVICE[code as WorkSessionCode] ?? {
+    why: `the work-session gate refused the call (${code})`,
+    todo: `Check the work session in the Alpacon web console; ${ATTACH}`,
+  };
+  const fill = (text: string) =>
+    text
+      .replaceAll("{op}", op)
+      .replaceAll("{scope}", source ?? "the operation's")
+      .replaceAll("{server_cap}", server ? `Server ${server}` : "The server")
+      .replaceAll("{server}", server ? `server ${server}` : "the target server");
+  return { why: fill(advice.why), todo: fill(advice.todo) };
 }
 
 function explainInvalid(

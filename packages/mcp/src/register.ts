@@ -86,11 +86,12 @@ async function callTool(
       failure.workspace = resolved.target.workspace;
       failure.region = resolved.target.region;
     }
-    if (tool.confirm) {
+    const question = tool.confirm ? await tool.confirm(args, context) : null;
+    if (question !== null) {
       const where = context.target
         ? ` (workspace ${context.target.workspace}, region ${context.target.region})`
         : "";
-      const decision = await confirmCall(server.server, confirmMode, tool.confirm(args) + where, {
+      const decision = await confirmCall(server.server, confirmMode, question + where, {
         requestId: extra.requestId,
         signal: extra.signal,
       });

@@ -7,6 +7,7 @@ import {
   ServerError,
   TimeoutError,
   ValidationError,
+  WorkSessionError,
 } from "@alpacon/sdk";
 import { describe, expect, test } from "vitest";
 import { describeFailure, redact, redactDeep, ToolError } from "../src/errors.js";
@@ -45,9 +46,24 @@ describe("describeFailure", () => {
       /workspace admin to allow it in the token's ACL/,
     ],
     [
-      new PermissionDeniedError(init(403, { code: "work_session_required" })),
-      /work_session_required/,
-      /work session/,
+      new WorkSessionError(init(403, { code: "work_session_required", source: "command" })),
+      /requires a work session for running commands.*work_session_required/,
+      /open a work session .*"command" scope and server s-1.*workSession: <its id>.*ALPACON_WORK_SESSION/,
+    ],
+    [
+      new WorkSessionError(init(400, { code: "work_session_not_active", source: "websh" })),
+      /waits for a person's approval/,
+      /you cannot approve it/,
+    ],
+    [
+      new WorkSessionError(init(403, { code: "work_session_server_not_allowed", source: "webftp" })),
+      /Server s-1 is not part of the work session/,
+      /add server s-1 to it/,
+    ],
+    [
+      new MfaRequiredError(init(401, { code: "auth_mfa_required", source: "websh" })),
+      /multi-factor authentication for opening a websh session on server s-1/,
+      /complete multi-factor authentication .*web console.*do not replace it/,
     ],
     [new PermissionDeniedError(init(403, { detail: "Nope." })), /not allowed.*Nope/, /permission/],
     [

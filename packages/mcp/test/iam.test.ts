@@ -1,7 +1,8 @@
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, test } from "vitest";
 import { expectInvalidInput, expectToolError } from "./helpers/expect-tool.js";
 import { useHarness } from "./helpers/file-harness.js";
-import { call, connectedServer, MISSING_ID } from "./helpers/harness.js";
+import { call, connectedServer, MISSING_ID, sdkClient } from "./helpers/harness.js";
 
 const h = useHarness();
 
@@ -93,49 +94,6 @@ describe("iam_user_delete", () => {
   });
 });
 
-describe("iam_user_permissions_get", () => {
-  test("returns permission codenames", async () => {
-    const result = await h.call("iam_user_permissions_get", {
-      workspace: "acme",
-      user: await userId("alice"),
-    });
-    expect(result.isError).toBe(false);
-    expect(Array.isArray(result.structured!.permissions)).toBe(true);
-  });
-
-  test("an id that is neither a UUID nor - is refused", async () => {
-    const result = await h.call("iam_user_permissions_get", {
-      workspace: "acme",
-      user: "alice",
-    });
-    expectInvalidInput(result);
-  });
-});
-
-describe("iam_user_assign_role", () => {
-  test("assigns a role", async () => {
-    const { client } = await h.connect();
-    const roles = await call(client, "iam_roles_list", { workspace: "acme" });
-    const role = (roles.structured!.roles as Array<{ id: string; name: string }>)[0]!;
-    const result = await call(client, "iam_user_assign_role", {
-      workspace: "acme",
-      user: await userId("erin"),
-      role: role.id,
-    });
-    expect(result.isError).toBe(false);
-    expect(result.structured!.role).toMatchObject({ id: role.id });
-  });
-
-  test("an unknown role is an error that points to iam_roles_list", async () => {
-    const result = await h.call("iam_user_assign_role", {
-      workspace: "acme",
-      user: await userId("erin"),
-      role: "no-such-role",
-    });
-    expectToolError(result, "iam_user_assign_role failed");
-  });
-});
-
 describe("iam_groups_list", () => {
   test("lists groups", async () => {
     const result = await h.call("iam_groups_list", { workspace: "acme" });
@@ -166,28 +124,227 @@ describe("iam_group_create", () => {
   });
 });
 
-describe("iam_roles_list", () => {
-  test("lists roles", async () => {
-    const result = await h.call("iam_roles_list", { workspace: "acme" });
-    expect(result.isError).toBe(false);
-    expect((result.structured!.roles as unknown[]).length).toBeGreaterThan(0);
+/** A client whose user answers every confirmation with yes, keeping the questions asked. */
+async function confirmingClient() {
+  const questions: string[] = [];
+  const { client } = await h.connect({ confirm: "elicit" }, { elicitation: { form: {} } });
+  client.setRequestHandler(ElicitRequestSchema, async (request) => {
+    questions.push(request.params.message);
+    return { action: "accept", content: { confirm: true } };
+  });
+  return { client, questions };
+}
+
+async function roleOf(username: string, group: string): Promise<string | null> {
+  const sdk = sdkClient(h.sandbox);
+  const [user] = (await sdk.iam.users.list({ username })).results;
+  const [found] = (await sdk.iam.groups.list({ name: group })).results;
+  const [membership] = (await sdk.iam.memberships.list({ user: user!.id, group: found!.id }))
+    .results;
+  return membership?.role ?? null;
+}
+
+/** An active user who is not in the group. */
+async function outsider(group: string): Promise<string> {
+  const sdk = sdkClient(h.sandbox);
+  const [found] = (await sdk.iam.groups.list({ name: group })).results;
+  const members = new Set(
+    (await sdk.iam.memberships.list({ group: found!.id })).results.map((m) => m.user.id),
+  );
+  const users = (await sdk.iam.users.list({ is_active: true, page_size: 100 })).results;
+  return users.find((user) => !members.has(user.id))!.username!;
+}
+
+describe("iam_user_assign_role", () => {
+  test("adds a user to a group, then changes the role, asking with names a person knows", async () => {
+    const { client, questions } = await confirmingClient();
+    const group = "qa";
+    const username = await outsider(group);
+    const added = await call(client, "iam_user_assign_role", {
+      workspace: "acme",
+      user: username,
+      group,
+      role: "member",
+    });
+    expect(added.isError).toBe(false);
+    expect(added.structured).toMatchObject({ previousRole: null, changed: true });
+    expect(await roleOf(username, group)).toBe("member");
+    const promoted = await call(client, "iam_user_assign_role", {
+      workspace: "acme",
+      user: username,
+      group,
+      role: "manager",
+    });
+    expect(promoted.text).toContain(`${username} is now manager of group qa (was member)`);
+    expect(await roleOf(username, group)).toBe("manager");
+    expect(questions).toHaveLength(2);
+    const who = `user ${username} \\([A-Z][a-z]+ [A-Za-z]+\\)`;
+    expect(questions[0]).toMatch(
+      new RegExp(
+        `^Add ${who} to group qa \\(QA, \\d+ server\\(s\\).*\\) as member\\? A member may: see the group's servers; .*\\(workspace acme, region ap1\\)$`,
+      ),
+    );
+    expect(questions[1]).toMatch(
+      new RegExp(
+        `^Change the role of ${who} in group qa .* from member to manager\\? A manager may: act as any account on the group's servers, root included`,
+      ),
+    );
   });
 
-  test("a page past the last one is a 404", async () => {
-    const result = await h.call("iam_roles_list", { workspace: "acme", page: 99 });
-    expectToolError(result, "404");
+  test("asks nothing and changes nothing when the user already has the role", async () => {
+    const { client, questions } = await confirmingClient();
+    const owner = (await sdkClient(h.sandbox).iam.users.get("-")).username!;
+    const result = await call(client, "iam_user_assign_role", {
+      workspace: "acme",
+      user: owner,
+      group: "sre",
+      role: "owner",
+    });
+    expect(result.text).toContain("already is owner of group sre; nothing changed");
+    expect(result.structured).toMatchObject({ changed: false, previousRole: "owner" });
+    expect(questions).toEqual([]);
+  });
+
+  test.each([
+    [{ user: "nobody-here", group: "qa" }, 'no user is named "nobody-here"', "iam_users_list"],
+    [
+      { user: "frank", group: "no-such-group" },
+      'no group is named "no-such-group"',
+      "iam_groups_list",
+    ],
+    [
+      { user: "frank", group: "alpacon" },
+      'default group "alpacon" cannot be changed',
+      "another group",
+    ],
+  ])("fails before asking when %j cannot work", async (refs, why, todo) => {
+    const { client, questions } = await confirmingClient();
+    const result = await call(client, "iam_user_assign_role", {
+      workspace: "acme",
+      ...refs,
+      role: "member",
+    });
+    expectToolError(result, why);
+    expect(result.text).toContain(todo);
+    expect(questions).toEqual([]);
+  });
+
+  test("a role outside member, manager and owner is refused by the schema", async () => {
+    const result = await h.call("iam_user_assign_role", {
+      workspace: "acme",
+      user: "frank",
+      group: "qa",
+      role: "admin",
+    });
+    expectInvalidInput(result);
+  });
+
+  test("a token whose ACL forbids writes is refused by the API, and nothing changes", async () => {
+    const before = await roleOf("grace", "dba");
+    const result = await h.call(
+      "iam_user_assign_role",
+      { workspace: "acme", user: "grace", group: "dba", role: "owner" },
+      { token: "readOnly" },
+    );
+    expectToolError(result, /ACL/);
+    expect(await roleOf("grace", "dba")).toBe(before);
+  });
+
+  test("confirm deny refuses it: it grants access", async () => {
+    const result = await h.call(
+      "iam_user_assign_role",
+      { workspace: "acme", user: "grace", group: "dba", role: "owner" },
+      { confirm: "deny" },
+    );
+    expectToolError(result, "confirm mode deny");
+  });
+});
+
+describe("iam_user_permissions_get", () => {
+  test("the workspace owner: superuser and staff rights, and owner of every group", async () => {
+    const result = await h.call("iam_user_permissions_get", { workspace: "acme", user: "-" });
+    expect(result.isError).toBe(false);
+    const structured = result.structured as {
+      user: { is_superuser: boolean };
+      memberships: { role: string; group: { name: string } }[];
+      may: string[];
+    };
+    expect(structured.user.is_superuser).toBe(true);
+    expect(structured.memberships.map((row) => row.group.name)).toContain("developers");
+    expect(structured.may.join("\n")).toMatch(/grant or remove staff and superuser rights/);
+    expect(result.text).toMatch(/\[superuser, staff\]/);
+    expect(result.text).toMatch(/owner of developers: \d+ server\(s\)/);
+  });
+
+  test("a member by username: what their groups allow, with the servers", async () => {
+    const sdk = sdkClient(h.sandbox);
+    const user = (await sdk.iam.users.list({ is_staff: false, is_active: true })).results[0]!;
+    const result = await h.call("iam_user_permissions_get", {
+      workspace: "acme",
+      user: user.username!,
+    });
+    expect(result.isError).toBe(false);
+    const may = (result.structured!.may as string[]).join("\n");
+    expect(may).toMatch(/\(member\): see the group's servers/);
+    expect(may).not.toMatch(/superuser/);
+    expect(may).toMatch(/API token.*ACL/);
+    const rows = result.structured!.memberships as { group: { name: string } }[];
+    expect(rows.map((row) => row.group.name)).toContain("alpacon");
+  });
+
+  test("an unknown username points to iam_users_list", async () => {
+    const result = await h.call("iam_user_permissions_get", {
+      workspace: "acme",
+      user: "nobody-here",
+    });
+    expectToolError(result, "iam_users_list");
+  });
+
+  test("a value that is neither an id nor a username gets the rule in words", async () => {
+    const result = await h.call("iam_user_permissions_get", { workspace: "acme", user: "Bob!" });
+    expectInvalidInput(result);
+    expect(result.text).toContain("lowercase letters, digits, - and _");
+  });
+});
+
+describe("iam_roles_list", () => {
+  test("lists member, manager and owner with what each allows", async () => {
+    const result = await h.call("iam_roles_list", { workspace: "acme" });
+    expect(result.isError).toBe(false);
+    const roles = result.structured!.roles as { role: string; holders?: unknown }[];
+    expect(roles.map((item) => item.role)).toEqual(["member", "manager", "owner"]);
+    expect(roles[0]!.holders).toBeUndefined();
+    expect(result.text).toMatch(/owner: .*delete the group/);
+  });
+
+  test("with a group, says who holds each role there", async () => {
+    const result = await h.call("iam_roles_list", { workspace: "acme", group: "developers" });
+    const roles = result.structured!.roles as { role: string; holders: { name: string }[] }[];
+    expect(roles.find((item) => item.role === "owner")!.holders.length).toBeGreaterThan(0);
+    expect(result.text).toMatch(/Held by/);
+  });
+
+  test("an unknown group points to iam_groups_list", async () => {
+    const result = await h.call("iam_roles_list", { workspace: "acme", group: "no-such-group" });
+    expectToolError(result, "iam_groups_list");
   });
 });
 
 describe("iam_permissions_list", () => {
-  test("lists permissions", async () => {
-    const result = await h.call("iam_permissions_list", { workspace: "acme", pageSize: 100 });
+  test("explains roles, user flags and token ACLs", async () => {
+    const result = await h.call("iam_permissions_list", {});
     expect(result.isError).toBe(false);
-    expect(result.structured!.nextPage).toBeNull();
+    expect((result.structured!.flags as { flag: string }[]).map((item) => item.flag)).toEqual([
+      "is_staff",
+      "is_superuser",
+    ]);
+    expect(result.text).toMatch(/manager: .*root included/);
+    expect(result.text).toMatch(/API tokens: .*api_token_acl_not_allowed/);
   });
 
-  test("a page past the last one is a 404", async () => {
-    const result = await h.call("iam_permissions_list", { workspace: "acme", page: 99 });
-    expect(result.isError).toBe(true);
+  test("needs no token: it works with no workspace configured", async () => {
+    const { client } = await h.connect({ config: { configFile: h.configFile, workspaces: [] } });
+    const result = await call(client, "iam_permissions_list", {});
+    expect(result.isError).toBe(false);
   });
 });

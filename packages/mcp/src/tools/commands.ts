@@ -1,6 +1,8 @@
 import * as z from "zod";
+import { gateAdvice } from "../errors.js";
 import { compact, listLines, tail } from "../format.js";
 import { clientOf, defineTool, EXEC, READ } from "./define.js";
+import { workSessionField, workSessionOf } from "./work-session.js";
 
 export const maxOutputChars = z
   .int()
@@ -37,6 +39,16 @@ function plain(message: string): string {
   return message.replace(/^[A-Z]+ \/\S* (?:\(.*\) )?failed with (\d+)/, "HTTP $1");
 }
 
+/** A refusal by the MFA or work-session gate says what to do; other errors keep the API's words. */
+function rowMessage(item: { server: string; error?: { message: string; code?: string } }): string {
+  const { message, code } = item.error!;
+  if (code === "auth_mfa_required" || code?.startsWith("work_session_")) {
+    const { why, todo } = gateAdvice(code, "command", undefined, item.server);
+    return `${why}. ${todo}.`;
+  }
+  return plain(message);
+}
+
 export const commandRun = defineTool({
   name: "command_run",
   toolset: "commands",
@@ -62,6 +74,7 @@ export const commandRun = defineTool({
       .default(60)
       .describe("Seconds to wait for every server."),
     maxOutputChars,
+    ...workSessionField,
   },
   output: {
     results: z.array(runResult),
@@ -78,6 +91,7 @@ export const commandRun = defineTool({
       servers: args.servers,
       line: args.command,
       ...compact({ username: args.username, groupname: args.groupname, env: args.env }),
+      ...workSessionOf(args),
       timeoutMs: args.timeoutSeconds * 1000,
       signal: context.signal,
       onProgress: ({ done, total: all }) =>
@@ -96,7 +110,7 @@ export const commandRun = defineTool({
         omittedChars: output.omittedChars,
         startedAt: item.startedAt ?? null,
         finishedAt: item.finishedAt ?? null,
-        error: item.error ? { kind: item.error.kind, message: plain(item.error.message) } : null,
+        error: item.error ? { kind: item.error.kind, message: rowMessage(item) } : null,
       };
     });
     const succeeded = rows.filter((row) => row.success === true).length;

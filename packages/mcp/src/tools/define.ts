@@ -64,9 +64,11 @@ export interface ToolDefinition<I extends Shape, O extends Shape> {
   annotations: Annotations;
   /**
    * For destructive tools: the question put to the user before the call runs.
-   * Its presence is what makes the server ask (see confirm.ts).
+   * Its presence is what makes the server ask (see confirm.ts). It may look things up first
+   * (to name them as a person knows them, and to fail before asking about a call that would
+   * fail); `null` means the call would change nothing, so there is nothing to ask.
    */
-  confirm?: (args: Input<I>) => string;
+  confirm?: (args: Input<I>, context: ToolContext) => string | null | Promise<string | null>;
   /** Advice for a 404 ("List servers with servers_list …"); a generic one otherwise. */
   notFound?: string;
   /** Advice for a plain 403; a generic one (ask an admin for the permission) otherwise. */

@@ -11,6 +11,12 @@ import {
   pagination,
   READ,
 } from "./define.js";
+import {
+  iamPermissionsList,
+  iamRolesList,
+  iamUserAssignRole,
+  iamUserPermissionsGet,
+} from "./iam-access.js";
 
 const userId = z
   .string()
@@ -30,12 +36,7 @@ const user = z.looseObject({
   is_superuser: z.boolean(),
 });
 
-const role = z.looseObject({ id: z.string(), name: z.string(), permissions: z.array(z.string()) });
-
 const USER_NOT_FOUND = "Check the user id with iam_users_list";
-// Real workspaces may not serve roles and permissions (see openapi/README.md).
-const ROLES_NOT_FOUND =
-  "This workspace's API may not offer roles and permissions; manage access through groups (iam_groups_list) instead";
 
 function userLine(item: z.output<typeof user>): string {
   const name = [item.first_name, item.last_name].filter(Boolean).join(" ");
@@ -212,58 +213,6 @@ export const iamUserDelete = defineTool({
   summary: (result) => `Deleted user ${result.user}.`,
 });
 
-export const iamUserPermissionsGet = defineTool({
-  name: "iam_user_permissions_get",
-  toolset: "iam",
-  title: "Get a user's permissions",
-  description:
-    "A user's effective permissions (codenames) and the roles they come from: what a user may do.",
-  sdk: "client.iam.users.permissions",
-  operation: "GET",
-  scope: "workspace",
-  input: { user: userId },
-  output: {
-    user: z.string(),
-    permissions: z.array(z.string()),
-    roles: z.array(role),
-  },
-  annotations: READ,
-  notFound: `${USER_NOT_FOUND}. ${ROLES_NOT_FOUND}`,
-  async run(args, context) {
-    const result = await clientOf(context).iam.users.permissions(args.user, {
-      signal: context.signal,
-    });
-    return { user: args.user, permissions: result.permissions, roles: result.roles ?? [] };
-  },
-  summary: (result) =>
-    `User ${result.user} has ${result.permissions.length} permission(s)${result.roles.length ? ` from roles ${result.roles.map((item) => item.name).join(", ")}` : ""}: ${result.permissions.slice(0, 30).join(", ")}${result.permissions.length > 30 ? ", …" : ""}`,
-});
-
-export const iamUserAssignRole = defineTool({
-  name: "iam_user_assign_role",
-  toolset: "iam",
-  title: "Assign a role to a user",
-  description: "Gives a user a role and with it the role's permissions. Returns the assignment.",
-  sdk: "client.iam.users.assignRole",
-  operation: "POST",
-  scope: "workspace",
-  input: {
-    user: userId,
-    role: z.string().min(1).max(128).describe("From iam_roles_list."),
-  },
-  output: { user: z.string(), role },
-  annotations: CREATE,
-  notFound: `${USER_NOT_FOUND}, and the role id with iam_roles_list. ${ROLES_NOT_FOUND}`,
-  confirm: (args) => `Give user ${args.user} the role ${args.role} and its permissions?`,
-  async run(args, context) {
-    const result = await clientOf(context).iam.users.assignRole(args.user, args.role, {
-      signal: context.signal,
-    });
-    return { user: result.user, role: result.role };
-  },
-  summary: (result) => `User ${result.user} now has role ${result.role.name} (${result.role.id}).`,
-});
-
 const group = z.looseObject({
   id: z.string(),
   name: z.string(),
@@ -335,65 +284,6 @@ export const iamGroupCreate = defineTool({
     return { group: created };
   },
   summary: (result) => `Created group ${result.group.name} (${result.group.id}).`,
-});
-
-export const iamRolesList = defineTool({
-  name: "iam_roles_list",
-  toolset: "iam",
-  title: "List IAM roles",
-  description:
-    "Lists the roles iam_user_assign_role can give, with their permission codenames. Some Alpacon versions have no roles; the error then says so.",
-  sdk: "client.iam.roles.list",
-  operation: "GET",
-  scope: "workspace",
-  input: pagination,
-  output: { ...pageInfo, roles: z.array(role) },
-  annotations: READ,
-  notFound: ROLES_NOT_FOUND,
-  async run(args, context) {
-    const result = await clientOf(context).iam.roles.list(pageQuery(args), {
-      signal: context.signal,
-    });
-    return { ...pageFields(result), roles: result.results };
-  },
-  summary: (result) =>
-    pageSummary(
-      "roles",
-      result,
-      result.roles,
-      (item) => `${item.name} (${item.id}): ${item.permissions.length} permission(s)`,
-    ),
-});
-
-export const iamPermissionsList = defineTool({
-  name: "iam_permissions_list",
-  toolset: "iam",
-  title: "List IAM permissions",
-  description:
-    "Lists every permission (codename, name), to read what roles and iam_user_permissions_get return.",
-  sdk: "client.iam.permissions.list",
-  operation: "GET",
-  scope: "workspace",
-  input: { page: pagination.page, pageSize: pagination.pageSize },
-  output: {
-    ...pageInfo,
-    permissions: z.array(z.looseObject({ id: z.string(), codename: z.string(), name: z.string() })),
-  },
-  annotations: READ,
-  notFound: ROLES_NOT_FOUND,
-  async run(args, context) {
-    const result = await clientOf(context).iam.permissions.list(pageQuery(args), {
-      signal: context.signal,
-    });
-    return { ...pageFields(result), permissions: result.results };
-  },
-  summary: (result) =>
-    pageSummary(
-      "permissions",
-      result,
-      result.permissions,
-      (item) => `${item.codename}: ${item.name}`,
-    ),
 });
 
 export const iamTools = [

@@ -18,6 +18,7 @@ import {
   serverId,
   serverSummary,
 } from "./define.js";
+import { workSessionField, workSessionOf } from "./work-session.js";
 
 const remotePath = z
   .string()
@@ -52,6 +53,7 @@ export const webftpUploadFile = defineTool({
     username: z.string().min(1).max(64).optional().describe("Owner (system user)."),
     groupname: z.string().min(1).max(64).optional(),
     overwrite: z.boolean().default(false).describe("Replace an existing file."),
+    ...workSessionField,
   },
   output: {
     id: z.string(),
@@ -73,6 +75,7 @@ export const webftpUploadFile = defineTool({
       remotePath: args.remotePath,
       ...compact({ username: args.username, groupname: args.groupname }),
       overwrite: args.overwrite,
+      ...workSessionOf(args),
       signal: context.signal,
       onProgress: ({ bytes: done, total }) => void context.progress(done, total, "bytes uploaded"),
     });
@@ -106,6 +109,7 @@ export const webftpDownloadFile = defineTool({
     ),
     resourceType: z.enum(["file", "folder"]).default("file").describe("What remotePath is."),
     extract: z.boolean().default(false).describe("Unpack a folder into localPath."),
+    ...workSessionField,
   },
   output: {
     id: z.string(),
@@ -130,6 +134,7 @@ export const webftpDownloadFile = defineTool({
       localPath: destination,
       resourceType: args.resourceType,
       extract: extracting,
+      ...workSessionOf(args),
       signal: context.signal,
       onProgress: ({ bytes: done, total }) =>
         void context.progress(done, total, "bytes downloaded"),

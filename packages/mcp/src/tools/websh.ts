@@ -25,6 +25,7 @@ import {
   serverSummary,
   userSummary,
 } from "./define.js";
+import { workSessionField, workSessionOf } from "./work-session.js";
 
 /** Opens a shell or attaches to one: changes nothing by itself, but reaches a real host. */
 const CONNECT: Annotations = {
@@ -148,6 +149,7 @@ export const webshSessionCreate = defineTool({
     ...shellUser,
     rows: z.int().min(10).max(500).default(24),
     cols: z.int().min(40).max(1000).default(200),
+    ...workSessionField,
   },
   output: { channel: channelInfo },
   annotations: CONNECT,
@@ -159,6 +161,7 @@ export const webshSessionCreate = defineTool({
       rows: args.rows,
       cols: args.cols,
       ...compact({ username: args.username, groupname: args.groupname }),
+      ...workSessionOf(args),
       signal: context.signal,
     });
     const channel = keepChannel(context, shell, { server: args.server, owned: true });
@@ -177,7 +180,14 @@ export const webshCommandExecute = defineTool({
   sdk: "client.websh.exec",
   operation: "exec",
   scope: "workspace",
-  input: { server: serverId, command: commandLine, ...shellUser, timeoutSeconds, maxOutputChars },
+  input: {
+    server: serverId,
+    command: commandLine,
+    ...shellUser,
+    timeoutSeconds,
+    maxOutputChars,
+    ...workSessionField,
+  },
   output: { server: z.string(), ...execOutput },
   annotations: EXEC,
   notFound: "Check the server id with servers_list",
@@ -188,6 +198,7 @@ export const webshCommandExecute = defineTool({
       server: args.server,
       command: args.command,
       ...compact({ username: args.username, groupname: args.groupname }),
+      ...workSessionOf(args),
       ...execOptions(args, context),
     });
     return { server: args.server, ...execFields(result, args.maxOutputChars) };

@@ -1,0 +1,439 @@
+/**
+ * The reference's role and permission tools on Alpacon's real access model: there are no role or
+ * permission endpoints; access comes from a user's role in each group (member, manager, owner via
+ * /api/iam/memberships/), the is_staff / is_superuser flags, and each API token's ACL.
+ */
+import {
+  ACCOUNT_FLAGS,
+  type AlpaconClient,
+  type IamGroup,
+  type IamMembership,
+  type IamUser,
+  MEMBERSHIP_ROLES,
+  type MembershipRole,
+} from "@alpacon/sdk";
+import * as z from "zod";
+import type { ToolContext } from "../context.js";
+import { ToolError } from "../errors.js";
+import { listLines } from "../format.js";
+import { CHANGE, clientOf, defineTool, READ } from "./define.js";
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const NAME = /^[a-z][a-z0-9_-]*$/;
+const ROLE_NAMES = MEMBERSHIP_ROLES.map((item) => item.role) as [
+  MembershipRole,
+  ...MembershipRole[],
+];
+
+export const userRef = z
+  .string()
+  .min(1)
+  .max(150)
+  .refine((value) => value === "-" || UUID.test(value) || NAME.test(value), {
+    error:
+      "Give a user id from iam_users_list, - for the token's own user, or a username (lowercase letters, digits, - and _, starting with a letter)",
+  })
+  .describe("Username, user id, or - for the token's own user.");
+
+export const groupRef = z
+  .string()
+  .min(1)
+  .max(150)
+  .refine((value) => UUID.test(value) || NAME.test(value), {
+    error:
+      "Give a group id or name from iam_groups_list (names use lowercase letters, digits, - and _, starting with a letter)",
+  })
+  .describe("Group name or id, from iam_groups_list.");
+
+const role = z.enum(ROLE_NAMES);
+
+// --- resolving what a person types to the API's objects
+
+async function findUser(client: AlpaconClient, ref: string, signal: AbortSignal): Promise<IamUser> {
+  if (ref === "-" || UUID.test(ref)) return client.iam.users.get(ref, { signal });
+  const page = await client.iam.users.list({ username: ref }, { signal });
+  const user = page.results.find((item) => item.username === ref);
+  if (!user) {
+    throw new ToolError(`no user is named "${ref}"`, "Check the username with iam_users_list");
+  }
+  return user;
+}
+
+async function findGroup(
+  client: AlpaconClient,
+  ref: string,
+  signal: AbortSignal,
+): Promise<IamGroup> {
+  if (UUID.test(ref)) return client.iam.groups.get(ref, { signal });
+  const page = await client.iam.groups.list({ name: ref }, { signal });
+  const group = page.results.find((item) => item.name === ref);
+  if (!group) {
+    throw new ToolError(`no group is named "${ref}"`, "Check the group name with iam_groups_list");
+  }
+  return group;
+}
+
+async function allMemberships(
+  client: AlpaconClient,
+  query: { user?: string; group?: string },
+  signal: AbortSignal,
+): Promise<IamMembership[]> {
+  const out: IamMembership[] = [];
+  for await (const item of client.iam.memberships.iterate(query, { signal, pageSize: 100 })) {
+    out.push(item);
+  }
+  return out;
+}
+
+function userName(user: IamUser): string {
+  const full = [user.first_name, user.last_name].filter(Boolean).join(" ");
+  return `${user.username ?? user.id}${full ? ` (${full})` : ""}`;
+}
+
+function groupName(group: IamGroup): string {
+  const servers = group.servers.map((server) => server.name);
+  const shown = servers.slice(0, 5).join(", ") + (servers.length > 5 ? ", …" : "");
+  const display = group.display_name && group.display_name !== group.name ? group.display_name : "";
+  const details = [display, `${servers.length} server(s)${servers.length ? `: ${shown}` : ""}`]
+    .filter(Boolean)
+    .join(", ");
+  return `${group.name} (${details})`;
+}
+
+function roleInfo(name: MembershipRole) {
+  return MEMBERSHIP_ROLES.find((item) => item.role === name)!;
+}
+
+/** What a role adds over the one below it, in one sentence. */
+function roleGrants(name: MembershipRole): string {
+  return roleInfo(name)
+    .allows.filter((item) => !item.startsWith("everything"))
+    .join("; ");
+}
+
+// --- iam_user_assign_role
+
+interface Assignment {
+  user: IamUser;
+  group: IamGroup;
+  current: IamMembership | undefined;
+}
+
+// The confirmation looks the names up; the call that follows reuses them (same arguments object).
+const planned = new WeakMap<object, Promise<Assignment>>();
+
+function plan(args: { user: string; group: string }, context: ToolContext): Promise<Assignment> {
+  let found = planned.get(args);
+  if (!found) {
+    found = (async () => {
+      const client = clientOf(context);
+      const [user, group] = await Promise.all([
+        findUser(client, args.user, context.signal),
+        findGroup(client, args.group, context.signal),
+      ]);
+      if (group.name === "alpacon") {
+        throw new ToolError(
+          'memberships of the default group "alpacon" cannot be changed (every user is a member)',
+          "Pick another group; iam_groups_list shows them",
+        );
+      }
+      const [current] = await allMemberships(
+        client,
+        { user: user.id, group: group.id },
+        context.signal,
+      );
+      return { user, group, current };
+    })();
+    planned.set(args, found);
+  }
+  return found;
+}
+
+const membershipOut = z.object({
+  id: z.string(),
+  user: z.object({ id: z.string(), username: z.string().nullable() }),
+  group: z.object({ id: z.string(), name: z.string() }),
+  role,
+});
+
+export const iamUserAssignRole = defineTool({
+  name: "iam_user_assign_role",
+  toolset: "iam",
+  title: "Give a user a role in a group",
+  description:
+    "Gives a user a role in a group (member, manager or owner; iam_roles_list says what each allows): adds them to the group, or changes their role there. This grants access to the group's servers. Returns the membership and the previous role.",
+  sdk: "client.iam.memberships.create / client.iam.memberships.update",
+  operation: "POST",
+  scope: "workspace",
+  input: {
+    user: userRef,
+    group: groupRef,
+    role: role.describe("member, manager or owner."),
+  },
+  output: {
+    membership: membershipOut,
+    previousRole: role.nullable().describe("Null when the user was not in the group."),
+    changed: z.boolean(),
+  },
+  annotations: CHANGE,
+  notFound: "Check the user with iam_users_list and the group with iam_groups_list",
+  forbidden:
+    "Adding a member takes the manager or owner role in the group; adding a manager or owner, or changing a role, takes the owner role (or a superuser). Ask an owner of the group",
+  async confirm(args, context) {
+    const { user, group, current } = await plan(args, context);
+    if (current?.role === args.role) return null;
+    const grants = `A ${args.role} may: ${roleGrants(args.role)}.`;
+    if (!current) {
+      return `Add user ${userName(user)} to group ${groupName(group)} as ${args.role}? ${grants}`;
+    }
+    return `Change the role of user ${userName(user)} in group ${groupName(group)} from ${current.role} to ${args.role}? ${grants}`;
+  },
+  async run(args, context) {
+    const { user, group, current } = await plan(args, context);
+    const memberships = clientOf(context).iam.memberships;
+    const options = { signal: context.signal };
+    const result =
+      current === undefined
+        ? await memberships.create({ group: group.id, user: user.id, role: args.role }, options)
+        : current.role === args.role
+          ? current
+          : await memberships.update(current.id, { role: args.role }, options);
+    return {
+      membership: {
+        id: result.id,
+        user: { id: user.id, username: user.username },
+        group: { id: group.id, name: group.name },
+        role: result.role,
+      },
+      previousRole: current?.role ?? null,
+      changed: current?.role !== result.role,
+    };
+  },
+  summary: ({ membership, previousRole, changed }) => {
+    const who = `User ${membership.user.username ?? membership.user.id}`;
+    if (!changed)
+      return `${who} already is ${membership.role} of group ${membership.group.name}; nothing changed.`;
+    return previousRole === null
+      ? `${who} is now ${membership.role} of group ${membership.group.name} (added to the group).`
+      : `${who} is now ${membership.role} of group ${membership.group.name} (was ${previousRole}).`;
+  },
+});
+
+// --- iam_roles_list
+
+const roleOut = z.object({
+  role,
+  summary: z.string(),
+  allows: z.array(z.string()),
+  holders: z
+    .array(z.object({ id: z.string(), name: z.string(), membership: z.string() }))
+    .optional()
+    .describe("With group: who has the role there."),
+});
+
+export const iamRolesList = defineTool({
+  name: "iam_roles_list",
+  toolset: "iam",
+  title: "List IAM roles",
+  description:
+    "Lists the roles a user can have in a group (member, manager, owner) and what each allows; with group, also who has each role there. Staff and superuser rights are user flags (iam_user_update); iam_permissions_list explains them too.",
+  sdk: "MEMBERSHIP_ROLES + client.iam.memberships.iterate",
+  operation: "GET",
+  scope: "workspace",
+  input: { group: groupRef.optional() },
+  output: {
+    group: z.object({ id: z.string(), name: z.string() }).nullable(),
+    roles: z.array(roleOut),
+  },
+  annotations: READ,
+  notFound: "Check the group with iam_groups_list",
+  async run(args, context) {
+    const roles = MEMBERSHIP_ROLES.map((item) => ({ ...item, allows: [...item.allows] }));
+    if (!args.group) return { group: null, roles };
+    const client = clientOf(context);
+    const group = await findGroup(client, args.group, context.signal);
+    const members = await allMemberships(client, { group: group.id }, context.signal);
+    return {
+      group: { id: group.id, name: group.name },
+      roles: roles.map((item) => ({
+        ...item,
+        holders: members
+          .filter((member) => member.role === item.role)
+          .map((member) => ({ id: member.user.id, name: member.user.name, membership: member.id })),
+      })),
+    };
+  },
+  summary: ({ group, roles }) =>
+    `Roles in ${group ? `group ${group.name}` : "an Alpacon group"} (each includes the ones above it):${listLines(
+      roles,
+      (item) =>
+        `${item.role}: ${item.summary}; may ${roleGrants(item.role)}${
+          item.holders
+            ? `. Held by ${item.holders.length ? item.holders.map((holder) => holder.name || holder.id).join(", ") : "nobody"}`
+            : ""
+        }`,
+    )}`,
+});
+
+// --- iam_permissions_list
+
+export const iamPermissionsList = defineTool({
+  name: "iam_permissions_list",
+  toolset: "iam",
+  title: "List IAM permissions",
+  description:
+    "What each source of access allows in Alpacon: the group roles (member, manager, owner), the staff and superuser flags, and API token ACLs. Alpacon has no permission codenames; iam_user_permissions_get applies this to one user.",
+  sdk: "MEMBERSHIP_ROLES, ACCOUNT_FLAGS (@alpacon/sdk)",
+  operation: "local-read",
+  scope: "local",
+  input: {},
+  output: {
+    roles: z.array(roleOut.omit({ holders: true })),
+    flags: z.array(
+      z.object({
+        flag: z.enum(["is_staff", "is_superuser"]),
+        summary: z.string(),
+        allows: z.array(z.string()),
+      }),
+    ),
+    tokens: z.string(),
+  },
+  annotations: READ,
+  async run() {
+    return {
+      roles: MEMBERSHIP_ROLES.map((item) => ({ ...item, allows: [...item.allows] })),
+      flags: ACCOUNT_FLAGS.map((item) => ({ ...item, allows: [...item.allows] })),
+      tokens: TOKEN_ACL,
+    };
+  },
+  summary: ({ roles, flags, tokens }) =>
+    `Group roles (per group; each includes the ones above it):${listLines(
+      roles,
+      (item) => `${item.role}: ${item.allows.join("; ")}`,
+    )}\nUser flags (whole workspace):${listLines(
+      flags,
+      (item) => `${item.flag}: ${item.allows.join("; ")}`,
+    )}\nAPI tokens: ${tokens}`,
+});
+
+const TOKEN_ACL =
+  "a call made with an API token is also limited by that token's ACL (the commands, servers and paths an admin allowed it, in the web console's API Token page); a refusal says api_token_acl_not_allowed";
+
+// --- iam_user_permissions_get
+
+export const iamUserPermissionsGet = defineTool({
+  name: "iam_user_permissions_get",
+  toolset: "iam",
+  title: "Get what a user may do",
+  description:
+    "What a user may do, from their staff/superuser flags and their role in each group (with the group's servers). API tokens are further limited by their ACLs.",
+  sdk: "client.iam.users.get + client.iam.memberships.iterate + client.iam.groups.iterate",
+  operation: "GET",
+  scope: "workspace",
+  input: { user: userRef },
+  output: {
+    user: z.looseObject({
+      id: z.string(),
+      username: z.string().nullable(),
+      is_active: z.boolean(),
+      is_staff: z.boolean(),
+      is_superuser: z.boolean(),
+    }),
+    memberships: z.array(
+      z.object({
+        membership: z.string(),
+        group: z.object({ id: z.string(), name: z.string() }),
+        role,
+        servers: z.array(z.object({ id: z.string(), name: z.string() })),
+      }),
+    ),
+    may: z.array(z.string()).describe("What the flags and roles allow, one sentence each."),
+  },
+  annotations: READ,
+  notFound: "Check the user with iam_users_list",
+  async run(args, context) {
+    const client = clientOf(context);
+    const user = await findUser(client, args.user, context.signal);
+    const memberships = await allMemberships(client, { user: user.id }, context.signal);
+    const groups = new Map<string, IamGroup>();
+    if (memberships.length > 0) {
+      for await (const group of client.iam.groups.iterate(
+        {},
+        { signal: context.signal, pageSize: 100 },
+      )) {
+        groups.set(group.id, group);
+      }
+    }
+    const rows = memberships.map((item) => ({
+      membership: item.id,
+      group: {
+        id: item.group,
+        name: groups.get(item.group)?.name ?? item.group_name ?? item.group,
+      },
+      role: item.role,
+      servers: (groups.get(item.group)?.servers ?? []).map((server) => ({
+        id: server.id,
+        name: server.name,
+      })),
+    }));
+    return {
+      user: {
+        id: user.id,
+        username: user.username,
+        first_name: user.first_name,
+        last_name: user.last_name,
+        email: user.email,
+        is_active: user.is_active,
+        is_staff: user.is_staff,
+        is_superuser: user.is_superuser,
+      },
+      memberships: rows,
+      may: access(user, rows),
+    };
+  },
+  summary: ({ user, memberships, may }) => {
+    const flags = [
+      user.is_superuser && "superuser",
+      user.is_staff && "staff",
+      !user.is_active && "inactive",
+    ]
+      .filter(Boolean)
+      .join(", ");
+    const groups = listLines(
+      memberships,
+      (row) =>
+        `${row.role} of ${row.group.name}: ${row.servers.length} server(s)${
+          row.servers.length
+            ? ` (${row.servers
+                .slice(0, 8)
+                .map((server) => server.name)
+                .join(", ")}${row.servers.length > 8 ? ", …" : ""})`
+            : ""
+        }`,
+    );
+    return `User ${user.username ?? user.id}${flags ? ` [${flags}]` : ""} is in ${memberships.length} group(s):${groups}\nMay:${listLines(may, (line) => line)}`;
+  },
+});
+
+type Row = { group: { name: string }; role: MembershipRole };
+
+/** The user's access in sentences: flags first (they cover every server), then roles per group. */
+function access(user: IamUser, rows: readonly Row[]): string[] {
+  const may: string[] = [];
+  if (!user.is_active) may.push("nothing while the account is inactive (they cannot sign in)");
+  for (const info of ACCOUNT_FLAGS) {
+    if (user[info.flag]) may.push(...info.allows.filter((item) => !item.startsWith("everything")));
+  }
+  for (const info of MEMBERSHIP_ROLES) {
+    const groups = rows.filter((row) => row.role === info.role).map((row) => row.group.name);
+    if (groups.length === 0) continue;
+    const upTo = MEMBERSHIP_ROLES.slice(0, MEMBERSHIP_ROLES.indexOf(info) + 1);
+    const allows = upTo.flatMap((item) =>
+      item.allows.filter((text) => !text.startsWith("everything")),
+    );
+    may.push(`in group(s) ${groups.join(", ")} (${info.role}): ${allows.join("; ")}`);
+  }
+  if (may.length === 0) may.push("sign in and see their own account only: they are in no group");
+  may.push(`with an API token: only what that token's ACL allows on top of the above`);
+  return may;
+}
