@@ -56,7 +56,9 @@ describe("describeFailure", () => {
       /you cannot approve it/,
     ],
     [
-      new WorkSessionError(init(403, { code: "work_session_server_not_allowed", source: "webftp" })),
+      new WorkSessionError(
+        init(403, { code: "work_session_server_not_allowed", source: "webftp" }),
+      ),
       /Server s-1 is not part of the work session/,
       /add server s-1 to it/,
     ],

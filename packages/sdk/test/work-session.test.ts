@@ -78,7 +78,9 @@ describe("work sessions", () => {
       workSession: WORK_SESSION,
     });
     const chunks: Uint8Array[] = [];
-    const destination = new WritableStream<Uint8Array>({ write: (chunk) => void chunks.push(chunk) });
+    const destination = new WritableStream<Uint8Array>({
+      write: (chunk) => void chunks.push(chunk),
+    });
     const noSession = await jwt()
       .webftp.download({ server: server!, remotePath, destination })
       .catch((error: unknown) => error);

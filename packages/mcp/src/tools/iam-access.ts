@@ -172,7 +172,10 @@ export const iamUserAssignRole = defineTool({
   },
   output: {
     membership: membershipOut,
-    previousRole: role.nullable().describe("Null when the user was not in the group."),
+    previousRole: z
+      .string()
+      .nullable()
+      .describe("member, manager or owner; null when the user was not in the group."),
     changed: z.boolean(),
   },
   annotations: CHANGE,

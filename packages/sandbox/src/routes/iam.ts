@@ -1,12 +1,5 @@
 import type { App, RequestContext } from "../http/app.js";
-import {
-  ApiError,
-  coded,
-  fieldErrors,
-  nonFieldError,
-  notFound,
-  permissionDenied,
-} from "../http/errors.js";
+import { ApiError, coded, nonFieldError, notFound, permissionDenied } from "../http/errors.js";
 import { type ListSpec, queryList } from "../http/list.js";
 import { paginate } from "../http/pagination.js";
 import { BodyReader } from "../http/validate.js";

@@ -331,6 +331,7 @@ export function iamGroupJson(ws: WorkspaceState, g: IamGroup): Record<string, un
 
 export function membershipJson(ws: WorkspaceState, m: Membership): Record<string, unknown> {
   const common = { id: m.id, group: m.group, group_name: ws.groupById.get(m.group)?.name ?? "" };
-  if (ws.membershipShape === "nested") return { ...common, user: userRef(ws, m.user), role: m.role };
+  if (ws.membershipShape === "nested")
+    return { ...common, user: userRef(ws, m.user), role: m.role };
   return { ...common, user: m.user, user_name: userRef(ws, m.user).name, role: m.role };
 }

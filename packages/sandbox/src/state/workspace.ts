@@ -9,14 +9,7 @@ import { Collection } from "../http/list.js";
 import { profileFor, ShellHost } from "../shell-host.js";
 import type { Timers } from "../timers.js";
 import { type CommandDelays, CommandStore } from "./commands.js";
-import type {
-  EventRecord,
-  IamGroup,
-  IamUser,
-  Membership,
-  Note,
-  ServerRecord,
-} from "./model.js";
+import type { EventRecord, IamGroup, IamUser, Membership, Note, ServerRecord } from "./model.js";
 import { TransferStore } from "./transfers.js";
 import { WebshStore } from "./websh-sessions.js";
 

@@ -18,14 +18,17 @@ const init = (status: number, body: unknown) => ({
 
 describe("work-session refusals", () => {
   // 403 in alpacon-cli@9483716:client/client_test.go, 400 in alpacon-mcp@22fc34c's tests.
-  it.each([403, 400])("become WorkSessionError on %i, with the gate's code and source", (status) => {
-    const error = toApiError(init(status, { code: "work_session_required", source: "command" }));
-    expect(error).toBeInstanceOf(WorkSessionError);
-    expect(error).toBeInstanceOf(PermissionDeniedError);
-    expect(error.code).toBe("work_session_required");
-    expect(error.source).toBe("command");
-    expect(error.message).toMatch(/work session is required.*pass.*workSession/i);
-  });
+  it.each([403, 400])(
+    "become WorkSessionError on %i, with the gate's code and source",
+    (status) => {
+      const error = toApiError(init(status, { code: "work_session_required", source: "command" }));
+      expect(error).toBeInstanceOf(WorkSessionError);
+      expect(error).toBeInstanceOf(PermissionDeniedError);
+      expect(error.code).toBe("work_session_required");
+      expect(error.source).toBe("command");
+      expect(error.message).toMatch(/work session is required.*pass.*workSession/i);
+    },
+  );
 
   it("give each gate its own next step", () => {
     const hints = WORK_SESSION_CODES.map((code) => toApiError(init(403, { code })).message);
