@@ -144,7 +144,7 @@ async function roleOf(username: string, group: string): Promise<string | null> {
   return membership?.role ?? null;
 }
 
-/** An active user who is not in the group. */
+/** An active seeded user (they have names) who is not in the group. */
 async function outsider(group: string): Promise<string> {
   const sdk = sdkClient(h.sandbox);
   const [found] = (await sdk.iam.groups.list({ name: group })).results;
@@ -152,7 +152,7 @@ async function outsider(group: string): Promise<string> {
     (await sdk.iam.memberships.list({ group: found!.id })).results.map((m) => m.user.id),
   );
   const users = (await sdk.iam.users.list({ is_active: true, page_size: 100 })).results;
-  return users.find((user) => !members.has(user.id))!.username!;
+  return users.find((user) => user.first_name && !members.has(user.id))!.username!;
 }
 
 describe("iam_user_assign_role", () => {
