@@ -79,6 +79,18 @@ describe("command lifecycle", () => {
     expect(unknown.body.non_field_errors[0]).toMatch(/not registered/);
   });
 
+  it("runs as the workspace user, who reads the journal (adm) but is not a sudoer", async () => {
+    expect(server.os_name).toBe("Ubuntu");
+    const groups = await runToEnd("id -nG; getent group sudo");
+    expect(groups.result).toMatch(/\badm\b/);
+    expect(groups.result).toMatch(/^sudo:x:27:ubuntu$/m);
+    const journal = await runToEnd("journalctl -u ssh --no-pager -n 2");
+    expect(journal).toMatchObject({ exit_code: 0 });
+    expect(journal.result).toContain("Server listening on");
+    const sudo = await runToEnd("sudo -n true");
+    expect(sudo).toMatchObject({ exit_code: 1, result: expect.stringContaining("sudoers") });
+  });
+
   it("moves queued → delivered → acked → running → success, step by step in manual mode", async () => {
     const control = h.sandbox.control;
     control.setCommandDelays("manual");

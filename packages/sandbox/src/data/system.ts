@@ -267,26 +267,29 @@ export function buildServerDetails(
     groups.push({ id: rng.uuid(), gid: u.gid, groupname: u.group, iam_group: null, members: [] });
   }
   if (family !== "windows") {
-    const extra =
+    // Alpacon's accounts read the system logs (journalctl, /var/log) as operators expect: in
+    // the log readers' group, not in sudo's, which stays the image's own login user's.
+    const iamAccounts = users.filter((u) => u.iam_user !== null).map((u) => u.username);
+    const extra: [string, number, string[]][] =
       family === "deb"
         ? [
-            ["sudo", 27],
-            ["adm", 4],
-            ["docker", 999],
+            ["sudo", 27, [server.os.defaultUser]],
+            ["adm", 4, [server.os.defaultUser, ...iamAccounts]],
+            ["docker", 999, [server.os.defaultUser]],
           ]
         : [
-            ["wheel", 10],
-            ["docker", 989],
+            ["wheel", 10, [server.os.defaultUser]],
+            ["systemd-journal", 190, [server.os.defaultUser, ...iamAccounts]],
+            ["docker", 989, [server.os.defaultUser]],
           ];
-    for (const [name, gid] of extra as [string, number][]) {
+    for (const [name, gid, members] of extra) {
       if (name === "docker" && !server.role.services.includes("docker")) continue;
-      groups.push({
-        id: rng.uuid(),
-        gid,
-        groupname: name,
-        iam_group: null,
-        members: [server.os.defaultUser],
-      });
+      // Its own generator: the group came later, and every id drawn after it must not change.
+      const id =
+        name === "systemd-journal"
+          ? new Rng(hashSeed(seed, "journal-group", server.index)).uuid()
+          : rng.uuid();
+      groups.push({ id, gid, groupname: name, iam_group: null, members });
     }
   } else {
     for (const [name, gid] of [

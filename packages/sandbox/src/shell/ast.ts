@@ -48,7 +48,41 @@ export interface Subshell {
   redirects: Redirect[];
 }
 
-export type Command = SimpleCommand | Subshell;
+/** `if a; then b; elif c; then d; else e; fi`. */
+export interface IfClause {
+  type: "if";
+  branches: { condition: Script; body: Script }[];
+  otherwise: Script | undefined;
+  redirects: Redirect[];
+}
+
+/** `while a; do b; done` and `until a; do b; done`. */
+export interface LoopClause {
+  type: "while" | "until";
+  condition: Script;
+  body: Script;
+  redirects: Redirect[];
+}
+
+/** `for name in words; do body; done`; without `in`, the words are the positional parameters. */
+export interface ForClause {
+  type: "for";
+  name: string;
+  words: Word[] | undefined;
+  body: Script;
+  redirects: Redirect[];
+}
+
+/** `{ a; b; }`: runs in the current shell, unlike a subshell. */
+export interface BraceGroup {
+  type: "group";
+  script: Script;
+  redirects: Redirect[];
+}
+
+export type CompoundCommand = IfClause | LoopClause | ForClause | BraceGroup;
+
+export type Command = SimpleCommand | Subshell | CompoundCommand;
 
 export interface Pipeline {
   commands: Command[];

@@ -3,9 +3,26 @@
  * (no stage here reads incrementally, so the result is the same as concurrent execution), and
  * each stage works on a copy of the shell state, as bash runs them in subshells.
  */
-import type { AndOr, Command, Pipeline, Redirect, Script, SimpleCommand, Subshell } from "./ast.js";
+import type {
+  AndOr,
+  Command,
+  CompoundCommand,
+  ForClause,
+  IfClause,
+  LoopClause,
+  Pipeline,
+  Redirect,
+  Script,
+  SimpleCommand,
+  Subshell,
+} from "./ast.js";
 import { COMMANDS } from "./commands/registry.js";
-import { type CommandContext, InterruptedError, type ShellState } from "./commands/types.js";
+import {
+  type CommandContext,
+  type InputReader,
+  InterruptedError,
+  type ShellState,
+} from "./commands/types.js";
 import {
   type ExpansionContext,
   expandWord,
@@ -24,7 +41,12 @@ export interface Io {
   stdin: string | undefined;
   stdout: OutputStream;
   stderr: OutputStream;
+  /** The stdin of an enclosing compound command, consumed line by line by `read`. */
+  reader?: InputReader | undefined;
 }
+
+/** Loop iterations between two yields to the event loop, so `while true` stays interruptible. */
+const ITERATIONS_PER_YIELD = 256;
 
 export interface ExecutionEnv {
   server: SimulatedServer;
@@ -54,6 +76,9 @@ export function cloneState(state: ShellState): ShellState {
     // A subshell does not inherit traps, as in bash: the parent's EXIT trap must not fire
     // when `( exit 3 )` or a pipeline stage ends.
     traps: new Map(),
+    // `break` in a subshell or pipeline stage cannot leave the parent's loop.
+    loopDepth: 0,
+    loopControl: undefined,
   };
 }
 
@@ -108,13 +133,18 @@ function runItems(
   env: ExecutionEnv,
 ): Status {
   for (let index = from; index < items.length; index++) {
-    if (state.exitCode !== undefined || env.signal.aborted) break;
+    if (stopped(state, env)) break;
     const status = runAndOr(items[index]!, 0, 0, state, io, env);
     if (typeof status !== "number") {
       return status.then(() => runItems(items, index + 1, state, io, env));
     }
   }
   return state.lastStatus;
+}
+
+/** `exit`, Ctrl-C, `break` or `continue` ends the rest of a list. */
+function stopped(state: ShellState, env: ExecutionEnv): boolean {
+  return state.exitCode !== undefined || env.signal.aborted || state.loopControl !== undefined;
 }
 
 /** Runs `a && b || c` from its `step`-th pipeline on, `status` being the one before it. */
@@ -129,7 +159,7 @@ function runAndOr(
   for (let index = step; index <= item.rest.length; index++) {
     let pipeline = item.first;
     if (index > 0) {
-      if (state.exitCode !== undefined || env.signal.aborted) break;
+      if (stopped(state, env)) break;
       const { op, pipeline: next } = item.rest[index - 1]!;
       if ((op === "&&") !== (status === 0)) continue;
       pipeline = next;
@@ -161,7 +191,7 @@ async function runStages(
   io: Io,
   env: ExecutionEnv,
 ): Promise<number> {
-  let input = io.stdin;
+  let input = io.reader?.rest ?? io.stdin;
   let status = 0;
   for (const [index, command] of pipeline.commands.entries()) {
     if (env.signal.aborted) break;
@@ -226,9 +256,112 @@ class CommandExpansion implements ExpansionContext {
 
 function runCommand(command: Command, state: ShellState, io: Io, env: ExecutionEnv): Status {
   const expansion = new CommandExpansion(state, io, env);
-  return command.type === "subshell"
-    ? runSubshell(command, state, io, env, expansion)
-    : runSimple(command, state, io, env, expansion);
+  switch (command.type) {
+    case "simple":
+      return runSimple(command, state, io, env, expansion);
+    case "subshell":
+      return runSubshell(command, state, io, env, expansion);
+    default:
+      return runCompound(command, state, io, env, expansion);
+  }
+}
+
+/** `if`, loops and `{ …; }` run in the current shell with their redirections applied. */
+async function runCompound(
+  command: CompoundCommand,
+  state: ShellState,
+  io: Io,
+  env: ExecutionEnv,
+  expansion: CommandExpansion,
+): Promise<number> {
+  const redirected =
+    command.redirects.length === 0 ? io : await openRedirects(command.redirects, io, expansion);
+  if (typeof redirected === "number") return redirected;
+  // Commands inside share one input: `while read line` takes a line per iteration.
+  const inner =
+    redirected.reader === undefined && redirected.stdin !== undefined
+      ? { ...redirected, reader: { rest: redirected.stdin } }
+      : redirected;
+  switch (command.type) {
+    case "if":
+      return runIf(command, state, inner, env);
+    case "group":
+      return runScript(command.script, state, inner, env);
+    default:
+      state.loopDepth = (state.loopDepth ?? 0) + 1;
+      try {
+        return command.type === "for"
+          ? await runFor(command, state, inner, env, expansion)
+          : await runLoop(command, state, inner, env);
+      } finally {
+        state.loopDepth -= 1;
+      }
+  }
+}
+
+async function runIf(command: IfClause, state: ShellState, io: Io, env: ExecutionEnv) {
+  for (const { condition, body } of command.branches) {
+    const status = await runScript(condition, state, io, env);
+    if (stopped(state, env)) return status;
+    if (status === 0) return runScript(body, state, io, env);
+  }
+  return command.otherwise === undefined ? 0 : runScript(command.otherwise, state, io, env);
+}
+
+async function runLoop(
+  command: LoopClause,
+  state: ShellState,
+  io: Io,
+  env: ExecutionEnv,
+): Promise<number> {
+  let status = 0;
+  for (let iteration = 1; ; iteration++) {
+    const test = await runScript(command.condition, state, io, env);
+    if (stopped(state, env) || (test === 0) !== (command.type === "while")) break;
+    status = await runScript(command.body, state, io, env);
+    if (leaveLoop(state)) break;
+    if (iteration % ITERATIONS_PER_YIELD === 0) await yieldToEventLoop();
+  }
+  return env.signal.aborted ? 130 : status;
+}
+
+async function runFor(
+  command: ForClause,
+  state: ShellState,
+  io: Io,
+  env: ExecutionEnv,
+  expansion: CommandExpansion,
+): Promise<number> {
+  // Without `in`, bash loops over "$@"; a command line has no positional parameters.
+  const values = command.words === undefined ? [] : await expandWords(command.words, expansion);
+  let status = 0;
+  for (const [index, value] of values.entries()) {
+    if (stopped(state, env)) break;
+    state.vars.set(command.name, value);
+    status = await runScript(command.body, state, io, env);
+    if (leaveLoop(state)) break;
+    if ((index + 1) % ITERATIONS_PER_YIELD === 0) await yieldToEventLoop();
+  }
+  return env.signal.aborted ? 130 : status;
+}
+
+/**
+ * Consumes a pending `break`/`continue` aimed at this loop; true when the loop must end (a
+ * `break`, an outer loop's `continue n`, `exit` or Ctrl-C).
+ */
+function leaveLoop(state: ShellState): boolean {
+  const control = state.loopControl;
+  if (control === undefined) return state.exitCode !== undefined;
+  if (control.levels > 1) {
+    control.levels -= 1;
+    return true;
+  }
+  state.loopControl = undefined;
+  return control.kind === "break";
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function runSubshell(
@@ -377,7 +510,7 @@ class Invocation implements CommandContext {
     private readonly assignments: readonly [string, string][],
   ) {
     this.name = argv0.includes("/") ? argv0.slice(argv0.lastIndexOf("/") + 1) : argv0;
-    this.stdin = io.stdin;
+    this.stdin = io.reader === undefined ? io.stdin : io.reader.rest;
     this.stdout = io.stdout;
     this.stderr = io.stderr;
     this.server = execution.server;
@@ -398,6 +531,15 @@ class Invocation implements CommandContext {
 
   resolve(path: string): string {
     return resolvePath(this.state.cwd, path, this.home);
+  }
+
+  readLine(): { line: string; newline: boolean } | undefined {
+    const reader = this.io.reader ?? { rest: this.stdin ?? "" };
+    if (reader.rest === "") return undefined;
+    const end = reader.rest.indexOf("\n");
+    const line = end < 0 ? reader.rest : reader.rest.slice(0, end);
+    reader.rest = end < 0 ? "" : reader.rest.slice(end + 1);
+    return { line, newline: end >= 0 };
   }
 
   exec(next: string[], options: { user?: SystemUser } = {}): Status {
@@ -512,6 +654,7 @@ async function openRedirects(
     const target = fields[0]!;
     if (redirect.op === "<<<") {
       result.stdin = `${(await expandWord(redirect.target, expansion, false))[0] ?? ""}\n`;
+      result.reader = undefined;
       continue;
     }
     if (redirect.op === ">&" && /^\d+$/.test(target)) {
@@ -533,6 +676,7 @@ async function openRedirects(
     if (redirect.op === "<") {
       try {
         result.stdin = vfs.readText(path, expansion.cred);
+        result.reader = undefined;
       } catch (error) {
         if (!(error instanceof VfsError)) throw error;
         result.stderr.write(`bash: ${target}: ${error.reason}\n`);

@@ -1,6 +1,7 @@
 /**
  * Lexer and recursive-descent parser for a bash subset: simple commands, quotes, escapes,
- * parameter and command substitution, pipelines, `&&`/`||`/`;`, subshells and redirections.
+ * parameter and command substitution, pipelines, `&&`/`||`/`;`, subshells, redirections, and
+ * the compound commands operators type on one line: `if`, `for`, `while`, `until` and `{ …; }`.
  *
  * The lexer is pull-based and shares its cursor with the parser, so `$( … )` is parsed by a
  * nested parser that stops at the matching `)` — no separate bracket matching is needed.
@@ -9,6 +10,10 @@ import type {
   AndOr,
   Assignment,
   Command,
+  CompoundCommand,
+  ForClause,
+  IfClause,
+  LoopClause,
   Pipeline,
   Redirect,
   RedirectOp,
@@ -77,17 +82,15 @@ const SPECIAL_PARAMS = new Set([
   "8",
   "9",
 ]);
-const UNSUPPORTED_KEYWORDS = new Set([
-  "if",
-  "for",
-  "while",
-  "until",
-  "case",
-  "select",
-  "function",
-  "{",
-  "[[",
-]);
+const UNSUPPORTED_KEYWORDS = new Set(["case", "select", "function", "[["]);
+/** Reserved words that end a compound list, by what they end. */
+const THEN = new Set(["then"]);
+const ELSE_OR_FI = new Set(["elif", "else", "fi"]);
+const FI = new Set(["fi"]);
+const DO = new Set(["do"]);
+const DONE = new Set(["done"]);
+const CLOSE_BRACE = new Set(["}"]);
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MISPLACED_KEYWORDS = new Set([
   "then",
   "else",
@@ -434,21 +437,52 @@ class Parser {
         if (token.op !== "(") throw unexpected(token.op);
       }
       items.push(this.parseAndOr());
-      const after = this.lexer.peek();
-      if (after.type === "op" && after.op === "&") {
-        throw new ShellSyntaxError(
-          "sandbox: background jobs (&) are not supported by the simulated shell",
-        );
-      }
-      if (after.type === "op" && after.op === ";") {
+      this.endItem();
+    }
+  }
+
+  /**
+   * A compound list that ends at one of `stops` in command position (`then` after an `if`
+   * condition, `done` after a loop body). Returns the list and the word that ended it.
+   */
+  private parseList(stops: ReadonlySet<string>): { script: Script; stop: string } {
+    const items: AndOr[] = [];
+    for (;;) {
+      const token = this.lexer.peek();
+      if (token.type === "eof") throw unexpectedEof();
+      if (token.type === "word" && stops.has(token.word.raw)) {
         this.lexer.next();
-        const following = this.lexer.peek();
-        if (following.type === "op" && following.op === ";") throw unexpected(";");
-      } else if (after.type === "op" && (after.op === "\n" || after.op === ")")) {
-        // handled at the top of the loop
-      } else if (after.type !== "eof") {
-        throw unexpected(after.type === "word" ? after.word.raw : after.op);
+        if (items.length === 0) throw unexpected(token.word.raw);
+        return { script: { items }, stop: token.word.raw };
       }
+      if (token.type === "op") {
+        if (token.op === "\n" || (token.op === ";" && items.length > 0)) {
+          this.lexer.next();
+          continue;
+        }
+        if (token.op !== "(") throw unexpected(token.op);
+      }
+      items.push(this.parseAndOr());
+      this.endItem();
+    }
+  }
+
+  /** What may follow a list item: `;`, a newline, `)` or the end. */
+  private endItem(): void {
+    const after = this.lexer.peek();
+    if (after.type === "op" && after.op === "&") {
+      throw new ShellSyntaxError(
+        "sandbox: background jobs (&) are not supported by the simulated shell",
+      );
+    }
+    if (after.type === "op" && after.op === ";") {
+      this.lexer.next();
+      const following = this.lexer.peek();
+      if (following.type === "op" && following.op === ";") throw unexpected(";");
+    } else if (after.type === "op" && (after.op === "\n" || after.op === ")")) {
+      // handled by the caller's loop
+    } else if (after.type !== "eof") {
+      throw unexpected(after.type === "word" ? after.word.raw : after.op);
     }
   }
 
@@ -503,7 +537,83 @@ class Parser {
       }
       throw unexpected(token.op === "\n" ? "newline" : token.op);
     }
+    if (token.type === "word") {
+      const compound = this.parseCompound(token.word.raw);
+      if (compound !== undefined) {
+        compound.redirects = this.parseRedirects([]);
+        return compound;
+      }
+    }
     return this.parseSimple();
+  }
+
+  /** The compound command a reserved word starts, or undefined for a simple command. */
+  private parseCompound(keyword: string): CompoundCommand | undefined {
+    switch (keyword) {
+      case "if":
+        this.lexer.next();
+        return this.parseIf();
+      case "while":
+      case "until": {
+        this.lexer.next();
+        const condition = this.parseList(DO).script;
+        const body = this.parseList(DONE).script;
+        return { type: keyword, condition, body, redirects: [] } satisfies LoopClause;
+      }
+      case "for":
+        this.lexer.next();
+        return this.parseFor();
+      case "{":
+        this.lexer.next();
+        return { type: "group", script: this.parseList(CLOSE_BRACE).script, redirects: [] };
+      default:
+        return undefined;
+    }
+  }
+
+  private parseIf(): IfClause {
+    const branches: IfClause["branches"] = [];
+    for (;;) {
+      const condition = this.parseList(THEN).script;
+      const { script: body, stop } = this.parseList(ELSE_OR_FI);
+      branches.push({ condition, body });
+      if (stop === "elif") continue;
+      const otherwise = stop === "else" ? this.parseList(FI).script : undefined;
+      return { type: "if", branches, otherwise, redirects: [] };
+    }
+  }
+
+  private parseFor(): ForClause {
+    const nameToken = this.lexer.next();
+    if (nameToken.type !== "word") throw this.unexpectedToken(nameToken);
+    if (!IDENTIFIER.test(nameToken.word.raw)) {
+      throw new ShellSyntaxError(`bash: \`${nameToken.word.raw}': not a valid identifier`);
+    }
+    this.skipNewlines();
+    let words: Word[] | undefined;
+    const maybeIn = this.lexer.peek();
+    if (maybeIn.type === "word" && maybeIn.word.raw === "in") {
+      this.lexer.next();
+      words = [];
+      for (let token = this.lexer.peek(); token.type === "word"; token = this.lexer.peek()) {
+        this.lexer.next();
+        words.push(token.word);
+      }
+    }
+    const separator = this.lexer.peek();
+    if (separator.type === "op" && separator.op === ";") this.lexer.next();
+    this.skipNewlines();
+    const doToken = this.lexer.next();
+    if (doToken.type !== "word" || doToken.word.raw !== "do") throw this.unexpectedToken(doToken);
+    const body = this.parseList(DONE).script;
+    return { type: "for", name: nameToken.word.raw, words, body, redirects: [] };
+  }
+
+  private unexpectedToken(token: Token): ShellSyntaxError {
+    if (token.type === "eof") return unexpectedEof();
+    if (token.type === "word") return unexpected(token.word.raw);
+    if (token.type === "redirect") return unexpected(token.op);
+    return unexpected(token.op === "\n" ? "newline" : token.op);
   }
 
   private parseRedirects(redirects: Redirect[]): Redirect[] {

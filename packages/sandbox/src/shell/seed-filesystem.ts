@@ -2,6 +2,7 @@
  * The initial filesystem of a simulated server, derived from its profile only (no randomness),
  * so two sandboxes seeded with the same profile hold identical files.
  */
+import { seedAdminFiles } from "./admin-files.js";
 import { programNames } from "./commands/registry.js";
 import type { ServerProfile } from "./server-profile.js";
 import { formatSyslogLine, systemLog } from "./system-logs.js";
@@ -128,6 +129,8 @@ export function createServerFilesystem(profile: ServerProfile): Vfs {
     group: logGroup,
     ...seeded,
   });
+
+  seedAdminFiles(vfs, profile, profile.bootTime);
 
   vfs.writeFile("/root/.bashrc", BASHRC, seeded);
   vfs.writeFile("/root/.profile", PROFILE, seeded);

@@ -155,7 +155,13 @@ export function createAgentHooks(ws: WorkspaceState, storage: TransferStorage): 
           return { success: false, message: goError("open", path, error) };
         }
         const dest = await storage.newPath("zip");
-        stored = { path: dest, size: await zipFolder(vfs, path, dest) };
+        try {
+          stored = { path: dest, size: await zipFolder(vfs, path, dest, cred) };
+        } catch (error) {
+          if (!isVfsError(error)) throw error;
+          await storage.remove(dest);
+          return { success: false, message: goError("open", error.path, error) };
+        }
       } else {
         let data: Uint8Array;
         try {

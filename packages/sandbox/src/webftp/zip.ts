@@ -22,12 +22,18 @@ import type { TransferStorage } from "./storage.js";
 export const INLINE_LIMIT = 4 * 1024 * 1024;
 
 /**
- * Zips `root` the way alpamon's `CreateZip` does: entry names start with the folder's own name
+ * Zips `root`, read as `as` (throws the `VfsError` of the first entry it may not read), the way
+ * alpamon's `CreateZip` does: entry names start with the folder's own name
  * (`app/conf/a.yml`), files are deflated, and only empty directories get an entry of their own.
  * Files kept in storage (`ref`, the big ones) are stored uncompressed, so zipping 1 GiB stays
  * fast; they stream from their storage file.
  */
-export async function zipFolder(vfs: Vfs, root: string, dest: string): Promise<number> {
+export async function zipFolder(
+  vfs: Vfs,
+  root: string,
+  dest: string,
+  as: Credentials,
+): Promise<number> {
   const zip = new yazl.ZipFile();
   const base = root === "/" ? "" : basename(root);
   const nameOf = (path: string) => {
@@ -37,7 +43,12 @@ export async function zipFolder(vfs: Vfs, root: string, dest: string): Promise<n
   for (const entry of vfs.walk(root)) {
     const name = nameOf(entry.path);
     const node = vfs.getNode(entry.path);
-    if (node === undefined || name === "") continue;
+    if (node === undefined) continue;
+    // The agent walks and opens as the demoted user: a file or folder that user cannot read
+    // fails the whole download (Go's walk stops at the first error), as `cat` fails in a shell.
+    if (node.kind === "dir") vfs.listDir(entry.path, as);
+    else vfs.readFile(entry.path, as);
+    if (name === "") continue;
     if (node.kind === "dir") {
       if (node.children.size === 0) {
         zip.addEmptyDirectory(name, { mtime: entry.mtime, mode: 0o040000 | (entry.mode & 0o777) });

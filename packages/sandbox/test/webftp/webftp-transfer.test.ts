@@ -259,6 +259,36 @@ describe("webftp uploads and downloads", () => {
     );
   });
 
+  it("zips a folder only when its user may read every entry, as the shell does", async () => {
+    const api = handle.api();
+    // daemon is outside `adm`: the shell refuses it /var/log/syslog, and so must the agent.
+    const refused = await startDownload(api, {
+      server,
+      path: "/var/log",
+      resourceType: "folder",
+      username: "daemon",
+    });
+    expect(refused.status).toEqual({
+      success: false,
+      message: "open /var/log/syslog: permission denied",
+    });
+    const res = await fetch(refused.downloadUrl);
+    expect(res.status).toBe(404);
+    await res.body?.cancel();
+
+    // Whoever may read them all gets them all.
+    const allowed = await startDownload(api, {
+      server,
+      path: "/var/log",
+      resourceType: "folder",
+      username: "root",
+    });
+    expect(allowed.status.success).toBe(true);
+    const zip = await fetch(allowed.downloadUrl);
+    const entries = await readZip(Buffer.from(await zip.arrayBuffer()));
+    expect(entries.get("log/syslog")).toMatch(/Startup finished/);
+  });
+
   it("extracts an uploaded zip with allow_unzip", async () => {
     const api = handle.api();
     await runCommand(api, server, "mkdir -p /tmp/deploy");

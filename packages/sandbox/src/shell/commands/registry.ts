@@ -14,10 +14,13 @@ import {
   trueCommand,
   unset,
 } from "./builtins.js";
+import { breakBuiltin, continueBuiltin, read } from "./control-builtins.js";
 import { evalBuiltin, trap } from "./eval-trap.js";
 import { cat, cp, mkdir, mv, rm, rmdir, touch } from "./file-commands.js";
+import { getent } from "./getent.js";
 import { grep } from "./grep.js";
 import { ls } from "./ls.js";
+import { seq } from "./seq.js";
 import { date, df, free, hostname, id, ps, uname, uptime, whoami } from "./system-commands.js";
 import { journalctl, systemctl } from "./systemd-commands.js";
 import { stty, tty } from "./terminal-commands.js";
@@ -37,6 +40,9 @@ export const SHELL_ONLY_BUILTINS = new Set([
   "type",
   "command",
   ":",
+  "break",
+  "continue",
+  "read",
 ]);
 /** Builtins that also exist as /usr/bin programs; `type` reports them as builtins. */
 const ALSO_BUILTINS = new Set(["echo", "printf", "pwd", "true", "false", "test", "["]);
@@ -110,10 +116,12 @@ export const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map<string, Com
   [":", trueCommand],
   ["[", test],
   ["basename", basenameCommand],
+  ["break", breakBuiltin],
   ["cat", cat],
   ["cd", cd],
   ["clear", clear],
   ["command", command],
+  ["continue", continueBuiltin],
   ["cp", cp],
   ["cut", cut],
   ["date", date],
@@ -126,6 +134,7 @@ export const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map<string, Com
   ["export", exportBuiltin],
   ["false", falseCommand],
   ["free", free],
+  ["getent", getent],
   ["grep", grep],
   ["head", head],
   ["hostname", hostname],
@@ -137,8 +146,10 @@ export const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map<string, Com
   ["printf", printf],
   ["ps", ps],
   ["pwd", pwd],
+  ["read", read],
   ["rm", rm],
   ["rmdir", rmdir],
+  ["seq", seq],
   ["sleep", sleep],
   ["sort", sort],
   ["stty", stty],

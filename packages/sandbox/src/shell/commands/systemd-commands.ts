@@ -32,6 +32,14 @@ export function fullLog(ctx: CommandContext): LogEntry[] {
   );
 }
 
+/** Root and the `adm` and `systemd-journal` groups read the system journal (systemd's ACLs). */
+function readsJournal(ctx: CommandContext): boolean {
+  if (ctx.cred.uid === 0) return true;
+  return groupsOf(ctx.server.profile, ctx.state.user).some(
+    (group) => group.name === "adm" || group.name === "systemd-journal",
+  );
+}
+
 function statusText(ctx: CommandContext, state: ServiceState): string {
   const { info } = state;
   const now = ctx.server.profile.now();
@@ -55,7 +63,8 @@ function statusText(ctx: CommandContext, state: ServiceState): string {
   } else {
     lines.push("     Active: inactive (dead)");
   }
-  const entries = fullLog(ctx)
+  // Like systemctl, show the unit's last log lines only to whoever may read the journal.
+  const entries = (readsJournal(ctx) ? fullLog(ctx) : [])
     .filter((entry) => entry.unit === info.name)
     .slice(-10)
     .map((entry) => formatJournalLine(entry, ctx.server.profile.hostname));
@@ -252,15 +261,15 @@ export const journalctl: CommandHandler = async (ctx) => {
   });
   if ("error" in parsed) return usageError(ctx, parsed.error);
   const profile = ctx.server.profile;
-  const groups = groupsOf(profile, ctx.state.user).map((group) => group.name);
-  if (ctx.cred.uid !== 0 && !groups.includes("adm") && !groups.includes("systemd-journal")) {
+  if (!readsJournal(ctx)) {
+    // What systemd 249+ prints to a user outside those groups who has no journal of their own
+    // (a command run by the agent never logged in, so it has none); the status is 1.
     if (!parsed.flags.has("q")) {
       ctx.stderr.write(
         "Hint: You are currently not seeing messages from other users and the system.\n      Users in groups 'adm', 'systemd-journal' can see all messages.\n      Pass -q to turn off this notice.\n",
       );
     }
-    writeLine(ctx.stdout, "-- No entries --");
-    return 1;
+    return fail(ctx, "No journal files were opened due to insufficient permissions.");
   }
   let entries = fullLog(ctx);
   const unit = parsed.values.get("u");

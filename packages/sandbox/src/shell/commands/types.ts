@@ -21,6 +21,15 @@ export interface ShellState {
   traps: Map<string, string>;
   /** Size of the PTY for a websh shell (`stty size`, `ls` columns); undefined without a tty. */
   terminal: { rows: number; cols: number } | undefined;
+  /** How many `for`/`while`/`until` loops enclose the running command (for `break`). */
+  loopDepth?: number;
+  /** Set by `break n`/`continue n`; the enclosing loops consume it. */
+  loopControl?: { kind: "break" | "continue"; levels: number } | undefined;
+}
+
+/** Input shared by the commands of a compound command, so each `read` takes the next line. */
+export interface InputReader {
+  rest: string;
 }
 
 export interface CommandContext {
@@ -41,6 +50,11 @@ export interface CommandContext {
   sleep(ms: number): Promise<void>;
   /** Absolute VFS path for an operand (relative to cwd, `~` expanded). */
   resolve(path: string): string;
+  /**
+   * Takes the next line of stdin (without its newline) for `read`; undefined at the end. Inside
+   * a loop fed by a pipe or a redirection the lines are consumed one by one.
+   */
+  readLine(): { line: string; newline: boolean } | undefined;
   /** Runs another command line (argv already expanded), e.g. for `sudo`. */
   exec(argv: string[], options?: { user?: SystemUser }): Promise<number> | number;
   /**

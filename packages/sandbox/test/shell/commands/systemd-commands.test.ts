@@ -85,10 +85,33 @@ describe("journalctl", () => {
     expect((await run("journalctl -u nope")).stdout).toBe("-- No entries --\n");
   });
 
-  it("hides the system journal from users outside adm", async () => {
+  it("hides the system journal from users outside adm, as systemd does", async () => {
     const shell = makeShell({ profile: { os: "amazon-linux-2023" } });
     const result = await shell.run("journalctl -n 1");
-    expect(result.stderr).toContain("Hint: You are currently not seeing messages");
+    expect(result).toMatchObject({
+      exitCode: 1,
+      stdout: "",
+      stderr:
+        "Hint: You are currently not seeing messages from other users and the system.\n" +
+        "      Users in groups 'adm', 'systemd-journal' can see all messages.\n" +
+        "      Pass -q to turn off this notice.\n" +
+        "No journal files were opened due to insufficient permissions.\n",
+    });
+    expect((await shell.run("journalctl -q -u sshd")).stderr).toBe(
+      "No journal files were opened due to insufficient permissions.\n",
+    );
+    // systemctl status leaves out the log lines the user may not read.
+    const status = await shell.run("systemctl status sshd");
+    expect(status.stdout).toContain("Active: active (running)");
+    expect(status.stdout).not.toContain("Server listening");
     expect((await shell.run("sudo journalctl -n 1")).stdout).toMatch(/alpamon/);
+  });
+
+  it("shows the journal to a member of adm without sudo", async () => {
+    const shell = makeShell();
+    expect((await shell.run("id -nG")).stdout).toContain("adm");
+    const result = await shell.run("journalctl -u nginx --no-pager -n 1");
+    expect(result).toMatchObject({ exitCode: 0, stderr: "" });
+    expect(result.stdout).toContain("Started nginx.service");
   });
 });
