@@ -11,6 +11,7 @@ import { type Logger, stderrLogger } from "./log.js";
 import { isLoopback } from "./loopback.js";
 import { selectTools } from "./select-tools.js";
 import { closeServer, createAlpaconMcpServer } from "./server.js";
+import { tokenFileExposure } from "./token-file-mode.js";
 import { MCP_VERSION } from "./version.js";
 
 /** What the CLI talks to; `process` by default, streams and an emitter in tests. */
@@ -105,6 +106,7 @@ export async function main(
       (token) => token.length >= 8,
     );
     describeWorkspaces(config, logger);
+    warnIfExposed(config.configFile, io.platform, logger);
     let audit: AuditLog | undefined;
     if (options.auditLog) {
       const { openAuditLog } = await import("./audit.js");
@@ -225,6 +227,16 @@ function describeWorkspaces(config: AlpaconConfig, logger: Logger): void {
   }
   const list = config.workspaces.map((item) => `${item.region}/${item.workspace}`).join(", ");
   logger.log("info", `workspaces: ${list}`);
+}
+
+/** The same finding as `doctor`'s permissions check, on stderr: stdout may be the protocol. */
+function warnIfExposed(file: string, platform: NodeJS.Platform | undefined, logger: Logger): void {
+  const exposure = tokenFileExposure(file, platform);
+  if (!exposure?.problems.length) return;
+  logger.log(
+    "warning",
+    `token file ${file}: ${exposure.problems.join("; ")}. Fix: ${exposure.fixes.join(" && ")}`,
+  );
 }
 
 function startFailure(error: unknown, options: CliOptions): string {

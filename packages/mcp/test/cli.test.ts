@@ -109,6 +109,21 @@ describe("alpacon-mcp, in process", () => {
     expect(err).not.toMatch(/\n\s+at /);
   });
 
+  test("warns at start, on stderr only, about a token file other users can read", async () => {
+    const file = join(tempDir(), "token.json");
+    writeFileSync(file, "{}");
+    chmodSync(file, 0o644);
+    const io = fakeIo();
+    const exited = main(["--config-file", file], {}, io);
+    await waitFor(() => io.err().includes("ready on stdio"), 10_000);
+    io.stdin.end();
+    expect(await exited).toBe(0);
+    expect(io.err()).toContain(
+      `token file ${file}: mode 0644: other users on this machine can read your tokens. Fix: chmod 600 ${file}`,
+    );
+    expect(io.out()).toBe("");
+  });
+
   test("a non-loopback address without a bearer token: exit 1, nothing bound", async () => {
     const listen = vi.spyOn(NetServer.prototype, "listen");
     try {

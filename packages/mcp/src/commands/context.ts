@@ -137,6 +137,4 @@ export async function loadPrompts() {
 }
 
 /** A word as a POSIX shell would need it quoted, for commands we suggest. */
-export function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
-}
+export { shellQuote as shellWord } from "../token-file-mode.js";

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import {
   AlpaconApiError,
   type AlpaconClient,
@@ -16,6 +16,7 @@ import {
   parseTokenVariable,
 } from "@alpacon/sdk/node";
 import { UsageError } from "../cli-options.js";
+import { tokenFileExposure } from "../token-file-mode.js";
 import { MCP_VERSION } from "../version.js";
 import {
   type CommandContext,
@@ -86,7 +87,11 @@ export async function doctor(argv: string[], context: CommandContext): Promise<n
     cwd: context.cwd,
     homeDir: context.homeDir,
   });
-  checks.push(configCheck(context, values["config-file"], config));
+  // A problem with the whole file heads the configuration row; every other one gets its own row.
+  const headline = config.problems.find(
+    (problem) => problem.region === undefined && problem.workspace === undefined,
+  );
+  checks.push(configCheck(context, values["config-file"], config, headline));
   checks.push(permissionsCheck(context, config.configFile));
 
   const rows = await checkWorkspaces(
@@ -95,17 +100,21 @@ export async function doctor(argv: string[], context: CommandContext): Promise<n
     timeoutSeconds * 1000,
     values.json === true,
   );
-  const problemRows = config.problems
-    .filter((problem) => problem.region !== undefined)
-    .map(problemCheck);
+  const problemRows = config.problems.filter((problem) => problem !== headline).map(problemCheck);
   checks.push(...[...rows, ...problemRows].sort((a, b) => rowKey(a).localeCompare(rowKey(b))));
 
   const ok = checks.every((check) => check.status === "ok" || check.status === "skip");
+  // A configuration row that only points at the rows below is not a problem of its own.
+  const summaryOnly = config.problems.length > 0 && headline === undefined;
   if (values.json) {
     context.out(`${JSON.stringify({ ok, version: MCP_VERSION, checks }, null, 2)}\n`);
   } else {
     context.out(renderTable(checks, context));
-    const problems = checks.filter((check) => check.status === "fail" || check.status === "warn");
+    const problems = checks.filter(
+      (check) =>
+        (check.status === "fail" || check.status === "warn") &&
+        !(summaryOnly && check.id === "config"),
+    );
     const c = context.color;
     context.out(
       problems.length
@@ -132,6 +141,7 @@ function configCheck(
   context: CommandContext,
   flag: string | undefined,
   { configFile, workspaces, problems }: ConfigInspection,
+  headline: ConfigProblem | undefined,
 ): Check {
   const source = configSource(context, flag);
   // Names only: the values are tokens.
@@ -139,19 +149,21 @@ function configCheck(
     .filter((name) => parseTokenVariable(name) && context.env[name])
     .sort();
   const variableNote = `variables: ${variables.length ? variables.join(", ") : "none"}`;
-  const first = problems[0];
-  if (first) {
-    // The server would refuse to start on the first of them; each with a region has its own row.
-    const listed = problems.filter((problem) => problem.region !== undefined).length;
-    const steps = [
-      first.region === undefined ? first.fix : undefined,
-      listed ? `correct or remove the ${listed > 1 ? "entries" : "entry"} listed below` : undefined,
-    ].filter(Boolean);
+  if (problems.length > 0) {
+    // The server refuses to start on any of them.
+    const listed = problems.length - (headline ? 1 : 0);
+    const below = `${listed > 1 ? `${listed} entries` : "the entry"} listed below`;
+    const steps = [headline?.fix, listed ? `correct or remove ${below}` : undefined].filter(
+      Boolean,
+    );
+    const detail = headline
+      ? `${headline.message}${listed ? ` Also ${below}.` : ""}`
+      : `${listed === 1 ? "1 entry" : `${listed} entries`} cannot be used, listed below: ${problems.map((problem) => problemCheck(problem).title).join(", ")}.`;
     return {
       id: "config",
       title: "Configuration",
       status: "fail",
-      detail: `${first.message} (${source}; ${variableNote}${problems.length > 1 ? `; ${plural(problems.length, "problem")}` : ""})`,
+      detail: `${detail} (${source}; ${variableNote})`,
       fix: `${steps.join(", then ")}; alpacon-mcp will not start until then`,
     };
   }
@@ -169,12 +181,15 @@ function configCheck(
 
 /** A configuration entry that cannot be used: its own failing row, with the SDK's fix. */
 function problemCheck(problem: ConfigProblem): Check {
+  const title =
+    problem.workspace === undefined
+      ? problem.region === undefined
+        ? "Token file"
+        : `${problem.region} (region)`
+      : `${problem.workspace} (${problem.region ?? "no region"})`;
   return {
     id: "workspace",
-    title:
-      problem.workspace === undefined
-        ? `${problem.region} (region)`
-        : `${problem.workspace} (${problem.region})`,
+    title,
     status: "fail",
     detail: problem.message,
     fix: problem.fix,
@@ -205,36 +220,25 @@ function permissionsCheck(context: CommandContext, file: string): Check {
       fix: null,
     };
   }
-  let info: ReturnType<typeof statSync>;
-  try {
-    info = statSync(file);
-  } catch {
+  const exposure = tokenFileExposure(file, context.platform);
+  if (exposure === undefined) {
     return { id: "permissions", title, status: "skip", detail: "no token file", fix: null };
   }
-  const mode = info.mode & 0o777;
-  const octal = `0${mode.toString(8).padStart(3, "0")}`;
-  const uid = process.getuid?.();
-  const problems: string[] = [];
-  const fixes: string[] = [];
-  if (mode & 0o077) {
-    problems.push(
-      `mode ${octal}: other users on this machine can ${mode & 0o022 ? "change" : "read"} your tokens`,
-    );
-    fixes.push(`chmod 600 ${shellWord(file)}`);
-  }
-  if (uid !== undefined && info.uid !== uid) {
-    problems.push(`owned by user id ${info.uid}, not you (${uid})`);
-    fixes.push(`sudo chown "$(id -un)" ${shellWord(file)}`);
-  }
-  return problems.length
+  return exposure.problems.length
     ? {
         id: "permissions",
         title,
         status: "warn",
-        detail: problems.join("; "),
-        fix: fixes.join(" && "),
+        detail: exposure.problems.join("; "),
+        fix: exposure.fixes.join(" && "),
       }
-    : { id: "permissions", title, status: "ok", detail: `${octal}, owned by you`, fix: null };
+    : {
+        id: "permissions",
+        title,
+        status: "ok",
+        detail: `${exposure.mode}, owned by you`,
+        fix: null,
+      };
 }
 
 async function checkWorkspaces(
@@ -338,7 +342,7 @@ function explain(
   if (error instanceof TimeoutError) {
     return {
       detail: `${where}: no answer within ${timeoutMs / 1000} s`,
-      fix: `check that ${url} is the right address and reachable from here (VPN, proxy, firewall)`,
+      fix: `check that ${url} is the right address${item.urlSource ? ` (set in ${item.urlSource})` : ""} and reachable from here (VPN, proxy, firewall)`,
     };
   }
   if (error instanceof ConnectionError) {
@@ -348,7 +352,7 @@ function explain(
     return {
       detail: `cannot reach ${url}${cause ? ` (${cause})` : ""}`,
       fix: item.url
-        ? `check the URL configured for ${item.workspace} (${item.tokenSource}) and your network`
+        ? `check the URL configured for ${item.workspace} (${item.urlSource ?? item.tokenSource}) and your network`
         : `check the workspace and region names (https://<workspace>.<region>.alpacon.io) and your network`,
     };
   }

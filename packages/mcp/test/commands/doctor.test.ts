@@ -173,7 +173,7 @@ describe("doctor", () => {
     const report = JSON.parse(result.out) as { checks: Check[] };
     expect(byTitle(report.checks, "Configuration")).toMatchObject({
       status: "fail",
-      detail: expect.stringContaining('Invalid workspace name "bad-"'),
+      detail: expect.stringContaining("1 entry cannot be used, listed below: bad- (ap1)."),
     });
     expect(byTitle(report.checks, "bad- (ap1)")).toMatchObject({
       status: "fail",
@@ -204,9 +204,11 @@ describe("doctor", () => {
       cwd: project,
     });
     expect(result.code).toBe(1);
+    // The configuration row points at the rows below; it is not counted as a third problem.
     expect(result.out).toMatch(
-      new RegExp(`^Configuration\\s+fail\\s+In ${file}, ap1\\.broken must be a token string`, "m"),
+      /^Configuration\s+fail\s+2 entries cannot be used, listed below: broken \(ap1\), other \(us1\)\./m,
     );
+    expect(result.out).toContain("2 problems found.");
     expect(result.out).toMatch(/^broken \(ap1\)\s+fail\s+In .*ap1\.broken must be/m);
     expect(result.out).toContain(`fix: make ap1.broken in ${file} a token string`);
     expect(result.out).toMatch(/^other \(us1\)\s+fail\s+Refusing plain http to example\.com/m);
@@ -259,6 +261,66 @@ describe("doctor", () => {
     expect(result.code).toBe(1);
     expect(result.out).toContain(`The token file ${file} is not valid JSON`);
     expect(result.out).not.toContain("alpat-secret-in-broken-file");
+  });
+
+  test("a URL variable without any token is reported, not ignored", async () => {
+    const { project, env } = sandboxDirs();
+    const result = await run(["doctor"], {
+      env: { ...env, ALPACON_MCP_AP1_ACME_URL: "https://acme.example" },
+      cwd: project,
+    });
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(
+      /^acme \(ap1\)\s+fail\s+ALPACON_MCP_AP1_ACME_URL is set but acme \(ap1\) has no token/m,
+    );
+    expect(result.out).toContain("fix: set ALPACON_MCP_AP1_ACME_TOKEN, or save a token with");
+    expect(result.out).toContain("1 problem found.");
+  });
+
+  test("an unreachable URL from a variable: the fix names the URL variable", async () => {
+    const { project, env } = sandboxDirs();
+    const result = await run(["doctor", "--json"], {
+      env: {
+        ...env,
+        ALPACON_MCP_AP1_GONE_TOKEN: "alpat-unreachable-0000000000",
+        ALPACON_MCP_AP1_GONE_URL: `http://127.0.0.1:${closedPort}`,
+      },
+      cwd: project,
+    });
+    const report = JSON.parse(result.out) as { checks: Check[] };
+    const gone = byTitle(report.checks, "gone (ap1)");
+    expect(gone.status).toBe("fail");
+    expect(gone.fix).toContain("ALPACON_MCP_AP1_GONE_URL");
+    expect(gone.fix).not.toContain("ALPACON_MCP_AP1_GONE_TOKEN");
+  });
+
+  test("malformed JSON: the line and column, never the content", async () => {
+    const { home, project, env } = sandboxDirs();
+    const file = join(home, "token.json");
+    writeFileSync(file, '{\n  "ap1": {\n    "acme": "alpat-secret-comma",\n  }\n}\n', {
+      mode: 0o600,
+    });
+    const result = await run(["doctor", "--config-file", file], { env, cwd: project });
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(`The token file ${file} is not valid JSON (line 4, column 3)`);
+    writeFileSync(file, '{"ap1": {"acme": "alpat-secret-cut"', { mode: 0o600 });
+    const cut = await run(["doctor", "--config-file", file], { env, cwd: project });
+    expect(cut.out).toContain("is not valid JSON (unexpected end at line 1, column 36)");
+    expect(result.out + cut.out).not.toContain("alpat-secret");
+  });
+
+  test("a file without the region level: one problem, named as such", async () => {
+    const { home, project, env } = sandboxDirs();
+    const file = tokenFile(home, { acme: "alpat-no-region-000000" as never });
+    const result = await run(["doctor", "--config-file", file], { env, cwd: project });
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(
+      /^acme \(no region\)\s+fail\s+In .* "acme" holds a token without a region/m,
+    );
+    expect(result.out).toContain('{"<region>": {"acme": "<token>"}}');
+    expect(result.out).not.toMatch(/\(region\)/);
+    expect(result.out).toContain("1 problem found.");
+    expect(result.out).not.toContain("alpat-no-region");
   });
 
   test("--help, and a bad flag is a usage error", async () => {

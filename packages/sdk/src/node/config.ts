@@ -15,6 +15,8 @@ export interface ConfiguredWorkspace {
   url: string | undefined;
   /** Where the token came from, for diagnostics: the variable name or the file path. */
   tokenSource: string;
+  /** Where `url` came from (the `…_URL` variable or the file path); undefined without a URL. */
+  urlSource?: string | undefined;
   /** Not enumerable: logging or serialising a config never shows it. */
   readonly token: string;
 }
@@ -106,7 +108,7 @@ export function inspectConfig(options: LoadConfigOptions = {}): ConfigInspection
     const entry = makeEntry(raw, report);
     if (entry) byKey.set(key, entry);
   }
-  for (const raw of readEnvironment(env, fromFile)) {
+  for (const raw of readEnvironment(env, fromFile, report)) {
     const key = `${raw.region}/${raw.workspace}`;
     const entry = makeEntry(raw, report);
     // A variable that cannot be used also hides the file's entry: the server would use neither.
@@ -197,6 +199,8 @@ type TokenFileEntry = string | { token: string; url?: string };
 type TokenFile = Record<string, Record<string, TokenFileEntry>>;
 
 const TOKEN_FILE_SHAPE = '{"<region>": {"<workspace>": "<token>"}}';
+/** Alpacon's region names (ap1, us1, eu1): a token under one is a missing workspace level. */
+const REGION_LIKE = /^[a-z]{2}\d+$/;
 
 /**
  * Checks the token file's shape, reporting each part that is wrong and returning the entries
@@ -215,10 +219,10 @@ function checkTokenFile(
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch {
+  } catch (error) {
     report({
       source: file,
-      message: `The token file ${file} is not valid JSON. Expected ${TOKEN_FILE_SHAPE}.`,
+      message: `The token file ${file} is not valid JSON (${jsonErrorPlace(text, error)}). Expected ${TOKEN_FILE_SHAPE}.`,
       fix: `correct the JSON in ${file} (${TOKEN_FILE_SHAPE}), or move it away and save your tokens again`,
     });
     return { data: {}, entries };
@@ -232,6 +236,16 @@ function checkTokenFile(
     return { data: {}, entries };
   }
   for (const [region, workspaces] of Object.entries(parsed)) {
+    if (typeof workspaces === "string" && !REGION_LIKE.test(region)) {
+      // `{"acme": "alpat-…"}`: a workspace and its token with the region level left out.
+      report({
+        source: file,
+        workspace: region,
+        message: `In ${file}, "${region}" holds a token without a region: the file needs the region level, {"<region>": {"${region}": "<token>"}}.`,
+        fix: `nest it under its region in ${file}, {"<region>": {"${region}": "<token>"}} (the region is in the workspace address: https://${region}.<region>.alpacon.io), or save it again with \`alpacon-mcp auth set --workspace ${region} --region <region>\``,
+      });
+      continue;
+    }
     if (!isRecord(workspaces)) {
       report({
         source: file,
@@ -263,6 +277,23 @@ function checkTokenFile(
   return { data: parsed as TokenFile, entries };
 }
 
+/**
+ * "line 3, column 14" for a JSON.parse error, from the position V8 reports (or the end of the
+ * text when it names none: "Unexpected end of JSON input"). Never the text itself: it holds
+ * tokens, and V8's messages may quote it.
+ */
+function jsonErrorPlace(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : "";
+  const lineColumn = /\(line (\d+) column (\d+)\)/.exec(message);
+  if (lineColumn) return `line ${lineColumn[1]}, column ${lineColumn[2]}`;
+  const position = /at position (\d+)/.exec(message);
+  const offset = position ? Math.min(Number(position[1]), text.length) : text.length;
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  const column = offset - (before.lastIndexOf("\n") + 1) + 1;
+  return `${offset >= text.length ? "unexpected end at " : ""}line ${line}, column ${column}`;
+}
+
 /** The strict reading, for updates: the first problem throws. */
 function parseTokenFile(text: string, file: string): TokenFile {
   const problems: ConfigProblem[] = [];
@@ -274,6 +305,7 @@ function parseTokenFile(text: string, file: string): TokenFile {
 function readEnvironment(
   env: Record<string, string | undefined>,
   fromFile: Map<string, RawEntry>,
+  report: Report,
 ): RawEntry[] {
   const found = new Map<
     string,
@@ -305,7 +337,18 @@ function readEnvironment(
   for (const [key, slot] of found) {
     const base = fromFile.get(key);
     const token = slot.token ?? base?.token;
-    if (token === undefined) continue; // a URL without any token configures nothing usable
+    if (token === undefined) {
+      // A URL alone configures nothing: say so rather than start without the workspace.
+      const tokenVar = slot.urlVar!.replace(/_URL$/, "_TOKEN");
+      report({
+        source: slot.urlVar!,
+        region: slot.region,
+        workspace: slot.workspace,
+        message: `${slot.urlVar} is set but ${slot.workspace} (${slot.region}) has no token: neither ${tokenVar} nor the token file gives one.`,
+        fix: `set ${tokenVar}, or save a token with \`alpacon-mcp auth set --workspace ${slot.workspace} --region ${slot.region}\`, or unset ${slot.urlVar}`,
+      });
+      continue;
+    }
     const where = slot.tokenVar ?? base?.tokenSource ?? "environment";
     const nameVar = slot.tokenVar ?? slot.urlVar ?? "environment";
     const urlFromEnv = slot.urlVar !== undefined;
@@ -355,7 +398,12 @@ function makeEntry(raw: RawEntry, report: Report): ConfiguredWorkspace | undefin
     });
     return undefined;
   }
-  const entry = { ...names, url, tokenSource: raw.tokenSource };
+  const entry = {
+    ...names,
+    url,
+    tokenSource: raw.tokenSource,
+    ...(url === undefined ? {} : { urlSource: raw.urlSource }),
+  };
   Object.defineProperty(entry, "token", { value: raw.token, enumerable: false });
   return entry as ConfiguredWorkspace;
 }

@@ -231,6 +231,43 @@ describe("inspectConfig", () => {
     expect(JSON.stringify(result.problems)).not.toContain(SECRET);
   });
 
+  it("says a file without the region level lacks it, once per entry", () => {
+    writeJson(file(), { acme: SECRET });
+    const result = inspectWith();
+    expect(result.problems).toEqual([
+      {
+        source: file(),
+        workspace: "acme",
+        message: expect.stringContaining('"acme" holds a token without a region'),
+        fix: expect.stringContaining("alpacon-mcp auth set --workspace acme --region <region>"),
+      },
+    ]);
+    expect(JSON.stringify(result.problems)).not.toContain(SECRET);
+  });
+
+  it("reports a URL variable that has no token", () => {
+    const result = inspectWith({ ALPACON_MCP_AP1_ACME_URL: "https://acme.example" });
+    expect(result.workspaces).toEqual([]);
+    expect(result.problems).toEqual([
+      {
+        source: "ALPACON_MCP_AP1_ACME_URL",
+        region: "ap1",
+        workspace: "acme",
+        message: expect.stringContaining(
+          "ALPACON_MCP_AP1_ACME_URL is set but acme (ap1) has no token",
+        ),
+        fix: expect.stringContaining("set ALPACON_MCP_AP1_ACME_TOKEN"),
+      },
+    ]);
+  });
+
+  it("places a JSON syntax error by line and column without quoting the file", () => {
+    writeFileSync(file(), `{\n  "ap1": {"acme": "${SECRET}",}\n}`);
+    const [problem] = inspectWith().problems;
+    expect(problem?.message).toContain("is not valid JSON (line 2, column 45)");
+    expect(problem?.message).not.toContain(SECRET);
+  });
+
   it("reports invalid names from the file and from variables, each with its source and fix", () => {
     writeJson(file(), { ap1: { "evil.com/": SECRET, acme: SECRET }, AP1: { ok: SECRET } });
     const result = inspectWith({ ALPACON_MCP_AP1_BAD__TOKEN: SECRET });
