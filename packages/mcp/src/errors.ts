@@ -75,7 +75,8 @@ function explain(error: unknown, context: FailureContext): { why: string; todo: 
   if (error instanceof AuthenticationError) {
     return {
       why: `the API token was rejected (HTTP 401${detail(error)})`,
-      todo: `Set a valid token with auth_set_token${targetArgs(context)} or with the ${tokenVariable(context)} variable, then retry. Tokens are made on the API Token page of the Alpacon web console`,
+      // A terminal keeps the token out of the chat transcript; auth_set_token is the fallback.
+      todo: `Ask the user to run \`alpacon-mcp auth set${authSetArgs(context)}\` in a terminal (the token then stays out of this chat) or to set the ${tokenVariable(context)} variable, then retry. Only if they cannot use a terminal, auth_set_token${targetArgs(context)} saves a token they give. Tokens are made on the API Token page of the Alpacon web console`,
     };
   }
   if (error instanceof PermissionDeniedError) return explainDenied(error, context);
@@ -285,9 +286,14 @@ function targetArgs(context: FailureContext): string {
   return ` (workspace "${context.workspace}"${context.region ? `, region "${context.region}"` : ""})`;
 }
 
+function authSetArgs(context: FailureContext): string {
+  return `${context.workspace ? ` --workspace ${context.workspace}` : ""}${context.region ? ` --region ${context.region}` : ""}`;
+}
+
 function tokenVariable(context: FailureContext): string {
   const region = (context.region ?? "<region>").toUpperCase();
-  const workspace = (context.workspace ?? "<workspace>").toUpperCase();
+  // A variable name cannot hold "-": my-team is MY_TEAM.
+  const workspace = (context.workspace ?? "<workspace>").toUpperCase().replaceAll("-", "_");
   return `ALPACON_MCP_${region}_${workspace}_TOKEN`;
 }
 

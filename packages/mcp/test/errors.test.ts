@@ -31,9 +31,18 @@ describe("describeFailure", () => {
       "servers_list failed (workspace acme, region ap1, server s-1).",
       "Why: the API token was rejected (HTTP 401: Invalid token.).",
       expect.stringMatching(
-        /^What to do: Set a valid token with auth_set_token \(workspace "acme", region "ap1"\) or with the ALPACON_MCP_AP1_ACME_TOKEN variable/,
+        /^What to do: Ask the user to run `alpacon-mcp auth set --workspace acme --region ap1` in a terminal \(the token then stays out of this chat\) or to set the ALPACON_MCP_AP1_ACME_TOKEN variable, then retry\. Only if they cannot use a terminal, auth_set_token/,
       ),
     ]);
+  });
+
+  test("a rejected token in a hyphenated workspace names a variable a shell can set", () => {
+    const text = describeFailure(new AuthenticationError(init(401, {})), {
+      ...where,
+      workspace: "my-team",
+    });
+    expect(text).toContain("alpacon-mcp auth set --workspace my-team --region ap1");
+    expect(text).toContain("ALPACON_MCP_AP1_MY_TEAM_TOKEN");
   });
 
   test.each([
