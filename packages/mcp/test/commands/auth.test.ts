@@ -1,5 +1,8 @@
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Sandbox, startSandbox } from "@alpacon/sandbox";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { maskToken } from "../../src/commands/auth.js";
@@ -292,4 +295,56 @@ describe("auth help", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain("Unexpected argument 'setpu'; commands are setup, doctor, auth");
   });
+});
+
+describe("auth set as a child process", () => {
+  test("an unreachable URL with a piped token: a clear message and exit 1, not a silent 13", async () => {
+    // A loopback port nobody listens on: bound, then released.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const { home } = sandboxDirs();
+    const configFile = join(home, "token.json");
+    const root = fileURLToPath(new URL("../..", import.meta.url));
+    // The retry's backoff timer once did not hold the process open: Node exited with 13
+    // ("unsettled top-level await") while the check was still pending, printing nothing.
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(root, "src/cli.ts"),
+        "auth",
+        "set",
+        "--workspace",
+        "acme",
+        "--region",
+        "ap1",
+        "--url",
+        `http://127.0.0.1:${port}`,
+        "--config-file",
+        configFile,
+      ],
+      {
+        // tsx resolves from here.
+        cwd: root,
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: home,
+          TSX_TSCONFIG_PATH: join(root, "test", "tsconfig.source.json"),
+        },
+      },
+    );
+    let err = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    child.stdin.end("alpat-unreachable-000000000000\n");
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(err).toContain(`cannot reach http://127.0.0.1:${port} to check the token`);
+    expect(err).toContain("Nothing was saved");
+    expect(code).toBe(1);
+    expect(existsSync(configFile)).toBe(false);
+  }, 30_000);
 });

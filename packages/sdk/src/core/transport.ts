@@ -139,7 +139,9 @@ export function createPolicyFetch(
         retries,
         ...BACKOFF,
         ...(userSignal ? { signal: userSignal } : {}),
-        unref: true,
+        // The caller awaits this call: its backoff timer must hold the process open. An unref'd
+        // one let a script (or `alpacon-mcp auth set`) whose only pending work was a retry exit
+        // with 13, "unsettled top-level await", printing nothing.
         shouldRetry: ({ error }) => isRetryable(error),
         onFailedAttempt: async ({ error, retriesLeft }) => {
           if (retriesLeft === 0 || !isRetryable(error)) return;
