@@ -24,7 +24,6 @@ import {
   loadPrompts,
   parseFlags,
   plainLength,
-  shellWord,
 } from "./context.js";
 
 export const DOCTOR_HELP = `Usage: alpacon-mcp doctor [--config-file <path>] [--json]
