@@ -18,13 +18,7 @@ import {
 import { UsageError } from "../cli-options.js";
 import { tokenFileExposure } from "../token-file-mode.js";
 import { MCP_VERSION } from "../version.js";
-import {
-  type CommandContext,
-  columns,
-  loadPrompts,
-  parseFlags,
-  plainLength,
-} from "./context.js";
+import { type CommandContext, columns, loadPrompts, parseFlags, plainLength } from "./context.js";
 
 export const DOCTOR_HELP = `Usage: alpacon-mcp doctor [--config-file <path>] [--json]
 
