@@ -160,6 +160,7 @@ export function nginxLogs(profile: ServerProfile, pid: number): { access: string
 }
 
 export function seedAdminFiles(vfs: Vfs, profile: ServerProfile, mtime: Date): void {
+  if (profile.os.family === "windows") return;
   const rhel = profile.os.family === "rhel";
   const rootOnly = { mode: 0o440, owner: "root", group: "root", mtime };
   vfs.writeFile("/etc/sudoers", rhel ? RHEL_SUDOERS : DEBIAN_SUDOERS, rootOnly);

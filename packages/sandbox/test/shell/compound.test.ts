@@ -61,6 +61,13 @@ describe("compound commands", () => {
     expect((await run("read a b <<< '  x   y  z ' ; echo \"$a|$b|\"")).stdout).toBe("x|y  z|\n");
   });
 
+  it("negates a condition and redirects a group's streams", async () => {
+    const result = await run(
+      "if ! grep -q nosuch /etc/hosts; then echo absent; fi; { cat /nonexistent; echo ok; } 2>/dev/null",
+    );
+    expect(result).toMatchObject({ stdout: "absent\nok\n", stderr: "" });
+  });
+
   it("pipes and redirects a whole compound command", async () => {
     expect((await run("for i in 3 1 2; do echo $i; done | sort")).stdout).toBe("1\n2\n3\n");
     const shell = makeShell();
