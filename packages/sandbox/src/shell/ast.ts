@@ -14,7 +14,9 @@ export type WordPart =
       /** `${name:-word}` and friends. */
       operator?: { op: ":-" | "-" | ":=" | "=" | ":+" | "+"; word: Word };
     }
-  | { type: "command"; script: Script; quoted: boolean };
+  | { type: "command"; script: Script; quoted: boolean }
+  /** `$(( expression ))`, kept as text and evaluated when the word expands. */
+  | { type: "arith"; expression: string; quoted: boolean };
 
 export interface Word {
   parts: WordPart[];

@@ -3,6 +3,8 @@
  * (no stage here reads incrementally, so the result is the same as concurrent execution), and
  * each stage works on a copy of the shell state, as bash runs them in subshells.
  */
+
+import { ExpansionError } from "./arithmetic.js";
 import type {
   AndOr,
   Command,
@@ -256,14 +258,29 @@ class CommandExpansion implements ExpansionContext {
 
 function runCommand(command: Command, state: ShellState, io: Io, env: ExecutionEnv): Status {
   const expansion = new CommandExpansion(state, io, env);
-  switch (command.type) {
-    case "simple":
-      return runSimple(command, state, io, env, expansion);
-    case "subshell":
-      return runSubshell(command, state, io, env, expansion);
-    default:
-      return runCompound(command, state, io, env, expansion);
+  let status: Status;
+  try {
+    switch (command.type) {
+      case "simple":
+        status = runSimple(command, state, io, env, expansion);
+        break;
+      case "subshell":
+        status = runSubshell(command, state, io, env, expansion);
+        break;
+      default:
+        status = runCompound(command, state, io, env, expansion);
+    }
+  } catch (error) {
+    return expansionFailed(error, io);
   }
+  return typeof status === "number" ? status : status.catch((error) => expansionFailed(error, io));
+}
+
+/** A word that cannot expand (`$((1/0))`) fails its command with status 1, as in bash. */
+function expansionFailed(error: unknown, io: Io): number {
+  if (!(error instanceof ExpansionError)) throw error;
+  io.stderr.write(`${error.message}\n`);
+  return 1;
 }
 
 /** `if`, loops and `{ …; }` run in the current shell with their redirections applied. */

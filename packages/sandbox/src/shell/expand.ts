@@ -2,6 +2,7 @@
  * Word expansion in bash's order: tilde, parameters, command substitution, then field
  * splitting and pathname expansion of the unquoted results.
  */
+import { evaluateArithmetic } from "./arithmetic.js";
 import type { Script, Word, WordPart } from "./ast.js";
 import type { ShellState } from "./commands/types.js";
 import { expandGlob, hasGlobChars } from "./glob.js";
@@ -114,7 +115,12 @@ class FieldBuilder {
 
 /** Parts that expand without running anything: text, `~`, and parameters without operators. */
 function isImmediate(part: WordPart): boolean {
-  return part.type === "text" || part.type === "tilde" || (part.type === "param" && !part.operator);
+  return (
+    part.type === "text" ||
+    part.type === "tilde" ||
+    part.type === "arith" ||
+    (part.type === "param" && !part.operator)
+  );
 }
 
 function appendImmediate(part: WordPart, fields: FieldBuilder, ctx: ExpansionContext): void {
@@ -131,6 +137,11 @@ function appendImmediate(part: WordPart, fields: FieldBuilder, ctx: ExpansionCon
     case "param":
       fields.appendExpansion(plainParamValue(part, ctx.state), part.quoted);
       return;
+    case "arith": {
+      const value = evaluateArithmetic(part.expression, (name) => specialParam(name, ctx.state));
+      fields.appendExpansion(String(value), part.quoted);
+      return;
+    }
   }
 }
 

@@ -316,7 +316,8 @@ class Lexer {
     const next = this.src[this.pos + 1];
     if (next === "(") {
       if (this.src[this.pos + 2] === "(") {
-        throw new ShellSyntaxError("sandbox: arithmetic expansion $((…)) is not supported");
+        parts.push({ type: "arith", expression: this.readArithmetic(), quoted });
+        return;
       }
       this.pos += 2;
       const script = new Parser(this, ")").parseScript();
@@ -347,6 +348,27 @@ class Lexer {
     }
     text("$", quoted);
     this.pos++;
+  }
+
+  /** The text of `$(( … ))` up to its matching `))`; the cursor moves past them. */
+  private readArithmetic(): string {
+    let depth = 0;
+    for (let i = this.pos + 3; i < this.src.length; i++) {
+      const ch = this.src[i];
+      if (ch === "(") depth++;
+      else if (ch === ")" && depth > 0) depth--;
+      else if (ch === ")" && this.src[i + 1] === ")") {
+        const expression = this.src.slice(this.pos + 3, i);
+        if (expression.includes("$(") || expression.includes("`")) {
+          throw new ShellSyntaxError(
+            "sandbox: command substitution inside $(( … )) is not supported by the simulated shell",
+          );
+        }
+        this.pos = i + 2;
+        return expression;
+      }
+    }
+    throw new ShellSyntaxError("bash: unexpected EOF while looking for matching `)'");
   }
 
   private findAnsiCEnd(from: number): number {

@@ -75,6 +75,20 @@ describe("compound commands", () => {
     expect(result.stdout).toBe("one\ntwo\n");
   });
 
+  it("counts with $(( … )) in a while loop", async () => {
+    expect((await run("i=0; while [ $i -lt 3 ]; do echo $i; i=$((i + 1)); done")).stdout).toBe(
+      "0\n1\n2\n",
+    );
+    expect(
+      (await run('n=7; echo "$(( (n * 3 + 1) / 2 % 5 )) $((2 ** 10)) $((n > 5 && 1)) $((-n))"'))
+        .stdout,
+    ).toBe("1 1024 1 -7\n");
+    expect(await run("echo $((1 / 0)); echo next")).toMatchObject({
+      stdout: "next\n",
+      stderr: 'bash: 1 / 0: division by 0 (error token is "0")\n',
+    });
+  });
+
   it("stays interruptible in an endless loop", async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
@@ -91,5 +105,6 @@ describe("compound commands", () => {
     expect(() => parse("for 1x in a; do :; done")).toThrow("`1x': not a valid identifier");
     expect(() => parse("done")).toThrow("syntax error near unexpected token `done'");
     expect(() => parse("case x in esac")).toThrow("not supported");
+    expect(() => parse("echo $((1 + 2)")).toThrow("unexpected EOF while looking for matching `)'");
   });
 });
