@@ -1,19 +1,36 @@
 import { realpathSync } from "node:fs";
 import { lstat, realpath, stat } from "node:fs/promises";
+import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ToolError } from "./errors.js";
+
+export interface AllowedRootsOptions {
+  /**
+   * The token file this server reads (undefined when it was given ready-made clients). It, its
+   * temporary copies, and its directory when that is a dedicated one are never read or written.
+   */
+  tokenFile?: string | undefined;
+  /** The default configuration directory, also protected. Default ~/.alpacon-mcp. */
+  configDir?: string | undefined;
+}
 
 /**
  * The local directories webftp tools may read from and write to. A model chooses the paths, so
  * every path is resolved through the real file system (symlinks included) and must stay inside
- * one of the roots: `..` and links that point outside are refused.
+ * one of the roots: `..` and links that point outside are refused. The paths here are checked
+ * first for a clear early answer; the SDK then calls `checkRead`/`checkWrite` with the real
+ * path of what it actually opened or created, which is the check that holds against a link
+ * swapped in meanwhile. The token file and the configuration directory are out of bounds even
+ * inside a root.
  */
 export class AllowedRoots {
   readonly roots: readonly string[];
   /** The roots as given and as resolved, for the lexical check before the file system one. */
   private readonly spellings: readonly string[];
+  private readonly protectedFiles: readonly string[];
+  private readonly protectedDirs: readonly string[];
 
-  constructor(dirs: readonly string[]) {
+  constructor(dirs: readonly string[], options: AllowedRootsOptions = {}) {
     if (dirs.length === 0) throw new Error("At least one allowed directory is required.");
     this.roots = dirs.map((dir) => {
       try {
@@ -23,6 +40,28 @@ export class AllowedRoots {
       }
     });
     this.spellings = [...this.roots, ...dirs.map((dir) => resolve(dir))];
+    const configDir = options.configDir ?? join(homedir(), ".alpacon-mcp");
+    const tokenFile = options.tokenFile === undefined ? undefined : resolve(options.tokenFile);
+    this.protectedFiles = tokenFile ? [tokenFile] : [];
+    // The token file's directory is protected too unless it is where the allowed directories
+    // are (a token file in a project folder): then only the file itself is.
+    const tokenDir = tokenFile ? dirname(tokenFile) : undefined;
+    this.protectedDirs = [
+      configDir,
+      ...(tokenDir && !this.roots.some((root) => inside(realOrLexical(tokenDir), root))
+        ? [tokenDir]
+        : []),
+    ];
+  }
+
+  /** For the SDK's `checkOpened`: the real path of the file an upload actually opened. */
+  checkRead(realPath: string, asked: string): void {
+    this.checkReal(asked, realPath, "read");
+  }
+
+  /** For the SDK's `checkOpened`: the real path a download is about to create or extract into. */
+  checkWrite(realPath: string, asked: string): void {
+    this.checkReal(asked, realPath, "write");
   }
 
   /** An existing regular file to read (an upload's source). Returns its real path. */
@@ -43,6 +82,7 @@ export class AllowedRoots {
     const absolute = this.absolute(path);
     const parent = await this.real(dirname(absolute), "write");
     const target = join(parent, basename(absolute));
+    this.checkReal(path, target, "write");
     const existing = await lstat(target).catch(() => undefined);
     if (existing?.isSymbolicLink()) await this.real(target, "write");
     if (existing?.isDirectory()) {
@@ -85,9 +125,23 @@ export class AllowedRoots {
         `Give a path inside ${this.describe()}`,
       );
     }
+    this.checkReal(path, real, use);
+    return real;
+  }
+
+  private checkReal(path: string, real: string, use: "read" | "write"): void {
     // Links are followed: one that leads out of the roots is refused like `..`.
     if (!this.roots.some((root) => inside(root, real))) throw this.outside(path, use, real);
-    return real;
+    const tokenFile = this.protectedFiles.find(
+      (file) => real === realOrLexical(file) || real.startsWith(`${realOrLexical(file)}.`),
+    );
+    const configDir = this.protectedDirs.find((dir) => inside(realOrLexical(dir), real));
+    if (tokenFile || configDir) {
+      throw new ToolError(
+        `${path} is ${tokenFile ? "this server's token file" : `inside the configuration directory ${configDir}`}, which webftp tools never ${use}`,
+        "Tokens stay on this machine: choose another file",
+      );
+    }
   }
 
   private outside(path: string, use: "read" | "write", real?: string): ToolError {
@@ -99,6 +153,16 @@ export class AllowedRoots {
 
   private describe(): string {
     return this.roots.join(", ");
+  }
+}
+
+/** A path's real path, or for one that does not exist (yet), its real parent's plus the rest. */
+function realOrLexical(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(realOrLexical(parent), basename(path));
   }
 }
 

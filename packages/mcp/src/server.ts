@@ -97,7 +97,9 @@ export function buildServer(
   const runtime: Runtime = {
     workspaces,
     pool: shared?.pool ?? new WebshPool(options.websh),
-    roots: new AllowedRoots(options.allowDirs ?? [process.cwd()]),
+    roots: new AllowedRoots(options.allowDirs ?? [process.cwd()], {
+      tokenFile: workspaces.configFile,
+    }),
     report: (call) => {
       // Without an audit log, nothing walks the arguments: one short line per call is all.
       if (options.audit) {

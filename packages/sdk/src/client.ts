@@ -33,7 +33,10 @@ export interface AlpaconClientOptions {
   tokenProvider?: TokenProvider | undefined;
   /** Overrides the default host; may include a path prefix (the sandbox uses one). */
   baseUrl?: string | undefined;
-  /** Allow plain http to a non-loopback host (the token then travels unencrypted). */
+  /**
+   * Allow plain http to a non-loopback host: for the base URL (the token then travels
+   * unencrypted) and for the storage URLs the API answers (file contents travel unencrypted).
+   */
   allowInsecure?: boolean | undefined;
   fetch?: typeof globalThis.fetch | undefined;
   /**
@@ -88,6 +91,7 @@ export function createAlpaconClient(options: AlpaconClientOptions): AlpaconClien
     userAgent: options.userAgent ?? `alpacon-sdk-ts/${SDK_VERSION}`,
     logger: options.logger ?? silentLogger,
     context: workspace ? `workspace ${workspace}${region ? ` (${region})` : ""}` : undefined,
+    allowInsecure: options.allowInsecure === true,
   };
   const context: ClientContext = {
     http: createClient<paths>({

@@ -25,9 +25,17 @@ export {
   type DownloadFileResult,
   downloadFile,
   fileSource,
+  remoteFilePath,
   type UploadFileOptions,
   uploadFile,
 } from "./node/files.js";
+export { UnsafePathError } from "./node/safe-fs.js";
 export { nodeStoragePut } from "./node/storage.js";
 export { nodeStorageGetToFile, type StorageGetResult } from "./node/storage-get.js";
-export { extractZip } from "./node/zip.js";
+export {
+  DEFAULT_EXTRACT_LIMITS,
+  ExtractLimitError,
+  type ExtractLimits,
+  type ExtractOptions,
+  extractZip,
+} from "./node/zip.js";

@@ -1,4 +1,4 @@
-import { downloadFile, uploadFile } from "@alpacon/sdk/node";
+import { downloadFile, remoteFilePath, uploadFile } from "@alpacon/sdk/node";
 import * as z from "zod";
 import {
   bytes,
@@ -66,13 +66,17 @@ export const webftpUploadFile = defineTool({
   annotations: EXEC,
   notFound: "Check the server id with servers_list",
   confirm: (args) =>
-    `Upload ${args.localPath} to ${args.remotePath} on server ${args.server}${args.overwrite ? ", replacing any existing file" : ""}?`,
+    `Upload ${args.localPath} to ${remoteFilePath(args.remotePath, args.localPath)} on server ${args.server}${args.overwrite ? ", replacing any existing file" : ""}?`,
   async run(args, context) {
-    const source = await context.runtime.roots.readable(args.localPath);
+    const { roots } = context.runtime;
+    // Checked here for a clear early answer, and again on the file actually opened.
+    const source = await roots.readable(args.localPath);
     const result = await uploadFile(clientOf(context), {
       server: args.server,
       localPath: source,
-      remotePath: args.remotePath,
+      checkOpened: (real) => roots.checkRead(real, args.localPath),
+      // A directory ending in / keeps the name the user gave, not a link's target name.
+      remotePath: remoteFilePath(args.remotePath, args.localPath),
       ...compact({ username: args.username, groupname: args.groupname }),
       overwrite: args.overwrite,
       ...workSessionOf(args),
@@ -88,8 +92,10 @@ export const webftpUploadFile = defineTool({
       message: result.message,
     };
   },
+  // The agent's own report says "Successfully downloaded …" (it downloads from storage): it
+  // stays in `message`, out of a text that would tell the user the opposite direction.
   summary: (result) =>
-    `Uploaded ${result.localPath} (${bytes(result.bytes)}) to ${result.remotePath} on server ${result.server}${result.message ? `: ${result.message}` : "."}`,
+    `Uploaded ${result.localPath} (${bytes(result.bytes)}) to ${result.remotePath} on server ${result.server}.`,
 });
 
 export const webftpDownloadFile = defineTool({
@@ -125,13 +131,15 @@ export const webftpDownloadFile = defineTool({
     `Download ${args.remotePath} from server ${args.server} to ${args.localPath}, replacing what is there?`,
   async run(args, context) {
     const extracting = args.resourceType === "folder" && args.extract;
+    const { roots } = context.runtime;
     const destination = extracting
-      ? await context.runtime.roots.directory(args.localPath)
-      : await context.runtime.roots.writable(args.localPath);
+      ? await roots.directory(args.localPath)
+      : await roots.writable(args.localPath);
     const result = await downloadFile(clientOf(context), {
       server: args.server,
       remotePath: args.remotePath,
       localPath: destination,
+      checkOpened: (real) => roots.checkWrite(real, args.localPath),
       resourceType: args.resourceType,
       extract: extracting,
       ...workSessionOf(args),

@@ -33,6 +33,8 @@ export interface TransportSettings {
   logger: Logger;
   /** "workspace acme (ap1)": named in error messages so users know which token to check. */
   context: string | undefined;
+  /** Plain http allowed to non-loopback hosts: the base URL's and the storage URLs'. */
+  allowInsecure?: boolean | undefined;
 }
 
 // POST and PATCH are absent on purpose: a repeated command creation runs the command twice.

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { lstat, mkdir, realpath, rename, rm } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import type { AlpaconClient } from "../client.js";
 import { abortableDelay } from "../core/delay.js";
 import { toApiError } from "../core/error-mapping.js";
@@ -13,22 +13,16 @@ import type {
   UploadOptions,
   UploadResult,
 } from "../webftp/webftp.js";
+import { expectOpenedAt, type OpenedFile, openRegularFile, UnsafePathError } from "./safe-fs.js";
 import { nodeStoragePut } from "./storage.js";
 import { nodeStorageGetToFile } from "./storage-get.js";
-import { extractZip } from "./zip.js";
+import { type ExtractLimits, extractZip } from "./zip.js";
 
 /** A file on disk as an upload source: streamed, reopened if a retry needs it. */
 export async function fileSource(path: string): Promise<UploadSource> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new ConfigError(
-      `Cannot read ${path}: ${error.code === "ENOENT" ? "no such file" : error.message}.`,
-    );
-  });
-  if (!info.isFile())
-    throw new ConfigError(
-      `${path} is not a regular file; upload folders as a zip with unzip: true.`,
-    );
-  return { size: info.size, path, open: () => fileReadStream(path) };
+  const { handle, size } = await openRegularFile(path);
+  await handle.close();
+  return { size, path, open: () => fileReadStream(() => openRegularFile(path), true) };
 }
 
 // Large chunks keep per-chunk costs (allocation, stream bookkeeping, syscalls) small per byte.
@@ -36,26 +30,33 @@ const CHUNK_BYTES = 1024 * 1024;
 
 /**
  * A pull-based stream over a file: the next chunk is read only when the consumer asks, so a
- * slow upload never lets the file pile up in memory.
+ * slow upload never lets the file pile up in memory. Reads are positional, so an already open
+ * file can be streamed again from its start for a retry.
  */
-function fileReadStream(path: string): ReadableStream<Uint8Array> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+function fileReadStream(
+  opened: () => Promise<OpenedFile>,
+  owned: boolean,
+): ReadableStream<Uint8Array> {
+  let file: OpenedFile | undefined;
+  let position = 0;
+  const release = async () => {
+    if (owned) await file?.handle.close();
+  };
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        handle ??= await open(path, "r");
+        file ??= await opened();
         const buffer = new Uint8Array(CHUNK_BYTES);
-        const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+        const { bytesRead } = await file.handle.read(buffer, 0, CHUNK_BYTES, position);
+        position += bytesRead;
         if (bytesRead === 0) {
-          await handle.close();
+          await release();
           controller.close();
           return;
         }
         controller.enqueue(buffer.subarray(0, bytesRead));
       },
-      async cancel() {
-        await handle?.close();
-      },
+      cancel: release,
     },
     // One chunk read ahead, so the disk read overlaps the network write.
     { highWaterMark: 2 },
@@ -64,26 +65,59 @@ function fileReadStream(path: string): ReadableStream<Uint8Array> {
 
 export interface UploadFileOptions extends Omit<UploadOptions, "source"> {
   localPath: string;
+  /**
+   * Called with the real path of the file actually opened, before a byte is sent; throw to
+   * refuse it. The MCP server checks its allowed directories here, on the open file rather than
+   * on a path checked earlier, so a link swapped in meanwhile cannot change what is sent.
+   */
+  checkOpened?: ((realPath: string) => void) | undefined;
 }
 
-/** Uploads a local file, streaming it from disk. */
+/**
+ * Uploads a local file, streaming it from disk. A `remotePath` ending in `/` is a directory:
+ * the file keeps its local name there. The file is opened once (a FIFO or device is refused),
+ * and every attempt reads that same open file.
+ */
 export async function uploadFile(
   client: AlpaconClient,
   options: UploadFileOptions,
 ): Promise<UploadResult> {
-  const { localPath, ...rest } = options;
-  return client.webftp.upload({
-    storagePut: nodeStoragePut,
-    ...rest,
-    source: await fileSource(localPath),
-  });
+  const { localPath, checkOpened, ...rest } = options;
+  const file = await openRegularFile(localPath);
+  try {
+    checkOpened?.(file.realPath);
+    const source: UploadSource = {
+      size: file.size,
+      fd: file.handle.fd,
+      open: () => fileReadStream(async () => file, false),
+    };
+    return await client.webftp.upload({
+      storagePut: nodeStoragePut,
+      ...rest,
+      remotePath: remoteFilePath(rest.remotePath, localPath),
+      source,
+    });
+  } finally {
+    await file.handle.close();
+  }
 }
 
-export interface DownloadFileOptions extends Omit<DownloadOptions, "destination"> {
+/** `/home/user/` plus `config.txt` is `/home/user/config.txt`; a full file path stays as it is. */
+export function remoteFilePath(remotePath: string, localPath: string): string {
+  return remotePath.endsWith("/") ? `${remotePath}${basename(localPath)}` : remotePath;
+}
+
+export interface DownloadFileOptions extends Omit<DownloadOptions, "destination">, ExtractLimits {
   /** Where the file goes; for a folder, the directory to extract into (with extract) or the zip's path. */
   localPath: string;
   /** Folders only: extract the zip into `localPath` instead of saving it. */
   extract?: boolean | undefined;
+  /**
+   * Called with the real path of the destination (the file, or the directory extracted into)
+   * before anything is written; throw to refuse it. Every file is then created fresh and
+   * checked to be exactly there, so a link swapped in meanwhile is refused, not followed.
+   */
+  checkOpened?: ((realPath: string) => void) | undefined;
 }
 
 export interface DownloadFileResult extends DownloadResult {
@@ -93,21 +127,29 @@ export interface DownloadFileResult extends DownloadResult {
 }
 
 /**
- * Downloads to disk. Bytes go to a temporary file (mode 0600) beside the target and are
- * renamed into place only when complete, so a failed transfer never leaves half a file.
+ * Downloads to disk. Bytes go to a new temporary file (mode 0600, exclusive create, no link
+ * followed) beside the target and are renamed into place only when complete, so a failed
+ * transfer never leaves half a file, and an existing link or hard link at the target is
+ * replaced, never written through.
  */
 export async function downloadFile(
   client: AlpaconClient,
   options: DownloadFileOptions,
 ): Promise<DownloadFileResult> {
-  const { localPath, extract, ...rest } = options;
-  const target = resolve(localPath);
+  const { localPath, extract, checkOpened, maxBytes, maxEntries, maxRatio, ...rest } = options;
   if (extract && rest.resourceType !== "folder")
     throw new ConfigError("extract applies to folder downloads only.");
-  await mkdir(extract ? target : dirname(target), { recursive: true });
-  const temp = extract
-    ? join(target, `.alpacon-${randomBytes(6).toString("hex")}.zip`)
-    : `${target}.${randomBytes(6).toString("hex")}.part`;
+  const requested = resolve(localPath);
+  await mkdir(extract ? requested : dirname(requested), { recursive: true });
+  const directory = await realpath(extract ? requested : dirname(requested));
+  const target = extract ? directory : join(directory, basename(requested));
+  checkOpened?.(target);
+  const temp = join(
+    directory,
+    extract
+      ? `.alpacon-${randomBytes(6).toString("hex")}.zip`
+      : `.${basename(requested)}.${randomBytes(6).toString("hex")}.part`,
+  );
   try {
     const { onProgress, ...prepareOptions } = rest;
     const prepared = await client.webftp.prepareDownload(prepareOptions);
@@ -120,14 +162,38 @@ export async function downloadFile(
     );
     const result = { id: prepared.id, name: prepared.name, bytes };
     if (!extract) {
-      await rename(temp, target);
+      await replaceWith(temp, target);
       return { ...result, localPath: target };
     }
-    const files = await extractZip(temp, target, { stripFolder: result.name });
+    const files = await extractZip(temp, directory, {
+      stripFolder: result.name,
+      signal: rest.signal,
+      maxBytes,
+      maxEntries,
+      maxRatio,
+      realRoot: true,
+    });
     return { ...result, localPath: target, files };
   } finally {
     await rm(temp, { force: true });
   }
+}
+
+/** Renames a finished download onto its target, which may be a file or a link, nothing else. */
+async function replaceWith(temp: string, target: string): Promise<void> {
+  const existing = await lstat(target).catch(() => undefined);
+  if (existing && !existing.isFile() && !existing.isSymbolicLink()) {
+    throw new UnsafePathError(
+      `${target} exists and is ${existing.isDirectory() ? "a directory" : "not a regular file"}; it was left as it is. Give a file path.`,
+    );
+  }
+  // The directory was real when the temporary file was created in it; refuse if it was
+  // replaced by a link since, rather than rename through it.
+  const directory = dirname(target);
+  if ((await realpath(directory)) !== directory) {
+    throw new UnsafePathError(`${directory} was replaced during the download; nothing was saved.`);
+  }
+  await rename(temp, target);
 }
 
 /** GET with a few retries before any byte is written (a GET of stored bytes is idempotent). */
@@ -141,7 +207,11 @@ async function getToFile(
   for (let attempt = 1; ; attempt++) {
     let result: { status: number; bytes: number };
     try {
-      result = await nodeStorageGetToFile(url, path, onProgress, signal, idleTimeoutMs);
+      // Each attempt creates the file afresh (exclusive create): a failed one's is removed.
+      await rm(path, { force: true });
+      result = await nodeStorageGetToFile(url, path, onProgress, signal, idleTimeoutMs, {
+        onOpen: (fd) => expectOpenedAt(fd, path),
+      });
     } catch (error) {
       if (signal?.aborted) throw new AbortedError("The download was aborted.", { cause: error });
       // A GET of stored bytes is idempotent and the file is rewritten from its start: retry.

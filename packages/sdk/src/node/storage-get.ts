@@ -1,10 +1,11 @@
-import { close, openSync, writeSync, writev } from "node:fs";
+import { close, closeSync, openSync, writeSync, writev } from "node:fs";
 import { isIP, connect as netConnect, type Socket } from "node:net";
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
 import { HTTPParser } from "http-parser-js";
 import { rawHeader } from "../core/buffered-response.js";
 import { TimeoutError } from "../core/errors.js";
 import type { TransferProgress } from "../webftp/transfer.js";
+import { CREATE_NEW } from "./safe-fs.js";
 
 /** Bytes per socket read, into the one buffer a download reads with. */
 const READ_BYTES = 256 * 1024;
@@ -20,6 +21,8 @@ const SLOW_WRITES = 3;
 export interface StorageGetTuning {
   /** A synchronous write at least this slow counts as slow (default SLOW_WRITE_MS). */
   slowWriteMs?: number;
+  /** Checks the file just created, before a byte is written; throwing fails the download. */
+  onOpen?: (fd: number) => void;
 }
 
 export interface StorageGetResult {
@@ -29,7 +32,8 @@ export interface StorageGetResult {
 }
 
 /**
- * GETs a presigned URL straight into a file (mode 0600), as curl does: every socket read lands
+ * GETs a presigned URL straight into a new file (mode 0600; exclusive create, no link followed:
+ * it fails if anything has the name already, so nothing is written through a link), as curl does: every socket read lands
  * in one reused buffer and is written to the file before the next read. node:http hands each
  * read over in a freshly allocated 64 KiB buffer; on a 1 GiB download those churn the C heap
  * (page faults, twice the kernel time) and made throughput swing between 56 % and 96 % of
@@ -111,7 +115,14 @@ class StorageGet {
     const length = Number(rawHeader(raw, "content-length") ?? Number.NaN);
     try {
       const { path, onProgress, tuning } = this.options;
-      this.file = new FileWriter(openSync(path, "w", 0o600), {
+      const fd = openSync(path, CREATE_NEW, 0o600);
+      try {
+        tuning.onOpen?.(fd);
+      } catch (error) {
+        closeSync(fd);
+        throw error;
+      }
+      this.file = new FileWriter(fd, {
         total: Number.isFinite(length) ? length : undefined,
         onProgress,
         slowWriteMs: tuning.slowWriteMs ?? SLOW_WRITE_MS,

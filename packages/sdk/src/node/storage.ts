@@ -5,6 +5,7 @@ import { PassThrough, Readable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import { TimeoutError } from "../core/errors.js";
 import type { StoragePut, TransferProgress, UploadSource } from "../webftp/transfer.js";
+import { openRegularFile } from "./safe-fs.js";
 
 // Large reads keep per-chunk costs small per byte on multi-gigabyte files.
 const FILE_CHUNK_BYTES = 1024 * 1024;
@@ -23,8 +24,12 @@ export const nodeStoragePut: StoragePut = async (
 ) => {
   const counter = progress(source.size, onProgress);
   const headers = { "content-length": String(source.size) };
-  const response = await send(url, { method: "PUT", headers }, signal, idleTimeoutMs, (request) =>
-    pipeline(openSource(source), counter.stream, request),
+  const response = await send(
+    url,
+    { method: "PUT", headers },
+    signal,
+    idleTimeoutMs,
+    async (request) => pipeline(await openSource(source), counter.stream, request),
   );
   // finished() rather than "end": a response cut or timed out never ends, and must not hang.
   response.resume();
@@ -32,10 +37,22 @@ export const nodeStoragePut: StoragePut = async (
   return { status: response.statusCode ?? 0, bytes: counter.bytes() };
 };
 
-function openSource(source: UploadSource): Readable {
-  return source.path
-    ? createReadStream(source.path, { highWaterMark: FILE_CHUNK_BYTES })
-    : Readable.fromWeb(source.open() as import("node:stream/web").ReadableStream<Uint8Array>);
+async function openSource(source: UploadSource): Promise<Readable> {
+  // An open file is read from its start again on every attempt, and stays open for the next.
+  if (source.fd !== undefined) {
+    return createReadStream("", {
+      fd: source.fd,
+      start: 0,
+      autoClose: false,
+      highWaterMark: FILE_CHUNK_BYTES,
+    });
+  }
+  if (source.path) {
+    // Opened and checked first: a FIFO or device in its place is refused, never read.
+    const { handle } = await openRegularFile(source.path);
+    return handle.createReadStream({ highWaterMark: FILE_CHUNK_BYTES });
+  }
+  return Readable.fromWeb(source.open() as import("node:stream/web").ReadableStream<Uint8Array>);
 }
 
 /** A pass-through that counts bytes and reports progress. */

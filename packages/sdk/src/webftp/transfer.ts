@@ -1,3 +1,4 @@
+import { isLoopbackHost } from "../core/base-url.js";
 import { abortableDelay } from "../core/delay.js";
 import { toApiError } from "../core/error-mapping.js";
 import {
@@ -16,6 +17,11 @@ export interface UploadSource {
   open(): ReadableStream<Uint8Array>;
   /** A file on disk: Node transports read it directly instead of through `open()`. */
   path?: string | undefined;
+  /**
+   * An open file (Node): read from its start on every attempt, and preferred over `path`, so
+   * what is sent is the file that was checked, whatever happens to its path meanwhile.
+   */
+  fd?: number | undefined;
 }
 
 export interface TransferProgress {
@@ -48,6 +54,25 @@ export function toUploadSource(source: Uint8Array | Blob | UploadSource): Upload
   }
   throw new ConfigError(
     "source must be a Uint8Array, a Blob, or { size, open() } (see fileSource in @alpacon/sdk/node).",
+  );
+}
+
+/**
+ * A storage URL comes from the API's answer, and file contents go to it: plain http is
+ * accepted only on loopback (the sandbox), or with the client's `allowInsecure`, as for the
+ * base URL.
+ */
+export function checkStorageUrl(url: string, allowInsecure: boolean | undefined): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError("The API answered a storage URL that is not a valid URL.");
+  }
+  if (parsed.protocol === "https:") return;
+  if (parsed.protocol === "http:" && (allowInsecure || isLoopbackHost(parsed.hostname))) return;
+  throw new ConfigError(
+    `Refusing the storage URL the API answered: ${parsed.protocol}//${parsed.hostname} is not https, so file contents would travel unencrypted. Set allowInsecure: true on the client only if you trust this network.`,
   );
 }
 

@@ -3,6 +3,7 @@ import type { ClientContext } from "../core/resource.js";
 import { Downloads, Uploads, WebftpSessions } from "../resources/webftp.js";
 import { WebftpTransferError } from "./errors.js";
 import {
+  checkStorageUrl,
   counting,
   fetchStoragePut,
   getFromStorage,
@@ -102,6 +103,8 @@ export class Webftp {
       },
       request,
     );
+    if (created.upload_url)
+      checkStorageUrl(created.upload_url, this.context.settings.allowInsecure);
     const bytes = created.upload_url
       ? await putToStorage(
           options.storagePut ?? fetchStoragePut(this.context.settings.fetch),
@@ -173,6 +176,7 @@ export class Webftp {
     );
     if (!status.success)
       throw new WebftpTransferError(created.id, "download", status.message ?? "");
+    checkStorageUrl(created.download_url, this.context.settings.allowInsecure);
     // The client's per-request timeout bounds silence while the bytes flow.
     return {
       id: created.id,
