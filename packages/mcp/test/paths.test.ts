@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { AllowedRoots } from "../src/paths.js";
@@ -59,4 +59,48 @@ describe("writable", () => {
 
 test("a root that does not exist is refused at start-up", () => {
   expect(() => new AllowedRoots([join(root, "nope")])).toThrow(/does not exist/);
+});
+
+describe("the token file and the configuration directory", () => {
+  let guarded: AllowedRoots;
+  let configDir: string;
+  let tokenFile: string;
+  beforeAll(() => {
+    configDir = join(root, "config-home");
+    mkdirSync(configDir);
+    writeFileSync(join(configDir, "backup.json"), "{}");
+    // In the allowed directory itself: only the file (and its temporary copies) is protected.
+    tokenFile = join(root, "token.json");
+    writeFileSync(tokenFile, "{}");
+    guarded = new AllowedRoots([root], { tokenFile, configDir });
+  });
+
+  test.each([
+    ["token.json", /token file/],
+    ["token.json.1a2b3c.tmp", /token file/],
+    ["config-home/backup.json", /configuration directory/],
+  ])("refuses to read %s", async (path, message) => {
+    if (path.endsWith(".tmp")) writeFileSync(join(root, path), "{}");
+    await expect(guarded.readable(path)).rejects.toThrow(message);
+  });
+
+  test("refuses to write the token file or into the configuration directory", async () => {
+    await expect(guarded.writable("token.json")).rejects.toThrow(/token file/);
+    await expect(guarded.writable("config-home/new.json")).rejects.toThrow(/configuration/);
+  });
+
+  test("checks the real path of what was opened, whatever name was asked for", () => {
+    expect(() => guarded.checkRead(realpathSync(tokenFile), "harmless.txt")).toThrow(
+      /harmless\.txt is this server's token file/,
+    );
+    expect(() => guarded.checkWrite(join(realpathSync(root), "sub", "ok.txt"), "ok")).not.toThrow();
+  });
+
+  test("a token file's own directory is protected when it is not an allowed directory", async () => {
+    const elsewhere = join(root, "sub");
+    const roots2 = new AllowedRoots([root], { tokenFile: join(elsewhere, "token.json") });
+    await expect(roots2.readable("sub/file.txt")).rejects.toThrow(/configuration directory/);
+    const inRoot = new AllowedRoots([root], { tokenFile: join(root, "token.json") });
+    expect(await inRoot.readable("sub/file.txt")).toBe(join(inRoot.roots[0]!, "sub", "file.txt"));
+  });
 });
