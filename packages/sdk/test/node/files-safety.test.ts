@@ -1,17 +1,9 @@
 import { execFileSync } from "node:child_process";
-import {
-  link,
-  lstat,
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  symlink,
-  writeFile,
-} from "node:fs/promises";
+import { link, lstat, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { downloadFile, remoteFilePath, uploadFile } from "../../src/node.js";
+import { destAndOutside } from "../helpers/places.js";
 import { useSdkSandbox } from "../helpers/sandbox.js";
 import { useTempDir } from "../helpers/temp-dir.js";
 
@@ -22,13 +14,8 @@ function server(): string {
   return env.serverIds(1)[0]!;
 }
 
-async function places(): Promise<{ dest: string; outside: string }> {
-  const root = await mkdtemp(join(base(), "case-"));
-  const dest = join(root, "dest");
-  const outside = join(root, "outside");
-  await mkdir(dest);
-  await mkdir(outside);
-  return { dest, outside };
+function places(): Promise<{ dest: string; outside: string }> {
+  return destAndOutside(base());
 }
 
 async function remoteFile(remotePath: string, content: string): Promise<void> {

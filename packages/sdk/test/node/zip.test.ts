@@ -1,34 +1,22 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import {
-  link,
-  lstat,
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  symlink,
-  writeFile,
-} from "node:fs/promises";
+import { link, lstat, mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { describe, expect, it } from "vitest";
 import yazl from "yazl";
 import { AbortedError } from "../../src/index.js";
 import { ExtractLimitError, extractZip } from "../../src/node.js";
+import { destAndOutside } from "../helpers/places.js";
 import { useTempDir } from "../helpers/temp-dir.js";
 
 const base = useTempDir("alpacon-zip-test-");
 const MIB = 1024 * 1024;
 
-/** A destination inside the test directory and an "outside" directory next to it. */
+/** A destination, an "outside" directory next to it, and where the zip goes. */
 async function places(): Promise<{ dest: string; outside: string; zip: string }> {
-  const root = await mkdtemp(join(base(), "case-"));
-  const dest = join(root, "dest");
-  const outside = join(root, "outside");
-  await mkdir(dest);
-  await mkdir(outside);
+  const { root, dest, outside } = await destAndOutside(base());
   return { dest, outside, zip: join(root, "in.zip") };
 }
 
