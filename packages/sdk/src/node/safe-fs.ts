@@ -2,10 +2,12 @@ import {
   constants,
   existsSync,
   fstatSync,
+  lstatSync,
   readlinkSync,
   realpathSync,
   type Stats,
   statSync,
+  unlinkSync,
 } from "node:fs";
 import { type FileHandle, lstat, mkdir, open, realpath, rmdir } from "node:fs/promises";
 import { basename, dirname, join, relative, sep } from "node:path";
@@ -100,9 +102,24 @@ export async function createFresh(directory: string, name: string): Promise<File
 export function expectOpenedAt(fd: number, path: string): void {
   const actual = openedPathSync(fd, path);
   if (actual !== path) {
+    removeIfSame(fd, actual);
     throw new UnsafePathError(
       `${path} resolved to ${actual} when it was opened: a directory on the way was replaced by a link. Nothing was written there.`,
     );
+  }
+}
+
+/**
+ * An exclusive create through a swapped-in link made a new, empty file elsewhere: remove it,
+ * if the name there still is that file.
+ */
+function removeIfSame(fd: number, actual: string): void {
+  try {
+    const opened = fstatSync(fd);
+    const named = lstatSync(actual);
+    if (named.dev === opened.dev && named.ino === opened.ino) unlinkSync(actual);
+  } catch {
+    // Gone already, or moved on: nothing of ours to remove.
   }
 }
 
