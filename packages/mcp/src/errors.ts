@@ -18,6 +18,7 @@ import {
   type WorkSessionCode,
   WorkSessionError,
 } from "@alpacon/sdk";
+import { LocalFileError } from "@alpacon/sdk/node";
 
 /** A failure the tool itself detects, with the reason and the next step already in words. */
 export class ToolError extends Error {
@@ -61,6 +62,12 @@ function whatFailed(context: FailureContext): string {
 
 function explain(error: unknown, context: FailureContext): { why: string; todo: string } {
   if (error instanceof ToolError) return { why: error.why, todo: error.todo };
+  if (error instanceof LocalFileError) {
+    return {
+      why: error.message,
+      todo: "Choose another local path, or move away what is in the way, then retry",
+    };
+  }
   if (error instanceof ConfigError) {
     return { why: error.message, todo: "Fix the configuration as described, then retry" };
   }

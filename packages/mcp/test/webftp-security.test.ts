@@ -151,3 +151,29 @@ describe("webftp_upload_file to a directory", () => {
     expect(result.text).not.toMatch(/download/i);
   });
 });
+
+describe("webftp_download_file extract", () => {
+  test("refuses a symlinked directory in the destination and writes nothing outside", async () => {
+    await h.call("command_run", {
+      workspace: "acme",
+      servers: [h.server],
+      command: "mkdir -p /tmp/linked/conf && echo evil > /tmp/linked/conf/evil.txt",
+    });
+    const dest = join(h.dir, "extract-dest");
+    const outside = tempDir();
+    mkdirSync(dest);
+    symlinkSync(outside, join(dest, "conf"));
+    const result = await h.call("webftp_download_file", {
+      workspace: "acme",
+      server: h.server,
+      remotePath: "/tmp/linked",
+      localPath: "extract-dest",
+      resourceType: "folder",
+      extract: true,
+    });
+    expectToolError(result, "conf is a symbolic link");
+    expect(result.text).toContain("Choose another local path");
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readdirSync(dest)).toEqual(["conf"]);
+  });
+});

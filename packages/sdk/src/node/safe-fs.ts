@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import { type FileHandle, lstat, mkdir, open, realpath, rmdir } from "node:fs/promises";
 import { basename, dirname, join, relative, sep } from "node:path";
-import { ConfigError } from "../core/errors.js";
+import { AlpaconError, ConfigError } from "../core/errors.js";
 
 // Absent on Windows: there, links and FIFOs are rare and the dev/ino comparison below still runs.
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -25,8 +25,11 @@ const READ_NONBLOCKING = constants.O_RDONLY | O_NONBLOCK;
 
 const PROC_FD = process.platform === "linux" && existsSync("/proc/self/fd");
 
+/** A local file operation refused for safety: nothing was written outside its destination. */
+export class LocalFileError extends AlpaconError {}
+
 /** Thrown when what was opened is not what was checked: a link, a swap, a FIFO or a device. */
-export class UnsafePathError extends ConfigError {}
+export class UnsafePathError extends LocalFileError {}
 
 /**
  * The real path of an open file, as the kernel knows it: where the bytes actually are, however

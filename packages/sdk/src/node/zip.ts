@@ -5,7 +5,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Entry, ZipFile } from "yauzl";
 import { AbortedError, AlpaconError } from "../core/errors.js";
-import { createFresh, mkdirInside, removeCreatedDirectories } from "./safe-fs.js";
+import { createFresh, LocalFileError, mkdirInside, removeCreatedDirectories } from "./safe-fs.js";
 
 /** Limits on what one extraction may write; a zip that exceeds one is refused and cleaned up. */
 export interface ExtractLimits {
@@ -40,7 +40,7 @@ export const DEFAULT_EXTRACT_LIMITS = {
 const RATIO_FLOOR = 1024 * 1024;
 
 /** A zip that exceeds an extraction limit. Nothing of it is left on disk. */
-export class ExtractLimitError extends AlpaconError {}
+export class ExtractLimitError extends LocalFileError {}
 
 interface Limits {
   maxBytes: number;
@@ -241,8 +241,8 @@ function limit(reason: string): ExtractLimitError {
   );
 }
 
-function unsafe(reason: string): AlpaconError {
-  return new AlpaconError(
+function unsafe(reason: string): LocalFileError {
+  return new LocalFileError(
     `The downloaded zip could not be extracted safely: ${reason}. Nothing outside the destination was written.`,
   );
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { link, lstat, mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
@@ -98,6 +98,39 @@ describe("extractZip never writes through what is already in the destination", (
     expect(await readFile(join(dest, "sub", "old.txt"), "utf8")).toBe("new");
     expect((await readdir(dest)).sort()).toEqual(["index.html", "sub"]);
   });
+});
+
+describe("extractZip against a directory swapped for a link while it runs", () => {
+  it("never leaves a file outside, whatever the timing", async () => {
+    const { dest, outside, zip } = await places();
+    await makeZip(
+      zip,
+      Array.from({ length: 30 }, (_, i) => [`sub/f${i}.txt`, `file ${i}`] as const),
+    );
+    await mkdir(join(dest, "sub"));
+    await symlink(outside, join(dest, "sublink"));
+    // Another process flips dest/sub between the real directory and a link to `outside`.
+    const flipper = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const fs = require("node:fs"); process.chdir(${JSON.stringify(dest)});
+         for (;;) {
+           try { fs.renameSync("sub", "subreal"); fs.renameSync("sublink", "sub"); } catch {}
+           try { fs.renameSync("sub", "sublink"); fs.renameSync("subreal", "sub"); } catch {}
+         }`,
+      ],
+      { stdio: "ignore" },
+    );
+    try {
+      for (let i = 0; i < 15; i++) {
+        await extractZip(zip, dest).catch(() => undefined);
+        expect(await readdir(outside)).toEqual([]);
+      }
+    } finally {
+      flipper.kill();
+    }
+  }, 60_000);
 });
 
 describe("extractZip limits", () => {
