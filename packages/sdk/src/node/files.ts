@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, realpath, rename, rm } from "node:fs/promises";
+import { mkdir, realpath, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { AlpaconClient } from "../client.js";
 import { abortableDelay } from "../core/delay.js";
@@ -13,7 +13,13 @@ import type {
   UploadOptions,
   UploadResult,
 } from "../webftp/webftp.js";
-import { expectOpenedAt, type OpenedFile, openRegularFile, UnsafePathError } from "./safe-fs.js";
+import {
+  expectOpenedAt,
+  expectReplaceable,
+  type OpenedFile,
+  openRegularFile,
+  UnsafePathError,
+} from "./safe-fs.js";
 import { nodeStoragePut } from "./storage.js";
 import { nodeStorageGetToFile } from "./storage-get.js";
 import { type ExtractLimits, extractZip } from "./zip.js";
@@ -181,12 +187,7 @@ export async function downloadFile(
 
 /** Renames a finished download onto its target, which may be a file or a link, nothing else. */
 async function replaceWith(temp: string, target: string): Promise<void> {
-  const existing = await lstat(target).catch(() => undefined);
-  if (existing && !existing.isFile() && !existing.isSymbolicLink()) {
-    throw new UnsafePathError(
-      `${target} exists and is ${existing.isDirectory() ? "a directory" : "not a regular file"}; it was left as it is. Give a file path.`,
-    );
-  }
+  await expectReplaceable(target);
   // The directory was real when the temporary file was created in it; refuse if it was
   // replaced by a link since, rather than rename through it.
   const directory = dirname(target);

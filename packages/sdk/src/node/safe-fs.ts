@@ -156,6 +156,19 @@ export async function mkdirInside(root: string, path: string): Promise<string[]>
   return created;
 }
 
+/**
+ * Throws unless `target` is absent, a regular file or a link: the only things a finished file
+ * may be renamed over. A directory, FIFO, socket or device is left as it is.
+ */
+export async function expectReplaceable(target: string): Promise<void> {
+  const existing = await lstat(target).catch(() => undefined);
+  if (existing && !existing.isFile() && !existing.isSymbolicLink()) {
+    throw new UnsafePathError(
+      `${target} exists and is ${existing.isDirectory() ? "a directory" : "not a regular file"}; it was left as it is. Choose another local path.`,
+    );
+  }
+}
+
 /** Removes directories this process created, innermost first, if they are still empty. */
 export async function removeCreatedDirectories(created: readonly string[]): Promise<void> {
   for (const directory of [...created].reverse()) await rmdir(directory).catch(() => undefined);

@@ -1,11 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { lstat, realpath, rename, unlink } from "node:fs/promises";
+import { realpath, rename, unlink } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Entry, ZipFile } from "yauzl";
 import { AbortedError, AlpaconError } from "../core/errors.js";
-import { createFresh, LocalFileError, mkdirInside, removeCreatedDirectories } from "./safe-fs.js";
+import {
+  createFresh,
+  expectReplaceable,
+  LocalFileError,
+  mkdirInside,
+  removeCreatedDirectories,
+} from "./safe-fs.js";
 
 /** Limits on what one extraction may write; a zip that exceeds one is refused and cleaned up. */
 export interface ExtractLimits {
@@ -146,14 +152,7 @@ export async function extractZip(
  * everything as it was: a directory or a FIFO, socket or device is never replaced.
  */
 async function placeAll(root: string, staged: readonly Staged[]): Promise<void> {
-  for (const { target } of staged) {
-    const existing = await lstat(target).catch(() => undefined);
-    if (existing && !existing.isFile() && !existing.isSymbolicLink()) {
-      throw unsafe(
-        `${target} exists and is ${existing.isDirectory() ? "a directory" : "not a regular file"}; it was left as it is`,
-      );
-    }
-  }
+  for (const { target } of staged) await expectReplaceable(target);
   for (const { temp, target } of staged) {
     // The parent was checked when the file was created; check again right before the rename,
     // so a directory swapped for a link in between is refused rather than followed.
