@@ -1,4 +1,4 @@
-import { realpathSync } from "node:fs";
+import { realpathSync, statSync } from "node:fs";
 import { lstat, realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
@@ -54,9 +54,18 @@ export class AllowedRoots {
     ];
   }
 
-  /** For the SDK's `checkOpened`: the real path of the file an upload actually opened. */
-  checkRead(realPath: string, asked: string): void {
+  /**
+   * For the SDK's `checkOpened`: the real path and identity of the file an upload actually
+   * opened. A hard link to the token file has another path but the same identity.
+   */
+  checkRead(realPath: string, asked: string, identity?: { dev: number; ino: number }): void {
     this.checkReal(asked, realPath, "read");
+    if (identity && this.protectedFiles.some((file) => sameFile(file, identity))) {
+      throw new ToolError(
+        `${asked} is a hard link to this server's token file, which webftp tools never read`,
+        "Tokens stay on this machine: choose another file",
+      );
+    }
   }
 
   /** For the SDK's `checkOpened`: the real path a download is about to create or extract into. */
@@ -153,6 +162,15 @@ export class AllowedRoots {
 
   private describe(): string {
     return this.roots.join(", ");
+  }
+}
+
+function sameFile(path: string, identity: { dev: number; ino: number }): boolean {
+  try {
+    const info = statSync(path);
+    return info.dev === identity.dev && info.ino === identity.ino;
+  } catch {
+    return false;
   }
 }
 

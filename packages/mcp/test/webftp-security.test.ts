@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { expectToolError } from "./helpers/expect-tool.js";
@@ -122,6 +122,17 @@ describe("the token file and the configuration directory", () => {
       remotePath: "/tmp/innocent.json",
     });
     expectToolError(result, "this server's token file");
+  });
+
+  test("a hard link to the token file is refused too", async () => {
+    linkSync(h.configFile, join(h.dir, "hard.json"));
+    const result = await h.call("webftp_upload_file", {
+      workspace: "acme",
+      server: h.server,
+      localPath: "hard.json",
+      remotePath: "/tmp/hard.json",
+    });
+    expectToolError(result, "hard link to this server's token file");
   });
 
   test("a download never replaces the token file", async () => {

@@ -29,7 +29,7 @@ export {
   type UploadFileOptions,
   uploadFile,
 } from "./node/files.js";
-export { LocalFileError, UnsafePathError } from "./node/safe-fs.js";
+export { type FileIdentity, LocalFileError, UnsafePathError } from "./node/safe-fs.js";
 export { nodeStoragePut } from "./node/storage.js";
 export { nodeStorageGetToFile, type StorageGetResult } from "./node/storage-get.js";
 export {

@@ -74,7 +74,7 @@ export const webftpUploadFile = defineTool({
     const result = await uploadFile(clientOf(context), {
       server: args.server,
       localPath: source,
-      checkOpened: (real) => roots.checkRead(real, args.localPath),
+      checkOpened: (real, identity) => roots.checkRead(real, args.localPath, identity),
       // A directory ending in / keeps the name the user gave, not a link's target name.
       remotePath: remoteFilePath(args.remotePath, args.localPath),
       ...compact({ username: args.username, groupname: args.groupname }),

@@ -16,6 +16,7 @@ import type {
 import {
   expectOpenedAt,
   expectReplaceable,
+  type FileIdentity,
   type OpenedFile,
   openRegularFile,
   UnsafePathError,
@@ -72,11 +73,12 @@ function fileReadStream(
 export interface UploadFileOptions extends Omit<UploadOptions, "source"> {
   localPath: string;
   /**
-   * Called with the real path of the file actually opened, before a byte is sent; throw to
-   * refuse it. The MCP server checks its allowed directories here, on the open file rather than
-   * on a path checked earlier, so a link swapped in meanwhile cannot change what is sent.
+   * Called with the real path and the identity (dev, ino) of the file actually opened, before a
+   * byte is sent; throw to refuse it. The MCP server checks its allowed directories here, on the
+   * open file rather than on a path checked earlier, so a link swapped in meanwhile cannot
+   * change what is sent, and a hard link to a protected file is recognised.
    */
-  checkOpened?: ((realPath: string) => void) | undefined;
+  checkOpened?: ((realPath: string, identity: FileIdentity) => void) | undefined;
 }
 
 /**
@@ -91,7 +93,7 @@ export async function uploadFile(
   const { localPath, checkOpened, ...rest } = options;
   const file = await openRegularFile(localPath);
   try {
-    checkOpened?.(file.realPath);
+    checkOpened?.(file.realPath, file.identity);
     const source: UploadSource = {
       size: file.size,
       fd: file.handle.fd,

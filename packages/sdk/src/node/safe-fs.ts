@@ -54,6 +54,13 @@ export interface OpenedFile {
   handle: FileHandle;
   realPath: string;
   size: number;
+  /** Which file it is, whatever its name: a hard link shares these with the file it links. */
+  identity: FileIdentity;
+}
+
+export interface FileIdentity {
+  dev: number;
+  ino: number;
 }
 
 /**
@@ -77,7 +84,12 @@ export async function openRegularFile(path: string): Promise<OpenedFile> {
         `${path} is not a regular file${info.isDirectory() ? "; upload folders as a zip with unzip: true" : ""}.`,
       );
     }
-    return { handle, realPath: openedPathSync(handle.fd, path, info), size: info.size };
+    return {
+      handle,
+      realPath: openedPathSync(handle.fd, path, info),
+      size: info.size,
+      identity: { dev: info.dev, ino: info.ino },
+    };
   } catch (error) {
     await handle.close();
     throw error;
