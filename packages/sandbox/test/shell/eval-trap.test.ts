@@ -3,24 +3,19 @@ import { makeShell, run, runAll } from "./helpers.js";
 
 /**
  * The exact line the SDK's websh client sends for one command (written out here rather than
- * imported, so a change on either side shows up as a failing test, not a silent match).
+ * imported, so a change on either side shows up as a failing test, not a silent match). Every
+ * line sets the EXIT trap with its own fresh id.
  */
 function markerLine(command: string, id: string): string {
   const quoted = `'${command.replaceAll("'", `'\\''`)}'`;
   return (
-    `printf '\\n__ALPS_%s__\\n' ${id}; ` +
+    `trap "printf '\\n__ALPE_%s_%d__\\n' ${id} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${id}; ` +
     `eval ${quoted}; printf '\\n__ALPE_%s_%d__\\n' ${id} $?\r`
   );
 }
 
-/** The EXIT trap the SDK types once per session, before its first command line. */
-function exitTrap(session: string): string {
-  return `trap "printf '\\n__ALPE_%s_%d__\\n' ${session} \\$?" EXIT; `;
-}
-
-const SESSION = "0123456789abcdef";
-const ID = `${SESSION}1`;
-const ID2 = `${SESSION}2`;
+const ID = "0123456789abcdef01234567";
+const ID2 = "89abcdef0123456789abcdef";
 
 describe("eval", () => {
   it("runs its joined arguments in the current shell", async () => {
@@ -101,7 +96,7 @@ describe("trap", () => {
 
 describe("the SDK's websh marker line", () => {
   it("frames a successful command", async () => {
-    const result = await makeShell().run(exitTrap(SESSION) + markerLine("echo hi", ID));
+    const result = await makeShell().run(markerLine("echo hi", ID));
     expect(result.stdout).toBe(`\n__ALPS_${ID}__\nhi\n\n__ALPE_${ID}_0__\n`);
     expect(result.exited).toBe(false);
   });
@@ -111,11 +106,11 @@ describe("the SDK's websh marker line", () => {
     expect(result.stdout).toBe(`\n__ALPS_${ID}__\n\n__ALPE_${ID}_1__\n`);
   });
 
-  it("reports exit N through the session's EXIT trap and ends the shell", async () => {
+  it("reports exit N through the line's EXIT trap and ends the shell", async () => {
     const shell = makeShell({ tty: true });
-    await shell.run(exitTrap(SESSION) + markerLine("true", ID));
+    await shell.run(markerLine("true", ID));
     const result = await shell.run(markerLine("exit 3", ID2));
-    expect(result.stdout).toBe(`\n__ALPS_${ID2}__\n\n__ALPE_${SESSION}_3__\n`);
+    expect(result.stdout).toBe(`\n__ALPS_${ID2}__\n\n__ALPE_${ID2}_3__\n`);
     expect(result.stderr).toBe("exit\n");
     expect(result.exited).toBe(true);
     expect(shell.exited).toBe(true);
@@ -123,7 +118,7 @@ describe("the SDK's websh marker line", () => {
 
   it("keeps cd and exports for the next line", async () => {
     const shell = makeShell();
-    await shell.run(exitTrap(SESSION) + markerLine("cd /tmp && export GREETING=hello", ID));
+    await shell.run(markerLine("cd /tmp && export GREETING=hello", ID));
     const result = await shell.run(markerLine("pwd; echo $GREETING", ID2));
     expect(result.stdout).toBe(`\n__ALPS_${ID2}__\n/tmp\nhello\n\n__ALPE_${ID2}_0__\n`);
   });
@@ -134,12 +129,12 @@ describe("the SDK's websh marker line", () => {
     expect(result.stdout).toBe(`\n__ALPS_${ID}__\nit's a "test"\n\n__ALPE_${ID}_0__\n`);
   });
 
-  it("leaves only the session's EXIT trap behind", async () => {
+  it("leaves only the last line's EXIT trap behind", async () => {
     const shell = makeShell();
-    await shell.run(exitTrap(SESSION) + markerLine("true", ID));
+    await shell.run(markerLine("true", ID));
     await shell.run(markerLine("true", ID2));
     expect((await shell.run("trap")).stdout).toBe(
-      `trap -- 'printf '\\''\\n__ALPE_%s_%d__\\n'\\'' ${SESSION} $?' EXIT\n`,
+      `trap -- 'printf '\\''\\n__ALPE_%s_%d__\\n'\\'' ${ID2} $?' EXIT\n`,
     );
   });
 

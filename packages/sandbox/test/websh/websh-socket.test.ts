@@ -8,14 +8,9 @@ const handle = useSandbox();
 function markerLine(command: string, id: string): string {
   const quoted = `'${command.replaceAll("'", `'\\''`)}'`;
   return (
-    `printf '\\n__ALPS_%s__\\n' ${id}; ` +
+    `trap "printf '\\n__ALPE_%s_%d__\\n' ${id} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${id}; ` +
     `eval ${quoted}; printf '\\n__ALPE_%s_%d__\\n' ${id} $?\r`
   );
-}
-
-/** The EXIT trap the SDK types once per session, before its first command line. */
-function exitTrap(session: string): string {
-  return `trap "printf '\\n__ALPE_%s_%d__\\n' ${session} \\$?" EXIT; `;
 }
 
 const PROMPT = /[a-z0-9_-]+@[a-z0-9.-]+:[^\r\n]*[$#] $/;
@@ -190,7 +185,7 @@ describe("websh WebSocket", () => {
     const { api, session, client } = await open();
     let from = client.text.length;
     const command = "cd /tmp && echo 'it''s' \"ok\" # comment";
-    client.type(exitTrap("00112233aabbccdd") + markerLine(command, "00112233aabbccdd1"));
+    client.type(markerLine(command, "00112233aabbccdd1"));
     let out = await client.waitFor(/__ALPE_00112233aabbccdd1_(\d+)__/, from);
     const clean = out.replace(/\r\n/g, "\n");
     expect(clean).toContain(
@@ -208,8 +203,8 @@ describe("websh WebSocket", () => {
     client.type(markerLine("exit 3", "00112233aabbccdd3"));
     const { code } = await client.closed;
     expect(code).toBe(4000);
-    // The session's EXIT trap reports the status.
-    expect(client.text.slice(from)).toContain("__ALPE_00112233aabbccdd_3__");
+    // The line's EXIT trap reports the status.
+    expect(client.text.slice(from)).toContain("__ALPE_00112233aabbccdd3_3__");
     await eventually(
       async () => (await api.get(`/api/websh/sessions/${session.id}/`)).body.closed_at,
     );

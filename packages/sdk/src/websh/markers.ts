@@ -1,27 +1,22 @@
 import stripAnsi from "strip-ansi";
+import { ConfigError } from "../core/errors.js";
 
 /**
- * Completion is detected with markers, not silence: the line sent prints a start marker, runs
- * the command through `eval` (so comments and quotes in it cannot swallow what follows), and
- * prints an end marker carrying `$?`. The markers are built by printf from a format and an
- * argument, so the echoed input never contains them verbatim: only the shell's output does.
+ * Completion is detected with markers, not silence: the line sent sets an EXIT trap, prints a
+ * start marker, runs the command through `eval` (so comments and quotes in it cannot swallow
+ * what follows), and prints an end marker carrying `$?`. The markers are built by printf from a
+ * format and an argument, so the echoed input never contains them verbatim: only the shell's
+ * output does.
  *
- * A command that ends the shell (`exit 3`) never reaches the end marker: an EXIT trap prints
- * the session's exit marker instead (see `exitTrap`). It is installed once per session, not per
- * command, so each command line is three simple commands and no variable is left in the user's
- * shell; the trap stays set (`trap -p` shows it).
+ * The id is drawn fresh for every command line. Nothing the command reads before it runs (a log
+ * file, `trap -p`, the history, an earlier command's output) can hold it, so no output can end
+ * the command early or be taken for another command's result. A command that ends the shell
+ * (`exit 3`) never reaches the end marker: the EXIT trap, set again on every line with the same
+ * id, prints it instead. Setting it on every line costs a few bytes and no round trip, and a
+ * command that removed or replaced it (whatever words it used) cannot hide a later `exit`.
  */
 export function markerLine(command: string, id: string): string {
-  return `printf '\\n__ALPS_%s__\\n' ${id}; eval ${shellQuote(command)}; printf '\\n__ALPE_%s_%d__\\n' ${id} $?\r`;
-}
-
-/**
- * The session's EXIT trap, typed before a command line: prints `__ALPE_<session>_<status>__`
- * when the shell exits. Only the command that made the shell exit can see it (after its own
- * start marker), so it needs no per-command id.
- */
-export function exitTrap(session: string): string {
-  return `trap "printf '\\n__ALPE_%s_%d__\\n' ${session} \\$?" EXIT; `;
+  return `trap "printf '\\n__ALPE_%s_%d__\\n' ${id} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${id}; eval ${shellQuote(command)}; printf '\\n__ALPE_%s_%d__\\n' ${id} $?\r`;
 }
 
 export function shellQuote(text: string): string {
@@ -29,30 +24,44 @@ export function shellQuote(text: string): string {
 }
 
 /**
- * Marker ids for one session: a random prefix drawn once (the session's own id, used by its
- * exit marker), then a counter. Ids never repeat within a session and cannot be guessed from
- * another session's, which is all the markers need; drawing random bytes per command cost more
- * than the rest of building the line.
+ * The line is typed into a terminal, where control characters are keys, not text: Ctrl-U
+ * erases what was typed before it (the `eval` wrapper), Ctrl-C and Enter cut the line, Tab
+ * completes, ESC starts editing commands. None may reach it, whatever follows.
  */
-export class MarkerIds {
-  readonly session = randomHex(8);
-  private count = 0;
+export function checkCommandLine(command: string): void {
+  const at = command.search(/[\u0000-\u001f\u007f-\u009f]/);
+  if (at < 0) return;
+  const code = command.charCodeAt(at).toString(16).toUpperCase().padStart(4, "0");
+  const name = code === "000A" ? "a line break" : code === "0009" ? "a tab" : "a control character";
+  throw new ConfigError(
+    `A websh command cannot contain control characters: found ${name} (U+${code}) at position ${at + 1}. ` +
+      "The command is typed into a terminal, where such keys edit or cut the line. Write it on one line " +
+      "(join lines with ; or &&), spell the character with printf escapes such as '\\t' or '\\025', " +
+      "or run multi-line scripts with commands.run.",
+  );
+}
 
-  next(): string {
-    this.count += 1;
-    // The prefix has a fixed length, so prefix + counter never reads as another id.
-    return `${this.session}${this.count.toString(36)}`;
+/**
+ * A fresh, unguessable marker id: 96 random bits as 24 hex digits. Random bytes are drawn in
+ * blocks, as one call per command costs more than building the line.
+ */
+export function markerId(): string {
+  if (randomAt + ID_BYTES > random.length) {
+    crypto.getRandomValues(random);
+    randomAt = 0;
   }
+  let id = "";
+  for (let end = randomAt + ID_BYTES; randomAt < end; randomAt++) id += HEX[random[randomAt]!];
+  return id;
 }
 
-function randomHex(bytes: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (byte) =>
-    byte.toString(16).padStart(2, "0"),
-  ).join("");
-}
+const ID_BYTES = 12;
+const random = new Uint8Array(ID_BYTES * 64);
+let randomAt = random.length;
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 
 export interface MarkerScan {
-  /** Output seen after the start marker (raw terminal text), capped. */
+  /** Output seen after the start marker (raw terminal text); its end when over the cap. */
   output: string;
   truncated: boolean;
   exitCode: number | undefined;
@@ -63,32 +72,23 @@ const HOLD_BACK = 64;
 
 /**
  * Feeds terminal output in and finds the command's output between the markers. Memory stays
- * bounded: past `maxBytes` only a short tail is kept, to find the end marker. Each piece is
- * searched once, with plain `indexOf` over what arrived since the last frame plus a short tail.
+ * bounded: past `maxBytes` the oldest output is dropped, so what is returned is the end, where
+ * errors and summaries are. Each piece is searched once, with plain `indexOf` over what arrived
+ * since the last frame plus a short tail.
  */
 export class MarkerScanner {
   private readonly start: string;
-  /** `__ALPE_<session>`: begins both this command's end marker and the session's exit marker. */
+  /** `__ALPE_<id>_`, followed by the status and `__`. */
   private readonly end: string;
-  /** What follows `end` in this command's end marker: `<counter>_`. */
-  private readonly own: string;
   private pending = "";
   private started = false;
-  private captured = "";
-  /** Exact UTF-8 size of `captured`, counted only once it may come near `maxBytes`. */
-  private capturedBytes: number | undefined;
-  private truncated = false;
+  private readonly kept: TailBuffer;
   private exitCode: number | undefined;
 
-  /** `id` is one of `session`'s ids (see MarkerIds). */
-  constructor(
-    id: string,
-    session: string,
-    private readonly maxBytes: number,
-  ) {
+  constructor(id: string, maxBytes: number) {
     this.start = `__ALPS_${id}__`;
-    this.end = `__ALPE_${session}`;
-    this.own = `${id.slice(session.length)}_`;
+    this.end = `__ALPE_${id}_`;
+    this.kept = new TailBuffer(maxBytes);
   }
 
   get done(): boolean {
@@ -109,72 +109,76 @@ export class MarkerScanner {
     }
     if (this.findEnd()) return;
     if (this.pending.length > HOLD_BACK) {
-      this.keep(this.pending.slice(0, -HOLD_BACK));
+      this.kept.push(this.pending.slice(0, -HOLD_BACK));
       this.pending = this.pending.slice(-HOLD_BACK);
     }
   }
 
   result(): MarkerScan {
-    const output = this.done ? this.captured : this.captured + this.pending;
-    return {
-      output: cleanOutput(output, this.done),
-      truncated: this.truncated,
-      exitCode: this.exitCode,
-    };
+    if (!this.done) this.kept.push(this.pending);
+    this.pending = "";
+    const { text, truncated } = this.kept.text();
+    return { output: cleanOutput(text, this.done, truncated), truncated, exitCode: this.exitCode };
   }
 
   /**
-   * This command's end marker `__ALPE_<id>_<digits>__`, or the session's exit marker
-   * `__ALPE_<session>_<digits>__` (the command ended the shell): keeps what came before it and
-   * records the status. Another command's end marker has another counter after the session.
+   * The end marker `__ALPE_<id>_<status>__`, printed after the command or by the EXIT trap when
+   * it ended the shell: keeps what came before it and records the status, 0–255 as `%d` prints
+   * `$?` (anything else is not a status this line printed).
    */
   private findEnd(): boolean {
     const pending = this.pending;
     for (let at = pending.indexOf(this.end); at >= 0; at = pending.indexOf(this.end, at + 1)) {
-      const after = at + this.end.length;
-      const digits = pending.startsWith(this.own, after)
-        ? after + this.own.length
-        : pending.charCodeAt(after) === UNDERSCORE
-          ? after + 1
-          : -1;
-      if (digits < 0) continue;
+      const digits = at + this.end.length;
       let stop = digits;
-      while (stop < pending.length && isDigit(pending.charCodeAt(stop))) stop++;
-      if (stop === digits || !pending.startsWith("__", stop)) continue;
-      this.keep(pending.slice(0, at));
-      this.exitCode = Number(pending.slice(digits, stop));
+      while (stop < pending.length && stop - digits < 3 && isDigit(pending.charCodeAt(stop)))
+        stop++;
+      if (!pending.startsWith("__", stop)) continue;
+      const status = pending.slice(digits, stop);
+      if (!/^(0|[1-9]\d*)$/.test(status) || Number(status) > 255) continue;
+      this.kept.push(pending.slice(0, at));
+      this.exitCode = Number(status);
       this.pending = "";
       return true;
     }
     return false;
   }
-
-  private keep(text: string): void {
-    if (this.truncated || text === "") return;
-    // A UTF-16 unit is at most 3 UTF-8 bytes: below a third of the cap no counting is needed.
-    if (
-      this.capturedBytes === undefined &&
-      (this.captured.length + text.length) * 3 <= this.maxBytes
-    ) {
-      this.captured += text;
-      return;
-    }
-    this.capturedBytes ??= encoder.encode(this.captured).length;
-    const bytes = encoder.encode(text);
-    if (this.capturedBytes + bytes.length <= this.maxBytes) {
-      this.captured += text;
-      this.capturedBytes += bytes.length;
-      return;
-    }
-    const room = this.maxBytes - this.capturedBytes;
-    // Cut on a byte boundary, then drop a character the cut split in two.
-    this.captured += decoder.decode(bytes.subarray(0, room)).replace(/\uFFFD$/, "");
-    this.capturedBytes = this.maxBytes;
-    this.truncated = true;
-  }
 }
 
-const UNDERSCORE = 95;
+/**
+ * The last `maxBytes` UTF-8 bytes of a stream of text. Whole pieces are kept until the oldest
+ * is not needed any more (each UTF-16 unit is at least one byte, so `maxBytes` units always
+ * hold the last `maxBytes` bytes); the exact cut is made once, when the text is read.
+ */
+class TailBuffer {
+  private readonly pieces: string[] = [];
+  private units = 0;
+  private dropped = false;
+
+  constructor(private readonly maxBytes: number) {}
+
+  push(text: string): void {
+    if (text === "") return;
+    this.pieces.push(text);
+    this.units += text.length;
+    while (this.pieces.length > 1 && this.units - this.pieces[0]!.length >= this.maxBytes) {
+      this.units -= this.pieces.shift()!.length;
+      this.dropped = true;
+    }
+  }
+
+  text(): { text: string; truncated: boolean } {
+    const text = this.pieces.join("");
+    // A UTF-16 unit is at most 3 UTF-8 bytes: below a third of the cap no counting is needed.
+    if (text.length * 3 <= this.maxBytes) return { text, truncated: this.dropped };
+    const bytes = encoder.encode(text);
+    if (bytes.length <= this.maxBytes) return { text, truncated: this.dropped };
+    let from = bytes.length - this.maxBytes;
+    // Start on a character: skip the continuation bytes (10xxxxxx) of one the cut split.
+    while (from < bytes.length && (bytes[from]! & 0xc0) === 0x80) from++;
+    return { text: decoder.decode(bytes.subarray(from)), truncated: true };
+  }
+}
 
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
@@ -183,13 +187,16 @@ function isDigit(code: number): boolean {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Terminal text → plain text: no escape sequences, LF line ends, no marker newlines. */
-export function cleanOutput(raw: string, complete: boolean): string {
+/**
+ * Terminal text → plain text: no escape sequences, LF line ends, no marker newlines (the one
+ * before the output is gone when the start was cut off).
+ */
+export function cleanOutput(raw: string, complete: boolean, truncated = false): string {
   // Every sequence strip-ansi removes starts with ESC or the 8-bit CSI; most output has neither.
   let text = raw.includes("\u001b") || raw.includes("\u009b") ? stripAnsi(raw) : raw;
   // CRLF becomes LF and a lone CR (progress redraws) goes: every CR is dropped.
   if (text.includes("\r")) text = text.replaceAll("\r", "");
-  if (text.startsWith("\n")) text = text.slice(1);
+  if (!truncated && text.startsWith("\n")) text = text.slice(1);
   if (complete && text.endsWith("\n")) text = text.slice(0, -1);
   return text;
 }

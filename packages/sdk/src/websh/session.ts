@@ -1,14 +1,17 @@
 import type WebSocket from "isomorphic-ws";
 import { AbortedError, ConfigError } from "../core/errors.js";
 import { WebshClosedError, WebshHandshakeError } from "./errors.js";
-import { exitTrap, MarkerIds, MarkerScanner, markerLine } from "./markers.js";
+import { checkCommandLine, MarkerScanner, markerId, markerLine } from "./markers.js";
 
 export interface ExecOptions {
   /** Default 60 s. On timeout Ctrl-C is sent and the result says `timedOut`. */
   timeoutMs?: number | undefined;
   /** On abort Ctrl-C is sent and exec rejects with AbortedError. */
   signal?: AbortSignal | undefined;
-  /** Output kept per command; the rest is dropped and `truncated` is set. Default 1 MiB. */
+  /**
+   * Output kept per command, in bytes: past it the start is dropped (the end is kept, where
+   * errors are) and `truncated` is set. Default 1 MiB.
+   */
   maxOutputBytes?: number | undefined;
 }
 
@@ -86,14 +89,6 @@ export class WebshSession {
   /** Sends keystrokes as one binary frame; see `binarySender`. */
   private readonly send: (data: string | Uint8Array) => void;
   private readonly decoder = new TextDecoder();
-  private readonly ids = new MarkerIds();
-  /**
-   * Whether the next command line must (re)install the EXIT trap (see `exitTrap`): with the
-   * session's first command, after a command that may have replaced or removed it, and after
-   * one that did not end with its end marker (timed out, aborted), as another shell may now be
-   * reading the terminal (`bash`, `sudo -i`).
-   */
-  private exitTrapDue = true;
   /** Execs run one at a time, in call order: the rest wait here. */
   private readonly jobs: Job[] = [];
   private running: Running | undefined;
@@ -187,11 +182,15 @@ export class WebshSession {
 
   /**
    * Runs one command and resolves when it has finished, with its exit code. Calls on one
-   * session run one after another, in call order.
+   * session run one after another, in call order. The command is typed into the terminal, so
+   * it must be one line without control characters (ConfigError otherwise).
    */
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    if (command.includes("\x00"))
-      return Promise.reject(new ConfigError("A command cannot contain NUL bytes."));
+    try {
+      checkCommandLine(command);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
       this.jobs.push({ command, options, resolve, reject });
       if (this.running === undefined) this.startNext();
@@ -240,31 +239,24 @@ export class WebshSession {
       job.reject(abortedError());
       return;
     }
-    const id = this.ids.next();
+    const id = markerId();
     const started = performance.now();
     const running: Running = {
       job,
-      scanner: new MarkerScanner(
-        id,
-        this.ids.session,
-        options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
-      ),
+      scanner: new MarkerScanner(id, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES),
       started,
       deadline: started + (options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS),
       onAbort: undefined,
     };
-    const line = markerLine(job.command, id);
     try {
-      this.write(this.exitTrapDue ? exitTrap(this.ids.session) + line : line);
+      this.write(markerLine(job.command, id));
     } catch (error) {
       job.reject(error);
       return;
     }
-    this.exitTrapDue = needsExitTrap(job.command);
     this.running = running;
     if (options.signal) {
       running.onAbort = () => {
-        this.exitTrapDue = true;
         this.interrupt();
         this.release(running);
         job.reject(abortedError());
@@ -317,7 +309,6 @@ export class WebshSession {
       this.watch(running.deadline);
       return;
     }
-    this.exitTrapDue = true;
     this.interrupt();
     this.finish(running, true);
   }
@@ -351,11 +342,6 @@ export class WebshSession {
       consequence,
     );
   }
-}
-
-/** A command that mentions `trap` may have replaced or removed the session's EXIT trap. */
-function needsExitTrap(command: string): boolean {
-  return command.includes("trap");
 }
 
 /** Opens the WebSocket of a websh channel; rejects with a typed error when refused. */

@@ -1,19 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { MarkerIds, MarkerScanner } from "../../src/websh/markers.js";
+import { ConfigError } from "../../src/index.js";
+import { checkCommandLine, MarkerScanner, markerId, markerLine } from "../../src/websh/markers.js";
 
-const SESSION = "0123456789abcdef";
-const ID = `${SESSION}1`;
+const ID = "0123456789abcdef01234567";
 
 /** What the sandbox's terminal sends for one exec: echo of the line, markers, prompt. */
 function terminalText(output: string, status: number, end = `__ALPE_${ID}_${status}__`): string {
   return (
-    `printf '\\n__ALPS_%s__\\n' ${ID}; eval …; printf '\\n__ALPE_%s_%d__\\n' ${ID} $?\r\n` +
+    `trap "printf '\\n__ALPE_%s_%d__\\n' ${ID} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${ID}; eval …; printf '\\n__ALPE_%s_%d__\\n' ${ID} $?\r\n` +
     `\r\n__ALPS_${ID}__\r\n${output}\r\n${end}\r\nubuntu@web-1:~$ `
   );
 }
 
 function scan(pieces: string[], maxBytes = 1024 * 1024) {
-  const scanner = new MarkerScanner(ID, SESSION, maxBytes);
+  const scanner = new MarkerScanner(ID, maxBytes);
   for (const piece of pieces) scanner.push(piece);
   return scanner.result();
 }
@@ -29,13 +29,16 @@ describe("MarkerScanner", () => {
     expect(scan([...text])).toEqual(whole);
   });
 
-  it("does not end on another id's marker or on a marker without a status", () => {
+  it("does not end on another id's marker or on a marker without a valid status", () => {
     const output = [
       `__ALPE_${ID}0_0__`,
-      `__ALPE_${SESSION}2_0__`,
+      `__ALPE_${ID.slice(0, -1)}_0__`,
       `__ALPE_${ID}_x__`,
       `__ALPE_${ID}___`,
-      `__ALPE_${SESSION}___`,
+      `__ALPE_${ID}_256__`,
+      `__ALPE_${ID}_1000__`,
+      `__ALPE_${ID}_007__`,
+      `__ALPE_${ID}_-1__`,
       "",
     ];
     expect(scan([terminalText(output.join("\r\n"), 0)])).toMatchObject({
@@ -44,41 +47,47 @@ describe("MarkerScanner", () => {
     });
   });
 
-  it("ends on the session's exit marker, wherever the frames split it", () => {
-    // `exit 4`: the shell ends before the end marker; its EXIT trap prints the session's.
-    const text = terminalText("bye\r\n", 4, `__ALPE_${SESSION}_4__`);
-    const whole = scan([text]);
-    expect(whole).toEqual({ output: "bye\n", exitCode: 4, truncated: false });
-    for (let cut = 1; cut < text.length; cut++) {
-      expect(scan([text.slice(0, cut), text.slice(cut)])).toEqual(whole);
-    }
+  it("takes statuses 0 to 255", () => {
+    expect(scan([terminalText("", 0)]).exitCode).toBe(0);
+    expect(scan([terminalText("", 255)]).exitCode).toBe(255);
   });
 
-  it("does not take an exit marker printed before its own start marker", () => {
-    const scanner = new MarkerScanner(ID, SESSION, 1024);
-    scanner.push(`\r\n__ALPE_${SESSION}_0__\r\n`);
+  it("does not take an end marker printed before its own start marker", () => {
+    const scanner = new MarkerScanner(ID, 1024);
+    scanner.push(`\r\n__ALPE_${ID}_0__\r\n`);
     scanner.push(`\r\n__ALPS_${ID}__\r\nout\r\n`);
     expect(scanner.done).toBe(false);
   });
 
   it("has no status until the end marker is complete", () => {
     const text = terminalText("out\r\n", 12);
-    const scanner = new MarkerScanner(ID, SESSION, 1024);
+    const scanner = new MarkerScanner(ID, 1024);
     scanner.push(text.slice(0, text.indexOf("_12__") + 2));
     expect(scanner.done).toBe(false);
     scanner.push(text.slice(text.indexOf("_12__") + 2));
     expect(scanner.result()).toMatchObject({ output: "out\n", exitCode: 12 });
   });
 
-  it("caps output in bytes, cutting between characters", () => {
-    // The cap counts from the newline before the output: 2 + 49 bytes leave 24 "é" and a half.
-    const output = "é".repeat(40);
-    const result = scan([terminalText(output, 0)], 51);
+  it("keeps the end of long output, cut in bytes between characters", () => {
+    // The last 56 bytes: "\r\nFATAL\r\n" (9) and 47 bytes of "é" (2 each): 23 and a half.
+    const output = `${"é".repeat(40)}\r\nFATAL`;
+    const result = scan([terminalText(output, 0)], 56);
     expect(result.truncated).toBe(true);
-    expect(result.output).toBe("é".repeat(24));
+    expect(result.output).toBe(`${"é".repeat(23)}\nFATAL`);
     expect(result.exitCode).toBe(0);
-    // Fed one character at a time, the count is the same.
-    expect(scan([...terminalText(output, 0)], 51)).toEqual(result);
+    // Fed one character at a time, the cut is the same.
+    expect(scan([...terminalText(output, 0)], 56)).toEqual(result);
+  });
+
+  it("keeps the end of output far over the cap, in bounded memory", () => {
+    const scanner = new MarkerScanner(ID, 1000);
+    scanner.push(`\r\n__ALPS_${ID}__\r\n`);
+    for (let line = 0; line < 20_000; line++) scanner.push(`line ${line}\r\n`);
+    scanner.push(`FATAL: out of memory\r\n__ALPE_${ID}_1__\r\n`);
+    const result = scanner.result();
+    expect(result).toMatchObject({ truncated: true, exitCode: 1 });
+    expect(result.output.endsWith("line 19999\nFATAL: out of memory")).toBe(true);
+    expect(new TextEncoder().encode(result.output).length).toBeLessThanOrEqual(1000);
   });
 
   it("keeps output under the cap whole", () => {
@@ -103,14 +112,41 @@ describe("MarkerScanner", () => {
   });
 });
 
-describe("MarkerIds", () => {
-  it("never repeats an id within a session and differs between sessions", () => {
-    const ids = new MarkerIds();
-    const seen = new Set(Array.from({ length: 1000 }, () => ids.next()));
-    expect(seen.size).toBe(1000);
-    for (const id of seen) expect(id).toMatch(/^[0-9a-z]+$/);
-    // Every id starts with the session's id (what its exit marker carries) and adds to it.
-    for (const id of seen) expect(id.startsWith(ids.session) && id !== ids.session).toBe(true);
-    expect(new MarkerIds().next()).not.toBe(new MarkerIds().next());
+describe("markerId", () => {
+  it("is fresh for every command: 96 random bits, never repeated", () => {
+    const seen = new Set(Array.from({ length: 5000 }, () => markerId()));
+    expect(seen.size).toBe(5000);
+    for (const id of seen) expect(id).toMatch(/^[0-9a-f]{24}$/);
+  });
+});
+
+describe("markerLine", () => {
+  it("sets the EXIT trap with the line's own id, so no earlier line's trap can answer", () => {
+    const line = markerLine("echo hi", ID);
+    expect(line).toBe(
+      `trap "printf '\\n__ALPE_%s_%d__\\n' ${ID} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${ID}; eval 'echo hi'; printf '\\n__ALPE_%s_%d__\\n' ${ID} $?\r`,
+    );
+    // The echoed line never holds a marker verbatim.
+    expect(line).not.toContain(`__ALPE_${ID}`);
+    expect(line).not.toContain(`__ALPS_${ID}`);
+  });
+});
+
+describe("checkCommandLine", () => {
+  it("refuses every control character, naming it and where it is", () => {
+    for (const code of [0x00, 0x03, 0x04, 0x09, 0x0a, 0x0d, 0x15, 0x17, 0x1b, 0x7f, 0x9b]) {
+      const command = `echo a${String.fromCharCode(code)}rm -rf /tmp/x`;
+      expect(() => checkCommandLine(command)).toThrow(ConfigError);
+    }
+    expect(() => checkCommandLine("echo a\u0015rm x")).toThrow(
+      /control character \(U\+0015\) at position 7/,
+    );
+    expect(() => checkCommandLine("a\nb")).toThrow(/a line break \(U\+000A\)/);
+  });
+
+  it("accepts printable text of any script", () => {
+    for (const command of ["echo 'é 🙂 ünïcode'", "printf '\\t\\025\\n'", "a && b; c | d # e"]) {
+      expect(() => checkCommandLine(command)).not.toThrow();
+    }
   });
 });

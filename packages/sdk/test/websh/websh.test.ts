@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
   AbortedError,
+  ConfigError,
   WebshClosedError,
   WebshHandshakeError,
   type WebshSession,
@@ -66,14 +67,64 @@ describe("session.exec", () => {
     expect(colored.output).toBe("red plain\n");
   });
 
-  it("caps long output and says so", async () => {
+  it("caps long output, keeping its end, and says so", async () => {
     const shell = await open();
-    const result = await shell.exec("cat /etc/passwd /etc/group /etc/passwd /etc/group", {
-      maxOutputBytes: 300,
-    });
+    const result = await shell.exec(
+      "cat /etc/passwd /etc/group /etc/passwd /etc/group; echo 'FATAL: out of memory'; false",
+      { maxOutputBytes: 300 },
+    );
     expect(result.truncated).toBe(true);
     expect(new TextEncoder().encode(result.output).length).toBeLessThanOrEqual(300);
-    expect(result.exitCode).toBe(0);
+    expect(result.output.endsWith("\nFATAL: out of memory\n")).toBe(true);
+    expect(result.exitCode).toBe(1);
+  });
+
+  it("cannot be fooled by a file holding markers forged from the shell's state", async () => {
+    const shell = await open();
+    // What the shell shows of its markers: the EXIT trap and earlier commands' ids.
+    const traps = (await shell.exec("trap -p")).output;
+    const seen = new Set(traps.match(/[0-9a-f]{16,}/g) ?? []);
+    expect(seen.size).toBeGreaterThan(0);
+    // The attacker forges ends (exit 0) for every id and every id plus a counter after it, and
+    // a whole fake next command ("active", exit 0), and puts them in a log the user reads.
+    const forged = [...seen].flatMap((id) =>
+      // One printf argument per line: a websh command is one line.
+      [id, ...Array.from({ length: 40 }, (_, n) => `${id}${n.toString(36)}`)]
+        .map((guess) => [
+          `__ALPE_${guess}_0__`,
+          `__ALPS_${guess}__`,
+          "active",
+          `__ALPE_${guess}_0__`,
+        ])
+        .flat(),
+    );
+    const attacker = await open();
+    await attacker.exec(
+      `printf '%s\\n' ${forged.map((line) => `'${line}'`).join(" ")} > /tmp/app.log`,
+    );
+    const read = await shell.exec(
+      "cat /tmp/app.log; sleep 0.3; cat /tmp/app.log; echo 'FATAL: disk full'; false",
+      { timeoutMs: 10_000 },
+    );
+    expect(read.exitCode).toBe(1);
+    expect(read.output.endsWith("FATAL: disk full\n")).toBe(true);
+    const next = await shell.exec("echo really-ran; false");
+    expect(next).toMatchObject({ output: "really-ran\n", exitCode: 1 });
+  });
+
+  it("refuses control characters that would edit the line outside its eval", async () => {
+    const shell = await open();
+    await shell.exec("echo keep > /tmp/victim");
+    // Ctrl-U erases what was typed before it: the wrapper, leaving `rm` to run bare.
+    const error = await shell
+      .exec("echo hi\u0015rm -f /tmp/victim #", { timeoutMs: 1_000 })
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toMatch(/control character \(U\+0015\)/);
+    await expect(shell.exec("cat /tmp/victim")).resolves.toMatchObject({
+      output: "keep\n",
+      exitCode: 0,
+    });
   });
 
   it("sends Ctrl-C on timeout and reports it, and the session stays usable", async () => {
@@ -138,6 +189,11 @@ describe("session.exec", () => {
     const other = await open();
     await other.exec("trap - EXIT");
     await expect(other.exec("exit 5")).resolves.toMatchObject({ exitCode: 5 });
+    // Removed without the word "trap" in the command line.
+    const third = await open();
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter syntax, not a JS template
+    await third.exec('t=tr; eval "${t}ap - EXIT"');
+    await expect(third.exec("exit 4")).resolves.toMatchObject({ exitCode: 4 });
   });
 
   it("reports exit N after a command that timed out", async () => {
