@@ -29,7 +29,8 @@ export function shellQuote(text: string): string {
  * completes, ESC starts editing commands. None may reach it, whatever follows.
  */
 export function checkCommandLine(command: string): void {
-  const at = command.search(/[\u0000-\u001f\u007f-\u009f]/);
+  // Cc: U+0000-U+001F and U+007F-U+009F (C0, DEL, C1).
+  const at = command.search(/\p{Cc}/u);
   if (at < 0) return;
   const code = command.charCodeAt(at).toString(16).toUpperCase().padStart(4, "0");
   const name = code === "000A" ? "a line break" : code === "0009" ? "a tab" : "a control character";
