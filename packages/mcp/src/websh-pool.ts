@@ -24,6 +24,10 @@ interface Entry {
   owned: boolean;
 }
 
+interface Opening {
+  channelId: string | undefined;
+}
+
 export interface PoolOptions {
   /** Most channels open at once; opening one more is refused. Default 8. */
   maxChannels?: number;
@@ -38,6 +42,9 @@ export interface PoolOptions {
  */
 export class WebshPool {
   private readonly channels = new Map<string, Entry>();
+  /** Channels connecting now: they count against the cap. */
+  private readonly opening = new Set<Opening>();
+  private closed = false;
   private readonly maxChannels: number;
   private readonly idleMs: number;
   private timer: NodeJS.Timeout | undefined;
@@ -47,22 +54,61 @@ export class WebshPool {
     this.idleMs = options.idleMs ?? 30 * 60_000;
   }
 
-  /** Refuses before a connection is made, so no channel is opened only to be dropped. */
-  assertRoom(): void {
-    if (this.channels.size >= this.maxChannels) {
+  /**
+   * Refuses before a connection is made, so no channel is opened only to be dropped: when the
+   * pool is full (counting channels still connecting) or `channelId` is open or opening here.
+   */
+  assertRoom(channelId?: string): void {
+    if (channelId !== undefined && this.taken(channelId)) {
       throw new ToolError(
-        `${this.channels.size} websh channels are already open here, the most this server keeps`,
+        `websh channel ${channelId} is already open here, and an open channel is never replaced`,
+        `Run commands in it with websh_channel_execute channelId: ${channelId}, or close its session with websh_session_terminate first`,
+      );
+    }
+    const held = this.channels.size + this.opening.size;
+    if (held >= this.maxChannels) {
+      throw new ToolError(
+        `${held} websh channels are already open here, the most this server keeps`,
         "Close one with websh_session_terminate (websh_channels_list shows them), then retry",
       );
     }
   }
 
-  add(
+  /**
+   * Connects a channel and keeps it. Its place is held while it connects, so calls made at
+   * the same time cannot open more than the cap; a channel that cannot be kept is closed
+   * (its session ended too when `owned`) instead of being left open unseen.
+   */
+  async open(
+    connect: () => Promise<WebshSession>,
+    describe: (shell: WebshSession) => Omit<ChannelInfo, "openedAt" | "lastUsedAt" | "busy">,
+    owned: boolean,
+    channelId?: string,
+  ): Promise<ChannelInfo> {
+    this.assertRoom(channelId);
+    const opening: Opening = { channelId };
+    this.opening.add(opening);
+    let shell: WebshSession;
+    try {
+      shell = await connect();
+    } finally {
+      this.opening.delete(opening);
+    }
+    const info = describe(shell);
+    if (this.closed || this.channels.has(info.channelId)) {
+      await closeQuietly(shell, owned);
+      // Throws "already open" for a duplicate id.
+      if (!this.closed) this.assertRoom(info.channelId);
+      throw new ToolError("this MCP server is shutting down", "Retry once it runs again");
+    }
+    return this.add(shell, info, owned);
+  }
+
+  private add(
     shell: WebshSession,
     info: Omit<ChannelInfo, "openedAt" | "lastUsedAt" | "busy">,
     owned: boolean,
   ): ChannelInfo {
-    this.assertRoom();
     const now = new Date().toISOString();
     const entry: Entry = {
       shell,
@@ -77,6 +123,12 @@ export class WebshPool {
     );
     this.startReaper();
     return { ...entry.info };
+  }
+
+  private taken(channelId: string): boolean {
+    if (this.channels.has(channelId)) return true;
+    for (const opening of this.opening) if (opening.channelId === channelId) return true;
+    return false;
   }
 
   list(): ChannelInfo[] {
@@ -114,16 +166,17 @@ export class WebshPool {
       if (entry.info.sessionId !== sessionId) continue;
       this.channels.delete(channelId);
       dropped.push(channelId);
-      await closeQuietly(entry, false);
+      await closeQuietly(entry.shell, false);
     }
     return dropped;
   }
 
   async closeAll(): Promise<void> {
+    this.closed = true;
     const entries = [...this.channels.values()];
     this.channels.clear();
     this.stopReaper();
-    await Promise.all(entries.map((entry) => closeQuietly(entry, entry.owned)));
+    await Promise.all(entries.map((entry) => closeQuietly(entry.shell, entry.owned)));
   }
 
   private forget(channelId: string, shell: WebshSession): void {
@@ -148,15 +201,15 @@ export class WebshPool {
     for (const [channelId, entry] of this.channels) {
       if (entry.info.busy || Date.parse(entry.info.lastUsedAt) > cutoff) continue;
       this.channels.delete(channelId);
-      void closeQuietly(entry, entry.owned);
+      void closeQuietly(entry.shell, entry.owned);
     }
     if (this.channels.size === 0) this.stopReaper();
   }
 }
 
-async function closeQuietly(entry: Entry, terminate: boolean): Promise<void> {
+async function closeQuietly(shell: WebshSession, terminate: boolean): Promise<void> {
   try {
-    await entry.shell.close({ terminate });
+    await shell.close({ terminate });
   } catch {
     // Closing is best effort: the channel is gone from the pool either way.
   }

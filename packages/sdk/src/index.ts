@@ -107,6 +107,7 @@ export type {
   Webftp,
 } from "./webftp/webftp.js";
 export { WebshClosedError, WebshHandshakeError } from "./websh/errors.js";
+export { checkWebshCommand } from "./websh/markers.js";
 export {
   type ConnectOptions,
   connectWebsh,
@@ -115,4 +116,9 @@ export {
   type WebshCloseInfo,
   WebshSession,
 } from "./websh/session.js";
-export type { OpenWebshOptions, PooledExecOptions, Websh } from "./websh/websh.js";
+export type {
+  ConnectChannelOptions,
+  OpenWebshOptions,
+  PooledExecOptions,
+  Websh,
+} from "./websh/websh.js";

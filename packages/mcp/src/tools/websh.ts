@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ExecResult, WebshSession } from "@alpacon/sdk";
+import { checkWebshCommand, type ExecResult, type WebshSession } from "@alpacon/sdk";
 import * as z from "zod";
 import type { ToolContext } from "../context.js";
 import {
@@ -11,6 +11,7 @@ import {
   tail,
   withoutWebsocketUrls,
 } from "../format.js";
+import { ToolError } from "../errors.js";
 import { commandLine, maxOutputChars } from "./commands.js";
 import {
   type Annotations,
@@ -46,6 +47,15 @@ const shellUser = {
   username: z.string().min(1).max(64).optional().describe("Default: the token's user."),
   groupname: z.string().min(1).max(64).optional(),
 };
+
+/** A command line typed into a terminal: no control characters (they would edit the line). */
+const webshCommand = commandLine.superRefine((value, issues) => {
+  try {
+    checkWebshCommand(value);
+  } catch (error) {
+    issues.addIssue({ code: "custom", message: (error as Error).message });
+  }
+});
 
 const websocketUrl = z
   .url({ protocol: /^wss?$/ })
@@ -104,24 +114,60 @@ function execSummary(
 }
 
 /**
- * Holds an open shell in the pool for the websh_channel_* tools. The API may leave out the
- * channel or session id; the channel still needs a key, and the session shows as unknown.
+ * Connects a shell and holds it in the pool for the websh_channel_* tools. The API may leave
+ * out the channel or session id; the channel still needs a key, and the session shows as unknown.
  */
-function keepChannel(
+function openChannel(
   context: ToolContext,
-  shell: WebshSession,
-  origin: { server: string | null; owned: boolean },
+  connect: () => Promise<WebshSession>,
+  origin: { server: string | null; owned: boolean; channelId?: string | undefined },
 ) {
-  return context.runtime.pool.add(
-    shell,
-    {
-      channelId: shell.channelId ?? randomUUID(),
+  return context.runtime.pool.open(
+    connect,
+    (shell) => ({
+      channelId: shell.channelId ?? origin.channelId ?? randomUUID(),
       sessionId: shell.id ?? "unknown",
       server: origin.server,
       ...context.target!,
-    },
+    }),
     origin.owned,
+    origin.channelId,
   );
+}
+
+/**
+ * The session and channel ids a websh URL carries (`…/ws/websh/{session}/{channel}/{token}/`),
+ * checked against the ids given with it. The URL's ids are what the channel is kept under, so
+ * a made-up channelId cannot take the place of an open channel.
+ */
+function urlIds(args: {
+  websocketUrl: string;
+  sessionId?: string | undefined;
+  channelId?: string | undefined;
+}) {
+  const path = new URL(args.websocketUrl).pathname;
+  const parts = path.slice(path.indexOf("/ws/websh/") + "/ws/websh/".length).split("/");
+  const [session, channel, token] = parts;
+  const fromUrl = session && channel && token && parts.slice(3).join("") === "";
+  const sessionId = fromUrl ? session : args.sessionId;
+  const channelId = fromUrl ? channel : args.channelId;
+  for (const [name, given, found] of [
+    ["sessionId", args.sessionId, sessionId],
+    ["channelId", args.channelId, channelId],
+  ] as const) {
+    if (given !== undefined && given !== found) {
+      throw new ToolError(
+        `${name} ${given} does not match the websh URL, which is for ${name} ${found}`,
+        `Leave ${name} out: it is read from the URL`,
+      );
+    }
+  }
+  return { sessionId, channelId };
+}
+
+/** Refuses a URL that is not one of the workspace's websh endpoints (before anyone is asked). */
+function checkWebshUrl(args: { websocketUrl: string }, context: ToolContext): void {
+  clientOf(context).websh.checkUrl(args.websocketUrl);
 }
 
 const channelInfo = z.object({
@@ -155,16 +201,19 @@ export const webshSessionCreate = defineTool({
   annotations: CONNECT,
   notFound: "Check the server id with servers_list",
   async run(args, context) {
-    context.runtime.pool.assertRoom();
-    const shell = await clientOf(context).websh.open({
-      server: args.server,
-      rows: args.rows,
-      cols: args.cols,
-      ...compact({ username: args.username, groupname: args.groupname }),
-      ...workSessionOf(args),
-      signal: context.signal,
-    });
-    const channel = keepChannel(context, shell, { server: args.server, owned: true });
+    const channel = await openChannel(
+      context,
+      () =>
+        clientOf(context).websh.open({
+          server: args.server,
+          rows: args.rows,
+          cols: args.cols,
+          ...compact({ username: args.username, groupname: args.groupname }),
+          ...workSessionOf(args),
+          signal: context.signal,
+        }),
+      { server: args.server, owned: true },
+    );
     return { channel };
   },
   summary: ({ channel }) =>
@@ -182,7 +231,7 @@ export const webshCommandExecute = defineTool({
   scope: "workspace",
   input: {
     server: serverId,
-    command: commandLine,
+    command: webshCommand,
     ...shellUser,
     timeoutSeconds,
     maxOutputChars,
@@ -215,10 +264,13 @@ export const webshWebsocketExecute = defineTool({
   sdk: "client.websh.execOnce",
   operation: "exec",
   scope: "workspace",
-  input: { websocketUrl, command: commandLine, timeoutSeconds, maxOutputChars },
+  input: { websocketUrl, command: webshCommand, timeoutSeconds, maxOutputChars },
   output: execOutput,
   annotations: EXEC,
-  confirm: (args) => `Run \`${args.command}\` in the websh session behind the given URL?`,
+  confirm: (args, context) => {
+    checkWebshUrl(args, context);
+    return `Run \`${args.command}\` in the websh session behind the given URL?`;
+  },
   async run(args, context) {
     // The session belongs to whoever made the URL, so execOnce leaves it open.
     const result = await clientOf(context).websh.execOnce({
@@ -236,25 +288,39 @@ export const webshChannelConnect = defineTool({
   toolset: "websh",
   title: "Attach to a websh channel",
   description:
-    "Attaches to a websh session by its URL and keeps it, like websh_session_create. Returns a channelId.",
+    "Attaches to a websh session by its URL (one of this workspace's) and keeps it, like websh_session_create. Returns a channelId.",
   sdk: "client.websh.connect",
   operation: "POST",
   scope: "workspace",
   input: {
     websocketUrl,
-    sessionId: z.guid().optional().describe("If known, for listing and closing."),
-    channelId: z.string().min(1).max(128).optional().describe("If known."),
+    sessionId: z
+      .guid()
+      .optional()
+      .describe("If known; must match the URL's. For listing and closing."),
+    channelId: z.string().min(1).max(128).optional().describe("If known; must match the URL's."),
   },
   output: { channel: channelInfo },
   annotations: CONNECT,
+  // Refused before the question: another host, ids that do not match the URL, an open channel.
+  confirm: (args, context) => {
+    checkWebshUrl(args, context);
+    const { sessionId, channelId } = urlIds(args);
+    context.runtime.pool.assertRoom(channelId);
+    return `Attach to websh session ${sessionId ?? "(unknown)"} at ${new URL(args.websocketUrl).host} and keep its shell open here (channel ${channelId ?? "(new)"}), so websh_channel_execute can run commands in it?`;
+  },
   async run(args, context) {
-    context.runtime.pool.assertRoom();
-    const shell = await clientOf(context).websh.connect({
-      websocketUrl: args.websocketUrl,
-      ...compact({ sessionId: args.sessionId, channelId: args.channelId }),
-      signal: context.signal,
-    });
-    const channel = keepChannel(context, shell, { server: null, owned: false });
+    const ids = urlIds(args);
+    const channel = await openChannel(
+      context,
+      () =>
+        clientOf(context).websh.connect({
+          websocketUrl: args.websocketUrl,
+          ...compact(ids),
+          signal: context.signal,
+        }),
+      { server: null, owned: false, channelId: ids.channelId },
+    );
     return { channel };
   },
   summary: ({ channel }) =>
@@ -276,7 +342,7 @@ export const webshChannelExecute = defineTool({
       .min(1)
       .max(128)
       .describe("From websh_session_create or websh_channels_list."),
-    command: commandLine,
+    command: webshCommand,
     timeoutSeconds,
     maxOutputChars,
   },

@@ -28,7 +28,7 @@ export function shellQuote(text: string): string {
  * erases what was typed before it (the `eval` wrapper), Ctrl-C and Enter cut the line, Tab
  * completes, ESC starts editing commands. None may reach it, whatever follows.
  */
-export function checkCommandLine(command: string): void {
+export function checkWebshCommand(command: string): void {
   // Cc: U+0000-U+001F and U+007F-U+009F (C0, DEL, C1).
   const at = command.search(/\p{Cc}/u);
   if (at < 0) return;

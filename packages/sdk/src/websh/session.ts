@@ -1,7 +1,7 @@
 import type WebSocket from "isomorphic-ws";
 import { AbortedError, ConfigError } from "../core/errors.js";
 import { WebshClosedError, WebshHandshakeError } from "./errors.js";
-import { checkCommandLine, MarkerScanner, markerId, markerLine } from "./markers.js";
+import { checkWebshCommand, MarkerScanner, markerId, markerLine } from "./markers.js";
 
 export interface ExecOptions {
   /** Default 60 s. On timeout Ctrl-C is sent and the result says `timedOut`. */
@@ -187,7 +187,7 @@ export class WebshSession {
    */
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     try {
-      checkCommandLine(command);
+      checkWebshCommand(command);
     } catch (error) {
       return Promise.reject(error);
     }

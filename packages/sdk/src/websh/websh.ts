@@ -1,7 +1,10 @@
+import { isLoopbackHost } from "../core/base-url.js";
+import { ConfigError } from "../core/errors.js";
 import type { ClientContext } from "../core/resource.js";
 import type { RequestOptions } from "../core/transport.js";
 import { WebshChannels, type WebshConnection, WebshSessions } from "../resources/websh.js";
 import { type PoolKey, WebshPool } from "./pool.js";
+import { checkWebshCommand } from "./markers.js";
 import { connectWebsh, type ExecOptions, type ExecResult, type WebshSession } from "./session.js";
 
 export interface OpenWebshOptions {
@@ -17,6 +20,18 @@ export interface OpenWebshOptions {
 
 export interface PooledExecOptions extends ExecOptions, PoolKey {
   command: string;
+}
+
+export interface ConnectChannelOptions {
+  websocketUrl: string;
+  sessionId?: string | undefined;
+  channelId?: string | undefined;
+  signal?: AbortSignal | undefined;
+  /**
+   * Connect even when the URL is not one of this workspace's websh endpoints. Only for a URL
+   * from a source you trust: every command line sent goes to that host.
+   */
+  allowOtherHost?: boolean | undefined;
 }
 
 const DEFAULT_IDLE_MS = 5 * 60 * 1000;
@@ -56,15 +71,22 @@ export class Websh {
     }
   }
 
-  /** Connects to an existing channel (from a share/join or another process). */
-  connect(options: {
-    websocketUrl: string;
-    sessionId?: string;
-    channelId?: string;
-    signal?: AbortSignal;
-  }) {
+  /**
+   * Connects to an existing channel (from a share/join or another process). The URL must be
+   * one of this workspace's websh endpoints (see `webshUrlProblem`): the commands sent there,
+   * and the workspace URL sent as Origin, go to whoever answers it.
+   */
+  connect(options: ConnectChannelOptions): Promise<WebshSession> {
+    const { allowOtherHost, ...rest } = options;
+    if (!allowOtherHost) {
+      try {
+        this.checkUrl(rest.websocketUrl);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return connectWebsh({
-      ...options,
+      ...rest,
       origin: this.origin(),
       userAgent: this.context.settings.userAgent,
       hooks: options.sessionId ? this.hooks(options.sessionId) : undefined,
@@ -72,15 +94,27 @@ export class Websh {
   }
 
   /**
+   * Throws ConfigError unless the URL is one of this workspace's websh endpoints: its host and
+   * port, its path followed by `/ws/websh/`, over `wss` (`ws` only on loopback). `connect` and
+   * `execOnce` check this themselves; call it to refuse a URL before asking anyone about it.
+   */
+  checkUrl(websocketUrl: string): void {
+    const problem = webshUrlProblem(websocketUrl, this.context.settings.baseUrl);
+    if (problem) throw new ConfigError(problem);
+  }
+
+  /**
    * Connects to a channel URL, runs one command and disconnects, leaving the session open for
    * whoever owns it.
    */
   async execOnce(
-    options: { websocketUrl: string; command: string } & ExecOptions,
+    options: { websocketUrl: string; command: string; allowOtherHost?: boolean } & ExecOptions,
   ): Promise<ExecResult> {
-    const { websocketUrl, command, ...execOptions } = options;
+    const { websocketUrl, command, allowOtherHost, ...execOptions } = options;
+    checkWebshCommand(command);
     const shell = await this.connect({
       websocketUrl,
+      ...(allowOtherHost ? { allowOtherHost } : {}),
       ...(execOptions.signal ? { signal: execOptions.signal } : {}),
     });
     try {
@@ -151,4 +185,28 @@ export class Websh {
   private origin(): string {
     return new URL(this.context.settings.baseUrl).origin;
   }
+}
+
+/**
+ * Why a websh URL is not one of the workspace's own endpoints (see `Websh.checkUrl`), or
+ * undefined when it is. The answer never quotes the URL, whose path holds a token.
+ */
+function webshUrlProblem(websocketUrl: string, baseUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(websocketUrl);
+  } catch {
+    return "websocketUrl is not a valid URL: pass the websocket_url the API returned.";
+  }
+  const base = new URL(baseUrl);
+  const scheme = base.protocol === "https:" ? "wss:" : "ws:";
+  const path = `${base.pathname.replace(/\/+$/, "")}/ws/websh/`;
+  const expected = `${scheme}//${base.host}${path}`;
+  if (url.protocol === "ws:" && !isLoopbackHost(url.hostname)) {
+    return `websocketUrl uses plain ws:// to ${url.hostname}: websh URLs must use wss:// (ws:// only on loopback). This workspace's websh URLs start with ${expected}.`;
+  }
+  if (url.protocol !== scheme || url.host !== base.host || !url.pathname.startsWith(path)) {
+    return `websocketUrl is not a websh endpoint of this workspace (${url.protocol}//${url.host}${url.pathname.startsWith(path) ? "" : " with another path"}): its websh URLs start with ${expected}. Use the websocket_url this workspace's API returned.`;
+  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/index.js";
-import { checkCommandLine, MarkerScanner, markerId, markerLine } from "../../src/websh/markers.js";
+import { checkWebshCommand, MarkerScanner, markerId, markerLine } from "../../src/websh/markers.js";
 
 const ID = "0123456789abcdef01234567";
 
@@ -132,21 +132,21 @@ describe("markerLine", () => {
   });
 });
 
-describe("checkCommandLine", () => {
+describe("checkWebshCommand", () => {
   it("refuses every control character, naming it and where it is", () => {
     for (const code of [0x00, 0x03, 0x04, 0x09, 0x0a, 0x0d, 0x15, 0x17, 0x1b, 0x7f, 0x9b]) {
       const command = `echo a${String.fromCharCode(code)}rm -rf /tmp/x`;
-      expect(() => checkCommandLine(command)).toThrow(ConfigError);
+      expect(() => checkWebshCommand(command)).toThrow(ConfigError);
     }
-    expect(() => checkCommandLine("echo a\u0015rm x")).toThrow(
+    expect(() => checkWebshCommand("echo a\u0015rm x")).toThrow(
       /control character \(U\+0015\) at position 7/,
     );
-    expect(() => checkCommandLine("a\nb")).toThrow(/a line break \(U\+000A\)/);
+    expect(() => checkWebshCommand("a\nb")).toThrow(/a line break \(U\+000A\)/);
   });
 
   it("accepts printable text of any script", () => {
     for (const command of ["echo 'é 🙂 ünïcode'", "printf '\\t\\025\\n'", "a && b; c | d # e"]) {
-      expect(() => checkCommandLine(command)).not.toThrow();
+      expect(() => checkWebshCommand(command)).not.toThrow();
     }
   });
 });

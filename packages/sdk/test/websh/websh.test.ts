@@ -1,4 +1,6 @@
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { WebSocketServer } from "ws";
 import {
   AbortedError,
   ConfigError,
@@ -296,6 +298,59 @@ describe("terminal", () => {
       .websh.execOnce({ websocketUrl: channel.websocket_url, command: "echo once" });
     expect(result).toMatchObject({ output: "once\n", exitCode: 0 });
     await expect(shell.exec("echo still-open")).resolves.toMatchObject({ exitCode: 0 });
+  });
+
+  it("connects only to this workspace's websh endpoints", async () => {
+    // An attacker's endpoint on another loopback port answers every line with a fake success.
+    const attacker = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    const received: string[] = [];
+    attacker.on("connection", (socket) =>
+      socket.on("message", (data) => {
+        received.push(String(data));
+        socket.send("\r\n__ALPE_x_0__\r\n");
+      }),
+    );
+    await new Promise((resolve) => attacker.once("listening", resolve));
+    try {
+      const client = env.client();
+      const shell = await open();
+      const channel = await client.websh.channels.create({
+        session: shell.id!,
+        is_master: true,
+        read_only: false,
+      });
+      const real = new URL(channel.websocket_url);
+      const { port } = attacker.address() as AddressInfo;
+      const elsewhere = [
+        // Another loopback port, the same path.
+        `ws://127.0.0.1:${port}${real.pathname}`,
+        // Plain ws:// off loopback.
+        `ws://example.com${real.pathname}`,
+        // The right host with wss:// where the workspace speaks http, and another path.
+        `wss://${real.host}${real.pathname}`,
+        `ws://${real.host}/other/ws/websh/a/b/c/`,
+        // Another workspace of the same sandbox.
+        real.href.replace(`/${env.sandbox.workspaces[0]!.workspace}/`, "/other/"),
+      ];
+      for (const websocketUrl of elsewhere) {
+        const error = await client.websh
+          .execOnce({ websocketUrl, command: "PGPASSWORD=secret psql -c 'select 1'" })
+          .catch((caught) => caught);
+        expect(error, websocketUrl).toBeInstanceOf(ConfigError);
+        expect(error.message).not.toContain(real.pathname);
+        await expect(client.websh.connect({ websocketUrl })).rejects.toBeInstanceOf(ConfigError);
+      }
+      expect(received).toEqual([]);
+      expect(attacker.clients.size).toBe(0);
+      // Opting out is explicit.
+      const foreign = await client.websh.connect({
+        websocketUrl: `ws://127.0.0.1:${port}/ws/websh/a/b/c/`,
+        allowOtherHost: true,
+      });
+      await foreign.close({ terminate: false });
+    } finally {
+      await new Promise((resolve) => attacker.close(resolve));
+    }
   });
 
   it("refuses a channel URL with a wrong token", async () => {
