@@ -286,6 +286,12 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     );
   }
 
+  if (stateless) {
+    notes.push(
+      "stateless mode leaves out the websh channel tools (websh_session_create, websh_channel_connect, websh_channel_execute, websh_channels_list): a channel would outlive its request and be shared by every caller; websh_command_execute runs each command in a shell of its own",
+    );
+  }
+
   const logLevel = values["log-level"] ?? env.ALPACON_MCP_LOG_LEVEL ?? "info";
   if (!isLogLevel(logLevel)) {
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, not "${logLevel}".`);
@@ -308,6 +314,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     tools: list(values.tools ?? env.ALPACON_MCP_TOOLS),
     excludeTools: list(values["exclude-tools"] ?? env.ALPACON_MCP_EXCLUDE_TOOLS),
     readOnly: values["read-only"] ?? flag("ALPACON_MCP_READ_ONLY", env),
+    stateless: stateless || undefined,
     confirm,
     allowDirs: allowDirs?.length ? allowDirs : undefined,
   };

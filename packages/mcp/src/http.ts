@@ -7,13 +7,8 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger, LogLevel } from "./log.js";
 import { isLoopback } from "./loopback.js";
-import {
-  type AlpaconMcpServerOptions,
-  buildServer,
-  closeServer,
-  type SharedState,
-} from "./server.js";
-import { WebshPool } from "./websh-pool.js";
+import { selectTools } from "./select-tools.js";
+import { type AlpaconMcpServerOptions, closeServer, createAlpaconMcpServer } from "./server.js";
 
 export { isLoopback } from "./loopback.js";
 
@@ -24,7 +19,7 @@ export interface HttpOptions {
   transport?: "http" | "sse" | undefined;
   /**
    * Streamable HTTP without sessions: a fresh server per request, so any instance behind a load
-   * balancer can answer. websh channels still live in this process (see the README).
+   * balancer can answer. The websh channel tools are left out (see `ToolSelection.stateless`).
    */
   stateless?: boolean | undefined;
   /** Bearer token every request must carry (`Authorization: Bearer …`). */
@@ -54,7 +49,7 @@ export interface HttpHandler {
   (request: IncomingMessage, response: ServerResponse): void;
   /** Sessions open now. */
   sessionCount(): number;
-  /** Closes every session (and its websh channels) and the shared pool. */
+  /** Closes every session (and its websh channels). */
   close(): Promise<void>;
 }
 
@@ -81,7 +76,9 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
   if (stateless && kind === "sse") {
     throw new Error("The SSE transport keeps a stream per client; it cannot be stateless.");
   }
-  const serverOptions = options.server ?? {};
+  const serverOptions = stateless ? { ...options.server, stateless } : (options.server ?? {});
+  // A tool selection stateless mode cannot serve fails here, not at the first request.
+  if (stateless) selectTools(serverOptions);
   const maxBody = options.maxBodyBytes ?? 4 * MiB;
   const idleMs = options.sessionIdleMs ?? 30 * 60_000;
   const maxSessions = options.maxSessions ?? 100;
@@ -89,10 +86,6 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
   const hosts = new Set([...LOOPBACK_HOSTS, ...(options.allowedHosts ?? [])].map(normalizeHost));
   const origins = new Set((options.allowedOrigins ?? []).map(normalizeOrigin));
   const expectedToken = options.authToken ? digest(options.authToken) : undefined;
-  // Stateless servers live for one request; the channels they open must not die with them.
-  const shared: SharedState | undefined = stateless
-    ? { pool: new WebshPool(serverOptions.websh) }
-    : undefined;
   const sessions = new Map<string, Session>();
   let closing = false;
 
@@ -113,7 +106,7 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
   }
 
   function makeServer(): McpServer {
-    return buildServer(serverOptions, shared);
+    return createAlpaconMcpServer(serverOptions);
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -298,7 +291,6 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
     const open = [...sessions.values()];
     sessions.clear();
     await Promise.all(open.map((session) => closeServer(session.server).catch(() => {})));
-    await shared?.pool.closeAll();
   };
   return handler;
 }

@@ -10,7 +10,21 @@ export interface ToolSelection {
   excludeTools?: readonly string[] | undefined;
   /** Only tools annotated read-only; wins over every other setting. */
   readOnly?: boolean | undefined;
+  /**
+   * For stateless HTTP: leaves out the tools that keep a websh channel open between calls
+   * (`CHANNEL_TOOLS`). Each request gets a fresh server there and no caller can be told apart,
+   * so a channel would be reachable by every caller, or by none. Naming one in `tools` throws.
+   */
+  stateless?: boolean | undefined;
 }
+
+/** Tools that hold a websh channel open in this process from one call to the next. */
+export const CHANNEL_TOOLS: readonly string[] = [
+  "websh_session_create",
+  "websh_channel_connect",
+  "websh_channel_execute",
+  "websh_channels_list",
+];
 
 /**
  * Applies the selection to the registry. Unknown names throw with the list of valid ones, so
@@ -32,6 +46,12 @@ export function selectTools(
       throw new Error(`Unknown tool "${name}". Valid tools: ${[...names].join(", ")}.`);
     }
   }
+  const needState = (selection.tools ?? []).filter((name) => CHANNEL_TOOLS.includes(name));
+  if (selection.stateless && needState.length > 0) {
+    throw new Error(
+      `${needState.join(", ")} keep a websh channel open between calls, which stateless HTTP cannot do: every caller would share it. Leave them out (websh_command_execute runs one command in a shell), or run without --stateless.`,
+    );
+  }
   const everything = selection.toolsets?.includes("all") ?? false;
   const wantedSets = new Set<Toolset>(toolsets as Toolset[] | undefined);
   const wantedTools = new Set(selection.tools ?? []);
@@ -41,6 +61,7 @@ export function selectTools(
     (tool) =>
       (noChoice || everything || wantedSets.has(tool.toolset) || wantedTools.has(tool.name)) &&
       !excluded.has(tool.name) &&
-      (!selection.readOnly || tool.annotations.readOnlyHint),
+      (!selection.readOnly || tool.annotations.readOnlyHint) &&
+      !(selection.stateless && CHANNEL_TOOLS.includes(tool.name)),
   );
 }

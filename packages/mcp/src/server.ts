@@ -56,21 +56,6 @@ A command whose outcome is unknown (may_have_run) must not be resent blindly: ch
  * it is connected to a transport; closing it closes the websh channels it holds.
  */
 export function createAlpaconMcpServer(options: AlpaconMcpServerOptions = {}): McpServer {
-  return buildServer(options, undefined);
-}
-
-/**
- * What several servers of one process may share. Stateless HTTP makes a server per request, so
- * the websh channels must outlive each of them: they live in a pool owned by the HTTP handler.
- */
-export interface SharedState {
-  pool: WebshPool;
-}
-
-export function buildServer(
-  options: AlpaconMcpServerOptions,
-  shared: SharedState | undefined,
-): McpServer {
   const confirm = options.confirm ?? "elicit";
   if (!CONFIRM_MODES.includes(confirm)) {
     throw new Error(`Unknown confirm mode "${confirm}". Valid modes: ${CONFIRM_MODES.join(", ")}.`);
@@ -96,7 +81,7 @@ export function buildServer(
   const log = clientLog(server, options.logger, () => workspaces.secrets());
   const runtime: Runtime = {
     workspaces,
-    pool: shared?.pool ?? new WebshPool(options.websh),
+    pool: new WebshPool(options.websh),
     roots: new AllowedRoots(options.allowDirs ?? [process.cwd()], {
       tokenFile: workspaces.configFile,
     }),
@@ -128,10 +113,9 @@ export function buildServer(
   // Closing the server (or its transport) closes what it holds; `closeServer` waits for that.
   let released: Promise<void> | undefined;
   const release = () => {
-    released ??= Promise.all([
-      shared ? undefined : runtime.pool.closeAll(),
-      runtime.workspaces.closeAll(),
-    ]).then(() => undefined);
+    released ??= Promise.all([runtime.pool.closeAll(), runtime.workspaces.closeAll()]).then(
+      () => undefined,
+    );
     return released;
   };
   releases.set(server, release);

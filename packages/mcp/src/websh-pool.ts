@@ -37,8 +37,8 @@ export interface PoolOptions {
 
 /**
  * The websh channels this server holds open between tool calls (websh_channel_* tools), by
- * channel id. They live in this process only: a restart or another instance behind a load
- * balancer does not have them, which is why those tools need a sticky session.
+ * channel id. They belong to one MCP server, hence to one client session: stateless HTTP, where
+ * no caller can be told apart, does not offer those tools.
  */
 export class WebshPool {
   private readonly channels = new Map<string, Entry>();

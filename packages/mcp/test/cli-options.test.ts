@@ -69,7 +69,17 @@ describe("parseCliOptions", () => {
       {},
     );
     expect(allowed.server.confirm).toBe("allow");
-    expect(allowed.notes).toEqual([]);
+    expect(allowed.notes).toEqual([expect.stringMatching(/leaves out the websh channel tools/)]);
+    expect(allowed.server.stateless).toBe(true);
+  });
+
+  test("stateless mode refuses a websh channel tool named in --tools", () => {
+    expect(() =>
+      parseCliOptions(
+        ["--transport", "http", "--stateless", "--tools", "websh_channel_execute,servers_list"],
+        {},
+      ),
+    ).toThrow(/websh_channel_execute keep a websh channel open between calls/);
   });
 
   test("flags win over environment variables", () => {

@@ -9,6 +9,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { type RunningHttpServer, type StartHttpOptions, startHttpServer } from "../src/index.js";
+import { CHANNEL_TOOLS } from "../src/select-tools.js";
 import { useHarness } from "./helpers/file-harness.js";
 import { call, connectedServer, MISSING_ID } from "./helpers/harness.js";
 import { INITIALIZE, JSON_HEADERS, message, raw, rpc, waitFor } from "./helpers/http.js";
@@ -110,16 +111,35 @@ describe("Streamable HTTP", () => {
     expect((await raw(server.url, { method: "GET", headers: JSON_HEADERS })).status).toBe(405);
   });
 
-  test("stateless: websh channels outlive the request that opened them", async () => {
+  test("stateless: offers no websh channel tool, as no channel could be used or closed", async () => {
     const server = await start({ stateless: true });
     const { client } = await connectHttp(server.url);
-    const opened = await call(client, "websh_session_create", {
+    const names = (await client.listTools()).tools.map((tool) => tool.name);
+    for (const name of CHANNEL_TOOLS) expect(names).not.toContain(name);
+    expect(names).toContain("websh_command_execute");
+    expect(names).toContain("websh_session_terminate");
+    const unknown = await call(client, "websh_session_create", {
       workspace: "acme",
       server: connectedServer(h.sandbox),
     });
-    expect(opened.isError).toBe(false);
-    const listed = await call(client, "websh_channels_list");
-    expect(listed.structured?.channels).toHaveLength(1);
+    expect(unknown.isError).toBe(true);
+    // One command in a shell of its own works: nothing outlives the request.
+    const once = await call(client, "websh_command_execute", {
+      workspace: "acme",
+      server: connectedServer(h.sandbox),
+      command: "echo stateless",
+    });
+    expect(once.structured).toMatchObject({ output: "stateless\n", exitCode: 0 });
+    // Asking for a channel tool by name fails at start, not at the first request.
+    await expect(
+      start({
+        stateless: true,
+        server: {
+          config: loadConfig({ configFile: h.configFile, env: {} }),
+          tools: ["websh_channel_execute"],
+        },
+      }),
+    ).rejects.toThrow(/websh_channel_execute keep a websh channel open between calls/);
   });
 });
 

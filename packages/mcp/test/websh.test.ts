@@ -124,6 +124,34 @@ describe("websh_command_execute", () => {
     expect(result.structured!.output).toContain("hi");
   });
 
+  test("refuses control characters before asking, so Ctrl-U cannot run a line outside eval", async () => {
+    const { client } = await h.connect({ confirm: "elicit" }, { elicitation: { form: {} } });
+    let asked = 0;
+    client.setRequestHandler(ElicitRequestSchema, async () => {
+      asked += 1;
+      return { action: "accept", content: { confirm: true } };
+    });
+    await call(client, "websh_command_execute", {
+      workspace: "acme",
+      server: h.server,
+      command: "echo keep > /tmp/victim",
+    });
+    const result = await call(client, "websh_command_execute", {
+      workspace: "acme",
+      server: h.server,
+      command: "echo hi\u0015rm -f /tmp/victim #",
+    });
+    expectInvalidInput(result);
+    expect(result.text).toContain("control character (U+0015)");
+    expect(asked).toBe(1);
+    const kept = await call(client, "websh_command_execute", {
+      workspace: "acme",
+      server: h.server,
+      command: "cat /tmp/victim",
+    });
+    expect(kept.structured).toMatchObject({ output: "keep\n", exitCode: 0 });
+  });
+
   test("an unknown server is refused", async () => {
     const result = await h.call("websh_command_execute", {
       workspace: "acme",
