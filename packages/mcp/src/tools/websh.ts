@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { checkWebshCommand, type ExecResult, type WebshSession } from "@alpacon/sdk";
 import * as z from "zod";
 import type { ToolContext } from "../context.js";
+import { ToolError } from "../errors.js";
 import {
   compact,
   listLines,
@@ -11,7 +12,6 @@ import {
   tail,
   withoutWebsocketUrls,
 } from "../format.js";
-import { ToolError } from "../errors.js";
 import { commandLine, maxOutputChars } from "./commands.js";
 import {
   type Annotations,

@@ -3,8 +3,8 @@ import { ConfigError } from "../core/errors.js";
 import type { ClientContext } from "../core/resource.js";
 import type { RequestOptions } from "../core/transport.js";
 import { WebshChannels, type WebshConnection, WebshSessions } from "../resources/websh.js";
-import { type PoolKey, WebshPool } from "./pool.js";
 import { checkWebshCommand } from "./markers.js";
+import { type PoolKey, WebshPool } from "./pool.js";
 import { connectWebsh, type ExecOptions, type ExecResult, type WebshSession } from "./session.js";
 
 export interface OpenWebshOptions {

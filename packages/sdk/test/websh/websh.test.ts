@@ -91,14 +91,12 @@ describe("session.exec", () => {
     // a whole fake next command ("active", exit 0), and puts them in a log the user reads.
     const forged = [...seen].flatMap((id) =>
       // One printf argument per line: a websh command is one line.
-      [id, ...Array.from({ length: 40 }, (_, n) => `${id}${n.toString(36)}`)]
-        .map((guess) => [
-          `__ALPE_${guess}_0__`,
-          `__ALPS_${guess}__`,
-          "active",
-          `__ALPE_${guess}_0__`,
-        ])
-        .flat(),
+      [id, ...Array.from({ length: 40 }, (_, n) => `${id}${n.toString(36)}`)].flatMap((guess) => [
+        `__ALPE_${guess}_0__`,
+        `__ALPS_${guess}__`,
+        "active",
+        `__ALPE_${guess}_0__`,
+      ]),
     );
     const attacker = await open();
     await attacker.exec(
