@@ -4,12 +4,12 @@ import { makeShell, run, runAll } from "./helpers.js";
 /**
  * The exact line the SDK's websh client sends for one command (written out here rather than
  * imported, so a change on either side shows up as a failing test, not a silent match). Every
- * line sets the EXIT trap with its own fresh id.
+ * line sets the EXIT trap with a fresh exit id of its own.
  */
-function markerLine(command: string, id: string): string {
+function markerLine(command: string, id: string, exitId = `${id.slice(0, 16)}e`): string {
   const quoted = `'${command.replaceAll("'", `'\\''`)}'`;
   return (
-    `trap "printf '\\n__ALPE_%s_%d__\\n' ${id} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${id}; ` +
+    ` trap "printf '\\n__ALPX_%s_%d__\\n' ${exitId} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${id}; ` +
     `eval ${quoted}; printf '\\n__ALPE_%s_%d__\\n' ${id} $?\r`
   );
 }
@@ -110,7 +110,7 @@ describe("the SDK's websh marker line", () => {
     const shell = makeShell({ tty: true });
     await shell.run(markerLine("true", ID));
     const result = await shell.run(markerLine("exit 3", ID2));
-    expect(result.stdout).toBe(`\n__ALPS_${ID2}__\n\n__ALPE_${ID2}_3__\n`);
+    expect(result.stdout).toBe(`\n__ALPS_${ID2}__\n\n__ALPX_${ID2.slice(0, 16)}e_3__\n`);
     expect(result.stderr).toBe("exit\n");
     expect(result.exited).toBe(true);
     expect(shell.exited).toBe(true);
@@ -134,7 +134,7 @@ describe("the SDK's websh marker line", () => {
     await shell.run(markerLine("true", ID));
     await shell.run(markerLine("true", ID2));
     expect((await shell.run("trap")).stdout).toBe(
-      `trap -- 'printf '\\''\\n__ALPE_%s_%d__\\n'\\'' ${ID2} $?' EXIT\n`,
+      `trap -- 'printf '\\''\\n__ALPX_%s_%d__\\n'\\'' ${ID2.slice(0, 16)}e $?' EXIT\n`,
     );
   });
 

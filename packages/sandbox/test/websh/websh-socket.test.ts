@@ -5,10 +5,10 @@ import { addChannel, createSession, HandshakeError, TerminalClient } from "./ter
 const handle = useSandbox();
 
 /** The SDK's command line (see test/shell/eval-trap.test.ts), as sent over the socket. */
-function markerLine(command: string, id: string): string {
+function markerLine(command: string, id: string, exitId = `${id.slice(0, 16)}e`): string {
   const quoted = `'${command.replaceAll("'", `'\\''`)}'`;
   return (
-    `trap "printf '\\n__ALPE_%s_%d__\\n' ${id} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${id}; ` +
+    ` trap "printf '\\n__ALPX_%s_%d__\\n' ${exitId} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${id}; ` +
     `eval ${quoted}; printf '\\n__ALPE_%s_%d__\\n' ${id} $?\r`
   );
 }
@@ -204,7 +204,7 @@ describe("websh WebSocket", () => {
     const { code } = await client.closed;
     expect(code).toBe(4000);
     // The line's EXIT trap reports the status.
-    expect(client.text.slice(from)).toContain("__ALPE_00112233aabbccdd3_3__");
+    expect(client.text.slice(from)).toContain("__ALPX_00112233aabbccdde_3__");
     await eventually(
       async () => (await api.get(`/api/websh/sessions/${session.id}/`)).body.closed_at,
     );

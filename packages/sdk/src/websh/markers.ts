@@ -8,15 +8,31 @@ import { ConfigError } from "../core/errors.js";
  * format and an argument, so the echoed input never contains them verbatim: only the shell's
  * output does.
  *
- * The id is drawn fresh for every command line. Nothing the command reads before it runs (a log
- * file, `trap -p`, the history, an earlier command's output) can hold it, so no output can end
- * the command early or be taken for another command's result. A command that ends the shell
- * (`exit 3`) never reaches the end marker: the EXIT trap, set again on every line with the same
- * id, prints it instead. Setting it on every line costs a few bytes and no round trip, and a
- * command that removed or replaced it (whatever words it used) cannot hide a later `exit`.
+ * Both ids are drawn fresh for every command line (see `lineIds`). Nothing the command reads
+ * before it runs (a log file, `trap -p`, an earlier command's output) can hold them, so no
+ * output can end the command early or be taken for another command's result. The end id is
+ * only in the typed line, which a leading space keeps out of bash's history (`ignorespace`, on
+ * by default in Debian and Ubuntu); the shell's state shows only the exit id.
+ *
+ * A command that ends the shell (`exit 3`) never reaches the end marker: the EXIT trap, set
+ * again on every line, prints the exit marker `__ALPX_<exit id>_<status>__` instead. As `trap -p`
+ * shows that id while the command runs, the exit marker counts only when the session then
+ * ends (see `MarkerScanner.result`). Setting the trap on every line costs a few bytes and no
+ * round trip, and a command that removed or replaced it (whatever words it used) cannot hide a
+ * later `exit`.
  */
-export function markerLine(command: string, id: string): string {
-  return `trap "printf '\\n__ALPE_%s_%d__\\n' ${id} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${id}; eval ${shellQuote(command)}; printf '\\n__ALPE_%s_%d__\\n' ${id} $?\r`;
+export function markerLine(command: string, ids: LineIds): string {
+  return ` trap "printf '\\n__ALPX_%s_%d__\\n' ${ids.exit} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${ids.end}; eval ${shellQuote(command)}; printf '\\n__ALPE_%s_%d__\\n' ${ids.end} $?\r`;
+}
+
+/** The two fresh ids of one command line: its start and end markers', and its EXIT trap's. */
+export interface LineIds {
+  end: string;
+  exit: string;
+}
+
+export function lineIds(): LineIds {
+  return { end: markerId(), exit: markerId() };
 }
 
 export function shellQuote(text: string): string {
@@ -81,14 +97,22 @@ export class MarkerScanner {
   private readonly start: string;
   /** `__ALPE_<id>_`, followed by the status and `__`. */
   private readonly end: string;
+  /** `__ALPX_<exit id>_`, the EXIT trap's marker. */
+  private readonly exit: string;
+  /**
+   * The status of the last exit marker seen: the command's if the session ends next (the shell
+   * exited); if the end marker comes instead, the exit marker was only output.
+   */
+  private exitStatus: number | undefined;
   private pending = "";
   private started = false;
   private readonly kept: TailBuffer;
   private exitCode: number | undefined;
 
-  constructor(id: string, maxBytes: number) {
-    this.start = `__ALPS_${id}__`;
-    this.end = `__ALPE_${id}_`;
+  constructor(ids: LineIds, maxBytes: number) {
+    this.start = `__ALPS_${ids.end}__`;
+    this.end = `__ALPE_${ids.end}_`;
+    this.exit = `__ALPX_${ids.exit}_`;
     this.kept = new TailBuffer(maxBytes);
   }
 
@@ -108,6 +132,7 @@ export class MarkerScanner {
       this.started = true;
       this.pending = this.pending.slice(index + this.start.length);
     }
+    this.findExit();
     if (this.findEnd()) return;
     if (this.pending.length > HOLD_BACK) {
       this.kept.push(this.pending.slice(0, -HOLD_BACK));
@@ -115,35 +140,72 @@ export class MarkerScanner {
     }
   }
 
-  result(): MarkerScan {
+  /**
+   * What the command printed and its status. `sessionEnded`: the session ended cleanly before
+   * the end marker came, so the last exit marker's status (if any) is the command's.
+   */
+  result(sessionEnded = false): MarkerScan {
     if (!this.done) this.kept.push(this.pending);
     this.pending = "";
+    const exitCode = this.exitCode ?? (sessionEnded ? this.exitStatus : undefined);
     const { text, truncated } = this.kept.text();
-    return { output: cleanOutput(text, this.done, truncated), truncated, exitCode: this.exitCode };
+    let output = cleanOutput(text, exitCode !== undefined, truncated);
+    // Ended by the exit marker: the line break printf put after it is gone too.
+    if (this.exitCode === undefined && exitCode !== undefined && output.endsWith("\n")) {
+      output = output.slice(0, -1);
+    }
+    return { output, truncated, exitCode };
+  }
+
+  /** Whether an exit marker came (the shell may be exiting). */
+  get exiting(): boolean {
+    return this.exitStatus !== undefined;
+  }
+
+  /** Records and removes each complete exit marker in what is pending. */
+  private findExit(): void {
+    for (let at = this.pending.indexOf(this.exit); at >= 0; ) {
+      const found = statusAt(this.pending, at + this.exit.length);
+      if (found === undefined) {
+        at = this.pending.indexOf(this.exit, at + 1);
+        continue;
+      }
+      this.exitStatus = found.status;
+      const before = this.pending.slice(0, at);
+      this.pending = before + this.pending.slice(found.stop + 2);
+      at = this.pending.indexOf(this.exit, before.length);
+    }
   }
 
   /**
-   * The end marker `__ALPE_<id>_<status>__`, printed after the command or by the EXIT trap when
-   * it ended the shell: keeps what came before it and records the status, 0–255 as `%d` prints
-   * `$?` (anything else is not a status this line printed).
+   * The end marker `__ALPE_<id>_<status>__`, printed after the command: keeps what came before
+   * it and records the status.
    */
   private findEnd(): boolean {
     const pending = this.pending;
     for (let at = pending.indexOf(this.end); at >= 0; at = pending.indexOf(this.end, at + 1)) {
-      const digits = at + this.end.length;
-      let stop = digits;
-      while (stop < pending.length && stop - digits < 3 && isDigit(pending.charCodeAt(stop)))
-        stop++;
-      if (!pending.startsWith("__", stop)) continue;
-      const status = pending.slice(digits, stop);
-      if (!/^(0|[1-9]\d*)$/.test(status) || Number(status) > 255) continue;
+      const found = statusAt(pending, at + this.end.length);
+      if (found === undefined) continue;
       this.kept.push(pending.slice(0, at));
-      this.exitCode = Number(status);
+      this.exitCode = found.status;
       this.pending = "";
       return true;
     }
     return false;
   }
+}
+
+/**
+ * The status `<0-255>__` at `from`, as `%d` prints `$?`; undefined for anything else (not a
+ * status a marker line printed, or not complete yet). `stop` is where the `__` begins.
+ */
+function statusAt(text: string, from: number): { status: number; stop: number } | undefined {
+  let stop = from;
+  while (stop < text.length && stop - from < 3 && isDigit(text.charCodeAt(stop))) stop++;
+  if (!text.startsWith("__", stop)) return undefined;
+  const digits = text.slice(from, stop);
+  if (!/^(0|[1-9]\d*)$/.test(digits) || Number(digits) > 255) return undefined;
+  return { status: Number(digits), stop };
 }
 
 /**

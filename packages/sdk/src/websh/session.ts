@@ -1,7 +1,7 @@
 import type WebSocket from "isomorphic-ws";
 import { AbortedError, ConfigError } from "../core/errors.js";
 import { WebshClosedError, WebshHandshakeError } from "./errors.js";
-import { checkWebshCommand, MarkerScanner, markerId, markerLine } from "./markers.js";
+import { checkWebshCommand, lineIds, MarkerScanner, markerLine } from "./markers.js";
 
 export interface ExecOptions {
   /** Default 60 s. On timeout Ctrl-C is sent and the result says `timedOut`. */
@@ -96,6 +96,8 @@ export class WebshSession {
   private watchdog: ReturnType<typeof setTimeout> | undefined;
   private watchdogAt = 0;
   private closeInfo: WebshCloseInfo | undefined;
+  /** `close` was called: the session's end then says nothing about the running command. */
+  private closing = false;
   private keepalive: ReturnType<typeof setInterval> | undefined;
 
   /** Use `connectWebsh` or `client.websh.open`. */
@@ -202,6 +204,7 @@ export class WebshSession {
    * `{ terminate: false }` to leave it open for others or for a later reconnect.
    */
   async close(options: { terminate?: boolean } = {}): Promise<void> {
+    this.closing = true;
     if (options.terminate !== false && this.hooks.terminate && !this.closeInfo) {
       await this.hooks.terminate().catch(() => undefined);
     }
@@ -239,17 +242,17 @@ export class WebshSession {
       job.reject(abortedError());
       return;
     }
-    const id = markerId();
+    const ids = lineIds();
     const started = performance.now();
     const running: Running = {
       job,
-      scanner: new MarkerScanner(id, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES),
+      scanner: new MarkerScanner(ids, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES),
       started,
       deadline: started + (options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS),
       onAbort: undefined,
     };
     try {
-      this.write(markerLine(job.command, id));
+      this.write(markerLine(job.command, ids));
     } catch (error) {
       job.reject(error);
       return;
@@ -267,9 +270,9 @@ export class WebshSession {
     this.watch(running.deadline);
   }
 
-  private finish(running: Running, timedOut: boolean): void {
+  private finish(running: Running, timedOut: boolean, sessionEnded = false): void {
     this.release(running);
-    const scan = running.scanner.result();
+    const scan = running.scanner.result(sessionEnded);
     running.job.resolve({
       output: scan.output,
       exitCode: timedOut ? null : (scan.exitCode ?? null),
@@ -313,12 +316,17 @@ export class WebshSession {
     this.finish(running, true);
   }
 
-  /** The socket closed: the running exec's result is unknown, waiting ones cannot be sent. */
+  /**
+   * The socket closed. The running exec ended the shell if its exit marker came and the session
+   * then ended cleanly; otherwise its result is unknown. Waiting ones cannot be sent.
+   */
   private failExecs(info: WebshCloseInfo): void {
     if (this.watchdog !== undefined) clearTimeout(this.watchdog);
     this.watchdog = undefined;
     const running = this.running;
-    if (running !== undefined) {
+    if (running?.scanner.exiting && info.clean && !this.closing) {
+      this.finish(running, false, true);
+    } else if (running !== undefined) {
       this.release(running);
       running.job.reject(
         new WebshClosedError(

@@ -1,19 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/index.js";
-import { checkWebshCommand, MarkerScanner, markerId, markerLine } from "../../src/websh/markers.js";
+import {
+  checkWebshCommand,
+  lineIds,
+  MarkerScanner,
+  markerId,
+  markerLine,
+} from "../../src/websh/markers.js";
 
 const ID = "0123456789abcdef01234567";
+const EXIT_ID = "fedcba9876543210fedcba98";
+const IDS = { end: ID, exit: EXIT_ID };
 
 /** What the sandbox's terminal sends for one exec: echo of the line, markers, prompt. */
 function terminalText(output: string, status: number, end = `__ALPE_${ID}_${status}__`): string {
   return (
-    `trap "printf '\\n__ALPE_%s_%d__\\n' ${ID} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${ID}; eval …; printf '\\n__ALPE_%s_%d__\\n' ${ID} $?\r\n` +
+    ` trap "printf '\\n__ALPX_%s_%d__\\n' ${EXIT_ID} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${ID}; eval …; printf '\\n__ALPE_%s_%d__\\n' ${ID} $?\r\n` +
     `\r\n__ALPS_${ID}__\r\n${output}\r\n${end}\r\nubuntu@web-1:~$ `
   );
 }
 
 function scan(pieces: string[], maxBytes = 1024 * 1024) {
-  const scanner = new MarkerScanner(ID, maxBytes);
+  const scanner = new MarkerScanner(IDS, maxBytes);
   for (const piece of pieces) scanner.push(piece);
   return scanner.result();
 }
@@ -47,13 +55,39 @@ describe("MarkerScanner", () => {
     });
   });
 
+  it("takes the exit marker's status only when the session ends before the end marker", () => {
+    // `exit 4`: bash says "exit", the EXIT trap prints the exit marker, the session ends.
+    const exited = `\r\n__ALPS_${ID}__\r\nbye\r\nexit\r\n\r\n__ALPX_${EXIT_ID}_4__\r\n`;
+    for (let cut = 1; cut < exited.length; cut++) {
+      const scanner = new MarkerScanner(IDS, 1024);
+      scanner.push(exited.slice(0, cut));
+      scanner.push(exited.slice(cut));
+      expect(scanner.done).toBe(false);
+      expect(scanner.exiting).toBe(true);
+      expect(scanner.result(true)).toEqual({
+        output: "bye\nexit\n",
+        exitCode: 4,
+        truncated: false,
+      });
+    }
+    // Printed by the command itself (it can read `trap -p`): the end marker still decides.
+    const forged = terminalText(`__ALPX_${EXIT_ID}_0__\r\nFATAL`, 3);
+    const scanner = new MarkerScanner(IDS, 1024);
+    scanner.push(forged);
+    expect(scanner.result()).toMatchObject({ exitCode: 3 });
+    // Without the session ending, an exit marker is no status at all.
+    const open = new MarkerScanner(IDS, 1024);
+    open.push(exited);
+    expect(open.result()).toMatchObject({ exitCode: undefined });
+  });
+
   it("takes statuses 0 to 255", () => {
     expect(scan([terminalText("", 0)]).exitCode).toBe(0);
     expect(scan([terminalText("", 255)]).exitCode).toBe(255);
   });
 
   it("does not take an end marker printed before its own start marker", () => {
-    const scanner = new MarkerScanner(ID, 1024);
+    const scanner = new MarkerScanner(IDS, 1024);
     scanner.push(`\r\n__ALPE_${ID}_0__\r\n`);
     scanner.push(`\r\n__ALPS_${ID}__\r\nout\r\n`);
     expect(scanner.done).toBe(false);
@@ -61,7 +95,7 @@ describe("MarkerScanner", () => {
 
   it("has no status until the end marker is complete", () => {
     const text = terminalText("out\r\n", 12);
-    const scanner = new MarkerScanner(ID, 1024);
+    const scanner = new MarkerScanner(IDS, 1024);
     scanner.push(text.slice(0, text.indexOf("_12__") + 2));
     expect(scanner.done).toBe(false);
     scanner.push(text.slice(text.indexOf("_12__") + 2));
@@ -80,7 +114,7 @@ describe("MarkerScanner", () => {
   });
 
   it("keeps the end of output far over the cap, in bounded memory", () => {
-    const scanner = new MarkerScanner(ID, 1000);
+    const scanner = new MarkerScanner(IDS, 1000);
     scanner.push(`\r\n__ALPS_${ID}__\r\n`);
     for (let line = 0; line < 20_000; line++) scanner.push(`line ${line}\r\n`);
     scanner.push(`FATAL: out of memory\r\n__ALPE_${ID}_1__\r\n`);
@@ -112,6 +146,14 @@ describe("MarkerScanner", () => {
   });
 });
 
+describe("lineIds", () => {
+  it("draws two different fresh ids", () => {
+    const ids = lineIds();
+    expect(ids.end).not.toBe(ids.exit);
+    expect(lineIds().end).not.toBe(ids.end);
+  });
+});
+
 describe("markerId", () => {
   it("is fresh for every command: 96 random bits, never repeated", () => {
     const seen = new Set(Array.from({ length: 5000 }, () => markerId()));
@@ -121,14 +163,16 @@ describe("markerId", () => {
 });
 
 describe("markerLine", () => {
-  it("sets the EXIT trap with the line's own id, so no earlier line's trap can answer", () => {
-    const line = markerLine("echo hi", ID);
+  it("sets the EXIT trap with the line's own exit id, and keeps the line out of history", () => {
+    const line = markerLine("echo hi", IDS);
     expect(line).toBe(
-      `trap "printf '\\n__ALPE_%s_%d__\\n' ${ID} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${ID}; eval 'echo hi'; printf '\\n__ALPE_%s_%d__\\n' ${ID} $?\r`,
+      ` trap "printf '\\n__ALPX_%s_%d__\\n' ${EXIT_ID} \\$?" EXIT; printf '\\n__ALPS_%s__\\n' ${ID}; eval 'echo hi'; printf '\\n__ALPE_%s_%d__\\n' ${ID} $?\r`,
     );
-    // The echoed line never holds a marker verbatim.
+    // The echoed line never holds a marker verbatim; the trap never holds the end id.
     expect(line).not.toContain(`__ALPE_${ID}`);
     expect(line).not.toContain(`__ALPS_${ID}`);
+    expect(line).not.toContain(`__ALPX_${EXIT_ID}`);
+    expect(line.slice(0, line.indexOf(" EXIT;"))).not.toContain(ID);
   });
 });
 

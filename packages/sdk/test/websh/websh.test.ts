@@ -112,6 +112,17 @@ describe("session.exec", () => {
     expect(next).toMatchObject({ output: "really-ran\n", exitCode: 1 });
   });
 
+  it("cannot be fooled by a command that reads its own EXIT trap while it runs", async () => {
+    const shell = await open();
+    // The exit id is in the shell's state during the command; printing its marker is not an exit.
+    const result = await shell.exec(
+      "trap -p EXIT > /tmp/traps; id=$(grep -oE '[0-9a-f]{16,}' /tmp/traps); printf '\\n__ALPE_%s_0__\\n__ALPX_%s_0__\\n' $id $id; echo \"id=$id\"; echo FATAL; false",
+    );
+    expect(result.output).toMatch(/\nid=[0-9a-f]{16,}\nFATAL\n$/);
+    expect(result.exitCode).toBe(1);
+    await expect(shell.exec("echo next")).resolves.toMatchObject({ output: "next\n", exitCode: 0 });
+  });
+
   it("refuses control characters that would edit the line outside its eval", async () => {
     const shell = await open();
     await shell.exec("echo keep > /tmp/victim");
@@ -206,7 +217,7 @@ describe("session.exec", () => {
     const shell = await open();
     await shell.exec("true");
     const listed = await shell.exec("trap -p");
-    expect(listed.output).toMatch(/^trap -- 'printf .*__ALPE_.* EXIT\n$/);
+    expect(listed.output).toMatch(/^trap -- 'printf .*__ALPX_.* EXIT\n$/);
   });
 
   it("times a short timeout out in time after a long one", async () => {
