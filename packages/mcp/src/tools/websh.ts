@@ -260,7 +260,7 @@ export const webshWebsocketExecute = defineTool({
   toolset: "websh",
   title: "Run one command over a websh URL",
   description:
-    "Runs one command over a websh URL you were given (usable once). Otherwise use websh_command_execute.",
+    "Runs one command over a websh URL of this workspace you were given (usable once). Otherwise use websh_command_execute.",
   sdk: "client.websh.execOnce",
   operation: "exec",
   scope: "workspace",
