@@ -4,6 +4,7 @@ import { WebSocketServer } from "ws";
 import {
   AbortedError,
   ConfigError,
+  createAlpaconClient,
   WebshClosedError,
   WebshHandshakeError,
   type WebshSession,
@@ -307,6 +308,20 @@ describe("terminal", () => {
       .websh.execOnce({ websocketUrl: channel.websocket_url, command: "echo once" });
     expect(result).toMatchObject({ output: "once\n", exitCode: 0 });
     await expect(shell.exec("echo still-open")).resolves.toMatchObject({ exitCode: 0 });
+  });
+
+  it("takes wss:// on the workspace's own host for a real workspace", () => {
+    const websh = createAlpaconClient({ workspace: "acme", region: "ap1", token: "alpat-x" }).websh;
+    expect(() => websh.checkUrl("wss://acme.ap1.alpacon.io/ws/websh/s/c/t/")).not.toThrow();
+    for (const url of [
+      "ws://acme.ap1.alpacon.io/ws/websh/s/c/t/",
+      "wss://acme.ap1.alpacon.io:8443/ws/websh/s/c/t/",
+      "wss://evil.ap1.alpacon.io/ws/websh/s/c/t/",
+      "wss://acme.ap1.alpacon.io/api/ws/websh/s/c/t/",
+      "not a url",
+    ]) {
+      expect(() => websh.checkUrl(url), url).toThrow(ConfigError);
+    }
   });
 
   it("connects only to this workspace's websh endpoints", async () => {
