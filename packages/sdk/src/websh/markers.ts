@@ -148,13 +148,12 @@ export class MarkerScanner {
     if (!this.done) this.kept.push(this.pending);
     this.pending = "";
     const exitCode = this.exitCode ?? (sessionEnded ? this.exitStatus : undefined);
-    const { text, truncated } = this.kept.text();
-    let output = cleanOutput(text, exitCode !== undefined, truncated);
-    // Ended by the exit marker: the line break printf put after it is gone too.
-    if (this.exitCode === undefined && exitCode !== undefined && output.endsWith("\n")) {
-      output = output.slice(0, -1);
+    let { text, truncated } = this.kept.text();
+    // Ended by the EXIT trap: its marker is the last one, and only a line break follows it.
+    if (this.exitCode === undefined && exitCode !== undefined) {
+      text = text.slice(0, Math.max(0, text.lastIndexOf(this.exit)));
     }
-    return { output, truncated, exitCode };
+    return { output: cleanOutput(text, exitCode !== undefined, truncated), truncated, exitCode };
   }
 
   /** Whether an exit marker came (the shell may be exiting). */
@@ -162,18 +161,15 @@ export class MarkerScanner {
     return this.exitStatus !== undefined;
   }
 
-  /** Records and removes each complete exit marker in what is pending. */
+  /**
+   * Records the status of the last complete exit marker in what is pending. The markers stay in
+   * the output: unless the session ends next, they are only text the command printed.
+   */
   private findExit(): void {
-    for (let at = this.pending.indexOf(this.exit); at >= 0; ) {
-      const found = statusAt(this.pending, at + this.exit.length);
-      if (found === undefined) {
-        at = this.pending.indexOf(this.exit, at + 1);
-        continue;
-      }
-      this.exitStatus = found.status;
-      const before = this.pending.slice(0, at);
-      this.pending = before + this.pending.slice(found.stop + 2);
-      at = this.pending.indexOf(this.exit, before.length);
+    const pending = this.pending;
+    for (let at = pending.indexOf(this.exit); at >= 0; at = pending.indexOf(this.exit, at + 1)) {
+      const found = statusAt(pending, at + this.exit.length);
+      if (found !== undefined) this.exitStatus = found.status;
     }
   }
 

@@ -120,6 +120,8 @@ describe("session.exec", () => {
       "trap -p EXIT > /tmp/traps; id=$(grep -oE '[0-9a-f]{16,}' /tmp/traps); printf '\\n__ALPE_%s_0__\\n__ALPX_%s_0__\\n' $id $id; echo \"id=$id\"; echo FATAL; false",
     );
     expect(result.output).toMatch(/\nid=[0-9a-f]{16,}\nFATAL\n$/);
+    // What it printed stays in its output, for the reader to see.
+    expect(result.output).toContain("__ALPX_");
     expect(result.exitCode).toBe(1);
     await expect(shell.exec("echo next")).resolves.toMatchObject({ output: "next\n", exitCode: 0 });
   });
