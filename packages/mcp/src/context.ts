@@ -1,5 +1,6 @@
 import type { AlpaconClient } from "@alpacon/sdk";
 import type { AllowedRoots } from "./paths.js";
+import type { ServerNames } from "./server-refs.js";
 import type { WebshPool } from "./websh-pool.js";
 import type { Workspaces } from "./workspaces.js";
 
@@ -41,4 +42,6 @@ export interface ToolContext {
   /** Sends `notifications/progress` when the client asked for it; a no-op otherwise. */
   progress(done: number, total?: number, message?: string): Promise<void>;
   runtime: Runtime;
+  /** Names of the servers this call's arguments named, by id (see server-refs.ts). */
+  servers: ServerNames;
 }

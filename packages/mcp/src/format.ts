@@ -91,3 +91,17 @@ export function bytes(value: number | null | undefined): string {
   }
   return `${unit === 0 ? size : size.toFixed(1)} ${units[unit]}`;
 }
+
+/** "3 d 4 h", "2 h 5 min", "42 s": an uptime or age in seconds, as people read it. */
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const [d, h, m] = [
+    Math.floor(s / 86_400),
+    Math.floor((s % 86_400) / 3600),
+    Math.floor((s % 3600) / 60),
+  ];
+  if (d > 0) return `${d} d ${h} h`;
+  if (h > 0) return `${h} h ${m} min`;
+  if (m > 0) return `${m} min`;
+  return `${s} s`;
+}

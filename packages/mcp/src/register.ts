@@ -10,6 +10,7 @@ import { type ConfirmMode, confirmCall } from "./confirm.js";
 import type { CallReport, Runtime, ToolContext } from "./context.js";
 import { describeFailure, type FailureContext, redact, redactDeep, ToolError } from "./errors.js";
 import { progressReporter } from "./progress.js";
+import { resolveServerArgs, serverLabel } from "./server-refs.js";
 import { type AnyTool, workspaceFields } from "./tools/define.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -70,6 +71,7 @@ async function callTool(
       signal: extra.signal,
       progress: progressReporter(extra),
       runtime,
+      servers: new Map(),
     };
     if (tool.scope === "workspace") {
       const { workspace, region, ...rest } = args;
@@ -85,13 +87,36 @@ async function callTool(
       context.target = resolved.target;
       failure.workspace = resolved.target.workspace;
       failure.region = resolved.target.region;
+      // Server names become ids once, here, for every tool with a `server` or `servers`
+      // argument; a tool that asks first also learns the names of the ids it was given.
+      const servers = await resolveServerArgs(args, resolved.client, {
+        signal: extra.signal,
+        lookUpIds: tool.confirm !== undefined && confirmMode === "elicit",
+        workspace: resolved.target.workspace,
+      });
+      args = servers.args;
+      context.servers = servers.names;
+      if (typeof args.server === "string") failure.server = serverLabel(servers.names, args.server);
     }
-    const question = tool.confirm ? await tool.confirm(args, context) : null;
-    if (question !== null) {
+    // The question is built only when someone will be asked (with --confirm allow nobody is,
+    // with deny every such call is refused unseen): from looked-up names, before asking, so a
+    // lookup that fails (an id that does not exist, a channel that is gone) fails the call here
+    // and nobody approves a call that fails. `null`: the call would change nothing, so there is
+    // nothing to ask.
+    const { confirm } = tool;
+    const asked =
+      confirm && confirmMode === "elicit"
+        ? await confirm(args, context)
+        : confirm && confirmMode === "deny"
+          ? ""
+          : null;
+    if (asked !== null) {
+      const [headline, ...details] = asked.split("\n");
       const where = context.target
         ? ` (workspace ${context.target.workspace}, region ${context.target.region})`
         : "";
-      const decision = await confirmCall(server.server, confirmMode, question + where, {
+      const question = [`${headline}${where}`, ...details].join("\n");
+      const decision = await confirmCall(server.server, confirmMode, question, {
         requestId: extra.requestId,
         signal: extra.signal,
       });
@@ -109,7 +134,7 @@ async function callTool(
     // Output from servers (command output, file names …) could carry a token: scrub both forms.
     const secrets = runtime.workspaces.secrets();
     const answer: CallToolResult = {
-      content: [{ type: "text", text: redact(tool.summary(result, args), secrets) }],
+      content: [{ type: "text", text: redact(tool.summary(result, args, context), secrets) }],
       structuredContent: redactDeep(result, secrets) as Record<string, unknown>,
     };
     // A tool may stop early and return what it has when cancelled; the client will not see it.

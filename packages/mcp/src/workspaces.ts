@@ -8,6 +8,7 @@ import {
   selectWorkspace,
   type WorkspaceSelector,
 } from "@alpacon/sdk/node";
+import { ToolError } from "./errors.js";
 import { MCP_VERSION } from "./version.js";
 
 /** Options passed to every client the server creates (timeouts, a custom fetch, a logger …). */
@@ -83,6 +84,7 @@ export class Workspaces {
   }
 
   client(selector: WorkspaceSelector): { client: AlpaconClient; target: Target } {
+    this.assertChosen(selector);
     const chosen = this.select(selector);
     const target = { workspace: chosen.workspace, region: chosen.region };
     const cacheKey = key(target);
@@ -100,6 +102,47 @@ export class Workspaces {
       this.cache.set(cacheKey, client);
     }
     return { client, target };
+  }
+
+  /**
+   * Holds a call to what tools/list says (tool-list.ts `workspaceArguments`): with several
+   * workspace names configured `workspace` is required, and a name configured in several
+   * regions needs `region`. The answer names the values to pass, never a configuration fix.
+   */
+  private assertChosen(selector: WorkspaceSelector): void {
+    const configured = this.config.workspaces;
+    if (configured.length === 0) return; // the SDK's error says how to add a token
+    const names = [...new Set(configured.map((item) => item.workspace))].sort();
+    if (selector.workspace === undefined) {
+      if (names.length > 1) {
+        throw new ToolError(
+          `several workspaces are configured (${names.join(", ")}) and the call names none`,
+          `Pass workspace: one of ${names.join(", ")}`,
+        );
+      }
+    } else if (!names.includes(selector.workspace)) {
+      throw new ToolError(
+        `workspace ${selector.workspace} is not configured in this server`,
+        `Pass workspace: one of ${names.join(", ")}; to add another, save its token with \`alpacon-mcp auth set\` in a terminal`,
+      );
+    }
+    const workspace = selector.workspace ?? names[0]!;
+    const regions = configured
+      .filter((item) => item.workspace === workspace)
+      .map((item) => item.region)
+      .sort();
+    if (selector.region === undefined && regions.length > 1) {
+      throw new ToolError(
+        `workspace ${workspace} is configured in several regions (${regions.join(", ")})`,
+        `Pass region: one of ${regions.join(", ")}`,
+      );
+    }
+    if (selector.region !== undefined && !regions.includes(selector.region)) {
+      throw new ToolError(
+        `workspace ${workspace} is not configured in region ${selector.region}`,
+        `Pass region: one of ${regions.join(", ")}`,
+      );
+    }
   }
 
   /** Closes the websh sessions the clients made here keep for `websh.exec` (server shutdown). */

@@ -20,7 +20,7 @@ describe("iam_users_list", () => {
 
   test("an unknown workspace lists the configured ones", async () => {
     const result = await h.call("iam_users_list", { workspace: "nope" });
-    expectToolError(result, "acme (ap1)");
+    expectToolError(result, "Pass workspace: one of acme, globex");
   });
 });
 
@@ -346,5 +346,13 @@ describe("iam_permissions_list", () => {
     const { client } = await h.connect({ config: { configFile: h.configFile, workspaces: [] } });
     const result = await call(client, "iam_permissions_list", {});
     expect(result.isError).toBe(false);
+  });
+});
+
+describe("account names", () => {
+  test("a bad username is refused with the rule in words, not a regex", async () => {
+    const result = await h.call("iam_user_create", { workspace: "acme", username: "Bad Name" });
+    expectToolError(result, "must start with a lowercase letter");
+    expect(result.text).not.toContain("[a-z0-9_-]");
   });
 });

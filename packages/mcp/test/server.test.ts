@@ -70,10 +70,14 @@ describe("tool selection", () => {
 });
 
 async function disposableUser(): Promise<string> {
+  return (await disposableNamedUser()).id;
+}
+
+async function disposableNamedUser(): Promise<{ id: string; name: string }> {
   const { client } = await h.connect();
   const name = `tmp${Math.floor(Math.random() * 1e9)}`;
   const created = await call(client, "iam_user_create", { workspace: "acme", username: name });
-  return (created.structured!.user as { id: string }).id;
+  return { id: (created.structured!.user as { id: string }).id, name };
 }
 
 async function userExists(id: string): Promise<boolean> {
@@ -94,12 +98,12 @@ describe("confirmation of destructive calls", () => {
   }
 
   test("runs when the user accepts, after asking what will happen", async () => {
-    const id = await disposableUser();
+    const { id, name } = await disposableNamedUser();
     const { client, questions } = await elicitingClient("accept");
     const result = await call(client, "iam_user_delete", { workspace: "acme", user: id });
     expect(result.isError).toBe(false);
     expect(questions).toEqual([
-      `Delete workspace user ${id} permanently? (workspace acme, region ap1)`,
+      `Delete workspace user \`${name}\` permanently? (workspace acme, region ap1)`,
     ]);
     expect(await userExists(id)).toBe(false);
   });

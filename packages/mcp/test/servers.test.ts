@@ -18,8 +18,7 @@ describe("servers_list", () => {
     const result = await h.call("servers_list", {});
     expect(result.isError).toBe(true);
     expect(result.structured).toBeUndefined();
-    expect(result.text).toContain("acme (ap1)");
-    expect(result.text).toContain("globex (us1)");
+    expect(result.text).toContain("Pass workspace: one of acme, globex");
   });
 
   test("refuses a page size over 100 before calling the API", async () => {
@@ -37,6 +36,24 @@ describe("server_get", () => {
     expect(result.structured!.server).toMatchObject({ id, is_connected: true });
   });
 
+  test("its text alone carries the health reason, load and size", async () => {
+    const hot = h.sandbox.control
+      .workspace("ap1", "acme")
+      .servers()
+      .find((item) => (item.status as { code: string }).code === "warn") as {
+      id: string;
+      name: string;
+      load: number;
+      status: { messages: string[] };
+    };
+    const result = await h.call("server_get", { workspace: "acme", server: hot.name });
+    expect(result.text).toContain(`health Warning (${hot.status.messages.join(" ")})`);
+    expect(result.text).toContain(`load ${hot.load}`);
+    expect(result.text).toMatch(/\d+ CPU threads, [\d.]+ GiB memory/);
+    const listed = await h.call("servers_list", { workspace: "acme", pageSize: 100 });
+    expect(listed.text).toContain(`Warning (${hot.status.messages.join(" ")})`);
+  });
+
   test("a missing server is a 404 with a next step", async () => {
     const result = await h.call("server_get", { workspace: "acme", server: MISSING_ID });
     expectToolError(result, "server_get failed (workspace acme, region ap1");
@@ -52,9 +69,10 @@ describe("server_notes_list", () => {
     expect(Array.isArray(result.structured!.notes)).toBe(true);
   });
 
-  test("refuses a server name where an id is needed", async () => {
-    const result = await h.call("server_notes_list", { workspace: "acme", server: "web-1" });
-    expectInvalidInput(result);
+  test("takes a server's name as well as its id", async () => {
+    const name = h.sandbox.control.workspace("ap1", "acme").server(h.server).name as string;
+    const result = await h.call("server_notes_list", { workspace: "acme", server: name });
+    expect(result.isError).toBe(false);
   });
 });
 

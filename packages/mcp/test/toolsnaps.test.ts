@@ -4,7 +4,12 @@ import { loadConfig } from "@alpacon/sdk/node";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as z from "zod";
-import { workspaceFields } from "../src/tools/define.js";
+import {
+  type Effect,
+  effectOf,
+  UNCONFIRMED_EFFECTS,
+  workspaceFields,
+} from "../src/tools/define.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
 import { type Connected, connect, tempDir } from "./helpers/harness.js";
 
@@ -64,6 +69,27 @@ const REFERENCE_NAMES = [
   "auth_set_token",
   "auth_remove_token",
 ];
+
+/**
+ * Tools whose effect is not their operation's: larger ones (what issue 15 found running unasked:
+ * a token replaced, a group made with the caller as owner, a root shell opened, and their kin),
+ * and POSTs that change or end something rather than add.
+ */
+const EFFECTS: Record<string, Effect> = {
+  websh_session_terminate: "change",
+  acknowledge_command: "change",
+  finish_command: "change",
+  auth_set_token: "replace-credential",
+  iam_user_create: "grant-access",
+  iam_user_update: "grant-access",
+  iam_user_assign_role: "grant-access",
+  iam_group_create: "grant-access",
+  websh_session_create: "open-shell",
+  websh_channel_connect: "open-shell",
+};
+
+/** Writes that ask nothing: each adds something that gives nobody any access. */
+const UNASKED_WRITES = ["server_note_create"];
 
 /** The MCP spec's value for each hint a tool leaves out. */
 const SPEC_DEFAULTS = {
@@ -125,6 +151,7 @@ describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))("%s", (name, 
       toolset: tool.toolset,
       sdk: tool.sdk,
       operation: tool.operation,
+      effect: effectOf(tool),
       confirms: tool.confirm !== undefined,
       title: advertised.title,
       description: advertised.description,
@@ -184,6 +211,33 @@ describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))("%s", (name, 
     if (tool.annotations.destructiveHint && !tool.annotations.readOnlyHint) {
       expect(tool.confirm, `${name} is destructive but never asks`).toBeDefined();
     }
+  });
+
+  test("is classified by its effect, and annotated and confirmed by it", () => {
+    const effect = effectOf(tool);
+    expect(effect, `${name}: classify it in EFFECTS above if it does more`).toBe(
+      EFFECTS[name] ?? effect,
+    );
+    if (!EFFECTS[name]) expect(tool.effect, `${name} is not in EFFECTS`).toBeUndefined();
+    expect(tool.confirm !== undefined, `${name} (${effect})`).toBe(
+      !UNCONFIRMED_EFFECTS.has(effect),
+    );
+    const hints = tool.annotations;
+    expect(hints.readOnlyHint).toBe(effect === "read");
+    if (effect !== "read") expect(hints.destructiveHint).toBe(effect !== "add");
+    if (effect === "run" || effect === "transfer" || effect === "open-shell") {
+      expect(hints.openWorldHint).toBe(true);
+    }
+    // Only adding something that grants nothing runs unasked among the writes.
+    if (!hints.readOnlyHint && !tool.confirm) expect(UNASKED_WRITES).toContain(name);
+  });
+
+  test("takes a server's name wherever it takes a server (resolved in register.ts)", () => {
+    const properties = (listed.find((item) => item.name === name)!.inputSchema.properties ??
+      {}) as Record<string, { format?: string; items?: { format?: string } }>;
+    expect(properties.server?.format).toBeUndefined();
+    expect(properties.servers?.items?.format).toBeUndefined();
+    if (properties.server || properties.servers) expect(tool.scope).toBe("workspace");
   });
 
   test("describes every argument and bounds every string and number", () => {

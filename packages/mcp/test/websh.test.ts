@@ -341,9 +341,9 @@ describe("websh_sessions_list", () => {
     expect(JSON.stringify(result)).not.toContain("/ws/websh/");
   });
 
-  test("a server name instead of an id is refused", async () => {
-    const result = await h.call("websh_sessions_list", { workspace: "acme", server: "db-1" });
-    expect(result.isError).toBe(true);
+  test("a server name that does not exist is refused", async () => {
+    const result = await h.call("websh_sessions_list", { workspace: "acme", server: "db-99" });
+    expectToolError(result, 'no server is named "db-99"');
   });
 });
 

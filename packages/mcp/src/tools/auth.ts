@@ -1,6 +1,8 @@
+import { ConfigError } from "@alpacon/sdk";
 import * as z from "zod";
+import type { ToolContext } from "../context.js";
 import { listLines } from "../format.js";
-import { type Annotations, DELETE, defineTool, READ } from "./define.js";
+import { CREDENTIAL, DELETE, defineTool, READ } from "./define.js";
 
 const NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
@@ -14,16 +16,25 @@ const target = {
   region: z.string().min(1).max(32).regex(NAME).default("ap1").describe("As in the URL."),
 };
 
-/** Writes this machine's token file; setting the same token twice leaves the same file. */
-const SAVE: Annotations = {
-  readOnlyHint: false,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-};
-
 /** Same as DELETE, for a local file. */
-const REMOVE: Annotations = DELETE;
+const REMOVE = DELETE;
+
+/** The token file the auth tools write; refused before asking when there is none. */
+function tokenFile(context: ToolContext): string {
+  const file = context.runtime.workspaces.configFile;
+  if (!file) {
+    throw new ConfigError(
+      "This server was given ready-made clients, so it has no token file: the application that embeds it manages tokens.",
+    );
+  }
+  return file;
+}
+
+function saved(context: ToolContext, args: { workspace: string; region: string }): boolean {
+  return context.runtime.workspaces
+    .list()
+    .some((item) => item.workspace === args.workspace && item.region === args.region);
+}
 
 export const authSetToken = defineTool({
   name: "auth_set_token",
@@ -50,7 +61,10 @@ export const authSetToken = defineTool({
     replaced: z.boolean(),
     overriddenBy: z.string().nullable().describe("Env variable that wins at the next start."),
   },
-  annotations: SAVE,
+  effect: "replace-credential",
+  annotations: CREDENTIAL,
+  confirm: (args, context) =>
+    `${saved(context, args) ? "Replace the API token this server uses" : "Save a new API token"} for workspace ${args.workspace} (region ${args.region}) in ${tokenFile(context)}? Every later call to that workspace acts with the new token's rights. (The token is not shown here.)`,
   async run(args, context) {
     const saved = await context.runtime.workspaces.setToken(
       { workspace: args.workspace, region: args.region },
@@ -89,7 +103,8 @@ export const authRemoveToken = defineTool({
       .describe("Env variable that still gives a token at the next start."),
   },
   annotations: REMOVE,
-  confirm: (args) => `Remove the saved API token of workspace ${args.workspace} (${args.region})?`,
+  confirm: (args, context) =>
+    `Remove the saved API token of workspace ${args.workspace} (region ${args.region}) from ${tokenFile(context)}?`,
   async run(args, context) {
     const removed = await context.runtime.workspaces.removeToken({
       workspace: args.workspace,

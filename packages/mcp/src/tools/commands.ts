@@ -1,7 +1,9 @@
 import * as z from "zod";
+import { envForQuestion, quoted } from "../confirm.js";
 import { gateAdvice } from "../errors.js";
 import { compact, listLines, tail } from "../format.js";
-import { clientOf, defineTool, EXEC, READ } from "./define.js";
+import { serverLabel } from "../server-refs.js";
+import { clientOf, defineTool, EXEC, READ, serverId } from "./define.js";
 import { workSessionField, workSessionOf } from "./work-session.js";
 
 export const maxOutputChars = z
@@ -11,7 +13,25 @@ export const maxOutputChars = z
   .default(8_000)
   .describe("Longer output keeps its end; the result says how to read the rest.");
 
-export const commandLine = z.string().min(1).max(8_192);
+// Control characters can edit a line a shell reads (Ctrl-U erases it, ESC starts a sequence)
+// and hide what runs from the person asked: only tab and newline pass.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
+const EDITING_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+export const commandLine = z
+  .string()
+  .min(1)
+  .max(8_192)
+  .refine((line) => !EDITING_CHARS.test(line), {
+    message:
+      "must not contain control characters (escape sequences, Ctrl-U …); only tab and newline are allowed. Pass binary data through a file or an env variable",
+  });
+
+/** " as user root, group adm": the account a command runs as, for questions. */
+export function runAs(args: { username?: string | undefined; groupname?: string | undefined }) {
+  const user = args.username ? ` as user ${quoted(args.username)}` : " as the token's user";
+  return `${user}${args.groupname ? `, group ${quoted(args.groupname)}` : ""}`;
+}
 
 const runResult = z.object({
   server: z.string(),
@@ -59,7 +79,7 @@ export const commandRun = defineTool({
   operation: "exec",
   scope: "workspace",
   input: {
-    servers: z.array(z.guid()).min(1).max(50).describe("Server ids from servers_list."),
+    servers: z.array(serverId).min(1).max(50).describe("Server names or ids."),
     command: commandLine.describe("Shell command line; put secrets in env, not here."),
     username: z.string().min(1).max(64).optional().describe("Default: the token's user."),
     groupname: z.string().min(1).max(64).optional(),
@@ -82,8 +102,16 @@ export const commandRun = defineTool({
     failed: z.int(),
   },
   annotations: EXEC,
-  confirm: (args) =>
-    `Run \`${args.command}\` on ${args.servers.length === 1 ? `server ${args.servers[0]}` : `${args.servers.length} servers`}${args.username ? ` as ${args.username}` : ""}?`,
+  confirm: (args, context) => {
+    const names = args.servers.map((id) => serverLabel(context.servers, id));
+    const where =
+      names.length === 1 ? `server ${names[0]}` : `${names.length} servers (${names.join(", ")})`;
+    const env =
+      args.env && Object.keys(args.env).length
+        ? `\nWith environment: ${envForQuestion(args.env)}`
+        : "";
+    return `Run ${quoted(args.command)} on ${where}${runAs(args)}?${env}`;
+  },
   async run(args, context) {
     const total = args.servers.length;
     await context.progress(0, total, `Running on ${total} server(s)`);
@@ -116,7 +144,7 @@ export const commandRun = defineTool({
     const succeeded = rows.filter((row) => row.success === true).length;
     return { results: rows, succeeded, failed: rows.length - succeeded };
   },
-  summary: (result, args) => {
+  summary: (result, args, context) => {
     const head = `\`${args.command}\`: ${result.succeeded} of ${result.results.length} server(s) succeeded.`;
     const lines = listLines(result.results, (row) => {
       const state =
@@ -131,7 +159,7 @@ export const commandRun = defineTool({
       const output = row.output.trim()
         ? `\n  ${row.output.trim().split("\n").slice(-15).join("\n  ")}`
         : "";
-      return `${row.server}: ${state}${cut}${output}`;
+      return `${serverLabel(context.servers, row.server)}: ${state}${cut}${output}`;
     });
     return head + lines;
   },

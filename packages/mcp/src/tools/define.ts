@@ -32,6 +32,42 @@ export type Operation =
   | "local-read"
   | "local-write";
 
+/**
+ * Effects larger than what the operation says, which the annotations and the confirmation follow
+ * (see `effectOf`; checked by a test that walks every tool): a plain POST that makes the caller a
+ * group's owner grants access, a local file write that overwrites the saved token replaces a
+ * credential, and opening a websh session opens a shell.
+ */
+export type LargerEffect = "grant-access" | "replace-credential" | "open-shell";
+
+/** What a call does, as people weigh it: the operation's effect, or a larger one. */
+export type Effect = "read" | "add" | "change" | "delete" | "run" | "transfer" | LargerEffect;
+
+const OPERATION_EFFECT: Record<Operation, Effect> = {
+  GET: "read",
+  "local-read": "read",
+  POST: "add",
+  PUT: "change",
+  PATCH: "change",
+  "local-write": "change",
+  DELETE: "delete",
+  exec: "run",
+  transfer: "transfer",
+};
+
+export function effectOf(tool: {
+  operation: Operation;
+  effect?: "change" | LargerEffect | undefined;
+}): Effect {
+  return tool.effect ?? OPERATION_EFFECT[tool.operation];
+}
+
+/**
+ * Every effect but these asks the user first (a tool with any other one must have `confirm`):
+ * reading, and adding something that grants nobody anything (a note).
+ */
+export const UNCONFIRMED_EFFECTS: ReadonlySet<Effect> = new Set(["read", "add"]);
+
 /** MCP tool annotations; `readOnlyHint` is required here so no tool can leave it out. */
 export interface Annotations {
   readOnlyHint: boolean;
@@ -55,6 +91,11 @@ export interface ToolDefinition<I extends Shape, O extends Shape> {
   sdk: string;
   operation: Operation;
   /**
+   * Set when the effect is not the one the operation implies: larger (see `LargerEffect`), or a
+   * POST that changes or ends something rather than adding (a session closed, a result recorded).
+   */
+  effect?: "change" | LargerEffect;
+  /**
    * `workspace`: the tool gets optional `workspace` and `region` arguments and a resolved client.
    * `local`: the tool works on this process's state (websh channels, the token file).
    */
@@ -63,10 +104,12 @@ export interface ToolDefinition<I extends Shape, O extends Shape> {
   output: O;
   annotations: Annotations;
   /**
-   * For destructive tools: the question put to the user before the call runs.
-   * Its presence is what makes the server ask (see confirm.ts). It may look things up first
-   * (to name them as a person knows them, and to fail before asking about a call that would
-   * fail); `null` means the call would change nothing, so there is nothing to ask.
+   * The question put to the user before the call runs; its presence is what makes the server
+   * ask (see confirm.ts), and every tool whose effect is not in UNCONFIRMED_EFFECTS has one.
+   * It names what changes the effect, as a person knows it: server and user names, env, paths
+   * (`context.servers` holds the server names). It may look things up through `context`; a
+   * lookup that fails fails the call before anyone is asked. `null` means the call would
+   * change nothing, so there is nothing to ask.
    */
   confirm?: (args: Input<I>, context: ToolContext) => string | null | Promise<string | null>;
   /** Advice for a 404 ("List servers with servers_list …"); a generic one otherwise. */
@@ -75,7 +118,7 @@ export interface ToolDefinition<I extends Shape, O extends Shape> {
   forbidden?: string;
   run(args: Input<I>, context: ToolContext): Promise<Output<O>>;
   /** A short text for the model; the data itself travels as `structuredContent`. */
-  summary(result: Output<O>, args: Input<I>): string;
+  summary(result: Output<O>, args: Input<I>, context: ToolContext): string;
 }
 
 /** The registry holds tools with their types erased; `defineTool` checks each one first. */
@@ -115,6 +158,25 @@ export const CHANGE: Annotations = {
   readOnlyHint: false,
   destructiveHint: true,
   idempotentHint: false,
+  openWorldHint: false,
+};
+
+/**
+ * Gives someone access (a user, a group with servers, a role, a staff flag): weighed as
+ * destructive, so that clients which run non-destructive calls unasked ask for these.
+ */
+export const GRANT: Annotations = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: false,
+  openWorldHint: false,
+};
+
+/** Replaces a saved credential; saving the same one twice leaves the same state. */
+export const CREDENTIAL: Annotations = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: true,
   openWorldHint: false,
 };
 
@@ -158,7 +220,20 @@ export const workspaceFields = {
     .describe('Workspace region, e.g. "ap1"; only needed if two share a name.'),
 };
 
-export const serverId = z.guid().describe("From servers_list.");
+/**
+ * A server by id or by name ("web-1"): names are resolved to ids once per call before the tool
+ * runs (register.ts, server-refs.ts), so tools always see an id. Used for every `server` and
+ * `servers` argument.
+ */
+export const serverId = z
+  .string()
+  .max(255)
+  // A check rather than a pattern: tools/list stays as short as with a plain uuid format.
+  .refine((ref) => ref.length > 0 && !CONTROL.test(ref), "must be a server name or id")
+  .describe("Server name or id.");
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 // `page` and `pageSize` say what they are by name and bounds: no description to repeat it.
 export const page = z.int().min(1).max(100_000).default(1);

@@ -1,4 +1,6 @@
 import * as z from "zod";
+import { quoted } from "../confirm.js";
+import type { ToolContext } from "../context.js";
 import { compact, pageFields, pageQuery, pageSummary } from "../format.js";
 import {
   CHANGE,
@@ -104,6 +106,17 @@ const AGENT_ONLY =
 
 const LIFECYCLE_NOTE = "Kept for compatibility; normal use never needs it";
 
+/** ", recording 120 characters of output": what a lifecycle step writes into the command. */
+function recorded(result: string | undefined): string {
+  return result ? `, recording ${result.length} characters as its result` : "";
+}
+
+/** "command `systemctl restart nginx` on web-1": the command as a person knows it. */
+async function commandLabel(id: string, context: ToolContext): Promise<string> {
+  const command = await clientOf(context).commands.get(id, { signal: context.signal });
+  return `command ${quoted(command.line)} on server ${command.server.name} (${id}, now ${command.status})`;
+}
+
 export const acknowledgeCommand = defineTool({
   name: "acknowledge_command",
   toolset: "events",
@@ -118,10 +131,12 @@ export const acknowledgeCommand = defineTool({
     result: z.string().max(10_000).optional().describe("Message to record."),
   },
   output: lifecycleOutput,
+  effect: "change",
   annotations: CHANGE,
   notFound:
     "Check the command id; recent commands are listed by command_get's command id or list_events",
-  confirm: (args) => `Mark command ${args.command} as acknowledged?`,
+  confirm: async (args, context) =>
+    `Mark ${await commandLabel(args.command, context)} as acknowledged${args.success === false ? " and refused" : ""}${recorded(args.result)}?`,
   async run(args, context) {
     const response = await clientOf(context).commands.ack(
       args.command,
@@ -149,11 +164,12 @@ export const finishCommand = defineTool({
     elapsedSeconds: z.number().min(0).max(86_400).optional().describe("Run time in seconds."),
   },
   output: lifecycleOutput,
+  effect: "change",
   annotations: CHANGE,
   notFound: "Check the command id; command_run returns it",
   forbidden: AGENT_ONLY,
-  confirm: (args) =>
-    `Record command ${args.command} as finished (${args.success ? "success" : "failure"})? This overwrites its result.`,
+  confirm: async (args, context) =>
+    `Record ${await commandLabel(args.command, context)} as finished (${args.success ? "success" : "failure"}${args.exitCode === undefined ? "" : `, exit ${args.exitCode}`})${recorded(args.result)}? This overwrites its result.`,
   async run(args, context) {
     const response = await clientOf(context).commands.finish(
       args.command,

@@ -16,7 +16,7 @@ import * as z from "zod";
 import type { ToolContext } from "../context.js";
 import { ToolError } from "../errors.js";
 import { listLines } from "../format.js";
-import { CHANGE, clientOf, defineTool, READ } from "./define.js";
+import { clientOf, defineTool, GRANT, READ } from "./define.js";
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const NAME = /^[a-z][a-z0-9_-]*$/;
@@ -178,7 +178,8 @@ export const iamUserAssignRole = defineTool({
       .describe("member, manager or owner; null when the user was not in the group."),
     changed: z.boolean(),
   },
-  annotations: CHANGE,
+  effect: "grant-access",
+  annotations: GRANT,
   notFound: "Check the user with iam_users_list and the group with iam_groups_list",
   forbidden:
     "Adding a member takes the manager or owner role in the group; adding a manager or owner, or changing a role, takes the owner role (or a superuser). Ask an owner of the group",

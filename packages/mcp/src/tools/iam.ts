@@ -1,15 +1,19 @@
 import * as z from "zod";
+import { quoted } from "../confirm.js";
+import type { ToolContext } from "../context.js";
 import { ToolError } from "../errors.js";
 import { compact, pageFields, pageQuery, pageSummary } from "../format.js";
+import { serverLabel } from "../server-refs.js";
 import {
   CHANGE,
-  CREATE,
   clientOf,
   DELETE,
   defineTool,
+  GRANT,
   pageInfo,
   pagination,
   READ,
+  serverId,
 } from "./define.js";
 import {
   iamPermissionsList,
@@ -24,6 +28,8 @@ const userId = z
   .describe("From iam_users_list, or - for the token's own user.");
 
 const accountName = /^[a-z][a-z0-9_-]*$/;
+const ACCOUNT_RULE =
+  "must start with a lowercase letter and contain only lowercase letters, digits, - and _ (it also names the account on servers)";
 
 const user = z.looseObject({
   id: z.string(),
@@ -37,6 +43,13 @@ const user = z.looseObject({
 });
 
 const USER_NOT_FOUND = "Check the user id with iam_users_list";
+
+/** "user alice (Alice Smith)": looked up before asking, so a wrong id fails first. */
+async function userLabel(id: string, context: ToolContext): Promise<string> {
+  const found = await clientOf(context).iam.users.get(id, { signal: context.signal });
+  const name = [found.first_name, found.last_name].filter(Boolean).join(" ");
+  return `user ${quoted(found.username ?? found.email)}${name ? ` (${name})` : ""}${id === "-" ? " (the token's own user)" : ""}`;
+}
 
 function userLine(item: z.output<typeof user>): string {
   const name = [item.first_name, item.last_name].filter(Boolean).join(" ");
@@ -111,16 +124,17 @@ export const iamUserCreate = defineTool({
   operation: "POST",
   scope: "workspace",
   input: {
-    username: z.string().min(1).max(150).regex(accountName).describe("Login name."),
+    username: z.string().min(1).max(150).regex(accountName, ACCOUNT_RULE).describe("Login name."),
     email: z.email().max(254).optional(),
     firstName: z.string().max(150).optional(),
     lastName: z.string().max(150).optional(),
     isActive: z.boolean().default(true).describe("Can log in."),
   },
   output: { user },
-  annotations: CREATE,
+  effect: "grant-access",
+  annotations: GRANT,
   confirm: (args) =>
-    `Create workspace user ${args.username}${args.email ? ` <${args.email}>` : ""}?`,
+    `Create workspace user ${quoted(args.username)}${args.email ? ` <${args.email}>` : ""}${args.isActive ? ", able to log in" : ", inactive"}?`,
   async run(args, context) {
     const created = await clientOf(context).iam.users.create(
       compact({
@@ -150,9 +164,12 @@ const updateFields = {
 
 type UpdateArgs = { [K in keyof typeof updateFields]?: z.output<(typeof updateFields)[K]> };
 
-/** The API's field names for the changes asked for; absent arguments stay absent. */
+/**
+ * The API's field names for the changes asked for; absent arguments stay absent. None at all is
+ * refused (before the question, which would otherwise ask about nothing).
+ */
 function changes(args: UpdateArgs) {
-  return compact({
+  const body = compact({
     email: args.email,
     first_name: args.firstName,
     last_name: args.lastName,
@@ -162,6 +179,10 @@ function changes(args: UpdateArgs) {
     is_staff: args.isStaff,
     is_superuser: args.isSuperuser,
   });
+  if (Object.keys(body).length === 0) {
+    throw new ToolError("no field to change was given", "Pass at least one field, e.g. isActive");
+  }
+  return body;
 }
 
 export const iamUserUpdate = defineTool({
@@ -174,17 +195,15 @@ export const iamUserUpdate = defineTool({
   scope: "workspace",
   input: { user: userId, ...updateFields },
   output: { user },
+  effect: "grant-access",
   annotations: CHANGE,
   notFound: USER_NOT_FOUND,
-  confirm: (args) =>
+  confirm: async (args, context) =>
     `Change ${Object.entries(changes(args))
-      .map(([field, value]) => `${field} to ${JSON.stringify(value)}`)
-      .join(", ")} for user ${args.user}?`,
+      .map(([field, value]) => `${field} to ${quoted(JSON.stringify(value))}`)
+      .join(", ")} for workspace ${await userLabel(args.user, context)}?`,
   async run(args, context) {
     const body = changes(args);
-    if (Object.keys(body).length === 0) {
-      throw new ToolError("no field to change was given", "Pass at least one field, e.g. isActive");
-    }
     return {
       user: await clientOf(context).iam.users.update(args.user, body, { signal: context.signal }),
     };
@@ -205,7 +224,8 @@ export const iamUserDelete = defineTool({
   output: { user: z.string(), deleted: z.boolean() },
   annotations: DELETE,
   notFound: USER_NOT_FOUND,
-  confirm: (args) => `Delete workspace user ${args.user} permanently?`,
+  confirm: async (args, context) =>
+    `Delete workspace ${await userLabel(args.user, context)} permanently?`,
   async run(args, context) {
     await clientOf(context).iam.users.delete(args.user, { signal: context.signal });
     return { user: args.user, deleted: true };
@@ -264,13 +284,16 @@ export const iamGroupCreate = defineTool({
   operation: "POST",
   scope: "workspace",
   input: {
-    name: z.string().min(1).max(150).regex(accountName).describe("Group name."),
+    name: z.string().min(1).max(150).regex(accountName, ACCOUNT_RULE).describe("Group name."),
     displayName: z.string().max(150).optional().describe("Shown in the web console."),
     description: z.string().max(1000).optional().describe("What the group is for."),
-    servers: z.array(z.guid()).max(500).optional().describe("Server ids the group may use."),
+    servers: z.array(serverId).max(500).optional().describe("Servers its members may use."),
   },
   output: { group },
-  annotations: CREATE,
+  effect: "grant-access",
+  annotations: GRANT,
+  confirm: (args, context) =>
+    `Create group ${quoted(args.name)}${args.servers?.length ? `, giving its future members access to ${args.servers.length} server(s) (${args.servers.map((id) => serverLabel(context.servers, id)).join(", ")})` : ""}, with you (the token's user) as its owner?`,
   async run(args, context) {
     const created = await clientOf(context).iam.groups.create(
       compact({

@@ -1,6 +1,7 @@
 import { seriesStats, summarizeDisks, summarizeTraffic, type UsagePoint } from "@alpacon/sdk";
 import * as z from "zod";
 import { compact, listLines } from "../format.js";
+import { serverLabel } from "../server-refs.js";
 import { clientOf, defineTool, READ, serverId, serverSummary } from "./define.js";
 
 const HOUR_MS = 3_600_000;
@@ -106,10 +107,10 @@ function usageTool(kind: "cpu" | "memory") {
         series: buckets(points, args.buckets),
       };
     },
-    summary: (result) =>
+    summary: (result, _args, context) =>
       result.stats
-        ? `${noun} usage of ${result.server} from ${result.start} to ${result.end}: avg ${result.stats.avg}%, max ${result.stats.max}%, min ${result.stats.min}%, latest ${result.stats.latest}% (${result.stats.samples} samples).`
-        : `No ${noun} samples for ${result.server} between ${result.start} and ${result.end}.`,
+        ? `${noun} usage of ${serverLabel(context.servers, result.server)} from ${result.start} to ${result.end}: avg ${result.stats.avg}%, max ${result.stats.max}%, min ${result.stats.min}%, latest ${result.stats.latest}% (${result.stats.samples} samples).`
+        : `No ${noun} samples for ${serverLabel(context.servers, result.server)} between ${result.start} and ${result.end}.`,
   });
 }
 
@@ -151,10 +152,10 @@ export const getDiskUsage = defineTool({
     );
     return { server: args.server, start, end, devices: summarizeDisks(points) };
   },
-  summary: (result) =>
+  summary: (result, _args, context) =>
     result.devices.length === 0
-      ? `No disk usage samples for ${result.server} in that range.`
-      : `Disk usage of ${result.server}:` +
+      ? `No disk usage samples for ${serverLabel(context.servers, result.server)} in that range.`
+      : `Disk usage of ${serverLabel(context.servers, result.server)}:` +
         listLines(
           result.devices,
           (item) =>
@@ -202,10 +203,10 @@ export const getNetworkTraffic = defineTool({
     );
     return { server: args.server, start, end, interfaces: summarizeTraffic(points) };
   },
-  summary: (result) =>
+  summary: (result, _args, context) =>
     result.interfaces.length === 0
-      ? `No traffic samples for ${result.server} in that range.`
-      : `Network traffic of ${result.server}:` +
+      ? `No traffic samples for ${serverLabel(context.servers, result.server)} in that range.`
+      : `Network traffic of ${serverLabel(context.servers, result.server)}:` +
         listLines(
           result.interfaces,
           (item) =>
@@ -251,7 +252,7 @@ export const getServerMetricsSummary = defineTool({
       { signal: context.signal },
     );
   },
-  summary: (result) => {
+  summary: (result, _args, context) => {
     const part = (name: string, value: Stats | null) =>
       value
         ? `${name} avg ${value.avg}% / max ${value.max}% / now ${value.latest}%`
@@ -265,7 +266,7 @@ export const getServerMetricsSummary = defineTool({
     const missing = result.unavailable.length
       ? ` Unavailable: ${result.unavailable.map((item) => item.metric).join(", ")}.`
       : "";
-    return `${result.server} from ${result.start} to ${result.end}: ${part("CPU", result.cpu)}; ${part("memory", result.memory)}; ${disk}; ${result.interfaces.length} interfaces.${missing}`;
+    return `${serverLabel(context.servers, result.server)} from ${result.start} to ${result.end}: ${part("CPU", result.cpu)}; ${part("memory", result.memory)}; ${disk}; ${result.interfaces.length} interfaces.${missing}`;
   },
 });
 

@@ -1,6 +1,6 @@
 import type { Server } from "@alpacon/sdk";
 import * as z from "zod";
-import { compact, pageFields, pageQuery, pageSummary } from "../format.js";
+import { bytes, compact, duration, pageFields, pageQuery, pageSummary } from "../format.js";
 import {
   CREATE,
   clientOf,
@@ -23,7 +23,22 @@ const serverRow = z.object({
   cpu_cores: z.int().nullable(),
   memory_bytes: z.int().nullable(),
   load: z.number().nullable(),
+  // Why the health is not Good (empty when it is); the name says it, no description.
+  reasons: z.array(z.string()),
 });
+
+/** The status messages that explain a Warning or Error ("CPU usage is higher than 80%."). */
+function reasons(server: { status: { code: string; messages?: string[] | undefined } }): string[] {
+  return server.status.code === "ok" ? [] : (server.status.messages ?? []);
+}
+
+/** "Warning (CPU usage is higher than 80%.)": the health with its reasons, for text results. */
+function health(server: {
+  status: { code: string; text: string; messages?: string[] | undefined };
+}) {
+  const why = reasons(server);
+  return why.length ? `${server.status.text} (${why.join(" ")})` : server.status.text;
+}
 
 function row(server: Server): z.output<typeof serverRow> {
   const os = [server.os_name, server.os_version].filter(Boolean).join(" ");
@@ -37,6 +52,7 @@ function row(server: Server): z.output<typeof serverRow> {
     cpu_cores: server.cpu_logical_cores,
     memory_bytes: server.physical_memory,
     load: server.load,
+    reasons: reasons(server),
   };
 }
 
@@ -45,7 +61,7 @@ export const serversList = defineTool({
   toolset: "servers",
   title: "List servers",
   description:
-    "Lists servers with state, health, OS and size. Start here: server tools take a server id.",
+    "Lists servers with state, health, OS and size. Start here: server tools take a server's name or id.",
   sdk: "client.servers.list",
   operation: "GET",
   scope: "workspace",
@@ -75,7 +91,7 @@ export const serversList = defineTool({
       result,
       result.servers,
       (item) =>
-        `${item.name} (${item.id}): ${item.connected ? "connected" : "disconnected"}, ${item.status}${item.os ? `, ${item.os}` : ""}`,
+        `${item.name} (${item.id}): ${item.connected ? "connected" : "disconnected"}, ${item.status}${item.reasons.length ? ` (${item.reasons.join(" ")})` : ""}${item.os ? `, ${item.os}` : ""}${item.load === null ? "" : `, load ${item.load}`}`,
     ),
 });
 
@@ -104,9 +120,22 @@ export const serverGet = defineTool({
     const server = await clientOf(context).servers.get(args.server, { signal: context.signal });
     return { server };
   },
-  summary: ({ server }) => {
+  summary: (result) => {
+    // The loose object carries every field of the API's answer; only the core ones are listed
+    // in the output schema (tools/list stays short), the rest is read here as the SDK types it.
+    const server = result.server as unknown as Server;
     const os = [server.os_name, server.os_version].filter(Boolean).join(" ") || "OS unknown";
-    return `${server.name} (${server.id}): ${server.is_connected ? "connected" : "disconnected"}, ${server.status.text}, ${os}.`;
+    const facts = [
+      os,
+      server.cpu_logical_cores === null ? null : `${server.cpu_logical_cores} CPU threads`,
+      server.physical_memory === null ? null : `${bytes(server.physical_memory)} memory`,
+      server.load === null ? null : `load ${server.load}`,
+      server.remote_ip && `IP ${server.remote_ip}`,
+      server.uptime == null ? null : `up ${duration(server.uptime)}`,
+      server.version && `agent ${server.version}`,
+      server.owner && `owner ${server.owner.name}`,
+    ].filter(Boolean);
+    return `${server.name} (${server.id}): ${server.is_connected ? "connected" : "disconnected"}, health ${health(server)}. ${facts.join(", ")}.`;
   },
 });
 

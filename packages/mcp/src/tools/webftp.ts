@@ -1,5 +1,6 @@
 import { downloadFile, remoteFilePath, uploadFile } from "@alpacon/sdk/node";
 import * as z from "zod";
+import { quoted } from "../confirm.js";
 import {
   bytes,
   compact,
@@ -8,6 +9,8 @@ import {
   pageSummary,
   withoutWebsocketUrls,
 } from "../format.js";
+import { serverLabel } from "../server-refs.js";
+import { runAs } from "./commands.js";
 import {
   clientOf,
   defineTool,
@@ -65,8 +68,10 @@ export const webftpUploadFile = defineTool({
   },
   annotations: EXEC,
   notFound: "Check the server id with servers_list",
-  confirm: (args) =>
-    `Upload ${args.localPath} to ${remoteFilePath(args.remotePath, args.localPath)} on server ${args.server}${args.overwrite ? ", replacing any existing file" : ""}?`,
+  confirm: async (args, context) => {
+    const source = await context.runtime.roots.readable(args.localPath);
+    return `Upload ${quoted(source)} to ${quoted(remoteFilePath(args.remotePath, args.localPath))} on server ${serverLabel(context.servers, args.server)}, owned${runAs(args)}${args.overwrite ? ", replacing any existing file" : ""}?`;
+  },
   async run(args, context) {
     const { roots } = context.runtime;
     // Checked here for a clear early answer, and again on the file actually opened.
@@ -94,8 +99,8 @@ export const webftpUploadFile = defineTool({
   },
   // The agent's own report says "Successfully downloaded …" (it downloads from storage): it
   // stays in `message`, out of a text that would tell the user the opposite direction.
-  summary: (result) =>
-    `Uploaded ${result.localPath} (${bytes(result.bytes)}) to ${result.remotePath} on server ${result.server}.`,
+  summary: (result, _args, context) =>
+    `Uploaded ${result.localPath} (${bytes(result.bytes)}) to ${result.remotePath} on server ${serverLabel(context.servers, result.server)}.`,
 });
 
 export const webftpDownloadFile = defineTool({
@@ -127,8 +132,15 @@ export const webftpDownloadFile = defineTool({
   },
   annotations: EXEC,
   notFound: "Check the server id with servers_list and the remote path",
-  confirm: (args) =>
-    `Download ${args.remotePath} from server ${args.server} to ${args.localPath}, replacing what is there?`,
+  confirm: async (args, context) => {
+    // The same checks as the run's: a destination outside the allowed directories fails first.
+    const extracting = args.resourceType === "folder" && args.extract;
+    const roots = context.runtime.roots;
+    const destination = extracting
+      ? await roots.directory(args.localPath)
+      : await roots.writable(args.localPath);
+    return `Download ${args.resourceType === "folder" ? "the folder" : "the file"} ${quoted(args.remotePath)} from server ${serverLabel(context.servers, args.server)} to ${quoted(destination)} on this machine${extracting ? ", extracting it there" : ", replacing what is there"}?`;
+  },
   async run(args, context) {
     const extracting = args.resourceType === "folder" && args.extract;
     const { roots } = context.runtime;
@@ -156,8 +168,8 @@ export const webftpDownloadFile = defineTool({
       files: result.files ?? null,
     };
   },
-  summary: (result) =>
-    `Downloaded ${result.remotePath} from server ${result.server} to ${result.localPath} (${bytes(result.bytes)}).`,
+  summary: (result, _args, context) =>
+    `Downloaded ${result.remotePath} from server ${serverLabel(context.servers, result.server)} to ${result.localPath} (${bytes(result.bytes)}).`,
 });
 
 const transfer = z.looseObject({

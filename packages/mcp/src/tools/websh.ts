@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { checkWebshCommand, type ExecResult, type WebshSession } from "@alpacon/sdk";
 import * as z from "zod";
+import { quoted } from "../confirm.js";
 import type { ToolContext } from "../context.js";
 import { ToolError } from "../errors.js";
 import {
@@ -12,7 +13,8 @@ import {
   tail,
   withoutWebsocketUrls,
 } from "../format.js";
-import { commandLine, maxOutputChars } from "./commands.js";
+import { serverLabel } from "../server-refs.js";
+import { commandLine, maxOutputChars, runAs } from "./commands.js";
 import {
   type Annotations,
   CHANGE,
@@ -26,15 +28,14 @@ import {
   serverSummary,
   userSummary,
 } from "./define.js";
+import { channelQuestion } from "./websh-questions.js";
 import { workSessionField, workSessionOf } from "./work-session.js";
 
-/** Opens a shell or attaches to one: changes nothing by itself, but reaches a real host. */
-const CONNECT: Annotations = {
-  readOnlyHint: false,
-  destructiveHint: false,
-  idempotentHint: false,
-  openWorldHint: true,
-};
+/**
+ * Opens a shell or attaches to one: nothing runs yet, but whoever holds the channel can run
+ * anything as that user, so it is weighed (and confirmed) like running a command.
+ */
+const SHELL: Annotations = EXEC;
 
 const timeoutSeconds = z
   .int()
@@ -198,8 +199,11 @@ export const webshSessionCreate = defineTool({
     ...workSessionField,
   },
   output: { channel: channelInfo },
-  annotations: CONNECT,
+  effect: "open-shell",
+  annotations: SHELL,
   notFound: "Check the server id with servers_list",
+  confirm: (args, context) =>
+    `Open a shell on server ${serverLabel(context.servers, args.server)}${runAs(args)}, kept open for later commands (websh_channel_execute) until closed or idle for 30 minutes?`,
   async run(args, context) {
     const channel = await openChannel(
       context,
@@ -216,8 +220,8 @@ export const webshSessionCreate = defineTool({
     );
     return { channel };
   },
-  summary: ({ channel }) =>
-    `Opened websh session ${channel.sessionId} on server ${channel.server}; run commands with websh_channel_execute channelId: ${channel.channelId}.`,
+  summary: ({ channel }, _args, context) =>
+    `Opened websh session ${channel.sessionId} on server ${serverLabel(context.servers, channel.server ?? "?")}; run commands with websh_channel_execute channelId: ${channel.channelId}.`,
 });
 
 export const webshCommandExecute = defineTool({
@@ -240,8 +244,8 @@ export const webshCommandExecute = defineTool({
   output: { server: z.string(), ...execOutput },
   annotations: EXEC,
   notFound: "Check the server id with servers_list",
-  confirm: (args) =>
-    `Run \`${args.command}\` in a shell on server ${args.server}${args.username ? ` as ${args.username}` : ""}?`,
+  confirm: (args, context) =>
+    `Run ${quoted(args.command)} in a shell on server ${serverLabel(context.servers, args.server)}${runAs(args)}?`,
   async run(args, context) {
     const result = await clientOf(context).websh.exec({
       server: args.server,
@@ -252,7 +256,8 @@ export const webshCommandExecute = defineTool({
     });
     return { server: args.server, ...execFields(result, args.maxOutputChars) };
   },
-  summary: (result, args) => execSummary(result, args.command, `server ${result.server}`),
+  summary: (result, args, context) =>
+    execSummary(result, args.command, `server ${serverLabel(context.servers, result.server)}`),
 });
 
 export const webshWebsocketExecute = defineTool({
@@ -269,7 +274,7 @@ export const webshWebsocketExecute = defineTool({
   annotations: EXEC,
   confirm: (args, context) => {
     checkWebshUrl(args, context);
-    return `Run \`${args.command}\` in the websh session behind the given URL?`;
+    return `Run ${quoted(args.command)} in the websh session behind a URL you were given (host ${quoted(new URL(args.websocketUrl).host)})?`;
   },
   async run(args, context) {
     // The session belongs to whoever made the URL, so execOnce leaves it open.
@@ -301,13 +306,14 @@ export const webshChannelConnect = defineTool({
     channelId: z.string().min(1).max(128).optional().describe("If known; must match the URL's."),
   },
   output: { channel: channelInfo },
-  annotations: CONNECT,
+  effect: "open-shell",
+  annotations: SHELL,
   // Refused before the question: another host, ids that do not match the URL, an open channel.
   confirm: (args, context) => {
     checkWebshUrl(args, context);
     const { sessionId, channelId } = urlIds(args);
     context.runtime.pool.assertRoom(channelId);
-    return `Attach to websh session ${sessionId ?? "(unknown)"} at ${new URL(args.websocketUrl).host} and keep its shell open here (channel ${channelId ?? "(new)"}), so websh_channel_execute can run commands in it?`;
+    return `Attach to websh session ${sessionId ?? "(unknown)"} at ${quoted(new URL(args.websocketUrl).host)} and keep its shell open here (channel ${channelId ?? "(new)"}), so websh_channel_execute can run commands in it?`;
   },
   async run(args, context) {
     const ids = urlIds(args);
@@ -348,7 +354,7 @@ export const webshChannelExecute = defineTool({
   },
   output: { channelId: z.string(), sessionId: z.string(), ...execOutput },
   annotations: EXEC,
-  confirm: (args) => `Run \`${args.command}\` in websh channel ${args.channelId}?`,
+  confirm: (args, context) => channelQuestion(args.channelId, args.command, context),
   async run(args, context) {
     return context.runtime.pool.use(args.channelId, async (shell, info) => ({
       channelId: info.channelId,
@@ -395,9 +401,15 @@ export const webshSessionTerminate = defineTool({
     sessionId: z.guid().describe("From websh_session_create or websh_sessions_list."),
   },
   output: { sessionId: z.string(), closedChannels: z.array(z.string()) },
+  effect: "change",
   annotations: CHANGE,
   notFound: "Check the session id with websh_sessions_list",
-  confirm: (args) => `Close websh session ${args.sessionId} for everyone attached to it?`,
+  confirm: async (args, context) => {
+    const session = await clientOf(context).websh.sessions.get(args.sessionId, {
+      signal: context.signal,
+    });
+    return `Close the shell of ${session.user.name} as ${quoted(session.username)} on server ${session.server.name} (websh session ${args.sessionId}) for everyone attached to it?`;
+  },
   async run(args, context) {
     await clientOf(context).websh.sessions.close(args.sessionId, { signal: context.signal });
     const closedChannels = await context.runtime.pool.dropSession(args.sessionId);
