@@ -216,7 +216,7 @@ describe("websh_channel_connect", () => {
     });
     expectToolError(result, "declined");
     expect(questions).toHaveLength(1);
-    expect(questions[0]).toContain(`websh session ${sessionId} at ${new URL(url).host}`);
+    expect(questions[0]).toContain(`websh session ${sessionId} at \`${new URL(url).host}`);
     expect((await call(client, "websh_channels_list")).structured!.channels).toEqual([]);
   });
 
