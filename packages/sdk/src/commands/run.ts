@@ -9,6 +9,15 @@ import {
 } from "../core/errors.js";
 import type { Schemas } from "../core/types.js";
 import type { CommandDetail, Commands, CreateCommandBody } from "../resources/commands.js";
+import {
+  addedAt,
+  findOwnCommand,
+  ledgerOf,
+  type Signature,
+  type Snapshot,
+  signatureKey,
+  takeSnapshot,
+} from "./own-command.js";
 import { RateGate } from "./rate-gate.js";
 
 export interface RunCommandOptions {
@@ -70,14 +79,26 @@ const TERMINAL = new Set([
   "cancelled",
 ]);
 
+/** What the attempts of one run share. */
+interface Run {
+  gate: RateGate;
+  /** The newest command before the run's creates; see own-command.ts. */
+  snapshot: Promise<Snapshot | undefined>;
+  /** The newest `added_at` among this run's create answers so far. */
+  answeredFloor: number;
+  whoami: () => Promise<string>;
+}
+
 /**
  * Runs one command line on each server through the Command API and follows every command to
  * its end. The create request is a POST and is sent at most once per server, except after a
- * 429, which tells us the API did not process it.
+ * 429, which tells us the API did not process it. `whoami` names the token's user, for telling
+ * a lost create's command from others (see own-command.ts).
  */
 export async function runCommand(
   commands: Commands,
   options: RunCommandOptions,
+  whoami: () => Promise<string>,
 ): Promise<CommandRunResult[]> {
   const servers = typeof options.servers === "string" ? [options.servers] : [...options.servers];
   if (servers.length === 0) throw new ConfigError("commands.run needs at least one server id.");
@@ -87,12 +108,21 @@ export async function runCommand(
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new ConfigError("concurrency must be a whole number ≥ 1.");
   const limit = pLimit(concurrency);
-  const gate = new RateGate();
+  const run: Run = {
+    gate: new RateGate(),
+    // Sent beside the first creates rather than before them: a run pays no extra round trip.
+    // Were it answered after our create, our command would sit in it and simply not be found.
+    snapshot: options.signal?.aborted
+      ? Promise.resolve(undefined)
+      : takeSnapshot(commands, options.signal),
+    answeredFloor: -Infinity,
+    whoami,
+  };
   let done = 0;
   return Promise.all(
     servers.map((server) =>
       limit(async () => {
-        const result = await runOnServer(commands, server, options, gate);
+        const result = await runOnServer(commands, server, options, run);
         done += 1;
         options.onProgress?.({ done, total: servers.length, result });
         return result;
@@ -105,24 +135,22 @@ async function runOnServer(
   commands: Commands,
   server: string,
   options: RunCommandOptions,
-  gate: RateGate,
+  run: Run,
 ): Promise<CommandRunResult> {
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const submittedAt = new Date();
   if (options.signal?.aborted)
     return failure(server, "not_submitted", "aborted", "Aborted before the command was sent.");
-  const created = await submit(commands, server, options, gate, deadline, submittedAt);
+  const created = await submit(commands, server, options, run, deadline);
   if (!("id" in created)) return created;
-  return follow(commands, server, created.id, options, gate, deadline);
+  return follow(commands, server, created.id, options, run.gate, deadline);
 }
 
 async function submit(
   commands: Commands,
   server: string,
   options: RunCommandOptions,
-  gate: RateGate,
+  run: Run,
   deadline: number,
-  submittedAt: Date,
 ): Promise<{ id: string } | CommandRunResult> {
   const body: CreateCommandBody = {
     server,
@@ -134,11 +162,27 @@ async function submit(
     ...(options.env ? { env: options.env } : {}),
     ...(options.data ? { data: options.data } : {}),
   };
+  const signature: Signature = {
+    server,
+    line: options.line,
+    shell: body.shell ?? "system",
+    username: options.username || undefined,
+    groupname: options.groupname || undefined,
+  };
+  const ledger = ledgerOf(commands);
+  const attempt = ledger.enter(signatureKey(signature));
   for (;;) {
+    // Read as the request goes out: answers that arrived before it bound its command's time.
+    const answeredFloor = run.answeredFloor;
     try {
-      await gate.wait(options.signal);
+      await run.gate.wait(options.signal);
       const [created] = await commands.create(body, { signal: options.signal, maxRetries: 0 });
-      if (created) return created;
+      if (created) {
+        ledger.leave(attempt, "created", created);
+        run.answeredFloor = Math.max(run.answeredFloor, addedAt(created));
+        return created;
+      }
+      ledger.leave(attempt, "unknown");
       return failure(
         server,
         "unknown",
@@ -147,51 +191,36 @@ async function submit(
       );
     } catch (error) {
       if (error instanceof RateLimitError && Date.now() < deadline) {
-        gate.block(error.retryAfterMs ?? RETRY_WAIT_MS);
+        run.gate.block(error.retryAfterMs ?? RETRY_WAIT_MS);
         continue;
       }
       if (error instanceof AlpaconApiError && error.status < 500) {
+        ledger.leave(attempt, "none");
         return failure(server, "not_submitted", "rejected", error.message, error.code);
       }
       if (options.signal?.aborted) {
+        ledger.leave(attempt, "unknown");
         const message = `Aborted while the request creating the command on ${server} was in flight: the command may have run; it was not sent again.`;
         return failure(server, "unknown", "aborted", message);
       }
-      if (error instanceof AlpaconError)
-        return unknownOutcome(commands, server, options, submittedAt, error.message);
+      if (error instanceof AlpaconError) {
+        const lookup = { signature, attempt, ledger, snapshot: run.snapshot, answeredFloor };
+        const found = await findOwnCommand(commands, { ...lookup, whoami: run.whoami }).catch(
+          () => undefined,
+        );
+        // Until the lookup ends, a sibling starting meanwhile still sees this one in flight.
+        ledger.leave(attempt, found ? "created" : "unknown");
+        if (found) return found;
+        return failure(server, "unknown", "may_have_run", unknownMessage(server, error.message));
+      }
+      ledger.leave(attempt, "unknown");
       throw error;
     }
   }
 }
 
-/**
- * The create request may or may not have reached the API. Rather than resend it, look for
- * a command with the same line on that server created since we sent ours; follow it if there
- * is exactly one, and say "may have run" otherwise.
- */
-async function unknownOutcome(
-  commands: Commands,
-  server: string,
-  options: RunCommandOptions,
-  submittedAt: Date,
-  reason: string,
-): Promise<{ id: string } | CommandRunResult> {
-  const message = `The request creating the command on ${server} got no clear answer (${reason}). The command may have run; it was not sent again. Check commands.list({ server: "${server}" }) before retrying.`;
-  try {
-    const recent = await commands.list(
-      { server, ordering: "-added_at", page_size: 20 },
-      { maxRetries: 2 },
-    );
-    const matches = recent.results.filter(
-      (command) =>
-        command.line === options.line &&
-        Date.parse(command.added_at) >= submittedAt.getTime() - 60_000,
-    );
-    if (matches.length === 1 && matches[0]) return matches[0];
-  } catch {
-    // The lookup is a best effort; the "may have run" answer below stays true either way.
-  }
-  return failure(server, "unknown", "may_have_run", message);
+function unknownMessage(server: string, reason: string): string {
+  return `The request creating the command on ${server} got no clear answer (${reason}). The command may have run; it was not sent again, and no command could be proven to be this request's. Check commands.list({ server: "${server}" }) before retrying.`;
 }
 
 async function follow(

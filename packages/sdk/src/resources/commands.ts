@@ -22,7 +22,18 @@ export class Commands extends Resource {
    * Fans out with bounded concurrency and honours 429 Retry-After across the batch.
    */
   run(options: RunCommandOptions): Promise<CommandRunResult[]> {
-    return runCommand(this, options);
+    return runCommand(this, options, () => this.requesterId(options.signal));
+  }
+
+  /** The token's own user, to tell a lost create's command from other users' (`/api/iam/users/-/`). */
+  private async requesterId(signal: AbortSignal | undefined): Promise<string> {
+    const user = await data(
+      this.http.GET("/api/iam/users/{id}/", {
+        params: { path: { id: "-" } },
+        ...this.request({ signal, maxRetries: 2 }),
+      }),
+    );
+    return user.id;
   }
 
   /** Submits a command to one server: `createCommand`. The API answers with an array. */

@@ -63,7 +63,7 @@ describe("commands.run", () => {
     const processed = creates().filter((entry) => entry.status === 201);
     expect(processed).toHaveLength(200);
     expect(new Set(processed.map((entry) => entry.bodyDigest)).size).toBe(200);
-  });
+  }, 20_000);
 
   it("never resends a create whose answer was lost, and says the command may have run", async () => {
     const [server] = env.serverIds(1);
@@ -95,6 +95,80 @@ describe("commands.run", () => {
     expect(creates()).toHaveLength(1);
     // The sandbox processed the POST before cutting the answer, so the command is found and followed.
     expect(result).toMatchObject({ success: true, exitCode: 0, output: "recovered-42\n" });
+  });
+
+  it("never takes an identical older command for one whose create never reached the API", async () => {
+    const [server] = env.serverIds(1);
+    const line = "echo identical-older";
+    const [older] = await env.client().commands.run({ servers: server!, line });
+    expect(older).toMatchObject({ success: true });
+    env.sandbox.control.clearJournal();
+    // Another client (another process): nothing in memory ties the older command to it.
+    env.sandbox.control.addFault({
+      kind: "reset",
+      path: "/api/events/commands/",
+      method: "POST",
+      times: 1,
+    });
+    const [result] = await env.client().commands.run({ servers: server!, line });
+    expect(creates()).toHaveLength(1);
+    expect(result).toMatchObject({ status: "unknown", success: null, commandId: undefined });
+    expect(result?.error?.kind).toBe("may_have_run");
+  });
+
+  it("finds a lost create's own command even beside an identical older one", async () => {
+    const [server] = env.serverIds(1);
+    const line = "echo twice-42";
+    const [older] = await env.client().commands.run({ servers: server!, line });
+    env.sandbox.control.addFault({
+      kind: "truncate",
+      path: "/api/events/commands/",
+      method: "POST",
+      times: 1,
+    });
+    const [result] = await env.client().commands.run({ servers: server!, line });
+    expect(result).toMatchObject({ success: true, exitCode: 0, output: "twice-42\n" });
+    expect(result?.commandId).toBeTruthy();
+    expect(result?.commandId).not.toBe(older?.commandId);
+  });
+
+  it("does not take a parallel call's identical command for its own lost one", async () => {
+    const [server] = env.serverIds(1);
+    const client = env.client();
+    const line = "echo parallel-twin";
+    env.sandbox.control.addFault({
+      kind: "reset",
+      path: "/api/events/commands/",
+      method: "POST",
+      times: 1,
+    });
+    const results = await Promise.all([
+      client.commands.run({ servers: server!, line }),
+      client.commands.run({ servers: server!, line }),
+    ]);
+    const outcomes = results.map(([result]) => result?.error?.kind ?? "ok").sort();
+    expect(outcomes).toEqual(["may_have_run", "ok"]);
+    // One create was cut before the API saw it; the one command that exists belongs to the other.
+    expect(creates().filter((entry) => entry.status === 201)).toHaveLength(1);
+  });
+
+  it("does not take another user's identical command for its own", async () => {
+    const [server] = env.serverIds(1);
+    const line = "echo other-user";
+    // Our create hangs until it times out; meanwhile another user runs the same line there.
+    env.sandbox.control.addFault({
+      kind: "stall",
+      path: "/api/events/commands/",
+      method: "POST",
+      times: 1,
+    });
+    const mine = env.client({ timeoutMs: 600 }).commands.run({ servers: server!, line });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const [theirs] = await env.client({ token: "jwt" }).commands.run({ servers: server!, line });
+    expect(theirs).toMatchObject({ success: true });
+    const [result] = await mine;
+    expect(result?.error?.kind).toBe("may_have_run");
+    expect(result?.commandId).toBeUndefined();
   });
 
   it("reports a refusal per server without failing the batch", async () => {
