@@ -5,10 +5,12 @@ import {
   ConfigError,
   ConflictError,
   ConnectionError,
+  InvalidResponseError,
   MfaRequiredError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  RedirectError,
   ServerError,
   TimeoutError,
   ValidationError,
@@ -122,6 +124,18 @@ function explain(error: unknown, context: FailureContext): { why: string; todo: 
     return {
       why: `the Alpacon server failed (HTTP ${error.status}${detail(error)}${error.requestId ? `, request id ${error.requestId}` : ""})`,
       todo: "Retry in a little while; if it keeps failing, report the request id to Alpacon support",
+    };
+  }
+  if (error instanceof RedirectError) {
+    return {
+      why: `the API answered with a redirect (HTTP ${error.status}${error.target ? ` to ${error.target}` : ""}), which is never followed: it could carry the token or the request to another host`,
+      todo: "Check the workspace URL in the token file or the …_URL variable: it must be the API's own address (https://<workspace>.<region>.alpacon.io)",
+    };
+  }
+  if (error instanceof InvalidResponseError) {
+    return {
+      why: `the answer was not JSON (${error.contentType ?? "unparseable body"}${error.path ? ` for ${error.method} ${error.path}` : ""}); a proxy, a login portal or a wrong URL answered instead of the Alpacon API`,
+      todo: "Check the workspace URL and any proxy in between, then retry",
     };
   }
   if (error instanceof AlpaconApiError) {

@@ -1,9 +1,11 @@
 import {
   AuthenticationError,
   ConnectionError,
+  InvalidResponseError,
   MfaRequiredError,
   PermissionDeniedError,
   RateLimitError,
+  RedirectError,
   ServerError,
   TimeoutError,
   ValidationError,
@@ -99,6 +101,21 @@ describe("describeFailure", () => {
     ],
     [new ConnectionError("GET", "/api/x/", "ECONNREFUSED"), /no answer .*ECONNREFUSED/, /network/],
     [new TimeoutError("GET", "/api/x/", 30_000), /within 30 s/, /Retry/],
+    [
+      new RedirectError({ ...init(307, ""), location: "https://evil.example/x" }),
+      /redirect \(HTTP 307 to https:\/\/evil\.example\), which is never followed/,
+      /workspace URL/,
+    ],
+    [
+      new InvalidResponseError({
+        method: "GET",
+        path: "/api/x/",
+        status: 200,
+        contentType: "text/html",
+      }),
+      /not JSON \(text\/html for GET \/api\/x\/\)/,
+      /proxy/,
+    ],
     [new ToolError("it broke", "Fix it"), /it broke/, /Fix it/],
     [new Error("boom"), /unexpected error: boom/, /report it/],
   ])("%s", (error, why, todo) => {

@@ -8,6 +8,7 @@ import {
   PermissionDeniedError,
   parseErrorBody,
   RateLimitError,
+  RedirectError,
   ServerError,
   ValidationError,
   WORK_SESSION_CODES,
@@ -40,6 +41,8 @@ export function toApiError(init: ApiErrorInit): AlpaconApiError {
   const { code } = parseErrorBody(init.body);
   const target = init.context ? ` for ${init.context}` : "";
   switch (true) {
+    case init.status >= 300 && init.status < 400:
+      return new RedirectError(init);
     // Officially 401, but the code decides: a caller must never be told to replace a good token.
     case code === "auth_mfa_required":
       return new MfaRequiredError(

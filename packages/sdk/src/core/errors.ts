@@ -20,6 +20,8 @@ export interface ApiErrorInit {
   requestId?: string | undefined;
   retryAfterMs?: number | undefined;
   context?: string | undefined;
+  /** A 3xx answer's `Location` header. */
+  location?: string | undefined;
 }
 
 export class AlpaconApiError extends AlpaconError {
@@ -118,6 +120,65 @@ export class RateLimitError extends AlpaconApiError {
 
 export class ServerError extends AlpaconApiError {
   override name = "ServerError";
+}
+
+/**
+ * The API answered with a redirect. API calls never follow one: it could carry the token and a
+ * request body (a command, a password) to another host, and resending a POST could run it twice.
+ */
+export class RedirectError extends AlpaconApiError {
+  override name = "RedirectError";
+  /** Where it pointed: the origin only (`https://other.example`), or undefined when unknown. */
+  readonly target: string | undefined;
+  constructor(init: ApiErrorInit) {
+    const target = originOf(init.location, init.path);
+    super(
+      init,
+      `API calls do not follow redirects${target ? ` (this one pointed to ${target})` : ""}: set the client's base URL to the API's own address`,
+    );
+    this.target = target;
+  }
+}
+
+function originOf(location: string | undefined, path: string): string | undefined {
+  if (!location) return undefined;
+  try {
+    // Relative locations resolve against a placeholder: only an absolute one names a host.
+    const url = new URL(location, `http://same-origin.invalid${path}`);
+    return url.hostname === "same-origin.invalid" ? "another path of the same host" : url.origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A successful answer whose body is not JSON: an HTML page from a proxy or a login portal, or a
+ * base URL that points at a web site rather than the API.
+ */
+export class InvalidResponseError extends AlpaconError {
+  override name = "InvalidResponseError";
+  readonly method: string | undefined;
+  readonly path: string | undefined;
+  readonly status: number | undefined;
+  /** The answer's `Content-Type`, when it had one. */
+  readonly contentType: string | undefined;
+  constructor(init: {
+    method?: string | undefined;
+    path?: string | undefined;
+    status?: number | undefined;
+    contentType?: string | undefined;
+    reason?: string | undefined;
+  }) {
+    const what = init.method && init.path ? `${init.method} ${init.path}` : "An API call";
+    const got = init.contentType ? `${init.contentType}` : "a body that is not valid JSON";
+    super(
+      `${what} got ${init.status ? `HTTP ${init.status} with ` : ""}${got} instead of JSON${init.reason ? ` (${init.reason})` : ""}. Check that the base URL points at the Alpacon API, not a web page, a proxy or a login portal.`,
+    );
+    this.method = init.method;
+    this.path = init.path;
+    this.status = init.status;
+    this.contentType = init.contentType;
+  }
 }
 
 /** No HTTP response arrived: DNS, refused or reset connection, or a body cut short. */

@@ -1,5 +1,6 @@
 import type { Client } from "openapi-fetch";
 import type { paths } from "../generated/openapi.js";
+import { InvalidResponseError } from "./errors.js";
 import { createPolicyFetch, type RequestOptions, type TransportSettings } from "./transport.js";
 
 export type Http = Client<paths>;
@@ -31,6 +32,12 @@ export abstract class Resource {
  * always carries data (or nothing, for 204).
  */
 export async function data<T>(call: Promise<{ data?: T; response: Response }>): Promise<T> {
-  const result = await call;
-  return result.data as T;
+  try {
+    const result = await call;
+    return result.data as T;
+  } catch (error) {
+    // A body labelled JSON (or not labelled) that does not parse: openapi-fetch's JSON.parse.
+    if (error instanceof SyntaxError) throw new InvalidResponseError({ reason: error.message });
+    throw error;
+  }
 }

@@ -7,7 +7,9 @@ import {
   AlpaconApiError,
   AlpaconError,
   ConnectionError,
+  InvalidResponseError,
   RateLimitError,
+  RedirectError,
   TimeoutError,
 } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -42,6 +44,7 @@ const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 /** Statuses worth another try of an idempotent request (also used by the storage transfers). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 const MAX_RETRY_AFTER_MS = 60_000;
+const JSON_TYPE = /json/i;
 const BACKOFF = { minTimeout: 250, maxTimeout: 8_000, factor: 2, randomize: true };
 
 /**
@@ -108,7 +111,28 @@ export function createPolicyFetch(
         attempt,
         ms: Math.round(performance.now() - started),
       });
-      if (response.ok) return response;
+      if (response.ok) {
+        const type = response.headers.get("content-type");
+        // One header read: a page from a proxy or a web site becomes a typed error here rather
+        // than a SyntaxError inside openapi-fetch (a missing type is left to the parser).
+        if (type === null || JSON_TYPE.test(type) || response.status === 204) return response;
+        throw new InvalidResponseError({
+          method,
+          path,
+          status: response.status,
+          contentType: type,
+        });
+      }
+      if (response.type === "opaqueredirect") {
+        // A browser's fetch with redirect "manual" hides the status and the Location.
+        throw new RedirectError({
+          status: 0,
+          method,
+          path,
+          body: undefined,
+          context: settings.context,
+        });
+      }
       throw toApiError({
         status: response.status,
         method,
@@ -117,6 +141,7 @@ export function createPolicyFetch(
         requestId: response.headers.get("x-request-id") ?? undefined,
         retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
         context: settings.context,
+        location: response.headers.get("location") ?? undefined,
       });
     };
 
@@ -176,7 +201,15 @@ async function sendOnce(
   fetchImpl: typeof globalThis.fetch,
 ): Promise<Response> {
   const { method, headers, body, url } = request;
-  const init: RequestInit = { method, headers, body, signal: userSignal ?? null };
+  // Never followed: a redirect could take the token and the body to another host, and a 307
+  // would send a command's POST again. The answer becomes a RedirectError.
+  const init: RequestInit = {
+    method,
+    headers,
+    body,
+    signal: userSignal ?? null,
+    redirect: "manual",
+  };
   try {
     // Either way the body has been read (pages are small) within the deadline.
     return takesDeadline(fetchImpl)
