@@ -10,7 +10,11 @@ export interface AuditEntry {
   /** The workspace and region the call went to; null for local tools that name none. */
   workspace: string | null;
   region: string | null;
-  /** The arguments, with secrets and contents left out and long strings cut. */
+  /**
+   * The arguments, with secrets, contents and standard input left out, environment variables
+   * reduced to their names and long strings cut. For a call its schema refused, the arguments
+   * as sent, treated the same way.
+   */
   arguments: Record<string, unknown>;
   /** `denied`: refused by the confirmation step (declined, or the confirm mode). */
   outcome: "ok" | "error" | "denied" | "cancelled";
@@ -28,8 +32,11 @@ export interface AuditSink {
 
 // Arguments whose value is a credential: replaced, never written.
 const SECRET_KEY = /token|password|passwd|secret|authorization|api[-_]?key|websocketurl|cookie/i;
-// Arguments that carry file contents: only their size is written.
-const CONTENT_KEY = /^(contents?|data|body|bytes|base64|file(content|data)?)$/i;
+// Arguments that carry file contents or a command's standard input: only their size is written.
+const CONTENT_KEY = /^(contents?|data|body|bytes|base64|file(content|data)?|stdin)$/i;
+// Environment variables: models are told to put secrets there, so only the names are written.
+const ENV_KEY = /^env(ironment)?$/i;
+const MAX_ENV_NAMES = 50;
 const MAX_STRING = 200;
 
 /** What the audit log keeps of a call's arguments. */
@@ -50,6 +57,7 @@ function auditValue(
 ): unknown {
   if (value === undefined || value === null) return value;
   if (SECRET_KEY.test(key)) return "[redacted]";
+  if (ENV_KEY.test(key)) return envNames(value, secrets);
   if (CONTENT_KEY.test(key) && typeof value === "string") {
     return `[${value.length} characters left out]`;
   }
@@ -71,6 +79,17 @@ function auditValue(
       auditValue(inner, item, secrets, depth + 1),
     ]),
   );
+}
+
+/** `{MYSQL_PWD: "…"}` → `["MYSQL_PWD"]`; anything else under an env key is left out whole. */
+function envNames(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return "[value left out]";
+  }
+  const names = Object.keys(value).map((name) => redact(name, secrets).slice(0, MAX_STRING));
+  return names.length > MAX_ENV_NAMES
+    ? [...names.slice(0, MAX_ENV_NAMES), `… ${names.length - MAX_ENV_NAMES} more`]
+    : names;
 }
 
 export interface AuditLog extends AuditSink {

@@ -27,21 +27,58 @@ export function registerTool(
   confirmMode: ConfirmMode,
 ): RegisteredTool {
   const output = z.object(tool.output);
-  // The output schema is checked here rather than by the MCP SDK, which would run zod's async
-  // parser on every result: 5-10x slower than the synchronous one (a 20-server page: ~40 us
-  // against ~5 us). tools/list advertises it from the tool definition (tool-list.ts).
+  const input = z.object(inputShapeOf(tool));
+  // Both schemas are checked here rather than by the MCP SDK, which would run zod's async
+  // parser on every call: 5-10x slower than the synchronous one (a 20-server page: ~40 us
+  // against ~5 us), and a call it refuses would never reach the audit log. tools/list
+  // advertises the real input schema from the tool definition (tool-list.ts).
   return server.registerTool(
     tool.name,
     {
       title: tool.title,
       description: tool.description,
-      inputSchema: inputShapeOf(tool),
+      inputSchema: ANY_ARGUMENTS,
       // No title in the annotations: the tool's own title says it once.
       annotations: tool.annotations,
     },
-    // The SDK has validated the arguments against the schema above before this runs.
-    ((args: Record<string, unknown>, extra: Extra) =>
-      callTool(server, tool, output, args, extra, runtime, confirmMode)) as never,
+    ((sent: Record<string, unknown>, extra: Extra) => {
+      const parsed = input.safeParse(sent);
+      if (!parsed.success) return refuseInvalid(tool, sent, parsed.error, extra, runtime);
+      return callTool(server, tool, output, parsed.data, extra, runtime, confirmMode);
+    }) as never,
+  );
+}
+
+const ANY_ARGUMENTS = z.looseObject({});
+
+/** Arguments the input schema refuses: answered as the MCP SDK would, and reported (audited). */
+function refuseInvalid(
+  tool: AnyTool,
+  sent: Record<string, unknown>,
+  error: z.ZodError,
+  extra: Extra,
+  runtime: Runtime,
+): CallToolResult {
+  const issues = error.issues
+    .map((issue) =>
+      issue.path.length ? `${issue.message} at ${issue.path.join(".")}` : issue.message,
+    )
+    .join("\n");
+  runtime.report({
+    tool: tool.name,
+    args: sent,
+    workspace: stringArg(sent.workspace),
+    region: stringArg(sent.region),
+    outcome: "error",
+    why: `invalid arguments: ${issues.replaceAll("\n", "; ")}`,
+    startedAt: new Date(),
+    durationMs: 0,
+    session: extra.sessionId,
+    requestId: extra.requestId,
+  });
+  return errorResult(
+    `Input validation error: Invalid arguments for tool ${tool.name}: ${issues}`,
+    runtime,
   );
 }
 

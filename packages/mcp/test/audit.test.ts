@@ -103,6 +103,66 @@ describe("the audit log", () => {
     }
   });
 
+  test("command_run's env is written as names only, never its values", async () => {
+    const file = join(tempDir(), "audit.jsonl");
+    const audit = openAuditLog(file);
+    const secrets = ["mysql-pw-Zq81", "postgres://app:db-pw-77@db/app", "ghp_SecretPat0123456789"];
+    try {
+      const { client } = await h.connect({ audit, confirm: "deny" });
+      await call(client, "command_run", {
+        workspace: "acme",
+        servers: [connectedServer(h.sandbox)],
+        command: "mysqldump app",
+        env: { MYSQL_PWD: secrets[0], DATABASE_URL: secrets[1], GH_PAT: secrets[2] },
+      });
+      const text = readFileSync(file, "utf8");
+      for (const secret of secrets) expect(text).not.toContain(secret);
+      expect(lines(file)[0]).toMatchObject({
+        tool: "command_run",
+        arguments: { env: ["MYSQL_PWD", "DATABASE_URL", "GH_PAT"] },
+      });
+    } finally {
+      audit.close();
+    }
+  });
+
+  test("a call its schema refuses is audited too, with the same care for secrets", async () => {
+    const file = join(tempDir(), "audit.jsonl");
+    const audit = openAuditLog(file);
+    try {
+      const { client } = await h.connect({ audit });
+      const result = await call(client, "command_run", {
+        workspace: "acme",
+        servers: "not-a-list",
+        command: "rm -rf /srv/app",
+        env: "MYSQL_PWD=mysql-pw-Zq81",
+      });
+      expect(result.isError).toBe(true);
+      expect(result.text).toMatch(/Input validation error/);
+      const text = readFileSync(file, "utf8");
+      expect(text).not.toContain("mysql-pw-Zq81");
+      expect(lines(file)).toEqual([
+        {
+          time: expect.any(String),
+          tool: "command_run",
+          workspace: "acme",
+          region: null,
+          arguments: {
+            workspace: "acme",
+            servers: "not-a-list",
+            command: "rm -rf /srv/app",
+            env: "[value left out]",
+          },
+          outcome: "error",
+          error: expect.stringMatching(/^invalid arguments: .*servers/),
+          durationMs: 0,
+        },
+      ]);
+    } finally {
+      audit.close();
+    }
+  });
+
   test("a cancelled call is `cancelled`", async () => {
     const file = join(tempDir(), "audit.jsonl");
     const audit = openAuditLog(file);
@@ -167,6 +227,8 @@ describe("auditArguments", () => {
         websocketUrl: "wss://x/ws/websh/a/b/secret/",
         content: "file body",
         data: "AAAA",
+        stdin: "password\n",
+        env: { MYSQL_PWD: "pw" },
         command: "x".repeat(500),
         note: "use alpat-abcdef123456 and eyJa.eyJb.sig",
         nested: { apiKey: "k", keep: 1 },
@@ -181,6 +243,8 @@ describe("auditArguments", () => {
       websocketUrl: "[redacted]",
       content: "[9 characters left out]",
       data: "[4 characters left out]",
+      stdin: "[9 characters left out]",
+      env: ["MYSQL_PWD"],
       command: `${"x".repeat(200)}… (300 more characters)`,
       note: "use [redacted] and [redacted]",
       nested: { apiKey: "[redacted]", keep: 1 },
