@@ -73,10 +73,10 @@ export const OPTION_DOCS: readonly OptionDoc[] = [
     http: true,
   },
   {
-    flag: "--allowed-origins <a,b>",
-    env: "ALPACON_MCP_ALLOWED_ORIGINS",
-    default: "loopback origins",
-    text: "more browser origins to accept; * for any",
+    flag: "--allow-origin <origin>",
+    env: "ALPACON_MCP_ALLOW_ORIGINS",
+    default: "none",
+    text: "web page origin allowed to call (https://app.example); repeatable; * any (needs --auth-token)",
     http: true,
   },
   {
@@ -334,7 +334,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     authToken,
     stateless,
     allowedHosts: list(values["allowed-hosts"] ?? env.ALPACON_MCP_ALLOWED_HOSTS),
-    allowedOrigins: list(values["allowed-origins"] ?? env.ALPACON_MCP_ALLOWED_ORIGINS),
+    allowedOrigins: allowOrigins(values["allow-origin"], env.ALPACON_MCP_ALLOW_ORIGINS, authToken),
     sessionIdleMs: idleMinutes * 60_000,
     auditLog: values["audit-log"] ?? (env.ALPACON_MCP_AUDIT_LOG || undefined),
     logLevel,
@@ -350,6 +350,44 @@ function list(value: string | undefined): string[] | undefined {
     .map((item) => item.trim())
     .filter(Boolean);
   return items?.length ? items : undefined;
+}
+
+/**
+ * Browser origins allowed to call (none by default: a web page on any port of this machine is
+ * not the user). Each is `scheme://host[:port]`, as browsers send it; `*` needs a bearer token.
+ */
+function allowOrigins(
+  flags: string[] | undefined,
+  variable: string | undefined,
+  authToken: string | undefined,
+): string[] | undefined {
+  const origins = list((flags?.length ? flags : [variable ?? ""]).join(","));
+  for (const origin of origins ?? []) {
+    if (origin === "*") {
+      if (!authToken) {
+        throw new UsageError(
+          "--allow-origin * lets any web page the user opens call the tools; it needs --auth-token.",
+        );
+      }
+      continue;
+    }
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (
+      !parsed ||
+      !/^https?:$/.test(parsed.protocol) ||
+      parsed.origin !== origin.replace(/\/$/, "")
+    ) {
+      throw new UsageError(
+        `--allow-origin takes origins as browsers send them (https://app.example, http://localhost:6274), not "${origin}".`,
+      );
+    }
+  }
+  return origins;
 }
 
 const TRUE = ["1", "true", "yes", "on"];
@@ -389,7 +427,7 @@ function parse(argv: string[]) {
       "auth-token": { type: "string" },
       stateless: { type: "boolean" },
       "allowed-hosts": { type: "string" },
-      "allowed-origins": { type: "string" },
+      "allow-origin": { type: "string", multiple: true },
       "session-idle-minutes": { type: "string" },
       "config-file": { type: "string" },
       toolsets: { type: "string" },

@@ -30,8 +30,10 @@ export interface HttpOptions {
    */
   allowedHosts?: readonly string[] | undefined;
   /**
-   * Origins accepted from browsers besides loopback ones (`http://localhost:6274` …); requests
-   * without an Origin header (every non-browser client) are not affected. `*` accepts any.
+   * Browser origins allowed to call (`http://localhost:6274`, `https://app.example`); none by
+   * default, loopback ones included: any web page the user opens could otherwise use the tools.
+   * A request with another Origin is refused (403, no CORS headers). Requests without an Origin
+   * header (every non-browser client) are not affected. `*` accepts any (pair it with authToken).
    */
   allowedOrigins?: readonly string[] | undefined;
   /** Largest request body; larger ones get 413. Default 4 MiB. */
@@ -386,10 +388,9 @@ function checkHostAndOrigin(
     parsed = undefined;
   }
   if (origins.has("*")) return undefined;
-  if (parsed && (LOOPBACK_HOSTS.includes(parsed.hostname) || origins.has(parsed.origin))) {
-    return undefined;
-  }
-  return `Origin ${origin} is not allowed. Allow it with --allowed-origins.`;
+  // No origin is trusted by default, loopback ones included: a page on any local port is not the user.
+  if (parsed && origins.has(parsed.origin)) return undefined;
+  return `Origin ${origin} is not allowed: web pages may call this server only when listed. Allow it with --allow-origin ${parsed?.origin ?? "<origin>"}.`;
 }
 
 function hostnameOf(host: string): string | undefined {

@@ -39,7 +39,7 @@ describe("parseCliOptions", () => {
         ALPACON_MCP_HOST: "::1",
         ALPACON_MCP_PORT: "9000",
         ALPACON_MCP_AUTH_TOKEN: "0123456789abcdef0123",
-        ALPACON_MCP_ALLOWED_ORIGINS: "https://app.example",
+        ALPACON_MCP_ALLOW_ORIGINS: "https://app.example",
         ALPACON_MCP_SESSION_IDLE_MINUTES: "5",
         ALPACON_MCP_AUDIT_LOG: "/var/log/alpacon-mcp.jsonl",
         ALPACON_MCP_LOG_LEVEL: "debug",
@@ -58,6 +58,41 @@ describe("parseCliOptions", () => {
       logLevel: "debug",
       sandbox: true,
     });
+  });
+
+  test("--allow-origin: none by default, repeatable, checked; * needs a bearer token", () => {
+    const http = ["--transport", "http"];
+    expect(parseCliOptions(http, {}).allowedOrigins).toBeUndefined();
+    expect(
+      parseCliOptions(
+        [
+          ...http,
+          "--allow-origin",
+          "http://localhost:6274",
+          "--allow-origin",
+          "https://a.example,https://b.example",
+        ],
+        { ALPACON_MCP_ALLOW_ORIGINS: "https://ignored.example" },
+      ).allowedOrigins,
+    ).toEqual(["http://localhost:6274", "https://a.example", "https://b.example"]);
+    for (const bad of [
+      "localhost:6274",
+      "https://app.example/path",
+      "file:///tmp/x.html",
+      "null",
+    ]) {
+      expect(() => parseCliOptions([...http, "--allow-origin", bad], {})).toThrow(
+        /origins as browsers send them/,
+      );
+    }
+    expect(() => parseCliOptions([...http, "--allow-origin", "*"], {})).toThrow(/--auth-token/);
+    expect(
+      parseCliOptions([...http, "--allow-origin", "*", "--auth-token", "0123456789abcdef0123"], {})
+        .allowedOrigins,
+    ).toEqual(["*"]);
+    expect(() => parseCliOptions(["--allow-origin", "https://a.example"], {})).toThrow(
+      /only applies with --transport http/,
+    );
   });
 
   test("stateless mode cannot elicit: destructive calls are refused unless allowed", () => {

@@ -206,17 +206,49 @@ describe("request checks", () => {
     expect(answer.status).toBe(200);
   });
 
-  test("a foreign Origin is refused; loopback and allowed origins pass, with CORS", async () => {
-    const server = await start({ allowedOrigins: ["https://app.example"] });
-    const evil = await raw(server.url, {
-      headers: { ...JSON_HEADERS, Origin: "https://evil.example" },
-      body: INITIALIZE,
+  test("by default no web page may call, not even one on a local port: 403 and no CORS", async () => {
+    const server = await start();
+    // A session opened by a real (non-browser) client, which a page then tries to ride.
+    const opened = await raw(server.url, { headers: JSON_HEADERS, body: INITIALIZE });
+    expect(opened.status).toBe(200);
+    const session = { "Mcp-Session-Id": String(opened.headers["mcp-session-id"]) };
+    const listServers = rpc("tools/call", { name: "servers_list", arguments: {} }, 2);
+    for (const origin of [
+      "http://localhost:5173",
+      "http://127.0.0.1:3000",
+      `http://127.0.0.1:${server.port}`,
+      "http://[::1]:8080",
+      "null",
+    ]) {
+      const page = { ...JSON_HEADERS, Origin: origin };
+      const init = await raw(server.url, { headers: page, body: INITIALIZE });
+      expect(init.status).toBe(403);
+      expect(init.headers["access-control-allow-origin"]).toBeUndefined();
+      expect(message(init)).toMatchObject({
+        error: { message: expect.stringMatching(/--allow-origin/) },
+      });
+      const ride = await raw(server.url, { headers: { ...page, ...session }, body: listServers });
+      expect(ride.status).toBe(403);
+      const preflight = await raw(server.url, {
+        method: "OPTIONS",
+        headers: { Origin: origin, "Access-Control-Request-Method": "POST" },
+      });
+      expect(preflight.status).toBe(403);
+      expect(preflight.headers["access-control-allow-origin"]).toBeUndefined();
+    }
+  });
+
+  test("--allow-origin lists the pages that may call, with CORS; others stay refused", async () => {
+    const server = await start({
+      allowedOrigins: ["https://app.example", "http://localhost:6274"],
     });
-    expect(evil.status).toBe(403);
-    expect(
-      (await raw(server.url, { headers: { ...JSON_HEADERS, Origin: "null" }, body: INITIALIZE }))
-        .status,
-    ).toBe(403);
+    for (const origin of ["https://evil.example", "http://localhost:5173", "null"]) {
+      const refused = await raw(server.url, {
+        headers: { ...JSON_HEADERS, Origin: origin },
+        body: INITIALIZE,
+      });
+      expect(refused.status).toBe(403);
+    }
     for (const origin of ["http://localhost:6274", "https://app.example"]) {
       const ok = await raw(server.url, {
         headers: { ...JSON_HEADERS, Origin: origin },
