@@ -40,7 +40,11 @@ export interface HttpOptions {
   maxBodyBytes?: number | undefined;
   /** Sessions without a request for this long are closed; 0 never. Default 30 minutes. */
   sessionIdleMs?: number | undefined;
-  /** Most sessions open at once; more get 503. Default 100. */
+  /**
+   * Most sessions open at once. Default 100. When full, a new client takes the place of the
+   * least recently used idle session (one that never made a call first), so that opening sessions
+   * can never lock other clients out.
+   */
   maxSessions?: number | undefined;
   /** Sessions opened and closed, refused requests. The servers' own logs go to `server.logger`. */
   logger?: Logger | undefined;
@@ -65,6 +69,8 @@ interface Session {
   lastSeen: number;
   /** Requests being answered (not counting a GET stream left open for notifications). */
   active: number;
+  /** It sent a request other than initialize and ping: a client at work, not just a slot. */
+  used: boolean;
 }
 
 /**
@@ -83,7 +89,7 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
   if (stateless) selectTools(serverOptions);
   const maxBody = options.maxBodyBytes ?? 4 * MiB;
   const idleMs = options.sessionIdleMs ?? 30 * 60_000;
-  const maxSessions = options.maxSessions ?? 100;
+  const maxSessions = Math.max(1, options.maxSessions ?? 100);
   const log = (level: LogLevel, message: string) => options.logger?.log(level, message);
   const hosts = new Set([...LOOPBACK_HOSTS, ...(options.allowedHosts ?? [])].map(normalizeHost));
   const origins = new Set((options.allowedOrigins ?? []).map(normalizeOrigin));
@@ -170,7 +176,7 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
     if (method !== "POST" || !hasInitialize(body)) {
       return sendError(response, 400, "Bad request: no Mcp-Session-Id header; initialize first.");
     }
-    if (sessions.size >= maxSessions) return tooManySessions(response);
+    makeRoom();
     const server = makeServer();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
@@ -185,6 +191,7 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
       handle: (...args) => transport.handleRequest(...args),
       lastSeen: Date.now(),
       active: 0,
+      used: false,
     };
     // Ended by the client (DELETE), by the reaper or at shutdown.
     transport.onclose = () => forget(transport.sessionId, session);
@@ -210,7 +217,7 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
   async function handleSse(request: IncomingMessage, response: ServerResponse, path: string) {
     if (path === "/sse") {
       if (request.method !== "GET") return notAllowed(response, "GET");
-      if (sessions.size >= maxSessions) return tooManySessions(response);
+      makeRoom();
       const server = makeServer();
       const transport = new SSEServerTransport("/messages", response);
       const id = transport.sessionId;
@@ -219,6 +226,7 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
         handle: (...args) => transport.handlePostMessage(...args),
         lastSeen: Date.now(),
         active: 0,
+        used: false,
       };
       sessions.set(id, session);
       // Comments keep proxies from cutting an idle stream; they mean nothing to the client.
@@ -255,6 +263,7 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
     body: unknown,
   ): Promise<void> {
     session.lastSeen = Date.now();
+    if (!session.used && makesCall(body)) session.used = true;
     // A GET stream only waits for notifications: it does not keep an idle session alive.
     if (request.method !== "GET") {
       session.active += 1;
@@ -264,6 +273,26 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
       });
     }
     return session.handle(request, response, body);
+  }
+
+  /**
+   * At the cap, closes the session that matters least: idle ones before busy ones, those that
+   * never made a call before those that did, the least recently used first. A flood of
+   * `initialize` requests thus only ever replaces its own sessions.
+   */
+  function makeRoom(): void {
+    while (sessions.size >= maxSessions) {
+      let victim: [string, Session] | undefined;
+      for (const entry of sessions) {
+        if (!victim || evictsBefore(entry[1], victim[1])) victim = entry;
+      }
+      if (!victim) return;
+      const [id, session] = victim;
+      sessions.delete(id);
+      const what = `${session.active > 0 ? "busy" : "idle"}${session.used ? "" : ", never used"}`;
+      log("notice", `session ${id} (${what}) closed to make room for a new client`);
+      void closeServer(session.server).catch(() => {});
+    }
   }
 
   function forget(id: string | undefined, session: Session): void {
@@ -493,8 +522,25 @@ function sessionNotFound(response: ServerResponse, todo: string): void {
   sendError(response, 404, `Session not found (it ended or expired): ${todo}.`, -32001);
 }
 
-function tooManySessions(response: ServerResponse): void {
-  sendError(response, 503, "Too many open sessions; close one or retry later.");
+/** Whether `a` is closed before `b` when room is needed (see makeRoom). */
+function evictsBefore(a: Session, b: Session): boolean {
+  if (a.active > 0 !== b.active > 0) return b.active > 0;
+  if (a.used !== b.used) return !a.used;
+  return a.lastSeen < b.lastSeen;
+}
+
+/** A JSON-RPC request other than initialize and ping (alone or in a batch). */
+function makesCall(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((item) => {
+    const method = (item as { method?: unknown } | null)?.method;
+    return (
+      typeof method === "string" &&
+      (item as { id?: unknown }).id !== undefined &&
+      method !== "initialize" &&
+      method !== "ping"
+    );
+  });
 }
 
 function notAllowed(response: ServerResponse, allow: string): void {

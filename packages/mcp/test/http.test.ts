@@ -91,6 +91,48 @@ describe("Streamable HTTP", () => {
     expect(after.status).toBe(404);
   });
 
+  test("100 initialize requests lock nobody out: they only replace their own unused sessions", async () => {
+    const server = await start();
+    const { client: working } = await connectHttp(server.url);
+    expect((await call(working, "servers_list", { workspace: "acme" })).isError).toBe(false);
+    const flood: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const answer = await raw(server.url, { headers: JSON_HEADERS, body: INITIALIZE });
+      expect(answer.status).toBe(200);
+      flood.push(String(answer.headers["mcp-session-id"]));
+    }
+    expect(server.sessionCount()).toBe(100);
+    // A new client still gets in, and the one at work keeps its session.
+    const { client: newcomer } = await connectHttp(server.url);
+    expect((await call(newcomer, "servers_list", { workspace: "acme" })).isError).toBe(false);
+    expect((await call(working, "servers_list", { workspace: "acme" })).isError).toBe(false);
+    expect(server.sessionCount()).toBe(100);
+    // The flood's oldest sessions made room.
+    const oldest = await raw(server.url, {
+      headers: { ...JSON_HEADERS, "Mcp-Session-Id": flood[0]! },
+      body: rpc("tools/list"),
+    });
+    expect(oldest.status).toBe(404);
+  }, 30_000);
+
+  test("when every session has been used, the least recently used idle one makes room", async () => {
+    const server = await start({ maxSessions: 3 });
+    const clients = [];
+    for (let i = 0; i < 3; i++) {
+      const { client } = await connectHttp(server.url);
+      await client.listTools();
+      clients.push(client);
+    }
+    // The first client is the most recently active; the second is now the least.
+    await clients[0]!.listTools();
+    const { client: fourth } = await connectHttp(server.url);
+    await fourth.listTools();
+    expect(server.sessionCount()).toBe(3);
+    await expect(clients[1]!.listTools()).rejects.toThrow(/404|not found/i);
+    await clients[0]!.listTools();
+    await clients[2]!.listTools();
+  });
+
   test("stateless: no session id, every request stands alone", async () => {
     const server = await start({ stateless: true });
     const { client, transport } = await connectHttp(server.url);
