@@ -229,7 +229,17 @@ describe.concurrent("HTTP hardening (installed CLI)", () => {
     const bearer = `hardening-${hex(16)}`;
     const server = npx(
       "alpacon-mcp",
-      ["--sandbox", "--transport", "http", "--port", "0", "--confirm", "deny"],
+      [
+        "--sandbox",
+        "--transport",
+        "http",
+        "--port",
+        "0",
+        "--confirm",
+        "deny",
+        "--allow-origin",
+        "http://localhost:6274",
+      ],
       cleanEnv(dir(), { ALPACON_MCP_AUTH_TOKEN: bearer }),
     );
     try {
@@ -267,6 +277,12 @@ describe.concurrent("HTTP hardening (installed CLI)", () => {
         headers: { ...auth, origin: "http://localhost.evil.com" },
       });
       expect(lookalike.status).toBe(403);
+      // Loopback pages are not trusted either: only the one listed with --allow-origin.
+      const localPage = await rawRequest(url, {
+        body: INITIALIZE,
+        headers: { ...auth, origin: "http://localhost:5173" },
+      });
+      expect(localPage.status).toBe(403);
 
       // 5 MiB against the 4 MiB limit. A client that sends its first kilobyte and waits learns
       // of the 413 before uploading the rest.

@@ -417,8 +417,11 @@ function checkHostAndOrigin(
     parsed = undefined;
   }
   if (origins.has("*")) return undefined;
-  // No origin is trusted by default, loopback ones included: a page on any local port is not the user.
-  if (parsed && origins.has(parsed.origin)) return undefined;
+  // No origin is trusted by default, loopback ones included: a page on any local port is not the
+  // user. The server's own origin (the Host just checked) is: it serves no page to come from.
+  if (parsed && (origins.has(parsed.origin) || parsed.origin === `http://${host.toLowerCase()}`)) {
+    return undefined;
+  }
   return `Origin ${origin} is not allowed: web pages may call this server only when listed. Allow it with --allow-origin ${parsed?.origin ?? "<origin>"}.`;
 }
 

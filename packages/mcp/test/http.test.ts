@@ -258,7 +258,8 @@ describe("request checks", () => {
     for (const origin of [
       "http://localhost:5173",
       "http://127.0.0.1:3000",
-      `http://127.0.0.1:${server.port}`,
+      `http://localhost:${server.port}`,
+      `https://127.0.0.1:${server.port}`,
       "http://[::1]:8080",
       "null",
     ]) {
@@ -278,6 +279,12 @@ describe("request checks", () => {
       expect(preflight.status).toBe(403);
       expect(preflight.headers["access-control-allow-origin"]).toBeUndefined();
     }
+    // The server's own origin (the Host it was reached by) serves no page, so it may call.
+    const own = await raw(server.url, {
+      headers: { ...JSON_HEADERS, Origin: `http://127.0.0.1:${server.port}` },
+      body: INITIALIZE,
+    });
+    expect(own.status).toBe(200);
   });
 
   test("--allow-origin lists the pages that may call, with CORS; others stay refused", async () => {
