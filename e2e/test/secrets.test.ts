@@ -227,19 +227,11 @@ describe.concurrent("secrets: canary tokens never leave", () => {
 describe.concurrent("HTTP hardening (installed CLI)", () => {
   test("Host, Origin, bearer token and body size are checked", async () => {
     const bearer = `hardening-${hex(16)}`;
+    const inspectorPage = ["--allow-origin", "http://localhost:6274"];
     const server = npx(
       "alpacon-mcp",
-      [
-        "--sandbox",
-        "--transport",
-        "http",
-        "--port",
-        "0",
-        "--confirm",
-        "deny",
-        "--allow-origin",
-        "http://localhost:6274",
-      ],
+      // The one web page allowed to call: every other Origin is refused.
+      ["--sandbox", "--transport", "http", "--port", "0", "--confirm", "deny", ...inspectorPage],
       cleanEnv(dir(), { ALPACON_MCP_AUTH_TOKEN: bearer }),
     );
     try {

@@ -8,6 +8,11 @@ afterEach(() => {
   env.sandbox.control.clearJournal();
 });
 
+/** The next command create meets `kind`: `reset` never reaches the API, `truncate` loses the answer. */
+function loseNextCreate(kind: "reset" | "truncate" | "stall") {
+  env.sandbox.control.addFault({ kind, path: "/api/events/commands/", method: "POST", times: 1 });
+}
+
 function creates() {
   return env.sandbox.control
     .journal({ method: "POST" })
@@ -67,12 +72,7 @@ describe("commands.run", () => {
 
   it("never resends a create whose answer was lost, and says the command may have run", async () => {
     const [server] = env.serverIds(1);
-    env.sandbox.control.addFault({
-      kind: "reset",
-      path: "/api/events/commands/",
-      method: "POST",
-      times: 1,
-    });
+    loseNextCreate("reset");
     const [result] = await env
       .client({ maxRetries: 5 })
       .commands.run({ servers: server!, line: "touch /tmp/once" });
@@ -83,12 +83,7 @@ describe("commands.run", () => {
 
   it("recovers the outcome of a lost create when the command is found on the server", async () => {
     const [server] = env.serverIds(1);
-    env.sandbox.control.addFault({
-      kind: "truncate",
-      path: "/api/events/commands/",
-      method: "POST",
-      times: 1,
-    });
+    loseNextCreate("truncate");
     const [result] = await env
       .client()
       .commands.run({ servers: server!, line: "echo recovered-42" });
@@ -104,12 +99,7 @@ describe("commands.run", () => {
     expect(older).toMatchObject({ success: true });
     env.sandbox.control.clearJournal();
     // Another client (another process): nothing in memory ties the older command to it.
-    env.sandbox.control.addFault({
-      kind: "reset",
-      path: "/api/events/commands/",
-      method: "POST",
-      times: 1,
-    });
+    loseNextCreate("reset");
     const [result] = await env.client().commands.run({ servers: server!, line });
     expect(creates()).toHaveLength(1);
     expect(result).toMatchObject({ status: "unknown", success: null, commandId: undefined });
@@ -120,12 +110,7 @@ describe("commands.run", () => {
     const [server] = env.serverIds(1);
     const line = "echo twice-42";
     const [older] = await env.client().commands.run({ servers: server!, line });
-    env.sandbox.control.addFault({
-      kind: "truncate",
-      path: "/api/events/commands/",
-      method: "POST",
-      times: 1,
-    });
+    loseNextCreate("truncate");
     const [result] = await env.client().commands.run({ servers: server!, line });
     expect(result).toMatchObject({ success: true, exitCode: 0, output: "twice-42\n" });
     expect(result?.commandId).toBeTruthy();
@@ -136,12 +121,7 @@ describe("commands.run", () => {
     const [server] = env.serverIds(1);
     const client = env.client();
     const line = "echo parallel-twin";
-    env.sandbox.control.addFault({
-      kind: "reset",
-      path: "/api/events/commands/",
-      method: "POST",
-      times: 1,
-    });
+    loseNextCreate("reset");
     const results = await Promise.all([
       client.commands.run({ servers: server!, line }),
       client.commands.run({ servers: server!, line }),
@@ -156,12 +136,7 @@ describe("commands.run", () => {
     const [server] = env.serverIds(1);
     const line = "echo other-user";
     // Our create hangs until it times out; meanwhile another user runs the same line there.
-    env.sandbox.control.addFault({
-      kind: "stall",
-      path: "/api/events/commands/",
-      method: "POST",
-      times: 1,
-    });
+    loseNextCreate("stall");
     const mine = env.client({ timeoutMs: 600 }).commands.run({ servers: server!, line });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const [theirs] = await env.client({ token: "jwt" }).commands.run({ servers: server!, line });

@@ -6,7 +6,7 @@ import {
   ServerError,
 } from "../../src/index.js";
 import { nodeApiFetch } from "../../src/node.js";
-import { json, startLoopbackServer } from "../helpers/loopback-server.js";
+import { failure, json, startLoopbackServer } from "../helpers/loopback-server.js";
 
 const TOKEN = "alpat-canary-SECRET-0123456789";
 const SERVER = "7f4d8a70-3f0b-4c56-9d2e-2f3b8e0c9a11";
@@ -41,15 +41,6 @@ function client(apiFetch: typeof fetch | undefined) {
     maxRetries: 0,
     ...(apiFetch ? { apiFetch } : {}),
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a failure");
 }
 
 describe.each(Object.entries(fetches))("API calls through %s", (_name, apiFetch) => {

@@ -15,7 +15,7 @@ import {
   TimeoutError,
   ValidationError,
 } from "../../src/index.js";
-import { json, replyJson, startLoopbackServer } from "../helpers/loopback-server.js";
+import { failure, json, replyJson, startLoopbackServer } from "../helpers/loopback-server.js";
 
 const TOKEN = "alpat-canary-SECRET-0123456789";
 const JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJlLWNhbmFyeQ";
@@ -40,15 +40,6 @@ function client(overrides: Parameters<typeof createAlpaconClient>[0] = {}) {
     logger,
     ...overrides,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a failure");
 }
 
 beforeEach(async () => {

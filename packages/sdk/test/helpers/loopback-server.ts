@@ -67,3 +67,13 @@ export const replyJson =
   (status: number, body: unknown, headers: Record<string, string> = {}): Handler =>
   (_request, response) =>
     json(response, status, body, headers);
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a failure");
+}
