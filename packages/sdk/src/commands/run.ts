@@ -172,10 +172,11 @@ async function submit(
   const ledger = ledgerOf(commands);
   const attempt = ledger.enter(signatureKey(signature));
   for (;;) {
-    // Read as the request goes out: answers that arrived before it bound its command's time.
-    const answeredFloor = run.answeredFloor;
+    let answeredFloor = run.answeredFloor;
     try {
       await run.gate.wait(options.signal);
+      // Read as the request goes out: answers that arrived before it bound its command's time.
+      answeredFloor = run.answeredFloor;
       const [created] = await commands.create(body, { signal: options.signal, maxRetries: 0 });
       if (created) {
         ledger.leave(attempt, "created", created);

@@ -50,7 +50,8 @@ describe("commands.run", () => {
       times: 25,
     });
     const progress: number[] = [];
-    const results = await env.client().commands.run({
+    // A per-request timeout a loaded machine cannot hit: a timed-out create is "may have run".
+    const results = await env.client({ timeoutMs: 30_000 }).commands.run({
       servers,
       line: "uname -n",
       concurrency: 32,
