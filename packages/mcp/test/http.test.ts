@@ -133,6 +133,29 @@ describe("Streamable HTTP", () => {
     await clients[2]!.listTools();
   });
 
+  test("even when every session is busy, a new client gets in: the least recent one makes room", async () => {
+    const server = await start({ maxSessions: 1 });
+    h.sandbox.control.setCommandDelays("manual");
+    try {
+      const { client: busy } = await connectHttp(server.url);
+      h.sandbox.control.clearJournal();
+      // A command that never finishes keeps a request of that session in flight.
+      const pending = call(busy, "command_run", {
+        workspace: "acme",
+        servers: [connectedServer(h.sandbox)],
+        command: "uptime",
+      }).catch((error: unknown) => error);
+      await waitFor(() => h.sandbox.control.journal({ method: "POST" }).length > 0);
+      const { client: newcomer } = await connectHttp(server.url);
+      expect((await call(newcomer, "servers_list", { workspace: "acme" })).isError).toBe(false);
+      expect(server.sessionCount()).toBe(1);
+      await busy.close();
+      await pending;
+    } finally {
+      h.sandbox.control.setCommandDelays({ delivered: 10, acked: 10, running: 10 });
+    }
+  });
+
   test("stateless: no session id, every request stands alone", async () => {
     const server = await start({ stateless: true });
     const { client, transport } = await connectHttp(server.url);
