@@ -1,4 +1,4 @@
-import type WebSocket from "isomorphic-ws";
+import type { WebSocketLike as WebSocket } from "../core/web-socket.js";
 import { AbortedError, ConfigError } from "../core/errors.js";
 import { WebshClosedError, WebshHandshakeError } from "./errors.js";
 import { checkWebshCommand, lineIds, MarkerScanner, markerLine } from "./markers.js";
