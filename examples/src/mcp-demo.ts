@@ -29,6 +29,11 @@ async function call(name: string, args: Record<string, unknown> = {}): Promise<S
   return result.structuredContent as Structured;
 }
 
+/** A word as a POSIX shell reads it back (paths with spaces are quoted). */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
 function step(index: number, title: string) {
   console.log(`\n[${index}/4] ${title}`);
 }
@@ -95,10 +100,14 @@ try {
   console.log(`    uploaded and downloaded ${download.bytes} bytes; identical: ${same}`);
   failed = !same;
 
+  // The commands start this clone's build: `npx -y @alpacon/mcp` only works once the package
+  // is published (packages/mcp/README.md, "Install").
+  const command = ["node", cli, "--sandbox"];
   console.log(`
-Connect your own client to the same sandbox, for example:
-  Claude Code:     claude mcp add alpacon -- npx -y @alpacon/mcp --sandbox
-  Claude Desktop:  "mcpServers": { "alpacon": { "command": "npx", "args": ["-y", "@alpacon/mcp", "--sandbox"] } }
+Connect your own client to a sandbox like this one (these start the alpacon-mcp of this clone):
+  Claude Code:     claude mcp add alpacon -- ${command.map(shellWord).join(" ")}
+  Claude Desktop:  "mcpServers": { "alpacon": ${JSON.stringify({ command: command[0], args: command.slice(1) })} }
+  Or let setup write it: node ${shellWord(cli)} setup --client <claude-desktop|cursor|vscode|…> --sandbox
 Use a real workspace by replacing --sandbox with a token: see packages/mcp/README.md.`);
 } catch (error) {
   failed = true;

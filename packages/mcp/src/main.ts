@@ -201,7 +201,7 @@ async function startEmbeddedSandbox(
   logger: Logger,
   cleanups: Cleanup[],
 ): Promise<void> {
-  const { startSandbox, tokenFileContent } = await import("@alpacon/sandbox");
+  const { startSandbox, tokenFileContent } = await loadSandbox();
   const sandbox = await startSandbox({ port: 0 });
   cleanups.push(() => sandbox.close());
   const dir = mkdtempSync(join(tmpdir(), "alpacon-mcp-sandbox-"));
@@ -215,6 +215,22 @@ async function startEmbeddedSandbox(
     "notice",
     `sandbox: a simulated Alpacon at ${sandbox.url} with workspaces ${names.join(", ")}; its servers and shells are simulated, nothing touches real hosts`,
   );
+}
+
+/**
+ * @alpacon/sandbox is an optional dependency: the MCP package installs and runs without it
+ * (it is only for --sandbox), so a missing one is a clear instruction, not a module error.
+ */
+async function loadSandbox(): Promise<typeof import("@alpacon/sandbox")> {
+  try {
+    return await import("@alpacon/sandbox");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ERR_MODULE_NOT_FOUND" || !String(error).includes("@alpacon/sandbox")) throw error;
+    throw new UsageError(
+      "--sandbox needs the package @alpacon/sandbox, which is not installed next to @alpacon/mcp: install it (npm install @alpacon/sandbox, or its tarball) and run again.",
+    );
+  }
 }
 
 function describeWorkspaces(config: AlpaconConfig, logger: Logger): void {

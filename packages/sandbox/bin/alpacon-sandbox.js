@@ -6,6 +6,8 @@ import { existsSync } from "node:fs";
 const cli = new URL("../dist/cli.js", import.meta.url);
 if (existsSync(cli)) await import(cli.href);
 else {
-  process.stderr.write("alpacon-sandbox is not built yet: run `pnpm build` in the repository first.\n");
+  process.stderr.write(
+    "alpacon-sandbox is not built yet: run `pnpm build` in the repository first.\n",
+  );
   process.exitCode = 1;
 }

@@ -1,7 +1,9 @@
 // Where each MCP client keeps its server list and in what shape. `setup` writes one entry that
-// runs `npx -y @alpacon/mcp` with the chosen flags; tokens never go in it (the server reads them
-// from the token file), so these files can be shared or committed.
-import { join } from "node:path";
+// starts this very alpacon-mcp (see `serverCommand`) with the chosen flags; tokens never go in it
+// (the server reads them from the token file), so these files can be shared or committed.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { CommandContext } from "./context.js";
 
 export const CLIENT_IDS = [
@@ -125,15 +127,60 @@ function claudeDesktopDir(context: CommandContext): string {
 }
 
 /**
- * The command line every client runs. On Windows `npx` is a batch file that clients spawning
- * without a shell cannot start, so it goes through `cmd /c`.
+ * How a client starts the server:
+ * - `path`: `node <absolute path>/dist/cli.js` of the alpacon-mcp running setup, which works
+ *   from a clone, from installed tarballs and from a global install alike;
+ * - `global`: `alpacon-mcp`, found on the client's PATH (after `npm install -g`);
+ * - `npx`: `npx -y @alpacon/mcp`, from the npm registry (once the package is published there).
+ * `auto` is `npx` when setup itself was started by npx from its cache, `path` otherwise.
+ */
+export const LAUNCHERS = ["auto", "path", "global", "npx"] as const;
+export type Launcher = (typeof LAUNCHERS)[number];
+
+export function isLauncher(value: string): value is Launcher {
+  return (LAUNCHERS as readonly string[]).includes(value);
+}
+
+/** The directory of the @alpacon/mcp package this code runs from (source or dist). */
+export function mcpPackageRoot(from = fileURLToPath(import.meta.url)): string {
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    try {
+      const { name } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+        name?: string;
+      };
+      if (name === "@alpacon/mcp") return dir;
+    } catch {
+      // No package.json here: keep looking upwards.
+    }
+    if (dirname(dir) === dir) throw new Error(`no @alpacon/mcp package.json above ${from}`);
+  }
+}
+
+/** `auto` made concrete: npx's cache (`…/_npx/<hash>/node_modules/@alpacon/mcp`) means npx. */
+export function resolveLauncher(
+  launcher: Launcher,
+  packageRoot: string,
+): Exclude<Launcher, "auto"> {
+  if (launcher !== "auto") return launcher;
+  return packageRoot.split(/[\\/]/).includes("_npx") ? "npx" : "path";
+}
+
+/**
+ * The command line every client runs. On Windows `npx` and global bins are batch files that
+ * clients spawning without a shell cannot start, so they go through `cmd /c`; `node` is an exe.
  */
 export function serverCommand(
   context: CommandContext,
   flags: string[],
+  launcher: Launcher = "auto",
+  packageRoot: string = mcpPackageRoot(),
 ): { command: string; args: string[] } {
-  const args = ["-y", "@alpacon/mcp", ...flags];
+  const how = resolveLauncher(launcher, packageRoot);
+  if (how === "path") {
+    return { command: "node", args: [join(packageRoot, "dist", "cli.js"), ...flags] };
+  }
+  const [command, ...args] = how === "npx" ? ["npx", "-y", "@alpacon/mcp"] : ["alpacon-mcp"];
   return context.platform === "win32"
-    ? { command: "cmd", args: ["/c", "npx", ...args] }
-    : { command: "npx", args };
+    ? { command: "cmd", args: ["/c", command!, ...args, ...flags] }
+    : { command: command!, args: [...args, ...flags] };
 }

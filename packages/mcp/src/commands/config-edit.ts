@@ -30,7 +30,16 @@ import {
   parseTree,
   printParseErrorCode,
 } from "jsonc-parser";
-import { Document, isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from "yaml";
+import {
+  Document,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type YAMLMap,
+  type YAMLSeq,
+} from "yaml";
 import { redact } from "../errors.js";
 import type { ClientSpec } from "./clients.js";
 import { CommandError } from "./context.js";
@@ -300,15 +309,16 @@ export async function writeAtomically(file: string, text: string): Promise<void>
 
 /**
  * A unified diff of the change, made with jsdiff (`diff`), the maintained implementation most
- * Node tools use, rather than a hand-written one. Values of secret-looking keys and anything
- * shaped like a token are masked: context lines can belong to other servers.
+ * Node tools use, rather than a hand-written one. Context lines can belong to other servers, so
+ * what is printed is masked: every value of an `env` or `headers` object (`DB_PASS` …), the
+ * password of any URL with credentials, values of secret-looking keys and token shapes.
  */
-export function unifiedDiff(plan: Plan): string {
+export function unifiedDiff(plan: Plan, format: ClientSpec["format"]): string {
   const patch = createTwoFilesPatch(
     plan.before === undefined ? "/dev/null" : plan.file,
     plan.file,
-    plan.before ?? "",
-    plan.after,
+    maskValues(plan.before ?? "", format),
+    maskValues(plan.after, format),
     undefined,
     undefined,
     { context: 3 },
@@ -317,11 +327,63 @@ export function unifiedDiff(plan: Plan): string {
   return `${lines.map(maskSecrets).join("\n").trimEnd()}\n`;
 }
 
+/** Objects whose every value is masked in what we print. */
+const MASKED_OBJECTS = new Set(["env", "headers"]);
+const REDACTED = '"[redacted]"';
+
+/**
+ * The text with each value inside an `env`/`headers` object replaced, found through the parsed
+ * tree (a line alone cannot tell whether it is inside `env`); formatting is otherwise kept, so
+ * the diff of two masked texts has the same lines as the real one.
+ */
+export function maskValues(text: string, format: ClientSpec["format"]): string {
+  const ranges: Array<[number, number]> = [];
+  if (format === "yaml") {
+    visit(parseDocument(text), {
+      Pair(_, pair) {
+        if (!isScalar(pair.key) || !MASKED_OBJECTS.has(String(pair.key.value))) return;
+        if (!isMap(pair.value)) return;
+        for (const item of pair.value.items) {
+          if (isScalar(item.value) && item.value.range) {
+            ranges.push([item.value.range[0], item.value.range[1]]);
+          }
+        }
+      },
+    });
+  } else {
+    const walk = (node: JsonNode | undefined): void => {
+      if (!node) return;
+      const [key, value] = node.children ?? [];
+      if (node.type === "property" && MASKED_OBJECTS.has(key?.value) && value?.type === "object") {
+        for (const property of value.children ?? []) {
+          const item = property.children?.[1];
+          if (item && item.type !== "object" && item.type !== "array") {
+            ranges.push([item.offset, item.offset + item.length]);
+          }
+        }
+      }
+      for (const child of node.children ?? []) walk(child);
+    };
+    walk(parseTree(text, [], { allowTrailingComma: true, disallowComments: false }));
+  }
+  let out = text;
+  for (const [start, end] of ranges.sort((a, b) => b[0] - a[0])) {
+    out = out.slice(0, start) + REDACTED + out.slice(end);
+  }
+  return out;
+}
+
 const SECRET_VALUE =
   /((?:["']?)[\w.-]*(?:token|secret|passw(?:or)?d|api[_-]?key|credential|authorization|private[_-]?key)[\w.-]*["']?\s*[:=]\s*)("(?:\\.|[^"\\])*"|'[^']*'|[^\s,#}]+)/gi;
 
+/** `scheme://user:password@host`: the password part. */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"']*:)[^\s/@"']+@/gi;
+
 export function maskSecrets(line: string): string {
-  return redact(line.replace(SECRET_VALUE, '$1"[redacted]"'), []);
+  const masked = line
+    .replace(SECRET_VALUE, '$1"[redacted]"')
+    .replace(URL_PASSWORD, "$1[redacted]@");
+  return redact(masked, []);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -2,8 +2,23 @@ import { existsSync } from "node:fs";
 import { resolveConfigFile } from "@alpacon/sdk/node";
 import { UsageError } from "../cli-options.js";
 import { selectTools } from "../select-tools.js";
-import { CLIENT_IDS, CLIENTS, type ClientSpec, isClientId, serverCommand } from "./clients.js";
-import { backUp, type Plan, planEdit, unifiedDiff, writeAtomically } from "./config-edit.js";
+import {
+  CLIENT_IDS,
+  CLIENTS,
+  type ClientSpec,
+  isClientId,
+  isLauncher,
+  LAUNCHERS,
+  serverCommand,
+} from "./clients.js";
+import {
+  backUp,
+  maskValues,
+  type Plan,
+  planEdit,
+  unifiedDiff,
+  writeAtomically,
+} from "./config-edit.js";
 import {
   absolutePath,
   type CommandContext,
@@ -31,6 +46,12 @@ Options:
   --read-only             offer only read-only tools
   --toolsets <a,b>        toolsets to offer (default: all)
   --name <name>           the server's name in the client (default: alpacon)
+  --command <how>         how the client starts the server (default: auto):
+                            path    node <absolute path of this alpacon-mcp>/dist/cli.js
+                                    (a clone, installed tarballs, a global install)
+                            global  alpacon-mcp from the client's PATH (npm install -g)
+                            npx     npx -y @alpacon/mcp (the npm registry, once published)
+                            auto    npx when setup runs from npx's cache, path otherwise
   --client-config <file>  edit this file instead of the client's usual one
   --dry-run               show the change, write nothing
   -y, --yes               write without asking
@@ -50,6 +71,7 @@ export async function setup(argv: string[], context: CommandContext): Promise<nu
     "read-only": { type: "boolean" },
     toolsets: { type: "string" },
     name: { type: "string" },
+    command: { type: "string" },
     "client-config": { type: "string" },
     "dry-run": { type: "boolean" },
     yes: { type: "boolean", short: "y" },
@@ -71,6 +93,10 @@ export async function setup(argv: string[], context: CommandContext): Promise<nu
   const name = values.name ?? "alpacon";
   if (!NAME.test(name)) {
     throw new UsageError("--name must be 1-64 letters, digits, '.', '_' or '-'.");
+  }
+  const launcher = values.command ?? "auto";
+  if (!isLauncher(launcher)) {
+    throw new UsageError(`--command must be one of ${LAUNCHERS.join(", ")}, not "${launcher}".`);
   }
   if (values.sandbox && values["config-file"] !== undefined) {
     throw new UsageError("--sandbox brings its own workspaces; leave out --config-file.");
@@ -98,14 +124,26 @@ export async function setup(argv: string[], context: CommandContext): Promise<nu
     flags.push("--toolsets", toolsets.join(","));
   }
 
-  const { command, args } = serverCommand(context, flags);
+  const { command, args } = serverCommand(context, flags, launcher);
   const target =
     values["client-config"] !== undefined
       ? absolutePath(context, values["client-config"])
       : spec.path(context, name);
   const plan = await planEdit(spec, target, name, spec.entry(command, args));
-  const diff = plan.action === "unchanged" ? "" : unifiedDiff(plan);
-  const next = nextSteps(context, spec, name, values.sandbox === true, tokenFile, command, args);
+  const diff = plan.action === "unchanged" ? "" : unifiedDiff(plan, spec.format);
+  // The follow-up commands are printed in the same form, so they run from where the user is.
+  const bare = serverCommand(context, [], launcher);
+  const self = [bare.command, ...bare.args].map(shellWord).join(" ");
+  const next = nextSteps(
+    context,
+    spec,
+    name,
+    values.sandbox === true,
+    tokenFile,
+    command,
+    args,
+    self,
+  );
 
   const report = (written: boolean, backup: string | undefined) => {
     if (values.json) {
@@ -118,7 +156,8 @@ export async function setup(argv: string[], context: CommandContext): Promise<nu
             written,
             dryRun: values["dry-run"] === true,
             backup: backup ?? null,
-            entry: { name, ...plan.entry },
+            // An entry kept from before may carry env values: masked like the diff.
+            entry: JSON.parse(maskValues(JSON.stringify({ name, ...plan.entry }), "json")),
             diff,
             warnings: plan.warnings,
             next,
@@ -215,6 +254,7 @@ function nextSteps(
   tokenFile: string | undefined,
   command: string,
   args: string[],
+  self: string,
 ): string[] {
   const steps = [spec.after];
   if (spec.id === "claude-code") {
@@ -229,11 +269,11 @@ function nextSteps(
     if (!existsSync(file)) {
       const fileFlag = tokenFile ? ` --config-file ${shellWord(tokenFile)}` : "";
       steps.push(
-        `No token is saved yet (${file}): run alpacon-mcp auth set --workspace <workspace> --region <region>${fileFlag}`,
+        `No token is saved yet (${file}): run ${self} auth set --workspace <workspace> --region <region>${fileFlag}`,
       );
     }
     steps.push(
-      `Check everything with: alpacon-mcp doctor${tokenFile ? ` --config-file ${shellWord(tokenFile)}` : ""}`,
+      `Check everything with: ${self} doctor${tokenFile ? ` --config-file ${shellWord(tokenFile)}` : ""}`,
     );
   }
   return steps;

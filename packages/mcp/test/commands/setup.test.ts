@@ -7,13 +7,15 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { CLIENT_IDS, type ClientId } from "../../src/commands/clients.js";
+import { CLIENT_IDS, type ClientId, resolveLauncher } from "../../src/commands/clients.js";
 import { run, sandboxDirs } from "./io.js";
 
-const NPX = { command: "npx", args: ["-y", "@alpacon/mcp"] };
+/** The default from a clone: this checkout's built CLI, started with node (see serverCommand). */
+const CLI = resolve(import.meta.dirname, "../../dist/cli.js");
+const FROM_CHECKOUT = { command: "node", args: [CLI] };
 const TOKEN = "alpat-SECRETsecretSECRETsecret0001";
 
 /** Where each client's file lands on Linux, and how to read our entry back from it. */
@@ -31,7 +33,7 @@ const EXPECTED: Record<
   "claude-desktop": {
     path: (home) => join(home, ".config", "Claude", "claude_desktop_config.json"),
     read: (text) => JSON.parse(text).mcpServers.alpacon,
-    entry: NPX,
+    entry: FROM_CHECKOUT,
     existing: `{\n  "globalShortcut": "Ctrl+Space",\n  "mcpServers": {\n    "github": { "command": "gh-mcp" }\n  }\n}\n`,
     kept: (text) => {
       const data = JSON.parse(text);
@@ -42,7 +44,7 @@ const EXPECTED: Record<
   "claude-code": {
     path: (_home, project) => join(project, ".mcp.json"),
     read: (text) => JSON.parse(text).mcpServers.alpacon,
-    entry: { type: "stdio", ...NPX },
+    entry: { type: "stdio", ...FROM_CHECKOUT },
     existing: `{\n  "mcpServers": {\n    "memory": { "type": "stdio", "command": "mem" }\n  },\n  "x-team": 1\n}\n`,
     kept: (text) => {
       const data = JSON.parse(text);
@@ -53,7 +55,7 @@ const EXPECTED: Record<
   cursor: {
     path: (home) => join(home, ".cursor", "mcp.json"),
     read: (text) => JSON.parse(text).mcpServers.alpacon,
-    entry: NPX,
+    entry: FROM_CHECKOUT,
     existing: `{\n    "mcpServers": {\n        "linear": {\n            "url": "https://mcp.linear.app/sse"\n        }\n    }\n}\n`,
     kept: (text) => {
       expect(JSON.parse(text).mcpServers.linear).toEqual({ url: "https://mcp.linear.app/sse" });
@@ -63,7 +65,7 @@ const EXPECTED: Record<
   vscode: {
     path: (_home, project) => join(project, ".vscode", "mcp.json"),
     read: (text) => parseJsonc(text).servers.alpacon,
-    entry: { type: "stdio", ...NPX },
+    entry: { type: "stdio", ...FROM_CHECKOUT },
     existing: `{\n  // Team servers\n  "servers": {\n    "fetch": { "type": "stdio", "command": "uvx", "args": ["mcp-server-fetch"] },\n  },\n  "inputs": []\n}\n`,
     kept: (text) => {
       expect(text).toContain("// Team servers");
@@ -76,7 +78,7 @@ const EXPECTED: Record<
     path: (_home, project) => join(project, ".continue", "mcpServers", "alpacon.yaml"),
     read: (text) =>
       parseYaml(text).mcpServers.find((item: { name: string }) => item.name === "alpacon"),
-    entry: { name: "alpacon", ...NPX },
+    entry: { name: "alpacon", ...FROM_CHECKOUT },
     existing: `# shared block\nname: Team servers\nversion: 1.0.0\nschema: v1\nmcpServers:\n  - name: sqlite # local db\n    command: uvx\n    args: [mcp-server-sqlite]\n`,
     kept: (text) => {
       expect(text).toContain("# shared block");
@@ -93,7 +95,7 @@ const EXPECTED: Record<
   windsurf: {
     path: (home) => join(home, ".codeium", "windsurf", "mcp_config.json"),
     read: (text) => JSON.parse(text).mcpServers.alpacon,
-    entry: NPX,
+    entry: FROM_CHECKOUT,
     existing: `{"mcpServers":{"brave":{"command":"npx","args":["-y","brave-search"],"env":{"BRAVE_API_KEY":"bsk-abcdef123456"}}}}\n`,
     kept: (text) => {
       expect(JSON.parse(text).mcpServers.brave.env).toEqual({ BRAVE_API_KEY: "bsk-abcdef123456" });
@@ -205,7 +207,16 @@ describe("setup", () => {
     const other = `{\n  "mcpServers": {\n    "gh": {\n      "command": "gh-mcp",\n      "env": { "GITHUB_TOKEN": "ghp_0123456789abcdef" }\n    }\n  }\n}\n`;
     writeFileSync(file, other);
     const result = await setupOnLinux(
-      ["--client", "cursor", "--config-file", "~/tokens.json", "--read-only", "--yes"],
+      [
+        "--client",
+        "cursor",
+        "--config-file",
+        "~/tokens.json",
+        "--read-only",
+        "--command",
+        "npx",
+        "--yes",
+      ],
       { ...env, ALPACON_MCP_AP1_ACME_TOKEN: TOKEN },
       project,
     );
@@ -239,7 +250,11 @@ describe("setup", () => {
         },
       }),
     );
-    const result = await setupOnLinux(["--client", "windsurf", "--sandbox", "--yes"], env, project);
+    const result = await setupOnLinux(
+      ["--client", "windsurf", "--sandbox", "--command", "npx", "--yes"],
+      env,
+      project,
+    );
     expect(result.code).toBe(0);
     expect(JSON.parse(readFileSync(file, "utf8")).mcpServers.alpacon).toEqual({
       command: "npx",
@@ -264,11 +279,14 @@ describe("setup", () => {
       join(home, "Library", "Application Support", "Claude", "claude_desktop_config.json"),
     );
     const appData = join(home, "AppData", "Roaming");
-    const windows = await run(["setup", "--client", "claude-desktop", "--dry-run", "--json"], {
-      env: { ...env, APPDATA: appData },
-      cwd: project,
-      platform: "win32",
-    });
+    const windows = await run(
+      ["setup", "--client", "claude-desktop", "--command", "npx", "--dry-run", "--json"],
+      {
+        env: { ...env, APPDATA: appData },
+        cwd: project,
+        platform: "win32",
+      },
+    );
     const result = JSON.parse(windows.out);
     expect(result.file).toBe(join(appData, "Claude", "claude_desktop_config.json"));
     expect(result.entry).toEqual({
@@ -289,7 +307,16 @@ describe("setup", () => {
   test("--json reports what was done", async () => {
     const { project, env } = sandboxDirs();
     const result = await setupOnLinux(
-      ["--client", "claude-code", "--toolsets", "servers,metrics", "--yes", "--json"],
+      [
+        "--client",
+        "claude-code",
+        "--toolsets",
+        "servers,metrics",
+        "--command",
+        "npx",
+        "--yes",
+        "--json",
+      ],
       env,
       project,
     );
@@ -371,7 +398,10 @@ describe("setup", () => {
     const file = join(home, ".cursor", "mcp.json");
     mkdirSync(dirname(file));
     writeFileSync(file, before);
-    const result = await run(["setup", "--client", "cursor", "--yes"], { env, cwd: project });
+    const result = await run(["setup", "--client", "cursor", "--command", "npx", "--yes"], {
+      env,
+      cwd: project,
+    });
     expect(result.code).toBe(0);
     expect(readFileSync(file, "utf8")).toBe(after);
   });
@@ -394,7 +424,7 @@ describe("setup", () => {
     symlinkSync(real, join(home, ".cursor", "mcp.json"));
     const result = await run(["setup", "--client", "cursor", "--yes"], { env, cwd: project });
     expect(result.code).toBe(0);
-    expect(JSON.parse(readFileSync(real, "utf8")).mcpServers.alpacon).toEqual(NPX);
+    expect(JSON.parse(readFileSync(real, "utf8")).mcpServers.alpacon).toEqual(FROM_CHECKOUT);
     expect(statSync(join(home, ".cursor", "mcp.json")).isFile()).toBe(true);
     expect(readdirSync(home).some((name) => name.startsWith("dotfiles-cursor.json.bak-"))).toBe(
       true,
@@ -413,6 +443,8 @@ describe("setup", () => {
         "--name",
         "alpacon-ro",
         "--read-only",
+        "--command",
+        "npx",
         "--yes",
       ],
       { env, cwd: project },
@@ -432,6 +464,7 @@ describe("setup", () => {
     [["--client", "cursor", "--sandbox", "--config-file", "x.json"], /--sandbox brings its own/],
     [["--client", "cursor", "--name", "a b"], /--name must be/],
     [["--client", "cursor", "--bogus"], /Unknown option '--bogus'/],
+    [["--client", "cursor", "--command", "bunx"], /--command must be one of auto, path, global/],
   ])("setup %j is a usage error (exit 2)", async (argv, message) => {
     const { project, env } = sandboxDirs();
     const result = await run(["setup", ...argv], { env, cwd: project });
@@ -451,10 +484,93 @@ describe("setup", () => {
       "--read-only",
       "--toolsets",
       "--dry-run",
+      "--command",
       "--yes",
       "--json",
     ]) {
       expect(result.out).toContain(flag);
     }
   });
+
+  test("the command written starts this alpacon-mcp: node + its path from a clone or an install, npx only from npx's cache", async () => {
+    expect(resolveLauncher("auto", "/home/u/.npm/_npx/5c1e/node_modules/@alpacon/mcp")).toBe("npx");
+    expect(
+      resolveLauncher(
+        "auto",
+        "C:\\Users\\u\\AppData\\npm-cache\\_npx\\5c\\node_modules\\@alpacon\\mcp",
+      ),
+    ).toBe("npx");
+    expect(resolveLauncher("auto", "/home/u/src/alpacon-ts/packages/mcp")).toBe("path");
+    expect(resolveLauncher("auto", "/usr/lib/node_modules/@alpacon/mcp")).toBe("path");
+    expect(resolveLauncher("global", "/home/u/.npm/_npx/5c1e/node_modules/@alpacon/mcp")).toBe(
+      "global",
+    );
+
+    const { project, env } = sandboxDirs();
+    const fromClone = await setupOnLinux(
+      ["--client", "cursor", "--dry-run", "--json"],
+      env,
+      project,
+    );
+    const report = JSON.parse(fromClone.out);
+    expect(report.entry).toEqual({ name: "alpacon", ...FROM_CHECKOUT });
+    // The follow-up commands use the same form: `alpacon-mcp` is not on PATH in a clone.
+    expect(report.next.join("\n")).toContain(`node ${CLI} auth set --workspace`);
+    expect(report.next.join("\n")).toContain(`node ${CLI} doctor`);
+
+    const global = await setupOnLinux(
+      ["--client", "cursor", "--command", "global", "--sandbox", "--dry-run", "--json"],
+      env,
+      project,
+    );
+    expect(JSON.parse(global.out).entry).toEqual({
+      name: "alpacon",
+      command: "alpacon-mcp",
+      args: ["--sandbox"],
+    });
+    const windows = await run(
+      ["setup", "--client", "cursor", "--command", "global", "--dry-run", "--json"],
+      { env, cwd: project, platform: "win32" },
+    );
+    expect(JSON.parse(windows.out).entry).toEqual({
+      name: "alpacon",
+      command: "cmd",
+      args: ["/c", "alpacon-mcp"],
+    });
+  });
+
+  test.each([
+    [
+      "cursor",
+      ".cursor/mcp.json",
+      `{\n  "mcpServers": {\n    "db": {\n      "command": "db-mcp",\n      "args": ["--url", "postgres://app:hunter2pw@db.internal:5432/app"],\n      "env": { "DB_PASS": "hunter2pw", "DB_USER": "app", "PORT": 5432 }\n    },\n    "remote": { "url": "https://bob:s3cr3t-pw@mcp.example.com/mcp", "headers": { "X-Api": "k-123456" } }\n  }\n}\n`,
+      [
+        '"DB_PASS": "[redacted]"',
+        '"X-Api": "[redacted]"',
+        "https://bob:[redacted]@mcp.example.com/mcp",
+      ],
+    ],
+    [
+      "continue",
+      ".continue/mcpServers/alpacon.yaml",
+      `name: Team\nversion: 1.0.0\nschema: v1\nmcpServers:\n  - name: remote\n    url: https://bob:s3cr3t-pw@mcp.example.com/mcp\n    headers:\n      X-Api: k-123456\n  - name: db\n    args: [--url, "postgres://app:hunter2pw@db.internal:5432/app"]\n    env:\n      DB_PASS: hunter2pw\n`,
+      ['DB_PASS: "[redacted]"', "postgres://app:[redacted]@db.internal:5432/app"],
+    ],
+  ])(
+    "the diff of %s's file masks other servers' env values and URL passwords",
+    async (client, where, before, shown) => {
+      const { home, project, env } = sandboxDirs();
+      const file = join(client === "cursor" ? home : project, where);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, before);
+      const result = await run(["setup", "--client", client, "--yes"], { env, cwd: project });
+      expect(result.code).toBe(0);
+      const printed = result.out + result.err;
+      for (const secret of ["hunter2pw", "s3cr3t-pw", "k-123456"]) {
+        expect(printed).not.toContain(secret);
+        expect(readFileSync(file, "utf8")).toContain(secret); // the file itself keeps them
+      }
+      for (const masked of shown) expect(printed).toContain(masked);
+    },
+  );
 });

@@ -1,5 +1,5 @@
-import type { WebSocketLike as WebSocket } from "../core/web-socket.js";
 import { AbortedError, ConfigError } from "../core/errors.js";
+import type { WebSocketLike as WebSocket } from "../core/web-socket.js";
 import { WebshClosedError, WebshHandshakeError } from "./errors.js";
 import { checkWebshCommand, lineIds, MarkerScanner, markerLine } from "./markers.js";
 
