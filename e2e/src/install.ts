@@ -19,9 +19,17 @@ export interface Installed {
   /** `node_modules/.bin/alpacon-mcp` and `alpacon-sandbox` (run them with `node`). */
   mcpBin: string;
   sandboxBin: string;
+  /** The packed tarballs, by package directory name (for installs of a subset). */
+  tarballs: Record<(typeof PACKAGES)[number], string>;
   /** Seconds each step took, for the README's figures. */
   timings: { build: number; pack: number; install: number };
 }
+
+const npmEnv = () => ({
+  ...process.env,
+  npm_config_update_notifier: "false",
+  npm_config_fund: "false",
+});
 
 function newest(path: string): number {
   const stat = statSync(path);
@@ -61,7 +69,7 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
  * installs. `pnpm check` in CI has just built, so the build is usually skipped there.
  */
 export async function buildPackInstall(root: string): Promise<Installed> {
-  const env = { ...process.env, npm_config_update_notifier: "false", npm_config_fund: "false" };
+  const env = npmEnv();
   const [, build] = await timed(async () => {
     if (process.env.E2E_BUILD !== "always" && !buildIsStale()) return;
     await run("pnpm", ["-r", "--filter", "./packages/*", "build"], {
@@ -93,24 +101,35 @@ export async function buildPackInstall(root: string): Promise<Installed> {
   );
 
   const dir = join(root, "install");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, "package.json"),
-    JSON.stringify({ name: "alpacon-e2e-install", private: true }),
-  );
-  const [, install] = await timed(() =>
-    run(
-      "npm",
-      ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...tarballs],
-      { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 },
-    ),
-  );
+  const [, install] = await timed(() => npmInstall(dir, tarballs));
   return {
     dir,
     mcpBin: join(dir, "node_modules", ".bin", "alpacon-mcp"),
     sandboxBin: join(dir, "node_modules", ".bin", "alpacon-sandbox"),
+    tarballs: Object.fromEntries(PACKAGES.map((name, index) => [name, tarballs[index]!])) as Record<
+      (typeof PACKAGES)[number],
+      string
+    >,
     timings: { build, pack, install },
   };
+}
+
+/** `npm install <tarballs>` into `dir` (created, with an empty package.json), as a user would. */
+export async function npmInstall(dir: string, tarballs: readonly string[]): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(join(dir, "package.json"))) {
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "alpacon-e2e-install", private: true }),
+    );
+  }
+  const env = npmEnv();
+  const { stdout, stderr } = await run(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=warn", ...tarballs],
+    { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 },
+  );
+  return stdout + stderr;
 }
 
 export function tempRoot(prefix: string): string {

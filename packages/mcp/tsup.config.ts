@@ -1,5 +1,9 @@
 import { defineConfig } from "tsup";
 
+// tsup keeps `dependencies` external but bundles `optionalDependencies`: the sandbox (optional,
+// loaded by --sandbox only) must stay a package import, resolved where it is installed.
+const external = ["@alpacon/sandbox"];
+
 // Only options shared by tsup and tsdown, so a later switch stays mechanical.
 export default defineConfig([
   {
@@ -9,6 +13,7 @@ export default defineConfig([
     clean: true,
     sourcemap: true,
     target: "node20",
+    external,
   },
   {
     // The bin: ESM only, with a shebang so `npx @alpacon/mcp` can execute it directly.
@@ -17,5 +22,6 @@ export default defineConfig([
     sourcemap: true,
     target: "node20",
     banner: { js: "#!/usr/bin/env node" },
+    external,
   },
 ]);
