@@ -4,13 +4,20 @@
 // directory, so every import resolves through its node_modules, never the workspace's.
 
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, describe, expect, test } from "vitest";
-import { npmInstall } from "../src/install.js";
+import { npmInstall, REPO_ROOT } from "../src/install.js";
 import { cleanEnv, installed, scratchDir, stdioTransport } from "../src/installed.js";
 
 const exec = promisify(execFile);
@@ -256,4 +263,42 @@ describe("installing @alpacon/mcp without @alpacon/sandbox", () => {
       remove();
     }
   }, 300_000);
+});
+
+describe("the bins of a fresh clone", () => {
+  // pnpm links bins when it installs, before any build: a bin inside dist/ made a fresh
+  // `pnpm install` print "Failed to create bin" 14 times. The bins are committed files.
+  test.each([
+    ["mcp", "alpacon-mcp"],
+    ["sandbox", "alpacon-sandbox"],
+  ])(
+    "packages/%s: %s is committed outside dist/ and says what to do before a build",
+    async (name, bin) => {
+      const root = join(REPO_ROOT, "packages", name);
+      const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+      const target: string = pkg.bin[bin];
+      expect(target).not.toMatch(/dist\//);
+      expect(pkg.files).toContain(dirname(target).replace(/^\.\//, ""));
+      const tracked = await exec("git", ["ls-files", "--error-unmatch", target], { cwd: root });
+      expect(tracked.stdout.trim()).toBe(target.replace(/^\.\//, ""));
+      expect(statSync(join(root, target)).mode & 0o111).not.toBe(0);
+
+      // The same file in a package without dist/: a clear message, exit 1.
+      const [copy, remove] = scratchDir("alpacon-bin-");
+      try {
+        mkdirSync(join(copy, "bin"));
+        copyFileSync(join(root, target), join(copy, target));
+        writeFileSync(join(copy, "package.json"), JSON.stringify({ type: "module" }));
+        const result = await exec(process.execPath, [join(copy, target)]).catch(
+          (error: { code: number; stderr: string }) => error,
+        );
+        expect(result).toMatchObject({ code: 1 });
+        expect(result.stderr).toBe(
+          `${bin} is not built yet: run \`pnpm build\` in the repository first.\n`,
+        );
+      } finally {
+        remove();
+      }
+    },
+  );
 });
