@@ -47,6 +47,18 @@ const BODY = `
     const back = path.join(work, "back.txt");
     await downloadFile(alpacon, { server: server.id, remotePath: "/tmp/newcomer.txt", localPath: back });
 
+    // websh (ws, loaded on first use) and a folder download extracted (yauzl, likewise).
+    const shell = await alpacon.websh.open({ server: server.id });
+    const websh = await shell.exec("cd /tmp && pwd; exit 4");
+    await shell.close();
+    const folder = await downloadFile(alpacon, {
+      server: server.id,
+      remotePath: "/var/log",
+      resourceType: "folder",
+      localPath: path.join(work, "logs"),
+      extract: true,
+    });
+
     const configFile = path.join(work, "token.json");
     fs.writeFileSync(configFile, JSON.stringify(tokenFileContent(sandbox)), { mode: 0o600 });
     const mcp = createAlpaconMcpServer({ load: { configFile, env: {} }, readOnly: true });
@@ -63,6 +75,8 @@ const BODY = `
       ok: { exitCode: ok.exitCode, output: ok.output.trim(), error: ok.error?.message ?? null },
       failed: { exitCode: failed.exitCode },
       same: fs.readFileSync(local).equals(fs.readFileSync(back)),
+      websh: { exitCode: websh.exitCode, output: websh.output.trim() },
+      extracted: folder.files.length > 0 && folder.files.every((file) => fs.existsSync(file)),
       tool: { isError: tool.isError ?? false, count: tool.structuredContent?.count },
     }));
   } finally {
@@ -115,7 +129,7 @@ describe("a script using the installed packages", () => {
     ["an ES module", "newcomer.mjs", ESM],
     ["a CommonJS script (require)", "newcomer.cjs", CJS],
   ])(
-    "%s lists servers, runs commands with exit codes, moves a file and calls an MCP tool",
+    "%s lists servers, runs commands and a websh exec with exit codes, moves files and calls an MCP tool",
     async (_kind, name, text) => {
       const report = JSON.parse((await runScript(name, text)).trim().split("\n").at(-1)!);
       expect(report).toMatchObject({
