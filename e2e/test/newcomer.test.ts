@@ -53,7 +53,7 @@ const BODY = `
     await shell.close();
     const folder = await downloadFile(alpacon, {
       server: server.id,
-      remotePath: "/var/log",
+      remotePath: "/tmp",
       resourceType: "folder",
       localPath: path.join(work, "logs"),
       extract: true,
