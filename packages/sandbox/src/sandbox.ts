@@ -11,7 +11,7 @@ import { App } from "./http/app.js";
 import { Journal } from "./journal.js";
 import { registerRoutes } from "./routes/index.js";
 import { type CommandDelays, DEFAULT_COMMAND_DELAYS } from "./state/commands.js";
-import { WorkspaceState } from "./state/workspace.js";
+import { type ApiVariants, checkVariants, WorkspaceState } from "./state/workspace.js";
 import { Timers } from "./timers.js";
 import { webftpPlugin } from "./webftp/index.js";
 import { webshPlugin } from "./websh/index.js";
@@ -32,6 +32,8 @@ export interface WorkspaceOptions {
    * `oss`: as the 2024 open-source server sent them (a bare array, `user` a uuid + `user_name`).
    */
   membershipShape?: "nested" | "oss";
+  /** Response shapes this workspace serves where the real API's evidence is split. */
+  variants?: Partial<ApiVariants>;
 }
 
 export interface SandboxOptions {
@@ -64,6 +66,8 @@ export interface SandboxOptions {
   mfaRequired?: boolean;
   /** Start with the work-session gate (403 `work_session_required` for JWT callers) on. */
   workSessionRequired?: boolean;
+  /** Response-shape variants of every workspace (a workspace's own `variants` win). */
+  variants?: Partial<ApiVariants>;
 }
 
 export interface SandboxWorkspace {
@@ -152,6 +156,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state.gates.workSessionRequired =
       spec.workSessionRequired ?? options.workSessionRequired ?? false;
     state.membershipShape = spec.membershipShape ?? "nested";
+    Object.assign(
+      state.variants,
+      checkVariants(options.variants ?? {}),
+      checkVariants(spec.variants ?? {}),
+    );
     workspaces.set(state.key, state);
   }
 

@@ -74,6 +74,7 @@ export type {
 } from "./resources/metrics.js";
 export type { CreateNoteBody, ListNotesQuery, Note, UpdateNoteBody } from "./resources/notes.js";
 export type { ListServersQuery, Server } from "./resources/servers.js";
+export { type ServerRef, serverLabel, type UserRef } from "./resources/shapes.js";
 export type {
   Disk,
   NetworkInterface,
@@ -88,7 +89,9 @@ export type {
 export type {
   CreateDownloadBody,
   CreateUploadBody,
+  DownloadedFile,
   TransferStatus,
+  UploadedFile,
   WebftpSession,
 } from "./resources/webftp.js";
 export type {

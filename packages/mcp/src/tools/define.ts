@@ -261,6 +261,9 @@ export const serverSummary = z.looseObject({
   is_connected: z.boolean().optional(),
 });
 
+/** A server named by another object: only `id` is certain when the API sent a bare UUID. */
+export const serverRef = serverSummary.extend({ name: z.string().optional() });
+
 export const userSummary = z.looseObject({
   id: z.string(),
   name: z.string(),

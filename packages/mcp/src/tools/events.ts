@@ -1,3 +1,4 @@
+import { serverLabel } from "@alpacon/sdk";
 import * as z from "zod";
 import { quoted } from "../confirm.js";
 import type { ToolContext } from "../context.js";
@@ -11,12 +12,12 @@ import {
   pageSize,
   READ,
   serverId,
-  serverSummary,
+  serverRef,
 } from "./define.js";
 
 const event = z.looseObject({
   id: z.string(),
-  server: serverSummary,
+  server: serverRef,
   record: z.string(),
   count: z.int(),
   reporter: z.string(),
@@ -45,7 +46,7 @@ const eventsOutput = { ...pageInfo, events: z.array(event) };
 
 function eventLine(item: z.output<typeof event>): string {
   const repeated = item.count > 1 ? ` (×${item.count})` : "";
-  return `${item.added_at} ${item.server.name}: ${item.record}${repeated}: ${item.description.slice(0, 160)}`;
+  return `${item.added_at} ${serverLabel(item.server)}: ${item.record}${repeated}: ${item.description.slice(0, 160)}`;
 }
 
 export const listEvents = defineTool({

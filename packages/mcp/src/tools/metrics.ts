@@ -2,7 +2,7 @@ import { seriesStats, summarizeDisks, summarizeTraffic, type UsagePoint } from "
 import * as z from "zod";
 import { compact, listLines } from "../format.js";
 import { serverLabel } from "../server-refs.js";
-import { clientOf, defineTool, READ, serverId, serverSummary } from "./define.js";
+import { clientOf, defineTool, READ, serverId, serverRef } from "./define.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -282,7 +282,7 @@ export const getCpuTopServers = defineTool({
   input: {},
   output: {
     servers: z.array(
-      z.object({ server: serverSummary, value: z.number().describe("CPU peak in percent.") }),
+      z.object({ server: serverRef, value: z.number().describe("CPU peak in percent.") }),
     ),
   },
   annotations: READ,
@@ -293,7 +293,7 @@ export const getCpuTopServers = defineTool({
   summary: (result) =>
     result.servers.length === 0
       ? "No CPU data for the last 24 hours."
-      : `Highest CPU peaks over the last 24 hours:${listLines(result.servers, (item) => `${item.server.name} (${item.server.id}): ${round(item.value)}%`)}`,
+      : `Highest CPU peaks over the last 24 hours:${listLines(result.servers, (item) => `${item.server.name ?? "(name not given)"} (${item.server.id}): ${round(item.value)}%`)}`,
 });
 
 export const metricsTools = [

@@ -1,3 +1,4 @@
+import { serverLabel as refLabel } from "@alpacon/sdk";
 import { downloadFile, remoteFilePath, uploadFile } from "@alpacon/sdk/node";
 import * as z from "zod";
 import { quoted } from "../confirm.js";
@@ -19,7 +20,7 @@ import {
   pagination,
   READ,
   serverId,
-  serverSummary,
+  serverRef,
 } from "./define.js";
 import { workSessionField, workSessionOf } from "./work-session.js";
 
@@ -64,6 +65,7 @@ export const webftpUploadFile = defineTool({
     localPath: z.string(),
     remotePath: z.string(),
     bytes: z.int(),
+    direct: z.boolean().describe("The API gave no upload URL, so no bytes were sent from here."),
     message: z.string(),
   },
   annotations: EXEC,
@@ -94,13 +96,16 @@ export const webftpUploadFile = defineTool({
       localPath: source,
       remotePath: result.remotePath,
       bytes: result.bytes,
+      direct: result.direct,
       message: result.message,
     };
   },
   // The agent's own report says "Successfully downloaded …" (it downloads from storage): it
   // stays in `message`, out of a text that would tell the user the opposite direction.
   summary: (result, _args, context) =>
-    `Uploaded ${result.localPath} (${bytes(result.bytes)}) to ${result.remotePath} on server ${serverLabel(context.servers, result.server)}.`,
+    result.direct
+      ? `The API gave no upload URL for ${result.remotePath} on server ${serverLabel(context.servers, result.server)}, so no bytes were sent from ${result.localPath}; the server reported: ${result.message || "(nothing)"}`
+      : `Uploaded ${result.localPath} (${bytes(result.bytes)}) to ${result.remotePath} on server ${serverLabel(context.servers, result.server)}.`,
 });
 
 export const webftpDownloadFile = defineTool({
@@ -176,7 +181,7 @@ const transfer = z.looseObject({
   id: z.string(),
   name: z.string(),
   path: z.string(),
-  server: serverSummary,
+  server: serverRef,
   size: z.int().nullable().optional(),
   username: z.string(),
   expires_at: z.string(),
@@ -230,7 +235,7 @@ function transferList(kind: "uploads" | "downloads") {
         result,
         result.transfers,
         (item) =>
-          `${item.path || item.name} on ${item.server.name} (${bytes(item.size)}) by ${item.username}`,
+          `${item.path || item.name} on ${refLabel(item.server)} (${bytes(item.size)}) by ${item.username}`,
       ),
   });
 }
@@ -252,7 +257,7 @@ export const webftpSessionsList = defineTool({
     sessions: z.array(
       z.looseObject({
         id: z.string(),
-        server: serverSummary.optional(),
+        server: serverRef.optional(),
         username: z.string().optional(),
         added_at: z.string().optional(),
       }),
@@ -273,7 +278,7 @@ export const webftpSessionsList = defineTool({
       result,
       result.sessions,
       (item) =>
-        `${item.id}${item.server ? ` on ${item.server.name}` : ""}${item.username ? ` as ${item.username}` : ""}${item.added_at ? ` at ${item.added_at}` : ""}`,
+        `${item.id}${item.server ? ` on ${refLabel(item.server)}` : ""}${item.username ? ` as ${item.username}` : ""}${item.added_at ? ` at ${item.added_at}` : ""}`,
     ),
 });
 

@@ -93,6 +93,19 @@ export function createControlHttp(
         .map((w) => ({ workspace: `${w.region}/${w.workspace}`, ...w.state.gates })),
     };
   });
+  on("PUT", "/_sandbox/variants", (_p, _q, body) => {
+    const { workspace, ...variants } = (body ?? {}) as { workspace?: string };
+    try {
+      control.setVariants(variants, workspace);
+    } catch (error) {
+      throw new ApiError(400, { detail: (error as Error).message });
+    }
+    return {
+      variants: control
+        .workspaces()
+        .map((w) => ({ workspace: `${w.region}/${w.workspace}`, ...w.variants() })),
+    };
+  });
   on("POST", "/_sandbox/commands/advance", async () => {
     await control.advanceCommands();
     return null;

@@ -5,7 +5,7 @@ import type { JournalEntry, JournalFilter } from "../journal.js";
 import { commandJson, iamUserJson, serverJson } from "../routes/serialize.js";
 import type { CommandDelays } from "../state/commands.js";
 import type { ServerRecord } from "../state/model.js";
-import type { WorkspaceState } from "../state/workspace.js";
+import { type ApiVariants, checkVariants, type WorkspaceState } from "../state/workspace.js";
 
 export interface CommandAclSettings {
   /** Exact command lines where `*` matches anything (OSS CommandACL). */
@@ -105,6 +105,15 @@ export class WorkspaceControl {
     if (gates.workSessionRequired !== undefined)
       this.state.gates.workSessionRequired = gates.workSessionRequired;
   }
+
+  /** Switches the response shapes this workspace serves (see `ApiVariants`). */
+  setVariants(variants: Partial<ApiVariants>): void {
+    Object.assign(this.state.variants, checkVariants(variants));
+  }
+
+  variants(): ApiVariants {
+    return { ...this.state.variants };
+  }
 }
 
 /**
@@ -156,6 +165,12 @@ export class SandboxControl {
 
   setWorkSessionRequired(on: boolean, workspace?: string): void {
     for (const w of this.select(workspace)) w.setGates({ workSessionRequired: on });
+  }
+
+  /** Response-shape variants, for every workspace or one (`region/workspace`). */
+  setVariants(variants: Partial<ApiVariants>, workspace?: string): void {
+    checkVariants(variants);
+    for (const w of this.select(workspace)) w.setVariants(variants);
   }
 
   private select(workspace?: string): WorkspaceControl[] {

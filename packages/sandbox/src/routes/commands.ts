@@ -123,7 +123,8 @@ function create(ctx: RequestContext) {
       `${server.id} ${server.name} ${line} ${requester.first_name} ${requester.last_name}`.toLowerCase(),
   };
   ws.commands.create(record, executorFor(ws, server, runAs));
-  return { status: 201, body: [commandCreatedJson(ws, record)] };
+  const created = commandCreatedJson(ws, record);
+  return { status: 201, body: ws.variants.commandCreate === "object" ? created : [created] };
 }
 
 export function registerCommands(app: App): void {
@@ -133,12 +134,20 @@ export function registerCommands(app: App): void {
         .all()
         .filter((c) => visible(ctx, c) && !HIDDEN.has(c.line.trim()));
       const items = queryList(all, ctx.query, commandSpec(ctx));
-      return { status: 200, body: paginate(items, ctx.query, (c) => commandJson(ctx.ws, c)) };
+      return {
+        status: 200,
+        body: paginate(items, ctx.query, (c) =>
+          commandJson(ctx.ws, c, false, ctx.ws.variants.commandDetail),
+        ),
+      };
     },
     POST: create,
   });
   app.route("/api/events/commands/:id/", {
-    GET: (ctx) => ({ status: 200, body: commandJson(ctx.ws, findCommand(ctx), true) }),
+    GET: (ctx) => ({
+      status: 200,
+      body: commandJson(ctx.ws, findCommand(ctx), true, ctx.ws.variants.commandDetail),
+    }),
     DELETE: (ctx) => {
       const command = findCommand(ctx);
       if (!ctx.ws.commands.cancel(command.id)) {

@@ -3,6 +3,7 @@ import type { App, RequestContext } from "../http/app.js";
 import { coded, fieldErrors, nonFieldError } from "../http/errors.js";
 import { type ServerRecord, serverSummary } from "../state/model.js";
 import { requiredServerParam } from "./common.js";
+import { metricsList } from "./serialize.js";
 
 const DAY = 86_400_000;
 
@@ -63,7 +64,10 @@ function top(
   rows.sort((a, b) => b.value - a.value || (a.server.name < b.server.name ? -1 : 1));
   return {
     status: 200,
-    body: rows.slice(0, 5).map((r) => ({ server: serverSummary(r.server), value: r.value })),
+    body: metricsList(
+      ctx.ws,
+      rows.slice(0, 5).map((r) => ({ server: serverSummary(r.server), value: r.value })),
+    ),
   };
 }
 
@@ -74,7 +78,10 @@ export function registerMetrics(app: App): void {
       const m = ctx.ws.metrics(server);
       return {
         status: 200,
-        body: timestamps.map((t) => ({ timestamp: sampleIso(t), usage: m.cpu(t) })),
+        body: metricsList(
+          ctx.ws,
+          timestamps.map((t) => ({ timestamp: sampleIso(t), usage: m.cpu(t) })),
+        ),
       };
     },
   });
@@ -84,7 +91,10 @@ export function registerMetrics(app: App): void {
       const m = ctx.ws.metrics(server);
       return {
         status: 200,
-        body: timestamps.map((t) => ({ timestamp: sampleIso(t), usage: m.memory(t) })),
+        body: metricsList(
+          ctx.ws,
+          timestamps.map((t) => ({ timestamp: sampleIso(t), usage: m.memory(t) })),
+        ),
       };
     },
   });
@@ -105,18 +115,21 @@ export function registerMetrics(app: App): void {
       const m = ctx.ws.metrics(server);
       return {
         status: 200,
-        body: timestamps.map((t) => {
-          const used = Math.round(part.size * m.diskUsedFraction(index, t));
-          return {
-            timestamp: sampleIso(t),
-            device: part.name,
-            mount_point: part.mount_points[0] ?? "",
-            usage: Math.round((used / part.size) * 10_000) / 100,
-            total: part.size,
-            used,
-            free: part.size - used,
-          };
-        }),
+        body: metricsList(
+          ctx.ws,
+          timestamps.map((t) => {
+            const used = Math.round(part.size * m.diskUsedFraction(index, t));
+            return {
+              timestamp: sampleIso(t),
+              device: part.name,
+              mount_point: part.mount_points[0] ?? "",
+              usage: Math.round((used / part.size) * 10_000) / 100,
+              total: part.size,
+              used,
+              free: part.size - used,
+            };
+          }),
+        ),
       };
     },
   });
@@ -144,7 +157,7 @@ export function registerMetrics(app: App): void {
         for (const d of disks)
           body.push({ timestamp: sampleIso(t), device: d.name, ...m.diskIo(d.i, t) });
       }
-      return { status: 200, body };
+      return { status: 200, body: metricsList(ctx.ws, body) };
     },
   });
   app.route("/api/metrics/realtime/traffic/", {
@@ -163,7 +176,7 @@ export function registerMetrics(app: App): void {
         for (const n of nics)
           body.push({ timestamp: sampleIso(t), interface: n.name, ...m.traffic(n.i, t) });
       }
-      return { status: 200, body };
+      return { status: 200, body: metricsList(ctx.ws, body) };
     },
   });
   app.route("/api/metrics/realtime/cpu/top/", { GET: (ctx) => top(ctx, (p) => p.cpu) });

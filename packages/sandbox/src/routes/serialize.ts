@@ -40,6 +40,20 @@ export function serverRef(ws: WorkspaceState, id: string): ServerSummary {
   return server ? serverSummary(server) : { id, name: "(deleted)", os: null, is_connected: false };
 }
 
+/** A server foreign key in the workspace's variant: nested summary or bare UUID. */
+function serverKey(ws: WorkspaceState, id: string): ServerSummary | string {
+  return ws.variants.foreignKeys === "uuid" ? id : serverRef(ws, id);
+}
+
+function userKey(ws: WorkspaceState, id: string): UserSummary | string {
+  return ws.variants.foreignKeys === "uuid" ? id : userRef(ws, id);
+}
+
+/** A realtime metrics list in the workspace's variant: bare array or `{ results }`. */
+export function metricsList(ws: WorkspaceState, items: unknown[]): unknown {
+  return ws.variants.metricsList === "results" ? { results: items } : items;
+}
+
 export function serverJson(
   ws: WorkspaceState,
   s: ServerRecord,
@@ -112,7 +126,7 @@ export function eventJson(
 ): Record<string, unknown> {
   return {
     id: e.id,
-    server: serverRef(ws, e.server),
+    server: serverKey(ws, e.server),
     record: e.record,
     count: e.count,
     reporter: e.reporter,
@@ -139,10 +153,29 @@ export function commandCreatedJson(ws: WorkspaceState, c: CommandRecord): Record
   };
 }
 
+/** What the CLI's `EventDetails` models; the `cli` variant serves only these. */
+const CLI_COMMAND_FIELDS = new Set([
+  "id",
+  "shell",
+  "line",
+  "success",
+  "exit_code",
+  "error_phase",
+  "result",
+  "status",
+  "cancellable",
+  "response_delay",
+  "elapsed_time",
+  "added_at",
+  "server",
+  "requested_by",
+]);
+
 export function commandJson(
   ws: WorkspaceState,
   c: CommandRecord,
   detail = false,
+  shape: "full" | "cli" = "full",
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: c.id,
@@ -169,6 +202,9 @@ export function commandJson(
     out.acked_at = isoOrNull(c.ackedAt);
     out.handled_at = isoOrNull(c.handledAt);
     out.run_after = c.runAfter;
+  }
+  if (shape === "cli") {
+    for (const key of Object.keys(out)) if (!CLI_COMMAND_FIELDS.has(key)) delete out[key];
   }
   return out;
 }
@@ -230,8 +266,8 @@ export function webftpSessionJson(
 ): Record<string, unknown> {
   return {
     id: s.id,
-    server: serverRef(ws, s.serverId),
-    user: userRef(ws, s.userId),
+    server: serverKey(ws, s.serverId),
+    user: userKey(ws, s.userId),
     username: s.username,
     groupname: s.groupname,
     websocket_url: `${wsOrigin}/${ws.region}/${ws.name}/ws/webftp/${s.id}/${s.token}/`,
@@ -251,10 +287,16 @@ export function storageUrl(
   return `${origin}/${ws.region}/${ws.name}/storage/${kind}/${t.id}?side=${side}&expires=${Math.floor(t.expiresAt / 1000)}&sig=${sig}`;
 }
 
+/**
+ * An upload or download. `listed` items follow the foreign-key variant (the CLI decodes only the
+ * create answer, with a nested server). The URL variants: no `upload_url` for uploads, and a
+ * download's `download_url` only once its status says it is stored.
+ */
 export function transferJson(
   ws: WorkspaceState,
   origin: string,
   t: Transfer,
+  listed = false,
 ): Record<string, unknown> {
   const user = ws.userById.get(t.userId);
   const out: Record<string, unknown> = {
@@ -262,7 +304,7 @@ export function transferJson(
     name: t.name,
     path: t.path,
     size: t.size,
-    server: serverRef(ws, t.serverId),
+    server: listed ? serverKey(ws, t.serverId) : serverRef(ws, t.serverId),
     user: user ? user.username : "",
     username: t.username,
     groupname: t.groupname,
@@ -270,10 +312,11 @@ export function transferJson(
     command: t.commandId,
   };
   if (t.kind === "upload") {
-    out.upload_url = storageUrl(ws, origin, t, "client");
+    out.upload_url = ws.variants.uploadUrl === "null" ? null : storageUrl(ws, origin, t, "client");
   } else {
     out.upload_url = storageUrl(ws, origin, t, "agent");
-    out.download_url = storageUrl(ws, origin, t, "client");
+    out.download_url =
+      ws.variants.downloadUrl === "status" ? null : storageUrl(ws, origin, t, "client");
   }
   return out;
 }

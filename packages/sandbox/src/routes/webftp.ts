@@ -9,7 +9,7 @@ import type { ServerRecord } from "../state/model.js";
 import { TRANSFER_TTL_MS, type Transfer, type TransferKind } from "../state/transfers.js";
 import type { WebftpSessionRecord, WorkspaceState } from "../state/workspace.js";
 import { checkGates, idParam, ownOrStaff, readRunAs } from "./common.js";
-import { transferJson, webftpSessionJson } from "./serialize.js";
+import { storageUrl, transferJson, webftpSessionJson } from "./serialize.js";
 import { resolveRunAs } from "./websh.js";
 
 const TRANSFER_LIST: ListSpec<Transfer> = {
@@ -60,14 +60,19 @@ function findTransfer(ctx: RequestContext, kind: TransferKind): Transfer {
   return t;
 }
 
-function statusReply(t: Transfer) {
+function statusReply(ctx: RequestContext, t: Transfer) {
   if (t.state !== "done") {
     throw new ApiError(422, {
       code: "webftp_transfer_in_progress",
       detail: "webftp_transfer_in_progress",
     });
   }
-  return { status: 200, body: { success: t.success, message: t.message } };
+  // The reference's remote mode reads the URL from here when the create answer had none.
+  const url =
+    t.kind === "download" && t.success && ctx.ws.variants.downloadUrl === "status"
+      ? { download_url: storageUrl(ctx.ws, ctx.core.origin, t, "client") }
+      : {};
+  return { status: 200, body: { success: t.success, message: t.message, ...url } };
 }
 
 function baseTransfer(
@@ -179,7 +184,7 @@ export function registerWebftp(app: App): void {
     },
   });
   app.route("/api/webftp/uploads/:id/status/", {
-    GET: (ctx) => statusReply(findTransfer(ctx, "upload")),
+    GET: (ctx) => statusReply(ctx, findTransfer(ctx, "upload")),
   });
 
   app.route("/api/webftp/downloads/", {
@@ -214,7 +219,7 @@ export function registerWebftp(app: App): void {
     },
   });
   app.route("/api/webftp/downloads/:id/status/", {
-    GET: (ctx) => statusReply(findTransfer(ctx, "download")),
+    GET: (ctx) => statusReply(ctx, findTransfer(ctx, "download")),
   });
 }
 
@@ -224,6 +229,6 @@ function listTransfers(ctx: RequestContext, kind: TransferKind) {
   const items = queryList(all, ctx.query, TRANSFER_LIST);
   return {
     status: 200,
-    body: paginate(items, ctx.query, (t) => transferJson(ctx.ws, ctx.core.origin, t)),
+    body: paginate(items, ctx.query, (t) => transferJson(ctx.ws, ctx.core.origin, t, true)),
   };
 }

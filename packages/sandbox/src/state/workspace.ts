@@ -24,6 +24,68 @@ export interface WebftpSessionRecord {
   closedAt: number | null;
 }
 
+/**
+ * Response shapes where the official clients' evidence is split (openapi/README.md, "Where the
+ * evidence is split"). Each workspace serves one choice per case, so tests can run a client
+ * against both. The defaults are the shapes the spec's primary source (the CLI) decodes.
+ */
+export interface ApiVariants {
+  /** `/api/metrics/realtime/*` series and `top/` rankings: a bare array, or `{ results: [...] }`. */
+  metricsList: "array" | "results";
+  /**
+   * `server` (and `user`) of events, webftp sessions and transfer lists: nested summaries, or
+   * bare UUID strings as the reference MCP's fixtures have them.
+   */
+  foreignKeys: "nested" | "uuid";
+  /** Command detail: every field, or only what the CLI's `EventDetails` models. */
+  commandDetail: "full" | "cli";
+  /** `POST /api/events/commands/`: an array (CLI), or a single object (the MCP reads both). */
+  commandCreate: "array" | "object";
+  /** New uploads: a presigned `upload_url`, or `null` (the reference's "direct upload" branch). */
+  uploadUrl: "presigned" | "null";
+  /** New downloads: `download_url` in the create answer, or `null` until the status carries it. */
+  downloadUrl: "create" | "status";
+}
+
+export const DEFAULT_VARIANTS: Readonly<ApiVariants> = {
+  metricsList: "array",
+  foreignKeys: "nested",
+  commandDetail: "full",
+  commandCreate: "array",
+  uploadUrl: "presigned",
+  downloadUrl: "create",
+};
+
+const VARIANT_CHOICES: { [K in keyof ApiVariants]: readonly ApiVariants[K][] } = {
+  metricsList: ["array", "results"],
+  foreignKeys: ["nested", "uuid"],
+  commandDetail: ["full", "cli"],
+  commandCreate: ["array", "object"],
+  uploadUrl: ["presigned", "null"],
+  downloadUrl: ["create", "status"],
+};
+
+/** Checks a partial variant setting (it may come from JSON over the control API). */
+export function checkVariants(value: unknown): Partial<ApiVariants> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new Error('variants must be an object such as { metricsList: "results" }.');
+  }
+  for (const [key, choice] of Object.entries(value)) {
+    const allowed = VARIANT_CHOICES[key as keyof ApiVariants] as readonly string[] | undefined;
+    if (!allowed) {
+      throw new Error(
+        `Unknown variant "${key}"; known: ${Object.keys(VARIANT_CHOICES).join(", ")}.`,
+      );
+    }
+    if (!allowed.includes(choice as string)) {
+      throw new Error(
+        `Variant ${key} must be one of ${allowed.join(", ")}; got ${JSON.stringify(choice)}.`,
+      );
+    }
+  }
+  return value as Partial<ApiVariants>;
+}
+
 export interface WorkspaceInit {
   region: string;
   workspace: string;
@@ -78,6 +140,8 @@ export class WorkspaceState {
    * open-source server sent it (a bare array, `user` a uuid plus `user_name`).
    */
   membershipShape: "nested" | "oss" = "nested";
+  /** Which of the real API's known response shapes this workspace serves. */
+  readonly variants: ApiVariants = { ...DEFAULT_VARIANTS };
 
   private readonly idRng: Rng;
   private eventsCache: { list: Collection<EventRecord>; byId: Map<string, EventRecord> } | null =

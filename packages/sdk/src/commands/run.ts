@@ -278,7 +278,12 @@ async function follow(
         },
       };
     }
-    if (last.handled_at || TERMINAL.has(last.status)) {
+    // Without `handled_at` in the answer (the CLI's shape) `error` ends it, as the CLI does.
+    if (
+      last.handled_at ||
+      TERMINAL.has(last.status) ||
+      (last.status === "error" && !("handled_at" in last))
+    ) {
       const output = last.result || (await chunkOutput(commands, id, options.signal));
       return { ...fromCommand(server, id, last), output };
     }

@@ -133,7 +133,7 @@ export interface paths {
         };
         /**
          * Memory usage of a server over a time range
-         * @description Bare JSON array of points, oldest first. No data in the range → 400
+         * @description JSON array of points (or `{"results": [...]}`, see `UsagePointList`), oldest first. No data in the range → 400
          *     `{"code": "api_insufficient_data"}`.
          */
         get: operations["getMemoryUsage"];
@@ -156,7 +156,7 @@ export interface paths {
          * Disk usage of a server over a time range
          * @description The server needs `server`, `start` and one of `device` or `partition`. Discover device
          *     names with `listDiskUsageDevices`, or take a partition `name` from `listPartitions`.
-         *     Bare JSON array of points, oldest first. No data in the range → 400
+         *     JSON array of points (or `{"results": [...]}`, see `UsagePointList`), oldest first. No data in the range → 400
          *     `{"code": "api_insufficient_data"}`.
          */
         get: operations["getDiskUsage"];
@@ -197,7 +197,7 @@ export interface paths {
         };
         /**
          * Disk I/O of a server over a time range
-         * @description Bare JSON array of points (one per device and timestamp), oldest first. Field names
+         * @description JSON array of points (or `{"results": [...]}`; one per device and timestamp), oldest first. Field names
          *     follow what the agent reports. No data in the range → 400
          *     `{"code": "api_insufficient_data"}`.
          */
@@ -219,7 +219,7 @@ export interface paths {
         };
         /**
          * Network traffic of a server over a time range
-         * @description Bare JSON array of points (one per interface and timestamp), oldest first. The
+         * @description JSON array of points (or `{"results": [...]}`; one per interface and timestamp), oldest first. The
          *     interface is named `interface` as read by the reference MCP (the agent reports it as
          *     `name` when writing). No data in the range → 400 `{"code": "api_insufficient_data"}`.
          */
@@ -241,7 +241,7 @@ export interface paths {
         };
         /**
          * Servers with the highest CPU usage in the last 24 hours
-         * @description Bare array, highest first, at most 5 items. `value` is the peak CPU usage in percent.
+         * @description Array (or an envelope, see `TopServerList`), highest first, at most 5 items. `value` is the peak CPU usage in percent.
          *     The real body is not documented anywhere public; this shape is this project's decision.
          */
         get: operations["getCpuTopServers"];
@@ -262,7 +262,7 @@ export interface paths {
         };
         /**
          * Servers with the highest memory usage in the last 24 hours
-         * @description Bare array, highest first, at most 5 items. `value` is the peak memory usage in percent.
+         * @description Array (or an envelope, see `TopServerList`), highest first, at most 5 items. `value` is the peak memory usage in percent.
          *     Shape decided by this project (see `getCpuTopServers`).
          */
         get: operations["getMemoryTopServers"];
@@ -283,7 +283,7 @@ export interface paths {
         };
         /**
          * Servers with the highest disk I/O in the last 24 hours
-         * @description Bare array, highest first, at most 5 items. `value` is the peak of read + write bytes
+         * @description Array (or an envelope, see `TopServerList`), highest first, at most 5 items. `value` is the peak of read + write bytes
          *     per second. Shape decided by this project (see `getCpuTopServers`).
          */
         get: operations["getDiskIoTopServers"];
@@ -304,7 +304,7 @@ export interface paths {
         };
         /**
          * Servers with the highest network traffic in the last 24 hours
-         * @description Bare array, highest first, at most 5 items. `value` is the peak of input + output bits
+         * @description Array (or an envelope, see `TopServerList`), highest first, at most 5 items. `value` is the peak of input + output bits
          *     per second. Shape decided by this project (see `getCpuTopServers`).
          */
         get: operations["getTrafficTopServers"];
@@ -1290,6 +1290,13 @@ export interface components {
             name: string;
             email: string;
         };
+        /**
+         * @description A server foreign key: a nested summary (CLI types) or a bare UUID string (the reference
+         *     MCP's fixtures for events, webftp sessions and transfer lists). Clients accept both.
+         */
+        ServerRef: components["schemas"]["ServerSummary"] | string;
+        /** @description A user foreign key, a nested summary or a bare UUID string (see `ServerRef`). */
+        UserRef: components["schemas"]["UserSummary"] | string;
         Status: {
             /** @example Good */
             status: string;
@@ -1449,6 +1456,38 @@ export interface components {
             /** @description Packets per second. */
             peak_output_pps: number;
         };
+        /**
+         * @description CPU or memory points: a bare array (this project's reading of the agent's series) or an object with
+         *     `results` (every fixture of the reference MCP, `mcp@22fc34c:tests/test_metrics_tools.py`,
+         *     whose parsers read both). Clients accept both.
+         */
+        UsagePointList: components["schemas"]["UsagePoint"][] | {
+            results: components["schemas"]["UsagePoint"][];
+        };
+        /**
+         * @description Disk usage points: a bare array (this project's reading of the agent's series) or an object with
+         *     `results` (every fixture of the reference MCP, `mcp@22fc34c:tests/test_metrics_tools.py`,
+         *     whose parsers read both). Clients accept both.
+         */
+        DiskUsagePointList: components["schemas"]["DiskUsagePoint"][] | {
+            results: components["schemas"]["DiskUsagePoint"][];
+        };
+        /**
+         * @description Disk I/O points: a bare array (this project's reading of the agent's series) or an object with
+         *     `results` (every fixture of the reference MCP, `mcp@22fc34c:tests/test_metrics_tools.py`,
+         *     whose parsers read both). Clients accept both.
+         */
+        DiskIoPointList: components["schemas"]["DiskIoPoint"][] | {
+            results: components["schemas"]["DiskIoPoint"][];
+        };
+        /**
+         * @description Traffic points: a bare array (this project's reading of the agent's series) or an object with
+         *     `results` (every fixture of the reference MCP, `mcp@22fc34c:tests/test_metrics_tools.py`,
+         *     whose parsers read both). Clients accept both.
+         */
+        TrafficPointList: components["schemas"]["TrafficPoint"][] | {
+            results: components["schemas"]["TrafficPoint"][];
+        };
         DiskUsageDevices: {
             /**
              * @example [
@@ -1465,6 +1504,16 @@ export interface components {
         TopServer: {
             server: components["schemas"]["ServerSummary"];
             value: number;
+        };
+        /**
+         * @description A `top/` ranking: a bare array, `{"results": [...]}`, or `{"data": [...]}` (the reference
+         *     MCP passes the body through; its fixture, `mcp@22fc34c:tests/test_metrics_tools.py`, has
+         *     `data` with `server_id`/`server_name`/`cpu_percent` items). Clients accept all three.
+         */
+        TopServerList: components["schemas"]["TopServer"][] | {
+            results: components["schemas"]["TopServer"][];
+        } | {
+            data: components["schemas"]["TopServer"][];
         };
         /** @description Hardware and host facts (osquery `system_info`). */
         SystemInfo: {
@@ -1621,12 +1670,13 @@ export interface components {
         /**
          * @description An event reported for a server. The 2024 list serializer had no `id` or timestamps;
          *     the SaaS must return an `id` (events are fetched by id). `data` is returned by the
-         *     detail view.
+         *     detail view. `server` is a nested summary or a bare UUID (the reference MCP's
+         *     fixtures, `mcp@22fc34c:tests/test_events_tools.py`); no CLI type decodes events.
          */
         Event: {
             /** Format: uuid */
             id: string;
-            server: components["schemas"]["ServerSummary"];
+            server: components["schemas"]["ServerRef"];
             /**
              * @example started
              * @example committed
@@ -1746,7 +1796,10 @@ export interface components {
         };
         /**
          * @description A command with its lifecycle timestamps. `handled_at` is the completion marker (set
-         *     when the agent reported the result). There is no `finished_at`.
+         *     when the agent reported the result). There is no `finished_at`. The fields beyond
+         *     `Command` are optional: the CLI's `EventDetails` (`cli@9483716:api/event/types.go`)
+         *     models none of them and ends on `status`; the reference MCP reads `handled_at` when
+         *     present.
          */
         CommandDetail: components["schemas"]["Command"] & {
             data?: string;
@@ -1755,9 +1808,9 @@ export interface components {
             /** Format: date-time */
             delivered_at?: string | null;
             /** Format: date-time */
-            acked_at: string | null;
+            acked_at?: string | null;
             /** Format: date-time */
-            handled_at: string | null;
+            handled_at?: string | null;
             run_after?: string[];
         };
         /** @description Optional; the agent sends no body. */
@@ -1889,12 +1942,16 @@ export interface components {
             /** Format: uuid */
             work_session?: string;
         };
-        /** @description A file-manager session. Only `id` is certain; the other fields are inferred. */
+        /**
+         * @description A file-manager session. Only `id` is certain; the other fields are inferred. `server`
+         *     and `user` may be bare UUIDs (the reference MCP's fixtures,
+         *     `mcp@22fc34c:tests/test_webftp_tools.py`); no CLI type decodes sessions.
+         */
         WebftpSession: {
             /** Format: uuid */
             id: string;
-            server?: components["schemas"]["ServerSummary"];
-            user?: components["schemas"]["UserSummary"];
+            server?: components["schemas"]["ServerRef"];
+            user?: components["schemas"]["UserRef"];
             username?: string;
             groupname?: string;
             /** Format: uri */
@@ -1938,8 +1995,10 @@ export interface components {
             work_session?: string;
         };
         /**
-         * @description Fields shared by uploads and downloads (CLI `UploadResponse`). `server` is a nested
-         *     summary but `user` is a plain string here.
+         * @description Fields shared by uploads and downloads (CLI `UploadResponse`). `user` is a plain string
+         *     here. `server` is a nested summary in create answers (the CLI decodes it) and a summary
+         *     or a bare UUID in lists (the reference MCP's fixtures,
+         *     `mcp@22fc34c:tests/test_webftp_tools.py`).
          */
         TransferBase: {
             /** Format: uuid */
@@ -1948,7 +2007,7 @@ export interface components {
             path: string;
             /** @description Bytes; 0 or null until known. */
             size?: number | null;
-            server: components["schemas"]["ServerSummary"];
+            server: components["schemas"]["ServerRef"];
             /** @description The requesting user (a plain string, not a summary). */
             user?: string;
             username: string;
@@ -1963,43 +2022,52 @@ export interface components {
         };
         /** @description An upload as listed. */
         UploadedFile: components["schemas"]["TransferBase"] & {
-            upload_url?: string;
+            upload_url?: string | null;
         };
         /**
          * @description A new upload slot. `upload_url` is a presigned storage URL that takes an HTTP `PUT` of
-         *     the raw file bytes; it may be empty (then skip the `PUT` and call `triggerUpload`).
+         *     the raw file bytes. It may be empty, null or absent (the "direct upload" branch: the CLI
+         *     skips the `PUT` and still calls `triggerUpload`, `cli@9483716:api/ftp/ftp.go`
+         *     `executeSingleUpload`; the reference MCP skips both, `mcp@22fc34c:tools/webftp_tools.py`).
          */
         UploadCreated: components["schemas"]["TransferBase"] & {
+            server?: components["schemas"]["ServerSummary"];
             size: number | null;
             user: string;
             /** Format: uuid */
             command: string | null;
-            upload_url: string;
+            upload_url?: string | null;
         };
         /** @description A download as listed. */
         DownloadedFile: components["schemas"]["TransferBase"] & {
-            download_url?: string;
+            download_url?: string | null;
         };
         /**
          * @description A new download slot. `download_url` is a presigned storage URL to fetch with an HTTP
          *     `GET` (no Authorization header) once the agent has stored the file; `upload_url` is
-         *     the agent's side and is of no use to clients.
+         *     the agent's side and is of no use to clients. `download_url` may be null or absent
+         *     until the transfer status carries it (the reference MCP's remote mode,
+         *     `mcp@22fc34c:tools/webftp_tools.py` `_download_remote_mode`).
          */
         DownloadCreated: components["schemas"]["TransferBase"] & {
+            server?: components["schemas"]["ServerSummary"];
             size: number | null;
             user: string;
             /** Format: uuid */
             command: string | null;
-            upload_url?: string;
-            download_url: string;
+            upload_url?: string | null;
+            download_url?: string | null;
         };
         TransferStatus: {
             /** @description Null while the transfer is running. */
             success: boolean | null;
             /** @example Successfully downloaded /etc/app/app.conf. */
             message?: string;
-            /** @description Sometimes present on a finished download (the reference MCP reads it). */
-            download_url?: string;
+            /**
+             * @description Present on a finished download when the create answer had no `download_url` (the
+             *     reference MCP's remote mode reads it from here).
+             */
+            download_url?: string | null;
         };
         /** @description An IAM user as listed (CLI `UserResponse`). */
         IamUser: {
@@ -2812,7 +2880,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UsagePoint"][];
+                    "application/json": components["schemas"]["UsagePointList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2844,7 +2912,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UsagePoint"][];
+                    "application/json": components["schemas"]["UsagePointList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2880,7 +2948,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DiskUsagePoint"][];
+                    "application/json": components["schemas"]["DiskUsagePointList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2942,7 +3010,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DiskIoPoint"][];
+                    "application/json": components["schemas"]["DiskIoPointList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2976,7 +3044,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TrafficPoint"][];
+                    "application/json": components["schemas"]["TrafficPointList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3001,7 +3069,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TopServer"][];
+                    "application/json": components["schemas"]["TopServerList"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -3025,7 +3093,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TopServer"][];
+                    "application/json": components["schemas"]["TopServerList"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -3049,7 +3117,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TopServer"][];
+                    "application/json": components["schemas"]["TopServerList"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -3073,7 +3141,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TopServer"][];
+                    "application/json": components["schemas"]["TopServerList"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -3516,13 +3584,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The created commands (an array with one element). */
+            /** @description The created commands (an array with one element, or the object alone). */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CommandCreated"][];
+                    "application/json": components["schemas"]["CommandCreated"][] | components["schemas"]["CommandCreated"];
                 };
             };
             400: components["responses"]["BadRequest"];

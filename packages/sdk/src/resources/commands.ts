@@ -36,9 +36,15 @@ export class Commands extends Resource {
     return user.id;
   }
 
-  /** Submits a command to one server: `createCommand`. The API answers with an array. */
-  create(body: CreateCommandBody, options?: RequestOptions): Promise<CommandCreated[]> {
-    return data(this.http.POST("/api/events/commands/", { body, ...this.request(options) }));
+  /**
+   * Submits a command to one server: `createCommand`. The API answers with an array (or, on
+   * older servers, the object alone); either way this resolves with an array.
+   */
+  async create(body: CreateCommandBody, options?: RequestOptions): Promise<CommandCreated[]> {
+    const created = await data(
+      this.http.POST("/api/events/commands/", { body, ...this.request(options) }),
+    );
+    return Array.isArray(created) ? created : [created];
   }
 
   /** One page of commands, newest first: `listCommands`. */

@@ -1,3 +1,4 @@
+import { AlpaconError } from "../core/errors.js";
 import { data, Resource } from "../core/resource.js";
 import type { RequestOptions } from "../core/transport.js";
 import type { QueryOf, Schemas } from "../core/types.js";
@@ -7,12 +8,51 @@ import {
   summarizeDisks,
   summarizeTraffic,
 } from "../metrics/summary.js";
+import { listOf, type ServerRef, toServerRef } from "./shapes.js";
 
 export type UsagePoint = Schemas["UsagePoint"];
 export type DiskUsagePoint = Schemas["DiskUsagePoint"];
 export type DiskIoPoint = Schemas["DiskIoPoint"];
 export type TrafficPoint = Schemas["TrafficPoint"];
-export type TopServer = Schemas["TopServer"];
+/** One entry of a `top/` ranking; `server` holds only `id` (and maybe `name`) when the API sent less. */
+export type TopServer = Omit<Schemas["TopServer"], "server"> & { server: ServerRef };
+
+/** A `top/` item as some fixtures have it: `server_id`, `server_name` and a `<metric>_…` number. */
+interface FlatTopItem {
+  server_id?: string;
+  server_name?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Normalises a `top/` entry: `{server, value}` as the spec has it, with `server` a summary or a
+ * UUID, or the flat form of the reference MCP's fixture (`server_id`, `server_name`, and the
+ * value in the one numeric field such as `cpu_percent`).
+ */
+export function toTopServer(item: Schemas["TopServer"] | FlatTopItem): TopServer {
+  if ("server" in item && item.server !== undefined && "value" in item) {
+    return {
+      ...(item as Schemas["TopServer"]),
+      server: toServerRef(item.server as Schemas["ServerRef"]),
+    };
+  }
+  const flat = item as FlatTopItem;
+  if (typeof flat.server_id !== "string") {
+    throw new AlpaconError(
+      `A top-servers entry names no server (keys: ${Object.keys(item).join(", ")}). Please report it to the maintainers.`,
+    );
+  }
+  const value = Object.entries(flat).find(
+    ([key, v]) => typeof v === "number" && key !== "server_id" && !key.endsWith("_id"),
+  )?.[1] as number | undefined;
+  return {
+    server: {
+      id: flat.server_id,
+      ...(typeof flat.server_name === "string" ? { name: flat.server_name } : {}),
+    },
+    value: value ?? Number.NaN,
+  };
+}
 
 type WithRange<Query> = Omit<Query, "start" | "end"> & {
   /** Start of the range; defaults to 24 hours ago, as the reference server did. */
@@ -43,11 +83,25 @@ function toIso(value: string | Date): string {
   return value instanceof Date ? value.toISOString() : value;
 }
 
+/** A realtime series, a bare array or `{ results }` on the wire, as an array. */
+async function series<T>(
+  call: Promise<{ data?: T[] | { results: T[] }; response: Response }>,
+): Promise<T[]> {
+  return listOf(await data(call));
+}
+
+/** A `top/` ranking (array, `{ results }` or `{ data }`) as normalised entries. */
+async function ranking(
+  call: Promise<{ data?: Schemas["TopServerList"]; response: Response }>,
+): Promise<TopServer[]> {
+  return listOf<Schemas["TopServer"] | FlatTopItem>(await data(call)).map(toTopServer);
+}
+
 /** Time series and top-5 rankings under `/api/metrics/realtime/`. */
 export class Metrics extends Resource {
   /** CPU usage points (percent): `getCpuUsage`. */
   cpuUsage(query: MetricsQuery, options?: RequestOptions): Promise<UsagePoint[]> {
-    return data(
+    return series(
       this.http.GET("/api/metrics/realtime/cpu/", {
         params: { query: withRange(query) },
         ...this.request(options),
@@ -57,7 +111,7 @@ export class Metrics extends Resource {
 
   /** Memory usage points (percent): `getMemoryUsage`. */
   memoryUsage(query: MetricsQuery, options?: RequestOptions): Promise<UsagePoint[]> {
-    return data(
+    return series(
       this.http.GET("/api/metrics/realtime/memory/", {
         params: { query: withRange(query) },
         ...this.request(options),
@@ -77,7 +131,7 @@ export class Metrics extends Resource {
         .map((device) => this.diskUsage({ ...query, device }, options));
       return (await Promise.all(perDevice)).flat();
     }
-    return data(
+    return series(
       this.http.GET("/api/metrics/realtime/disk-usage/", {
         params: { query: withRange(query) },
         ...this.request(options),
@@ -100,7 +154,7 @@ export class Metrics extends Resource {
 
   /** Disk I/O points: `getDiskIo`. */
   diskIo(query: DiskIoQuery, options?: RequestOptions): Promise<DiskIoPoint[]> {
-    return data(
+    return series(
       this.http.GET("/api/metrics/realtime/disk-io/", {
         params: { query: withRange(query) },
         ...this.request(options),
@@ -110,7 +164,7 @@ export class Metrics extends Resource {
 
   /** Network traffic points: `getNetworkTraffic`. */
   networkTraffic(query: TrafficQuery, options?: RequestOptions): Promise<TrafficPoint[]> {
-    return data(
+    return series(
       this.http.GET("/api/metrics/realtime/traffic/", {
         params: { query: withRange(query) },
         ...this.request(options),
@@ -120,22 +174,22 @@ export class Metrics extends Resource {
 
   /** The five servers with the highest CPU peak in the last 24 h: `getCpuTopServers`. */
   cpuTopServers(options?: RequestOptions): Promise<TopServer[]> {
-    return data(this.http.GET("/api/metrics/realtime/cpu/top/", this.request(options)));
+    return ranking(this.http.GET("/api/metrics/realtime/cpu/top/", this.request(options)));
   }
 
   /** `getMemoryTopServers`. */
   memoryTopServers(options?: RequestOptions): Promise<TopServer[]> {
-    return data(this.http.GET("/api/metrics/realtime/memory/top/", this.request(options)));
+    return ranking(this.http.GET("/api/metrics/realtime/memory/top/", this.request(options)));
   }
 
   /** `getDiskIoTopServers`. */
   diskIoTopServers(options?: RequestOptions): Promise<TopServer[]> {
-    return data(this.http.GET("/api/metrics/realtime/disk-io/top/", this.request(options)));
+    return ranking(this.http.GET("/api/metrics/realtime/disk-io/top/", this.request(options)));
   }
 
   /** `getTrafficTopServers`. */
   trafficTopServers(options?: RequestOptions): Promise<TopServer[]> {
-    return data(this.http.GET("/api/metrics/realtime/traffic/top/", this.request(options)));
+    return ranking(this.http.GET("/api/metrics/realtime/traffic/top/", this.request(options)));
   }
 
   /**

@@ -1,4 +1,11 @@
-import { ConnectionError, ServerError, TimeoutError, ValidationError } from "../core/errors.js";
+import {
+  AlpaconError,
+  ConnectionError,
+  NotFoundError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+} from "../core/errors.js";
 import type { ClientContext } from "../core/resource.js";
 import { Downloads, Uploads, WebftpSessions } from "../resources/webftp.js";
 import { WebftpTransferError } from "./errors.js";
@@ -41,7 +48,13 @@ export interface UploadOptions {
 export interface UploadResult {
   id: string;
   remotePath: string;
+  /** Bytes sent to storage: 0 for a direct upload, where the API gave no `upload_url`. */
   bytes: number;
+  /**
+   * The API answered no `upload_url` (the reference's "direct upload" branch), so no bytes were
+   * sent from here; only the agent's report below says what was written.
+   */
+  direct: boolean;
   /** The agent's report, such as "Successfully downloaded /etc/app/app.conf." */
   message: string;
 }
@@ -105,6 +118,9 @@ export class Webftp {
     );
     if (created.upload_url)
       checkStorageUrl(created.upload_url, this.context.settings.allowInsecure);
+    // No `upload_url` (empty, null or absent): skip the PUT but still trigger and read the
+    // status, as the CLI does; the reference MCP reports success without asking, we do not.
+    const direct = !created.upload_url;
     const bytes = created.upload_url
       ? await putToStorage(
           options.storagePut ?? fetchStoragePut(this.context.settings.fetch),
@@ -115,14 +131,29 @@ export class Webftp {
           this.context.settings.timeoutMs,
         )
       : 0;
-    await this.triggerOnce(created.id, options.signal);
+    await this.triggerOnce(created.id, options.signal, direct);
     const status = await waitForTransfer(
       () => this.uploads.status(created.id, request),
       options.timeoutMs ?? uploadTimeoutMs(source.size),
       options.signal,
     );
-    if (!status.success) throw new WebftpTransferError(created.id, "upload", status.message ?? "");
-    return { id: created.id, remotePath: options.remotePath, bytes, message: status.message ?? "" };
+    if (!status.success) {
+      const reason = status.message ?? "";
+      throw new WebftpTransferError(
+        created.id,
+        "upload",
+        direct
+          ? `${reason || "no reason given"} (the API gave no upload URL, so no bytes could be sent from here)`
+          : reason,
+      );
+    }
+    return {
+      id: created.id,
+      remotePath: options.remotePath,
+      bytes,
+      direct,
+      message: status.message ?? "",
+    };
   }
 
   /**
@@ -176,14 +207,17 @@ export class Webftp {
     );
     if (!status.success)
       throw new WebftpTransferError(created.id, "download", status.message ?? "");
-    checkStorageUrl(created.download_url, this.context.settings.allowInsecure);
+    // The create answer's URL (CLI), else the one the finished status carries (the reference
+    // MCP's remote mode, where the create answer has none).
+    const downloadUrl = created.download_url || status.download_url;
+    if (!downloadUrl) {
+      throw new AlpaconError(
+        `Download ${created.id} finished on the server, but the API named no download URL (neither in the create answer nor in its status), so the file cannot be fetched. Please report it to the maintainers.`,
+      );
+    }
+    checkStorageUrl(downloadUrl, this.context.settings.allowInsecure);
     // The client's per-request timeout bounds silence while the bytes flow.
-    return {
-      id: created.id,
-      name,
-      downloadUrl: created.download_url,
-      idleTimeoutMs: this.context.settings.timeoutMs,
-    };
+    return { id: created.id, name, downloadUrl, idleTimeoutMs: this.context.settings.timeoutMs };
   }
 
   /**
@@ -191,10 +225,17 @@ export class Webftp {
    * its answer was lost is it sent again, and a refusal of that second one ("already
    * transferred") means the first went through. The status poll then tells the outcome.
    */
-  private async triggerOnce(id: string, signal: AbortSignal | undefined): Promise<void> {
+  private async triggerOnce(
+    id: string,
+    signal: AbortSignal | undefined,
+    direct: boolean,
+  ): Promise<void> {
     try {
       await this.uploads.trigger(id, { signal, maxRetries: 0 });
     } catch (error) {
+      // A direct upload may need no trigger (the reference MCP sends none): a refusal leaves
+      // the outcome to the status poll.
+      if (direct && (error instanceof ValidationError || error instanceof NotFoundError)) return;
       if (
         !(
           error instanceof ConnectionError ||
