@@ -291,3 +291,61 @@ export async function contractFetch(
   }
   return copy();
 }
+
+/** Value constraints a placeholder fixture breaks without saying anything about the shape. */
+const VALUE_KEYWORDS = new Set([
+  "required",
+  "format",
+  "minimum",
+  "maximum",
+  "minLength",
+  "maxLength",
+  "pattern",
+]);
+
+function withoutValueKeywords(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutValueKeywords);
+  if (value === null || typeof value !== "object") return value;
+  const out: Json = {};
+  const properties = (value as Json).properties;
+  // An envelope's one field (`results`, `data`) is its whole point: keep it required.
+  const envelope =
+    properties !== null && typeof properties === "object" && Object.keys(properties).length === 1;
+  for (const [key, child] of Object.entries(value as Json)) {
+    // `required: true` on parameters and request bodies is not a schema keyword; keep it.
+    const keep = key === "required" && (typeof child === "boolean" || envelope);
+    if (VALUE_KEYWORDS.has(key) && !keep) continue;
+    out[key] = withoutValueKeywords(child);
+  }
+  return out;
+}
+
+let shapeAjv: InstanceType<typeof Ajv2020Module.default> | undefined;
+
+/**
+ * Validates a response body against the schema the spec declares for (operation, status).
+ * `shape` checks structure and types only (no `required`, formats or bounds), for fixtures
+ * whose values are placeholders or that leave fields out.
+ */
+export function validateResponseBody(
+  operationId: string,
+  status: number,
+  body: unknown,
+  mode: "full" | "shape" = "full",
+): string[] {
+  const op = operations.find((o) => o.id === operationId);
+  if (!op) return [`no operation ${operationId} in the spec`];
+  const declared = responseSpec(op, status);
+  if (!declared) return [`${operationId} declares no ${status} response`];
+  const pointer = `${declared.pointer}/content/application~1json/schema`;
+  let v: ValidateFunction;
+  if (mode === "full") v = validatorAt(pointer);
+  else {
+    if (!shapeAjv) {
+      shapeAjv = new Ajv2020Module.default({ strict: false, allErrors: true });
+      shapeAjv.addSchema(withoutValueKeywords(spec) as Json, "openapi.json");
+    }
+    v = shapeAjv.compile({ $ref: `openapi.json#${pointer}` });
+  }
+  return v(body) ? [] : [formatErrors(v)];
+}

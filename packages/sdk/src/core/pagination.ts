@@ -38,6 +38,8 @@ export async function* iteratePages<T, Q extends PageQuery>(
       yielded += 1;
       if (yielded >= limit) return;
     }
-    page = result.results.length === 0 ? null : result.next;
+    // The CLI's pages end on `next` 0 as well as null (Go decodes both to 0): accept both.
+    const next = result.next;
+    page = result.results.length === 0 || !(typeof next === "number" && next > 0) ? null : next;
   }
 }
