@@ -1,0 +1,154 @@
+/**
+ * Every payload of the contract corpus (openapi/corpus/, taken from the official clients' tests
+ * and types) answered by a loopback server to the SDK method that reads it: the SDK must accept
+ * it and hand back its normalised shape.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { iteratePages, type Page } from "../../src/core/pagination.js";
+import { type AlpaconClient, createAlpaconClient, ValidationError } from "../../src/index.js";
+import { json, startLoopbackServer } from "../helpers/loopback-server.js";
+
+const ROOT = fileURLToPath(new URL("../../../../openapi/corpus/", import.meta.url));
+const ID = "550e8400-e29b-41d4-a716-446655440001";
+
+interface CorpusEntry {
+  source: string;
+  operation: string;
+  status: number;
+  payload: unknown;
+}
+
+const entries = readdirSync(ROOT, { recursive: true, encoding: "utf8" })
+  .filter((name) => name.endsWith(".json"))
+  .sort()
+  .map((name) => ({
+    name,
+    entry: JSON.parse(readFileSync(join(ROOT, name), "utf8")) as CorpusEntry,
+  }));
+
+type Check = (client: AlpaconClient) => Promise<void>;
+
+const isId = (value: unknown) => typeof value === "string" && value !== "";
+const since = "2024-01-01T00:00:00Z";
+
+async function series(read: Promise<{ timestamp?: string }[]>) {
+  const points = await read;
+  expect(Array.isArray(points)).toBe(true);
+  expect(points.length).toBeGreaterThan(0);
+}
+
+/** How each operation is read, and what its normalised result must look like. */
+const READERS: Record<string, Check> = {
+  getCpuUsage: (c) => series(c.metrics.cpuUsage({ server: ID, start: since })),
+  getMemoryUsage: (c) => series(c.metrics.memoryUsage({ server: ID, start: since })),
+  getDiskUsage: (c) =>
+    series(c.metrics.diskUsage({ server: ID, device: "/dev/sda1", start: since })),
+  getNetworkTraffic: (c) => series(c.metrics.networkTraffic({ server: ID, start: since })),
+  listDiskUsageDevices: async (c) => {
+    expect((await c.metrics.diskUsageDevices({ server: ID })).devices.length).toBeGreaterThan(0);
+  },
+  getCpuTopServers: async (c) => {
+    const top = await c.metrics.cpuTopServers();
+    expect(top.length).toBeGreaterThan(0);
+    for (const item of top) {
+      expect(isId(item.server.id)).toBe(true);
+      expect(Number.isFinite(item.value)).toBe(true);
+    }
+  },
+  listEvents: async (c) => {
+    const page = await c.events.list();
+    for (const event of page.results) expect(isId(event.server.id)).toBe(true);
+  },
+  getEvent: async (c) => {
+    expect(isId((await c.events.get(ID)).server.id)).toBe(true);
+  },
+  createCommand: async (c) => {
+    const created = await c.commands.create({ shell: "system", line: "true", server: ID });
+    expect(created).toHaveLength(1);
+    expect(isId(created[0]?.id)).toBe(true);
+  },
+  getCommand: async (c) => {
+    expect(typeof (await c.commands.get(ID)).status).toBe("string");
+  },
+  createUpload: async (c) => {
+    const created = await c.webftp.uploads.create({ server: ID, name: "a.txt" });
+    expect(isId(created.id)).toBe(true);
+  },
+  createDownload: async (c) => {
+    const created = await c.webftp.downloads.create({ server: ID, path: "/etc/hostname" });
+    expect(isId(created.id)).toBe(true);
+  },
+  getUploadStatus: async (c) => {
+    const status = c.webftp.uploads.status(ID);
+    await status.then(
+      (value) => expect(value).toHaveProperty("success"),
+      (error) => {
+        expect(error).toBeInstanceOf(ValidationError);
+        expect(String((error as ValidationError).detail)).toContain("webftp_transfer_in_progress");
+      },
+    );
+  },
+  getDownloadStatus: async (c) => {
+    expect(await c.webftp.downloads.status(ID)).toHaveProperty("success");
+  },
+  createWebftpSession: async (c) => {
+    expect(isId((await c.webftp.sessions.create({ server: ID })).server?.id)).toBe(true);
+  },
+  listWebftpSessions: async (c) => {
+    const page = await c.webftp.sessions.list();
+    for (const session of page.results) expect(isId(session.server?.id)).toBe(true);
+  },
+  listUploads: async (c) => {
+    const page = await c.webftp.uploads.list();
+    for (const upload of page.results) expect(isId(upload.server.id)).toBe(true);
+  },
+  listServerNotes: async (c) => {
+    expect((await c.notes.list({ server: ID })).results.length).toBeGreaterThan(0);
+  },
+  listWebshSessions: async (c) => {
+    expect((await c.websh.sessions.list()).results.length).toBeGreaterThan(0);
+  },
+};
+
+let api: Awaited<ReturnType<typeof startLoopbackServer>>;
+let client: AlpaconClient;
+
+beforeAll(async () => {
+  api = await startLoopbackServer();
+  client = createAlpaconClient({ token: "alpat-corpus", baseUrl: api.url, maxRetries: 0 });
+});
+afterAll(() => api.close());
+
+describe("the SDK reads every corpus payload", () => {
+  it("has a reader for every operation in the corpus", () => {
+    const missing = entries.filter(({ entry }) => !READERS[entry.operation]);
+    expect(missing.map(({ name }) => name)).toEqual([]);
+  });
+
+  it.each(entries)("$name", async ({ entry }) => {
+    api.always((_request, response) => json(response, entry.status, entry.payload));
+    await READERS[entry.operation]!(client);
+  });
+});
+
+describe("page iteration", () => {
+  it("ends on next 0 as well as null (the CLI's pages, corpus notes/list-nested)", async () => {
+    const requested: number[] = [];
+    const pages: Record<number, Page<string>> = {
+      1: { count: 3, current: 1, next: 2, previous: null, last: 2, results: ["a", "b"] },
+      2: { count: 3, current: 2, next: 0, previous: 1, last: 2, results: ["c"] },
+    };
+    const items: string[] = [];
+    for await (const item of iteratePages(async (query: { page?: number }) => {
+      requested.push(query.page ?? 1);
+      return pages[query.page ?? 1]!;
+    }, {})) {
+      items.push(item);
+    }
+    expect(items).toEqual(["a", "b", "c"]);
+    expect(requested).toEqual([1, 2]);
+  });
+});
