@@ -15,6 +15,20 @@ describe("list_events", () => {
     expect(events[0]!.added_at >= events.at(-1)!.added_at).toBe(true);
   });
 
+  test("names the server by id when the API sends a bare UUID", async () => {
+    h.sandbox.control.setVariants({ foreignKeys: "uuid" }, "ap1/acme");
+    try {
+      const result = await h.call("list_events", { workspace: "acme", pageSize: 3 });
+      expect(result.isError).toBe(false);
+      const events = result.structured!.events as Array<{ server: { id: string; name?: string } }>;
+      expect(events[0]!.server.name).toBeUndefined();
+      expect(result.text).toContain(events[0]!.server.id);
+      expect(result.text).not.toContain("undefined");
+    } finally {
+      h.sandbox.control.setVariants({ foreignKeys: "nested" }, "ap1/acme");
+    }
+  });
+
   test("an empty reporter is refused", async () => {
     const result = await h.call("list_events", { workspace: "acme", reporter: "" });
     expectInvalidInput(result);

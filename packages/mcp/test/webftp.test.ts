@@ -24,7 +24,44 @@ describe("webftp_upload_file", () => {
       overwrite: true,
     });
     expect(result.text).toContain("Uploaded");
-    expect(result.structured).toMatchObject({ remotePath: "/tmp/app.conf", bytes: 12 });
+    expect(result.structured).toMatchObject({
+      remotePath: "/tmp/app.conf",
+      bytes: 12,
+      direct: false,
+    });
+  });
+
+  test("says no bytes could be sent when the API gives no upload URL", async () => {
+    h.sandbox.control.setVariants({ uploadUrl: "null" }, "ap1/acme");
+    try {
+      const result = await h.call("webftp_upload_file", {
+        workspace: "acme",
+        server: h.server,
+        localPath: "app.conf",
+        remotePath: "/tmp/direct.conf",
+        overwrite: true,
+      });
+      expectToolError(result, /no upload URL, so no bytes could be sent from here/);
+    } finally {
+      h.sandbox.control.setVariants({ uploadUrl: "presigned" }, "ap1/acme");
+    }
+  });
+
+  test("downloads when the URL comes only with the finished status", async () => {
+    h.sandbox.control.setVariants({ downloadUrl: "status" }, "ap1/acme");
+    try {
+      mkdirSync(join(h.dir, "downloads"), { recursive: true });
+      const result = await h.call("webftp_download_file", {
+        workspace: "acme",
+        server: h.server,
+        remotePath: "/etc/hostname",
+        localPath: "downloads/hostname-from-status",
+      });
+      expect(result.isError).toBe(false);
+      expect(result.structured!.bytes).toBeGreaterThan(0);
+    } finally {
+      h.sandbox.control.setVariants({ downloadUrl: "create" }, "ap1/acme");
+    }
   });
 
   test.each([
