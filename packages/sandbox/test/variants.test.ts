@@ -22,6 +22,7 @@ const h = useSandbox({
         commandCreate: "object",
         uploadUrl: "null",
         downloadUrl: "status",
+        systemRows: "object",
       },
     },
   ],
@@ -140,6 +141,22 @@ describe("webftp without presigned URLs", () => {
     await waitForStatus(h.api(DEFAULT), "downloads", plain.body.id);
     const plainStatus = await h.api(DEFAULT).get(`/api/webftp/downloads/${plain.body.id}/status/`);
     expect(plainStatus.body).not.toHaveProperty("download_url");
+  });
+});
+
+describe("one-row system endpoints", () => {
+  it("answer a page by default and the row itself in the variant", async () => {
+    const page = await h.api(DEFAULT).get(`/api/proc/os/?server=${onlineServer(DEFAULT)}`);
+    expect(page.body.results).toHaveLength(1);
+    const row = await h.api(TOLERANT).get(`/api/proc/os/?server=${onlineServer(TOLERANT)}`);
+    expect(row.body).toHaveProperty("platform");
+    expect(row.body).not.toHaveProperty("results");
+    const time = await h.api(TOLERANT).get(`/api/proc/time/?server=${onlineServer(TOLERANT)}`);
+    expect(time.body).toHaveProperty("timezone");
+    const info = await h.api(TOLERANT).get(`/api/proc/info/?server=${onlineServer(TOLERANT)}`);
+    expect(info.body).toHaveProperty("hostname");
+    const users = await h.api(TOLERANT).get(`/api/proc/users/?server=${onlineServer(TOLERANT)}`);
+    expect(users.body).toHaveProperty("results");
   });
 });
 

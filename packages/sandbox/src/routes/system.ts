@@ -1,5 +1,6 @@
 import type { ServerDetails } from "../data/system.js";
 import type { App, RequestContext } from "../http/app.js";
+import { notFound } from "../http/errors.js";
 import { type ListSpec, queryList } from "../http/list.js";
 import { paginate } from "../http/pagination.js";
 import { iso, type ServerRecord } from "../state/model.js";
@@ -14,11 +15,18 @@ function proc<T>(
   path: string,
   rows: (server: ServerRecord, details: ServerDetails, ctx: RequestContext) => T[],
   spec: ListSpec<T> = {},
+  oneRow = false,
 ): void {
   app.route(path, {
     GET: (ctx) => {
       const server = requiredServerParam(ctx);
       const all = server.commissioned ? rows(server, ctx.ws.serverDetails(server), ctx) : [];
+      // The `object` variant answers a one-row endpoint with the row itself (the reference
+      // MCP's fixtures); a server with nothing committed then has no such object.
+      if (oneRow && ctx.ws.variants.systemRows === "object") {
+        if (all[0] === undefined) throw notFound();
+        return { status: 200, body: all[0] };
+      }
       return { status: 200, body: paginate(queryList(all, ctx.query, spec), ctx.query) };
     },
   });
@@ -27,44 +35,58 @@ function proc<T>(
 const lower = (...parts: unknown[]): string => parts.join(" ").toLowerCase();
 
 export function registerSystem(app: App): void {
-  proc(app, "/api/proc/info/", (s, d) => [
-    {
-      id: s.id,
-      uuid: d.hardware.uuid,
-      cpu_type: s.cpuType,
-      cpu_subtype: d.hardware.cpuSubtype,
-      cpu_brand: d.hardware.cpuBrand,
-      cpu_physical_cores: s.cpuPhysicalCores,
-      cpu_logical_cores: s.cpuLogicalCores,
-      physical_memory: s.physicalMemory,
-      hardware_vendor: d.hardware.vendor,
-      hardware_model: d.hardware.model,
-      hardware_version: d.hardware.version,
-      hardware_serial: d.hardware.serial,
-      computer_name: d.hostname,
-      hostname: d.hostname,
-      local_hostname: d.hostname,
-      added_at: iso(s.startedAt),
-    },
-  ]);
-
-  proc(app, "/api/proc/os/", (s) => {
-    const [major, minor, patch] = s.osVersion.version.split(".").map((p) => Number.parseInt(p, 10));
-    return [
+  proc(
+    app,
+    "/api/proc/info/",
+    (s, d) => [
       {
         id: s.id,
-        name: s.os.name,
-        version: s.osVersion.build,
-        major: Number.isFinite(major) ? (major as number) : null,
-        minor: Number.isFinite(minor) ? (minor as number) : null,
-        patch: Number.isFinite(patch) ? (patch as number) : null,
-        build: s.os.family === "windows" ? s.osVersion.build : "",
-        platform: s.os.platform,
-        platform_like: s.os.platformLike,
+        uuid: d.hardware.uuid,
+        cpu_type: s.cpuType,
+        cpu_subtype: d.hardware.cpuSubtype,
+        cpu_brand: d.hardware.cpuBrand,
+        cpu_physical_cores: s.cpuPhysicalCores,
+        cpu_logical_cores: s.cpuLogicalCores,
+        physical_memory: s.physicalMemory,
+        hardware_vendor: d.hardware.vendor,
+        hardware_model: d.hardware.model,
+        hardware_version: d.hardware.version,
+        hardware_serial: d.hardware.serial,
+        computer_name: d.hostname,
+        hostname: d.hostname,
+        local_hostname: d.hostname,
         added_at: iso(s.startedAt),
       },
-    ];
-  });
+    ],
+    {},
+    true,
+  );
+
+  proc(
+    app,
+    "/api/proc/os/",
+    (s) => {
+      const [major, minor, patch] = s.osVersion.version
+        .split(".")
+        .map((p) => Number.parseInt(p, 10));
+      return [
+        {
+          id: s.id,
+          name: s.os.name,
+          version: s.osVersion.build,
+          major: Number.isFinite(major) ? (major as number) : null,
+          minor: Number.isFinite(minor) ? (minor as number) : null,
+          patch: Number.isFinite(patch) ? (patch as number) : null,
+          build: s.os.family === "windows" ? s.osVersion.build : "",
+          platform: s.os.platform,
+          platform_like: s.os.platformLike,
+          added_at: iso(s.startedAt),
+        },
+      ];
+    },
+    {},
+    true,
+  );
 
   type UserRow = ServerDetails["users"][number];
   proc(
@@ -163,16 +185,22 @@ export function registerSystem(app: App): void {
     })),
   );
 
-  proc(app, "/api/proc/time/", (s, d, ctx) => {
-    const now = s.isConnected ? ctx.ws.now() : s.lastConnectivity;
-    return [
-      {
-        datetime: iso(now),
-        timezone: d.timezone,
-        boot_time: iso(s.bootTime),
-        uptime: Math.floor((now - s.bootTime) / 1000),
-        added_at: iso(now),
-      },
-    ];
-  });
+  proc(
+    app,
+    "/api/proc/time/",
+    (s, d, ctx) => {
+      const now = s.isConnected ? ctx.ws.now() : s.lastConnectivity;
+      return [
+        {
+          datetime: iso(now),
+          timezone: d.timezone,
+          boot_time: iso(s.bootTime),
+          uptime: Math.floor((now - s.bootTime) / 1000),
+          added_at: iso(now),
+        },
+      ];
+    },
+    {},
+    true,
+  );
 }

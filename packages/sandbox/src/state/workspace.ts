@@ -45,6 +45,8 @@ export interface ApiVariants {
   uploadUrl: "presigned" | "null";
   /** New downloads: `download_url` in the create answer, or `null` until the status carries it. */
   downloadUrl: "create" | "status";
+  /** `/api/proc/info/`, `os/` and `time/`: a page envelope, or the one row as an object. */
+  systemRows: "page" | "object";
 }
 
 export const DEFAULT_VARIANTS: Readonly<ApiVariants> = {
@@ -54,6 +56,7 @@ export const DEFAULT_VARIANTS: Readonly<ApiVariants> = {
   commandCreate: "array",
   uploadUrl: "presigned",
   downloadUrl: "create",
+  systemRows: "page",
 };
 
 const VARIANT_CHOICES: { [K in keyof ApiVariants]: readonly ApiVariants[K][] } = {
@@ -63,6 +66,7 @@ const VARIANT_CHOICES: { [K in keyof ApiVariants]: readonly ApiVariants[K][] } =
   commandCreate: ["array", "object"],
   uploadUrl: ["presigned", "null"],
   downloadUrl: ["create", "status"],
+  systemRows: ["page", "object"],
 };
 
 /** Checks a partial variant setting (it may come from JSON over the control API). */

@@ -325,7 +325,9 @@ export interface paths {
         };
         /**
          * Hardware and host information of a server
-         * @description One row per server in practice (a page envelope all the same).
+         * @description One row per server in practice: a page envelope (the OSS viewsets), or the row itself
+         *     (the reference MCP's fixtures, `mcp@22fc34c:tests/test_system_info_tools.py`, which it
+         *     passes through). Clients accept both.
          */
         get: operations["listSystemInfo"];
         put?: never;
@@ -345,7 +347,9 @@ export interface paths {
         };
         /**
          * Operating system version of a server
-         * @description One row per server in practice (a page envelope all the same).
+         * @description One row per server in practice: a page envelope (the OSS viewsets), or the row itself
+         *     (the reference MCP's fixtures, `mcp@22fc34c:tests/test_system_info_tools.py`, which it
+         *     passes through). Clients accept both.
          */
         get: operations["listOsVersions"];
         put?: never;
@@ -473,7 +477,9 @@ export interface paths {
         };
         /**
          * System time, time zone and boot time of a server
-         * @description One row per server in practice (a page envelope all the same).
+         * @description One row per server in practice: a page envelope (the OSS viewsets), or the row itself
+         *     (the reference MCP's fixtures, `mcp@22fc34c:tests/test_system_info_tools.py`, which it
+         *     passes through). Clients accept both.
          */
         get: operations["listSystemTimes"];
         put?: never;
@@ -3172,7 +3178,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedSystemInfoList"];
+                    "application/json": components["schemas"]["PaginatedSystemInfoList"] | components["schemas"]["SystemInfo"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3205,7 +3211,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedOsVersionList"];
+                    "application/json": components["schemas"]["PaginatedOsVersionList"] | components["schemas"]["OsVersion"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3448,7 +3454,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedSystemTimeList"];
+                    "application/json": components["schemas"]["PaginatedSystemTimeList"] | components["schemas"]["SystemTime"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -61,3 +61,12 @@ export function listOf<T>(body: T[] | { results: T[] } | { data: T[] } | null | 
     `The API answered a list in an unknown shape (an object with keys ${Object.keys(body).join(", ") || "(none)"}; expected an array, "results" or "data"). Please report it to the maintainers with the endpoint.`,
   );
 }
+
+/**
+ * A one-row `/api/proc/` answer: a page envelope (the OSS viewsets) or the row itself (the
+ * reference MCP's fixtures). A lone row becomes a page of one.
+ */
+export function pageOf<T extends object>(body: Page<T> | T): Page<T> {
+  if (Array.isArray((body as Page<T>).results)) return body as Page<T>;
+  return { count: 1, current: 1, next: null, previous: null, last: 1, results: [body as T] };
+}

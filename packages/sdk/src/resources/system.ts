@@ -2,6 +2,7 @@ import { type IterateOptions, iteratePages, type Page } from "../core/pagination
 import { data, Resource } from "../core/resource.js";
 import type { RequestOptions } from "../core/transport.js";
 import type { QueryOf, Schemas } from "../core/types.js";
+import { pageOf } from "./shapes.js";
 
 export type SystemInfo = Schemas["SystemInfo"];
 export type OsVersion = Schemas["OsVersion"];
@@ -15,14 +16,24 @@ export type SystemTime = Schemas["SystemTime"];
 
 /** What the agent reports about a server, under `/api/proc/`; every call names the `server`. */
 export class System extends Resource {
-  /** Hardware and host information: `listSystemInfo`. */
-  info(query: QueryOf<"listSystemInfo">, options?: RequestOptions): Promise<Page<SystemInfo>> {
-    return data(this.http.GET("/api/proc/info/", { params: { query }, ...this.request(options) }));
+  /** Hardware and host information: `listSystemInfo` (a lone row arrives as a page of one). */
+  async info(
+    query: QueryOf<"listSystemInfo">,
+    options?: RequestOptions,
+  ): Promise<Page<SystemInfo>> {
+    return pageOf(
+      await data(this.http.GET("/api/proc/info/", { params: { query }, ...this.request(options) })),
+    );
   }
 
-  /** Operating system name and version: `listOsVersions`. */
-  osVersion(query: QueryOf<"listOsVersions">, options?: RequestOptions): Promise<Page<OsVersion>> {
-    return data(this.http.GET("/api/proc/os/", { params: { query }, ...this.request(options) }));
+  /** Operating system name and version: `listOsVersions` (a lone row as a page of one). */
+  async osVersion(
+    query: QueryOf<"listOsVersions">,
+    options?: RequestOptions,
+  ): Promise<Page<OsVersion>> {
+    return pageOf(
+      await data(this.http.GET("/api/proc/os/", { params: { query }, ...this.request(options) })),
+    );
   }
 
   /** Local (system) users: `listSystemUsers`. */
@@ -83,9 +94,14 @@ export class System extends Resource {
     );
   }
 
-  /** Clock, time zone and boot time: `listSystemTimes`. */
-  time(query: QueryOf<"listSystemTimes">, options?: RequestOptions): Promise<Page<SystemTime>> {
-    return data(this.http.GET("/api/proc/time/", { params: { query }, ...this.request(options) }));
+  /** Clock, time zone and boot time: `listSystemTimes` (a lone row as a page of one). */
+  async time(
+    query: QueryOf<"listSystemTimes">,
+    options?: RequestOptions,
+  ): Promise<Page<SystemTime>> {
+    return pageOf(
+      await data(this.http.GET("/api/proc/time/", { params: { query }, ...this.request(options) })),
+    );
   }
 
   /** Disks and partitions together (two list calls in parallel, 100 of each at most). */

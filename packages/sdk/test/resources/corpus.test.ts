@@ -108,6 +108,15 @@ const READERS: Record<string, Check> = {
   listServerNotes: async (c) => {
     expect((await c.notes.list({ server: ID })).results.length).toBeGreaterThan(0);
   },
+  listSystemInfo: async (c) => {
+    expect((await c.system.info({ server: ID })).results).toHaveLength(1);
+  },
+  listOsVersions: async (c) => {
+    expect((await c.system.osVersion({ server: ID })).results).toHaveLength(1);
+  },
+  listSystemTimes: async (c) => {
+    expect((await c.system.time({ server: ID })).results).toHaveLength(1);
+  },
   listWebshSessions: async (c) => {
     expect((await c.websh.sessions.list()).results.length).toBeGreaterThan(0);
   },

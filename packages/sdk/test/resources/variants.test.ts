@@ -22,6 +22,7 @@ const env = useSdkSandbox({
         commandCreate: "object",
         uploadUrl: "null",
         downloadUrl: "status",
+        systemRows: "object",
       },
     },
   ],
@@ -51,6 +52,16 @@ describe.each(SHAPES)("with the $label", ({ index }) => {
     const summary = await client().metrics.summary({ server: server(), start });
     expect(summary.unavailable).toEqual([]);
     expect(summary.cpu?.samples).toBeGreaterThan(0);
+  });
+
+  it("reads one-row system endpoints as a page of one", async () => {
+    const os = await client().system.osVersion({ server: server() });
+    expect(os.results).toHaveLength(1);
+    expect(os.results[0]?.name).toBeTruthy();
+    const time = await client().system.time({ server: server() });
+    expect(time.results[0]?.timezone).toBeTruthy();
+    const info = await client().system.info({ server: server() });
+    expect(info.results[0]?.hostname).toBeTruthy();
   });
 
   it("reads events with the server as a reference that always has an id", async () => {
