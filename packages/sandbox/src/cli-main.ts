@@ -8,6 +8,7 @@ import {
   startSandbox,
   type WorkspaceOptions,
 } from "./sandbox.js";
+import { checkVariants } from "./state/workspace.js";
 import { tokenFileContent } from "./token-file.js";
 
 export const USAGE = `Usage: alpacon-sandbox [options]
@@ -26,6 +27,8 @@ Options:
                          error:status=503,rate=0.1,path=/api/servers/*
                          kinds: latency, error, reset, stall, truncate, ws-drop
   --command-delay <ms>   total delay of the command lifecycle, or "manual"
+  --variant <name=value> serve one of the real API's known response shapes, repeatable,
+                         e.g. metricsList=results, foreignKeys=uuid, uploadUrl=null
   --token-file <path>    write a token file for alpacon-mcp (mode 0600)
   --control-token <t>    token of the /_sandbox/ control API (default random)
   --json                 print the connection details as JSON
@@ -102,6 +105,7 @@ export function parseCliArgs(argv: readonly string[]): CliConfig {
       jitter: { type: "string" },
       fault: { type: "string", multiple: true },
       "command-delay": { type: "string" },
+      variant: { type: "string", multiple: true },
       "token-file": { type: "string" },
       "control-token": { type: "string" },
       json: { type: "boolean" },
@@ -139,6 +143,15 @@ export function parseCliArgs(argv: readonly string[]): CliConfig {
   if (delay !== undefined)
     options.commandDelays = delay === "manual" ? "manual" : int("command-delay", delay, 30);
   if (values["control-token"] !== undefined) options.controlToken = values["control-token"];
+  if (values.variant) {
+    const pairs = values.variant.map((spec) => {
+      const [name, value, extra] = spec.split("=");
+      if (!name || !value || extra !== undefined)
+        throw new Error(`--variant must be name=value, got "${spec}"`);
+      return [name, value];
+    });
+    options.variants = checkVariants(Object.fromEntries(pairs));
+  }
   return {
     options,
     tokenFile: values["token-file"] ?? null,

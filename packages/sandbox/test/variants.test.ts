@@ -194,6 +194,14 @@ describe("setting variants", () => {
     expect((await readJson(bad)).detail).toMatch(/uploadUrl must be one of presigned, null/);
   });
 
+  it("takes --variant name=value on the command line", async () => {
+    const { parseCliArgs } = await import("../src/cli-main.js");
+    const cfg = parseCliArgs(["--variant", "metricsList=results", "--variant", "uploadUrl=null"]);
+    expect(cfg.options.variants).toEqual({ metricsList: "results", uploadUrl: "null" });
+    expect(() => parseCliArgs(["--variant", "metricsList"])).toThrow(/name=value/);
+    expect(() => parseCliArgs(["--variant", "metricsList=csv"])).toThrow(/array, results/);
+  });
+
   it("refuses a bad variant at start", async () => {
     const { startSandbox } = await import("../src/index.js");
     await expect(
