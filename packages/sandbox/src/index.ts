@@ -8,5 +8,9 @@ export type { JournalEntry, JournalFilter, JournalOutcome } from "./journal.js";
 export type { Sandbox, SandboxOptions, SandboxWorkspace, WorkspaceOptions } from "./sandbox.js";
 export { DEFAULT_WORKSPACES, startSandbox } from "./sandbox.js";
 export type { CommandDelays } from "./state/commands.js";
-export { type ApiVariants, DEFAULT_VARIANTS } from "./state/workspace.js";
+export {
+  ALTERNATIVE_VARIANTS,
+  type ApiVariants,
+  DEFAULT_VARIANTS,
+} from "./state/workspace.js";
 export { type TokenFileContent, tokenFileContent } from "./token-file.js";

@@ -3,30 +3,11 @@
  * types, each with its source. The spec must accept every one of them: `full` entries as they
  * are, `shape` entries (placeholder ids, left-out fields) for structure and types.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { operations, validateResponseBody } from "./helpers/contract.js";
+import { loadCorpus } from "./helpers/corpus.js";
 
-const ROOT = fileURLToPath(new URL("../../../openapi/corpus/", import.meta.url));
-
-interface CorpusEntry {
-  source: string;
-  operation: string;
-  status: number;
-  check: "full" | "shape";
-  note: string;
-  payload: unknown;
-}
-
-const entries = readdirSync(ROOT, { recursive: true, encoding: "utf8" })
-  .filter((name) => name.endsWith(".json"))
-  .sort()
-  .map((name) => ({
-    name,
-    entry: JSON.parse(readFileSync(join(ROOT, name), "utf8")) as CorpusEntry,
-  }));
+const entries = loadCorpus();
 
 describe("contract corpus", () => {
   it("has entries, each naming its source as repo@commit:path", () => {

@@ -4,7 +4,7 @@
  * so each shape is also proof that the spec accepts it.
  */
 import { describe, expect, it } from "vitest";
-import { DEFAULT_VARIANTS } from "../src/index.js";
+import { ALTERNATIVE_VARIANTS, DEFAULT_VARIANTS } from "../src/index.js";
 import { eventually, readJson, useSandbox } from "./helpers/sandbox.js";
 import { waitForStatus } from "./webftp/transfer-client.js";
 
@@ -15,15 +15,7 @@ const h = useSandbox({
     {
       region: "ap1",
       workspace: "tolerant",
-      variants: {
-        metricsList: "results",
-        foreignKeys: "uuid",
-        commandDetail: "cli",
-        commandCreate: "object",
-        uploadUrl: "null",
-        downloadUrl: "status",
-        systemRows: "object",
-      },
+      variants: ALTERNATIVE_VARIANTS,
     },
   ],
 });

@@ -59,6 +59,17 @@ export const DEFAULT_VARIANTS: Readonly<ApiVariants> = {
   systemRows: "page",
 };
 
+/** Every alternative at once: what the clients also accept, for testing a client against all. */
+export const ALTERNATIVE_VARIANTS: Readonly<ApiVariants> = {
+  metricsList: "results",
+  foreignKeys: "uuid",
+  commandDetail: "cli",
+  commandCreate: "object",
+  uploadUrl: "null",
+  downloadUrl: "status",
+  systemRows: "object",
+};
+
 const VARIANT_CHOICES: { [K in keyof ApiVariants]: readonly ApiVariants[K][] } = {
   metricsList: ["array", "results"],
   foreignKeys: ["nested", "uuid"],

@@ -3,31 +3,14 @@
  * and types) answered by a loopback server to the SDK method that reads it: the SDK must accept
  * it and hand back its normalised shape.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadCorpus } from "../../../sandbox/test/helpers/corpus.js";
 import { iteratePages, type Page } from "../../src/core/pagination.js";
 import { type AlpaconClient, createAlpaconClient, ValidationError } from "../../src/index.js";
 import { json, startLoopbackServer } from "../helpers/loopback-server.js";
 
-const ROOT = fileURLToPath(new URL("../../../../openapi/corpus/", import.meta.url));
 const ID = "550e8400-e29b-41d4-a716-446655440001";
-
-interface CorpusEntry {
-  source: string;
-  operation: string;
-  status: number;
-  payload: unknown;
-}
-
-const entries = readdirSync(ROOT, { recursive: true, encoding: "utf8" })
-  .filter((name) => name.endsWith(".json"))
-  .sort()
-  .map((name) => ({
-    name,
-    entry: JSON.parse(readFileSync(join(ROOT, name), "utf8")) as CorpusEntry,
-  }));
+const entries = loadCorpus();
 
 type Check = (client: AlpaconClient) => Promise<void>;
 

@@ -3,6 +3,7 @@
  * split"): workspace 0 serves the defaults, workspace 1 every alternative. The same calls must
  * give the same normalised answers.
  */
+import { ALTERNATIVE_VARIANTS } from "@alpacon/sandbox";
 import { describe, expect, it } from "vitest";
 import { WebftpTransferError } from "../../src/index.js";
 import { useSdkSandbox } from "../helpers/sandbox.js";
@@ -15,15 +16,7 @@ const env = useSdkSandbox({
     {
       region: "ap1",
       workspace: "tolerant",
-      variants: {
-        metricsList: "results",
-        foreignKeys: "uuid",
-        commandDetail: "cli",
-        commandCreate: "object",
-        uploadUrl: "null",
-        downloadUrl: "status",
-        systemRows: "object",
-      },
+      variants: ALTERNATIVE_VARIANTS,
     },
   ],
 });
