@@ -100,6 +100,14 @@ const READERS: Record<string, Check> = {
   listSystemTimes: async (c) => {
     expect((await c.system.time({ server: ID })).results).toHaveLength(1);
   },
+  createWebshUserChannel: async (c) => {
+    const connection = await c.websh.channels.create({ session: ID });
+    expect(connection.websocket_url).toBeTruthy();
+  },
+  joinWebshUserChannel: async (c) => {
+    const connection = await c.websh.channels.join(ID, { password: "x" });
+    expect(connection.websocket_url).toBeTruthy();
+  },
   listWebshSessions: async (c) => {
     expect((await c.websh.sessions.list()).results.length).toBeGreaterThan(0);
   },
