@@ -45,12 +45,17 @@ export function toTopServer(item: Schemas["TopServer"] | FlatTopItem): TopServer
   const value = Object.entries(flat).find(
     ([key, v]) => typeof v === "number" && key !== "server_id" && !key.endsWith("_id"),
   )?.[1] as number | undefined;
+  if (value === undefined) {
+    throw new AlpaconError(
+      `A top-servers entry for ${flat.server_id} carries no number (keys: ${Object.keys(item).join(", ")}). Please report it to the maintainers.`,
+    );
+  }
   return {
     server: {
       id: flat.server_id,
       ...(typeof flat.server_name === "string" ? { name: flat.server_name } : {}),
     },
-    value: value ?? Number.NaN,
+    value,
   };
 }
 

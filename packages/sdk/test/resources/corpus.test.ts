@@ -152,3 +152,16 @@ describe("page iteration", () => {
     expect(requested).toEqual([1, 2]);
   });
 });
+
+describe("top-servers entries", () => {
+  it("refuse an entry that names no server or carries no number, saying which", async () => {
+    api.always((_request, response) => json(response, 200, [{ value: 3 }]));
+    await expect(client.metrics.cpuTopServers()).rejects.toThrow(/names no server/);
+    api.always((_request, response) => json(response, 200, { data: [{ server_id: ID }] }));
+    await expect(client.metrics.cpuTopServers()).rejects.toThrow(
+      new RegExp(`entry for ${ID} carries no number`),
+    );
+    api.always((_request, response) => json(response, 200, { rows: [] }));
+    await expect(client.metrics.cpuTopServers()).rejects.toThrow(/unknown shape.*keys rows/);
+  });
+});
