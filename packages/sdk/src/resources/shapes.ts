@@ -32,15 +32,6 @@ export function serverLabel(ref: { id: string; name?: string | undefined }): str
   return ref.name ?? ref.id;
 }
 
-/** Replaces `server` (when present) with its normalised reference. */
-export function withServerRef<T extends { server?: Schemas["ServerRef"] }>(
-  item: T,
-): Omit<T, "server"> &
-  (T extends { server: unknown } ? { server: ServerRef } : { server?: ServerRef }) {
-  if (item.server === undefined) return item as never;
-  return { ...item, server: toServerRef(item.server) } as never;
-}
-
 /** Applies a normaliser to every item of a page. */
 export function mapPage<T, U>(page: Page<T>, map: (item: T) => U): Page<U> {
   return { ...page, results: page.results.map(map) };
