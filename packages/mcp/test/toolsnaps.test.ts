@@ -115,6 +115,10 @@ const SELF_EXPLANATORY = new Set([
   "groupname",
   "command",
   "content",
+  // The name and type (or enum) say it all.
+  "success",
+  "exitCode",
+  "role",
 ]);
 
 let server: Connected;

@@ -41,7 +41,7 @@ export const authSetToken = defineTool({
   toolset: "auth",
   title: "Save an API token",
   description:
-    "Saves a workspace's API token in the local token file and uses it from the next call on. For when a tool reports a missing or rejected token and the user gives one. Never echoed.",
+    "Saves a workspace's API token in the local token file for the next calls: when a tool reports a missing or rejected token and the user gives one. Never echoed.",
   sdk: "saveToken (@alpacon/sdk/node)",
   operation: "local-write",
   scope: "local",
@@ -87,7 +87,7 @@ export const authRemoveToken = defineTool({
   toolset: "auth",
   title: "Remove an API token",
   description:
-    "Removes a workspace's API token from the local token file and stops using it. The token stays valid in Alpacon; revoke it in the web console if it leaked.",
+    "Removes a workspace's API token from the local token file. It stays valid in Alpacon; revoke it in the web console if it leaked.",
   sdk: "removeToken (@alpacon/sdk/node)",
   operation: "local-write",
   scope: "local",
@@ -127,7 +127,7 @@ export const workspacesList = defineTool({
   toolset: "auth",
   title: "List configured workspaces",
   description:
-    "Lists the workspaces this server has tokens for: name, region, custom URL, token source (never the token).",
+    "Lists the workspaces this server has tokens for, and where each token comes from (never the token).",
   sdk: "loadConfig (@alpacon/sdk/node)",
   operation: "local-read",
   scope: "local",

@@ -11,7 +11,7 @@ export const maxOutputChars = z
   .min(100)
   .max(100_000)
   .default(8_000)
-  .describe("Longer output keeps its end; the result says how to read the rest.");
+  .describe("Longer output keeps its end.");
 
 // Control characters can edit a line a shell reads (Ctrl-U erases it, ESC starts a sequence)
 // and hide what runs from the person asked: only tab and newline pass.
@@ -74,13 +74,13 @@ export const commandRun = defineTool({
   toolset: "commands",
   title: "Run a command on servers",
   description:
-    "Runs a command line on one or more servers and waits: exit code, output and status per server. For one-shot commands and fan-out; websh tools keep shell state. The token's ACL must allow the command.",
+    "Runs a command on one or more servers and waits for each one's result. For one-shot commands and fan-out; websh tools keep shell state. The token's ACL must allow it.",
   sdk: "client.commands.run",
   operation: "exec",
   scope: "workspace",
   input: {
     servers: z.array(serverId).min(1).max(50).describe("Server names or ids."),
-    command: commandLine.describe("Shell command line; put secrets in env, not here."),
+    command: commandLine.describe("Put secrets in env, not here."),
     username: z.string().min(1).max(64).optional().describe("Default: the token's user."),
     groupname: z.string().min(1).max(64).optional(),
     env: z
@@ -170,7 +170,7 @@ export const commandGet = defineTool({
   toolset: "commands",
   title: "Get a command's result",
   description:
-    "A command's status, exit code and output from an offset. For a command whose outcome was unknown, or output command_run cut short.",
+    "A command's result, output from an offset: for an unknown outcome, or output command_run cut short.",
   sdk: "client.commands.get",
   operation: "GET",
   scope: "workspace",

@@ -54,7 +54,7 @@ export const listEvents = defineTool({
   toolset: "events",
   title: "List events",
   description:
-    "Recent events from servers and their agents (service starts, package changes, logins, updates …), newest first: what happened on a server lately.",
+    "Recent events from servers and their agents (service starts, package changes, logins …), newest first: what happened lately.",
   sdk: "client.events.list",
   operation: "GET",
   scope: "workspace",
@@ -75,7 +75,7 @@ export const searchEvents = defineTool({
   toolset: "events",
   title: "Search events",
   description:
-    "Events whose server, reporter, record or description contains a text ('nginx', 'reboot' …), newest first: when something happened across the fleet.",
+    "Events whose server, reporter, record or description contains a text ('nginx', 'reboot' …), newest first.",
   sdk: "client.events.search",
   operation: "GET",
   scope: "workspace",
@@ -159,9 +159,9 @@ export const finishCommand = defineTool({
   scope: "workspace",
   input: {
     command: commandId,
-    success: z.boolean().describe("Whether the command succeeded."),
+    success: z.boolean(),
     result: z.string().max(100_000).optional().describe("Output to record."),
-    exitCode: z.int().min(0).max(255).optional().describe("Exit code."),
+    exitCode: z.int().min(0).max(255).optional(),
     elapsedSeconds: z.number().min(0).max(86_400).optional().describe("Run time in seconds."),
   },
   output: lifecycleOutput,

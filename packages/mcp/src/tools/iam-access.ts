@@ -161,14 +161,14 @@ export const iamUserAssignRole = defineTool({
   toolset: "iam",
   title: "Give a user a role in a group",
   description:
-    "Gives a user a role in a group (member, manager or owner; iam_roles_list says what each allows): adds them to the group, or changes their role there. This grants access to the group's servers. Returns the membership and the previous role.",
+    "Gives a user a role in a group (iam_roles_list says what each allows), adding them to it or changing their role. This grants access to the group's servers.",
   sdk: "client.iam.memberships.create / client.iam.memberships.update",
   operation: "POST",
   scope: "workspace",
   input: {
     user: userRef,
     group: groupRef,
-    role: role.describe("member, manager or owner."),
+    role,
   },
   output: {
     membership: membershipOut,
@@ -240,7 +240,7 @@ export const iamRolesList = defineTool({
   toolset: "iam",
   title: "List IAM roles",
   description:
-    "Lists the roles a user can have in a group (member, manager, owner) and what each allows; with group, also who has each role there. Staff and superuser rights are user flags (iam_user_update); iam_permissions_list explains them too.",
+    "The roles a user can have in a group and what each allows; with group, also who has each role there. Staff and superuser rights are user flags (iam_user_update).",
   sdk: "MEMBERSHIP_ROLES + client.iam.memberships.iterate",
   operation: "GET",
   scope: "workspace",
@@ -286,7 +286,7 @@ export const iamPermissionsList = defineTool({
   toolset: "iam",
   title: "List IAM permissions",
   description:
-    "What each source of access allows in Alpacon: the group roles (member, manager, owner), the staff and superuser flags, and API token ACLs. Alpacon has no permission codenames; iam_user_permissions_get applies this to one user.",
+    "What each source of access allows in Alpacon (there are no permission codenames): group roles, staff and superuser flags, API token ACLs. iam_user_permissions_get applies it to one user.",
   sdk: "MEMBERSHIP_ROLES, ACCOUNT_FLAGS (@alpacon/sdk)",
   operation: "local-read",
   scope: "local",
@@ -330,7 +330,7 @@ export const iamUserPermissionsGet = defineTool({
   toolset: "iam",
   title: "Get what a user may do",
   description:
-    "What a user may do, from their staff/superuser flags and their role in each group (with the group's servers). API tokens are further limited by their ACLs.",
+    "What a user may do, from their flags and their role in each group (with its servers). API tokens are further limited by their ACLs.",
   sdk: "client.iam.users.get + client.iam.memberships.iterate + client.iam.groups.iterate",
   operation: "GET",
   scope: "workspace",

@@ -67,8 +67,7 @@ export const iamUsersList = defineTool({
   name: "iam_users_list",
   toolset: "iam",
   title: "List IAM users",
-  description:
-    "Lists the workspace's users (Alpacon accounts): username, name, email, active/staff/superuser flags.",
+  description: "Lists the workspace's users (Alpacon accounts) with their flags.",
   sdk: "client.iam.users.list",
   operation: "GET",
   scope: "workspace",
@@ -119,7 +118,7 @@ export const iamUserCreate = defineTool({
   toolset: "iam",
   title: "Create an IAM user",
   description:
-    "Creates a workspace user; the username also names their system account on servers. Staff and superuser rights are set with iam_user_update. Returns the user.",
+    "Creates a workspace user; the username also names their system account on servers. Staff and superuser rights are set with iam_user_update.",
   sdk: "client.iam.users.create",
   operation: "POST",
   scope: "workspace",
@@ -189,7 +188,7 @@ export const iamUserUpdate = defineTool({
   name: "iam_user_update",
   toolset: "iam",
   title: "Update an IAM user",
-  description: "Changes the given fields of a workspace user, leaving the rest. Returns the user.",
+  description: "Changes the given fields of a workspace user.",
   sdk: "client.iam.users.update",
   operation: "PATCH",
   scope: "workspace",
@@ -246,7 +245,7 @@ export const iamGroupsList = defineTool({
   toolset: "iam",
   title: "List IAM groups",
   description:
-    "Lists the workspace's groups, their members and servers. Groups grant server access in Alpacon.",
+    "Lists the workspace's groups, their members and servers (groups grant server access).",
   sdk: "client.iam.groups.list",
   operation: "GET",
   scope: "workspace",
@@ -279,7 +278,7 @@ export const iamGroupCreate = defineTool({
   toolset: "iam",
   title: "Create an IAM group",
   description:
-    "Creates a workspace group, optionally with the servers its members may use; the name also names the system group on servers. Returns the group.",
+    "Creates a workspace group, optionally with the servers its members may use; the name also names the system group on servers.",
   sdk: "client.iam.groups.create",
   operation: "POST",
   scope: "workspace",

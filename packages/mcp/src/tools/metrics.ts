@@ -78,7 +78,7 @@ function usageTool(kind: "cpu" | "memory") {
     name: kind === "cpu" ? "get_cpu_usage" : "get_memory_usage",
     toolset: "metrics",
     title: `Get ${noun} usage`,
-    description: `A server's ${noun} usage in percent over time: avg, min, max, latest and a series that keeps peaks: is it ${kind === "cpu" ? "CPU-bound" : "short of memory"}, since when?`,
+    description: `A server's ${noun} usage in percent over time, with a series that keeps peaks: is it ${kind === "cpu" ? "CPU-bound" : "short of memory"}, since when?`,
     sdk: kind === "cpu" ? "client.metrics.cpuUsage" : "client.metrics.memoryUsage",
     operation: "GET",
     scope: "workspace",
@@ -130,8 +130,7 @@ export const getDiskUsage = defineTool({
   name: "get_disk_usage",
   toolset: "metrics",
   title: "Get disk usage",
-  description:
-    "Used disk space in percent per device over time, and the latest bytes total/used/free: full or filling file systems.",
+  description: "Used disk space per device over time: full or filling file systems.",
   sdk: "client.metrics.diskUsage",
   operation: "GET",
   scope: "workspace",
@@ -178,7 +177,7 @@ export const getNetworkTraffic = defineTool({
   toolset: "metrics",
   title: "Get network traffic",
   description:
-    "Network traffic per interface in bits/s over time, in and out: avg, max, latest, peak. Spots saturated links or odd traffic.",
+    "Network traffic per interface in bits/s over time, in and out: saturated links or odd traffic.",
   sdk: "client.metrics.networkTraffic",
   operation: "GET",
   scope: "workspace",
@@ -225,7 +224,7 @@ export const getServerMetricsSummary = defineTool({
   toolset: "metrics",
   title: "Summarise a server's metrics",
   description:
-    "A server's CPU, memory, disk and network over the last hours in one call. Use it first for 'how is this server doing'; the get_*_usage and get_network_traffic tools give detail.",
+    "A server's CPU, memory, disk and network over the last hours. Use it first for 'how is this server doing'; the get_*_usage and get_network_traffic tools give detail.",
   sdk: "client.metrics.summary",
   operation: "GET",
   scope: "workspace",
@@ -274,8 +273,7 @@ export const getCpuTopServers = defineTool({
   name: "get_cpu_top_servers",
   toolset: "metrics",
   title: "Top servers by CPU",
-  description:
-    "The five servers with the highest CPU peak (percent) in the last 24 hours: the busiest machines of a fleet.",
+  description: "The five servers with the highest CPU peak (percent) in the last 24 hours.",
   sdk: "client.metrics.cpuTopServers",
   operation: "GET",
   scope: "workspace",

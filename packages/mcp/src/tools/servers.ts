@@ -99,8 +99,7 @@ export const serverGet = defineTool({
   name: "server_get",
   toolset: "servers",
   title: "Get a server",
-  description:
-    "Every field of one server: health messages, agent version, OS, CPU, memory, load, uptime, owner, groups.",
+  description: "Every field of one server: health messages, agent version, uptime, owner, groups.",
   sdk: "client.servers.get",
   operation: "GET",
   scope: "workspace",
@@ -154,7 +153,7 @@ export const serverNotesList = defineTool({
   toolset: "servers",
   title: "List server notes",
   description:
-    "Notes people left on servers (runbooks, owners, caveats). Read them before changing a server.",
+    "Notes people left on servers (runbooks, owners, caveats): read them before changing a server.",
   sdk: "client.notes.list",
   operation: "GET",
   scope: "workspace",

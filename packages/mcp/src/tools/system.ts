@@ -12,8 +12,7 @@ export const getSystemInfo = defineTool({
   name: "get_system_info",
   toolset: "system",
   title: "Get hardware and host information",
-  description:
-    "A server's hardware from its agent: CPU, memory, vendor, model, serial, hostname, hardware UUID.",
+  description: "A server's hardware from its agent (CPU, memory, model, serial) and hostname.",
   sdk: "client.system.info",
   operation: "GET",
   scope: "workspace",
@@ -216,7 +215,7 @@ export const getNetworkInterfaces = defineTool({
   name: "get_network_interfaces",
   toolset: "system",
   title: "Get network interfaces",
-  description: "A server's network interfaces: MAC, MTU, speed, up/running flags, IP addresses.",
+  description: "A server's network interfaces and their IP addresses.",
   sdk: "client.system.interfaces",
   operation: "GET",
   scope: "workspace",

@@ -113,7 +113,7 @@ export const webftpDownloadFile = defineTool({
   toolset: "webftp",
   title: "Download a file from a server",
   description:
-    "Copies a file or folder (as .zip, or extracted) from a server into this MCP server's allowed directories. Replaces an existing local file.",
+    "Copies a file or folder (as .zip, or extracted) from a server into this MCP server's allowed directories, replacing an existing local file.",
   sdk: "downloadFile (@alpacon/sdk/node) → client.webftp.download",
   operation: "transfer",
   scope: "workspace",
@@ -201,7 +201,7 @@ function transferList(kind: "uploads" | "downloads") {
     name: upload ? "webftp_uploads_list" : "webftp_downloads_list",
     toolset: "webftp",
     title: upload ? "List uploads" : "List downloads",
-    description: `File transfers ${upload ? "to" : "from"} servers (WebFTP ${kind}), newest first: what was copied, by whom.`,
+    description: `File transfers ${upload ? "to" : "from"} servers (WebFTP ${kind}), newest first.`,
     sdk: upload ? "client.webftp.uploads.list" : "client.webftp.downloads.list",
     operation: "GET",
     scope: "workspace",

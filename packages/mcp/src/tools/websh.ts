@@ -229,7 +229,7 @@ export const webshCommandExecute = defineTool({
   toolset: "websh",
   title: "Run one command in a shell",
   description:
-    "Runs one command in a shell on a server: output and exit code. The shell is kept a few minutes per server and user, so state carries over. Needs websh access, not a command ACL.",
+    "Runs one command in a shell on a server. The shell is kept a few minutes per server and user, so state carries over. Needs websh access, not a command ACL.",
   sdk: "client.websh.exec",
   operation: "exec",
   scope: "workspace",
@@ -293,7 +293,7 @@ export const webshChannelConnect = defineTool({
   toolset: "websh",
   title: "Attach to a websh channel",
   description:
-    "Attaches to a websh session by its URL (one of this workspace's) and keeps it, like websh_session_create. Returns a channelId.",
+    "Attaches to a websh session of this workspace by its URL and keeps it, like websh_session_create.",
   sdk: "client.websh.connect",
   operation: "POST",
   scope: "workspace",
@@ -338,7 +338,7 @@ export const webshChannelExecute = defineTool({
   toolset: "websh",
   title: "Run a command in an open shell",
   description:
-    "Runs a command in an open shell channel: output and exit code. State persists between calls (cd, exports).",
+    "Runs a command in an open shell channel. State persists between calls (cd, exports).",
   sdk: "session.exec (pooled websh channel)",
   operation: "exec",
   scope: "local",
@@ -392,8 +392,7 @@ export const webshSessionTerminate = defineTool({
   name: "websh_session_terminate",
   toolset: "websh",
   title: "Close a shell session",
-  description:
-    "Closes a websh session and all its channels, other people's too. Use it when done with a session.",
+  description: "Closes a websh session and all its channels, other people's too.",
   sdk: "client.websh.sessions.close",
   operation: "POST",
   scope: "workspace",
@@ -423,8 +422,7 @@ export const webshSessionsList = defineTool({
   name: "websh_sessions_list",
   toolset: "websh",
   title: "List shell sessions",
-  description:
-    "Shell sessions, newest first: who opened a shell where, as whom, when. Audits shell access.",
+  description: "Shell sessions, newest first: who opened a shell where, as whom, when.",
   sdk: "client.websh.sessions.list",
   operation: "GET",
   scope: "workspace",

@@ -11,9 +11,7 @@ export const workSessionField = {
   workSession: z
     .guid()
     .optional()
-    .describe(
-      `Work session id, if the workspace requires one (browser logins); default ${WORK_SESSION_VARIABLE}.`,
-    ),
+    .describe(`If the workspace requires one (browser logins); default ${WORK_SESSION_VARIABLE}.`),
 };
 
 /**
