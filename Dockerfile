@@ -59,4 +59,4 @@ EXPOSE 8237
 # the way an unauthenticated HTTP request would (the server has no separate health endpoint).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
   CMD ["node", "-e", "require('node:net').connect(Number(process.env.ALPACON_MCP_PORT)||8237,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"]
-ENTRYPOINT ["node", "/app/dist/cli.js"]
+ENTRYPOINT ["node", "/app/bin/alpacon-mcp.js"]
