@@ -1,4 +1,4 @@
-import { createReadStream } from "node:fs";
+import { createReadStream, open, read } from "node:fs";
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { PassThrough, Readable } from "node:stream";
@@ -37,13 +37,21 @@ export const nodeStoragePut: StoragePut = async (
   return { status: response.statusCode ?? 0, bytes: counter.bytes() };
 };
 
+const LEAVE_OPEN = {
+  open,
+  read,
+  close: (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) => done(null),
+};
+
 async function openSource(source: UploadSource): Promise<Readable> {
   // An open file is read from its start again on every attempt, and stays open for the next.
+  // `autoClose: false` is not enough: a stream destroyed mid-way (a reset connection) still
+  // closes its descriptor, and the retry then read a closed one (EBADF). Its owner closes it.
   if (source.fd !== undefined) {
     return createReadStream("", {
       fd: source.fd,
       start: 0,
-      autoClose: false,
+      fs: LEAVE_OPEN,
       highWaterMark: FILE_CHUNK_BYTES,
     });
   }
