@@ -132,12 +132,11 @@ describe("the reference README's usage examples on --sandbox", () => {
     expect(home).toMatch(/^\/home\/[a-z0-9-]+$/);
     const local = join(allowDir, "config.txt");
     writeFileSync(local, "listen_port=8080\n");
-    // The example's "/home/user/" is the user's home. A full file path: the directory form
-    // (`${home}/`, keeping the file name) is refused until webftp_upload_file accepts it.
+    // The example's "/home/user/" is the user's home: a directory ending in / keeps the name.
     await call("webftp_upload_file", {
       server: web.id,
       localPath: local,
-      remotePath: `${home}/config.txt`,
+      remotePath: `${home}/`,
       overwrite: true,
     });
     const uploaded = await run(web.id, "cat ~/config.txt");
