@@ -101,38 +101,28 @@ describe("check-then-use races on local paths (a directory swapped for a link)",
 });
 
 describe("the token file and the configuration directory", () => {
+  const upload = (localPath: string) =>
+    h.call("webftp_upload_file", {
+      workspace: "acme",
+      server: h.server,
+      localPath,
+      remotePath: "/tmp/",
+    });
+
   test("the token file is refused for upload, even inside an allowed directory", async () => {
     // The harness keeps its token file in the allowed directory: the attacker's setup.
     expect(h.configFile.startsWith(h.dir)).toBe(true);
-    const result = await h.call("webftp_upload_file", {
-      workspace: "acme",
-      server: h.server,
-      localPath: basename(h.configFile),
-      remotePath: "/tmp/",
-    });
-    expectToolError(result, "this server's token file");
+    expectToolError(await upload(basename(h.configFile)), "this server's token file");
   });
 
   test("a link to the token file is refused too", async () => {
     symlinkSync(h.configFile, join(h.dir, "innocent.json"));
-    const result = await h.call("webftp_upload_file", {
-      workspace: "acme",
-      server: h.server,
-      localPath: "innocent.json",
-      remotePath: "/tmp/innocent.json",
-    });
-    expectToolError(result, "this server's token file");
+    expectToolError(await upload("innocent.json"), "this server's token file");
   });
 
   test("a hard link to the token file is refused too", async () => {
     linkSync(h.configFile, join(h.dir, "hard.json"));
-    const result = await h.call("webftp_upload_file", {
-      workspace: "acme",
-      server: h.server,
-      localPath: "hard.json",
-      remotePath: "/tmp/hard.json",
-    });
-    expectToolError(result, "hard link to this server's token file");
+    expectToolError(await upload("hard.json"), "hard link to this server's token file");
   });
 
   test("a download never replaces the token file", async () => {
