@@ -39,7 +39,8 @@ function merge() {
     const target = base.getIn(path);
     for (const item of pending.getIn(path).items) {
       const key = keyOf(item);
-      if (target.items.some((existing) => keyOf(existing) === key)) clashes.push(`${path.join(".")}: ${key}`);
+      if (target.items.some((existing) => keyOf(existing) === key))
+        clashes.push(`${path.join(".")}: ${key}`);
       else target.items.push(item);
     }
   };
@@ -142,7 +143,9 @@ function checkCorpus(spec) {
 
 process.on("uncaughtException", (error) => {
   // A failed lint or generation has already printed its report.
-  console.error(error.status === undefined ? String(error.message) : `${error.cmd}: exit ${error.status}`);
+  console.error(
+    error.status === undefined ? String(error.message) : `${error.cmd}: exit ${error.status}`,
+  );
   process.exit(1);
 });
 
