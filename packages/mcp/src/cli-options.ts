@@ -1,5 +1,5 @@
 import { delimiter } from "node:path";
-import { parseArgs } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { COMMAND_SUMMARIES } from "./commands/names.js";
 import { CONFIRM_MODES, type ConfirmMode } from "./confirm.js";
 import { isLogLevel, LOG_LEVELS, type LogLevel } from "./log.js";
@@ -216,12 +216,12 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
   try {
     parsed = parse(argv);
   } catch (error) {
-    const message = (error as Error).message.split("\n")[0]!;
-    throw new UsageError(
-      message.startsWith("Unexpected argument")
-        ? `${message.replace(/\. This command does not take positional arguments$/, "")}; commands are ${Object.keys(COMMAND_SUMMARIES).join(", ")}`
-        : message,
-    );
+    if ((error as NodeJS.ErrnoException).code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
+      throw new UsageError(
+        `Unexpected argument '${firstPositional(argv)}'; commands are ${Object.keys(COMMAND_SUMMARIES).join(", ")}`,
+      );
+    }
+    throw new UsageError((error as Error).message.split("\n")[0]!);
   }
   const { values } = parsed;
   const help = values.help ?? false;
@@ -416,31 +416,43 @@ function integer(
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      transport: { type: "string" },
-      host: { type: "string" },
-      port: { type: "string" },
-      "auth-token": { type: "string" },
-      stateless: { type: "boolean" },
-      "allowed-hosts": { type: "string" },
-      "allow-origin": { type: "string", multiple: true },
-      "session-idle-minutes": { type: "string" },
-      "config-file": { type: "string" },
-      toolsets: { type: "string" },
-      tools: { type: "string" },
-      "exclude-tools": { type: "string" },
-      "read-only": { type: "boolean" },
-      confirm: { type: "string" },
-      "allow-dir": { type: "string", multiple: true },
-      "audit-log": { type: "string" },
-      "log-level": { type: "string" },
-      sandbox: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-      version: { type: "boolean", short: "v" },
-    },
-  });
+  return parseArgs({ args: argv, strict: true, allowPositionals: false, options: OPTIONS });
 }
+
+/**
+ * The argument a strict parse refused as positional. Every option before it was valid, so a
+ * lenient parse reads them alike and finds the same one first.
+ */
+function firstPositional(argv: string[]): string | undefined {
+  const { tokens } = parseArgs({
+    args: argv,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+    options: OPTIONS,
+  });
+  return tokens.find((token) => token.kind === "positional")?.value;
+}
+
+const OPTIONS = {
+  transport: { type: "string" },
+  host: { type: "string" },
+  port: { type: "string" },
+  "auth-token": { type: "string" },
+  stateless: { type: "boolean" },
+  "allowed-hosts": { type: "string" },
+  "allow-origin": { type: "string", multiple: true },
+  "session-idle-minutes": { type: "string" },
+  "config-file": { type: "string" },
+  toolsets: { type: "string" },
+  tools: { type: "string" },
+  "exclude-tools": { type: "string" },
+  "read-only": { type: "boolean" },
+  confirm: { type: "string" },
+  "allow-dir": { type: "string", multiple: true },
+  "audit-log": { type: "string" },
+  "log-level": { type: "string" },
+  sandbox: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} as const satisfies NonNullable<ParseArgsConfig["options"]>;

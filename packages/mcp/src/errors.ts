@@ -1,6 +1,7 @@
 import {
   AbortedError,
   AlpaconApiError,
+  AlpaconError,
   AuthenticationError,
   ConfigError,
   ConflictError,
@@ -62,16 +63,36 @@ function whatFailed(context: FailureContext): string {
   return `${context.tool} failed${where.length ? ` (${where.join(", ")})` : ""}.`;
 }
 
+/**
+ * Why from the error's class and fields (never its message text); what to do from the SDK's
+ * hint, except where this server knows better: a tool's own `notFound`/`forbidden`, and steps
+ * that are MCP actions (a tool, a tool argument, the alpacon-mcp CLI, a person's approval).
+ */
 function explain(error: unknown, context: FailureContext): { why: string; todo: string } {
+  const advice = explainByClass(error, context);
+  // A call that may have changed something is never to be resent blindly.
+  if (error instanceof AlpaconError && error.mayHaveTakenEffect) {
+    return {
+      why: advice.why,
+      todo: `It may already have taken effect: check the current state before calling ${context.tool} again. ${advice.todo}`,
+    };
+  }
+  return advice;
+}
+
+function explainByClass(error: unknown, context: FailureContext): { why: string; todo: string } {
   if (error instanceof ToolError) return { why: error.why, todo: error.todo };
   if (error instanceof LocalFileError) {
     return {
       why: error.message,
-      todo: "Choose another local path, or move away what is in the way, then retry",
+      todo: error.hint ?? "Choose another local path, or move away what is in the way, then retry",
     };
   }
   if (error instanceof ConfigError) {
-    return { why: error.message, todo: "Fix the configuration as described, then retry" };
+    return {
+      why: error.message,
+      todo: error.hint ?? "Fix the configuration as described, then retry",
+    };
   }
   if (error instanceof MfaRequiredError || error instanceof WorkSessionError) {
     return gateAdvice(
@@ -98,6 +119,7 @@ function explain(error: unknown, context: FailureContext): { why: string; todo: 
   if (error instanceof NotFoundError) {
     return {
       why: `the API answered 404 Not Found for ${error.method} ${error.path}${detail(error)}`,
+      // The list tools' names are this server's, so they beat the SDK's generic hint.
       todo:
         context.notFound ?? "Check the id; the list tools (servers_list, …) show the valid ones",
     };
@@ -106,69 +128,69 @@ function explain(error: unknown, context: FailureContext): { why: string; todo: 
   if (error instanceof ConflictError) {
     return {
       why: `the API reported a conflict (HTTP 409${detail(error)})`,
-      todo: "Fetch the current state, adjust the arguments, then retry",
+      todo: error.hint ?? "Fetch the current state, adjust the arguments, then retry",
     };
   }
   if (error instanceof RateLimitError) {
-    const seconds =
-      error.retryAfterMs === undefined ? undefined : Math.ceil(error.retryAfterMs / 1000);
     return {
       why: "Alpacon is rate-limiting this token (HTTP 429)",
-      todo:
-        seconds === undefined
-          ? "Wait a minute, then retry"
-          : `Retry after ${seconds} s, not sooner`,
+      todo: error.hint ?? "Wait a minute, then retry",
     };
   }
   if (error instanceof ServerError) {
     return {
       why: `the Alpacon server failed (HTTP ${error.status}${detail(error)}${error.requestId ? `, request id ${error.requestId}` : ""})`,
-      todo: "Retry in a little while; if it keeps failing, report the request id to Alpacon support",
+      todo: error.hint ?? "Retry in a little while",
     };
   }
   if (error instanceof RedirectError) {
     return {
       why: `the API answered with a redirect (HTTP ${error.status}${error.target ? ` to ${error.target}` : ""}), which is never followed: it could carry the token or the request to another host`,
+      // Names where this server takes the URL from, which the SDK's hint cannot.
       todo: "Check the workspace URL in the token file or the …_URL variable: it must be the API's own address (https://<workspace>.<region>.alpacon.io)",
     };
   }
   if (error instanceof InvalidResponseError) {
     return {
       why: `the answer was not JSON (${error.contentType ?? "unparseable body"}${error.path ? ` for ${error.method} ${error.path}` : ""}); a proxy, a login portal or a wrong URL answered instead of the Alpacon API`,
-      todo: "Check the workspace URL and any proxy in between, then retry",
+      todo: error.hint ?? "Check the workspace URL and any proxy in between, then retry",
     };
   }
   if (error instanceof AlpaconApiError) {
     return {
       why: `the API answered HTTP ${error.status}${detail(error)}`,
-      todo: "Check the arguments and retry",
+      todo: error.hint ?? "Check the arguments and retry",
     };
   }
   if (error instanceof ConnectionError) {
     return {
-      why: `no answer from Alpacon for ${error.method} ${error.path} (${error.message.replace(/^.*? failed: /, "").replace(/\. Check .*$/, "")})`,
-      todo: "Check the network and the workspace URL, then retry",
+      why: `no answer from Alpacon for ${error.method} ${error.path} (${error.reason})`,
+      todo: error.hint ?? "Check the network and the workspace URL, then retry",
     };
   }
   if (error instanceof TimeoutError) {
     return {
       why: `${error.method} ${error.path} got no answer within ${error.timeoutMs < 1000 ? `${error.timeoutMs} ms` : `${Math.round(error.timeoutMs / 1000)} s`}`,
+      // A tool has no timeoutMs argument (the SDK's hint): narrowing the request is the lever.
       todo: "Retry; if the workspace is slow, narrow the request (a smaller page or time range)",
     };
   }
   if (error instanceof WebftpTransferError) {
-    const upload = error.message.startsWith("The upload");
     return {
-      why: `${error.message.replace(/\.$/, "")} (transfer ${error.transferId})`,
-      todo: upload
-        ? "Check that the remote directory exists and that the user may write there; pass overwrite: true to replace an existing file"
-        : "Check the remote path (and resourceType: folder for a directory) and that the user may read it",
+      why: `The ${error.direction} failed on the server (transfer ${error.transferId}): ${error.detail || "no reason given"}`,
+      todo: error.hint ?? "Check the remote path and the user's permissions, then retry",
     };
   }
-  if (error instanceof WebshClosedError || error instanceof WebshHandshakeError) {
+  if (error instanceof WebshClosedError) {
+    const what = error.clean
+      ? `the websh ${error.code === 4000 ? "session" : "connection"} was closed`
+      : `the websh connection was lost (close code ${error.code}${error.reason ? `: ${error.reason}` : ""})`;
+    return { why: `${what}${error.during ? `; ${error.during}` : ""}`, todo: NEW_WEBSH_SESSION };
+  }
+  if (error instanceof WebshHandshakeError) {
     return {
-      why: error.message.replace(/\. (Open|The channel) .*$/, ""),
-      todo: "Open a new session with websh_session_create (or run the command with command_run), then retry",
+      why: `the websh server refused the connection${error.status ? ` (HTTP ${error.status})` : ""}: ${error.detail}`,
+      todo: NEW_WEBSH_SESSION,
     };
   }
   if (error instanceof AbortedError || isAbort(error)) {
@@ -184,6 +206,10 @@ function explain(error: unknown, context: FailureContext): { why: string; todo: 
   };
 }
 
+// The SDK's hint says "open a new session"; here that is a tool, named so the model can call it.
+const NEW_WEBSH_SESSION =
+  "Open a new session with websh_session_create (or run the command with command_run), then retry";
+
 function explainDenied(
   error: PermissionDeniedError,
   context: FailureContext,
@@ -191,14 +217,12 @@ function explainDenied(
   if (error.code === "api_token_acl_not_allowed") {
     return {
       why: "the API token's access control list (ACL) does not allow this request (the command, the server, or changes at all)",
-      todo: "Ask a workspace admin to allow it in the token's ACL (Alpacon web console → API Token → the token → ACL), or use a token whose ACL allows it",
+      todo: error.hint ?? "Ask a workspace admin to allow it in the token's ACL",
     };
   }
   return {
     why: `the token's user is not allowed to do this (HTTP 403${detail(error)})`,
-    todo:
-      context.forbidden ??
-      "Ask a workspace admin for the permission, or use the token of a user who has it",
+    todo: context.forbidden ?? error.hint ?? "Ask a workspace admin for the permission",
   };
 }
 
@@ -324,7 +348,8 @@ function isAbort(error: unknown): boolean {
 
 function sentence(text: string): string {
   const trimmed = text.trim();
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+  const last = trimmed.at(-1);
+  return last !== undefined && ".!?".includes(last) ? trimmed : `${trimmed}.`;
 }
 
 // API tokens look like `alpat-…` (session tokens `alpst-…`), JWTs like `eyJ….….…`; an

@@ -226,10 +226,21 @@ async function loadSandbox(): Promise<typeof import("@alpacon/sandbox")> {
     return await import("@alpacon/sandbox");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "ERR_MODULE_NOT_FOUND" || !String(error).includes("@alpacon/sandbox")) throw error;
+    if (code !== "ERR_MODULE_NOT_FOUND" || sandboxResolves()) throw error;
     throw new UsageError(
       "--sandbox needs the package @alpacon/sandbox, which is not installed next to @alpacon/mcp: install it (npm install @alpacon/sandbox, or its tarball) and run again.",
     );
+  }
+}
+
+/** Whether the package itself is found: a module missing under it is another problem. */
+function sandboxResolves(): boolean {
+  try {
+    // Node < 20.6 has no import.meta.resolve: the TypeError then reads as "not found".
+    import.meta.resolve("@alpacon/sandbox");
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -2,13 +2,19 @@
 // Node-only helpers (configuration files, file transfers from disk) live in "@alpacon/sdk/node".
 
 export { type AlpaconClient, type AlpaconClientOptions, createAlpaconClient } from "./client.js";
-export type { CommandRunErrorKind, CommandRunResult, RunCommandOptions } from "./commands/run.js";
+export type {
+  CommandRunError,
+  CommandRunErrorKind,
+  CommandRunResult,
+  RunCommandOptions,
+} from "./commands/run.js";
 export type { TokenProvider } from "./core/auth.js";
 export { defaultBaseUrl, validateRegionName, validateWorkspaceName } from "./core/base-url.js";
 export {
   AbortedError,
   AlpaconApiError,
   AlpaconError,
+  type AlpaconErrorOptions,
   AuthenticationError,
   ConfigError,
   ConflictError,

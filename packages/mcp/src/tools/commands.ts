@@ -1,3 +1,4 @@
+import type { CommandRunError } from "@alpacon/sdk";
 import * as z from "zod";
 import { envForQuestion, quoted } from "../confirm.js";
 import { gateAdvice } from "../errors.js";
@@ -54,19 +55,17 @@ const runResult = z.object({
     .nullable(),
 });
 
-/** "POST /api/events/commands/ (workspace acme (ap1)) failed with 403: …" → "HTTP 403: …". */
-function plain(message: string): string {
-  return message.replace(/^[A-Z]+ \/\S* (?:\(.*\) )?failed with (\d+)/, "HTTP $1");
-}
-
 /** A refusal by the MFA or work-session gate says what to do; other errors keep the API's words. */
-function rowMessage(item: { server: string; error?: { message: string; code?: string } }): string {
-  const { message, code } = item.error!;
+function rowMessage(item: { server: string; error?: CommandRunError }): string {
+  const { message, code, status, reason, hint } = item.error!;
   if (code === "auth_mfa_required" || code?.startsWith("work_session_")) {
     const { why, todo } = gateAdvice(code, "command", undefined, item.server);
     return `${why}. ${todo}.`;
   }
-  return plain(message);
+  // A refusal by the API, from its fields: the request line is noise in a per-server row.
+  if (status !== undefined)
+    return `HTTP ${status}${reason ? `: ${reason}` : ""}${hint ? `. ${hint}` : ""}`;
+  return message;
 }
 
 export const commandRun = defineTool({

@@ -59,8 +59,24 @@ export interface CommandRunResult {
   output: string;
   startedAt: string | undefined;
   finishedAt: string | undefined;
-  /** `code` is the API's error code when it gave one (`work_session_required`, …). */
-  error?: { kind: CommandRunErrorKind; message: string; code?: string };
+  error?: CommandRunError;
+}
+
+/**
+ * Why a server has no clean result. `message` is the whole story in words; when the API refused
+ * the command (`rejected`) its answer is also here in fields, so a caller can word it itself.
+ */
+export interface CommandRunError {
+  kind: CommandRunErrorKind;
+  message: string;
+  /** The API's error code when it gave one (`work_session_required`, …). */
+  code?: string;
+  /** The API's HTTP status, for `rejected`. */
+  status?: number;
+  /** The API's reason in words (its `detail`, or the code described), for `rejected`. */
+  reason?: string;
+  /** The next step the SDK advises, for `rejected`. */
+  hint?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
@@ -195,9 +211,10 @@ async function submit(
         run.gate.block(error.retryAfterMs ?? RETRY_WAIT_MS);
         continue;
       }
-      if (error instanceof AlpaconApiError && error.status < 500) {
+      // A 4xx (or a redirect) was refused before anything ran; a 5xx may come after the create.
+      if (error instanceof AlpaconApiError && !error.mayHaveTakenEffect) {
         ledger.leave(attempt, "none");
-        return failure(server, "not_submitted", "rejected", error.message, error.code);
+        return { ...failure(server, "not_submitted", "rejected", ""), error: rejection(error) };
       }
       if (options.signal?.aborted) {
         ledger.leave(attempt, "unknown");
@@ -218,6 +235,17 @@ async function submit(
       throw error;
     }
   }
+}
+
+function rejection(error: AlpaconApiError): CommandRunError {
+  return {
+    kind: "rejected",
+    message: error.message,
+    status: error.status,
+    ...(error.code ? { code: error.code } : {}),
+    ...(error.reason ? { reason: error.reason } : {}),
+    ...(error.hint ? { hint: error.hint } : {}),
+  };
 }
 
 function unknownMessage(server: string, reason: string): string {

@@ -5,6 +5,34 @@
  */
 export class AlpaconError extends Error {
   override name = "AlpaconError";
+  /**
+   * The one next step, when the SDK knows it (most messages end with it). Callers that word
+   * their own errors (the MCP server) show this rather than writing the advice again.
+   */
+  readonly hint: string | undefined;
+  /**
+   * True when the failed call may still have changed something: a POST whose answer was lost
+   * or came back 5xx, a command cut off while running. Check before resending; never resend
+   * blindly. False when it certainly did not (the API refused it, a read, nothing was sent).
+   */
+  readonly mayHaveTakenEffect: boolean;
+  constructor(message?: string, options?: AlpaconErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.hint = options?.hint;
+    this.mayHaveTakenEffect = options?.mayHaveTakenEffect ?? false;
+  }
+}
+
+export interface AlpaconErrorOptions extends ErrorOptions {
+  hint?: string | undefined;
+  mayHaveTakenEffect?: boolean | undefined;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** A request with this method may change something on the server (everything but reads). */
+export function mayChangeState(method: string | undefined): boolean {
+  return method === undefined || !SAFE_METHODS.has(method.toUpperCase());
 }
 
 /** The configuration is missing or wrong: names the file or variable to fix. */
@@ -35,6 +63,8 @@ export class AlpaconApiError extends AlpaconError {
   readonly source: string | undefined;
   /** The API's own words (`detail`, or the first field error). */
   readonly detail: string | undefined;
+  /** Why, in words: `detail`, else the code described (`code` alone is machine-readable). */
+  readonly reason: string | undefined;
   readonly requestId: string | undefined;
   readonly body: unknown;
 
@@ -44,7 +74,10 @@ export class AlpaconApiError extends AlpaconError {
     const where = init.context ? ` (${init.context})` : "";
     super(
       `${init.method} ${init.path}${where} failed with ${init.status}${reason ? `: ${reason}` : ""}${hint ? `. ${hint}` : ""}`,
+      // The API refused a 4xx before acting; a 5xx may come after the change was made.
+      { hint, mayHaveTakenEffect: init.status >= 500 && mayChangeState(init.method) },
     );
+    this.reason = reason;
     this.status = init.status;
     this.method = init.method;
     this.path = init.path;
@@ -58,14 +91,28 @@ export class AlpaconApiError extends AlpaconError {
 
 export class AuthenticationError extends AlpaconApiError {
   override name = "AuthenticationError";
+  constructor(init: ApiErrorInit, hint?: string) {
+    const target = init.context ? ` for ${init.context}` : "";
+    super(init, hint ?? `Check the API token${target}: it may be wrong, expired or revoked`);
+  }
 }
 
+/** Officially a 401, but the token is fine: a caller must never be told to replace it. */
 export class MfaRequiredError extends AuthenticationError {
   override name = "MfaRequiredError";
+  constructor(init: ApiErrorInit, hint?: string) {
+    super(
+      init,
+      hint ?? "Complete multi-factor authentication in the Alpacon web console, then retry",
+    );
+  }
 }
 
 export class PermissionDeniedError extends AlpaconApiError {
   override name = "PermissionDeniedError";
+  constructor(init: ApiErrorInit, hint?: string) {
+    super(init, hint ?? deniedHint(parseErrorBody(init.body).code));
+  }
 }
 
 /** The work-session gates an API can refuse with; `work_session_not_active` waits for approval. */
@@ -80,6 +127,33 @@ export const WORK_SESSION_CODES = [
 ] as const;
 export type WorkSessionCode = (typeof WORK_SESSION_CODES)[number];
 
+const WORK_SESSION_HINTS: Record<WorkSessionCode, string> = {
+  work_session_required:
+    "Create a work session covering this server and operation in the Alpacon web console, have it approved, then retry passing its id as workSession",
+  work_session_not_usable:
+    "The work session has ended; create a new one, have it approved, then retry with its id",
+  work_session_not_active:
+    "The work session is waiting for approval; retry once a person has approved it",
+  work_session_expired: "The work session has expired; extend it or create a new one, then retry",
+  work_session_scope_not_allowed:
+    "Add this operation's scope to the work session (or create one that has it), then retry",
+  work_session_server_not_allowed:
+    "Add this server to the work session (or create one that includes it), then retry",
+  work_session_assignee_mismatch:
+    "The work session belongs to someone else; use one assigned to this user",
+};
+
+export function isWorkSessionCode(code: string | undefined): code is WorkSessionCode {
+  return (WORK_SESSION_CODES as readonly (string | undefined)[]).includes(code);
+}
+
+function deniedHint(code: string | undefined): string {
+  if (code === "api_token_acl_not_allowed")
+    return "Ask a workspace admin to allow it in the token's ACL (Alpacon web console → API Token → the token → ACL), or use a token whose ACL allows it";
+  if (isWorkSessionCode(code)) return WORK_SESSION_HINTS[code];
+  return "Ask a workspace admin for the permission, or use the token of a user who has it";
+}
+
 /**
  * The work-session gate refused the call (browser/OAuth logins; static API tokens bypass it).
  * `code` says which gate, `source` which operation (`command`, `websh`, `webftp`). The API sends
@@ -92,6 +166,9 @@ export class WorkSessionError extends PermissionDeniedError {
 
 export class NotFoundError extends AlpaconApiError {
   override name = "NotFoundError";
+  constructor(init: ApiErrorInit, hint?: string) {
+    super(init, hint ?? "Check the id or name; it may have been deleted");
+  }
 }
 
 export class ValidationError extends AlpaconApiError {
@@ -113,13 +190,26 @@ export class RateLimitError extends AlpaconApiError {
   /** How long the API asked us to wait, from `Retry-After`; undefined when it did not say. */
   readonly retryAfterMs: number | undefined;
   constructor(init: ApiErrorInit, hint?: string) {
-    super(init, hint);
+    super(
+      init,
+      hint ??
+        (init.retryAfterMs === undefined
+          ? "Slow down and retry later"
+          : `Retry after ${Math.ceil(init.retryAfterMs / 1000)} s`),
+    );
     this.retryAfterMs = init.retryAfterMs;
   }
 }
 
 export class ServerError extends AlpaconApiError {
   override name = "ServerError";
+  constructor(init: ApiErrorInit, hint?: string) {
+    super(
+      init,
+      hint ??
+        `The Alpacon server had a problem; retry later${init.requestId ? `, and if it keeps failing, report the request id (${init.requestId}) to Alpacon support` : ""}`,
+    );
+  }
 }
 
 /**
@@ -162,6 +252,8 @@ export class InvalidResponseError extends AlpaconError {
   readonly status: number | undefined;
   /** The answer's `Content-Type`, when it had one. */
   readonly contentType: string | undefined;
+  /** What the parser said, when it was the body rather than its type that was wrong. */
+  readonly reason: string | undefined;
   constructor(init: {
     method?: string | undefined;
     path?: string | undefined;
@@ -171,9 +263,14 @@ export class InvalidResponseError extends AlpaconError {
   }) {
     const what = init.method && init.path ? `${init.method} ${init.path}` : "An API call";
     const got = init.contentType ? `${init.contentType}` : "a body that is not valid JSON";
+    const hint =
+      "Check that the base URL points at the Alpacon API, not a web page, a proxy or a login portal";
     super(
-      `${what} got ${init.status ? `HTTP ${init.status} with ` : ""}${got} instead of JSON${init.reason ? ` (${init.reason})` : ""}. Check that the base URL points at the Alpacon API, not a web page, a proxy or a login portal.`,
+      `${what} got ${init.status ? `HTTP ${init.status} with ` : ""}${got} instead of JSON${init.reason ? ` (${init.reason})` : ""}. ${hint}.`,
+      // Something answered 2xx: a change may have been made, unless it was a read.
+      { hint, mayHaveTakenEffect: mayChangeState(init.method) },
     );
+    this.reason = init.reason;
     this.method = init.method;
     this.path = init.path;
     this.status = init.status;
@@ -186,11 +283,39 @@ export class ConnectionError extends AlpaconError {
   override name = "ConnectionError";
   readonly method: string;
   readonly path: string;
+  /** What went wrong on the way (`ECONNREFUSED`, `socket hang up`, …). */
+  readonly reason: string;
   constructor(method: string, path: string, reason: string, options?: ErrorOptions) {
-    super(`${method} ${path} failed: ${reason}. Check that the Alpacon URL is reachable.`, options);
+    const hint = "Check the network and that the Alpacon URL is reachable";
+    super(`${method} ${path} failed: ${reason}. ${hint}.`, {
+      ...options,
+      hint,
+      mayHaveTakenEffect: mayChangeState(method) && !neverSent(options?.cause),
+    });
     this.method = method;
     this.path = path;
+    this.reason = reason;
   }
+}
+
+// Failures before a connection existed: no byte of the request left this machine.
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+function neverSent(cause: unknown): boolean {
+  // fetch wraps the socket's error: `TypeError: fetch failed` with the errno error as its cause.
+  for (let depth = 0; depth < 4 && cause instanceof Error; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && NOT_SENT_CODES.has(code)) return true;
+    cause = cause.cause;
+  }
+  return false;
 }
 
 export class TimeoutError extends AlpaconError {
@@ -199,14 +324,21 @@ export class TimeoutError extends AlpaconError {
   readonly path: string;
   readonly timeoutMs: number;
   constructor(method: string, path: string, timeoutMs: number) {
-    super(`${method} ${path} timed out after ${timeoutMs} ms. Retry, or raise timeoutMs.`);
+    const hint = "Retry, or raise timeoutMs";
+    super(`${method} ${path} timed out after ${timeoutMs} ms. ${hint}.`, {
+      hint,
+      mayHaveTakenEffect: mayChangeState(method),
+    });
     this.method = method;
     this.path = path;
     this.timeoutMs = timeoutMs;
   }
 }
 
-/** The caller's AbortSignal fired. */
+/**
+ * The caller's AbortSignal fired. `mayHaveTakenEffect` is set where a change was under way (a
+ * POST in flight, a running command interrupted).
+ */
 export class AbortedError extends AlpaconError {
   override name = "AbortedError";
 }

@@ -8,6 +8,7 @@ import {
   AlpaconError,
   ConnectionError,
   InvalidResponseError,
+  mayChangeState,
   RateLimitError,
   RedirectError,
   TimeoutError,
@@ -186,7 +187,10 @@ export function createPolicyFetch(
     } catch (error) {
       if (error instanceof AlpaconError) throw error;
       if (userSignal?.aborted)
-        throw new AbortedError(`${method} ${path} was aborted`, { cause: error });
+        throw new AbortedError(`${method} ${path} was aborted`, {
+          cause: error,
+          mayHaveTakenEffect: mayChangeState(method),
+        });
       throw error;
     }
   };
@@ -217,7 +221,10 @@ async function sendOnce(
       : await fetchWithTimer(fetchImpl, url, init, timeoutMs);
   } catch (error) {
     if (userSignal?.aborted)
-      throw new AbortedError(`${method} ${path} was aborted`, { cause: error });
+      throw new AbortedError(`${method} ${path} was aborted`, {
+        cause: error,
+        mayHaveTakenEffect: mayChangeState(method),
+      });
     if (isDeadlineExceeded(error)) throw new TimeoutError(method, path, timeoutMs);
     throw new ConnectionError(method, path, describeNetworkError(error), { cause: error });
   }

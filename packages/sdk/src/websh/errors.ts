@@ -6,9 +6,23 @@ const CLEAN_CLOSE_CODES = new Set([1000, 1001, 4000]);
 /** The websh WebSocket closed; `clean` tells a normal session end from a lost connection. */
 export class WebshClosedError extends AlpaconError {
   override name = "WebshClosedError";
+  /** The WebSocket close code (1006 when the connection dropped without one). */
   readonly code: number;
   readonly clean: boolean;
-  constructor(code: number, reason: string, during?: string) {
+  /** The close frame's reason text, "" when it gave none. */
+  readonly reason: string;
+  /** What the close means for the call that failed ("the command may have run partly; …"). */
+  readonly during: string | undefined;
+  /**
+   * `mayHaveTakenEffect`: a command was running when the connection closed (its result is
+   * unknown); leave it false when nothing had been sent.
+   */
+  constructor(
+    code: number,
+    reason: string,
+    during?: string,
+    options?: { mayHaveTakenEffect?: boolean },
+  ) {
     const clean = CLEAN_CLOSE_CODES.has(code);
     const what = clean
       ? code === 4000
@@ -16,9 +30,15 @@ export class WebshClosedError extends AlpaconError {
         : "the websh connection was closed"
       : `the websh connection was lost (close code ${code}${reason ? `: ${reason}` : ""})`;
     const consequence = during ? `; ${during}` : "";
-    super(`${capitalize(what)}${consequence}. Open a new session to continue.`);
+    const hint = "Open a new session to continue";
+    super(`${capitalize(what)}${consequence}. ${hint}.`, {
+      hint,
+      mayHaveTakenEffect: options?.mayHaveTakenEffect ?? false,
+    });
     this.code = code;
     this.clean = clean;
+    this.reason = reason;
+    this.during = during;
   }
 }
 
@@ -26,11 +46,16 @@ export class WebshClosedError extends AlpaconError {
 export class WebshHandshakeError extends AlpaconError {
   override name = "WebshHandshakeError";
   readonly status: number | undefined;
+  /** What refused it, in words ("upgrade refused", "no answer in time", …); never a URL token. */
+  readonly detail: string;
   constructor(status: number | undefined, detail: string) {
+    const hint = "The channel may have expired or the session may be closed; open a new session";
     super(
-      `The websh server refused the connection${status ? ` (HTTP ${status})` : ""}: ${detail}. The channel may have expired or the session may be closed; open a new session.`,
+      `The websh server refused the connection${status ? ` (HTTP ${status})` : ""}: ${detail}. ${hint}.`,
+      { hint },
     );
     this.status = status;
+    this.detail = detail;
   }
 }
 

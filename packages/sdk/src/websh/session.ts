@@ -239,7 +239,7 @@ export class WebshSession {
     const { options } = job;
     if (options.signal?.aborted) {
       this.interrupt();
-      job.reject(abortedError());
+      job.reject(abortedError(false));
       return;
     }
     const ids = lineIds();
@@ -262,7 +262,7 @@ export class WebshSession {
       running.onAbort = () => {
         this.interrupt();
         this.release(running);
-        job.reject(abortedError());
+        job.reject(abortedError(true));
         this.startNext();
       };
       options.signal.addEventListener("abort", running.onAbort, { once: true });
@@ -333,6 +333,7 @@ export class WebshSession {
           info.code,
           info.reason,
           "the command may have run partly; its result is unknown",
+          { mayHaveTakenEffect: true },
         ),
       );
     }
@@ -472,6 +473,9 @@ function concat(parts: Uint8Array[]): ArrayBuffer {
   return out.buffer;
 }
 
-function abortedError(): AbortedError {
-  return new AbortedError("The command was interrupted (Ctrl-C sent) because the caller aborted.");
+/** `started`: the command line was sent, so it may have run partly. */
+function abortedError(started: boolean): AbortedError {
+  return new AbortedError("The command was interrupted (Ctrl-C sent) because the caller aborted.", {
+    mayHaveTakenEffect: started,
+  });
 }
