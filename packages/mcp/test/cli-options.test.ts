@@ -154,6 +154,16 @@ describe("parseCliOptions", () => {
     },
   );
 
+  test.each([
+    [["extra"], "extra"],
+    [["--port", "9000", "extra"], "extra"],
+    [["--read-only", "setup", "--nope"], "setup"],
+  ])("%j names the first unexpected argument and the commands", (argv, extra) => {
+    expect(() => parseCliOptions(argv, {})).toThrow(
+      new RegExp(`^Unexpected argument '${extra}'; commands are setup, `),
+    );
+  });
+
   test("the help lists every toolset", () => {
     for (const toolset of TOOLSETS) expect(HELP).toContain(toolset);
   });

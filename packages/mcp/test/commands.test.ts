@@ -49,6 +49,18 @@ describe("command_run", () => {
     expect(result.text).toMatch(/ACL/);
   });
 
+  test("a refused row is worded from the API's status, reason and hint, not the request line", async () => {
+    const { client } = await h.connect({ token: "commandAcl" });
+    const result = await call(client, "command_run", {
+      workspace: "acme",
+      servers: [h.server],
+      command: "rm -rf /tmp/x",
+    });
+    const row = (result.structured!.results as Array<{ error: { message: string } | null }>)[0]!;
+    expect(row.error?.message).toMatch(/^HTTP 403: .+\. Ask a workspace admin to allow it/);
+    expect(row.error?.message).not.toMatch(/POST|\/api\//);
+  });
+
   test("an empty server list is refused", async () => {
     const result = await h.call("command_run", {
       workspace: "acme",

@@ -1,14 +1,20 @@
 import {
+  AbortedError,
   AuthenticationError,
+  ConflictError,
   ConnectionError,
   InvalidResponseError,
   MfaRequiredError,
+  NotFoundError,
   PermissionDeniedError,
   RateLimitError,
   RedirectError,
   ServerError,
   TimeoutError,
   ValidationError,
+  WebftpTransferError,
+  WebshClosedError,
+  WebshHandshakeError,
   WorkSessionError,
 } from "@alpacon/sdk";
 import { describe, expect, test } from "vitest";
@@ -178,5 +184,73 @@ describe("redactDeep", () => {
   test("finds configured tokens that JSON escapes", () => {
     const secret = 'odd"secret\\value';
     expect(redactDeep({ line: `x ${secret} y` }, [secret])).toEqual({ line: "x [redacted] y" });
+  });
+});
+
+describe("describeFailure reads fields and hints, not messages", () => {
+  const todoOf = (text: string) => text.split("\nWhat to do: ")[1];
+  const whyOf = (text: string) => text.split("\n")[1];
+
+  test("takes the SDK's hint as what to do", () => {
+    const refused = new ConnectionError("GET", "/api/x/", "ECONNREFUSED");
+    expect(todoOf(describeFailure(refused, where))).toBe(`${refused.hint}.`);
+    const limited = new RateLimitError({ ...init(429, {}), retryAfterMs: 2_000 });
+    expect(todoOf(describeFailure(limited, where))).toBe("Retry after 2 s.");
+    const conflict = new ConflictError(init(409, {}), "Reload the user first");
+    expect(todoOf(describeFailure(conflict, where))).toBe("Reload the user first.");
+  });
+
+  test("a tool's own advice beats the SDK's hint", () => {
+    const missing = new NotFoundError(init(404, {}));
+    expect(missing.hint).toBeTruthy();
+    expect(todoOf(describeFailure(missing, { ...where, notFound: "List them first" }))).toBe(
+      "List them first.",
+    );
+    const denied = new PermissionDeniedError(init(403, {}));
+    expect(todoOf(describeFailure(denied, { ...where, forbidden: "Ask for admin" }))).toBe(
+      "Ask for admin.",
+    );
+  });
+
+  test("a webftp failure from its direction, detail and id", () => {
+    const error = new WebftpTransferError("t-9", "upload", "File exists.");
+    const text = describeFailure(error, where);
+    expect(whyOf(text)).toBe("Why: The upload failed on the server (transfer t-9): File exists.");
+    expect(todoOf(text)).toBe(`${error.hint}.`);
+    expect(todoOf(text)).toMatch(/overwrite: true/);
+    const down = describeFailure(new WebftpTransferError("t-8", "download", ""), where);
+    expect(whyOf(down)).toMatch(/download failed on the server \(transfer t-8\): no reason given/);
+    expect(todoOf(down)).toMatch(/resourceType: folder/);
+  });
+
+  test("websh errors from their code, reason and consequence", () => {
+    const lost = new WebshClosedError(1006, "gone", "the command may have run partly", {
+      mayHaveTakenEffect: true,
+    });
+    const text = describeFailure(lost, where);
+    expect(whyOf(text)).toBe(
+      "Why: the websh connection was lost (close code 1006: gone); the command may have run partly.",
+    );
+    expect(todoOf(text)).toMatch(/^It may already have taken effect: .*websh_session_create/);
+    expect(whyOf(describeFailure(new WebshClosedError(4000, ""), where))).toBe(
+      "Why: the websh session was closed.",
+    );
+    expect(whyOf(describeFailure(new WebshHandshakeError(403, "upgrade refused"), where))).toBe(
+      "Why: the websh server refused the connection (HTTP 403): upgrade refused.",
+    );
+  });
+
+  test("a call that may have taken effect says to check before calling again", () => {
+    const post = { ...init(502, {}), method: "POST" };
+    const crashed = describeFailure(new ServerError(post), where);
+    expect(todoOf(crashed)).toMatch(
+      /^It may already have taken effect: check the current state before calling servers_list again\. The Alpacon server had a problem/,
+    );
+    // A read cannot have changed anything: the advice is the hint alone.
+    expect(todoOf(describeFailure(new ServerError(init(502, {})), where))).toMatch(
+      /^The Alpacon server had a problem/,
+    );
+    const aborted = new AbortedError("stopped", { mayHaveTakenEffect: true });
+    expect(todoOf(describeFailure(aborted, where))).toMatch(/^It may already have taken effect/);
   });
 });

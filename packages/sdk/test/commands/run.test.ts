@@ -160,6 +160,18 @@ describe("commands.run", () => {
     }
   });
 
+  it("gives a refusal's status, reason and hint as fields, beside the message", async () => {
+    const [server] = env.serverIds(1);
+    const [result] = await env
+      .client({ token: "readOnly" })
+      .commands.run({ servers: server!, line: "uptime" });
+    const error = result!.error!;
+    expect(error).toMatchObject({ kind: "rejected", status: 403 });
+    expect(error.reason).toBeTruthy();
+    expect(error.hint).toMatch(/ACL/);
+    expect(error.message).toContain(`failed with 403: ${error.reason}. ${error.hint}`);
+  });
+
   it("reports a timeout with the command id to follow", async () => {
     const [server] = env.serverIds(1);
     const [result] = await env
