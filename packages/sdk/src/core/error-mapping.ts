@@ -3,6 +3,7 @@ import {
   type ApiErrorInit,
   AuthenticationError,
   ConflictError,
+  isWorkSessionCode,
   MfaRequiredError,
   NotFoundError,
   PermissionDeniedError,
@@ -11,7 +12,6 @@ import {
   RedirectError,
   ServerError,
   ValidationError,
-  isWorkSessionCode,
   WorkSessionError,
 } from "./errors.js";
 
