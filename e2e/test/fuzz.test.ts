@@ -20,7 +20,7 @@ const onUnhandled = (reason: unknown) => unhandled.push(reason);
 process.on("unhandledRejection", onUnhandled);
 process.on("uncaughtException", onUnhandled);
 
-// Every request of this process is checked: the SDK's API calls go over node:http (nodeApiFetch),
+// Every request of this process is checked: the SDK's API calls go over node:http (nodeTransport),
 // transfers and everything else through fetch. Requests for the sandbox pass, anything else is
 // stopped before it is sent (and recorded). The fetch guard is installed before any SDK client
 // exists, since clients bind the global fetch when they are made.

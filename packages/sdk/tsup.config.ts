@@ -8,8 +8,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: "node20",
-  // p-retry and p-limit are ESM-only, and openapi-fetch's CJS build sets `exports.default`
-  // without `__esModule`, so a CJS default import of it yields the module object, not the
-  // function. Bundling all three keeps both builds loadable and correct on every Node 20.
-  noExternal: ["p-retry", "is-network-error", "p-limit", "yocto-queue", "openapi-fetch"],
+  // p-limit is ESM-only: bundling it keeps the CommonJS build loadable on every Node 20.
+  noExternal: ["p-limit", "yocto-queue"],
 });

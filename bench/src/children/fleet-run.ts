@@ -12,7 +12,7 @@
  * this process. Prints one JSON line with the timed samples.
  */
 import { createAlpaconClient } from "@alpacon/sdk";
-import { nodeApiFetch } from "@alpacon/sdk/node";
+import { nodeTransport } from "@alpacon/sdk/node";
 import { METRICS_HOURS } from "../lib/config.js";
 
 export interface FleetJob {
@@ -99,7 +99,7 @@ async function rawMetrics(server: string): Promise<boolean> {
 
 // As alpacon-mcp makes its clients, so this row measures what command_run runs.
 const client = createAlpaconClient({
-  apiFetch: nodeApiFetch,
+  transport: nodeTransport,
   baseUrl: job.baseUrl,
   token: job.token,
   workspace: job.workspace,

@@ -34,7 +34,20 @@ export {
 } from "./core/errors.js";
 export type { Logger } from "./core/logger.js";
 export type { IterateOptions, Page } from "./core/pagination.js";
-export type { RequestOptions } from "./core/transport.js";
+export {
+  DeadlineError,
+  type DownloadDestination,
+  fetchTransport,
+  type RequestOptions,
+  type StorageDownload,
+  type StorageResult,
+  type StorageUpload,
+  type TransferProgress,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+  type UploadSource,
+} from "./core/transport.js";
 export type { Schemas } from "./core/types.js";
 export type { components, operations, paths } from "./generated/openapi.js";
 export {
@@ -109,7 +122,6 @@ export type {
 } from "./resources/websh.js";
 export { SDK_VERSION } from "./version.js";
 export { WebftpTransferError } from "./webftp/errors.js";
-export type { StoragePut, TransferProgress, UploadSource } from "./webftp/transfer.js";
 export type {
   DownloadOptions,
   DownloadResult,

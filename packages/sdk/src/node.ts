@@ -1,6 +1,5 @@
 // "@alpacon/sdk/node": the parts that need Node's file system. Everything listed here is public.
 
-export { nodeApiFetch } from "./node/api-fetch.js";
 export { type ClientFromConfigOptions, clientFromConfig } from "./node/client-from-config.js";
 export {
   type AlpaconConfig,
@@ -30,8 +29,8 @@ export {
   uploadFile,
 } from "./node/files.js";
 export { type FileIdentity, LocalFileError, UnsafePathError } from "./node/safe-fs.js";
-export { nodeStoragePut } from "./node/storage.js";
 export { nodeStorageGetToFile, type StorageGetResult } from "./node/storage-get.js";
+export { nodeTransport } from "./node/transport.js";
 export {
   DEFAULT_EXTRACT_LIMITS,
   ExtractLimitError,

@@ -1,12 +1,7 @@
 import pLimit from "p-limit";
 import { abortableDelay } from "../core/delay.js";
-import {
-  AbortedError,
-  AlpaconApiError,
-  AlpaconError,
-  ConfigError,
-  RateLimitError,
-} from "../core/errors.js";
+import { AlpaconApiError, AlpaconError, ConfigError, RateLimitError } from "../core/errors.js";
+import { isTransient, pollDelayMs, retryAfterMs } from "../core/retry.js";
 import type { Schemas } from "../core/types.js";
 import type { CommandDetail, Commands, CreateCommandBody } from "../resources/commands.js";
 import {
@@ -81,8 +76,7 @@ export interface CommandRunError {
 
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 const DEFAULT_CONCURRENCY = 16;
-const POLL_START_MS = 50;
-const POLL_MAX_MS = 1_000;
+/** The batch's pause after a 429 that named no Retry-After. */
 const RETRY_WAIT_MS = 1_000;
 // `error` is transient while an approval is being delivered, so only handled_at ends it.
 const TERMINAL = new Set([
@@ -208,7 +202,7 @@ async function submit(
       );
     } catch (error) {
       if (error instanceof RateLimitError && Date.now() < deadline) {
-        run.gate.block(error.retryAfterMs ?? RETRY_WAIT_MS);
+        run.gate.block(retryAfterMs(error) ?? RETRY_WAIT_MS);
         continue;
       }
       // A 4xx (or a redirect) was refused before anything ran; a 5xx may come after the create.
@@ -261,9 +255,8 @@ async function follow(
   deadline: number,
 ): Promise<CommandRunResult> {
   let last: CommandDetail | undefined;
-  for (let attempt = 0; ; attempt++) {
-    // The first read goes at once: a quick command is often done by the time the create answers.
-    const wait = attempt === 0 ? 0 : Math.min(POLL_MAX_MS, POLL_START_MS * 2 ** (attempt - 1));
+  for (let read = 0; ; read++) {
+    const wait = pollDelayMs(read);
     if (Date.now() + wait > deadline) {
       return {
         ...fromCommand(server, id, last),
@@ -287,7 +280,7 @@ async function follow(
           },
         };
       }
-      if (error instanceof RateLimitError) gate.block(error.retryAfterMs ?? RETRY_WAIT_MS);
+      if (error instanceof RateLimitError) gate.block(retryAfterMs(error) ?? RETRY_WAIT_MS);
       if (isTransient(error)) continue;
       return {
         ...fromCommand(server, id, last),
@@ -316,12 +309,6 @@ async function follow(
       return { ...fromCommand(server, id, last), output };
     }
   }
-}
-
-function isTransient(error: unknown): boolean {
-  if (error instanceof AlpaconApiError)
-    return error.status === 408 || error.status === 429 || error.status >= 500;
-  return error instanceof AlpaconError && !(error instanceof AbortedError);
 }
 
 /** Under the streaming contract `result` may be empty and the output lives in chunks. */

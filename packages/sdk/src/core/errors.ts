@@ -67,6 +67,8 @@ export class AlpaconApiError extends AlpaconError {
   readonly reason: string | undefined;
   readonly requestId: string | undefined;
   readonly body: unknown;
+  /** How long the server asked us to wait (`Retry-After`, on a 429 or a 503); undefined when it did not say. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: ApiErrorInit, hint?: string) {
     const parsed = parseErrorBody(init.body);
@@ -86,6 +88,7 @@ export class AlpaconApiError extends AlpaconError {
     this.detail = parsed.detail;
     this.requestId = init.requestId;
     this.body = init.body;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 
@@ -188,7 +191,7 @@ export class ConflictError extends AlpaconApiError {
 export class RateLimitError extends AlpaconApiError {
   override name = "RateLimitError";
   /** How long the API asked us to wait, from `Retry-After`; undefined when it did not say. */
-  readonly retryAfterMs: number | undefined;
+  override readonly retryAfterMs: number | undefined;
   constructor(init: ApiErrorInit, hint?: string) {
     super(
       init,

@@ -1,16 +1,14 @@
-import type { Client } from "openapi-fetch";
-import type { paths } from "../generated/openapi.js";
-import { InvalidResponseError } from "./errors.js";
-import { createPolicyFetch, type RequestOptions, type TransportSettings } from "./transport.js";
+import type { Http } from "./http.js";
+import type { RequestOptions, TransportSettings } from "./transport.js";
 
-export type Http = Client<paths>;
+export type { Http } from "./http.js";
 
 export interface ClientContext {
   http: Http;
   settings: TransportSettings;
 }
 
-/** Base of every resource: turns per-call options into openapi-fetch request options. */
+/** Base of every resource: passes per-call options on to the typed request. */
 export abstract class Resource {
   constructor(protected readonly context: ClientContext) {}
 
@@ -18,26 +16,15 @@ export abstract class Resource {
     return this.context.http;
   }
 
-  protected request(options: RequestOptions | undefined) {
-    if (!options) return {};
-    return {
-      fetch: createPolicyFetch(this.context.settings, options),
-      ...(options.signal ? { signal: options.signal } : {}),
-    };
+  protected request(options: RequestOptions | undefined): { options?: RequestOptions } {
+    return options ? { options } : {};
   }
 }
 
 /**
- * The policy fetch throws for every non-2xx answer, so a result that reaches a resource
- * always carries data (or nothing, for 204).
+ * The request layer throws for every non-2xx answer and for an answer that is not JSON, so a
+ * result that reaches a resource always carries data (or nothing, for 204).
  */
-export async function data<T>(call: Promise<{ data?: T; response: Response }>): Promise<T> {
-  try {
-    const result = await call;
-    return result.data as T;
-  } catch (error) {
-    // A body labelled JSON (or not labelled) that does not parse: openapi-fetch's JSON.parse.
-    if (error instanceof SyntaxError) throw new InvalidResponseError({ reason: error.message });
-    throw error;
-  }
+export async function data<T>(call: Promise<{ data?: T }>): Promise<T> {
+  return (await call).data as T;
 }

@@ -1,19 +1,97 @@
-import pRetry from "p-retry";
-import { fetchWithTimer, isDeadlineExceeded, takesDeadline, withDeadline } from "./deadline.js";
-import { abortableDelay } from "./delay.js";
-import { parseRetryAfter, toApiError } from "./error-mapping.js";
-import {
-  AbortedError,
-  AlpaconApiError,
-  AlpaconError,
-  ConnectionError,
-  InvalidResponseError,
-  mayChangeState,
-  RateLimitError,
-  RedirectError,
-  TimeoutError,
-} from "./errors.js";
 import type { Logger } from "./logger.js";
+
+/**
+ * The one seam between the SDK and the network. Everything the SDK sends goes through a
+ * Transport: JSON API calls (`send`) and the bytes of file transfers to and from presigned
+ * storage URLs (`upload`, `download`). `fetchTransport` (here) works wherever `fetch` does;
+ * `nodeTransport` in "@alpacon/sdk/node" uses node:http and raw sockets for speed.
+ * Auth, retries and error mapping sit above the seam and are the same for both.
+ */
+export interface Transport {
+  /** Sends one API request and reads its whole answer within `deadlineMs`. */
+  send(request: TransportRequest): Promise<TransportResponse>;
+  /** PUTs an upload source to a storage URL, once. */
+  upload(request: StorageUpload): Promise<StorageResult>;
+  /** GETs a storage URL into a destination, once; the destination is opened only on 2xx. */
+  download(request: StorageDownload): Promise<StorageResult>;
+}
+
+export interface TransportRequest {
+  method: string;
+  /** Absolute URL, path and query already encoded. */
+  url: string;
+  headers: Record<string, string>;
+  body: string | FormData | undefined;
+  /**
+   * For the whole exchange, the body included. When it passes first, the promise rejects with
+   * a DeadlineError (see isDeadlineError).
+   */
+  deadlineMs: number;
+  signal: AbortSignal | undefined;
+}
+
+export interface TransportResponse {
+  /** 0 when a browser's fetch hid a redirect (an opaque redirect response). */
+  status: number;
+  /** One header, case-insensitively; repeated fields joined with ", ". */
+  header(name: string): string | null;
+  body: Uint8Array;
+}
+
+export interface TransferProgress {
+  bytes: number;
+  /** Known for uploads and for downloads that send Content-Length. */
+  total: number | undefined;
+}
+
+/** Something that can be read, more than once if a retry needs it, with a known size. */
+export interface UploadSource {
+  size: number;
+  open(): ReadableStream<Uint8Array>;
+  /** A file on disk: Node transports read it directly instead of through `open()`. */
+  path?: string | undefined;
+  /**
+   * An open file (Node): read from its start on every attempt, and preferred over `path`, so
+   * what is sent is the file that was checked, whatever happens to its path meanwhile.
+   */
+  fd?: number | undefined;
+}
+
+interface StorageTransfer {
+  url: string;
+  onProgress: ((progress: TransferProgress) => void) | undefined;
+  signal: AbortSignal | undefined;
+  /** Give up when the connection stays silent this long (the client's `timeoutMs`). */
+  idleTimeoutMs: number;
+}
+
+export interface StorageUpload extends StorageTransfer {
+  source: UploadSource;
+}
+
+/** Where a download goes; opened only once the answer is 2xx. */
+export interface DownloadDestination {
+  open(): Promise<WritableStream<Uint8Array>>;
+  /**
+   * A new local file: Node transports create and write it themselves (mode 0600, exclusive
+   * create, `onOpen` called with its descriptor before a byte is written) instead of `open()`.
+   */
+  file?: { path: string; onOpen?: ((fd: number) => void) | undefined } | undefined;
+  /** Called before every attempt: a file destination removes what a failed one left. */
+  prepare?: (() => Promise<void>) | undefined;
+}
+
+export interface StorageDownload extends StorageTransfer {
+  destination: DownloadDestination;
+}
+
+export interface StorageResult {
+  status: number;
+  /** Bytes sent, or written to the destination (0 when the status is not 2xx). */
+  bytes: number;
+  /** The storage server's `Retry-After`, as it sent it. */
+  retryAfter?: string | undefined;
+}
 
 /** Per-call overrides every SDK method accepts as its last argument. */
 export interface RequestOptions {
@@ -24,12 +102,16 @@ export interface RequestOptions {
   maxRetries?: number | undefined;
 }
 
+/** What every request of one client shares. */
 export interface TransportSettings {
   baseUrl: string;
   authorization: () => Promise<string>;
-  fetch: typeof globalThis.fetch;
-  /** For JSON API calls, whose bodies are read whole (see `apiFetch` in AlpaconClientOptions). */
-  apiFetch: typeof globalThis.fetch;
+  transport: Transport;
+  /**
+   * Whether `transport` was chosen by the caller (the `transport` or `fetch` option). When not,
+   * the Node file helpers move bytes with nodeTransport rather than the portable default.
+   */
+  transportChosen: boolean;
   timeoutMs: number;
   maxRetries: number;
   userAgent: string;
@@ -40,226 +122,121 @@ export interface TransportSettings {
   allowInsecure?: boolean | undefined;
 }
 
-// POST and PATCH are absent on purpose: a repeated command creation runs the command twice.
-const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
-/** Statuses worth another try of an idempotent request (also used by the storage transfers). */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
-const MAX_RETRY_AFTER_MS = 60_000;
-const JSON_TYPE = /json/i;
-const BACKOFF = { minTimeout: 250, maxTimeout: 8_000, factor: 2, randomize: true };
-
 /**
- * What openapi-fetch builds for each call (it takes the class as its `Request` option): the
- * parts of a request, kept as they are. A WHATWG `Request` here would be built twice per call,
- * once by openapi-fetch and once more inside `fetch` (a Headers copy and an AbortSignal each
- * time), which the hot path of every SDK call paid. The body is what openapi-fetch serialized (a
- * JSON string or FormData), so a retry sends it again as is.
+ * A transport's rejection when a request's deadline passed. Recognised by name, not class:
+ * a Node transport may come from the other bundle of this package (CommonJS entry points are
+ * built separately, each with its own copy of this class).
  */
-export class ApiRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly body: NonNullable<RequestInit["body"]> | null;
-  // openapi-fetch copies per-call options it does not know (the caller's `signal`) onto the request.
-  signal: AbortSignal | undefined;
-
-  constructor(url: string, init: RequestInit = {}) {
-    this.url = url;
-    this.method = (init.method ?? "GET").toUpperCase();
-    // openapi-fetch hands over a Headers object it made for this request alone.
-    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
-    this.body = init.body ?? null;
-    this.signal = init.signal ?? undefined;
+export class DeadlineError extends Error {
+  override name = "DeadlineError";
+  constructor(ms: number) {
+    super(`no complete answer within ${ms} ms`);
   }
 }
 
-/**
- * Typed as `fetch` because that is what openapi-fetch takes; it is only ever called by
- * openapi-fetch, with the ApiRequest it built (client.ts passes the class as its `Request`).
- */
-export type PolicyFetch = typeof globalThis.fetch;
+export function isDeadlineError(error: unknown): boolean {
+  return error instanceof Error && error.name === "DeadlineError";
+}
+
+/** The portable transport: `fetch` (the global one unless given) for everything. */
+export function fetchTransport(fetchImpl?: typeof globalThis.fetch): Transport {
+  // Looked up per call when not given, so a fetch installed later (or a test's) is used.
+  const fetch = (url: string, init: RequestInit) =>
+    fetchImpl ? fetchImpl(url, init) : globalThis.fetch(url, init);
+  return {
+    send: (request) => fetchSend(fetch, request),
+    upload: (request) => fetchUpload(fetch, request),
+    download: (request) => fetchDownload(fetch, request),
+  };
+}
+
+type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
 /**
- * The fetch that openapi-fetch calls: adds auth and identity headers, applies the timeout,
- * retries idempotent requests with backoff, reads the body inside the timeout (so a stalled
- * or truncated body is caught here), and throws a typed error for every non-2xx answer.
+ * One signal for both the deadline and the caller's (cheaper per request than
+ * AbortSignal.timeout + AbortSignal.any); the body is read within the deadline, so a stalled
+ * body times out too.
  */
-export function createPolicyFetch(
-  settings: TransportSettings,
-  overrides: RequestOptions = {},
-): PolicyFetch {
-  const timeoutMs = overrides.timeoutMs ?? settings.timeoutMs;
-  const maxRetries = overrides.maxRetries ?? settings.maxRetries;
-  const policyFetch = async (request: ApiRequest): Promise<Response> => {
-    const { method, headers } = request;
-    const path = apiPath(request.url, settings.baseUrl);
-    const userSignal = overrides.signal ?? request.signal;
-    const retries = IDEMPOTENT_METHODS.has(method) ? maxRetries : 0;
-    headers.set("User-Agent", settings.userAgent);
-    headers.set("Accept", "application/json");
-    let attempt = 0;
-
-    const runAttempt = async (): Promise<Response> => {
-      attempt += 1;
-      // Asked before each attempt: a token provider may hand out a fresh token.
-      headers.set("Authorization", await settings.authorization());
-      const started = performance.now();
-      const response = await sendOnce(request, path, timeoutMs, userSignal, settings.apiFetch);
-      settings.logger.debug("alpacon request", {
-        method,
-        path,
-        status: response.status,
-        attempt,
-        ms: Math.round(performance.now() - started),
-      });
-      if (response.ok) {
-        const type = response.headers.get("content-type");
-        // One header read: a page from a proxy or a web site becomes a typed error here rather
-        // than a SyntaxError inside openapi-fetch (a missing type is left to the parser).
-        if (type === null || JSON_TYPE.test(type) || response.status === 204) return response;
-        throw new InvalidResponseError({
-          method,
-          path,
-          status: response.status,
-          contentType: type,
-        });
-      }
-      if (response.type === "opaqueredirect") {
-        // A browser's fetch with redirect "manual" hides the status and the Location.
-        throw new RedirectError({
-          status: 0,
-          method,
-          path,
-          body: undefined,
-          context: settings.context,
-        });
-      }
-      throw toApiError({
-        status: response.status,
-        method,
-        path,
-        body: await parseBody(response),
-        requestId: response.headers.get("x-request-id") ?? undefined,
-        retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
-        context: settings.context,
-        location: response.headers.get("location") ?? undefined,
-      });
+async function fetchSend(fetch: Fetch, request: TransportRequest): Promise<TransportResponse> {
+  const { signal, deadlineMs } = request;
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, deadlineMs);
+  const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body ?? null,
+      signal: controller.signal,
+      // Never followed: a redirect could take the token and the body to another host, and a
+      // 307 would send a command's POST again. The answer becomes a RedirectError.
+      redirect: "manual",
+    });
+    const body = new Uint8Array(await response.arrayBuffer());
+    return {
+      status: response.type === "opaqueredirect" ? 0 : response.status,
+      header: (name) => response.headers.get(name),
+      body,
     };
-
-    try {
-      // Most calls succeed at once: p-retry (options, validation, its own promise) is only set
-      // up once an attempt has failed and may be retried. It is handed that failure as its
-      // first attempt, so its backoff and hooks treat it like any other.
-      let firstFailure: unknown;
-      try {
-        return await runAttempt();
-      } catch (error) {
-        if (retries === 0 || !(error instanceof Error) || !isRetryable(error)) throw error;
-        firstFailure = error;
-      }
-      const replayFirst = async () => {
-        if (firstFailure === undefined) return runAttempt();
-        const error = firstFailure;
-        firstFailure = undefined;
-        throw error;
-      };
-      return await pRetry(replayFirst, {
-        retries,
-        ...BACKOFF,
-        ...(userSignal ? { signal: userSignal } : {}),
-        // The caller awaits this call: its backoff timer must hold the process open. An unref'd
-        // one let a script (or `alpacon-mcp auth set`) whose only pending work was a retry exit
-        // with 13, "unsettled top-level await", printing nothing.
-        shouldRetry: ({ error }) => isRetryable(error),
-        onFailedAttempt: async ({ error, retriesLeft }) => {
-          if (retriesLeft === 0 || !isRetryable(error)) return;
-          settings.logger.warn("alpacon request will be retried", {
-            method,
-            path,
-            error: error.message,
-          });
-          // Honour the server's Retry-After on top of the backoff p-retry applies, up to a cap.
-          if (error instanceof RateLimitError && error.retryAfterMs) {
-            await abortableDelay(Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS), userSignal);
-          }
-        },
-      });
-    } catch (error) {
-      if (error instanceof AlpaconError) throw error;
-      if (userSignal?.aborted)
-        throw new AbortedError(`${method} ${path} was aborted`, {
-          cause: error,
-          mayHaveTakenEffect: mayChangeState(method),
-        });
-      throw error;
-    }
-  };
-  return policyFetch as unknown as PolicyFetch;
-}
-
-async function sendOnce(
-  request: ApiRequest,
-  path: string,
-  timeoutMs: number,
-  userSignal: AbortSignal | undefined,
-  fetchImpl: typeof globalThis.fetch,
-): Promise<Response> {
-  const { method, headers, body, url } = request;
-  // Never followed: a redirect could take the token and the body to another host, and a 307
-  // would send a command's POST again. The answer becomes a RedirectError.
-  const init: RequestInit = {
-    method,
-    headers,
-    body,
-    signal: userSignal ?? null,
-    redirect: "manual",
-  };
-  try {
-    // Either way the body has been read (pages are small) within the deadline.
-    return takesDeadline(fetchImpl)
-      ? await fetchImpl(url, withDeadline(init, timeoutMs))
-      : await fetchWithTimer(fetchImpl, url, init, timeoutMs);
   } catch (error) {
-    if (userSignal?.aborted)
-      throw new AbortedError(`${method} ${path} was aborted`, {
-        cause: error,
-        mayHaveTakenEffect: mayChangeState(method),
-      });
-    if (isDeadlineExceeded(error)) throw new TimeoutError(method, path, timeoutMs);
-    throw new ConnectionError(method, path, describeNetworkError(error), { cause: error });
+    throw timedOut && !signal?.aborted ? new DeadlineError(deadlineMs) : error;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
   }
 }
 
-function isRetryable(error: Error): boolean {
-  if (error instanceof AlpaconApiError) return RETRYABLE_STATUSES.has(error.status);
-  return error instanceof ConnectionError || error instanceof TimeoutError;
+/** Counts bytes as they pass, for progress reports. */
+function counting(total: number | undefined, onProgress?: (progress: TransferProgress) => void) {
+  let bytes = 0;
+  const stream = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      bytes += chunk.byteLength;
+      onProgress?.({ bytes, total });
+      controller.enqueue(chunk);
+    },
+  });
+  return { stream, bytes: () => bytes };
 }
 
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  if (cause?.code) return `${cause.code} ${cause.message ?? ""}`.trim();
-  return error instanceof Error ? error.message : String(error);
+async function fetchUpload(fetch: Fetch, request: StorageUpload): Promise<StorageResult> {
+  const { source, signal } = request;
+  const counter = counting(source.size, request.onProgress);
+  const response = await fetch(request.url, {
+    method: "PUT",
+    body: source.open().pipeThrough(counter.stream),
+    headers: { "content-length": String(source.size) },
+    duplex: "half",
+    ...(signal ? { signal } : {}),
+  } as RequestInit);
+  await response.body?.cancel();
+  return {
+    status: response.status,
+    bytes: counter.bytes(),
+    retryAfter: response.headers.get("retry-after") ?? undefined,
+  };
 }
 
-async function parseBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
+async function fetchDownload(fetch: Fetch, request: StorageDownload): Promise<StorageResult> {
+  const { signal } = request;
+  const response = await fetch(request.url, { method: "GET", ...(signal ? { signal } : {}) });
+  const retryAfter = response.headers.get("retry-after") ?? undefined;
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    return { status: response.status, bytes: 0, retryAfter };
   }
-}
-
-export function apiPath(url: string, baseUrl: string): string {
-  // openapi-fetch builds every URL as the base URL (no trailing slash) + path + query: the path
-  // is what lies between, without parsing either (this runs on every request).
-  const base = baseUrl.endsWith("/") ? baseUrl.replace(/\/+$/, "") : baseUrl;
-  if (url.startsWith(base) && url.charCodeAt(base.length) === 47 /* "/" */) {
-    const end = url.search(/[?#]/);
-    return url.slice(base.length, end === -1 ? undefined : end);
-  }
-  const pathname = new URL(url).pathname;
-  const prefix = new URL(baseUrl).pathname.replace(/\/+$/, "");
-  return prefix && pathname.startsWith(prefix) ? pathname.slice(prefix.length) : pathname;
+  const length = Number(response.headers.get("content-length"));
+  const counter = counting(
+    Number.isFinite(length) && length > 0 ? length : undefined,
+    request.onProgress,
+  );
+  const sink = await request.destination.open();
+  await response.body.pipeThrough(counter.stream).pipeTo(sink, signal ? { signal } : {});
+  return { status: response.status, bytes: counter.bytes(), retryAfter };
 }

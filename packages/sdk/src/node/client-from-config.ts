@@ -1,5 +1,4 @@
 import { type AlpaconClient, type AlpaconClientOptions, createAlpaconClient } from "../client.js";
-import { nodeApiFetch } from "./api-fetch.js";
 import {
   type AlpaconConfig,
   type LoadConfigOptions,
@@ -7,6 +6,7 @@ import {
   selectWorkspace,
   type WorkspaceSelector,
 } from "./config.js";
+import { nodeTransport } from "./transport.js";
 
 export interface ClientFromConfigOptions
   extends WorkspaceSelector,
@@ -27,9 +27,9 @@ export function clientFromConfig(options: ClientFromConfigOptions = {}): Alpacon
   } = options;
   const entry = selectWorkspace(config, { workspace, region });
   return createAlpaconClient({
-    // A custom fetch (tests, proxies) is used for everything; otherwise API calls go over
-    // node:http, a third of the CPU of Node's fetch per request.
-    ...(clientOptions.fetch ? {} : { apiFetch: nodeApiFetch }),
+    // A custom fetch or transport (tests, proxies) is used for everything; otherwise Node's,
+    // a third of the CPU of Node's fetch per API call.
+    ...(clientOptions.fetch || clientOptions.transport ? {} : { transport: nodeTransport }),
     ...clientOptions,
     workspace: entry.workspace,
     region: entry.region,

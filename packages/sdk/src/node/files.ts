@@ -1,12 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, realpath, rename, rm } from "node:fs/promises";
+import { mkdir, open, realpath, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { AlpaconClient } from "../client.js";
-import { abortableDelay } from "../core/delay.js";
-import { toApiError } from "../core/error-mapping.js";
-import { AbortedError, ConfigError, ConnectionError, TimeoutError } from "../core/errors.js";
-import { RETRYABLE_STATUSES } from "../core/transport.js";
-import type { TransferProgress, UploadSource } from "../webftp/transfer.js";
+import { ConfigError } from "../core/errors.js";
+import type { DownloadDestination, UploadSource } from "../core/transport.js";
 import type {
   DownloadOptions,
   DownloadResult,
@@ -14,6 +11,7 @@ import type {
   UploadResult,
 } from "../webftp/webftp.js";
 import {
+  CREATE_NEW,
   expectOpenedAt,
   expectReplaceable,
   type FileIdentity,
@@ -21,8 +19,7 @@ import {
   openRegularFile,
   UnsafePathError,
 } from "./safe-fs.js";
-import { nodeStoragePut } from "./storage.js";
-import { nodeStorageGetToFile } from "./storage-get.js";
+import { nodeTransport } from "./transport.js";
 import { type ExtractLimits, extractZip } from "./zip.js";
 
 /** A file on disk as an upload source: streamed, reopened if a retry needs it. */
@@ -100,7 +97,7 @@ export async function uploadFile(
       open: () => fileReadStream(async () => file, false),
     };
     return await client.webftp.upload({
-      storagePut: nodeStoragePut,
+      transport: nodeTransport,
       ...rest,
       remotePath: remoteFilePath(rest.remotePath, localPath),
       source,
@@ -159,16 +156,11 @@ export async function downloadFile(
       : `.${basename(requested)}.${randomBytes(6).toString("hex")}.part`,
   );
   try {
-    const { onProgress, ...prepareOptions } = rest;
-    const prepared = await client.webftp.prepareDownload(prepareOptions);
-    const bytes = await getToFile(
-      prepared.downloadUrl,
-      temp,
-      onProgress,
-      rest.signal,
-      prepared.idleTimeoutMs,
-    );
-    const result = { id: prepared.id, name: prepared.name, bytes };
+    const result = await client.webftp.download({
+      transport: nodeTransport,
+      ...rest,
+      destination: newFile(temp),
+    });
     if (!extract) {
       await replaceWith(temp, target);
       return { ...result, localPath: target };
@@ -199,39 +191,33 @@ async function replaceWith(temp: string, target: string): Promise<void> {
   await rename(temp, target);
 }
 
-/** GET with a few retries before any byte is written (a GET of stored bytes is idempotent). */
-async function getToFile(
-  url: string,
-  path: string,
-  onProgress: ((progress: TransferProgress) => void) | undefined,
-  signal: AbortSignal | undefined,
-  idleTimeoutMs: number,
-): Promise<number> {
-  for (let attempt = 1; ; attempt++) {
-    let result: { status: number; bytes: number };
-    try {
-      // Each attempt creates the file afresh (exclusive create): a failed one's is removed.
-      await rm(path, { force: true });
-      result = await nodeStorageGetToFile(url, path, onProgress, signal, idleTimeoutMs, {
-        onOpen: (fd) => expectOpenedAt(fd, path),
-      });
-    } catch (error) {
-      if (signal?.aborted) throw new AbortedError("The download was aborted.", { cause: error });
-      // A GET of stored bytes is idempotent and the file is rewritten from its start: retry.
-      if (attempt < 3 && !(error instanceof TimeoutError)) {
-        await abortableDelay(250 * 2 ** attempt, signal);
-        continue;
+/**
+ * A download's temporary file, created afresh by each attempt (exclusive create, mode 0600, no
+ * link followed) and checked to be exactly at `path` before a byte is written.
+ */
+function newFile(path: string): DownloadDestination {
+  const onOpen = (fd: number) => expectOpenedAt(fd, path);
+  return {
+    file: { path, onOpen },
+    prepare: () => rm(path, { force: true }),
+    // For a transport that does not write files itself (a client given its own fetch).
+    open: async () => {
+      const handle = await open(path, CREATE_NEW, 0o600);
+      try {
+        onOpen(handle.fd);
+      } catch (error) {
+        await handle.close();
+        throw error;
       }
-      if (error instanceof TimeoutError) throw error;
-      throw new ConnectionError("GET", "<download_url>", (error as Error).message, {
-        cause: error,
+      return new WritableStream<Uint8Array>({
+        write: async (chunk) => {
+          for (let offset = 0; offset < chunk.byteLength; ) {
+            offset += (await handle.write(chunk, offset)).bytesWritten;
+          }
+        },
+        close: () => handle.close(),
+        abort: () => handle.close(),
       });
-    }
-    const { status, bytes } = result;
-    if (status >= 200 && status < 300) return bytes;
-    if (!RETRYABLE_STATUSES.has(status) || attempt >= 3) {
-      throw toApiError({ status, method: "GET", path: "<download_url>", body: undefined });
-    }
-    await abortableDelay(250 * 2 ** attempt, signal);
-  }
+    },
+  };
 }

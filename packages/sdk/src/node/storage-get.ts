@@ -2,9 +2,9 @@ import { close, closeSync, openSync, writeSync, writev } from "node:fs";
 import { isIP, connect as netConnect, type Socket } from "node:net";
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
 import { HTTPParser } from "http-parser-js";
-import { rawHeader } from "../core/buffered-response.js";
 import { TimeoutError } from "../core/errors.js";
-import type { TransferProgress } from "../webftp/transfer.js";
+import type { TransferProgress } from "../core/transport.js";
+import { rawHeader } from "./api-send.js";
 import { CREATE_NEW } from "./safe-fs.js";
 
 /** Bytes per socket read, into the one buffer a download reads with. */
@@ -29,6 +29,8 @@ export interface StorageGetResult {
   status: number;
   /** Bytes written to the file (0 when the status is not 2xx: no file is created then). */
   bytes: number;
+  /** The server's `Retry-After`, when it sent one with a status that is not 2xx. */
+  retryAfter?: string | undefined;
 }
 
 /**
@@ -60,6 +62,7 @@ class StorageGet {
   private readonly socket: Socket;
   private readonly parser = new HTTPParser(HTTPParser.RESPONSE);
   private status = 0;
+  private retryAfter: string | undefined;
   private file: FileWriter | undefined;
   private complete = false;
   private settled = false;
@@ -111,7 +114,10 @@ class StorageGet {
   private headers(status: number, raw: string[]): void {
     this.status = status;
     // Any other answer is read to its end and dropped; the caller decides from the status.
-    if (status < 200 || status >= 300) return;
+    if (status < 200 || status >= 300) {
+      this.retryAfter = rawHeader(raw, "retry-after") ?? undefined;
+      return;
+    }
     const length = Number(rawHeader(raw, "content-length") ?? Number.NaN);
     try {
       const { path, onProgress, tuning } = this.options;
@@ -160,7 +166,7 @@ class StorageGet {
     const status = this.status;
     const file = this.file;
     if (!file) {
-      this.settle.resolve({ status, bytes: 0 });
+      this.settle.resolve({ status, bytes: 0, retryAfter: this.retryAfter });
       return;
     }
     file.close().then(

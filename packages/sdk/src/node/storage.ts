@@ -4,7 +4,12 @@ import { request as httpsRequest } from "node:https";
 import { PassThrough, Readable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import { TimeoutError } from "../core/errors.js";
-import type { StoragePut, TransferProgress, UploadSource } from "../webftp/transfer.js";
+import type {
+  StorageResult,
+  StorageUpload,
+  TransferProgress,
+  UploadSource,
+} from "../core/transport.js";
 import { openRegularFile } from "./safe-fs.js";
 
 // Large reads keep per-chunk costs small per byte on multi-gigabyte files.
@@ -15,14 +20,9 @@ const FILE_CHUNK_BYTES = 1024 * 1024;
  * as the socket drains, with no web-stream layer in between. (Node's fetch also reads a
  * streamed body ahead of the socket, which would hold a large upload in memory.)
  */
-export const nodeStoragePut: StoragePut = async (
-  url,
-  source,
-  onProgress,
-  signal,
-  idleTimeoutMs,
-) => {
-  const counter = progress(source.size, onProgress);
+export async function nodeStoragePut(request: StorageUpload): Promise<StorageResult> {
+  const { url, source, signal, idleTimeoutMs } = request;
+  const counter = progress(source.size, request.onProgress);
   const headers = { "content-length": String(source.size) };
   const response = await send(
     url,
@@ -34,8 +34,9 @@ export const nodeStoragePut: StoragePut = async (
   // finished() rather than "end": a response cut or timed out never ends, and must not hang.
   response.resume();
   await finished(response);
-  return { status: response.statusCode ?? 0, bytes: counter.bytes() };
-};
+  const retryAfter = response.headers["retry-after"];
+  return { status: response.statusCode ?? 0, bytes: counter.bytes(), retryAfter };
+}
 
 const LEAVE_OPEN = {
   open,

@@ -1,6 +1,6 @@
 import { isLoopbackHost } from "../core/base-url.js";
 import { abortableDelay } from "../core/delay.js";
-import { toApiError } from "../core/error-mapping.js";
+import { parseRetryAfter, toApiError } from "../core/error-mapping.js";
 import {
   AbortedError,
   ConfigError,
@@ -8,27 +8,11 @@ import {
   TimeoutError,
   ValidationError,
 } from "../core/errors.js";
-import { RETRYABLE_STATUSES, type TransportSettings } from "../core/transport.js";
+import { pollDelayMs, withRetries } from "../core/retry.js";
+import { isDeadlineError, type StorageResult, type UploadSource } from "../core/transport.js";
 import type { TransferStatus } from "../resources/webftp.js";
 
-/** Something that can be read, more than once if a retry needs it, with a known size. */
-export interface UploadSource {
-  size: number;
-  open(): ReadableStream<Uint8Array>;
-  /** A file on disk: Node transports read it directly instead of through `open()`. */
-  path?: string | undefined;
-  /**
-   * An open file (Node): read from its start on every attempt, and preferred over `path`, so
-   * what is sent is the file that was checked, whatever happens to its path meanwhile.
-   */
-  fd?: number | undefined;
-}
-
-export interface TransferProgress {
-  bytes: number;
-  /** Known for uploads and for downloads that send Content-Length. */
-  total: number | undefined;
-}
+export type { TransferProgress, UploadSource } from "../core/transport.js";
 
 export function toUploadSource(source: Uint8Array | Blob | UploadSource): UploadSource {
   if (source instanceof Uint8Array) {
@@ -76,127 +60,54 @@ export function checkStorageUrl(url: string, allowInsecure: boolean | undefined)
   );
 }
 
-/** Counts bytes as they pass, for progress reports. */
-export function counting(
-  total: number | undefined,
-  onProgress?: (progress: TransferProgress) => void,
-) {
-  let bytes = 0;
-  const stream = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      bytes += chunk.byteLength;
-      onProgress?.({ bytes, total });
-      controller.enqueue(chunk);
-    },
-  });
-  return { stream, bytes: () => bytes };
-}
-
-const MAX_ATTEMPTS = 3;
+// Two retries: storage is idempotent here (a PUT of the same bytes, a GET of stored bytes),
+// but a transfer is long, and three failures in a row say more than a blip.
+const STORAGE_RETRIES = 2;
 
 /**
- * Sends one PUT of the source and answers the status and the bytes sent. The default uses
- * fetch; `@alpacon/sdk/node` passes one over node:http that streams a file straight from disk.
+ * One transfer between here and a presigned storage URL, with the retry policy of core/retry.ts
+ * (Retry-After included). `send` makes one attempt; `canRetry` says whether another may follow
+ * (not once bytes went into a caller's stream). Answers the bytes moved.
  */
-export type StoragePut = (
-  url: string,
-  source: UploadSource,
-  onProgress: ((progress: TransferProgress) => void) | undefined,
-  signal: AbortSignal | undefined,
-  /** Give up when the connection stays silent this long (the client's `timeoutMs`). */
-  idleTimeoutMs: number,
-) => Promise<{ status: number; bytes: number }>;
-
-export function fetchStoragePut(fetchImpl: typeof globalThis.fetch): StoragePut {
-  return async (url, source, onProgress, signal) => {
-    const counter = counting(source.size, onProgress);
-    const response = await fetchImpl(url, {
-      method: "PUT",
-      body: source.open().pipeThrough(counter.stream),
-      headers: { "content-length": String(source.size) },
-      duplex: "half",
-      ...(signal ? { signal } : {}),
-    } as RequestInit);
-    await response.body?.cancel();
-    return { status: response.status, bytes: counter.bytes() };
-  };
-}
-
-/**
- * PUTs bytes to a presigned storage URL: explicit Content-Length (storage rejects chunked
- * uploads), no Authorization and no Content-Type, as the official CLI sends. A PUT is
- * idempotent and the source can be reopened, so failed attempts are retried.
- */
-export async function putToStorage(
-  put: StoragePut,
-  url: string,
-  source: UploadSource,
-  onProgress: ((progress: TransferProgress) => void) | undefined,
-  signal: AbortSignal | undefined,
-  idleTimeoutMs: number,
+export async function storageTransfer(
+  direction: "upload" | "download",
+  send: () => Promise<StorageResult>,
+  options: { signal: AbortSignal | undefined; idleTimeoutMs: number; canRetry?: () => boolean },
 ): Promise<number> {
-  for (let attempt = 1; ; attempt++) {
-    let sent: { status: number; bytes: number };
+  const method = direction === "upload" ? "PUT" : "GET";
+  const where = direction === "upload" ? "<upload_url>" : "<download_url>";
+  const { signal, idleTimeoutMs } = options;
+  const attempt = async (): Promise<number> => {
+    let result: StorageResult;
     try {
-      sent = await put(url, source, onProgress, signal, idleTimeoutMs);
+      result = await send();
     } catch (error) {
-      if (signal?.aborted) throw new AbortedError("The upload was aborted.", { cause: error });
-      if (attempt >= MAX_ATTEMPTS) {
-        if (error instanceof TimeoutError) throw error;
-        throw new ConnectionError("PUT", "<upload_url>", (error as Error).message, {
-          cause: error,
-        });
-      }
-      await abortableDelay(250 * 2 ** attempt, signal);
-      continue;
+      if (signal?.aborted) throw new AbortedError(`The ${direction} was aborted.`, { cause: error });
+      if (error instanceof TimeoutError) throw error;
+      if (isDeadlineError(error) || (error as Error)?.name === "TimeoutError")
+        throw new TimeoutError(method, "<storage url>", idleTimeoutMs);
+      throw new ConnectionError(method, where, (error as Error).message, { cause: error });
     }
-    const { status } = sent;
-    if (status >= 200 && status < 300) return sent.bytes;
-    if (!RETRYABLE_STATUSES.has(status) || attempt >= MAX_ATTEMPTS) {
-      throw toApiError({ status, method: "PUT", path: "<upload_url>", body: undefined });
-    }
-    await abortableDelay(250 * 2 ** attempt, signal);
-  }
-}
-
-/** GETs a presigned storage URL, retrying before the body starts flowing. */
-export async function getFromStorage(
-  settings: TransportSettings,
-  url: string,
-  signal: AbortSignal | undefined,
-): Promise<Response> {
-  for (let attempt = 1; ; attempt++) {
-    let response: Response;
-    try {
-      response = await settings.fetch(url, { method: "GET", ...(signal ? { signal } : {}) });
-    } catch (error) {
-      if (signal?.aborted || attempt >= MAX_ATTEMPTS) {
-        throw new ConnectionError("GET", "<download_url>", (error as Error).message, {
-          cause: error,
-        });
-      }
-      await abortableDelay(250 * 2 ** attempt, signal);
-      continue;
-    }
-    if (response.ok && response.body) return response;
-    await response.body?.cancel();
-    if (!RETRYABLE_STATUSES.has(response.status) || attempt >= MAX_ATTEMPTS) {
-      throw toApiError({
-        status: response.status,
-        method: "GET",
-        path: "<download_url>",
-        body: undefined,
-      });
-    }
-    await abortableDelay(250 * 2 ** attempt, signal);
-  }
+    const { status } = result;
+    if (status >= 200 && status < 300) return result.bytes;
+    throw toApiError({
+      status,
+      method,
+      path: where,
+      body: undefined,
+      retryAfterMs: parseRetryAfter(result.retryAfter ?? null),
+    });
+  };
+  return withRetries(attempt, {
+    retries: STORAGE_RETRIES,
+    signal,
+    ...(options.canRetry ? { canRetry: options.canRetry } : {}),
+  });
 }
 
 /**
- * Polls a transfer's status until the agent reports. The API answers 422
- * `webftp_transfer_in_progress` meanwhile. Backoff 50 ms ×2 up to 500 ms: a status read is
- * cheap, and a coarser step (the CLI's 250 ms up to 2 s) adds up to two idle seconds to a
- * transfer that finished meanwhile.
+ * Polls a transfer's status until the agent reports, on the one polling schedule (see
+ * pollDelayMs). The API answers 422 `webftp_transfer_in_progress` meanwhile.
  */
 export async function waitForTransfer(
   readStatus: () => Promise<TransferStatus>,
@@ -204,7 +115,8 @@ export async function waitForTransfer(
   signal: AbortSignal | undefined,
 ): Promise<TransferStatus> {
   const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; ; attempt++) {
+  for (let read = 0; ; read++) {
+    if (read > 0) await abortableDelay(pollDelayMs(read), signal);
     try {
       const status = await readStatus();
       if (status.success !== null && status.success !== undefined) return status;
@@ -212,7 +124,6 @@ export async function waitForTransfer(
       if (!isInProgress(error)) throw error;
     }
     if (Date.now() >= deadline) throw new TimeoutError("GET", "<transfer status>", timeoutMs);
-    await abortableDelay(Math.min(500, 50 * 2 ** attempt), signal);
   }
 }
 

@@ -7,16 +7,13 @@ import {
   ValidationError,
 } from "../core/errors.js";
 import type { ClientContext } from "../core/resource.js";
+import type { DownloadDestination, Transport } from "../core/transport.js";
 import { Downloads, Uploads, WebftpSessions } from "../resources/webftp.js";
 import { WebftpTransferError } from "./errors.js";
 import {
   checkStorageUrl,
-  counting,
-  fetchStoragePut,
-  getFromStorage,
-  putToStorage,
   remoteBasename,
-  type StoragePut,
+  storageTransfer,
   type TransferProgress,
   toUploadSource,
   type UploadSource,
@@ -41,8 +38,11 @@ export interface UploadOptions {
   signal?: AbortSignal | undefined;
   /** Until the agent reports; default 30 s + 5 s per MiB. */
   timeoutMs?: number | undefined;
-  /** How the bytes are PUT; `uploadFile` from `@alpacon/sdk/node` passes a node:http one. */
-  storagePut?: StoragePut | undefined;
+  /**
+   * Moves the bytes when the client was given no `fetch` or `transport` of its own;
+   * `uploadFile` from `@alpacon/sdk/node` passes nodeTransport.
+   */
+  transport?: Transport | undefined;
 }
 
 export interface UploadResult {
@@ -64,7 +64,8 @@ export interface DownloadOptions {
   remotePath: string;
   /** Folders arrive as one zip. Default "file". */
   resourceType?: "file" | "folder" | undefined;
-  destination: WritableStream<Uint8Array>;
+  /** A stream, or (from `downloadFile` in `@alpacon/sdk/node`) a new local file. */
+  destination: WritableStream<Uint8Array> | DownloadDestination;
   username?: string | undefined;
   groupname?: string | undefined;
   /** Work session id to attach (the API's `work_session`): browser logins may need one. */
@@ -73,6 +74,8 @@ export interface DownloadOptions {
   signal?: AbortSignal | undefined;
   /** Until the agent has stored the file; default 10 minutes. */
   timeoutMs?: number | undefined;
+  /** As UploadOptions.transport; `downloadFile` passes nodeTransport. */
+  transport?: Transport | undefined;
 }
 
 export interface DownloadResult {
@@ -121,14 +124,18 @@ export class Webftp {
     // No `upload_url` (empty, null or absent): skip the PUT but still trigger and read the
     // status, as the CLI does; the reference MCP reports success without asking, we do not.
     const direct = !created.upload_url;
-    const bytes = created.upload_url
-      ? await putToStorage(
-          options.storagePut ?? fetchStoragePut(this.context.settings.fetch),
-          created.upload_url,
-          source,
-          options.onProgress,
-          options.signal,
-          this.context.settings.timeoutMs,
+    const uploadUrl = created.upload_url;
+    const transport = this.storageTransport(options.transport);
+    const transfer = {
+      signal: options.signal,
+      idleTimeoutMs: this.context.settings.timeoutMs,
+      onProgress: options.onProgress,
+    };
+    const bytes = uploadUrl
+      ? await storageTransfer(
+          "upload",
+          () => transport.upload({ ...transfer, url: uploadUrl, source }),
+          transfer,
         )
       : 0;
     await this.triggerOnce(created.id, options.signal, direct);
@@ -161,22 +168,37 @@ export class Webftp {
    * wait for the agent to store it, then stream it from storage.
    */
   async download(options: DownloadOptions): Promise<DownloadResult> {
-    const { destination, onProgress, ...rest } = options;
+    const { destination, onProgress, transport: preferred, ...rest } = options;
     const prepared = await this.prepareDownload(rest);
-    const response = await getFromStorage(
-      this.context.settings,
-      prepared.downloadUrl,
-      options.signal,
+    const transport = this.storageTransport(preferred);
+    // A stream is written once: no retry once bytes reached it. A file is created afresh by
+    // each attempt (its owner removes a failed one's), so it may be retried at any point.
+    let opened = false;
+    const target: DownloadDestination =
+      destination instanceof WritableStream
+        ? {
+            open: async () => {
+              opened = true;
+              return destination;
+            },
+          }
+        : destination;
+    const transfer = { signal: options.signal, idleTimeoutMs: prepared.idleTimeoutMs, onProgress };
+    const bytes = await storageTransfer(
+      "download",
+      async () => {
+        await target.prepare?.();
+        return transport.download({ ...transfer, url: prepared.downloadUrl, destination: target });
+      },
+      { ...transfer, canRetry: () => !opened },
     );
-    const length = Number(response.headers.get("content-length"));
-    const counter = counting(
-      Number.isFinite(length) && length > 0 ? length : undefined,
-      onProgress,
-    );
-    await response
-      .body!.pipeThrough(counter.stream)
-      .pipeTo(destination, options.signal ? { signal: options.signal } : {});
-    return { id: prepared.id, name: prepared.name, bytes: counter.bytes() };
+    return { id: prepared.id, name: prepared.name, bytes };
+  }
+
+  /** The client's own transport, else the one a caller prefers for bytes (Node's), else the default. */
+  private storageTransport(preferred: Transport | undefined): Transport {
+    const { transport, transportChosen } = this.context.settings;
+    return transportChosen ? transport : (preferred ?? transport);
   }
 
   /**

@@ -4,8 +4,9 @@ import {
   InvalidResponseError,
   RedirectError,
   ServerError,
+  type Transport,
 } from "../../src/index.js";
-import { nodeApiFetch } from "../../src/node.js";
+import { nodeTransport } from "../../src/node.js";
 import { failure, json, startLoopbackServer } from "../helpers/loopback-server.js";
 
 const TOKEN = "alpat-canary-SECRET-0123456789";
@@ -26,12 +27,12 @@ afterEach(async () => {
   await elsewhere.close();
 });
 
-const fetches = {
-  "the default fetch": undefined,
-  nodeApiFetch: nodeApiFetch,
+const transports = {
+  "the default fetch transport": undefined,
+  nodeTransport: nodeTransport,
 } as const;
 
-function client(apiFetch: typeof fetch | undefined) {
+function client(transport: Transport | undefined) {
   return createAlpaconClient({
     workspace: "acme",
     region: "ap1",
@@ -39,18 +40,18 @@ function client(apiFetch: typeof fetch | undefined) {
     token: TOKEN,
     timeoutMs: 2_000,
     maxRetries: 0,
-    ...(apiFetch ? { apiFetch } : {}),
+    ...(transport ? { transport } : {}),
   });
 }
 
-describe.each(Object.entries(fetches))("API calls through %s", (_name, apiFetch) => {
+describe.each(Object.entries(transports))("API calls through %s", (_name, transport) => {
   it("never follow a 307 that would re-send a command's POST body to another host", async () => {
     api.reply((_request, response) => {
       response.writeHead(307, { location: `${elsewhere.url}/ap1/acme/api/events/commands/` });
       response.end();
     });
     const error = await failure(
-      client(apiFetch).commands.create({ server: SERVER, line: "rm -rf /srv/data" }),
+      client(transport).commands.create({ server: SERVER, line: "rm -rf /srv/data" }),
     );
     expect(error).toBeInstanceOf(RedirectError);
     expect((error as RedirectError).status).toBe(307);
@@ -66,7 +67,7 @@ describe.each(Object.entries(fetches))("API calls through %s", (_name, apiFetch)
       response.writeHead(302, { location: `${elsewhere.url}/steal` });
       response.end();
     });
-    const error = await failure(client(apiFetch).servers.list());
+    const error = await failure(client(transport).servers.list());
     expect(error).toBeInstanceOf(RedirectError);
     expect(elsewhere.requests).toHaveLength(0);
   });
@@ -76,7 +77,7 @@ describe.each(Object.entries(fetches))("API calls through %s", (_name, apiFetch)
       response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
       response.end("<html><body>Sign in to the proxy</body></html>");
     });
-    const error = await failure(client(apiFetch).servers.list());
+    const error = await failure(client(transport).servers.list());
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect(error).toMatchObject({ method: "GET", path: "/api/servers/servers/", status: 200 });
     expect(error.message).toMatch(/text\/html.*instead of JSON/);
@@ -87,7 +88,7 @@ describe.each(Object.entries(fetches))("API calls through %s", (_name, apiFetch)
       response.writeHead(200, { "content-type": "application/json" });
       response.end("{ not json");
     });
-    const error = await failure(client(apiFetch).servers.list());
+    const error = await failure(client(transport).servers.list());
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect(error.message).toMatch(/not valid JSON/);
   });

@@ -1,0 +1,93 @@
+import { abortableDelay } from "./delay.js";
+import { AlpaconApiError, ConnectionError, TimeoutError } from "./errors.js";
+
+/**
+ * Every retry and every poll of the SDK is decided here: which requests may be sent again,
+ * which failures are worth another try, how long to wait, and how often to poll.
+ */
+
+// POST and PATCH are absent on purpose: a repeated command creation runs the command twice.
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+const MAX_RETRY_AFTER_MS = 60_000;
+const BACKOFF_START_MS = 250;
+const BACKOFF_MAX_MS = 8_000;
+const POLL_START_MS = 50;
+const POLL_MAX_MS = 500;
+
+/** Whether a request with this method may be sent again without asking anyone. */
+export function isIdempotent(method: string): boolean {
+  return IDEMPOTENT_METHODS.has(method);
+}
+
+/**
+ * The one definition of a failure worth another try (of an idempotent request, or of a poll):
+ * no answer in time, a broken connection, or a status saying "later".
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof AlpaconApiError) return TRANSIENT_STATUSES.has(error.status);
+  return error instanceof ConnectionError || error instanceof TimeoutError;
+}
+
+/** What the server asked us to wait (Retry-After, capped), when it asked. */
+export function retryAfterMs(error: unknown): number | undefined {
+  const asked = error instanceof AlpaconApiError ? error.retryAfterMs : undefined;
+  return asked === undefined ? undefined : Math.min(asked, MAX_RETRY_AFTER_MS);
+}
+
+/**
+ * The wait before retry number `retry` (1, 2, …): 250 ms doubling up to 8 s, times a random
+ * factor between 1 and 2 so clients that failed together do not return together; never less
+ * than the server's Retry-After.
+ */
+export function backoffMs(retry: number, error?: unknown): number {
+  const backoff = Math.min(
+    BACKOFF_MAX_MS,
+    BACKOFF_START_MS * 2 ** (retry - 1) * (1 + Math.random()),
+  );
+  return Math.max(backoff, retryAfterMs(error) ?? 0);
+}
+
+export interface RetryOptions {
+  /** Retries after the first attempt; 0 sends once. Pass 0 for anything not idempotent. */
+  retries: number;
+  signal?: AbortSignal | undefined;
+  /** Asked after a transient failure; false ends the attempts (bytes already reached a caller). */
+  canRetry?: (() => boolean) | undefined;
+  /** Told before each wait, for logging. */
+  onRetry?: ((error: unknown, retry: number) => void) | undefined;
+}
+
+/**
+ * Runs `attempt` until it succeeds, fails with a non-transient error, or `retries` run out.
+ * The first attempt costs nothing extra: no set-up happens unless it fails. The backoff timer
+ * is not unref'd: a script whose only pending work is a retry must stay alive for it.
+ */
+export async function withRetries<T>(
+  attempt: (number: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> {
+  for (let number = 1; ; number++) {
+    try {
+      return await attempt(number);
+    } catch (error) {
+      const again =
+        number <= options.retries &&
+        !options.signal?.aborted &&
+        isTransient(error) &&
+        (options.canRetry?.() ?? true);
+      if (!again) throw error;
+      options.onRetry?.(error, number);
+      await abortableDelay(backoffMs(number, error), options.signal);
+    }
+  }
+}
+
+/**
+ * The one polling schedule: the first read at once (a quick job is often done by the time it
+ * is created), then 50 ms doubling up to 500 ms. A status read is cheap, and a coarser step
+ * adds up to a whole step of idle time to a job that finished meanwhile.
+ */
+export function pollDelayMs(read: number): number {
+  return read === 0 ? 0 : Math.min(POLL_MAX_MS, POLL_START_MS * 2 ** (read - 1));
+}
