@@ -1,7 +1,6 @@
 import pLimit from "p-limit";
-import { abortableDelay } from "../core/delay.js";
 import { AlpaconApiError, AlpaconError, ConfigError, RateLimitError } from "../core/errors.js";
-import { isTransient, pollDelayMs, retryAfterMs } from "../core/retry.js";
+import { isTransient, poll, retryAfterMs } from "../core/retry.js";
 import type { Schemas } from "../core/types.js";
 import type { CommandDetail, Commands, CreateCommandBody } from "../resources/commands.js";
 import {
@@ -254,50 +253,29 @@ async function follow(
   gate: RateGate,
   deadline: number,
 ): Promise<CommandRunResult> {
+  const { signal } = options;
   let last: CommandDetail | undefined;
-  for (let read = 0; ; read++) {
-    const wait = pollDelayMs(read);
-    if (Date.now() + wait > deadline) {
-      return {
-        ...fromCommand(server, id, last),
-        error: {
-          kind: "timeout",
-          message: `Command ${id} on ${server} was still ${last?.status ?? "pending"} when the timeout passed; it may still finish. Follow it with commands.get("${id}").`,
-        },
-      };
-    }
+  const ended = (kind: CommandRunErrorKind, message: string): CommandRunResult => ({
+    ...fromCommand(server, id, last),
+    error: { kind, message },
+  });
+  const aborted = () =>
+    ended("aborted", `Stopped following command ${id}; it was already created and may still run.`);
+  const read = async (): Promise<CommandRunResult | undefined> => {
     try {
-      if (wait > 0) await abortableDelay(wait, options.signal);
-      await gate.wait(options.signal);
-      last = await commands.get(id, { signal: options.signal, maxRetries: 0 });
+      await gate.wait(signal);
+      last = await commands.get(id, { signal, maxRetries: 0 });
     } catch (error) {
-      if (options.signal?.aborted) {
-        return {
-          ...fromCommand(server, id, last),
-          error: {
-            kind: "aborted",
-            message: `Stopped following command ${id}; it was already created and may still run.`,
-          },
-        };
-      }
+      if (signal?.aborted) return aborted();
       if (error instanceof RateLimitError) gate.block(retryAfterMs(error) ?? RETRY_WAIT_MS);
-      if (isTransient(error)) continue;
-      return {
-        ...fromCommand(server, id, last),
-        error: {
-          kind: "failed",
-          message: `Command ${id} was created, but following it failed: ${(error as Error).message}`,
-        },
-      };
+      if (isTransient(error)) return undefined;
+      return ended(
+        "failed",
+        `Command ${id} was created, but following it failed: ${(error as Error).message}`,
+      );
     }
     if (last.status === "awaiting_approval") {
-      return {
-        ...fromCommand(server, id, last),
-        error: {
-          kind: "timeout",
-          message: `Command ${id} awaits approval; it runs once a reviewer approves it.`,
-        },
-      };
+      return ended("timeout", `Command ${id} awaits approval; it runs once a reviewer approves it.`);
     }
     // Without `handled_at` in the answer (the CLI's shape) `error` ends it, as the CLI does.
     if (
@@ -305,10 +283,22 @@ async function follow(
       TERMINAL.has(last.status) ||
       (last.status === "error" && !("handled_at" in last))
     ) {
-      const output = last.result || (await chunkOutput(commands, id, options.signal));
+      const output = last.result || (await chunkOutput(commands, id, signal));
       return { ...fromCommand(server, id, last), output };
     }
+    return undefined;
+  };
+  try {
+    const outcome = await poll(read, { deadline, signal });
+    if (outcome) return outcome;
+  } catch (error) {
+    if (signal?.aborted) return aborted();
+    throw error;
   }
+  return ended(
+    "timeout",
+    `Command ${id} on ${server} was still ${last?.status ?? "pending"} when the timeout passed; it may still finish. Follow it with commands.get("${id}").`,
+  );
 }
 
 /** Under the streaming contract `result` may be empty and the output lives in chunks. */

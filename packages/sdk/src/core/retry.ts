@@ -88,6 +88,24 @@ export async function withRetries<T>(
  * is created), then 50 ms doubling up to 500 ms. A status read is cheap, and a coarser step
  * adds up to a whole step of idle time to a job that finished meanwhile.
  */
-export function pollDelayMs(read: number): number {
+function pollDelayMs(read: number): number {
   return read === 0 ? 0 : Math.min(POLL_MAX_MS, POLL_START_MS * 2 ** (read - 1));
+}
+
+/**
+ * Calls `read` on the polling schedule until it answers something; undefined once the next
+ * read would come after `deadline` (a Date.now() time). Rejects with the signal's reason when
+ * it aborts during a wait.
+ */
+export async function poll<T>(
+  read: () => Promise<T | undefined>,
+  options: { deadline: number; signal?: AbortSignal | undefined },
+): Promise<T | undefined> {
+  for (let number = 0; ; number++) {
+    const wait = pollDelayMs(number);
+    if (Date.now() + wait > options.deadline) return undefined;
+    if (wait > 0) await abortableDelay(wait, options.signal);
+    const value = await read();
+    if (value !== undefined) return value;
+  }
 }

@@ -1,5 +1,4 @@
 import { isLoopbackHost } from "../core/base-url.js";
-import { abortableDelay } from "../core/delay.js";
 import { parseRetryAfter, toApiError } from "../core/error-mapping.js";
 import {
   AbortedError,
@@ -8,7 +7,7 @@ import {
   TimeoutError,
   ValidationError,
 } from "../core/errors.js";
-import { pollDelayMs, withRetries } from "../core/retry.js";
+import { poll, withRetries } from "../core/retry.js";
 import { isDeadlineError, type StorageResult, type UploadSource } from "../core/transport.js";
 import type { TransferStatus } from "../resources/webftp.js";
 
@@ -114,17 +113,20 @@ export async function waitForTransfer(
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<TransferStatus> {
-  const deadline = Date.now() + timeoutMs;
-  for (let read = 0; ; read++) {
-    if (read > 0) await abortableDelay(pollDelayMs(read), signal);
-    try {
-      const status = await readStatus();
-      if (status.success !== null && status.success !== undefined) return status;
-    } catch (error) {
-      if (!isInProgress(error)) throw error;
-    }
-    if (Date.now() >= deadline) throw new TimeoutError("GET", "<transfer status>", timeoutMs);
-  }
+  const reported = await poll(
+    async () => {
+      try {
+        const status = await readStatus();
+        return status.success !== null && status.success !== undefined ? status : undefined;
+      } catch (error) {
+        if (!isInProgress(error)) throw error;
+        return undefined;
+      }
+    },
+    { deadline: Date.now() + timeoutMs, signal },
+  );
+  if (!reported) throw new TimeoutError("GET", "<transfer status>", timeoutMs);
+  return reported;
 }
 
 function isInProgress(error: unknown): boolean {
