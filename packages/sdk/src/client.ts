@@ -6,8 +6,8 @@ import {
   validateWorkspaceName,
 } from "./core/base-url.js";
 import { ConfigError } from "./core/errors.js";
-import { type Logger, silentLogger } from "./core/logger.js";
 import { createHttp } from "./core/http.js";
+import { type Logger, silentLogger } from "./core/logger.js";
 import type { ClientContext } from "./core/resource.js";
 import { fetchTransport, type Transport, type TransportSettings } from "./core/transport.js";
 import { Auth } from "./resources/auth.js";

@@ -275,7 +275,10 @@ async function follow(
       );
     }
     if (last.status === "awaiting_approval") {
-      return ended("timeout", `Command ${id} awaits approval; it runs once a reviewer approves it.`);
+      return ended(
+        "timeout",
+        `Command ${id} awaits approval; it runs once a reviewer approves it.`,
+      );
     }
     // Without `handled_at` in the answer (the CLI's shape) `error` ends it, as the CLI does.
     if (

@@ -45,9 +45,8 @@ type Body<Op> = Op extends { requestBody: { content: { "application/json": infer
     ? { body?: B }
     : { body?: never };
 export type CallInit<Op> = Params<Op> & Body<Op> & { options?: RequestOptions | undefined };
-type Args<Op> = RequiredKeys<CallInit<Op>> extends never
-  ? [init?: CallInit<Op>]
-  : [init: CallInit<Op>];
+type Args<Op> =
+  RequiredKeys<CallInit<Op>> extends never ? [init?: CallInit<Op>] : [init: CallInit<Op>];
 
 type SuccessStatus = 200 | 201 | 202 | 203 | 204 | 206;
 type Answer<R> = R extends { content: { "application/json": infer B } } ? B : undefined;
@@ -121,7 +120,8 @@ async function call(
     try {
       response = await settings.transport.send({ method, url, headers, body, deadlineMs, signal });
     } catch (error) {
-      if (signal?.aborted) throw new AbortedError(`${method} ${path} was aborted`, { cause: error });
+      if (signal?.aborted)
+        throw new AbortedError(`${method} ${path} was aborted`, { cause: error });
       if (isDeadlineError(error)) throw new TimeoutError(method, path, deadlineMs);
       throw new ConnectionError(method, path, describeNetworkError(error), { cause: error });
     }
@@ -163,7 +163,13 @@ function failureOf(
 ): AlpaconError {
   if (response.status === 0) {
     // A browser's fetch with redirect "manual" hides the status and the Location.
-    return new RedirectError({ status: 0, method, path, body: undefined, context: settings.context });
+    return new RedirectError({
+      status: 0,
+      method,
+      path,
+      body: undefined,
+      context: settings.context,
+    });
   }
   return toApiError({
     status: response.status,

@@ -7,7 +7,13 @@ import { AlpaconApiError, ConnectionError, TimeoutError } from "./errors.js";
  */
 
 // POST and PATCH are absent on purpose: a repeated command creation runs the command twice.
-const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+  "GET",
+  "HEAD",
+  "OPTIONS",
+  "PUT",
+  "DELETE",
+]);
 const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 const MAX_RETRY_AFTER_MS = 60_000;
 const BACKOFF_START_MS = 250;

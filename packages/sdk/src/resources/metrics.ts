@@ -89,16 +89,12 @@ function toIso(value: string | Date): string {
 }
 
 /** A realtime series, a bare array or `{ results }` on the wire, as an array. */
-async function series<T>(
-  call: Promise<{ data?: T[] | { results: T[] } }>,
-): Promise<T[]> {
+async function series<T>(call: Promise<{ data?: T[] | { results: T[] } }>): Promise<T[]> {
   return listOf(await data(call));
 }
 
 /** A `top/` ranking (array, `{ results }` or `{ data }`) as normalised entries. */
-async function ranking(
-  call: Promise<{ data?: Schemas["TopServerList"] }>,
-): Promise<TopServer[]> {
+async function ranking(call: Promise<{ data?: Schemas["TopServerList"] }>): Promise<TopServer[]> {
   return listOf<Schemas["TopServer"] | FlatTopItem>(await data(call)).map(toTopServer);
 }
 

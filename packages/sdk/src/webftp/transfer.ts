@@ -81,7 +81,8 @@ export async function storageTransfer(
     try {
       result = await send();
     } catch (error) {
-      if (signal?.aborted) throw new AbortedError(`The ${direction} was aborted.`, { cause: error });
+      if (signal?.aborted)
+        throw new AbortedError(`The ${direction} was aborted.`, { cause: error });
       if (error instanceof TimeoutError) throw error;
       if (isDeadlineError(error) || (error as Error)?.name === "TimeoutError")
         throw new TimeoutError(method, "<storage url>", idleTimeoutMs);

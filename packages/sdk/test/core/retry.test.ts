@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  backoffMs,
-  isIdempotent,
-  isTransient,
-  poll,
-  withRetries,
-} from "../../src/core/retry.js";
+import { backoffMs, isIdempotent, isTransient, poll, withRetries } from "../../src/core/retry.js";
 import {
   AbortedError,
   ConnectionError,

@@ -94,7 +94,9 @@ describe("one transport for everything a client sends", () => {
   });
 
   it("refuses a client given both a transport and a fetch", () => {
-    expect(() => env.client({ transport: fetchTransport(), fetch })).toThrow(/either transport or fetch/);
+    expect(() => env.client({ transport: fetchTransport(), fetch })).toThrow(
+      /either transport or fetch/,
+    );
   });
 });
 
@@ -129,7 +131,8 @@ describe("Retry-After, storage included", () => {
       method: "GET",
       times: 1,
     });
-    const client = via === "fetch" ? env.client({ fetch: recordingFetch().recorder }) : env.client();
+    const client =
+      via === "fetch" ? env.client({ fetch: recordingFetch().recorder }) : env.client();
     const back = join(dir(), `retry-${via}.back`);
     const started = performance.now();
     await downloadFile(client, { server: server(), remotePath, localPath: back });
@@ -164,7 +167,11 @@ describe("a download into a caller's stream", () => {
   it("is not retried once bytes reached the stream", async () => {
     const bytes = randomBytes(4 * 1024 * 1024);
     const local = await localFile("cut.bin", bytes);
-    await uploadFile(env.client(), { server: server(), localPath: local, remotePath: "/tmp/cut.bin" });
+    await uploadFile(env.client(), {
+      server: server(),
+      localPath: local,
+      remotePath: "/tmp/cut.bin",
+    });
     env.sandbox.control.addFault({
       kind: "truncate",
       path: "/storage/downloads/*",
@@ -178,7 +185,11 @@ describe("a download into a caller's stream", () => {
       .webftp.download({
         server: server(),
         remotePath: "/tmp/cut.bin",
-        destination: new WritableStream({ write: (chunk) => void (received += chunk.length) }),
+        destination: new WritableStream({
+          write: (chunk) => {
+            received += chunk.length;
+          },
+        }),
       })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectionError);
