@@ -19,9 +19,9 @@ const portable = fetchTransport();
 /**
  * Node's `send` for JSON API calls: node:http(s) with keep-alive, the whole body read before it
  * resolves, the deadline and the caller's signal watched with one timer and one listener.
- * Node's global fetch spends about three times the CPU on a small request (a WHATWG Request,
- * Headers, an AbortSignal and web streams per call), which a server fanning out over a fleet
- * pays thousands of times. A FormData body goes to global fetch. Redirects are not followed.
+ * Node's global fetch costs several times the CPU on a small request (a WHATWG Request, Headers,
+ * an AbortSignal and web streams per call; bench/README, B2), which a server fanning out over a
+ * fleet pays thousands of times. A FormData body goes to global fetch. Redirects are not followed.
  */
 export function nodeSend(request: TransportRequest): Promise<TransportResponse> {
   const { body, deadlineMs, signal } = request;

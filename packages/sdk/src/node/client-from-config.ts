@@ -28,7 +28,7 @@ export function clientFromConfig(options: ClientFromConfigOptions = {}): Alpacon
   const entry = selectWorkspace(config, { workspace, region });
   return createAlpaconClient({
     // A custom fetch or transport (tests, proxies) is used for everything; otherwise Node's,
-    // a third of the CPU of Node's fetch per API call.
+    // far cheaper per API call than Node's fetch (bench/README, B2).
     ...(clientOptions.fetch || clientOptions.transport ? {} : { transport: nodeTransport }),
     ...clientOptions,
     workspace: entry.workspace,

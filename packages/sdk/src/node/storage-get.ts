@@ -35,12 +35,12 @@ export interface StorageGetResult {
 
 /**
  * GETs a presigned URL straight into a new file (mode 0600; exclusive create, no link followed:
- * it fails if anything has the name already, so nothing is written through a link), as curl does: every socket read lands
- * in one reused buffer and is written to the file before the next read. node:http hands each
- * read over in a freshly allocated 64 KiB buffer; on a 1 GiB download those churn the C heap
- * (page faults, twice the kernel time) and made throughput swing between 56 % and 96 % of
- * curl's. The HTTP/1.1 response is parsed by http-parser-js, which reports body bytes as
- * ranges of the buffer it is given, without copying them.
+ * it fails if anything has the name already, so nothing is written through a link), as curl
+ * does: every socket read lands in one reused buffer and is written to the file before the next
+ * read. node:http hands each read over in a freshly allocated buffer, which on a large download
+ * churns the C heap (page faults, kernel time) and made throughput swing from run to run
+ * (bench/README, B4). The HTTP/1.1 response is parsed by http-parser-js, which reports body
+ * bytes as ranges of the buffer it is given, without copying them.
  */
 export function nodeStorageGetToFile(
   url: string,
