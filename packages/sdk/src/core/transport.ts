@@ -21,7 +21,8 @@ export interface TransportRequest {
   /** Absolute URL, path and query already encoded. */
   url: string;
   headers: Record<string, string>;
-  body: string | FormData | undefined;
+  /** JSON text, when the request has a body. */
+  body: string | undefined;
   /**
    * For the whole exchange, the body included. When it passes first, the promise rejects with
    * a DeadlineError (see isDeadlineError).
@@ -69,7 +70,10 @@ export interface StorageUpload extends StorageTransfer {
   source: UploadSource;
 }
 
-/** Where a download goes; opened only once the answer is 2xx. */
+/**
+ * Where a download goes; opened only once the answer is 2xx. Unlike a plain WritableStream
+ * (never retried once a byte reached it), a destination may be opened again by a retry.
+ */
 export interface DownloadDestination {
   open(): Promise<WritableStream<Uint8Array>>;
   /**

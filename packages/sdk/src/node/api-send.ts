@@ -21,12 +21,12 @@ const portable = fetchTransport();
  * resolves, the deadline and the caller's signal watched with one timer and one listener.
  * Node's global fetch costs several times the CPU on a small request (a WHATWG Request, Headers,
  * an AbortSignal and web streams per call; bench/README, B2), which a server fanning out over a
- * fleet pays thousands of times. A FormData body goes to global fetch. Redirects are not followed.
+ * fleet pays thousands of times. Redirects are not followed.
  */
 export function nodeSend(request: TransportRequest): Promise<TransportResponse> {
   const { body, deadlineMs, signal } = request;
   const target = targetOf(request.url);
-  if (!target || (body !== undefined && typeof body !== "string")) return portable.send(request);
+  if (!target) return portable.send(request);
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const outgoing = target.send(

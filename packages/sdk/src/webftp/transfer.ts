@@ -83,6 +83,7 @@ export async function storageTransfer(
     } catch (error) {
       if (signal?.aborted)
         throw new AbortedError(`The ${direction} was aborted.`, { cause: error });
+      // By name too: a Node transport may come from the other CommonJS bundle.
       if (error instanceof TimeoutError) throw error;
       if (isDeadlineError(error) || (error as Error)?.name === "TimeoutError")
         throw new TimeoutError(method, "<storage url>", idleTimeoutMs);
@@ -98,11 +99,18 @@ export async function storageTransfer(
       retryAfterMs: parseRetryAfter(result.retryAfter ?? null),
     });
   };
-  return withRetries(attempt, {
-    retries: STORAGE_RETRIES,
-    signal,
-    ...(options.canRetry ? { canRetry: options.canRetry } : {}),
-  });
+  try {
+    return await withRetries(attempt, {
+      retries: STORAGE_RETRIES,
+      signal,
+      canRetry: options.canRetry,
+    });
+  } catch (error) {
+    // An abort during a backoff rejects with the signal's reason.
+    if (signal?.aborted && !(error instanceof AbortedError))
+      throw new AbortedError(`The ${direction} was aborted.`, { cause: error });
+    throw error;
+  }
 }
 
 /**
