@@ -5,6 +5,7 @@ import {
   AlpaconError,
   ConnectionError,
   InvalidResponseError,
+  mayChangeState,
   RedirectError,
   TimeoutError,
 } from "./errors.js";
@@ -120,8 +121,7 @@ async function call(
     try {
       response = await settings.transport.send({ method, url, headers, body, deadlineMs, signal });
     } catch (error) {
-      if (signal?.aborted)
-        throw new AbortedError(`${method} ${path} was aborted`, { cause: error });
+      if (signal?.aborted) throw aborted(method, path, error);
       if (isDeadlineError(error)) throw new TimeoutError(method, path, deadlineMs);
       throw new ConnectionError(method, path, describeNetworkError(error), { cause: error });
     }
@@ -150,9 +150,16 @@ async function call(
     return { data: parse(method, path, response) };
   } catch (error) {
     if (error instanceof AlpaconError) throw error;
-    if (signal?.aborted) throw new AbortedError(`${method} ${path} was aborted`, { cause: error });
+    if (signal?.aborted) throw aborted(method, path, error);
     throw error;
   }
+}
+
+function aborted(method: string, path: string, cause: unknown): AbortedError {
+  return new AbortedError(`${method} ${path} was aborted`, {
+    cause,
+    mayHaveTakenEffect: mayChangeState(method),
+  });
 }
 
 function failureOf(
