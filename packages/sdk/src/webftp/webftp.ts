@@ -1,12 +1,6 @@
-import {
-  AlpaconError,
-  ConnectionError,
-  NotFoundError,
-  ServerError,
-  TimeoutError,
-  ValidationError,
-} from "../core/errors.js";
+import { AlpaconError, NotFoundError, ValidationError } from "../core/errors.js";
 import type { ClientContext } from "../core/resource.js";
+import { isTransient } from "../core/retry.js";
 import type { DownloadDestination, Transport } from "../core/transport.js";
 import { Downloads, Uploads, WebftpSessions } from "../resources/webftp.js";
 import { WebftpTransferError } from "./errors.js";
@@ -258,14 +252,7 @@ export class Webftp {
       // A direct upload may need no trigger (the reference MCP sends none): a refusal leaves
       // the outcome to the status poll.
       if (direct && (error instanceof ValidationError || error instanceof NotFoundError)) return;
-      if (
-        !(
-          error instanceof ConnectionError ||
-          error instanceof TimeoutError ||
-          error instanceof ServerError
-        )
-      )
-        throw error;
+      if (!isTransient(error)) throw error;
       try {
         await this.uploads.trigger(id, { signal, maxRetries: 0 });
       } catch (retryError) {
