@@ -2,7 +2,7 @@ import { mkdtemp, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main, parseCliArgs, parseFaultSpec, writeTokenFile } from "../src/cli-main.js";
+import { main, parseCliArgs, parseFaultSpec, writeTokenFile } from "../src/cli/main.js";
 import { startSandbox } from "../src/index.js";
 import { readJson, useSandbox } from "./helpers/sandbox.js";
 

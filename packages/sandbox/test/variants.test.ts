@@ -187,7 +187,7 @@ describe("setting variants", () => {
   });
 
   it("takes --variant name=value on the command line", async () => {
-    const { parseCliArgs } = await import("../src/cli-main.js");
+    const { parseCliArgs } = await import("../src/cli/main.js");
     const cfg = parseCliArgs(["--variant", "metricsList=results", "--variant", "uploadUrl=null"]);
     expect(cfg.options.variants).toEqual({ metricsList: "results", uploadUrl: "null" });
     expect(() => parseCliArgs(["--variant", "metricsList"])).toThrow(/name=value/);

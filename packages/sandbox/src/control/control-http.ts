@@ -1,12 +1,12 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import FindMyWay from "find-my-way";
-import type { FaultRule } from "../faults.js";
 import { parseJsonBody, readBody } from "../http/body.js";
 import { ApiError } from "../http/errors.js";
 import { writeJson } from "../http/respond.js";
-import type { JournalFilter, JournalOutcome } from "../journal.js";
 import type { SandboxControl } from "./control.js";
+import type { FaultRule } from "./faults.js";
+import type { JournalFilter, JournalOutcome } from "./journal.js";
 
 type ControlHandler = (
   params: Record<string, string | undefined>,

@@ -1,11 +1,13 @@
 import type { WorkspaceTokens } from "../auth/tokens.js";
-import type { SandboxCore } from "../core.js";
-import type { ActiveFault, FaultRule } from "../faults.js";
-import type { JournalEntry, JournalFilter } from "../journal.js";
-import { commandJson, iamUserJson, serverJson } from "../routes/serialize.js";
+import { commandJson } from "../routes/serialize/commands.js";
+import { iamUserJson } from "../routes/serialize/iam.js";
+import { serverJson } from "../routes/serialize/servers.js";
+import type { SandboxCore } from "../server/core.js";
 import type { CommandDelays } from "../state/commands.js";
 import type { ServerRecord } from "../state/model.js";
 import { type ApiVariants, checkVariants, type WorkspaceState } from "../state/workspace.js";
+import type { ActiveFault, FaultRule } from "./faults.js";
+import type { JournalEntry, JournalFilter } from "./journal.js";
 
 export interface CommandAclSettings {
   /** Exact command lines where `*` matches anything (OSS CommandACL). */

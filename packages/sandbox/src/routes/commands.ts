@@ -1,6 +1,6 @@
 import { hasInlineCredential } from "../auth/inline-credentials.js";
 import { commandMatches } from "../auth/tokens.js";
-import { executorFor } from "../command-executors.js";
+import { executorFor } from "../host/command-executors.js";
 import type { App, RequestContext } from "../http/app.js";
 import { ApiError, coded, nonFieldError, notFound } from "../http/errors.js";
 import { type ListSpec, queryList } from "../http/list.js";
@@ -13,7 +13,7 @@ import {
   notStarted,
 } from "../state/commands.js";
 import { checkGates, idParam, readRunAs, requireConnected, USER_NOT_REGISTERED } from "./common.js";
-import { commandCreatedJson, commandJson } from "./serialize.js";
+import { commandCreatedJson, commandJson } from "./serialize/commands.js";
 
 const SHELLS: readonly CommandShell[] = ["system", "osquery", "internal"];
 /** Internal chatter the list hides from users (`oss:events/api/views.py`). */

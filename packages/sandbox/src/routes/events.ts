@@ -4,7 +4,7 @@ import { type ListSpec, queryList } from "../http/list.js";
 import { paginate } from "../http/pagination.js";
 import type { EventRecord } from "../state/model.js";
 import { idParam } from "./common.js";
-import { eventJson } from "./serialize.js";
+import { eventJson } from "./serialize/events.js";
 
 const EVENT_LIST: ListSpec<EventRecord> = {
   filters: {

@@ -6,7 +6,7 @@ import { BodyReader } from "../http/validate.js";
 import type { IamGroup, IamUser, Membership, MembershipRole } from "../state/model.js";
 import type { WorkspaceState } from "../state/workspace.js";
 import { idParam, requireStaff } from "./common.js";
-import { iamGroupJson, iamUserJson, membershipJson } from "./serialize.js";
+import { iamGroupJson, iamUserJson, membershipJson } from "./serialize/iam.js";
 
 const NAME_RE = /^[a-z][a-z0-9_-]*$/;
 

@@ -3,7 +3,7 @@ import type { App, RequestContext } from "../http/app.js";
 import { coded, fieldErrors, nonFieldError } from "../http/errors.js";
 import { type ServerRecord, serverSummary } from "../state/model.js";
 import { requiredServerParam } from "./common.js";
-import { metricsList } from "./serialize.js";
+import { metricsList } from "./serialize/metrics.js";
 
 const DAY = 86_400_000;
 

@@ -5,7 +5,7 @@ import { paginate } from "../http/pagination.js";
 import { BodyReader } from "../http/validate.js";
 import type { Note } from "../state/model.js";
 import { idParam } from "./common.js";
-import { noteJson } from "./serialize.js";
+import { noteJson } from "./serialize/notes.js";
 
 const MAX_PINNED = 3;
 

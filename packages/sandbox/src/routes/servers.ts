@@ -4,7 +4,7 @@ import { type ListSpec, queryList } from "../http/list.js";
 import { paginate } from "../http/pagination.js";
 import type { ServerRecord } from "../state/model.js";
 import { idParam } from "./common.js";
-import { serverJson } from "./serialize.js";
+import { serverJson } from "./serialize/servers.js";
 
 /** `oss:servers/api/views.py` ServerViewSet: filterset, search fields and ordering. */
 const SERVER_LIST: ListSpec<ServerRecord> = {

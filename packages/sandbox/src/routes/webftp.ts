@@ -9,7 +9,7 @@ import type { ServerRecord } from "../state/model.js";
 import { TRANSFER_TTL_MS, type Transfer, type TransferKind } from "../state/transfers.js";
 import type { WebftpSessionRecord, WorkspaceState } from "../state/workspace.js";
 import { checkGates, idParam, ownOrStaff, readRunAs } from "./common.js";
-import { storageUrl, transferJson, webftpSessionJson } from "./serialize.js";
+import { storageUrl, transferJson, webftpSessionJson } from "./serialize/webftp.js";
 import { resolveRunAs } from "./websh.js";
 
 const TRANSFER_LIST: ListSpec<Transfer> = {

@@ -21,7 +21,7 @@ import {
   requireConnected,
   USER_NOT_REGISTERED,
 } from "./common.js";
-import { webshConnectionJson, webshSessionJson } from "./serialize.js";
+import { webshConnectionJson, webshSessionJson } from "./serialize/websh.js";
 
 /** The 2024 server's WEBSH_SESSION_SHARE_TIMEOUT. */
 const SHARE_TTL_MS = 30 * 60_000;

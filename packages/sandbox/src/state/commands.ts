@@ -1,4 +1,4 @@
-import type { Timers } from "../timers.js";
+import type { Timers } from "../server/timers.js";
 import type { ServerRecord } from "./model.js";
 
 export type CommandShell = "system" | "osquery" | "internal";

@@ -3,7 +3,7 @@
  * storage and the servers' filesystems. The REST half (records, trigger, status) is in
  * `routes/webftp.ts`; this plugs into it through `TransferStore.hooks`.
  */
-import type { PluginContext } from "../sandbox.js";
+import type { PluginContext } from "../server/sandbox.js";
 import { createAgentHooks } from "./agent.js";
 import { TransferStorage } from "./storage.js";
 import { getDownload, putUpload } from "./storage-routes.js";

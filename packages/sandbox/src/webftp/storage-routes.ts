@@ -6,7 +6,7 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ActiveFault } from "../faults.js";
+import type { ActiveFault } from "../control/faults.js";
 import type { RawContext } from "../http/app.js";
 import type { Transfer, TransferKind } from "../state/transfers.js";
 import type { TransferStorage } from "./storage.js";

@@ -1,4 +1,4 @@
-import type { PluginContext } from "../sandbox.js";
+import type { PluginContext } from "../server/sandbox.js";
 import { createWebshServer, type WebshServer } from "./websh-server.js";
 
 export { Pty, type PtyOptions } from "./pty.js";

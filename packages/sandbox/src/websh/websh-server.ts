@@ -6,8 +6,8 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
-import type { SandboxCore } from "../core.js";
 import type { RawContext } from "../http/app.js";
+import type { SandboxCore } from "../server/core.js";
 import { Shell } from "../shell/index.js";
 import type { WebshChannel, WebshSession } from "../state/websh-sessions.js";
 import type { WorkspaceState } from "../state/workspace.js";

@@ -1,4 +1,4 @@
-import { Rng } from "./data/rng.js";
+import { Rng } from "../data/rng.js";
 
 export type FaultKind = "latency" | "error" | "reset" | "stall" | "truncate" | "ws-drop";
 

@@ -1,5 +1,5 @@
-import type { WorkspaceTokens } from "./auth/tokens.js";
-import type { Sandbox } from "./sandbox.js";
+import type { Sandbox } from "../server/sandbox.js";
+import type { WorkspaceTokens } from "./tokens.js";
 
 export type TokenFileContent = Record<string, Record<string, { token: string; url: string }>>;
 

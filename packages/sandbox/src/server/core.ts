@@ -1,6 +1,6 @@
-import type { FaultInjector } from "./faults.js";
-import type { Journal } from "./journal.js";
-import type { WorkspaceState } from "./state/workspace.js";
+import type { FaultInjector } from "../control/faults.js";
+import type { Journal } from "../control/journal.js";
+import type { WorkspaceState } from "../state/workspace.js";
 import type { Timers } from "./timers.js";
 
 /** Shared by every route, the control API and the plug-in modules (websh, webftp storage). */

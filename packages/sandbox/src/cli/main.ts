@@ -1,15 +1,15 @@
 import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { FaultKind, FaultRule } from "./faults.js";
+import { tokenFileContent } from "../auth/token-file.js";
+import type { FaultKind, FaultRule } from "../control/faults.js";
 import {
   type Sandbox,
   type SandboxOptions,
   startSandbox,
   type WorkspaceOptions,
-} from "./sandbox.js";
-import { checkVariants } from "./state/workspace.js";
-import { tokenFileContent } from "./token-file.js";
+} from "../server/sandbox.js";
+import { checkVariants } from "../state/workspace.js";
 
 export const USAGE = `Usage: alpacon-sandbox [options]
 

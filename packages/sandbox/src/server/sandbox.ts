@@ -1,20 +1,20 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { WorkspaceTokens } from "./auth/tokens.js";
-import { SandboxControl } from "./control/control.js";
-import { createControlHttp } from "./control/control-http.js";
+import type { WorkspaceTokens } from "../auth/tokens.js";
+import { SandboxControl } from "../control/control.js";
+import { createControlHttp } from "../control/control-http.js";
+import { FaultInjector, type FaultRule } from "../control/faults.js";
+import { Journal } from "../control/journal.js";
+import { hashSeed } from "../data/rng.js";
+import { App } from "../http/app.js";
+import { registerRoutes } from "../routes/index.js";
+import { type CommandDelays, DEFAULT_COMMAND_DELAYS } from "../state/commands.js";
+import { type ApiVariants, checkVariants, WorkspaceState } from "../state/workspace.js";
+import { webftpPlugin } from "../webftp/index.js";
+import { webshPlugin } from "../websh/index.js";
 import type { SandboxCore } from "./core.js";
-import { hashSeed } from "./data/rng.js";
-import { FaultInjector, type FaultRule } from "./faults.js";
-import { App } from "./http/app.js";
-import { Journal } from "./journal.js";
-import { registerRoutes } from "./routes/index.js";
-import { type CommandDelays, DEFAULT_COMMAND_DELAYS } from "./state/commands.js";
-import { type ApiVariants, checkVariants, WorkspaceState } from "./state/workspace.js";
 import { Timers } from "./timers.js";
-import { webftpPlugin } from "./webftp/index.js";
-import { webshPlugin } from "./websh/index.js";
 
 export interface WorkspaceOptions {
   region: string;

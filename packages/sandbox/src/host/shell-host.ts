@@ -1,5 +1,5 @@
-import type { ServerMetrics } from "./data/metrics.js";
-import type { ServerDetails } from "./data/system.js";
+import type { ServerMetrics } from "../data/metrics.js";
+import type { ServerDetails } from "../data/system.js";
 import {
   baseServices,
   createServerProfile,
@@ -10,8 +10,8 @@ import {
   type ServiceInfo,
   Shell,
   type SimulatedServer,
-} from "./shell/index.js";
-import type { ServerRecord } from "./state/model.js";
+} from "../shell/index.js";
+import type { ServerRecord } from "../state/model.js";
 
 const KERNELS: Record<string, string> = {
   "ubuntu:22.04": "6.5.0-1022-aws",

@@ -1,6 +1,6 @@
-import type { CommandExecutor, CommandRecord } from "./state/commands.js";
-import type { ServerRecord } from "./state/model.js";
-import type { WorkspaceState } from "./state/workspace.js";
+import type { CommandExecutor, CommandRecord } from "../state/commands.js";
+import type { ServerRecord } from "../state/model.js";
+import type { WorkspaceState } from "../state/workspace.js";
 
 /** Agent built-ins the `internal` shell accepts (`oss:servers/models.py` actions and friends). */
 const INTERNAL = new Set([

@@ -1,0 +1,54 @@
+import { iso, isoOrNull } from "../../state/model.js";
+import type { WebshChannel, WebshSession } from "../../state/websh-sessions.js";
+import type { WorkspaceState } from "../../state/workspace.js";
+import { serverRef, userRef } from "./refs.js";
+
+export function webshUrl(
+  ws: WorkspaceState,
+  wsOrigin: string,
+  session: WebshSession,
+  channel: WebshChannel,
+): string {
+  return `${wsOrigin}/${ws.region}/${ws.name}/ws/websh/${session.id}/${channel.id}/${channel.token}/`;
+}
+
+export function webshSessionJson(ws: WorkspaceState, s: WebshSession): Record<string, unknown> {
+  return {
+    id: s.id,
+    rows: s.rows,
+    cols: s.cols,
+    server: serverRef(ws, s.serverId),
+    user: userRef(ws, s.userId),
+    username: s.username,
+    groupname: s.groupname,
+    user_agent: s.userAgent,
+    remote_ip: s.remoteIp,
+    is_tunnel: false,
+    client_type: s.clientType,
+    added_at: iso(s.addedAt),
+    updated_at: iso(s.updatedAt),
+    closed_at: isoOrNull(s.closedAt),
+    success: s.success,
+  };
+}
+
+export function webshConnectionJson(
+  ws: WorkspaceState,
+  wsOrigin: string,
+  s: WebshSession,
+  channel: WebshChannel,
+): Record<string, unknown> {
+  return {
+    id: s.id,
+    rows: s.rows,
+    cols: s.cols,
+    server: serverRef(ws, s.serverId),
+    user: userRef(ws, s.userId),
+    username: s.username,
+    groupname: s.groupname,
+    user_agent: s.userAgent,
+    remote_ip: s.remoteIp,
+    websocket_url: webshUrl(ws, wsOrigin, s, channel),
+    userchannel_id: channel.id,
+  };
+}
