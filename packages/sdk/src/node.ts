@@ -18,7 +18,7 @@ export {
   selectWorkspace,
   type TokenVariable,
   type WorkspaceSelector,
-} from "./node/config.js";
+} from "./node/config/index.js";
 export {
   type DownloadFileOptions,
   type DownloadFileResult,

@@ -5,7 +5,7 @@ import {
   loadConfig,
   selectWorkspace,
   type WorkspaceSelector,
-} from "./config.js";
+} from "./config/index.js";
 import { nodeTransport } from "./transport.js";
 
 export interface ClientFromConfigOptions
