@@ -3,14 +3,8 @@
 export { type AuditEntry, type AuditLog, type AuditSink, openAuditLog } from "./audit.js";
 export { listTools, type ToolInfo } from "./catalog.js";
 export { CONFIRM_MODES, type ConfirmMode } from "./confirm.js";
-export {
-  createHttpHandler,
-  type HttpHandler,
-  type HttpOptions,
-  type RunningHttpServer,
-  type StartHttpOptions,
-  startHttpServer,
-} from "./http.js";
+export { createHttpHandler, type HttpHandler, type HttpOptions } from "./http/handler.js";
+export { type RunningHttpServer, type StartHttpOptions, startHttpServer } from "./http/server.js";
 export { LOG_LEVELS, type Logger, type LogLevel } from "./log.js";
 export type { ToolSelection } from "./select-tools.js";
 export { type AlpaconMcpServerOptions, createAlpaconMcpServer } from "./server.js";

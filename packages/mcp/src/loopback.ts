@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 
-// A leaf module: the CLI checks the address before loading the HTTP transports (http.ts), which
+// A leaf module: the CLI checks the address before loading the HTTP transports (http/), which
 // stdio never needs.
 
 /** Whether a bind address only accepts connections from this machine. */

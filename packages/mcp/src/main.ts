@@ -132,7 +132,7 @@ export async function main(
       logger.log("info", `${MCP_VERSION} ready on stdio with ${tools} tools`);
       stopped = Promise.race([clientGone, signal.received]);
     } else {
-      const { startHttpServer } = await import("./http.js");
+      const { startHttpServer } = await import("./http/server.js");
       const running = await startHttpServer({
         server: serverOptions,
         transport: options.transport,

@@ -1,0 +1,11 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Log, Sessions } from "./sessions.js";
+
+/** What each transport mode (streamable.ts, sse.ts) gets from the handler. */
+export interface ModeContext {
+  sessions: Sessions;
+  /** A fresh MCP server with the handler's options. */
+  makeServer(): McpServer;
+  maxBody: number;
+  log: Log;
+}
