@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import {
   EXTENSION_ID,
   RESOURCE_MIME_TYPE,
@@ -6,6 +6,7 @@ import {
 } from "@modelcontextprotocol/ext-apps/server";
 import type { ClientCapabilities, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { beforeAll, describe, expect, test } from "vitest";
+import { BUNDLE_FILE, chartViewBundle } from "../scripts/chart-view.js";
 import { type RenderResult, renderCharts } from "../scripts/render-chart.js";
 import {
   CHART_RESULT_META_KEY,
@@ -153,6 +154,10 @@ describe("the chart document", () => {
     expect(html).not.toMatch(/\s(src|href)=/);
     const urls = html.match(/https?:\/\/[^\s"')]+/g) ?? [];
     expect(urls).toEqual(["http://www.w3.org/2000/svg"]);
+  });
+
+  test("is built from the current view.ts, view.css and view.html (pnpm --filter @alpacon/mcp chart)", () => {
+    expect(readFileSync(BUNDLE_FILE, "utf8")).toBe(chartViewBundle());
   });
 
   test("its script parses", () => {
