@@ -365,7 +365,7 @@ const TOKEN_SHAPES: ReadonlyArray<[RegExp, string]> = [
 
 // A cheap first look: every shape above contains one of these words (any case), so text
 // without any of them (and without a configured token) needs no replacing. One case-insensitive
-// pattern costs less than the replacing regexes, and a third of lower-casing and searching.
+// pattern costs less than the replacing regexes, and less than lower-casing and searching.
 const SHAPE_HINT = /authorization|bearer|token=|alp[as]t-|eyj|\/ws\//i;
 
 /** Whether `text` may hold a token: false means `redact` would return it unchanged. */
@@ -386,7 +386,7 @@ export function redact(text: string, secrets: readonly string[]): string {
 /**
  * `redact` applied to every string of a JSON value (object keys are left alone). The strings are
  * looked at where they are: without a hit the value is returned as it is, with no copy and no
- * serialization (a 12-server page: ~3 us, against ~13 us to serialize and search it).
+ * serialization, which cost several times more than this walk (bench/README, B2).
  */
 export function redactDeep(value: unknown, secrets: readonly string[]): unknown {
   if (typeof value === "string") return redact(value, secrets);

@@ -29,8 +29,8 @@ export function registerTool(
   const output = z.object(tool.output);
   const input = z.object(inputShapeOf(tool));
   // Both schemas are checked here rather than by the MCP SDK, which would run zod's async
-  // parser on every call: 5-10x slower than the synchronous one (a 20-server page: ~40 us
-  // against ~5 us), and a call it refuses would never reach the audit log. tools/list
+  // parser on every call, several times slower than the synchronous one (bench/README, B2),
+  // and a call it refuses would never reach the audit log. tools/list
   // advertises the real input schema from the tool definition (tool-list.ts).
   return server.registerTool(
     tool.name,

@@ -31,7 +31,7 @@ const isoCache = new Map<number, string>();
 /**
  * ISO 8601 text of a sample instant. Every server samples on the same grid (multiples of the
  * step), so a fleet's series share a few hundred instants; formatting each one anew was, with
- * JSON serialization, about half the sandbox's CPU per metrics answer.
+ * JSON serialization, most of the sandbox's CPU per metrics answer (bench/README, B5).
  */
 export function sampleIso(t: number): string {
   let text = isoCache.get(t);

@@ -122,7 +122,7 @@ export function getDownload() {
       return;
     }
     // 1 MiB reads: the default 64 KiB costs a thread-pool read and a socket write per 64 KiB,
-    // ~2 s of CPU per GiB, which a client on the same machine then competes with.
+    // CPU that a client on the same machine then competes with (bench/README, B4).
     const source = createReadStream(t.storagePath, {
       highWaterMark: READ_CHUNK_BYTES,
       ...(end === undefined ? {} : { end: end - 1 }),
