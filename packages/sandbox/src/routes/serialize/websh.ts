@@ -12,7 +12,8 @@ export function webshUrl(
   return `${wsOrigin}/${ws.region}/${ws.name}/ws/websh/${session.id}/${channel.id}/${channel.token}/`;
 }
 
-export function webshSessionJson(ws: WorkspaceState, s: WebshSession): Record<string, unknown> {
+/** What a session's record and the answer that opens it both say, in this order. */
+function sessionFields(ws: WorkspaceState, s: WebshSession): Record<string, unknown> {
   return {
     id: s.id,
     rows: s.rows,
@@ -23,6 +24,12 @@ export function webshSessionJson(ws: WorkspaceState, s: WebshSession): Record<st
     groupname: s.groupname,
     user_agent: s.userAgent,
     remote_ip: s.remoteIp,
+  };
+}
+
+export function webshSessionJson(ws: WorkspaceState, s: WebshSession): Record<string, unknown> {
+  return {
+    ...sessionFields(ws, s),
     is_tunnel: false,
     client_type: s.clientType,
     added_at: iso(s.addedAt),
@@ -39,15 +46,7 @@ export function webshConnectionJson(
   channel: WebshChannel,
 ): Record<string, unknown> {
   return {
-    id: s.id,
-    rows: s.rows,
-    cols: s.cols,
-    server: serverRef(ws, s.serverId),
-    user: userRef(ws, s.userId),
-    username: s.username,
-    groupname: s.groupname,
-    user_agent: s.userAgent,
-    remote_ip: s.remoteIp,
+    ...sessionFields(ws, s),
     websocket_url: webshUrl(ws, wsOrigin, s, channel),
     userchannel_id: channel.id,
   };
