@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
- * Checks the pending spec (step-11.yaml) as if it were part of alpacon.yaml, without changing
- * alpacon.yaml: merges the two in memory (refusing any path, component or tag defined twice),
+ * Checks the pending spec (every openapi/pending/*.yaml, in name order) as if it were part of
+ * alpacon.yaml, without changing alpacon.yaml: merges them in memory (refusing any operation,
+ * component or tag defined twice; a pending file may add methods to a path alpacon.yaml has),
  * lints the result with openapi/redocly.yaml, generates types from it with openapi-typescript,
  * and validates every payload of openapi/pending/corpus/ against it, `full` entries as they are
  * and `shape` entries for structure and types only (the rules of
  * packages/sandbox/test/helpers/contract.ts).
  *
- * `--write` merges step-11.yaml into alpacon.yaml for real (comments and layout of alpacon.yaml
+ * `--write` merges the pending files into alpacon.yaml for real (comments and layout of alpacon.yaml
  * are kept). Do that together with the sandbox routes the contract suite then requires, move
  * pending/corpus/* into corpus/, add the SDK readers, and delete this folder.
  *
@@ -27,29 +28,48 @@ const Ajv2020 = sandboxRequire("ajv/dist/2020.js").default;
 const addFormats = sandboxRequire("ajv-formats").default;
 
 const BASE = join(ROOT, "openapi/alpacon.yaml");
-const PENDING = join(ROOT, "openapi/pending/step-11.yaml");
+const PENDING_DIR = join(ROOT, "openapi/pending");
 const CORPUS = join(ROOT, "openapi/pending/corpus");
 const STRINGIFY = { lineWidth: 0, flowCollectionPadding: false };
 
 function merge() {
   const base = parseDocument(readFileSync(BASE, "utf8"));
-  const pending = parseDocument(readFileSync(PENDING, "utf8"));
   const clashes = [];
-  const addAll = (path, keyOf) => {
-    const target = base.getIn(path);
-    for (const item of pending.getIn(path).items) {
-      const key = keyOf(item);
-      if (target.items.some((existing) => keyOf(existing) === key))
-        clashes.push(`${path.join(".")}: ${key}`);
-      else target.items.push(item);
+  const files = readdirSync(PENDING_DIR)
+    .filter((name) => name.endsWith(".yaml"))
+    .sort();
+  for (const file of files) {
+    const pending = parseDocument(readFileSync(join(PENDING_DIR, file), "utf8"));
+    const addAll = (path, keyOf, onExisting) => {
+      const target = base.getIn(path);
+      for (const item of pending.getIn(path)?.items ?? []) {
+        const key = keyOf(item);
+        const existing = target.items.find((other) => keyOf(other) === key);
+        if (existing && onExisting) onExisting(existing, item, key);
+        else if (existing) clashes.push(`${file}: ${path.join(".")}: ${key}`);
+        else target.items.push(item);
+      }
+    };
+    addAll(["tags"], (tag) => tag.get("name"));
+    // A path alpacon.yaml already has (e.g. /api/servers/servers/{id}/) takes the new methods;
+    // the path-level `parameters` must then be the same and are kept once.
+    addAll(
+      ["paths"],
+      (pair) => pair.key.value,
+      (existing, item, key) => {
+        for (const method of item.value.items) {
+          const name = method.key.value;
+          if (name === "parameters") continue;
+          if (existing.value.has(name)) clashes.push(`${file}: paths.${key}.${name}`);
+          else existing.value.items.push(method);
+        }
+      },
+    );
+    for (const kind of ["parameters", "responses", "schemas"]) {
+      addAll(["components", kind], (pair) => pair.key.value);
     }
-  };
-  addAll(["tags"], (tag) => tag.get("name"));
-  addAll(["paths"], (pair) => pair.key.value);
-  for (const kind of ["parameters", "responses", "schemas"]) {
-    addAll(["components", kind], (pair) => pair.key.value);
   }
-  if (clashes.length > 0) throw new Error(`defined in both files:\n  ${clashes.join("\n  ")}`);
+  if (clashes.length > 0) throw new Error(`defined twice:\n  ${clashes.join("\n  ")}`);
   return base;
 }
 
