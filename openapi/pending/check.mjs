@@ -52,14 +52,18 @@ function merge() {
     };
     addAll(["tags"], (tag) => tag.get("name"));
     // A path alpacon.yaml already has (e.g. /api/servers/servers/{id}/) takes the new methods;
-    // the path-level `parameters` must then be the same and are kept once.
+    // its path-level `parameters` must be the same in both files and are kept once.
     addAll(
       ["paths"],
       (pair) => pair.key.value,
       (existing, item, key) => {
         for (const method of item.value.items) {
           const name = method.key.value;
-          if (name === "parameters") continue;
+          const same =
+            name === "parameters" &&
+            JSON.stringify(method.value.toJSON()) ===
+              JSON.stringify(existing.value.get("parameters")?.toJSON());
+          if (same) continue;
           if (existing.value.has(name)) clashes.push(`${file}: paths.${key}.${name}`);
           else existing.value.items.push(method);
         }
