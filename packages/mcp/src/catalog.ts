@@ -1,13 +1,17 @@
-import type { Annotations, Operation, Toolset } from "./tools/define.js";
+import { aliasesOf } from "./tools/aliases.js";
+import type { Annotations, Operation } from "./tools/define.js";
 import { ALL_TOOLS } from "./tools/index.js";
+import type { Toolset } from "./toolsets.js";
 
 export interface ToolInfo {
   name: string;
   toolset: Toolset;
   title: string;
   description: string;
-  /** The SDK method the tool calls. */
+  /** The SDK method the tool calls, as text (`client.servers.list`). */
   sdk: string;
+  /** Other names `--tools` and tools/call accept for it (never listed). */
+  aliases: string[];
   operation: Operation;
   annotations: Annotations;
   /** Whether the tool asks for confirmation before it runs. */
@@ -22,6 +26,7 @@ export function listTools(): ToolInfo[] {
     title: tool.title,
     description: tool.description,
     sdk: tool.sdk,
+    aliases: aliasesOf(tool.name),
     operation: tool.operation,
     annotations: { ...tool.annotations },
     confirms: tool.confirm !== undefined,

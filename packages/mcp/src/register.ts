@@ -7,11 +7,20 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
 import { type ConfirmMode, confirmCall } from "./confirm.js";
-import type { CallReport, Runtime, ToolContext } from "./context.js";
+import type { CallReport, Runtime } from "./context.js";
 import { describeFailure, type FailureContext, redact, redactDeep, ToolError } from "./errors.js";
 import { progressReporter } from "./progress.js";
 import { resolveServerArgs, serverLabel } from "./server-refs.js";
-import { type AnyTool, workspaceFields } from "./tools/define.js";
+import { aliasesOf } from "./tools/aliases.js";
+import {
+  type AnyTool,
+  boundMethod,
+  type ClientMethod,
+  clientOf,
+  methodPath,
+  type ToolCallContext,
+  workspaceFields,
+} from "./tools/define.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -32,21 +41,23 @@ export function registerTool(
   // parser on every call, several times slower than the synchronous one (bench/README, B2),
   // and a call it refuses would never reach the audit log. tools/list
   // advertises the real input schema from the tool definition (tool-list.ts).
-  return server.registerTool(
-    tool.name,
-    {
-      title: tool.title,
-      description: tool.description,
-      inputSchema: ANY_ARGUMENTS,
-      // No title in the annotations: the tool's own title says it once.
-      annotations: tool.annotations,
-    },
-    ((sent: Record<string, unknown>, extra: Extra) => {
-      const parsed = input.safeParse(sent);
-      if (!parsed.success) return refuseInvalid(tool, sent, parsed.error, extra, runtime);
-      return callTool(server, tool, output, parsed.data, extra, runtime, confirmMode);
-    }) as never,
-  );
+  const config = {
+    title: tool.title,
+    description: tool.description,
+    inputSchema: ANY_ARGUMENTS,
+    // No title in the annotations: the tool's own title says it once.
+    annotations: tool.annotations,
+  };
+  const handler = ((sent: Record<string, unknown>, extra: Extra) => {
+    const parsed = input.safeParse(sent);
+    if (!parsed.success) return refuseInvalid(tool, sent, parsed.error, extra, runtime);
+    return callTool(server, tool, output, parsed.data, extra, runtime, confirmMode);
+  }) as never;
+  const registered = server.registerTool(tool.name, config, handler);
+  // Callable by its other names (tools/call), never listed: tools/list shows only the tools
+  // given to useLeanToolList (tool-list.ts). Calls by alias are audited under the tool's name.
+  for (const alias of aliasesOf(tool.name)) server.registerTool(alias, config, handler);
+  return registered;
 }
 
 const ANY_ARGUMENTS = z.looseObject({});
@@ -102,13 +113,24 @@ async function callTool(
     server: typeof args.server === "string" ? args.server : undefined,
   };
   try {
-    const context: ToolContext = {
+    const context: ToolCallContext = {
       client: undefined,
       target: undefined,
       signal: extra.signal,
       progress: progressReporter(extra),
       runtime,
       servers: new Map(),
+      // The tool's own method and any other, with the signal bound: entries never pass it.
+      sdk: ((...params: unknown[]) => {
+        if (!tool.method) throw new Error(`${tool.name} names no client method of its own.`);
+        return boundMethod(clientOf(context), tool.method, extra.signal)(...params);
+      }) as ToolCallContext["sdk"],
+      call: ((method: ClientMethod) =>
+        boundMethod(
+          clientOf(context),
+          methodPath(method),
+          extra.signal,
+        )) as ToolCallContext["call"],
     };
     if (tool.scope === "workspace") {
       const { workspace, region, ...rest } = args;

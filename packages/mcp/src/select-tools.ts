@@ -1,10 +1,15 @@
-import { type AnyTool, TOOLSETS, type Toolset } from "./tools/define.js";
+import { canonicalName } from "./tools/aliases.js";
+import type { AnyTool } from "./tools/define.js";
 import { ALL_TOOLS } from "./tools/index.js";
+import { TOOLSET_RECORD, TOOLSETS, type Toolset } from "./toolsets.js";
 
 export interface ToolSelection {
   /** Toolsets to enable; `all` (the default) enables every one. */
   toolsets?: readonly string[] | undefined;
-  /** Single tools to enable; alone, they are the only tools; with toolsets, they are added. */
+  /**
+   * Single tools to enable (by name or alias); alone, they are the only tools; with toolsets,
+   * they are added.
+   */
   tools?: readonly string[] | undefined;
   /** Tools to leave out, whatever else selects them. */
   excludeTools?: readonly string[] | undefined;
@@ -41,12 +46,14 @@ export function selectTools(
       throw new Error(`Unknown toolset "${toolset}". Valid toolsets: all, ${TOOLSETS.join(", ")}.`);
     }
   }
-  for (const name of [...(selection.tools ?? []), ...(selection.excludeTools ?? [])]) {
+  const tools = selection.tools?.map(canonicalName);
+  const excludeTools = selection.excludeTools?.map(canonicalName);
+  for (const name of [...(tools ?? []), ...(excludeTools ?? [])]) {
     if (!names.has(name)) {
       throw new Error(`Unknown tool "${name}". Valid tools: ${[...names].join(", ")}.`);
     }
   }
-  const needState = (selection.tools ?? []).filter((name) => CHANNEL_TOOLS.includes(name));
+  const needState = (tools ?? []).filter((name) => CHANNEL_TOOLS.includes(name));
   if (selection.stateless && needState.length > 0) {
     throw new Error(
       `${needState.join(", ")} keep a websh channel open between calls, which stateless HTTP cannot do: every caller would share it. Leave them out (websh_command_execute runs one command in a shell), or run without --stateless.`,
@@ -54,12 +61,15 @@ export function selectTools(
   }
   const everything = selection.toolsets?.includes("all") ?? false;
   const wantedSets = new Set<Toolset>(toolsets as Toolset[] | undefined);
-  const wantedTools = new Set(selection.tools ?? []);
-  const noChoice = !selection.toolsets?.length && !selection.tools?.length;
-  const excluded = new Set(selection.excludeTools ?? []);
+  const wantedTools = new Set(tools ?? []);
+  const noChoice = !selection.toolsets?.length && !tools?.length;
+  const excluded = new Set(excludeTools ?? []);
   return registry.filter(
     (tool) =>
-      (noChoice || everything || wantedSets.has(tool.toolset) || wantedTools.has(tool.name)) &&
+      ((noChoice && TOOLSET_RECORD[tool.toolset].enabled) ||
+        everything ||
+        wantedSets.has(tool.toolset) ||
+        wantedTools.has(tool.name)) &&
       !excluded.has(tool.name) &&
       (!selection.readOnly || tool.annotations.readOnlyHint) &&
       !(selection.stateless && CHANNEL_TOOLS.includes(tool.name)),

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import * as z from "zod";
 import type { CallReport, Runtime } from "../src/context.js";
 import { registerTool } from "../src/register.js";
-import { defineTool, READ } from "../src/tools/define.js";
+import { defineTool } from "../src/tools/define.js";
 
 // A tool whose result depends on its input, so one test can send a result that fits the output
 // schema and one that does not (as an API answer of an unexpected shape would).
@@ -14,12 +14,11 @@ const probe = defineTool({
   toolset: "servers",
   title: "Probe",
   description: "Returns a count.",
-  sdk: "none",
+  sdk: [],
   operation: "local-read",
   scope: "local",
   input: { broken: z.boolean() },
   output: { count: z.int(), names: z.array(z.string()) },
-  annotations: READ,
   run: async ({ broken }) =>
     (broken ? { count: 2, names: ["web-1", null] } : { count: 1, names: ["web-1"] }) as never,
   summary: (result) => `${result.count} names`,

@@ -1,8 +1,9 @@
 import { ConfigError } from "@alpacon/sdk";
+import { loadConfig, removeToken, saveToken } from "@alpacon/sdk/node";
 import * as z from "zod";
 import type { ToolContext } from "../context.js";
 import { listLines } from "../format.js";
-import { CREDENTIAL, DELETE, defineTool, READ } from "./define.js";
+import { defineTool } from "./define.js";
 
 const NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
@@ -15,9 +16,6 @@ const target = {
     .describe("As in https://<workspace>.<region>.alpacon.io."),
   region: z.string().min(1).max(32).regex(NAME).default("ap1").describe("As in the URL."),
 };
-
-/** Same as DELETE, for a local file. */
-const REMOVE = DELETE;
 
 /** The token file the auth tools write; refused before asking when there is none. */
 function tokenFile(context: ToolContext): string {
@@ -42,7 +40,7 @@ export const authSetToken = defineTool({
   title: "Save an API token",
   description:
     "Saves a workspace's API token in the local token file for the next calls: when a tool reports a missing or rejected token and the user gives one. Never echoed.",
-  sdk: "saveToken (@alpacon/sdk/node)",
+  sdk: { saveToken },
   operation: "local-write",
   scope: "local",
   input: {
@@ -62,7 +60,6 @@ export const authSetToken = defineTool({
     overriddenBy: z.string().nullable().describe("Env variable that wins at the next start."),
   },
   effect: "replace-credential",
-  annotations: CREDENTIAL,
   confirm: (args, context) =>
     `${saved(context, args) ? "Replace the API token this server uses" : "Save a new API token"} for workspace ${args.workspace} (region ${args.region}) in ${tokenFile(context)}? Every later call to that workspace acts with the new token's rights. (The token is not shown here.)`,
   async run(args, context) {
@@ -88,7 +85,7 @@ export const authRemoveToken = defineTool({
   title: "Remove an API token",
   description:
     "Removes a workspace's API token from the local token file. It stays valid in Alpacon; revoke it in the web console if it leaked.",
-  sdk: "removeToken (@alpacon/sdk/node)",
+  sdk: { removeToken },
   operation: "local-write",
   scope: "local",
   input: target,
@@ -102,7 +99,6 @@ export const authRemoveToken = defineTool({
       .nullable()
       .describe("Env variable that still gives a token at the next start."),
   },
-  annotations: REMOVE,
   confirm: (args, context) =>
     `Remove the saved API token of workspace ${args.workspace} (region ${args.region}) from ${tokenFile(context)}?`,
   async run(args, context) {
@@ -128,7 +124,7 @@ export const workspacesList = defineTool({
   title: "List configured workspaces",
   description:
     "Lists the workspaces this server has tokens for, and where each token comes from (never the token).",
-  sdk: "loadConfig (@alpacon/sdk/node)",
+  sdk: { loadConfig },
   operation: "local-read",
   scope: "local",
   input: {},
@@ -142,7 +138,6 @@ export const workspacesList = defineTool({
       }),
     ),
   },
-  annotations: READ,
   async run(_args, context) {
     return {
       workspaces: context.runtime.workspaces

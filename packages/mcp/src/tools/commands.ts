@@ -4,7 +4,7 @@ import { envForQuestion, quoted } from "../confirm.js";
 import { gateAdvice } from "../errors.js";
 import { compact, listLines, tail } from "../format.js";
 import { serverLabel } from "../server-refs.js";
-import { clientOf, defineTool, EXEC, READ, serverId } from "./define.js";
+import { clientOf, defineTool, serverId } from "./define.js";
 import { workSessionField, workSessionOf } from "./work-session.js";
 
 export const maxOutputChars = z
@@ -74,9 +74,8 @@ export const commandRun = defineTool({
   title: "Run a command on servers",
   description:
     "Runs a command on one or more servers and waits for each one's result. For one-shot commands and fan-out; websh tools keep shell state. The token's ACL must allow it.",
-  sdk: "client.commands.run",
+  sdk: (c) => c.commands.run,
   operation: "exec",
-  scope: "workspace",
   input: {
     servers: z.array(serverId).min(1).max(50).describe("Server names or ids."),
     command: commandLine.describe("Put secrets in env, not here."),
@@ -100,7 +99,6 @@ export const commandRun = defineTool({
     succeeded: z.int(),
     failed: z.int(),
   },
-  annotations: EXEC,
   confirm: (args, context) => {
     const names = args.servers.map((id) => serverLabel(context.servers, id));
     const where =
@@ -170,9 +168,8 @@ export const commandGet = defineTool({
   title: "Get a command's result",
   description:
     "A command's result, output from an offset: for an unknown outcome, or output command_run cut short.",
-  sdk: "client.commands.get",
+  sdk: (c) => c.commands.get,
   operation: "GET",
-  scope: "workspace",
   input: {
     command: z.guid().describe("From command_run."),
     offset: z.int().min(0).default(0).describe("First character to return."),
@@ -191,12 +188,9 @@ export const commandGet = defineTool({
     totalChars: z.int(),
     nextOffset: z.int().nullable().describe("Offset to read on; null at the end."),
   },
-  annotations: READ,
   notFound: "Check the command id; command_run returns it",
-  async run(args, context) {
-    const { result, ...command } = await clientOf(context).commands.get(args.command, {
-      signal: context.signal,
-    });
+  async run(args, { sdk }) {
+    const { result, ...command } = await sdk(args.command);
     const text = result ?? "";
     const end = Math.min(text.length, args.offset + args.maxChars);
     return {

@@ -1,18 +1,13 @@
 import { serverLabel } from "@alpacon/sdk";
 import * as z from "zod";
 import { quoted } from "../confirm.js";
-import type { ToolContext } from "../context.js";
-import { compact, pageFields, pageQuery, pageSummary } from "../format.js";
 import {
-  CHANGE,
-  clientOf,
+  apiFields,
   defineTool,
-  page,
-  pageInfo,
-  pageSize,
-  READ,
+  listTool,
   serverId,
   serverRef,
+  type ToolCallContext,
 } from "./define.js";
 
 const event = z.looseObject({
@@ -33,67 +28,43 @@ const eventFilters = {
     .max(128)
     .optional()
     .describe("Only from this reporter, e.g. alpamon."),
-  page,
-  pageSize: pageSize(25),
 };
 
-/** list_events and search_events filter alike, so both send the same query. */
-function eventQuery(args: z.output<z.ZodObject<typeof eventFilters>>) {
-  return compact({ server: args.server, reporter: args.reporter, ...pageQuery(args) });
-}
-
-const eventsOutput = { ...pageInfo, events: z.array(event) };
-
-function eventLine(item: z.output<typeof event>): string {
-  const repeated = item.count > 1 ? ` (×${item.count})` : "";
-  return `${item.added_at} ${serverLabel(item.server)}: ${item.record}${repeated}: ${item.description.slice(0, 160)}`;
-}
-
-export const listEvents = defineTool({
+export const listEvents = listTool({
   name: "list_events",
   toolset: "events",
   title: "List events",
   description:
     "Recent events from servers and their agents (service starts, package changes, logins …), newest first: what happened lately.",
-  sdk: "client.events.list",
-  operation: "GET",
-  scope: "workspace",
+  sdk: (c) => c.events.list,
   input: eventFilters,
-  output: eventsOutput,
-  annotations: READ,
-  async run(args, context) {
-    const result = await clientOf(context).events.list(eventQuery(args), {
-      signal: context.signal,
-    });
-    return { ...pageFields(result), events: result.results };
-  },
-  summary: (result) => pageSummary("events", result, result.events, eventLine),
+  pageSize: 25,
+  rows: "events",
+  row: event,
+  line: eventLine,
 });
 
-export const searchEvents = defineTool({
+export const searchEvents = listTool({
   name: "search_events",
   toolset: "events",
   title: "Search events",
   description:
     "Events whose server, reporter, record or description contains a text ('nginx', 'reboot' …), newest first.",
-  sdk: "client.events.search",
-  operation: "GET",
-  scope: "workspace",
-  input: {
-    query: z.string().min(1).max(200).describe("Text to look for."),
-    ...eventFilters,
-  },
-  output: eventsOutput,
-  annotations: READ,
-  async run(args, context) {
-    const result = await clientOf(context).events.search(args.query, eventQuery(args), {
-      signal: context.signal,
-    });
-    return { ...pageFields(result), events: result.results };
-  },
-  summary: (result, args) =>
-    pageSummary(`events matching "${args.query}"`, result, result.events, eventLine),
+  sdk: (c) => c.events.search,
+  input: { query: z.string().min(1).max(200).describe("Text to look for."), ...eventFilters },
+  before: (args) => [args.query] as const,
+  query: (args) => ({ server: args.server, reporter: args.reporter }),
+  pageSize: 25,
+  rows: "events",
+  row: event,
+  noun: (args) => `events matching "${args.query}"`,
+  line: eventLine,
 });
+
+function eventLine(item: z.output<typeof event>): string {
+  const repeated = item.count > 1 ? ` (×${item.count})` : "";
+  return `${item.added_at} ${serverLabel(item.server)}: ${item.record}${repeated}: ${item.description.slice(0, 160)}`;
+}
 
 const commandId = z.guid().describe("From command_run or command_get.");
 
@@ -113,8 +84,8 @@ function recorded(result: string | undefined): string {
 }
 
 /** "command `systemctl restart nginx` on web-1": the command as a person knows it. */
-async function commandLabel(id: string, context: ToolContext): Promise<string> {
-  const command = await clientOf(context).commands.get(id, { signal: context.signal });
+async function commandLabel(id: string, context: ToolCallContext): Promise<string> {
+  const command = await context.call((c) => c.commands.get)(id);
   return `command ${quoted(command.line)} on server ${command.server.name} (${id}, now ${command.status})`;
 }
 
@@ -123,9 +94,8 @@ export const acknowledgeCommand = defineTool({
   toolset: "events",
   title: "Acknowledge a command",
   description: `Marks a command as received (the agent's ack step). ${LIFECYCLE_NOTE}, and it can confuse a command an agent is handling.`,
-  sdk: "client.commands.ack",
+  sdk: (c) => c.commands.ack,
   operation: "POST",
-  scope: "workspace",
   input: {
     command: commandId,
     success: z.boolean().optional().describe("The agent accepted it."),
@@ -133,18 +103,13 @@ export const acknowledgeCommand = defineTool({
   },
   output: lifecycleOutput,
   effect: "change",
-  annotations: CHANGE,
   notFound:
     "Check the command id; recent commands are listed by command_get's command id or list_events",
   confirm: async (args, context) =>
     `Mark ${await commandLabel(args.command, context)} as acknowledged${args.success === false ? " and refused" : ""}${recorded(args.result)}?`,
-  async run(args, context) {
-    const response = await clientOf(context).commands.ack(
-      args.command,
-      compact({ success: args.success, result: args.result }),
-      { signal: context.signal },
-    );
-    return { command: args.command, response: (response as Record<string, unknown>) ?? null };
+  async run({ command, ...body }, { sdk }) {
+    const response = await sdk(command, apiFields(body));
+    return { command, response: (response as Record<string, unknown>) ?? null };
   },
   summary: (result) => `Command ${result.command} acknowledged.`,
 });
@@ -154,9 +119,8 @@ export const finishCommand = defineTool({
   toolset: "events",
   title: "Finish a command",
   description: `Records a command's end (the agent's fin step). ${LIFECYCLE_NOTE}, and it overwrites what the agent reports.`,
-  sdk: "client.commands.finish",
+  sdk: (c) => c.commands.finish,
   operation: "POST",
-  scope: "workspace",
   input: {
     command: commandId,
     success: z.boolean(),
@@ -166,23 +130,14 @@ export const finishCommand = defineTool({
   },
   output: lifecycleOutput,
   effect: "change",
-  annotations: CHANGE,
   notFound: "Check the command id; command_run returns it",
   forbidden: AGENT_ONLY,
   confirm: async (args, context) =>
     `Record ${await commandLabel(args.command, context)} as finished (${args.success ? "success" : "failure"}${args.exitCode === undefined ? "" : `, exit ${args.exitCode}`})${recorded(args.result)}? This overwrites its result.`,
-  async run(args, context) {
-    const response = await clientOf(context).commands.finish(
-      args.command,
-      compact({
-        success: args.success,
-        result: args.result,
-        exit_code: args.exitCode,
-        elapsed_time: args.elapsedSeconds,
-      }),
-      { signal: context.signal },
-    );
-    return { command: args.command, response: (response as Record<string, unknown>) ?? null };
+  async run({ command, elapsedSeconds, ...body }, { sdk }) {
+    const fields = apiFields({ ...body, elapsedTime: elapsedSeconds });
+    const response = await sdk(command, fields);
+    return { command, response: (response as Record<string, unknown>) ?? null };
   },
   summary: (result) => `Command ${result.command} recorded as finished.`,
 });

@@ -16,7 +16,7 @@ import * as z from "zod";
 import type { ToolContext } from "../context.js";
 import { ToolError } from "../errors.js";
 import { listLines } from "../format.js";
-import { clientOf, defineTool, GRANT, READ } from "./define.js";
+import { clientOf, defineTool } from "./define.js";
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const NAME = /^[a-z][a-z0-9_-]*$/;
@@ -162,9 +162,8 @@ export const iamUserAssignRole = defineTool({
   title: "Give a user a role in a group",
   description:
     "Gives a user a role in a group (iam_roles_list says what each allows), adding them to it or changing their role. This grants access to the group's servers.",
-  sdk: "client.iam.memberships.create / client.iam.memberships.update",
+  sdk: [(c) => c.iam.memberships.create, (c) => c.iam.memberships.update],
   operation: "POST",
-  scope: "workspace",
   input: {
     user: userRef,
     group: groupRef,
@@ -179,7 +178,6 @@ export const iamUserAssignRole = defineTool({
     changed: z.boolean(),
   },
   effect: "grant-access",
-  annotations: GRANT,
   notFound: "Check the user with iam_users_list and the group with iam_groups_list",
   forbidden:
     "Adding a member takes the manager or owner role in the group; adding a manager or owner, or changing a role, takes the owner role (or a superuser). Ask an owner of the group",
@@ -194,14 +192,16 @@ export const iamUserAssignRole = defineTool({
   },
   async run(args, context) {
     const { user, group, current } = await plan(args, context);
-    const memberships = clientOf(context).iam.memberships;
-    const options = { signal: context.signal };
     const result =
       current === undefined
-        ? await memberships.create({ group: group.id, user: user.id, role: args.role }, options)
+        ? await context.call((c) => c.iam.memberships.create)({
+            group: group.id,
+            user: user.id,
+            role: args.role,
+          })
         : current.role === args.role
           ? current
-          : await memberships.update(current.id, { role: args.role }, options);
+          : await context.call((c) => c.iam.memberships.update)(current.id, { role: args.role });
     return {
       membership: {
         id: result.id,
@@ -241,15 +241,13 @@ export const iamRolesList = defineTool({
   title: "List IAM roles",
   description:
     "The roles a user can have in a group and what each allows; with group, also who has each role there. Staff and superuser rights are user flags (iam_user_update).",
-  sdk: "MEMBERSHIP_ROLES + client.iam.memberships.iterate",
+  sdk: [{ MEMBERSHIP_ROLES }, (c) => c.iam.memberships.iterate],
   operation: "GET",
-  scope: "workspace",
   input: { group: groupRef.optional() },
   output: {
     group: z.object({ id: z.string(), name: z.string() }).nullable(),
     roles: z.array(roleOut),
   },
-  annotations: READ,
   notFound: "Check the group with iam_groups_list",
   async run(args, context) {
     const roles = MEMBERSHIP_ROLES.map((item) => ({ ...item, allows: [...item.allows] }));
@@ -287,7 +285,7 @@ export const iamPermissionsList = defineTool({
   title: "List IAM permissions",
   description:
     "What each source of access allows in Alpacon (there are no permission codenames): group roles, staff and superuser flags, API token ACLs. iam_user_permissions_get applies it to one user.",
-  sdk: "MEMBERSHIP_ROLES, ACCOUNT_FLAGS (@alpacon/sdk)",
+  sdk: { MEMBERSHIP_ROLES, ACCOUNT_FLAGS },
   operation: "local-read",
   scope: "local",
   input: {},
@@ -302,7 +300,6 @@ export const iamPermissionsList = defineTool({
     ),
     tokens: z.string(),
   },
-  annotations: READ,
   async run() {
     return {
       roles: MEMBERSHIP_ROLES.map((item) => ({ ...item, allows: [...item.allows] })),
@@ -331,9 +328,8 @@ export const iamUserPermissionsGet = defineTool({
   title: "Get what a user may do",
   description:
     "What a user may do, from their flags and their role in each group (with its servers). API tokens are further limited by their ACLs.",
-  sdk: "client.iam.users.get + client.iam.memberships.iterate + client.iam.groups.iterate",
+  sdk: [(c) => c.iam.users.get, (c) => c.iam.memberships.iterate, (c) => c.iam.groups.iterate],
   operation: "GET",
-  scope: "workspace",
   input: { user: userRef },
   output: {
     user: z.looseObject({
@@ -353,7 +349,6 @@ export const iamUserPermissionsGet = defineTool({
     ),
     may: z.array(z.string()).describe("What the flags and roles allow, one sentence each."),
   },
-  annotations: READ,
   notFound: "Check the user with iam_users_list",
   async run(args, context) {
     const client = clientOf(context);

@@ -1,20 +1,8 @@
 import * as z from "zod";
 import { quoted } from "../confirm.js";
-import type { ToolContext } from "../context.js";
 import { ToolError } from "../errors.js";
-import { compact, pageFields, pageQuery, pageSummary } from "../format.js";
 import { serverLabel } from "../server-refs.js";
-import {
-  CHANGE,
-  clientOf,
-  DELETE,
-  defineTool,
-  GRANT,
-  pageInfo,
-  pagination,
-  READ,
-  serverId,
-} from "./define.js";
+import { apiFields, defineTool, listTool, serverId, type ToolCallContext } from "./define.js";
 import {
   iamPermissionsList,
   iamRolesList,
@@ -45,8 +33,8 @@ const user = z.looseObject({
 const USER_NOT_FOUND = "Check the user id with iam_users_list";
 
 /** "user alice (Alice Smith)": looked up before asking, so a wrong id fails first. */
-async function userLabel(id: string, context: ToolContext): Promise<string> {
-  const found = await clientOf(context).iam.users.get(id, { signal: context.signal });
+async function userLabel(id: string, context: ToolCallContext): Promise<string> {
+  const found = await context.call((c) => c.iam.users.get)(id);
   const name = [found.first_name, found.last_name].filter(Boolean).join(" ");
   return `user ${quoted(found.username ?? found.email)}${name ? ` (${name})` : ""}${id === "-" ? " (the token's own user)" : ""}`;
 }
@@ -63,35 +51,20 @@ function userLine(item: z.output<typeof user>): string {
   return `${item.username ?? "(no username)"} (${item.id})${name ? `, ${name}` : ""}${item.email ? ` <${item.email}>` : ""}${flags ? ` [${flags}]` : ""}`;
 }
 
-export const iamUsersList = defineTool({
+export const iamUsersList = listTool({
   name: "iam_users_list",
   toolset: "iam",
   title: "List IAM users",
   description: "Lists the workspace's users (Alpacon accounts) with their flags.",
-  sdk: "client.iam.users.list",
-  operation: "GET",
-  scope: "workspace",
+  sdk: (c) => c.iam.users.list,
   input: {
     search: z.string().min(1).max(200).optional().describe("Text in names or email."),
     username: z.string().min(1).max(150).optional().describe("Exact username."),
     isActive: z.boolean().optional().describe("Only (in)active users."),
-    ...pagination,
   },
-  output: { ...pageInfo, users: z.array(user) },
-  annotations: READ,
-  async run(args, context) {
-    const result = await clientOf(context).iam.users.list(
-      compact({
-        search: args.search,
-        username: args.username,
-        is_active: args.isActive,
-        ...pageQuery(args),
-      }),
-      { signal: context.signal },
-    );
-    return { ...pageFields(result), users: result.results };
-  },
-  summary: (result) => pageSummary("users", result, result.users, userLine),
+  rows: "users",
+  row: user,
+  line: userLine,
 });
 
 export const iamUserGet = defineTool({
@@ -100,16 +73,12 @@ export const iamUserGet = defineTool({
   title: "Get an IAM user",
   description:
     "One user with every field: names, email, phone, flags, uid, shell, home, last login and IP. The id - means the token's own user (who am I).",
-  sdk: "client.iam.users.get",
+  sdk: (c) => c.iam.users.get,
   operation: "GET",
-  scope: "workspace",
   input: { user: userId },
   output: { user },
-  annotations: READ,
   notFound: USER_NOT_FOUND,
-  async run(args, context) {
-    return { user: await clientOf(context).iam.users.get(args.user, { signal: context.signal }) };
-  },
+  run: async (args, { sdk }) => ({ user: await sdk(args.user) }),
   summary: (result) => userLine(result.user),
 });
 
@@ -119,9 +88,8 @@ export const iamUserCreate = defineTool({
   title: "Create an IAM user",
   description:
     "Creates a workspace user; the username also names their system account on servers. Staff and superuser rights are set with iam_user_update.",
-  sdk: "client.iam.users.create",
+  sdk: (c) => c.iam.users.create,
   operation: "POST",
-  scope: "workspace",
   input: {
     username: z.string().min(1).max(150).regex(accountName, ACCOUNT_RULE).describe("Login name."),
     email: z.email().max(254).optional(),
@@ -131,22 +99,9 @@ export const iamUserCreate = defineTool({
   },
   output: { user },
   effect: "grant-access",
-  annotations: GRANT,
   confirm: (args) =>
     `Create workspace user ${quoted(args.username)}${args.email ? ` <${args.email}>` : ""}${args.isActive ? ", able to log in" : ", inactive"}?`,
-  async run(args, context) {
-    const created = await clientOf(context).iam.users.create(
-      compact({
-        username: args.username,
-        email: args.email,
-        first_name: args.firstName,
-        last_name: args.lastName,
-        is_active: args.isActive,
-      }),
-      { signal: context.signal },
-    );
-    return { user: created };
-  },
+  run: async (args, { sdk }) => ({ user: await sdk(apiFields(args)) }),
   summary: (result) => `Created user ${userLine(result.user)}.`,
 });
 
@@ -167,17 +122,8 @@ type UpdateArgs = { [K in keyof typeof updateFields]?: z.output<(typeof updateFi
  * The API's field names for the changes asked for; absent arguments stay absent. None at all is
  * refused (before the question, which would otherwise ask about nothing).
  */
-function changes(args: UpdateArgs) {
-  const body = compact({
-    email: args.email,
-    first_name: args.firstName,
-    last_name: args.lastName,
-    phone: args.phone,
-    shell: args.shell,
-    is_active: args.isActive,
-    is_staff: args.isStaff,
-    is_superuser: args.isSuperuser,
-  });
+function changes({ user: _user, ...args }: UpdateArgs & { user: string }) {
+  const body = apiFields(args);
   if (Object.keys(body).length === 0) {
     throw new ToolError("no field to change was given", "Pass at least one field, e.g. isActive");
   }
@@ -189,24 +135,17 @@ export const iamUserUpdate = defineTool({
   toolset: "iam",
   title: "Update an IAM user",
   description: "Changes the given fields of a workspace user.",
-  sdk: "client.iam.users.update",
+  sdk: (c) => c.iam.users.update,
   operation: "PATCH",
-  scope: "workspace",
   input: { user: userId, ...updateFields },
   output: { user },
   effect: "grant-access",
-  annotations: CHANGE,
   notFound: USER_NOT_FOUND,
   confirm: async (args, context) =>
     `Change ${Object.entries(changes(args))
       .map(([field, value]) => `${field} to ${quoted(JSON.stringify(value))}`)
       .join(", ")} for workspace ${await userLabel(args.user, context)}?`,
-  async run(args, context) {
-    const body = changes(args);
-    return {
-      user: await clientOf(context).iam.users.update(args.user, body, { signal: context.signal }),
-    };
-  },
+  run: async (args, { sdk }) => ({ user: await sdk(args.user, changes(args)) }),
   summary: (result) => `Updated user ${userLine(result.user)}.`,
 });
 
@@ -216,17 +155,15 @@ export const iamUserDelete = defineTool({
   title: "Delete an IAM user",
   description:
     "Deletes a workspace user for good, with their access to its servers. iam_user_update with isActive: false only locks them out.",
-  sdk: "client.iam.users.delete",
+  sdk: (c) => c.iam.users.delete,
   operation: "DELETE",
-  scope: "workspace",
   input: { user: userId },
   output: { user: z.string(), deleted: z.boolean() },
-  annotations: DELETE,
   notFound: USER_NOT_FOUND,
   confirm: async (args, context) =>
     `Delete workspace ${await userLabel(args.user, context)} permanently?`,
-  async run(args, context) {
-    await clientOf(context).iam.users.delete(args.user, { signal: context.signal });
+  async run(args, { sdk }) {
+    await sdk(args.user);
     return { user: args.user, deleted: true };
   },
   summary: (result) => `Deleted user ${result.user}.`,
@@ -240,37 +177,21 @@ const group = z.looseObject({
   num_members: z.int(),
 });
 
-export const iamGroupsList = defineTool({
+export const iamGroupsList = listTool({
   name: "iam_groups_list",
   toolset: "iam",
   title: "List IAM groups",
   description:
     "Lists the workspace's groups, their members and servers (groups grant server access).",
-  sdk: "client.iam.groups.list",
-  operation: "GET",
-  scope: "workspace",
+  sdk: (c) => c.iam.groups.list,
   input: {
     search: z.string().min(1).max(200).optional().describe("Text in names."),
     name: z.string().min(1).max(150).optional().describe("Exact group name."),
-    ...pagination,
   },
-  output: { ...pageInfo, groups: z.array(group) },
-  annotations: READ,
-  async run(args, context) {
-    const result = await clientOf(context).iam.groups.list(
-      compact({ search: args.search, name: args.name, ...pageQuery(args) }),
-      { signal: context.signal },
-    );
-    return { ...pageFields(result), groups: result.results };
-  },
-  summary: (result) =>
-    pageSummary(
-      "groups",
-      result,
-      result.groups,
-      (item) =>
-        `${item.name} (${item.id}): ${item.num_members} member(s)${item.description ? `, ${item.description}` : ""}`,
-    ),
+  rows: "groups",
+  row: group,
+  line: (item) =>
+    `${item.name} (${item.id}): ${item.num_members} member(s)${item.description ? `, ${item.description}` : ""}`,
 });
 
 export const iamGroupCreate = defineTool({
@@ -279,9 +200,8 @@ export const iamGroupCreate = defineTool({
   title: "Create an IAM group",
   description:
     "Creates a workspace group, optionally with the servers its members may use; the name also names the system group on servers.",
-  sdk: "client.iam.groups.create",
+  sdk: (c) => c.iam.groups.create,
   operation: "POST",
-  scope: "workspace",
   input: {
     name: z.string().min(1).max(150).regex(accountName, ACCOUNT_RULE).describe("Group name."),
     displayName: z.string().max(150).optional().describe("Shown in the web console."),
@@ -290,21 +210,9 @@ export const iamGroupCreate = defineTool({
   },
   output: { group },
   effect: "grant-access",
-  annotations: GRANT,
   confirm: (args, context) =>
     `Create group ${quoted(args.name)}${args.servers?.length ? `, giving its future members access to ${args.servers.length} server(s) (${args.servers.map((id) => serverLabel(context.servers, id)).join(", ")})` : ""}, with you (the token's user) as its owner?`,
-  async run(args, context) {
-    const created = await clientOf(context).iam.groups.create(
-      compact({
-        name: args.name,
-        display_name: args.displayName,
-        description: args.description,
-        servers: args.servers,
-      }),
-      { signal: context.signal },
-    );
-    return { group: created };
-  },
+  run: async (args, { sdk }) => ({ group: await sdk(apiFields(args)) }),
   summary: (result) => `Created group ${result.group.name} (${result.group.id}).`,
 });
 

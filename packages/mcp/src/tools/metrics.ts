@@ -1,8 +1,9 @@
 import { seriesStats, summarizeDisks, summarizeTraffic, type UsagePoint } from "@alpacon/sdk";
 import * as z from "zod";
-import { compact, listLines } from "../format.js";
+import type { ToolContext } from "../context.js";
+import { listLines } from "../format.js";
 import { serverLabel } from "../server-refs.js";
-import { clientOf, defineTool, READ, serverId, serverRef } from "./define.js";
+import { apiFields, defineTool, type Output, serverId, serverRef } from "./define.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -72,50 +73,70 @@ const usageOutput = {
     .describe("Up to `buckets` equal slices of the range (percent), oldest first."),
 };
 
-function usageTool(kind: "cpu" | "memory") {
-  const noun = kind === "cpu" ? "CPU" : "memory";
-  return defineTool({
-    name: kind === "cpu" ? "get_cpu_usage" : "get_memory_usage",
-    toolset: "metrics",
-    title: `Get ${noun} usage`,
-    description: `A server's ${noun} usage in percent over time, with a series that keeps peaks: is it ${kind === "cpu" ? "CPU-bound" : "short of memory"}, since when?`,
-    sdk: kind === "cpu" ? "client.metrics.cpuUsage" : "client.metrics.memoryUsage",
-    operation: "GET",
-    scope: "workspace",
-    input: {
-      server: serverId,
-      ...range,
-      buckets: z.int().min(1).max(200).default(24).describe("Most points in the series."),
-    },
-    output: usageOutput,
-    annotations: READ,
-    notFound: "Check the server id with servers_list",
-    async run(args, context) {
-      const { start, end } = window(args);
-      const metrics = clientOf(context).metrics;
-      const query = { server: args.server, start, end };
-      const options = { signal: context.signal };
-      const points =
-        kind === "cpu"
-          ? await metrics.cpuUsage(query, options)
-          : await metrics.memoryUsage(query, options);
-      return {
-        server: args.server,
-        start,
-        end,
-        stats: seriesStats(points, (point: UsagePoint) => point.usage),
-        series: buckets(points, args.buckets),
-      };
-    },
-    summary: (result, _args, context) =>
-      result.stats
-        ? `${noun} usage of ${serverLabel(context.servers, result.server)} from ${result.start} to ${result.end}: avg ${result.stats.avg}%, max ${result.stats.max}%, min ${result.stats.min}%, latest ${result.stats.latest}% (${result.stats.samples} samples).`
-        : `No ${noun} samples for ${serverLabel(context.servers, result.server)} between ${result.start} and ${result.end}.`,
-  });
+const usageInput = {
+  server: serverId,
+  ...range,
+  buckets: z.int().min(1).max(200).default(24).describe("Most points in the series."),
+};
+
+/** A usage series as stats and buckets (get_cpu_usage, get_memory_usage). */
+function usage(
+  args: { server: string; buckets: number },
+  window: { start: string; end: string },
+  points: readonly UsagePoint[],
+) {
+  return {
+    server: args.server,
+    ...window,
+    stats: seriesStats(points, (point: UsagePoint) => point.usage),
+    series: buckets(points, args.buckets),
+  };
 }
 
-export const getCpuUsage = usageTool("cpu");
-export const getMemoryUsage = usageTool("memory");
+function usageSummary(noun: string) {
+  return (result: Output<typeof usageOutput>, _args: unknown, context: ToolContext) =>
+    result.stats
+      ? `${noun} usage of ${serverLabel(context.servers, result.server)} from ${result.start} to ${result.end}: avg ${result.stats.avg}%, max ${result.stats.max}%, min ${result.stats.min}%, latest ${result.stats.latest}% (${result.stats.samples} samples).`
+      : `No ${noun} samples for ${serverLabel(context.servers, result.server)} between ${result.start} and ${result.end}.`;
+}
+
+const NOT_FOUND = "Check the server id with servers_list";
+
+export const getCpuUsage = defineTool({
+  name: "get_cpu_usage",
+  toolset: "metrics",
+  title: "Get CPU usage",
+  description:
+    "A server's CPU usage in percent over time, with a series that keeps peaks: is it CPU-bound, since when?",
+  sdk: (c) => c.metrics.cpuUsage,
+  operation: "GET",
+  input: usageInput,
+  output: usageOutput,
+  notFound: NOT_FOUND,
+  async run(args, { sdk }) {
+    const span = window(args);
+    return usage(args, span, await sdk({ server: args.server, ...span }));
+  },
+  summary: usageSummary("CPU"),
+});
+
+export const getMemoryUsage = defineTool({
+  name: "get_memory_usage",
+  toolset: "metrics",
+  title: "Get memory usage",
+  description:
+    "A server's memory usage in percent over time, with a series that keeps peaks: is it short of memory, since when?",
+  sdk: (c) => c.metrics.memoryUsage,
+  operation: "GET",
+  input: usageInput,
+  output: usageOutput,
+  notFound: NOT_FOUND,
+  async run(args, { sdk }) {
+    const span = window(args);
+    return usage(args, span, await sdk({ server: args.server, ...span }));
+  },
+  summary: usageSummary("memory"),
+});
 
 const diskDevice = z.object({
   device: z.string(),
@@ -131,9 +152,8 @@ export const getDiskUsage = defineTool({
   toolset: "metrics",
   title: "Get disk usage",
   description: "Used disk space per device over time: full or filling file systems.",
-  sdk: "client.metrics.diskUsage",
+  sdk: (c) => c.metrics.diskUsage,
   operation: "GET",
-  scope: "workspace",
   input: {
     server: serverId,
     device: z.string().min(1).max(200).optional().describe("Block device, e.g. /dev/sda1."),
@@ -141,15 +161,11 @@ export const getDiskUsage = defineTool({
     ...range,
   },
   output: { server: z.string(), start: z.string(), end: z.string(), devices: z.array(diskDevice) },
-  annotations: READ,
-  notFound: "Check the server id with servers_list",
-  async run(args, context) {
-    const { start, end } = window(args);
-    const points = await clientOf(context).metrics.diskUsage(
-      compact({ server: args.server, start, end, device: args.device, partition: args.partition }),
-      { signal: context.signal },
-    );
-    return { server: args.server, start, end, devices: summarizeDisks(points) };
+  notFound: NOT_FOUND,
+  async run({ hours, ...args }, { sdk }) {
+    const span = window({ hours, ...args });
+    const points = await sdk(apiFields({ ...args, ...span }));
+    return { server: args.server, ...span, devices: summarizeDisks(points) };
   },
   summary: (result, _args, context) =>
     result.devices.length === 0
@@ -178,9 +194,8 @@ export const getNetworkTraffic = defineTool({
   title: "Get network traffic",
   description:
     "Network traffic per interface in bits/s over time, in and out: saturated links or odd traffic.",
-  sdk: "client.metrics.networkTraffic",
+  sdk: (c) => c.metrics.networkTraffic,
   operation: "GET",
-  scope: "workspace",
   input: {
     server: serverId,
     interface: z.string().min(1).max(64).optional().describe("Network interface, e.g. eth0."),
@@ -192,15 +207,11 @@ export const getNetworkTraffic = defineTool({
     end: z.string(),
     interfaces: z.array(trafficInterface),
   },
-  annotations: READ,
-  notFound: "Check the server id with servers_list",
-  async run(args, context) {
-    const { start, end } = window(args);
-    const points = await clientOf(context).metrics.networkTraffic(
-      compact({ server: args.server, start, end, interface: args.interface }),
-      { signal: context.signal },
-    );
-    return { server: args.server, start, end, interfaces: summarizeTraffic(points) };
+  notFound: NOT_FOUND,
+  async run({ hours, ...args }, { sdk }) {
+    const span = window({ hours, ...args });
+    const points = await sdk(apiFields({ ...args, ...span }));
+    return { server: args.server, ...span, interfaces: summarizeTraffic(points) };
   },
   summary: (result, _args, context) =>
     result.interfaces.length === 0
@@ -225,9 +236,8 @@ export const getServerMetricsSummary = defineTool({
   title: "Summarise a server's metrics",
   description:
     "A server's CPU, memory, disk and network over the last hours. Use it first for 'how is this server doing'; the get_*_usage and get_network_traffic tools give detail.",
-  sdk: "client.metrics.summary",
+  sdk: (c) => c.metrics.summary,
   operation: "GET",
-  scope: "workspace",
   input: {
     server: serverId,
     hours: z.int().min(1).max(168).default(24).describe("Hours back from now."),
@@ -242,15 +252,8 @@ export const getServerMetricsSummary = defineTool({
     interfaces: z.array(trafficInterface),
     unavailable,
   },
-  annotations: READ,
-  notFound: "Check the server id with servers_list",
-  async run(args, context) {
-    const { start, end } = window({ hours: args.hours });
-    return clientOf(context).metrics.summary(
-      { server: args.server, start, end },
-      { signal: context.signal },
-    );
-  },
+  notFound: NOT_FOUND,
+  run: async (args, { sdk }) => sdk({ server: args.server, ...window({ hours: args.hours }) }),
   summary: (result, _args, context) => {
     const part = (name: string, value: Stats | null) =>
       value
@@ -274,20 +277,15 @@ export const getCpuTopServers = defineTool({
   toolset: "metrics",
   title: "Top servers by CPU",
   description: "The five servers with the highest CPU peak (percent) in the last 24 hours.",
-  sdk: "client.metrics.cpuTopServers",
+  sdk: (c) => c.metrics.cpuTopServers,
   operation: "GET",
-  scope: "workspace",
   input: {},
   output: {
     servers: z.array(
       z.object({ server: serverRef, value: z.number().describe("CPU peak in percent.") }),
     ),
   },
-  annotations: READ,
-  async run(_args, context) {
-    const top = await clientOf(context).metrics.cpuTopServers({ signal: context.signal });
-    return { servers: top };
-  },
+  run: async (_args, { sdk }) => ({ servers: await sdk() }),
   summary: (result) =>
     result.servers.length === 0
       ? "No CPU data for the last 24 hours."

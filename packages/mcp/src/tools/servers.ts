@@ -1,17 +1,7 @@
 import type { Server } from "@alpacon/sdk";
 import * as z from "zod";
-import { bytes, compact, duration, pageFields, pageQuery, pageSummary } from "../format.js";
-import {
-  CREATE,
-  clientOf,
-  defineTool,
-  pageInfo,
-  pagination,
-  READ,
-  serverId,
-  serverSummary,
-  userSummary,
-} from "./define.js";
+import { bytes, duration } from "../format.js";
+import { defineTool, listTool, serverId, serverSummary, userSummary } from "./define.js";
 
 const serverRow = z.object({
   id: z.string(),
@@ -56,43 +46,28 @@ function row(server: Server): z.output<typeof serverRow> {
   };
 }
 
-export const serversList = defineTool({
+export const serversList = listTool({
   name: "servers_list",
   toolset: "servers",
   title: "List servers",
   description:
     "Lists servers with state, health, OS and size. Start here: server tools take a server's name or id.",
-  sdk: "client.servers.list",
-  operation: "GET",
-  scope: "workspace",
+  sdk: (c) => c.servers.list,
   input: {
     search: z.string().min(1).max(200).optional().describe("Text in name, IP or OS."),
     name: z.string().min(1).max(200).optional().describe("Exact server name."),
     connected: z.boolean().optional().describe("Only (dis)connected ones; filters this page."),
-    ...pagination,
   },
-  output: { ...pageInfo, servers: z.array(serverRow) },
-  annotations: READ,
-  async run(args, context) {
-    const result = await clientOf(context).servers.list(
-      compact({ search: args.search, name: args.name, ...pageQuery(args) }),
-      { signal: context.signal },
-    );
-    const rows = result.results.map(row);
-    const servers =
-      args.connected === undefined
-        ? rows
-        : rows.filter((item) => item.connected === args.connected);
-    return { ...pageFields(result), servers };
-  },
-  summary: (result) =>
-    pageSummary(
-      "servers",
-      result,
-      result.servers,
-      (item) =>
-        `${item.name} (${item.id}): ${item.connected ? "connected" : "disconnected"}, ${item.status}${item.reasons.length ? ` (${item.reasons.join(" ")})` : ""}${item.os ? `, ${item.os}` : ""}${item.load === null ? "" : `, load ${item.load}`}`,
-    ),
+  // `connected` filters the page here: the API has no such filter.
+  query: (args) => ({ search: args.search, name: args.name }),
+  rows: "servers",
+  row: serverRow,
+  map: (items, args) =>
+    items
+      .map(row)
+      .filter((item) => args.connected === undefined || item.connected === args.connected),
+  line: (item) =>
+    `${item.name} (${item.id}): ${item.connected ? "connected" : "disconnected"}, ${item.status}${item.reasons.length ? ` (${item.reasons.join(" ")})` : ""}${item.os ? `, ${item.os}` : ""}${item.load === null ? "" : `, load ${item.load}`}`,
 });
 
 export const serverGet = defineTool({
@@ -100,9 +75,8 @@ export const serverGet = defineTool({
   toolset: "servers",
   title: "Get a server",
   description: "Every field of one server: health messages, agent version, uptime, owner, groups.",
-  sdk: "client.servers.get",
+  sdk: (c) => c.servers.get,
   operation: "GET",
-  scope: "workspace",
   input: { server: serverId },
   output: {
     server: z.looseObject({
@@ -114,11 +88,7 @@ export const serverGet = defineTool({
       os_version: z.string().nullable(),
     }),
   },
-  annotations: READ,
-  async run(args, context) {
-    const server = await clientOf(context).servers.get(args.server, { signal: context.signal });
-    return { server };
-  },
+  run: async (args, { sdk }) => ({ server: await sdk(args.server) }),
   summary: (result) => {
     // The loose object carries every field of the API's answer; only the core ones are listed
     // in the output schema (tools/list stays short), the rest is read here as the SDK types it.
@@ -148,43 +118,22 @@ const note = z.looseObject({
   added_at: z.string(),
 });
 
-export const serverNotesList = defineTool({
+export const serverNotesList = listTool({
   name: "server_notes_list",
   toolset: "servers",
   title: "List server notes",
   description:
     "Notes people left on servers (runbooks, owners, caveats): read them before changing a server.",
-  sdk: "client.notes.list",
-  operation: "GET",
-  scope: "workspace",
+  sdk: (c) => c.notes.list,
   input: {
     server: serverId.optional().describe("Only this server's notes."),
     search: z.string().min(1).max(200).optional().describe("Text in the note."),
     pinned: z.boolean().optional().describe("Only (un)pinned notes."),
-    ...pagination,
   },
-  output: { ...pageInfo, notes: z.array(note) },
-  annotations: READ,
-  async run(args, context) {
-    const result = await clientOf(context).notes.list(
-      compact({
-        server: args.server,
-        search: args.search,
-        pinned: args.pinned,
-        ...pageQuery(args),
-      }),
-      { signal: context.signal },
-    );
-    return { ...pageFields(result), notes: result.results };
-  },
-  summary: (result) =>
-    pageSummary(
-      "notes",
-      result,
-      result.notes,
-      (item) =>
-        `${item.pinned ? "[pinned] " : ""}${item.server.name} by ${item.author.name}: ${item.content.slice(0, 120)}`,
-    ),
+  rows: "notes",
+  row: note,
+  line: (item) =>
+    `${item.pinned ? "[pinned] " : ""}${item.server.name} by ${item.author.name}: ${item.content.slice(0, 120)}`,
 });
 
 export const serverNoteCreate = defineTool({
@@ -193,9 +142,8 @@ export const serverNoteCreate = defineTool({
   title: "Add a server note",
   description:
     "Adds a note to a server, e.g. what changed and why. Shared with the workspace unless private.",
-  sdk: "client.notes.create",
+  sdk: (c) => c.notes.create,
   operation: "POST",
-  scope: "workspace",
   input: {
     server: serverId,
     content: z.string().min(1).max(512),
@@ -203,14 +151,7 @@ export const serverNoteCreate = defineTool({
     pinned: z.boolean().default(false).describe("Pin it on top; at most 3 per server."),
   },
   output: { note },
-  annotations: CREATE,
-  async run(args, context) {
-    const created = await clientOf(context).notes.create(
-      { server: args.server, content: args.content, private: args.private, pinned: args.pinned },
-      { signal: context.signal },
-    );
-    return { note: created };
-  },
+  run: async (args, { sdk }) => ({ note: await sdk(args) }),
   summary: ({ note: created }) => `Added note ${created.id} to ${created.server.name}.`,
 });
 

@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { bytes, compact, listLines, pageFields, pageQuery, pageSummary } from "../format.js";
-import { clientOf, defineTool, page, pageInfo, pageSize, READ, serverId } from "./define.js";
+import { bytes, listLines } from "../format.js";
+import { defineTool, listTool, serverId } from "./define.js";
 
 // The /api/proc/ endpoints are lists filtered by server; facts that exist once per server
 // (system info, OS version) are the first row, absent until the agent has reported them.
@@ -13,9 +13,8 @@ export const getSystemInfo = defineTool({
   toolset: "system",
   title: "Get hardware and host information",
   description: "A server's hardware from its agent (CPU, memory, model, serial) and hostname.",
-  sdk: "client.system.info",
+  sdk: (c) => c.system.info,
   operation: "GET",
-  scope: "workspace",
   input: { server: serverId },
   output: {
     server: z.string(),
@@ -31,15 +30,8 @@ export const getSystemInfo = defineTool({
       .nullable()
       .describe(`Null when ${NOT_REPORTED}.`),
   },
-  annotations: READ,
   notFound: NOT_FOUND,
-  async run(args, context) {
-    const result = await clientOf(context).system.info(
-      { server: args.server },
-      { signal: context.signal },
-    );
-    return { server: args.server, info: result.results[0] ?? null };
-  },
+  run: async (args, { sdk }) => ({ ...args, info: (await sdk(args)).results[0] ?? null }),
   summary: ({ server, info }) =>
     info
       ? `${info.hostname}: ${info.cpu_brand}, ${info.cpu_physical_cores} cores / ${info.cpu_logical_cores} threads, ${bytes(info.physical_memory)} memory.`
@@ -52,9 +44,8 @@ export const getOsVersion = defineTool({
   title: "Get the OS version",
   description:
     "A server's OS name, version and platform. Check it before OS-specific commands or advice.",
-  sdk: "client.system.osVersion",
+  sdk: (c) => c.system.osVersion,
   operation: "GET",
-  scope: "workspace",
   input: { server: serverId },
   output: {
     server: z.string(),
@@ -63,15 +54,8 @@ export const getOsVersion = defineTool({
       .nullable()
       .describe(`Null when ${NOT_REPORTED}.`),
   },
-  annotations: READ,
   notFound: NOT_FOUND,
-  async run(args, context) {
-    const result = await clientOf(context).system.osVersion(
-      { server: args.server },
-      { signal: context.signal },
-    );
-    return { server: args.server, os: result.results[0] ?? null };
-  },
+  run: async (args, { sdk }) => ({ ...args, os: (await sdk(args)).results[0] ?? null }),
   summary: ({ server, os }) =>
     os
       ? `${os.name} ${os.version} (platform ${os.platform}).`
@@ -86,129 +70,67 @@ const systemUser = z.looseObject({
   shell: z.string(),
 });
 
-export const listSystemUsers = defineTool({
+export const listSystemUsers = listTool({
   name: "list_system_users",
   toolset: "system",
   title: "List local users",
   description: "A server's local accounts (uid, gid, home, shell, IAM user): who can log in.",
-  sdk: "client.system.users",
-  operation: "GET",
-  scope: "workspace",
+  sdk: (c) => c.system.users,
   input: {
     server: serverId,
     search: z.string().min(1).max(200).optional().describe("Text in usernames."),
     loginEnabledOnly: z.boolean().default(false).describe("Hide nologin accounts."),
-    page,
-    pageSize: pageSize(50),
   },
-  output: { server: z.string(), ...pageInfo, users: z.array(systemUser) },
-  annotations: READ,
+  pageSize: 50,
+  query: ({ loginEnabledOnly, ...args }) => ({
+    ...args,
+    login_enabled: loginEnabledOnly || undefined,
+  }),
+  rows: "users",
+  row: systemUser,
+  echoServer: true,
+  noun: "local users",
+  line: (user) => `${user.username} (uid ${user.uid}, ${user.shell})`,
   notFound: NOT_FOUND,
-  async run(args, context) {
-    const result = await clientOf(context).system.users(
-      compact({
-        server: args.server,
-        search: args.search,
-        login_enabled: args.loginEnabledOnly ? true : undefined,
-        ...pageQuery(args),
-      }),
-      { signal: context.signal },
-    );
-    return { server: args.server, ...pageFields(result), users: result.results };
-  },
-  summary: (result) =>
-    pageSummary(
-      "local users",
-      result,
-      result.users,
-      (user) => `${user.username} (uid ${user.uid}, ${user.shell})`,
-    ),
 });
 
-export const listSystemGroups = defineTool({
+export const listSystemGroups = listTool({
   name: "list_system_groups",
   toolset: "system",
   title: "List local groups",
   description: "A server's local groups, with gid and IAM group.",
-  sdk: "client.system.groups",
-  operation: "GET",
-  scope: "workspace",
+  sdk: (c) => c.system.groups,
   input: {
     server: serverId,
     search: z.string().min(1).max(200).optional().describe("Text in group names."),
-    page,
-    pageSize: pageSize(50),
   },
-  output: {
-    server: z.string(),
-    ...pageInfo,
-    groups: z.array(z.looseObject({ groupname: z.string(), gid: z.int() })),
-  },
-  annotations: READ,
+  pageSize: 50,
+  rows: "groups",
+  row: z.looseObject({ groupname: z.string(), gid: z.int() }),
+  echoServer: true,
+  noun: "local groups",
+  line: (group) => `${group.groupname} (gid ${group.gid})`,
   notFound: NOT_FOUND,
-  async run(args, context) {
-    const result = await clientOf(context).system.groups(
-      compact({
-        server: args.server,
-        search: args.search,
-        ...pageQuery(args),
-      }),
-      { signal: context.signal },
-    );
-    return { server: args.server, ...pageFields(result), groups: result.results };
-  },
-  summary: (result) =>
-    pageSummary(
-      "local groups",
-      result,
-      result.groups,
-      (group) => `${group.groupname} (gid ${group.gid})`,
-    ),
 });
 
-export const listSystemPackages = defineTool({
+export const listSystemPackages = listTool({
   name: "list_system_packages",
   toolset: "system",
   title: "List installed packages",
   description: "Packages installed on a server, with version and architecture.",
-  sdk: "client.system.packages",
-  operation: "GET",
-  scope: "workspace",
+  sdk: (c) => c.system.packages,
   input: {
     server: serverId,
     name: z.string().min(1).max(200).optional().describe("Exact name, e.g. openssl."),
     search: z.string().min(1).max(200).optional().describe("Text in names."),
     arch: z.string().min(1).max(32).optional().describe("Architecture, e.g. amd64."),
-    page,
-    pageSize: pageSize(50),
   },
-  output: {
-    server: z.string(),
-    ...pageInfo,
-    packages: z.array(z.looseObject({ name: z.string(), version: z.string(), arch: z.string() })),
-  },
-  annotations: READ,
+  pageSize: 50,
+  rows: "packages",
+  row: z.looseObject({ name: z.string(), version: z.string(), arch: z.string() }),
+  echoServer: true,
+  line: (item) => `${item.name} ${item.version} (${item.arch})`,
   notFound: NOT_FOUND,
-  async run(args, context) {
-    const result = await clientOf(context).system.packages(
-      compact({
-        server: args.server,
-        name: args.name,
-        search: args.search,
-        arch: args.arch,
-        ...pageQuery(args),
-      }),
-      { signal: context.signal },
-    );
-    return { server: args.server, ...pageFields(result), packages: result.results };
-  },
-  summary: (result) =>
-    pageSummary(
-      "packages",
-      result,
-      result.packages,
-      (item) => `${item.name} ${item.version} (${item.arch})`,
-    ),
 });
 
 export const getNetworkInterfaces = defineTool({
@@ -216,9 +138,8 @@ export const getNetworkInterfaces = defineTool({
   toolset: "system",
   title: "Get network interfaces",
   description: "A server's network interfaces and their IP addresses.",
-  sdk: "client.system.interfaces",
+  sdk: (c) => c.system.interfaces,
   operation: "GET",
-  scope: "workspace",
   input: { server: serverId },
   output: {
     server: z.string(),
@@ -233,14 +154,10 @@ export const getNetworkInterfaces = defineTool({
       }),
     ),
   },
-  annotations: READ,
   notFound: NOT_FOUND,
-  async run(args, context) {
-    const result = await clientOf(context).system.interfaces(
-      { server: args.server, page_size: 100 },
-      { signal: context.signal },
-    );
-    return { server: args.server, count: result.count, interfaces: result.results };
+  async run(args, { sdk }) {
+    const result = await sdk({ ...args, page_size: 100 });
+    return { ...args, count: result.count, interfaces: result.results };
   },
   summary: (result) =>
     `${result.count} network interfaces${result.count > result.interfaces.length ? ` (first ${result.interfaces.length} shown)` : ""}:` +
@@ -263,20 +180,12 @@ export const getDiskInfo = defineTool({
   toolset: "system",
   title: "Get disks and partitions",
   description: "A server's disks and partitions (mount points, file systems): its storage layout.",
-  sdk: "client.system.diskInfo",
+  sdk: (c) => c.system.diskInfo,
   operation: "GET",
-  scope: "workspace",
   input: { server: serverId },
   output: { server: z.string(), disks: z.array(disk), partitions: z.array(partition) },
-  annotations: READ,
   notFound: NOT_FOUND,
-  async run(args, context) {
-    const info = await clientOf(context).system.diskInfo(
-      { server: args.server },
-      { signal: context.signal },
-    );
-    return { server: args.server, ...info };
-  },
+  run: async (args, { sdk }) => ({ ...args, ...(await sdk(args)) }),
   summary: (result) =>
     `${result.disks.length} disks (${result.disks.map((item) => item.name).join(", ") || "none"}), ${result.partitions.length} partitions:` +
     listLines(

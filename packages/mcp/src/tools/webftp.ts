@@ -2,26 +2,10 @@ import { serverLabel as refLabel } from "@alpacon/sdk";
 import { downloadFile, remoteFilePath, uploadFile } from "@alpacon/sdk/node";
 import * as z from "zod";
 import { quoted } from "../confirm.js";
-import {
-  bytes,
-  compact,
-  pageFields,
-  pageQuery,
-  pageSummary,
-  withoutWebsocketUrls,
-} from "../format.js";
+import { bytes, compact, withoutWebsocketUrls } from "../format.js";
 import { serverLabel } from "../server-refs.js";
 import { runAs } from "./commands.js";
-import {
-  clientOf,
-  defineTool,
-  EXEC,
-  pageInfo,
-  pagination,
-  READ,
-  serverId,
-  serverRef,
-} from "./define.js";
+import { clientOf, defineTool, listTool, serverId, serverRef } from "./define.js";
 import { workSessionField, workSessionOf } from "./work-session.js";
 
 const remotePath = z
@@ -43,9 +27,8 @@ export const webftpUploadFile = defineTool({
   toolset: "webftp",
   title: "Upload a file to a server",
   description: "Copies a local file (from this MCP server's allowed directories) to a server.",
-  sdk: "uploadFile (@alpacon/sdk/node) → client.webftp.upload",
+  sdk: { uploadFile },
   operation: "transfer",
-  scope: "workspace",
   input: {
     server: serverId,
     localPath: localPath.describe(
@@ -68,7 +51,6 @@ export const webftpUploadFile = defineTool({
     direct: z.boolean().describe("The API gave no upload URL, so no bytes were sent from here."),
     message: z.string(),
   },
-  annotations: EXEC,
   notFound: "Check the server id with servers_list",
   confirm: async (args, context) => {
     const source = await context.runtime.roots.readable(args.localPath);
@@ -114,9 +96,8 @@ export const webftpDownloadFile = defineTool({
   title: "Download a file from a server",
   description:
     "Copies a file or folder (as .zip, or extracted) from a server into this MCP server's allowed directories, replacing an existing local file.",
-  sdk: "downloadFile (@alpacon/sdk/node) → client.webftp.download",
+  sdk: { downloadFile },
   operation: "transfer",
-  scope: "workspace",
   input: {
     server: serverId,
     remotePath: remotePath.describe("File or folder to download."),
@@ -135,7 +116,6 @@ export const webftpDownloadFile = defineTool({
     bytes: z.int(),
     files: z.array(z.string()).nullable().describe("Files extracted from a folder."),
   },
-  annotations: EXEC,
   notFound: "Check the server id with servers_list and the remote path",
   confirm: async (args, context) => {
     // The same checks as the run's: a destination outside the allowed directories fails first.
@@ -195,91 +175,58 @@ function withoutUrls<T extends { upload_url?: unknown; download_url?: unknown }>
   return rest;
 }
 
-function transferList(kind: "uploads" | "downloads") {
-  const upload = kind === "uploads";
-  return defineTool({
-    name: upload ? "webftp_uploads_list" : "webftp_downloads_list",
-    toolset: "webftp",
-    title: upload ? "List uploads" : "List downloads",
-    description: `File transfers ${upload ? "to" : "from"} servers (WebFTP ${kind}), newest first.`,
-    sdk: upload ? "client.webftp.uploads.list" : "client.webftp.downloads.list",
-    operation: "GET",
-    scope: "workspace",
-    input: {
-      server: serverId.optional().describe("Only this server's."),
-      ...pagination,
-    },
-    output: { ...pageInfo, transfers: z.array(transfer) },
-    annotations: READ,
-    async run(args, context) {
-      const webftp = clientOf(context).webftp;
-      const query = compact({
-        server: args.server,
-        ordering: "-added_at",
-        ...pageQuery(args),
-      });
-      const options = { signal: context.signal };
-      if (upload) {
-        const result = await webftp.uploads.list(query, options);
-        return {
-          ...pageFields(result),
-          transfers: result.results.map((item) => withoutUrls(item)),
-        };
-      }
-      const result = await webftp.downloads.list(query, options);
-      return { ...pageFields(result), transfers: result.results.map((item) => withoutUrls(item)) };
-    },
-    summary: (result) =>
-      pageSummary(
-        kind,
-        result,
-        result.transfers,
-        (item) =>
-          `${item.path || item.name} on ${refLabel(item.server)} (${bytes(item.size)}) by ${item.username}`,
-      ),
-  });
+function transferLine(item: z.output<typeof transfer>): string {
+  return `${item.path || item.name} on ${refLabel(item.server)} (${bytes(item.size)}) by ${item.username}`;
 }
 
-export const webftpUploadsList = transferList("uploads");
-export const webftpDownloadsList = transferList("downloads");
+export const webftpUploadsList = listTool({
+  name: "webftp_uploads_list",
+  toolset: "webftp",
+  title: "List uploads",
+  description: "File transfers to servers (WebFTP uploads), newest first.",
+  sdk: (c) => c.webftp.uploads.list,
+  input: { server: serverId.optional().describe("Only this server's.") },
+  query: (args) => ({ ...args, ordering: "-added_at" }),
+  rows: "transfers",
+  row: transfer,
+  map: (items) => items.map(withoutUrls),
+  noun: "uploads",
+  line: transferLine,
+});
 
-export const webftpSessionsList = defineTool({
+export const webftpDownloadsList = listTool({
+  name: "webftp_downloads_list",
+  toolset: "webftp",
+  title: "List downloads",
+  description: "File transfers from servers (WebFTP downloads), newest first.",
+  sdk: (c) => c.webftp.downloads.list,
+  input: { server: serverId.optional().describe("Only this server's.") },
+  query: (args) => ({ ...args, ordering: "-added_at" }),
+  rows: "transfers",
+  row: transfer,
+  map: (items) => items.map(withoutUrls),
+  noun: "downloads",
+  line: transferLine,
+});
+
+export const webftpSessionsList = listTool({
   name: "webftp_sessions_list",
   toolset: "webftp",
   title: "List file-manager sessions",
   description: "File manager sessions: who browsed files on which server, when.",
-  sdk: "client.webftp.sessions.list",
-  operation: "GET",
-  scope: "workspace",
-  input: { server: serverId.optional().describe("Only on this server."), ...pagination },
-  output: {
-    ...pageInfo,
-    sessions: z.array(
-      z.looseObject({
-        id: z.string(),
-        server: serverRef.optional(),
-        username: z.string().optional(),
-        added_at: z.string().optional(),
-      }),
-    ),
-  },
-  annotations: READ,
-  async run(args, context) {
-    const result = await clientOf(context).webftp.sessions.list(
-      compact({ server: args.server, ...pageQuery(args) }),
-      { signal: context.signal },
-    );
-    const sessions = withoutWebsocketUrls(result.results);
-    return { ...pageFields(result), sessions };
-  },
-  summary: (result) =>
-    pageSummary(
-      "WebFTP sessions",
-      result,
-      result.sessions,
-      (item) =>
-        `${item.id}${item.server ? ` on ${refLabel(item.server)}` : ""}${item.username ? ` as ${item.username}` : ""}${item.added_at ? ` at ${item.added_at}` : ""}`,
-    ),
+  sdk: (c) => c.webftp.sessions.list,
+  input: { server: serverId.optional().describe("Only on this server.") },
+  rows: "sessions",
+  row: z.looseObject({
+    id: z.string(),
+    server: serverRef.optional(),
+    username: z.string().optional(),
+    added_at: z.string().optional(),
+  }),
+  map: withoutWebsocketUrls,
+  noun: "WebFTP sessions",
+  line: (item) =>
+    `${item.id}${item.server ? ` on ${refLabel(item.server)}` : ""}${item.username ? ` as ${item.username}` : ""}${item.added_at ? ` at ${item.added_at}` : ""}`,
 });
 
 export const webftpTools = [

@@ -1,41 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { checkWebshCommand, type ExecResult, type WebshSession } from "@alpacon/sdk";
+import { checkWebshCommand, type ExecResult, WebshSession } from "@alpacon/sdk";
 import * as z from "zod";
 import { quoted } from "../confirm.js";
 import type { ToolContext } from "../context.js";
 import { ToolError } from "../errors.js";
-import {
-  compact,
-  listLines,
-  pageFields,
-  pageQuery,
-  pageSummary,
-  tail,
-  withoutWebsocketUrls,
-} from "../format.js";
+import { compact, listLines, tail, withoutWebsocketUrls } from "../format.js";
 import { serverLabel } from "../server-refs.js";
 import { commandLine, maxOutputChars, runAs } from "./commands.js";
-import {
-  type Annotations,
-  CHANGE,
-  clientOf,
-  defineTool,
-  EXEC,
-  pageInfo,
-  pagination,
-  READ,
-  serverId,
-  serverSummary,
-  userSummary,
-} from "./define.js";
+import { clientOf, defineTool, listTool, serverId, serverSummary, userSummary } from "./define.js";
 import { channelQuestion } from "./websh-questions.js";
 import { workSessionField, workSessionOf } from "./work-session.js";
-
-/**
- * Opens a shell or attaches to one: nothing runs yet, but whoever holds the channel can run
- * anything as that user, so it is weighed (and confirmed) like running a command.
- */
-const SHELL: Annotations = EXEC;
 
 const timeoutSeconds = z
   .int()
@@ -188,9 +162,8 @@ export const webshSessionCreate = defineTool({
   title: "Open a shell session",
   description:
     "Opens a shell on a server and keeps it, so websh_channel_execute calls share state (directory, environment, jobs). Returns a channelId; it closes after 30 idle minutes.",
-  sdk: "client.websh.open",
+  sdk: (c) => c.websh.open,
   operation: "POST",
-  scope: "workspace",
   input: {
     server: serverId,
     ...shellUser,
@@ -200,7 +173,6 @@ export const webshSessionCreate = defineTool({
   },
   output: { channel: channelInfo },
   effect: "open-shell",
-  annotations: SHELL,
   notFound: "Check the server id with servers_list",
   confirm: (args, context) =>
     `Open a shell on server ${serverLabel(context.servers, args.server)}${runAs(args)}, kept open for later commands (websh_channel_execute) until closed or idle for 30 minutes?`,
@@ -230,9 +202,8 @@ export const webshCommandExecute = defineTool({
   title: "Run one command in a shell",
   description:
     "Runs one command in a shell on a server. The shell is kept a few minutes per server and user, so state carries over. Needs websh access, not a command ACL.",
-  sdk: "client.websh.exec",
+  sdk: (c) => c.websh.exec,
   operation: "exec",
-  scope: "workspace",
   input: {
     server: serverId,
     command: webshCommand,
@@ -242,7 +213,6 @@ export const webshCommandExecute = defineTool({
     ...workSessionField,
   },
   output: { server: z.string(), ...execOutput },
-  annotations: EXEC,
   notFound: "Check the server id with servers_list",
   confirm: (args, context) =>
     `Run ${quoted(args.command)} in a shell on server ${serverLabel(context.servers, args.server)}${runAs(args)}?`,
@@ -266,12 +236,10 @@ export const webshWebsocketExecute = defineTool({
   title: "Run one command over a websh URL",
   description:
     "Runs one command over a websh URL of this workspace you were given (usable once). Otherwise use websh_command_execute.",
-  sdk: "client.websh.execOnce",
+  sdk: (c) => c.websh.execOnce,
   operation: "exec",
-  scope: "workspace",
   input: { websocketUrl, command: webshCommand, timeoutSeconds, maxOutputChars },
   output: execOutput,
-  annotations: EXEC,
   confirm: (args, context) => {
     checkWebshUrl(args, context);
     return `Run ${quoted(args.command)} in the websh session behind a URL you were given (host ${quoted(new URL(args.websocketUrl).host)})?`;
@@ -294,9 +262,8 @@ export const webshChannelConnect = defineTool({
   title: "Attach to a websh channel",
   description:
     "Attaches to a websh session of this workspace by its URL and keeps it, like websh_session_create.",
-  sdk: "client.websh.connect",
+  sdk: (c) => c.websh.connect,
   operation: "POST",
-  scope: "workspace",
   input: {
     websocketUrl,
     sessionId: z
@@ -307,7 +274,6 @@ export const webshChannelConnect = defineTool({
   },
   output: { channel: channelInfo },
   effect: "open-shell",
-  annotations: SHELL,
   // Refused before the question: another host, ids that do not match the URL, an open channel.
   confirm: (args, context) => {
     checkWebshUrl(args, context);
@@ -339,7 +305,7 @@ export const webshChannelExecute = defineTool({
   title: "Run a command in an open shell",
   description:
     "Runs a command in an open shell channel. State persists between calls (cd, exports).",
-  sdk: "session.exec (pooled websh channel)",
+  sdk: { WebshSession },
   operation: "exec",
   scope: "local",
   input: {
@@ -353,7 +319,6 @@ export const webshChannelExecute = defineTool({
     maxOutputChars,
   },
   output: { channelId: z.string(), sessionId: z.string(), ...execOutput },
-  annotations: EXEC,
   confirm: (args, context) => channelQuestion(args.channelId, args.command, context),
   async run(args, context) {
     return context.runtime.pool.use(args.channelId, async (shell, info) => ({
@@ -373,12 +338,11 @@ export const webshChannelsList = defineTool({
   toolset: "websh",
   title: "List open shell channels",
   description: "The shell channels this MCP server holds open.",
-  sdk: "(local channel pool)",
+  sdk: [],
   operation: "local-read",
   scope: "local",
   input: {},
   output: { channels: z.array(channelInfo) },
-  annotations: READ,
   async run(_args, context) {
     return { channels: context.runtime.pool.list() };
   },
@@ -393,24 +357,20 @@ export const webshSessionTerminate = defineTool({
   toolset: "websh",
   title: "Close a shell session",
   description: "Closes a websh session and all its channels, other people's too.",
-  sdk: "client.websh.sessions.close",
+  sdk: (c) => c.websh.sessions.close,
   operation: "POST",
-  scope: "workspace",
   input: {
     sessionId: z.guid().describe("From websh_session_create or websh_sessions_list."),
   },
   output: { sessionId: z.string(), closedChannels: z.array(z.string()) },
   effect: "change",
-  annotations: CHANGE,
   notFound: "Check the session id with websh_sessions_list",
   confirm: async (args, context) => {
-    const session = await clientOf(context).websh.sessions.get(args.sessionId, {
-      signal: context.signal,
-    });
+    const session = await context.call((c) => c.websh.sessions.get)(args.sessionId);
     return `Close the shell of ${session.user.name} as ${quoted(session.username)} on server ${session.server.name} (websh session ${args.sessionId}) for everyone attached to it?`;
   },
   async run(args, context) {
-    await clientOf(context).websh.sessions.close(args.sessionId, { signal: context.signal });
+    await context.sdk(args.sessionId);
     const closedChannels = await context.runtime.pool.dropSession(args.sessionId);
     return { sessionId: args.sessionId, closedChannels };
   },
@@ -418,54 +378,30 @@ export const webshSessionTerminate = defineTool({
     `Closed websh session ${result.sessionId}${result.closedChannels.length ? ` and ${result.closedChannels.length} local channel(s)` : ""}.`,
 });
 
-export const webshSessionsList = defineTool({
+export const webshSessionsList = listTool({
   name: "websh_sessions_list",
   toolset: "websh",
   title: "List shell sessions",
   description: "Shell sessions, newest first: who opened a shell where, as whom, when.",
-  sdk: "client.websh.sessions.list",
-  operation: "GET",
-  scope: "workspace",
+  sdk: (c) => c.websh.sessions.list,
   input: {
     server: serverId.optional().describe("Only on this server."),
     username: z.string().min(1).max(64).optional().describe("Only shells of this system user."),
-    ...pagination,
   },
-  output: {
-    ...pageInfo,
-    sessions: z.array(
-      z.looseObject({
-        id: z.string(),
-        server: serverSummary,
-        user: userSummary,
-        username: z.string(),
-        added_at: z.string(),
-        closed_at: z.string().nullable(),
-      }),
-    ),
-  },
-  annotations: READ,
-  async run(args, context) {
-    const result = await clientOf(context).websh.sessions.list(
-      compact({
-        server: args.server,
-        username: args.username,
-        ordering: "-added_at",
-        ...pageQuery(args),
-      }),
-      { signal: context.signal },
-    );
-    const sessions = withoutWebsocketUrls(result.results);
-    return { ...pageFields(result), sessions };
-  },
-  summary: (result) =>
-    pageSummary(
-      "websh sessions",
-      result,
-      result.sessions,
-      (item) =>
-        `${item.id}: ${item.user.name} as ${item.username} on ${item.server.name}, ${item.closed_at ? `closed ${item.closed_at}` : "open"}`,
-    ),
+  query: (args) => ({ ...args, ordering: "-added_at" }),
+  rows: "sessions",
+  row: z.looseObject({
+    id: z.string(),
+    server: serverSummary,
+    user: userSummary,
+    username: z.string(),
+    added_at: z.string(),
+    closed_at: z.string().nullable(),
+  }),
+  map: withoutWebsocketUrls,
+  noun: "websh sessions",
+  line: (item) =>
+    `${item.id}: ${item.user.name} as ${item.username} on ${item.server.name}, ${item.closed_at ? `closed ${item.closed_at}` : "open"}`,
 });
 
 export const webshTools = [

@@ -1,0 +1,31 @@
+/**
+ * Other names for tools: the names the latest reference server (alpacax/alpacon-mcp@22fc34c)
+ * gives the same tools, so prompts and client configs written for it keep working. An alias is
+ * accepted by `--tools` / `--exclude-tools` and by `tools/call`, and never listed by
+ * `tools/list` (that would double what a model reads). A call by alias takes this server's
+ * arguments, as tools/list shows them under the tool's own name.
+ */
+export const TOOL_ALIASES: Readonly<Record<string, string>> = {
+  list_servers: "servers_list",
+  get_server: "server_get",
+  list_server_notes: "server_notes_list",
+  create_server_note: "server_note_create",
+  list_iam_users: "iam_users_list",
+  get_iam_user: "iam_user_get",
+  create_iam_user: "iam_user_create",
+  update_iam_user: "iam_user_update",
+  delete_iam_user: "iam_user_delete",
+  list_iam_groups: "iam_groups_list",
+  create_iam_group: "iam_group_create",
+  list_workspaces: "workspaces_list",
+};
+
+/** The tool's own name for a name or an alias; unknown names come back unchanged. */
+export function canonicalName(name: string): string {
+  return TOOL_ALIASES[name] ?? name;
+}
+
+/** The aliases of one tool. */
+export function aliasesOf(name: string): string[] {
+  return Object.keys(TOOL_ALIASES).filter((alias) => TOOL_ALIASES[alias] === name);
+}
