@@ -176,6 +176,9 @@ export interface ToolDefinition<I extends Shape, O extends Shape, M> {
   summary(result: Output<O>, args: Input<I>, context: ToolContext): string;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds tools of every argument type
+type Erased = any;
+
 /** A tool as the registry holds it: types erased, annotations and SDK text worked out. */
 export interface AnyTool {
   name: string;
@@ -192,16 +195,13 @@ export interface AnyTool {
   input: Shape;
   output: Shape;
   annotations: Annotations;
-  // biome-ignore lint/suspicious/noExplicitAny: the registry holds tools of every argument type
   confirm?:
-    | ((args: any, context: ToolCallContext<any>) => string | null | Promise<string | null>)
+    | ((args: Erased, context: ToolCallContext<Erased>) => string | null | Promise<string | null>)
     | undefined;
   notFound?: string | undefined;
   forbidden?: string | undefined;
-  // biome-ignore lint/suspicious/noExplicitAny: as above
-  run(args: any, context: ToolCallContext<any>): Promise<unknown>;
-  // biome-ignore lint/suspicious/noExplicitAny: as above
-  summary(result: any, args: any, context: ToolContext): string;
+  run(args: Erased, context: ToolCallContext<Erased>): Promise<unknown>;
+  summary(result: Erased, args: Erased, context: ToolContext): string;
 }
 
 export function defineTool<I extends Shape, O extends Shape, M = AnyFunction>(
@@ -435,8 +435,6 @@ export const page = z.int().min(1).max(100_000).default(1);
 export function pageSize(defaultSize: number) {
   return z.int().min(1).max(100).default(defaultSize);
 }
-
-export const pagination = { page, pageSize: pageSize(20) };
 
 // --- shared output fields
 
