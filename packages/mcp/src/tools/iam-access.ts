@@ -5,7 +5,6 @@
  */
 import {
   ACCOUNT_FLAGS,
-  type AlpaconClient,
   type IamGroup,
   type IamMembership,
   type IamUser,
@@ -13,10 +12,9 @@ import {
   type MembershipRole,
 } from "@alpacon/sdk";
 import * as z from "zod";
-import type { ToolContext } from "../context.js";
 import { ToolError } from "../errors.js";
 import { listLines } from "../format.js";
-import { clientOf, defineTool } from "./define.js";
+import { clientOf, defineTool, type ToolCallContext } from "./define.js";
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const NAME = /^[a-z][a-z0-9_-]*$/;
@@ -49,9 +47,9 @@ const role = z.enum(ROLE_NAMES);
 
 // --- resolving what a person types to the API's objects
 
-async function findUser(client: AlpaconClient, ref: string, signal: AbortSignal): Promise<IamUser> {
-  if (ref === "-" || UUID.test(ref)) return client.iam.users.get(ref, { signal });
-  const page = await client.iam.users.list({ username: ref }, { signal });
+async function findUser(context: ToolCallContext, ref: string): Promise<IamUser> {
+  if (ref === "-" || UUID.test(ref)) return context.call((c) => c.iam.users.get)(ref);
+  const page = await context.call((c) => c.iam.users.list)({ username: ref });
   const user = page.results.find((item) => item.username === ref);
   if (!user) {
     throw new ToolError(`no user is named "${ref}"`, "Check the username with iam_users_list");
@@ -59,13 +57,9 @@ async function findUser(client: AlpaconClient, ref: string, signal: AbortSignal)
   return user;
 }
 
-async function findGroup(
-  client: AlpaconClient,
-  ref: string,
-  signal: AbortSignal,
-): Promise<IamGroup> {
-  if (UUID.test(ref)) return client.iam.groups.get(ref, { signal });
-  const page = await client.iam.groups.list({ name: ref }, { signal });
+async function findGroup(context: ToolCallContext, ref: string): Promise<IamGroup> {
+  if (UUID.test(ref)) return context.call((c) => c.iam.groups.get)(ref);
+  const page = await context.call((c) => c.iam.groups.list)({ name: ref });
   const group = page.results.find((item) => item.name === ref);
   if (!group) {
     throw new ToolError(`no group is named "${ref}"`, "Check the group name with iam_groups_list");
@@ -74,12 +68,15 @@ async function findGroup(
 }
 
 async function allMemberships(
-  client: AlpaconClient,
+  context: ToolCallContext,
   query: { user?: string; group?: string },
-  signal: AbortSignal,
 ): Promise<IamMembership[]> {
   const out: IamMembership[] = [];
-  for await (const item of client.iam.memberships.iterate(query, { signal, pageSize: 100 })) {
+  const { signal } = context;
+  for await (const item of clientOf(context).iam.memberships.iterate(query, {
+    signal,
+    pageSize: 100,
+  })) {
     out.push(item);
   }
   return out;
@@ -122,14 +119,13 @@ interface Assignment {
 // The confirmation looks the names up; the call that follows reuses them (same arguments object).
 const planned = new WeakMap<object, Promise<Assignment>>();
 
-function plan(args: { user: string; group: string }, context: ToolContext): Promise<Assignment> {
+function plan(args: { user: string; group: string }, context: ToolCallContext) {
   let found = planned.get(args);
   if (!found) {
     found = (async () => {
-      const client = clientOf(context);
       const [user, group] = await Promise.all([
-        findUser(client, args.user, context.signal),
-        findGroup(client, args.group, context.signal),
+        findUser(context, args.user),
+        findGroup(context, args.group),
       ]);
       if (group.name === "alpacon") {
         throw new ToolError(
@@ -137,11 +133,7 @@ function plan(args: { user: string; group: string }, context: ToolContext): Prom
           "Pick another group; iam_groups_list shows them",
         );
       }
-      const [current] = await allMemberships(
-        client,
-        { user: user.id, group: group.id },
-        context.signal,
-      );
+      const [current] = await allMemberships(context, { user: user.id, group: group.id });
       return { user, group, current };
     })();
     planned.set(args, found);
@@ -252,9 +244,8 @@ export const iamRolesList = defineTool({
   async run(args, context) {
     const roles = MEMBERSHIP_ROLES.map((item) => ({ ...item, allows: [...item.allows] }));
     if (!args.group) return { group: null, roles };
-    const client = clientOf(context);
-    const group = await findGroup(client, args.group, context.signal);
-    const members = await allMemberships(client, { group: group.id }, context.signal);
+    const group = await findGroup(context, args.group);
+    const members = await allMemberships(context, { group: group.id });
     return {
       group: { id: group.id, name: group.name },
       roles: roles.map((item) => ({
@@ -351,14 +342,14 @@ export const iamUserPermissionsGet = defineTool({
   },
   notFound: "Check the user with iam_users_list",
   async run(args, context) {
-    const client = clientOf(context);
-    const user = await findUser(client, args.user, context.signal);
-    const memberships = await allMemberships(client, { user: user.id }, context.signal);
+    const user = await findUser(context, args.user);
+    const memberships = await allMemberships(context, { user: user.id });
     const groups = new Map<string, IamGroup>();
     if (memberships.length > 0) {
-      for await (const group of client.iam.groups.iterate(
+      const { signal } = context;
+      for await (const group of clientOf(context).iam.groups.iterate(
         {},
-        { signal: context.signal, pageSize: 100 },
+        { signal, pageSize: 100 },
       )) {
         groups.set(group.id, group);
       }
