@@ -36,6 +36,17 @@ function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
       if (io === "output" && jsonSchema.additionalProperties === false) {
         delete jsonSchema.additionalProperties;
       }
+      // An array's own description covers its items: `servers` says "Server names or ids.",
+      // and each item saying "Name or id." again is noise.
+      const items = jsonSchema.items;
+      if (
+        typeof jsonSchema.description === "string" &&
+        typeof items === "object" &&
+        items !== null &&
+        !Array.isArray(items)
+      ) {
+        delete (items as JsonSchema).description;
+      }
       // `{}` (any other property allowed) is what leaving it out means.
       const extra = jsonSchema.additionalProperties;
       if (typeof extra === "object" && extra !== null && Object.keys(extra).length === 0) {

@@ -115,7 +115,12 @@ const SELF_EXPLANATORY = new Set([
   "groupname",
   "command",
   "content",
-  // The name and type (or enum) say it all.
+  // The name and type (or enum, or format) say it all.
+  "start",
+  "timeoutSeconds",
+  "env",
+  "elapsedSeconds",
+  "name",
   "success",
   "exitCode",
   "role",

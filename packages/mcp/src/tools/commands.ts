@@ -81,10 +81,7 @@ export const commandRun = defineTool({
     command: commandLine.describe("Put secrets in env, not here."),
     username: z.string().min(1).max(64).optional().describe("Default: the token's user."),
     groupname: z.string().min(1).max(64).optional(),
-    env: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(4096))
-      .optional()
-      .describe("Environment variables."),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(4096)).optional(),
     timeoutSeconds: z
       .int()
       .min(1)

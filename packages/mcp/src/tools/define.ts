@@ -424,7 +424,7 @@ export const serverId = z
   .max(255)
   // A check rather than a pattern: tools/list stays as short as with a plain uuid format.
   .refine((ref) => ref.length > 0 && !CONTROL.test(ref), "must be a server name or id")
-  .describe("Server name or id.");
+  .describe("Name or id.");
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;

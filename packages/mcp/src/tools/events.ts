@@ -70,7 +70,7 @@ const commandId = z.guid().describe("From command_run or command_get.");
 
 const lifecycleOutput = {
   command: z.string(),
-  response: z.record(z.string(), z.unknown()).nullable().describe("The API's answer, if any."),
+  response: z.record(z.string(), z.unknown()).nullable(),
 };
 
 const AGENT_ONLY =
@@ -126,7 +126,7 @@ export const finishCommand = defineTool({
     success: z.boolean(),
     result: z.string().max(100_000).optional().describe("Output to record."),
     exitCode: z.int().min(0).max(255).optional(),
-    elapsedSeconds: z.number().min(0).max(86_400).optional().describe("Run time in seconds."),
+    elapsedSeconds: z.number().min(0).max(86_400).optional(),
   },
   output: lifecycleOutput,
   effect: "change",

@@ -203,10 +203,14 @@ export const iamGroupCreate = defineTool({
   sdk: (c) => c.iam.groups.create,
   operation: "POST",
   input: {
-    name: z.string().min(1).max(150).regex(accountName, ACCOUNT_RULE).describe("Group name."),
+    name: z.string().min(1).max(150).regex(accountName, ACCOUNT_RULE),
     displayName: z.string().max(150).optional().describe("Shown in the web console."),
     description: z.string().max(1000).optional().describe("What the group is for."),
-    servers: z.array(serverId).max(500).optional().describe("Servers its members may use."),
+    servers: z
+      .array(serverId)
+      .max(500)
+      .optional()
+      .describe("Names or ids of servers its members may use."),
   },
   output: { group },
   effect: "grant-access",

@@ -8,13 +8,9 @@ import { apiFields, defineTool, type Output, serverId, serverRef } from "./defin
 const HOUR_MS = 3_600_000;
 
 const range = {
-  hours: z
-    .int()
-    .min(1)
-    .max(720)
-    .default(24)
-    .describe("Hours back from now; ignored when start is given."),
-  start: z.iso.datetime({ offset: true }).optional().describe("Range start, with time zone."),
+  hours: z.int().min(1).max(720).default(24).describe("Hours back; ignored if start is given."),
+  // The name and the date-time format say what it is.
+  start: z.iso.datetime({ offset: true }).optional(),
   end: z.iso.datetime({ offset: true }).optional().describe("Range end; default now."),
 };
 
@@ -24,16 +20,15 @@ function window(args: { hours: number; start?: string | undefined; end?: string 
   return { start, end };
 }
 
-const stats = z
-  .object({
-    avg: z.number(),
-    min: z.number(),
-    max: z.number(),
-    latest: z.number(),
-    latestAt: z.string(),
-    samples: z.int(),
-  })
-  .describe("Null when there are no samples.");
+// Nullable where used: null when there are no samples, which the type says well enough.
+const stats = z.object({
+  avg: z.number(),
+  min: z.number(),
+  max: z.number(),
+  latest: z.number(),
+  latestAt: z.string(),
+  samples: z.int(),
+});
 type Stats = z.output<typeof stats>;
 
 function round(value: number): number {
@@ -41,7 +36,7 @@ function round(value: number): number {
 }
 
 const bucket = z.object({
-  start: z.string().describe("Time of its first sample."),
+  start: z.string(),
   avg: z.number(),
   max: z.number(),
 });
@@ -181,8 +176,9 @@ export const getDiskUsage = defineTool({
 const rate = z.object({ avg: z.number(), max: z.number(), latest: z.number() });
 const trafficInterface = z.object({
   interface: z.string(),
-  input_bps: rate.describe("Received bps over the samples."),
-  output_bps: rate.describe("Sent bps over the samples."),
+  // In and out, in bits per second, over the samples: the names say it.
+  input_bps: rate,
+  output_bps: rate,
   peak_input_bps: z.number(),
   peak_output_bps: z.number(),
   samples: z.int(),

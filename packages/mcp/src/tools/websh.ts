@@ -11,12 +11,8 @@ import { clientOf, defineTool, listTool, serverId, serverSummary, userSummary } 
 import { channelQuestion } from "./websh-questions.js";
 import { workSessionField, workSessionOf } from "./work-session.js";
 
-const timeoutSeconds = z
-  .int()
-  .min(1)
-  .max(600)
-  .default(30)
-  .describe("Seconds to wait for the command.");
+// The name says it: seconds to wait for the command.
+const timeoutSeconds = z.int().min(1).max(600).default(30);
 
 const shellUser = {
   username: z.string().min(1).max(64).optional().describe("Default: the token's user."),
@@ -38,7 +34,7 @@ const websocketUrl = z
   .refine((value) => new URL(value).pathname.includes("/ws/websh/"), {
     message: "must be a websh WebSocket URL (…/ws/websh/…)",
   })
-  .describe("wss://…/ws/websh/… URL of a websh session or user channel.");
+  .describe("wss://…/ws/websh/… URL of a session or channel.");
 
 const execOutput = {
   output: z.string(),

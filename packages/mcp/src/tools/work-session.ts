@@ -11,7 +11,7 @@ export const workSessionField = {
   workSession: z
     .guid()
     .optional()
-    .describe(`If the workspace requires one (browser logins); default ${WORK_SESSION_VARIABLE}.`),
+    .describe(`If the workspace requires one; default ${WORK_SESSION_VARIABLE}.`),
 };
 
 /**
