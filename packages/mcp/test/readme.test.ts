@@ -41,7 +41,11 @@ function renderToolsTable(): string {
       table(["Tool", "What it does", "Behaviour", "SDK call"], rows),
     ].join("\n");
   });
-  return `${START}\n\n${tools.length} tools in ${TOOLSETS.length} toolsets.\n\n${sections.join("\n\n")}\n\n${END}`;
+  const aliases = tools
+    .flatMap((tool) => tool.aliases.map((alias) => `\`${alias}\` → \`${tool.name}\``))
+    .join(", ");
+  const other = `Other names (the latest reference server's), accepted by \`--tools\`, \`--exclude-tools\` and \`tools/call\` but never listed: ${aliases}.`;
+  return `${START}\n\n${tools.length} tools in ${TOOLSETS.length} toolsets.\n\n${sections.join("\n\n")}\n\n${other}\n\n${END}`;
 }
 
 test("the README's tools table matches the registry", () => {
