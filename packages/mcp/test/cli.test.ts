@@ -51,7 +51,7 @@ describe("alpacon-mcp, in process", () => {
       ["--toolsets", "metric"],
       /^alpacon-mcp: Unknown toolset "metric". Valid toolsets: all, servers, metrics/,
     ],
-    [["--tools", "list_servers"], /Unknown tool "list_servers". Valid tools: servers_list/],
+    [["--tools", "list_server"], /Unknown tool "list_server". Valid tools: servers_list/],
     [["--exclude-tools", "nope"], /Unknown tool "nope"/],
     [["--transport", "pigeon"], /--transport must be one of stdio, http, sse/],
     [["--transport", "http", "--port", "99999"], /--port must be a whole number from 0 to 65535/],

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { createAlpaconClient } from "@alpacon/sdk";
 import { expect, test } from "vitest";
 import {
@@ -88,4 +89,12 @@ test("arguments become API fields: snake_case keys, absent ones left out", () =>
     is_active: false,
     page: 2,
   });
+});
+
+test("every tool's name is written out in its toolset's file (greppable, not built from parts)", () => {
+  const dir = new URL("../src/tools/", import.meta.url);
+  const sources = readdirSync(dir)
+    .map((file) => readFileSync(new URL(file, dir), "utf8"))
+    .join("\n");
+  for (const tool of ALL_TOOLS) expect(sources).toContain(`name: "${tool.name}",`);
 });

@@ -52,8 +52,8 @@ describe("tool selection", () => {
     expect(() => createAlpaconMcpServer({ config, toolsets: ["metric"] })).toThrow(
       /Unknown toolset "metric". Valid toolsets: all, servers, metrics/,
     );
-    expect(() => createAlpaconMcpServer({ config, tools: ["list_servers"] })).toThrow(
-      /Unknown tool "list_servers". Valid tools: servers_list, server_get/,
+    expect(() => createAlpaconMcpServer({ config, tools: ["list_server"] })).toThrow(
+      /Unknown tool "list_server". Valid tools: servers_list, server_get/,
     );
     expect(() => createAlpaconMcpServer({ config, excludeTools: ["nope"] })).toThrow(/nope/);
     expect(() => createAlpaconMcpServer({ config, confirm: "ask" as never })).toThrow(
