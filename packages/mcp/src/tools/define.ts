@@ -166,12 +166,16 @@ export interface ToolDefinition<I extends Shape, O extends Shape, M> {
    * lookup that fails fails the call before anyone is asked. `null` means the call would
    * change nothing, so there is nothing to ask.
    */
-  confirm?: (args: Input<I>, context: ToolCallContext<M>) => string | null | Promise<string | null>;
+  confirm?: (
+    args: Input<I>,
+    context: ToolCallContext<NoInfer<M>>,
+  ) => string | null | Promise<string | null>;
   /** Advice for a 404 ("List servers with servers_list …"); a generic one otherwise. */
   notFound?: string;
   /** Advice for a plain 403; a generic one (ask an admin for the permission) otherwise. */
   forbidden?: string;
-  run(args: Input<I>, context: ToolCallContext<M>): Promise<Output<O>>;
+  // NoInfer: the method is read from `sdk` alone, so parts typed elsewhere can be spread in.
+  run(args: Input<I>, context: ToolCallContext<NoInfer<M>>): Promise<Output<O>>;
   /** A short text for the model; the data itself travels as `structuredContent`. */
   summary(result: Output<O>, args: Input<I>, context: ToolContext): string;
 }
@@ -297,7 +301,7 @@ export interface ListToolDefinition<
   /** The list method (`(c) => c.servers.list`); its first parameter is the query. */
   sdk: ClientMethod<M>;
   /** Arguments the method takes before the query (a search text). */
-  before?: (args: Input<I>) => Readonly<PageOf<M>["before"]>;
+  before?: (args: Input<I>) => Readonly<PageOf<NoInfer<M>>["before"]>;
   /** Filters; `page` and `pageSize` are added. */
   input: I;
   /** The default `pageSize` (20). */
@@ -306,12 +310,12 @@ export interface ListToolDefinition<
    * The API's query for the filters (paging is added); by default every argument with its name
    * in snake_case, absent ones left out.
    */
-  query?: (args: Input<I>) => Loose<Omit<PageOf<M>["query"], "page" | "page_size">>;
+  query?: (args: Input<I>) => Loose<Omit<PageOf<NoInfer<M>>["query"], "page" | "page_size">>;
   /** The result's field for the rows, and the schema of one row. */
   rows: K;
   row: R;
   /** Rows from the page's items (default: as they are). */
-  map?: (items: PageOf<M>["item"][], args: Input<I>) => z.output<R>[];
+  map?: (items: PageOf<NoInfer<M>>["item"][], args: Input<I>) => z.output<R>[];
   /** Set when the result repeats the `server` argument (lists of one server's inventory). */
   echoServer?: boolean;
   /** What the text calls the rows (default: the field's name). */

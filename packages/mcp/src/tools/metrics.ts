@@ -1,9 +1,15 @@
-import { seriesStats, summarizeDisks, summarizeTraffic, type UsagePoint } from "@alpacon/sdk";
+import {
+  type AlpaconClient,
+  seriesStats,
+  summarizeDisks,
+  summarizeTraffic,
+  type UsagePoint,
+} from "@alpacon/sdk";
 import * as z from "zod";
 import type { ToolContext } from "../context.js";
 import { listLines } from "../format.js";
 import { serverLabel } from "../server-refs.js";
-import { apiFields, defineTool, type Output, serverId, serverRef } from "./define.js";
+import { apiFields, defineTool, type Input, type Output, serverId, serverRef } from "./define.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -74,28 +80,36 @@ const usageInput = {
   buckets: z.int().min(1).max(200).default(24).describe("Most points in the series."),
 };
 
-/** A usage series as stats and buckets (get_cpu_usage, get_memory_usage). */
-function usage(
-  args: { server: string; buckets: number },
-  window: { start: string; end: string },
-  points: readonly UsagePoint[],
-) {
+const NOT_FOUND = "Check the server id with servers_list";
+
+/** What get_cpu_usage and get_memory_usage share: all but the series they read. */
+function usageTool(noun: string) {
   return {
-    server: args.server,
-    ...window,
-    stats: seriesStats(points, (point: UsagePoint) => point.usage),
-    series: buckets(points, args.buckets),
+    operation: "GET" as const,
+    input: usageInput,
+    output: usageOutput,
+    notFound: NOT_FOUND,
+    async run(
+      args: Input<typeof usageInput>,
+      context: {
+        sdk: (query: { server: string; start: string; end: string }) => Promise<UsagePoint[]>;
+      },
+    ) {
+      const span = window(args);
+      const points = await context.sdk({ server: args.server, ...span });
+      return {
+        server: args.server,
+        ...span,
+        stats: seriesStats(points, (point: UsagePoint) => point.usage),
+        series: buckets(points, args.buckets),
+      };
+    },
+    summary: (result: Output<typeof usageOutput>, _args: unknown, context: ToolContext) =>
+      result.stats
+        ? `${noun} usage of ${serverLabel(context.servers, result.server)} from ${result.start} to ${result.end}: avg ${result.stats.avg}%, max ${result.stats.max}%, min ${result.stats.min}%, latest ${result.stats.latest}% (${result.stats.samples} samples).`
+        : `No ${noun} samples for ${serverLabel(context.servers, result.server)} between ${result.start} and ${result.end}.`,
   };
 }
-
-function usageSummary(noun: string) {
-  return (result: Output<typeof usageOutput>, _args: unknown, context: ToolContext) =>
-    result.stats
-      ? `${noun} usage of ${serverLabel(context.servers, result.server)} from ${result.start} to ${result.end}: avg ${result.stats.avg}%, max ${result.stats.max}%, min ${result.stats.min}%, latest ${result.stats.latest}% (${result.stats.samples} samples).`
-      : `No ${noun} samples for ${serverLabel(context.servers, result.server)} between ${result.start} and ${result.end}.`;
-}
-
-const NOT_FOUND = "Check the server id with servers_list";
 
 export const getCpuUsage = defineTool({
   name: "get_cpu_usage",
@@ -103,16 +117,8 @@ export const getCpuUsage = defineTool({
   title: "Get CPU usage",
   description:
     "A server's CPU usage in percent over time, with a series that keeps peaks: is it CPU-bound, since when?",
-  sdk: (c) => c.metrics.cpuUsage,
-  operation: "GET",
-  input: usageInput,
-  output: usageOutput,
-  notFound: NOT_FOUND,
-  async run(args, { sdk }) {
-    const span = window(args);
-    return usage(args, span, await sdk({ server: args.server, ...span }));
-  },
-  summary: usageSummary("CPU"),
+  sdk: (c: AlpaconClient) => c.metrics.cpuUsage,
+  ...usageTool("CPU"),
 });
 
 export const getMemoryUsage = defineTool({
@@ -121,16 +127,8 @@ export const getMemoryUsage = defineTool({
   title: "Get memory usage",
   description:
     "A server's memory usage in percent over time, with a series that keeps peaks: is it short of memory, since when?",
-  sdk: (c) => c.metrics.memoryUsage,
-  operation: "GET",
-  input: usageInput,
-  output: usageOutput,
-  notFound: NOT_FOUND,
-  async run(args, { sdk }) {
-    const span = window(args);
-    return usage(args, span, await sdk({ server: args.server, ...span }));
-  },
-  summary: usageSummary("memory"),
+  sdk: (c: AlpaconClient) => c.metrics.memoryUsage,
+  ...usageTool("memory"),
 });
 
 const diskDevice = z.object({

@@ -1,4 +1,4 @@
-import { serverLabel as refLabel } from "@alpacon/sdk";
+import { type AlpaconClient, serverLabel as refLabel } from "@alpacon/sdk";
 import { downloadFile, remoteFilePath, uploadFile } from "@alpacon/sdk/node";
 import * as z from "zod";
 import { quoted } from "../confirm.js";
@@ -175,23 +175,26 @@ function withoutUrls<T extends { upload_url?: unknown; download_url?: unknown }>
   return rest;
 }
 
-function transferLine(item: z.output<typeof transfer>): string {
-  return `${item.path || item.name} on ${refLabel(item.server)} (${bytes(item.size)}) by ${item.username}`;
-}
+/** What webftp_uploads_list and webftp_downloads_list share: all but the list they read. */
+const transferList = {
+  input: { server: serverId.optional().describe("Only this server's.") },
+  query: (args: { server?: string | undefined }) => ({ ...args, ordering: "-added_at" }),
+  rows: "transfers" as const,
+  row: transfer,
+  map: <T extends { upload_url?: unknown; download_url?: unknown }>(items: T[]) =>
+    items.map((item) => withoutUrls(item)),
+  line: (item: z.output<typeof transfer>) =>
+    `${item.path || item.name} on ${refLabel(item.server)} (${bytes(item.size)}) by ${item.username}`,
+};
 
 export const webftpUploadsList = listTool({
   name: "webftp_uploads_list",
   toolset: "webftp",
   title: "List uploads",
   description: "File transfers to servers (WebFTP uploads), newest first.",
-  sdk: (c) => c.webftp.uploads.list,
-  input: { server: serverId.optional().describe("Only this server's.") },
-  query: (args) => ({ ...args, ordering: "-added_at" }),
-  rows: "transfers",
-  row: transfer,
-  map: (items) => items.map(withoutUrls),
+  sdk: (c: AlpaconClient) => c.webftp.uploads.list,
+  ...transferList,
   noun: "uploads",
-  line: transferLine,
 });
 
 export const webftpDownloadsList = listTool({
@@ -199,14 +202,9 @@ export const webftpDownloadsList = listTool({
   toolset: "webftp",
   title: "List downloads",
   description: "File transfers from servers (WebFTP downloads), newest first.",
-  sdk: (c) => c.webftp.downloads.list,
-  input: { server: serverId.optional().describe("Only this server's.") },
-  query: (args) => ({ ...args, ordering: "-added_at" }),
-  rows: "transfers",
-  row: transfer,
-  map: (items) => items.map(withoutUrls),
+  sdk: (c: AlpaconClient) => c.webftp.downloads.list,
+  ...transferList,
   noun: "downloads",
-  line: transferLine,
 });
 
 export const webftpSessionsList = listTool({
