@@ -349,8 +349,9 @@ export function listTool<
     ...(spec.notFound ? { notFound: spec.notFound } : {}),
     async run(args, context) {
       const { page: pageNumber, pageSize: size, ...filters } = args as Record<string, unknown>;
+      // The default query (every filter in snake_case) is not checked against the method's
+      // query type, a `query` function is: name filters as the API does, or give `query`.
       const query = spec.query ? spec.query(filters as Input<I>) : apiFields(filters);
-
       const before = spec.before ? spec.before(args as Input<I>) : [];
       const result = (await (context.sdk as AnyFunction)(...before, {
         ...compact(query as Record<string, unknown>),
