@@ -26,10 +26,14 @@ const READ_NONBLOCKING = constants.O_RDONLY | O_NONBLOCK;
 const PROC_FD = process.platform === "linux" && existsSync("/proc/self/fd");
 
 /** A local file operation refused for safety: nothing was written outside its destination. */
-export class LocalFileError extends AlpaconError {}
+export class LocalFileError extends AlpaconError {
+  override name = "LocalFileError";
+}
 
 /** Thrown when what was opened is not what was checked: a link, a swap, a FIFO or a device. */
-export class UnsafePathError extends LocalFileError {}
+export class UnsafePathError extends LocalFileError {
+  override name = "UnsafePathError";
+}
 
 /**
  * The real path of an open file, as the kernel knows it: where the bytes actually are, however

@@ -1,19 +1,21 @@
-import { createReadStream, open, read } from "node:fs";
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
+import { read } from "node:fs";
+import {
+  type ClientRequest,
+  request as httpRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from "node:http";
 import { request as httpsRequest } from "node:https";
-import { PassThrough, Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import { TimeoutError } from "../core/errors.js";
-import type {
-  StorageResult,
-  StorageUpload,
-  TransferProgress,
-  UploadSource,
-} from "../core/transport.js";
-import { openRegularFile } from "./safe-fs.js";
+import type { StorageResult, StorageUpload, UploadSource } from "../core/transport.js";
+import { LocalFileError, openRegularFile } from "./safe-fs.js";
 
-// Large reads keep per-chunk costs small per byte on multi-gigabyte files.
+// Large reads keep per-chunk costs small per byte on multi-gigabyte files; a few in flight keep
+// the socket busy while the next one is read.
 const FILE_CHUNK_BYTES = 1024 * 1024;
+const PUMP_BUFFERS = 3;
 
 /**
  * PUT over node:http, piped from disk when the source is a file: the file is read only as fast
@@ -22,60 +24,104 @@ const FILE_CHUNK_BYTES = 1024 * 1024;
  */
 export async function nodeStoragePut(request: StorageUpload): Promise<StorageResult> {
   const { url, source, signal, idleTimeoutMs } = request;
-  const counter = progress(source.size, request.onProgress);
   const headers = { "content-length": String(source.size) };
-  const response = await send(
-    url,
-    { method: "PUT", headers },
-    signal,
-    idleTimeoutMs,
-    async (request) => pipeline(await openSource(source), counter.stream, request),
+  let sent = 0;
+  const onChunk = (bytes: number) => {
+    sent += bytes;
+    request.onProgress?.({ bytes: sent, total: source.size });
+  };
+  const response = await send(url, { method: "PUT", headers }, signal, idleTimeoutMs, (put) =>
+    source.fd !== undefined || source.path
+      ? sendFile(source, put, onChunk)
+      : pipeline(Readable.fromWeb(source.open() as WebReadable), counting(onChunk), put),
   );
   // finished() rather than "end": a response cut or timed out never ends, and must not hang.
   response.resume();
   await finished(response);
   const retryAfter = response.headers["retry-after"];
-  return { status: response.statusCode ?? 0, bytes: counter.bytes(), retryAfter };
+  return { status: response.statusCode ?? 0, bytes: sent, retryAfter };
 }
 
-const LEAVE_OPEN = {
-  open,
-  read,
-  close: (_fd: number, done: (error: NodeJS.ErrnoException | null) => void) => done(null),
-};
+type WebReadable = import("node:stream/web").ReadableStream<Uint8Array>;
 
-async function openSource(source: UploadSource): Promise<Readable> {
-  // An open file is read from its start again on every attempt, and stays open for the next.
-  // `autoClose: false` is not enough: a stream destroyed mid-way (a reset connection) still
-  // closes its descriptor, and the retry then read a closed one (EBADF). Its owner closes it.
-  if (source.fd !== undefined) {
-    return createReadStream("", {
-      fd: source.fd,
-      start: 0,
-      fs: LEAVE_OPEN,
-      highWaterMark: FILE_CHUNK_BYTES,
-    });
+/**
+ * A file goes out through a few buffers allocated once and reused: each is read into while the
+ * others are being written, and read into again only once the socket has taken its bytes.
+ * A read stream allocates a fresh buffer per read instead, which the kernel maps and zeroes and
+ * the garbage collector frees again, for every chunk of a multi-gigabyte file.
+ */
+async function sendFile(
+  source: UploadSource,
+  put: ClientRequest,
+  onChunk: (bytes: number) => void,
+): Promise<void> {
+  // An open file is read from its start on every attempt, and stays open for the next (its
+  // owner closes it). A path is opened and checked first: a FIFO or device is refused, never read.
+  const opened = source.fd === undefined ? await openRegularFile(source.path!) : undefined;
+  const fd = source.fd ?? opened!.handle.fd;
+  try {
+    await pump(fd, source.size, put, onChunk);
+  } finally {
+    await opened?.handle.close();
   }
-  if (source.path) {
-    // Opened and checked first: a FIFO or device in its place is refused, never read.
-    const { handle } = await openRegularFile(source.path);
-    return handle.createReadStream({ highWaterMark: FILE_CHUNK_BYTES });
-  }
-  return Readable.fromWeb(source.open() as import("node:stream/web").ReadableStream<Uint8Array>);
 }
 
-/** A pass-through that counts bytes and reports progress. */
-function progress(
-  total: number | undefined,
-  onProgress: ((progress: TransferProgress) => void) | undefined,
-) {
-  const stream = new PassThrough({ highWaterMark: FILE_CHUNK_BYTES });
-  let bytes = 0;
-  stream.on("data", (chunk: Buffer) => {
-    bytes += chunk.length;
-    onProgress?.({ bytes, total });
+async function pump(
+  fd: number,
+  size: number,
+  put: ClientRequest,
+  onChunk: (bytes: number) => void,
+): Promise<void> {
+  const failed = new Promise<never>((_, reject) => {
+    put.once("error", reject);
+    put.once("close", () => reject(new Error("the storage connection closed during the upload")));
   });
-  return { stream, bytes: () => bytes };
+  failed.catch(() => undefined);
+  const free = Array.from({ length: PUMP_BUFFERS }, () => Buffer.allocUnsafe(FILE_CHUNK_BYTES));
+  const writing: Promise<Buffer>[] = [];
+  for (let position = 0; position < size; ) {
+    const buffer = free.pop() ?? (await Promise.race([writing.shift()!, failed]));
+    const { bytesRead } = await readAt(
+      fd,
+      buffer,
+      Math.min(buffer.length, size - position),
+      position,
+    );
+    if (bytesRead === 0) {
+      throw new LocalFileError(
+        `The file ended after ${position} of its ${size} bytes while it was being uploaded (it changed on disk).`,
+      );
+    }
+    position += bytesRead;
+    const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+    const written = new Promise<Buffer>((resolve, reject) =>
+      put.write(chunk, (error) => (error ? reject(error) : resolve(buffer))),
+    );
+    // Awaited in turn below, or never once the upload has failed: its error is `failed`'s.
+    written.catch(() => undefined);
+    writing.push(written);
+    onChunk(bytesRead);
+  }
+  await Promise.race([Promise.all(writing), failed]);
+  await new Promise<void>((resolve) => put.end(resolve));
+}
+
+function readAt(fd: number, buffer: Buffer, length: number, position: number) {
+  return new Promise<{ bytesRead: number }>((resolve, reject) =>
+    read(fd, buffer, 0, length, position, (error, bytesRead) =>
+      error ? reject(error) : resolve({ bytesRead }),
+    ),
+  );
+}
+
+/** A pass-through that reports the bytes going through it. */
+function counting(onChunk: (bytes: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      onChunk(chunk.length);
+      done(null, chunk);
+    },
+  });
 }
 
 function send(

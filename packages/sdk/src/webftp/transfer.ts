@@ -2,6 +2,7 @@ import { isLoopbackHost } from "../core/base-url.js";
 import { parseRetryAfter, toApiError } from "../core/error-mapping.js";
 import {
   AbortedError,
+  AlpaconError,
   ConfigError,
   ConnectionError,
   TimeoutError,
@@ -62,6 +63,11 @@ export function checkStorageUrl(url: string, allowInsecure: boolean | undefined)
 // Two retries: storage is idempotent here (a PUT of the same bytes, a GET of stored bytes),
 // but a transfer is long, and three failures in a row say more than a blip.
 const STORAGE_RETRIES = 2;
+// By name: thrown by `@alpacon/sdk/node`, which may be the other CommonJS bundle.
+const LOCAL_FILE_ERRORS: ReadonlySet<string | undefined> = new Set([
+  "LocalFileError",
+  "UnsafePathError",
+]);
 
 /**
  * One transfer between here and a presigned storage URL, with the retry policy of core/retry.ts
@@ -85,6 +91,10 @@ export async function storageTransfer(
         throw new AbortedError(`The ${direction} was aborted.`, { cause: error });
       // By name too: a Node transport may come from the other CommonJS bundle.
       if (error instanceof TimeoutError) throw error;
+      // The local file's own failure (it changed on disk, or is unsafe) is not the connection's,
+      // and another attempt would read the same file: passed on as it is, never retried.
+      if (error instanceof AlpaconError || LOCAL_FILE_ERRORS.has((error as Error)?.name))
+        throw error;
       if (isDeadlineError(error) || (error as Error)?.name === "TimeoutError")
         throw new TimeoutError(method, "<storage url>", idleTimeoutMs);
       throw new ConnectionError(method, where, (error as Error).message, { cause: error });

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { truncateSync } from "node:fs";
 import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AbortedError, ConnectionError, TimeoutError } from "../../src/index.js";
-import { downloadFile, uploadFile } from "../../src/node.js";
+import { downloadFile, LocalFileError, uploadFile } from "../../src/node.js";
 import { openFilesNamed } from "../helpers/open-files.js";
 import { useSdkSandbox } from "../helpers/sandbox.js";
 import { useTempDir } from "../helpers/temp-dir.js";
@@ -125,5 +126,31 @@ describe("downloadFile failures leave no file and no open descriptor", () => {
     expect(error).toBeInstanceOf(AbortedError);
     expect(await leftovers(marker)).toEqual([]);
     expect(openFilesNamed(marker)).toBe(0);
+  });
+});
+
+describe("uploadFile from disk", () => {
+  it("sends a file of several reused read buffers byte for byte", async () => {
+    const bytes = await remoteFile("/tmp/storage-up.bin", 5 * MIB + 7);
+    const back = join(dir(), "up-back.bin");
+    await downloadFile(env.client(), {
+      server: server(),
+      remotePath: "/tmp/storage-up.bin",
+      localPath: back,
+    });
+    expect((await readFile(back)).equals(bytes)).toBe(true);
+  });
+
+  it("refuses a file that shrinks while it is sent, instead of sending what is not there", async () => {
+    const local = join(dir(), "shrinking.bin");
+    await writeFile(local, randomBytes(4 * MIB));
+    const upload = uploadFile(env.client(), {
+      server: server(),
+      localPath: local,
+      remotePath: "/tmp/storage-shrink.bin",
+      onProgress: () => truncateSync(local, 10),
+    });
+    await expect(upload).rejects.toBeInstanceOf(LocalFileError);
+    await expect(upload).rejects.toThrow(/changed on disk/);
   });
 });
