@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import { listTools } from "../src/catalog.js";
+import { listTools } from "../src/tools/catalog.js";
 
 export const MANIFEST_PATH = fileURLToPath(new URL("../manifest.json", import.meta.url));
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { VERSIONED_MANIFEST_SCHEMAS } from "@anthropic-ai/mcpb/schemas";
 import { expect, test } from "vitest";
 import { buildManifest, MANIFEST_PATH, manifestIsCurrent } from "../scripts/manifest.js";
-import { parseCliOptions } from "../src/cli-options.js";
+import { parseCliOptions } from "../src/cli/cli-options.js";
 import { listTools } from "../src/index.js";
 import { tempDir } from "./helpers/harness.js";
 

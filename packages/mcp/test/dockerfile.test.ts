@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { validate } from "dockerfile-utils";
 import { describe, expect, test } from "vitest";
-import { parseCliOptions } from "../src/cli-options.js";
-import { selectTools } from "../src/select-tools.js";
+import { parseCliOptions } from "../src/cli/cli-options.js";
+import { selectTools } from "../src/tools/select-tools.js";
 
 // The image (the repository root's Dockerfile) cannot be built here: there is no Docker engine,
 // and hadolint is neither in Debian nor on npm as a working binary. What can be checked is:

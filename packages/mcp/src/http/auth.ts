@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { LogLevel } from "../log.js";
+import type { LogLevel } from "../server/log.js";
 import { sendError } from "./answers.js";
 
 /** What a handler keeps of its bearer token: a digest, compared in constant time. */

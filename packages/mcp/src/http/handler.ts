@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Logger, LogLevel } from "../log.js";
-import { selectTools } from "../select-tools.js";
-import { type AlpaconMcpServerOptions, createAlpaconMcpServer } from "../server.js";
+import type { Logger, LogLevel } from "../server/log.js";
+import { type AlpaconMcpServerOptions, createAlpaconMcpServer } from "../server/server.js";
+import { selectTools } from "../tools/select-tools.js";
 import { sendError } from "./answers.js";
 import { authorize, bearerDigest } from "./auth.js";
 import { allowCors, answerPreflight } from "./cors.js";

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import { isIP } from "node:net";
-import { isLoopback } from "../loopback.js";
 import { createHttpHandler, type HttpOptions } from "./handler.js";
+import { isLoopback } from "./loopback.js";
 
 export interface StartHttpOptions extends HttpOptions {
   /** Default `127.0.0.1`. Anything but loopback needs `authToken`. */

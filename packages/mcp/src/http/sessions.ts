@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { LogLevel } from "../log.js";
-import { closeServer } from "../server.js";
+import type { LogLevel } from "../server/log.js";
+import { closeServer } from "../server/server.js";
 
 export type Log = (level: LogLevel, message: string) => void;
 

@@ -1,8 +1,8 @@
 import { ConfigError } from "@alpacon/sdk";
 import { loadConfig, removeToken, saveToken } from "@alpacon/sdk/node";
 import * as z from "zod";
-import type { ToolContext } from "../context.js";
-import { listLines } from "../format.js";
+import type { ToolContext } from "../server/context.js";
+import { listLines } from "../server/format.js";
 import { defineTool } from "./define.js";
 
 const NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;

@@ -1,9 +1,9 @@
 import type { CommandRunError } from "@alpacon/sdk";
 import * as z from "zod";
-import { envForQuestion, quoted } from "../confirm.js";
-import { gateAdvice } from "../errors.js";
-import { compact, listLines, tail } from "../format.js";
-import { serverLabel } from "../server-refs.js";
+import { envForQuestion, quoted } from "../server/confirm.js";
+import { gateAdvice } from "../server/errors.js";
+import { compact, listLines, tail } from "../server/format.js";
+import { serverLabel } from "../server/server-refs.js";
 import { clientOf, defineTool, serverId } from "./define.js";
 import { workSessionField, workSessionOf } from "./work-session.js";
 

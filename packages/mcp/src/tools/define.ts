@@ -2,11 +2,11 @@ import type { AlpaconClient, Page } from "@alpacon/sdk";
 import * as sdkModule from "@alpacon/sdk";
 import * as nodeModule from "@alpacon/sdk/node";
 import * as z from "zod";
-import type { ToolContext } from "../context.js";
-import { type Compact, compact, pageFields, pageSummary } from "../format.js";
-import type { Toolset } from "../toolsets.js";
+import type { ToolContext } from "../server/context.js";
+import { type Compact, compact, pageFields, pageSummary } from "../server/format.js";
+import type { Toolset } from "./toolsets.js";
 
-export { TOOLSETS, type Toolset } from "../toolsets.js";
+export { TOOLSETS, type Toolset } from "./toolsets.js";
 
 /**
  * What a tool does to the world, from which its annotations follow (checked by a test):

@@ -1,6 +1,6 @@
 import { serverLabel } from "@alpacon/sdk";
 import * as z from "zod";
-import { quoted } from "../confirm.js";
+import { quoted } from "../server/confirm.js";
 import {
   apiFields,
   defineTool,

@@ -12,8 +12,8 @@ import {
   type MembershipRole,
 } from "@alpacon/sdk";
 import * as z from "zod";
-import { ToolError } from "../errors.js";
-import { listLines } from "../format.js";
+import { ToolError } from "../server/errors.js";
+import { listLines } from "../server/format.js";
 import { clientOf, defineTool, type ToolCallContext } from "./define.js";
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

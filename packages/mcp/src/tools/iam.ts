@@ -1,7 +1,7 @@
 import * as z from "zod";
-import { quoted } from "../confirm.js";
-import { ToolError } from "../errors.js";
-import { serverLabel } from "../server-refs.js";
+import { quoted } from "../server/confirm.js";
+import { ToolError } from "../server/errors.js";
+import { serverLabel } from "../server/server-refs.js";
 import { apiFields, defineTool, listTool, serverId, type ToolCallContext } from "./define.js";
 import {
   iamPermissionsList,

@@ -6,9 +6,9 @@ import {
   type UsagePoint,
 } from "@alpacon/sdk";
 import * as z from "zod";
-import type { ToolContext } from "../context.js";
-import { listLines } from "../format.js";
-import { serverLabel } from "../server-refs.js";
+import type { ToolContext } from "../server/context.js";
+import { listLines } from "../server/format.js";
+import { serverLabel } from "../server/server-refs.js";
 import { apiFields, defineTool, type Input, type Output, serverId, serverRef } from "./define.js";
 
 const HOUR_MS = 3_600_000;

@@ -1,6 +1,6 @@
 import type { Server } from "@alpacon/sdk";
 import * as z from "zod";
-import { bytes, duration } from "../format.js";
+import { bytes, duration } from "../server/format.js";
 import { defineTool, listTool, serverId, serverSummary, userSummary } from "./define.js";
 
 const serverRow = z.object({

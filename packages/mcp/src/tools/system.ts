@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { bytes, listLines } from "../format.js";
+import { bytes, listLines } from "../server/format.js";
 import { defineTool, listTool, serverId } from "./define.js";
 
 // The /api/proc/ endpoints are lists filtered by server; facts that exist once per server

@@ -1,9 +1,9 @@
 import { type AlpaconClient, serverLabel as refLabel } from "@alpacon/sdk";
 import { downloadFile, remoteFilePath, uploadFile } from "@alpacon/sdk/node";
 import * as z from "zod";
-import { quoted } from "../confirm.js";
-import { bytes, compact, withoutWebsocketUrls } from "../format.js";
-import { serverLabel } from "../server-refs.js";
+import { quoted } from "../server/confirm.js";
+import { bytes, compact, withoutWebsocketUrls } from "../server/format.js";
+import { serverLabel } from "../server/server-refs.js";
 import { runAs } from "./commands.js";
 import { clientOf, defineTool, listTool, serverId, serverRef } from "./define.js";
 import { workSessionField, workSessionOf } from "./work-session.js";

@@ -1,7 +1,7 @@
-import { quoted } from "../confirm.js";
-import type { ToolContext } from "../context.js";
-import { ToolError } from "../errors.js";
-import { isUuid } from "../server-refs.js";
+import { quoted } from "../server/confirm.js";
+import type { ToolContext } from "../server/context.js";
+import { ToolError } from "../server/errors.js";
+import { isUuid } from "../server/server-refs.js";
 
 /**
  * The question for a command in a pooled channel: which shell it is, as a person knows it (the
@@ -13,7 +13,7 @@ export async function channelQuestion(
   command: string,
   context: ToolContext,
 ): Promise<string> {
-  const info = context.runtime.pool.list().find((item) => item.channelId === channelId);
+  const info = context.runtime.channels.list().find((item) => item.channelId === channelId);
   if (!info) {
     throw new ToolError(
       `no websh channel ${channelId} is open in this server`,

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { checkWebshCommand, type ExecResult, WebshSession } from "@alpacon/sdk";
 import * as z from "zod";
-import { quoted } from "../confirm.js";
-import type { ToolContext } from "../context.js";
-import { ToolError } from "../errors.js";
-import { compact, listLines, tail, withoutWebsocketUrls } from "../format.js";
-import { serverLabel } from "../server-refs.js";
+import { quoted } from "../server/confirm.js";
+import type { ToolContext } from "../server/context.js";
+import { ToolError } from "../server/errors.js";
+import { compact, listLines, tail, withoutWebsocketUrls } from "../server/format.js";
+import { serverLabel } from "../server/server-refs.js";
 import { commandLine, maxOutputChars, runAs } from "./commands.js";
 import { clientOf, defineTool, listTool, serverId, serverSummary, userSummary } from "./define.js";
 import { channelQuestion } from "./websh-questions.js";
@@ -93,7 +93,7 @@ function openChannel(
   connect: () => Promise<WebshSession>,
   origin: { server: string | null; owned: boolean; channelId?: string | undefined },
 ) {
-  return context.runtime.pool.open(
+  return context.runtime.channels.open(
     connect,
     (shell) => ({
       channelId: shell.channelId ?? origin.channelId ?? randomUUID(),
@@ -274,7 +274,7 @@ export const webshChannelConnect = defineTool({
   confirm: (args, context) => {
     checkWebshUrl(args, context);
     const { sessionId, channelId } = urlIds(args);
-    context.runtime.pool.assertRoom(channelId);
+    context.runtime.channels.assertRoom(channelId);
     return `Attach to websh session ${sessionId ?? "(unknown)"} at ${quoted(new URL(args.websocketUrl).host)} and keep its shell open here (channel ${channelId ?? "(new)"}), so websh_channel_execute can run commands in it?`;
   },
   async run(args, context) {
@@ -317,7 +317,7 @@ export const webshChannelExecute = defineTool({
   output: { channelId: z.string(), sessionId: z.string(), ...execOutput },
   confirm: (args, context) => channelQuestion(args.channelId, args.command, context),
   async run(args, context) {
-    return context.runtime.pool.use(args.channelId, async (shell, info) => ({
+    return context.runtime.channels.use(args.channelId, async (shell, info) => ({
       channelId: info.channelId,
       sessionId: info.sessionId,
       ...execFields(
@@ -340,7 +340,7 @@ export const webshChannelsList = defineTool({
   input: {},
   output: { channels: z.array(channelInfo) },
   async run(_args, context) {
-    return { channels: context.runtime.pool.list() };
+    return { channels: context.runtime.channels.list() };
   },
   summary: ({ channels }) =>
     channels.length === 0
@@ -367,7 +367,7 @@ export const webshSessionTerminate = defineTool({
   },
   async run(args, context) {
     await context.sdk(args.sessionId);
-    const closedChannels = await context.runtime.pool.dropSession(args.sessionId);
+    const closedChannels = await context.runtime.channels.dropSession(args.sessionId);
     return { sessionId: args.sessionId, closedChannels };
   },
   summary: (result) =>

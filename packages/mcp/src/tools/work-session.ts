@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { ToolError } from "../errors.js";
+import { ToolError } from "../server/errors.js";
 
 /** The environment variable alpacon-cli and the reference MCP read a default work session from. */
 export const WORK_SESSION_VARIABLE = "ALPACON_WORK_SESSION";

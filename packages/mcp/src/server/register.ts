@@ -1,0 +1,261 @@
+import type { McpServer, RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type {
+  CallToolResult,
+  ServerNotification,
+  ServerRequest,
+} from "@modelcontextprotocol/sdk/types.js";
+import * as z from "zod";
+import { aliasesOf } from "../tools/aliases.js";
+import {
+  type AnyTool,
+  boundMethod,
+  type ClientMethod,
+  clientOf,
+  methodPath,
+  type ToolCallContext,
+  workspaceFields,
+} from "../tools/define.js";
+import { type ConfirmMode, confirmCall } from "./confirm.js";
+import type { CallReport, Runtime } from "./context.js";
+import { describeFailure, type FailureContext, redact, redactDeep, ToolError } from "./errors.js";
+import { progressReporter } from "./progress.js";
+import { resolveServerArgs, serverLabel } from "./server-refs.js";
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** The input shape clients see: workspace-scoped tools get `workspace` and `region`. */
+export function inputShapeOf(tool: AnyTool) {
+  return tool.scope === "workspace" ? { ...tool.input, ...workspaceFields } : tool.input;
+}
+
+export function registerTool(
+  server: McpServer,
+  tool: AnyTool,
+  runtime: Runtime,
+  confirmMode: ConfirmMode,
+): RegisteredTool {
+  const output = z.object(tool.output);
+  const input = z.object(inputShapeOf(tool));
+  // Both schemas are checked here rather than by the MCP SDK, which would run zod's async
+  // parser on every call, several times slower than the synchronous one (bench/README, B2),
+  // and a call it refuses would never reach the audit log. tools/list
+  // advertises the real input schema from the tool definition (tool-list.ts).
+  const config = {
+    title: tool.title,
+    description: tool.description,
+    inputSchema: ANY_ARGUMENTS,
+    // No title in the annotations: the tool's own title says it once.
+    annotations: tool.annotations,
+  };
+  const handler = ((sent: Record<string, unknown>, extra: Extra) => {
+    const parsed = input.safeParse(sent);
+    if (!parsed.success) return refuseInvalid(tool, sent, parsed.error, extra, runtime);
+    return callTool(server, tool, output, parsed.data, extra, runtime, confirmMode);
+  }) as never;
+  const registered = server.registerTool(tool.name, config, handler);
+  // Callable by its other names (tools/call), never listed: tools/list shows only the tools
+  // given to useLeanToolList (tool-list.ts). Calls by alias are audited under the tool's name.
+  for (const alias of aliasesOf(tool.name)) server.registerTool(alias, config, handler);
+  return registered;
+}
+
+const ANY_ARGUMENTS = z.looseObject({});
+
+/** Arguments the input schema refuses: answered as the MCP SDK would, and reported (audited). */
+function refuseInvalid(
+  tool: AnyTool,
+  sent: Record<string, unknown>,
+  error: z.ZodError,
+  extra: Extra,
+  runtime: Runtime,
+): CallToolResult {
+  const issues = error.issues
+    .map((issue) =>
+      issue.path.length ? `${issue.message} at ${issue.path.join(".")}` : issue.message,
+    )
+    .join("\n");
+  runtime.report({
+    tool: tool.name,
+    args: sent,
+    workspace: stringArg(sent.workspace),
+    region: stringArg(sent.region),
+    outcome: "error",
+    why: `invalid arguments: ${issues.replaceAll("\n", "; ")}`,
+    startedAt: new Date(),
+    durationMs: 0,
+    session: extra.sessionId,
+    requestId: extra.requestId,
+  });
+  return errorResult(
+    `Input validation error: Invalid arguments for tool ${tool.name}: ${issues}`,
+    runtime,
+  );
+}
+
+async function callTool(
+  server: McpServer,
+  tool: AnyTool,
+  output: z.ZodObject,
+  sent: Record<string, unknown>,
+  extra: Extra,
+  runtime: Runtime,
+  confirmMode: ConfirmMode,
+): Promise<CallToolResult> {
+  // Every call passes here once: the log and the audit log hear about it in `finally`.
+  const startedAt = new Date();
+  const started = performance.now();
+  let args = sent;
+  let outcome: CallReport["outcome"] = "error";
+  let why: string | undefined;
+  const failure: FailureContext = {
+    tool: tool.name,
+    server: typeof args.server === "string" ? args.server : undefined,
+  };
+  try {
+    const context: ToolCallContext = {
+      client: undefined,
+      target: undefined,
+      signal: extra.signal,
+      progress: progressReporter(extra),
+      runtime,
+      servers: new Map(),
+      // The tool's own method and any other, with the signal bound: entries never pass it.
+      sdk: ((...params: unknown[]) => {
+        if (!tool.method) throw new Error(`${tool.name} names no client method of its own.`);
+        return boundMethod(clientOf(context), tool.method, extra.signal)(...params);
+      }) as ToolCallContext["sdk"],
+      call: ((method: ClientMethod) =>
+        boundMethod(
+          clientOf(context),
+          methodPath(method),
+          extra.signal,
+        )) as ToolCallContext["call"],
+    };
+    if (tool.scope === "workspace") {
+      const { workspace, region, ...rest } = args;
+      args = rest;
+      // Name what was asked for, so that a configuration error still says which workspace.
+      failure.workspace = workspace as string | undefined;
+      failure.region = region as string | undefined;
+      const resolved = runtime.workspaces.client({
+        workspace: workspace as string | undefined,
+        region: region as string | undefined,
+      });
+      context.client = resolved.client;
+      context.target = resolved.target;
+      failure.workspace = resolved.target.workspace;
+      failure.region = resolved.target.region;
+      // Server names become ids once, here, for every tool with a `server` or `servers`
+      // argument; a tool that asks first also learns the names of the ids it was given.
+      const servers = await resolveServerArgs(args, resolved.client, {
+        signal: extra.signal,
+        lookUpIds: tool.confirm !== undefined && confirmMode === "elicit",
+        workspace: resolved.target.workspace,
+      });
+      args = servers.args;
+      context.servers = servers.names;
+      if (typeof args.server === "string") failure.server = serverLabel(servers.names, args.server);
+    }
+    // The question is built only when someone will be asked (with --confirm allow nobody is,
+    // with deny every such call is refused unseen): from looked-up names, before asking, so a
+    // lookup that fails (an id that does not exist, a channel that is gone) fails the call here
+    // and nobody approves a call that fails. `null`: the call would change nothing, so there is
+    // nothing to ask.
+    const { confirm } = tool;
+    const asked =
+      confirm && confirmMode === "elicit"
+        ? await confirm(args, context)
+        : confirm && confirmMode === "deny"
+          ? ""
+          : null;
+    if (asked !== null) {
+      const [headline, ...details] = asked.split("\n");
+      const where = context.target
+        ? ` (workspace ${context.target.workspace}, region ${context.target.region})`
+        : "";
+      const question = [`${headline}${where}`, ...details].join("\n");
+      const decision = await confirmCall(server.server, confirmMode, question, {
+        requestId: extra.requestId,
+        signal: extra.signal,
+      });
+      if (!decision.run) {
+        outcome = "denied";
+        why = decision.why;
+        return errorResult(
+          `${tool.name} was not run.\nWhy: ${decision.why}.\nWhat to do: ${decision.todo}.`,
+          runtime,
+        );
+      }
+    }
+    const result = await tool.run(args, context);
+    checkOutput(tool, output, result);
+    // Output from servers (command output, file names …) could carry a token: scrub both forms.
+    const secrets = runtime.workspaces.secrets();
+    const answer: CallToolResult = {
+      content: [{ type: "text", text: redact(tool.summary(result, args, context), secrets) }],
+      structuredContent: redactDeep(result, secrets) as Record<string, unknown>,
+    };
+    // A tool may stop early and return what it has when cancelled; the client will not see it.
+    outcome = extra.signal.aborted ? "cancelled" : "ok";
+    return answer;
+  } catch (error) {
+    const hints = { notFound: tool.notFound, forbidden: tool.forbidden };
+    const text = describeFailure(error, { ...failure, ...hints });
+    outcome = extra.signal.aborted || isAbort(error) ? "cancelled" : "error";
+    why = text
+      .split("\n")
+      .find((line) => line.startsWith("Why: "))
+      ?.slice(5);
+    return errorResult(text, runtime);
+  } finally {
+    runtime.report({
+      tool: tool.name,
+      args: sent,
+      workspace: failure.workspace ?? stringArg(sent.workspace),
+      region: failure.region ?? stringArg(sent.region),
+      outcome,
+      why,
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
+      session: extra.sessionId,
+      requestId: extra.requestId,
+    });
+  }
+}
+
+/**
+ * A result that breaks the tool's own output schema is a bug here (or an API answer this server
+ * does not expect): clients validate `structuredContent` against the listed schema and would
+ * reject it with a message about schemas, so the call fails here with one about the data.
+ */
+function checkOutput(tool: AnyTool, schema: z.ZodObject, result: unknown): void {
+  const checked = schema.safeParse(result);
+  if (checked.success) return;
+  const issue = checked.error.issues[0];
+  const where = issue?.path.length ? issue.path.join(".") : "the result";
+  const report = "report it to the alpacon-mcp maintainers with the tool name and arguments";
+  throw new ToolError(
+    `the result does not match the tool's output schema (${where}: ${issue?.message ?? "invalid"}); the API may have answered in a form this server does not expect`,
+    tool.annotations.readOnlyHint
+      ? `Retry once; if it fails again, ${report}`
+      : `The call reached Alpacon and may have taken effect: check its state before retrying, and ${report}`,
+  );
+}
+
+function stringArg(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === "AbortError" || error.name === "AbortedError");
+}
+
+// No structuredContent on errors: clients validate it against the output schema and would hide
+// the real message behind a schema error.
+function errorResult(text: string, runtime: Runtime): CallToolResult {
+  return {
+    content: [{ type: "text", text: redact(text, runtime.workspaces.secrets()) }],
+    isError: true,
+  };
+}

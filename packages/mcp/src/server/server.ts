@@ -1,0 +1,204 @@
+import type { AlpaconClient } from "@alpacon/sdk";
+import { type AlpaconConfig, type LoadConfigOptions, loadConfig } from "@alpacon/sdk/node";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { SetLevelRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { registerApps } from "../apps/index.js";
+import { selectTools, type ToolSelection } from "../tools/select-tools.js";
+import { useLeanToolList } from "../tools/tool-list.js";
+import { MCP_VERSION } from "../version.js";
+import { type AuditEntry, type AuditSink, auditArguments } from "./audit.js";
+import { CONFIRM_MODES, type ConfirmMode } from "./confirm.js";
+import type { CallReport, Runtime } from "./context.js";
+import { redact } from "./errors.js";
+import { atLeast, type Logger, type LogLevel } from "./log.js";
+import { AllowedRoots } from "./paths.js";
+import { registerPrompts } from "./prompts.js";
+import { registerTool } from "./register.js";
+import { registerResources } from "./resources.js";
+import { type PoolOptions, WebshChannels } from "./websh-channels.js";
+import { type ClientOptions, Workspaces } from "./workspaces.js";
+
+export interface AlpaconMcpServerOptions extends ToolSelection {
+  /** A configuration from `loadConfig`; loaded from the environment and token file otherwise. */
+  config?: AlpaconConfig | undefined;
+  /** How to load the configuration when `config` and `clients` are not given. */
+  load?: LoadConfigOptions | undefined;
+  /** Ready-made SDK clients (each with workspace and region), instead of a configuration. */
+  clients?: readonly AlpaconClient[] | undefined;
+  /** Options for the clients the server creates (timeouts, fetch, logger). */
+  clientOptions?: ClientOptions | undefined;
+  /** How destructive calls are confirmed; default `elicit` (see confirm.ts). */
+  confirm?: ConfirmMode | undefined;
+  /** Local directories webftp tools may read and write; default the working directory. */
+  allowDirs?: readonly string[] | undefined;
+  /** Limits of the websh channel pool. */
+  websh?: PoolOptions | undefined;
+  /** Server name announced to clients, to tell several instances apart. Default `alpacon`. */
+  name?: string | undefined;
+  /**
+   * Where the server's own messages go besides the client (tool calls at `info`, failures at
+   * `warning`); nothing by default. The CLI passes a stderr logger.
+   */
+  logger?: Logger | undefined;
+  /** Receives one entry per tool call; the CLI's `--audit-log` makes a file-backed one. */
+  audit?: AuditSink | undefined;
+}
+
+const INSTRUCTIONS = `Alpacon manages servers: inventory, metrics, events, shells (websh), file transfers (webftp), commands and access (IAM).
+Start with servers_list to get server ids; every server tool takes an id, not a name.
+With several workspaces configured, workspace tools take a workspace argument (and a region when one name is in two regions); workspaces_list shows them.
+Lists are paged: the result says which page to ask for next.
+Tools that change or run things may ask the user to confirm first; a declined confirmation means: do not retry.
+A command whose outcome is unknown (may_have_run) must not be resent blindly: check it with command_get.`;
+
+/**
+ * Builds an MCP server exposing Alpacon as tools, resources and prompts. Nothing happens until
+ * it is connected to a transport; closing it closes the websh channels it holds.
+ */
+export function createAlpaconMcpServer(options: AlpaconMcpServerOptions = {}): McpServer {
+  const confirm = options.confirm ?? "elicit";
+  if (!CONFIRM_MODES.includes(confirm)) {
+    throw new Error(`Unknown confirm mode "${confirm}". Valid modes: ${CONFIRM_MODES.join(", ")}.`);
+  }
+  const tools = selectTools(options);
+  const workspaces = options.clients
+    ? new Workspaces({ clients: options.clients }, options.clientOptions)
+    : new Workspaces({ config: options.config ?? loadConfig(options.load) }, options.clientOptions);
+
+  const server = new McpServer(
+    { name: options.name ?? "alpacon", title: "Alpacon", version: MCP_VERSION },
+    {
+      instructions: INSTRUCTIONS,
+      capabilities: {
+        // The advertised workspace arguments follow the tokens saved and removed (tool-list.ts).
+        tools: { listChanged: true },
+        resources: {},
+        prompts: {},
+        logging: {},
+      },
+    },
+  );
+  const log = clientLog(server, options.logger, () => workspaces.secrets());
+  const runtime: Runtime = {
+    workspaces,
+    channels: new WebshChannels(options.websh),
+    roots: new AllowedRoots(options.allowDirs ?? [process.cwd()], {
+      tokenFile: workspaces.configFile,
+    }),
+    report: (call) => {
+      // Without an audit log, nothing walks the arguments: one short line per call is all.
+      if (options.audit) {
+        try {
+          options.audit.write(auditEntry(call, workspaces.secrets()));
+        } catch (error) {
+          log("error", `the audit log failed: ${(error as Error).message}`);
+        }
+      }
+      log(LEVEL_OF[call.outcome], describeCall(call), call.requestId);
+    },
+  };
+  const registered = new Map(
+    tools.map((tool) => [tool.name, registerTool(server, tool, runtime, confirm)] as const),
+  );
+  registerResources(server, runtime);
+  // Chart views for clients that render MCP Apps; nothing changes for the others.
+  registerApps(server, registered);
+  useLeanToolList(
+    server,
+    tools.map((definition) => ({ definition, registered: registered.get(definition.name)! })),
+    workspaces,
+  );
+  registerPrompts(server);
+
+  // Closing the server (or its transport) closes what it holds; `closeServer` waits for that.
+  let released: Promise<void> | undefined;
+  const release = () => {
+    released ??= Promise.all([runtime.channels.closeAll(), runtime.workspaces.closeAll()]).then(
+      () => undefined,
+    );
+    return released;
+  };
+  releases.set(server, release);
+  const previous = server.server.onclose;
+  server.server.onclose = () => {
+    previous?.();
+    void release();
+  };
+  return server;
+}
+
+const releases = new WeakMap<McpServer, () => Promise<void>>();
+
+/** Closes a server and waits until its websh channels and sessions are closed too. */
+export async function closeServer(server: McpServer): Promise<void> {
+  await server.close();
+  await releases.get(server)?.();
+}
+
+const LEVEL_OF: Record<CallReport["outcome"], LogLevel> = {
+  ok: "info",
+  denied: "notice",
+  cancelled: "notice",
+  error: "warning",
+};
+
+function describeCall(call: CallReport): string {
+  const where = call.workspace
+    ? ` (workspace ${call.workspace}${call.region ? `, region ${call.region}` : ""})`
+    : "";
+  const took = `${call.durationMs} ms`;
+  switch (call.outcome) {
+    case "ok":
+      return `${call.tool} ok in ${took}${where}`;
+    case "cancelled":
+      return `${call.tool} cancelled after ${took}${where}`;
+    case "denied":
+      return `${call.tool} not run${where}: ${call.why ?? "refused"}`;
+    default:
+      return `${call.tool} failed in ${took}${where}: ${call.why ?? "unknown error"}`;
+  }
+}
+
+function auditEntry(call: CallReport, secrets: readonly string[]): AuditEntry {
+  const entry: AuditEntry = {
+    time: call.startedAt.toISOString(),
+    tool: call.tool,
+    workspace: call.workspace ?? null,
+    region: call.region ?? null,
+    arguments: auditArguments(call.args, secrets),
+    outcome: call.outcome,
+    durationMs: call.durationMs,
+  };
+  if (call.why && call.outcome !== "ok") entry.error = redact(call.why, secrets).slice(0, 300);
+  if (call.session) entry.session = call.session;
+  return entry;
+}
+
+/**
+ * Messages for the client (`notifications/message`) and the process log. The client chooses its
+ * level with `logging/setLevel`; until it does, it gets warnings and worse.
+ */
+function clientLog(
+  server: McpServer,
+  logger: Logger | undefined,
+  secrets: () => readonly string[],
+): (level: LogLevel, message: string, relatedRequestId?: string | number) => void {
+  let clientLevel: LogLevel = "warning";
+  server.server.setRequestHandler(SetLevelRequestSchema, async (request) => {
+    clientLevel = request.params.level;
+    return {};
+  });
+  return (level, message, relatedRequestId) => {
+    const text = redact(message, secrets());
+    logger?.log(level, text);
+    if (!atLeast(level, clientLevel) || !server.isConnected()) return;
+    server.server
+      .notification(
+        { method: "notifications/message", params: { level, logger: "alpacon-mcp", data: text } },
+        relatedRequestId === undefined ? undefined : { relatedRequestId },
+      )
+      .catch(() => {
+        // The client may be gone; the log line above is what remains.
+      });
+  };
+}

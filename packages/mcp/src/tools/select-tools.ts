@@ -1,0 +1,77 @@
+import { canonicalName } from "./aliases.js";
+import type { AnyTool } from "./define.js";
+import { ALL_TOOLS } from "./index.js";
+import { TOOLSET_RECORD, TOOLSETS, type Toolset } from "./toolsets.js";
+
+export interface ToolSelection {
+  /** Toolsets to enable; `all` (the default) enables every one. */
+  toolsets?: readonly string[] | undefined;
+  /**
+   * Single tools to enable (by name or alias); alone, they are the only tools; with toolsets,
+   * they are added.
+   */
+  tools?: readonly string[] | undefined;
+  /** Tools to leave out, whatever else selects them. */
+  excludeTools?: readonly string[] | undefined;
+  /** Only tools annotated read-only; wins over every other setting. */
+  readOnly?: boolean | undefined;
+  /**
+   * For stateless HTTP: leaves out the tools that keep a websh channel open between calls
+   * (`CHANNEL_TOOLS`). Each request gets a fresh server there and no caller can be told apart,
+   * so a channel would be reachable by every caller, or by none. Naming one in `tools` throws.
+   */
+  stateless?: boolean | undefined;
+}
+
+/** Tools that hold a websh channel open in this process from one call to the next. */
+export const CHANNEL_TOOLS: readonly string[] = [
+  "websh_session_create",
+  "websh_channel_connect",
+  "websh_channel_execute",
+  "websh_channels_list",
+];
+
+/**
+ * Applies the selection to the registry. Unknown names throw with the list of valid ones, so
+ * a typo fails start-up instead of silently hiding tools.
+ */
+export function selectTools(
+  selection: ToolSelection = {},
+  registry: readonly AnyTool[] = ALL_TOOLS,
+): AnyTool[] {
+  const names = new Set(registry.map((tool) => tool.name));
+  const toolsets = selection.toolsets?.filter((item) => item !== "all");
+  for (const toolset of toolsets ?? []) {
+    if (!(TOOLSETS as readonly string[]).includes(toolset)) {
+      throw new Error(`Unknown toolset "${toolset}". Valid toolsets: all, ${TOOLSETS.join(", ")}.`);
+    }
+  }
+  const tools = selection.tools?.map(canonicalName);
+  const excludeTools = selection.excludeTools?.map(canonicalName);
+  for (const name of [...(tools ?? []), ...(excludeTools ?? [])]) {
+    if (!names.has(name)) {
+      throw new Error(`Unknown tool "${name}". Valid tools: ${[...names].join(", ")}.`);
+    }
+  }
+  const needState = (tools ?? []).filter((name) => CHANNEL_TOOLS.includes(name));
+  if (selection.stateless && needState.length > 0) {
+    throw new Error(
+      `${needState.join(", ")} keep a websh channel open between calls, which stateless HTTP cannot do: every caller would share it. Leave them out (websh_command_execute runs one command in a shell), or run without --stateless.`,
+    );
+  }
+  const everything = selection.toolsets?.includes("all") ?? false;
+  const wantedSets = new Set<Toolset>(toolsets as Toolset[] | undefined);
+  const wantedTools = new Set(tools ?? []);
+  const noChoice = !selection.toolsets?.length && !tools?.length;
+  const excluded = new Set(excludeTools ?? []);
+  return registry.filter(
+    (tool) =>
+      ((noChoice && TOOLSET_RECORD[tool.toolset].enabled) ||
+        everything ||
+        wantedSets.has(tool.toolset) ||
+        wantedTools.has(tool.name)) &&
+      !excluded.has(tool.name) &&
+      (!selection.readOnly || tool.annotations.readOnlyHint) &&
+      !(selection.stateless && CHANNEL_TOOLS.includes(tool.name)),
+  );
+}

@@ -1,0 +1,235 @@
+import { loadConfig } from "@alpacon/sdk/node";
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { describe, expect, test } from "vitest";
+import { createAlpaconMcpServer, listTools } from "../../src/index.js";
+import { expectToolError } from "../helpers/expect-tool.js";
+import { useHarness } from "../helpers/file-harness.js";
+import { call, connectedServer, type Harness, serverIds } from "../helpers/harness.js";
+
+const h = useHarness();
+
+async function names(options: Parameters<Harness["connect"]>[0]) {
+  const { client } = await h.connect(options);
+  return (await client.listTools()).tools.map((tool) => tool.name);
+}
+
+describe("tool selection", () => {
+  test("all tools by default", async () => {
+    expect(await names({})).toHaveLength(listTools().length);
+  });
+
+  test("toolsets, single tools and exclusions compose", async () => {
+    const metrics = listTools().filter((tool) => tool.toolset === "metrics");
+    expect(await names({ toolsets: ["metrics"] })).toEqual(metrics.map((tool) => tool.name));
+    expect(await names({ tools: ["servers_list"] })).toEqual(["servers_list"]);
+    const mixed = await names({
+      toolsets: ["metrics"],
+      tools: ["servers_list"],
+      excludeTools: ["get_cpu_usage"],
+    });
+    expect(mixed).toContain("servers_list");
+    expect(mixed).not.toContain("get_cpu_usage");
+    expect(mixed).toHaveLength(metrics.length);
+  });
+
+  test("read-only wins over every other setting", async () => {
+    const listed = await names({ readOnly: true, tools: ["iam_user_delete", "servers_list"] });
+    expect(listed).toEqual(["servers_list"]);
+    const all = await names({ readOnly: true });
+    const readOnly = listTools().filter((tool) => tool.annotations.readOnlyHint);
+    expect(all).toEqual(readOnly.map((tool) => tool.name));
+    expect(all).not.toContain("command_run");
+  });
+
+  test("a read-only server refuses a call to a hidden tool", async () => {
+    const { client } = await h.connect({ readOnly: true });
+    const result = await call(client, "iam_user_delete", { workspace: "acme", user: "-" });
+    expectToolError(result, "not found");
+  });
+
+  test("unknown names fail with the list of valid ones", () => {
+    const config = loadConfig({ configFile: h.configFile, env: {} });
+    expect(() => createAlpaconMcpServer({ config, toolsets: ["metric"] })).toThrow(
+      /Unknown toolset "metric". Valid toolsets: all, servers, metrics/,
+    );
+    expect(() => createAlpaconMcpServer({ config, tools: ["list_server"] })).toThrow(
+      /Unknown tool "list_server". Valid tools: servers_list, server_get/,
+    );
+    expect(() => createAlpaconMcpServer({ config, excludeTools: ["nope"] })).toThrow(/nope/);
+    expect(() => createAlpaconMcpServer({ config, confirm: "ask" as never })).toThrow(
+      /elicit, allow, deny/,
+    );
+  });
+
+  test("creating and connecting a server makes no API request", async () => {
+    h.sandbox.control.clearJournal();
+    const { client } = await h.connect({});
+    await client.listTools();
+    expect(h.sandbox.control.journal()).toEqual([]);
+  });
+});
+
+async function disposableUser(): Promise<string> {
+  return (await disposableNamedUser()).id;
+}
+
+async function disposableNamedUser(): Promise<{ id: string; name: string }> {
+  const { client } = await h.connect();
+  const name = `tmp${Math.floor(Math.random() * 1e9)}`;
+  const created = await call(client, "iam_user_create", { workspace: "acme", username: name });
+  return { id: (created.structured!.user as { id: string }).id, name };
+}
+
+async function userExists(id: string): Promise<boolean> {
+  const { client } = await h.connect();
+  return !(await call(client, "iam_user_get", { workspace: "acme", user: id })).isError;
+}
+
+describe("confirmation of destructive calls", () => {
+  async function elicitingClient(answer: "accept" | "decline" | "untick") {
+    const questions: string[] = [];
+    const connected = await h.connect({ confirm: "elicit" }, { elicitation: { form: {} } });
+    connected.client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      questions.push(request.params.message);
+      if (answer === "decline") return { action: "decline" };
+      return { action: "accept", content: { confirm: answer === "accept" } };
+    });
+    return { ...connected, questions };
+  }
+
+  test("runs when the user accepts, after asking what will happen", async () => {
+    const { id, name } = await disposableNamedUser();
+    const { client, questions } = await elicitingClient("accept");
+    const result = await call(client, "iam_user_delete", { workspace: "acme", user: id });
+    expect(result.isError).toBe(false);
+    expect(questions).toEqual([
+      `Delete workspace user \`${name}\` permanently? (workspace acme, region ap1)`,
+    ]);
+    expect(await userExists(id)).toBe(false);
+  });
+
+  test.each(["decline", "untick"] as const)(
+    "does nothing when the user answers %s",
+    async (answer) => {
+      const id = await disposableUser();
+      const { client } = await elicitingClient(answer);
+      const result = await call(client, "iam_user_delete", { workspace: "acme", user: id });
+      expect(result.isError).toBe(true);
+      expect(result.structured).toBeUndefined();
+      expect(result.text).toContain("declined");
+      expect(result.text).toContain("Do not retry");
+      expect(await userExists(id)).toBe(true);
+    },
+  );
+
+  test("a client without elicitation is refused by default, with the way to allow it", async () => {
+    const id = await disposableUser();
+    const { client } = await h.connect({ confirm: "elicit" });
+    const result = await call(client, "iam_user_delete", { workspace: "acme", user: id });
+    expectToolError(result, "--confirm allow");
+    expect(await userExists(id)).toBe(true);
+  });
+
+  test("confirm deny refuses even with elicitation; read tools never ask", async () => {
+    const id = await disposableUser();
+    const { client } = await h.connect({ confirm: "deny" }, { elicitation: { form: {} } });
+    const refused = await call(client, "iam_user_delete", { workspace: "acme", user: id });
+    expectToolError(refused, "confirm mode deny");
+    expect((await call(client, "servers_list", { workspace: "acme" })).isError).toBe(false);
+  });
+});
+
+describe("progress and cancellation", () => {
+  test("command_run reports progress per finished server", async () => {
+    const { client } = await h.connect();
+    const ids = [...serverIds(h.sandbox).values()].slice(0, 3);
+    const updates: Array<{ progress: number; total?: number | undefined }> = [];
+    await client.callTool(
+      { name: "command_run", arguments: { workspace: "acme", servers: ids, command: "uptime" } },
+      undefined,
+      { onprogress: (update) => updates.push(update) },
+    );
+    expect(updates[0]).toMatchObject({ progress: 0, total: 3 });
+    expect(updates.at(-1)).toMatchObject({ progress: 3, total: 3 });
+    const values = updates.map((update) => update.progress);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+  });
+
+  test("a cancelled call stops following the command", async () => {
+    h.sandbox.control.setCommandDelays("manual");
+    try {
+      const { client } = await h.connect();
+      const server = connectedServer(h.sandbox);
+      const controller = new AbortController();
+      h.sandbox.control.clearJournal();
+      const pending = client.callTool(
+        {
+          name: "command_run",
+          arguments: { workspace: "acme", servers: [server], command: "uptime" },
+        },
+        undefined,
+        { signal: controller.signal },
+      );
+      const polls = () =>
+        h.sandbox.control.journal({ method: "GET", path: /\/api\/events\/commands\// }).length;
+      while (polls() < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      controller.abort();
+      await expect(pending).rejects.toThrow();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const settled = polls();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(polls()).toBe(settled);
+    } finally {
+      h.sandbox.control.setCommandDelays({ delivered: 10, acked: 10, running: 10 });
+    }
+  });
+});
+
+describe("resources", () => {
+  test("lists servers of every workspace and reads one as JSON", async () => {
+    const { client } = await h.connect();
+    const { resources } = await client.listResources();
+    const id = connectedServer(h.sandbox);
+    const uri = `alpacon://ap1/acme/servers/${id}`;
+    expect(resources.map((item) => item.uri)).toContain(uri);
+    expect(resources.some((item) => item.uri.startsWith("alpacon://us1/globex/servers/"))).toBe(
+      true,
+    );
+    const read = await client.readResource({ uri });
+    const text = (read.contents[0] as { text: string }).text;
+    expect(JSON.parse(text)).toMatchObject({ id });
+    const templates = await client.listResourceTemplates();
+    expect(templates.resourceTemplates[0]!.uriTemplate).toBe(
+      "alpacon://{region}/{workspace}/servers/{id}",
+    );
+  });
+
+  test("reading an unknown server fails with the three answers", async () => {
+    const { client } = await h.connect();
+    await expect(
+      client.readResource({
+        uri: "alpacon://ap1/acme/servers/00000000-0000-4000-8000-000000000000",
+      }),
+    ).rejects.toThrow(/Why: .*404[\s\S]*What to do/);
+  });
+});
+
+describe("prompts", () => {
+  test("offers the chained jobs", async () => {
+    const { client } = await h.connect();
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((prompt) => prompt.name)).toEqual([
+      "diagnose_slow_server",
+      "fleet_health_report",
+      "audit_server_access",
+    ]);
+    const prompt = await client.getPrompt({
+      name: "diagnose_slow_server",
+      arguments: { server: "db-1", workspace: "acme" },
+    });
+    const text = (prompt.messages[0]!.content as { text: string }).text;
+    expect(text).toContain('"db-1"');
+    expect(text).toContain("get_server_metrics_summary");
+    expect(text).toContain('workspace "acme"');
+  });
+});

@@ -1,0 +1,157 @@
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import { expectToolError } from "../helpers/expect-tool.js";
+import { useHarness } from "../helpers/file-harness.js";
+import { call, MISSING_ID, tempDir } from "../helpers/harness.js";
+
+const h = useHarness();
+beforeAll(() => {
+  writeFileSync(join(h.dir, "app.conf"), "listen 8080\n");
+  // A link inside the allowed directory that leads out of it.
+  const outside = tempDir();
+  writeFileSync(join(outside, "secret.txt"), "secret\n");
+  symlinkSync(outside, join(h.dir, "escape"));
+});
+
+describe("webftp_upload_file", () => {
+  test("uploads a file from an allowed directory", async () => {
+    const result = await h.call("webftp_upload_file", {
+      workspace: "acme",
+      server: h.server,
+      localPath: "app.conf",
+      remotePath: "/tmp/app.conf",
+      overwrite: true,
+    });
+    expect(result.text).toContain("Uploaded");
+    expect(result.structured).toMatchObject({
+      remotePath: "/tmp/app.conf",
+      bytes: 12,
+      direct: false,
+    });
+  });
+
+  test("says no bytes could be sent when the API gives no upload URL", async () => {
+    h.sandbox.control.setVariants({ uploadUrl: "null" }, "ap1/acme");
+    try {
+      const result = await h.call("webftp_upload_file", {
+        workspace: "acme",
+        server: h.server,
+        localPath: "app.conf",
+        remotePath: "/tmp/direct.conf",
+        overwrite: true,
+      });
+      expectToolError(result, /no upload URL, so no bytes could be sent from here/);
+    } finally {
+      h.sandbox.control.setVariants({ uploadUrl: "presigned" }, "ap1/acme");
+    }
+  });
+
+  test("downloads when the URL comes only with the finished status", async () => {
+    h.sandbox.control.setVariants({ downloadUrl: "status" }, "ap1/acme");
+    try {
+      mkdirSync(join(h.dir, "downloads"), { recursive: true });
+      const result = await h.call("webftp_download_file", {
+        workspace: "acme",
+        server: h.server,
+        remotePath: "/etc/hostname",
+        localPath: "downloads/hostname-from-status",
+      });
+      expect(result.isError).toBe(false);
+      expect(result.structured!.bytes).toBeGreaterThan(0);
+    } finally {
+      h.sandbox.control.setVariants({ downloadUrl: "create" }, "ap1/acme");
+    }
+  });
+
+  test.each([
+    ["../outside.txt", "outside the directories"],
+    ["escape/secret.txt", "outside the directories"],
+    ["missing.txt", "does not exist"],
+  ])("refuses %s before any transfer", async (localPath, message) => {
+    const { client } = await h.connect();
+    const before = h.sandbox.control.journal({ path: /webftp/ }).length;
+    const result = await call(client, "webftp_upload_file", {
+      workspace: "acme",
+      server: h.server,
+      localPath,
+      remotePath: "/tmp/x",
+    });
+    expectToolError(result, message);
+    expect(h.sandbox.control.journal({ path: /webftp/ }).length).toBe(before);
+  });
+});
+
+describe("webftp_download_file", () => {
+  test("downloads a file into an allowed directory", async () => {
+    const { client } = await h.connect();
+    await call(client, "webftp_upload_file", {
+      workspace: "acme",
+      server: h.server,
+      localPath: "app.conf",
+      remotePath: "/tmp/roundtrip.conf",
+      overwrite: true,
+    });
+    mkdirSync(join(h.dir, "downloads"), { recursive: true });
+    const result = await call(client, "webftp_download_file", {
+      workspace: "acme",
+      server: h.server,
+      remotePath: "/tmp/roundtrip.conf",
+      localPath: "downloads/roundtrip.conf",
+    });
+    expect(result.text).toContain("Downloaded");
+    expect(readFileSync(join(h.dir, "downloads/roundtrip.conf"), "utf8")).toBe("listen 8080\n");
+  });
+
+  test("downloads a folder and extracts it into an existing directory", async () => {
+    const { client } = await h.connect();
+    await call(client, "command_run", {
+      workspace: "acme",
+      servers: [h.server],
+      command: "mkdir -p /tmp/site && echo a > /tmp/site/a.txt && echo b > /tmp/site/b.txt",
+    });
+    mkdirSync(join(h.dir, "site"), { recursive: true });
+    const result = await call(client, "webftp_download_file", {
+      workspace: "acme",
+      server: h.server,
+      remotePath: "/tmp/site",
+      localPath: "site",
+      resourceType: "folder",
+      extract: true,
+    });
+    expect(result.text).toContain("Downloaded");
+    const files = result.structured!.files as string[];
+    expect(files).toHaveLength(2);
+    const b = files.find((file) => file.endsWith("b.txt"))!;
+    expect(readFileSync(isAbsolute(b) ? b : join(h.dir, "site", b), "utf8")).toBe("b\n");
+  });
+
+  test("refuses a destination behind a link that leaves the allowed directory", async () => {
+    const result = await h.call("webftp_download_file", {
+      workspace: "acme",
+      server: h.server,
+      remotePath: "/etc/hostname",
+      localPath: "escape/hostname",
+    });
+    expectToolError(result, "outside the directories");
+    expect(result.text).toContain("--allow-dir");
+  });
+});
+
+describe.each([
+  ["webftp_uploads_list", "transfers"],
+  ["webftp_downloads_list", "transfers"],
+  ["webftp_sessions_list", "sessions"],
+])("%s", (name, key) => {
+  test("lists without storage URLs", async () => {
+    const result = await h.call(name, { workspace: "acme" });
+    expect(result.isError).toBe(false);
+    expect(Array.isArray(result.structured![key])).toBe(true);
+    expect(JSON.stringify(result.structured)).not.toMatch(/upload_url|download_url|websocket_url/);
+  });
+
+  test("a page past the last one is a 404 error", async () => {
+    const result = await h.call(name, { workspace: "acme", server: MISSING_ID, page: 2 });
+    expectToolError(result, `${name} failed`);
+  });
+});
