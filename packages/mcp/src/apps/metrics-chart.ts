@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
+import { VIEW_SCRIPT, VIEW_STYLE, VIEW_TEMPLATE } from "../generated/metrics-chart-view.js";
 import { MCP_VERSION } from "../version.js";
-import { VIEW_SCRIPT, VIEW_STYLE, VIEW_TEMPLATE } from "./metrics-chart/view-bundle.js";
 
 /** The chart view's resource. */
 export const METRICS_CHART_URI = "ui://alpacon/metrics-chart";
@@ -16,7 +16,7 @@ export const CHART_TOOLS = [
 
 // The view is one self-contained document: no external scripts, styles, fonts or requests (its
 // Content-Security-Policy allows none). Its sources are real files in metrics-chart/ (view.ts,
-// type-checked against the DOM; view.css; view.html), compiled into view-bundle.ts by
+// type-checked against the DOM; view.css; view.html), compiled into src/generated/metrics-chart-view.ts by
 // scripts/chart-view.ts. test/apps.test.ts parses the script, and the headless-Chromium check
 // runs it against the real host implementation of @modelcontextprotocol/ext-apps.
 
