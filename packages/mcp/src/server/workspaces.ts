@@ -31,6 +31,13 @@ const EMBEDDED = "(clients passed to createAlpaconMcpServer)";
  */
 export class Workspaces {
   private readonly cache = new Map<string, AlpaconClient>();
+  /**
+   * What each selector a call passed resolved to, and the tokens to scrub: both follow from the
+   * configuration alone, so they are worked out once per change of it (`replace`) rather than
+   * on every tool call. A selector that fails is not kept: it fails again, with its message.
+   */
+  private chosen = new Map<string, { client: AlpaconClient; target: Target }>();
+  private tokens: string[] | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly config: AlpaconConfig;
   private readonly embedded: Map<string, AlpaconClient> | undefined;
@@ -84,6 +91,15 @@ export class Workspaces {
   }
 
   client(selector: WorkspaceSelector): { client: AlpaconClient; target: Target } {
+    const selectorKey = JSON.stringify([selector.region ?? null, selector.workspace ?? null]);
+    const known = this.chosen.get(selectorKey);
+    if (known) return known;
+    const resolved = this.resolve(selector);
+    this.chosen.set(selectorKey, resolved);
+    return resolved;
+  }
+
+  private resolve(selector: WorkspaceSelector): { client: AlpaconClient; target: Target } {
     this.assertChosen(selector);
     const chosen = this.select(selector);
     const target = { workspace: chosen.workspace, region: chosen.region };
@@ -152,7 +168,10 @@ export class Workspaces {
 
   /** Every token value in use, so messages can be scrubbed of them (see errors.ts). */
   secrets(): string[] {
-    return this.config.workspaces.map((item) => item.token).filter((token) => token.length >= 8);
+    this.tokens ??= this.config.workspaces
+      .map((item) => item.token)
+      .filter((token) => token.length >= 8);
+    return this.tokens;
   }
 
   /**
@@ -203,6 +222,8 @@ export class Workspaces {
       (item) => item.workspace !== target.workspace || item.region !== target.region,
     );
     this.config.workspaces = next ? [...rest, next] : rest;
+    this.chosen = new Map();
+    this.tokens = undefined;
     for (const listener of this.listeners) listener();
   }
 }
