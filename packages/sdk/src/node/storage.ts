@@ -8,6 +8,7 @@ import {
 import { request as httpsRequest } from "node:https";
 import { Readable, Transform } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
+import { promisify } from "node:util";
 import { TimeoutError } from "../core/errors.js";
 import type { StorageResult, StorageUpload, UploadSource } from "../core/transport.js";
 import { LocalFileError, openRegularFile } from "./safe-fs.js";
@@ -16,6 +17,8 @@ import { LocalFileError, openRegularFile } from "./safe-fs.js";
 // the socket busy while the next one is read.
 const FILE_CHUNK_BYTES = 1024 * 1024;
 const PUMP_BUFFERS = 3;
+// fs.read's own promise form: `{ bytesRead, buffer }`.
+const readAt = promisify(read);
 
 /**
  * PUT over node:http, piped from disk when the source is a file: the file is read only as fast
@@ -81,12 +84,8 @@ async function pump(
   const writing: Promise<Buffer>[] = [];
   for (let position = 0; position < size; ) {
     const buffer = free.pop() ?? (await Promise.race([writing.shift()!, failed]));
-    const { bytesRead } = await readAt(
-      fd,
-      buffer,
-      Math.min(buffer.length, size - position),
-      position,
-    );
+    const length = Math.min(buffer.length, size - position);
+    const { bytesRead } = await readAt(fd, buffer, 0, length, position);
     if (bytesRead === 0) {
       throw new LocalFileError(
         `The file ended after ${position} of its ${size} bytes while it was being uploaded (it changed on disk).`,
@@ -104,14 +103,6 @@ async function pump(
   }
   await Promise.race([Promise.all(writing), failed]);
   await new Promise<void>((resolve) => put.end(resolve));
-}
-
-function readAt(fd: number, buffer: Buffer, length: number, position: number) {
-  return new Promise<{ bytesRead: number }>((resolve, reject) =>
-    read(fd, buffer, 0, length, position, (error, bytesRead) =>
-      error ? reject(error) : resolve({ bytesRead }),
-    ),
-  );
 }
 
 /** A pass-through that reports the bytes going through it. */

@@ -89,13 +89,13 @@ export async function storageTransfer(
     } catch (error) {
       if (signal?.aborted)
         throw new AbortedError(`The ${direction} was aborted.`, { cause: error });
-      // By name too: a Node transport may come from the other CommonJS bundle.
-      if (error instanceof TimeoutError) throw error;
-      // The local file's own failure (it changed on disk, or is unsafe) is not the connection's,
-      // and another attempt would read the same file: passed on as it is, never retried.
-      if (error instanceof AlpaconError || LOCAL_FILE_ERRORS.has((error as Error)?.name))
-        throw error;
-      if (isDeadlineError(error) || (error as Error)?.name === "TimeoutError")
+      // Typed errors pass as they are: a timeout, or the local file's own failure (it changed on
+      // disk, or is unsafe), which another attempt would only meet again. By name too: a Node
+      // transport may come from the other CommonJS bundle (a timeout is then made this one's,
+      // so the retry policy knows it).
+      const name = (error as Error)?.name;
+      if (error instanceof AlpaconError || LOCAL_FILE_ERRORS.has(name)) throw error;
+      if (isDeadlineError(error) || name === "TimeoutError")
         throw new TimeoutError(method, "<storage url>", idleTimeoutMs);
       throw new ConnectionError(method, where, (error as Error).message, { cause: error });
     }
