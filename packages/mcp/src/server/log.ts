@@ -54,11 +54,14 @@ function writeOnExit(flush: () => void): void {
   });
 }
 
+/** How long a line may wait for others before they are written together. */
+const BATCH_MS = 100;
+
 /**
- * A logger writing one line per message, with level, to stderr. Lines are written after the
- * current turn of the event loop (together, if several), so a tool call's log line costs its
- * answer nothing: a write to stderr is a system call, made before the answer went out when it
- * was written at once. What is still queued when the process exits is written then.
+ * A logger writing one line per message, with level, to stderr. Lines are written together, at
+ * most BATCH_MS after the first of them was logged (or on `flush`): a write is a system call,
+ * and one per tool call made a busy server's calls measurably slower, even after the answer
+ * went out (bench/README, B3). What is still queued when the process exits is written then.
  */
 export function stderrLogger(options: StderrLoggerOptions = {}): Logger & { flush(): void } {
   const threshold = options.level ?? "info";
@@ -66,12 +69,15 @@ export function stderrLogger(options: StderrLoggerOptions = {}): Logger & { flus
   const secrets = options.secrets ?? (() => []);
   const timestamps = options.timestamps ?? true;
   let queued: Array<{ level: LogLevel; message: string; at: number }> = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const format = ({ level, message, at }: (typeof queued)[number]) => {
     const text = redact(message, secrets()).replace(/\r?\n/g, " | ");
     return `${timestamps ? `${new Date(at).toISOString()} ` : ""}${level} alpacon-mcp: ${text}\n`;
   };
   const flush = () => {
     unwritten.delete(flush);
+    clearTimeout(timer);
+    timer = undefined;
     const lines = queued;
     queued = [];
     if (lines.length > 0) write(lines.map(format).join(""));
@@ -80,8 +86,10 @@ export function stderrLogger(options: StderrLoggerOptions = {}): Logger & { flus
     log(level, message) {
       if (!atLeast(level, threshold)) return;
       queued.push({ level, message, at: Date.now() });
-      if (queued.length > 1) return;
-      setImmediate(flush);
+      if (timer !== undefined) return;
+      // Unref'd: a pending line never keeps the process alive; the exit hook writes it.
+      timer = setTimeout(flush, BATCH_MS);
+      timer.unref?.();
       writeOnExit(flush);
     },
     /** Writes what is queued now (before other output that must come after it). */

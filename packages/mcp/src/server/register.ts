@@ -1,9 +1,12 @@
 import type { McpServer, RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type {
-  CallToolResult,
-  ServerNotification,
-  ServerRequest,
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ErrorCode,
+  McpError,
+  type ServerNotification,
+  type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
 import { aliasesOf } from "../tools/aliases.js";
@@ -20,7 +23,7 @@ import { type ConfirmMode, confirmCall } from "./confirm.js";
 import type { CallReport, Runtime } from "./context.js";
 import { describeFailure, type FailureContext, redact, redactDeep, ToolError } from "./errors.js";
 import { progressReporter } from "./progress.js";
-import { resolveServerArgs, serverLabel } from "./server-refs.js";
+import { namesServers, resolveServerArgs, serverLabel } from "./server-refs.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -34,6 +37,7 @@ export function registerTool(
   tool: AnyTool,
   runtime: Runtime,
   confirmMode: ConfirmMode,
+  routes: Map<string, RegisteredTool>,
 ): RegisteredTool {
   const output = z.object(tool.output);
   const input = z.object(inputShapeOf(tool));
@@ -54,10 +58,38 @@ export function registerTool(
     return callTool(server, tool, output, parsed.data, extra, runtime, confirmMode);
   }) as never;
   const registered = server.registerTool(tool.name, config, handler);
+  routes.set(tool.name, registered);
   // Callable by its other names (tools/call), never listed: tools/list shows only the tools
   // given to useLeanToolList (tool-list.ts). Calls by alias are audited under the tool's name.
-  for (const alias of aliasesOf(tool.name)) server.registerTool(alias, config, handler);
+  for (const alias of aliasesOf(tool.name)) {
+    routes.set(alias, server.registerTool(alias, config, handler));
+  }
   return registered;
+}
+
+/**
+ * Sends `tools/call` straight to the tool's handler, once every tool is registered. The MCP
+ * SDK's own route would parse the arguments a second time, with zod's async parser, and await
+ * twice more on the way: work a warm websh call notices (bench/README, B3). What it answers
+ * for a tool that is unknown or disabled, or that throws, is answered the same way here.
+ */
+export function routeToolCalls(server: McpServer, routes: ReadonlyMap<string, RegisteredTool>) {
+  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { name } = request.params;
+    const tool = routes.get(name);
+    try {
+      if (!tool?.enabled) {
+        const why = tool ? "disabled" : "not found";
+        throw new McpError(ErrorCode.InvalidParams, `Tool ${name} ${why}`);
+      }
+      const handler = tool.handler as (args: unknown, extra: Extra) => Promise<CallToolResult>;
+      return await handler(request.params.arguments ?? {}, extra);
+    } catch (error) {
+      if (error instanceof McpError && error.code === ErrorCode.UrlElicitationRequired) throw error;
+      const text = error instanceof Error ? error.message : String(error);
+      return { content: [{ type: "text", text }], isError: true };
+    }
+  });
 }
 
 const ANY_ARGUMENTS = z.looseObject({});
@@ -148,14 +180,18 @@ async function callTool(
       failure.region = resolved.target.region;
       // Server names become ids once, here, for every tool with a `server` or `servers`
       // argument; a tool that asks first also learns the names of the ids it was given.
-      const servers = await resolveServerArgs(args, resolved.client, {
-        signal: extra.signal,
-        lookUpIds: tool.confirm !== undefined && confirmMode === "elicit",
-        workspace: resolved.target.workspace,
-      });
-      args = servers.args;
-      context.servers = servers.names;
-      if (typeof args.server === "string") failure.server = serverLabel(servers.names, args.server);
+      const lookUpIds = tool.confirm !== undefined && confirmMode === "elicit";
+      if (namesServers(args, lookUpIds)) {
+        const servers = await resolveServerArgs(args, resolved.client, {
+          signal: extra.signal,
+          lookUpIds,
+          workspace: resolved.target.workspace,
+        });
+        args = servers.args;
+        context.servers = servers.names;
+      }
+      if (typeof args.server === "string")
+        failure.server = serverLabel(context.servers, args.server);
     }
     // The question is built only when someone will be asked (with --confirm allow nobody is,
     // with deny every such call is refused unseen): from looked-up names, before asking, so a

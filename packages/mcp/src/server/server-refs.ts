@@ -11,6 +11,17 @@ export function isUuid(value: string): boolean {
 export type ServerNames = Map<string, string>;
 
 /**
+ * Whether `resolveServerArgs` has anything to do: a name to look up, a `servers` list, or ids
+ * whose names the call needs. Most calls pass one server id, and skip it.
+ */
+export function namesServers(args: Record<string, unknown>, lookUpIds: boolean): boolean {
+  const { server, servers } = args;
+  if (Array.isArray(servers)) return true;
+  if (typeof server !== "string") return false;
+  return lookUpIds || !isUuid(server);
+}
+
+/**
  * Turns the `server` and `servers` arguments of a workspace tool into ids, the form every tool
  * and the API take: a UUID stays as it is, anything else is a server's name, looked up once per
  * call (`name` filter, as alpacon-cli resolves names). With `lookUpIds` (tools that ask first)

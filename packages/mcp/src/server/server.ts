@@ -1,6 +1,6 @@
 import type { AlpaconClient } from "@alpacon/sdk";
 import { type AlpaconConfig, type LoadConfigOptions, loadConfig } from "@alpacon/sdk/node";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer, type RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SetLevelRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { registerApps } from "../apps/index.js";
 import { selectTools, type ToolSelection } from "../tools/select-tools.js";
@@ -13,7 +13,7 @@ import { redact } from "./errors.js";
 import { atLeast, type Logger, type LogLevel } from "./log.js";
 import { AllowedRoots } from "./paths.js";
 import { registerPrompts } from "./prompts.js";
-import { registerTool } from "./register.js";
+import { registerTool, routeToolCalls } from "./register.js";
 import { registerResources } from "./resources.js";
 import { type PoolOptions, WebshChannels } from "./websh-channels.js";
 import { type ClientOptions, Workspaces } from "./workspaces.js";
@@ -97,9 +97,11 @@ export function createAlpaconMcpServer(options: AlpaconMcpServerOptions = {}): M
       log(LEVEL_OF[call.outcome], describeCall(call), call.requestId);
     },
   };
+  const routes = new Map<string, RegisteredTool>();
   const registered = new Map(
-    tools.map((tool) => [tool.name, registerTool(server, tool, runtime, confirm)] as const),
+    tools.map((tool) => [tool.name, registerTool(server, tool, runtime, confirm, routes)] as const),
   );
+  routeToolCalls(server, routes);
   registerResources(server, runtime);
   // Chart views for clients that render MCP Apps; nothing changes for the others.
   registerApps(server, registered);

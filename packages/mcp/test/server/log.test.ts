@@ -7,7 +7,7 @@ import { stderrLogger } from "../../src/server/log.js";
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("stderrLogger", () => {
-  test("writes after the current turn, in one write, in order, scrubbed and on one line each", async () => {
+  test("writes lines logged together in one write, a moment later, in order, scrubbed and on one line each", async () => {
     const writes: string[] = [];
     const logger = stderrLogger({
       write: (text) => writes.push(text),
@@ -15,13 +15,17 @@ describe("stderrLogger", () => {
       timestamps: false,
     });
     logger.log("info", "first call ok");
+    await nextTurn();
     logger.log("warning", "token s3cr3t-token-value failed\nsecond line");
     logger.log("debug", "below the threshold");
     expect(writes).toEqual([]);
-    await nextTurn();
+    await new Promise((resolve) => setTimeout(resolve, 150));
     expect(writes).toEqual([
       "info alpacon-mcp: first call ok\nwarning alpacon-mcp: token [redacted] failed | second line\n",
     ]);
+    logger.log("info", "later");
+    logger.flush();
+    expect(writes.at(-1)).toBe("info alpacon-mcp: later\n");
   });
 
   test("stamps each line with the time it was logged, not written", async () => {

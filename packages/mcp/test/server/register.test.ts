@@ -1,10 +1,11 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer, type RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import * as z from "zod";
 import type { CallReport, Runtime } from "../../src/server/context.js";
-import { registerTool } from "../../src/server/register.js";
+import { registerTool, routeToolCalls } from "../../src/server/register.js";
 import { defineTool } from "../../src/tools/define.js";
 
 // A tool whose result depends on its input, so one test can send a result that fits the output
@@ -25,6 +26,7 @@ const probe = defineTool({
 });
 
 const reports: CallReport[] = [];
+let registered: RegisteredTool | undefined;
 let close: (() => Promise<void>) | undefined;
 
 afterEach(async () => {
@@ -38,7 +40,9 @@ async function connected(): Promise<Client> {
     workspaces: { secrets: () => [] },
     report: (call: CallReport) => reports.push(call),
   } as unknown as Runtime;
-  registerTool(server, probe, runtime, "allow");
+  const routes = new Map<string, RegisteredTool>();
+  registered = registerTool(server, probe, runtime, "allow", routes);
+  routeToolCalls(server, routes);
   const client = new Client({ name: "test", version: "0.0.0" });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
@@ -68,5 +72,34 @@ describe("output check", () => {
     expect(text).toMatch(/Why: the result does not match the tool's output schema \(names\.1: /);
     expect(text).toContain("What to do: Retry once");
     expect(reports.map((call) => call.outcome)).toEqual(["error"]);
+  });
+});
+
+describe("tools/call route", () => {
+  it("answers a tool it does not know, or one disabled, as the MCP SDK does", async () => {
+    const client = await connected();
+    const unknown = await client.callTool({ name: "nope", arguments: {} });
+    expect(unknown).toEqual({
+      content: [{ type: "text", text: "MCP error -32602: Tool nope not found" }],
+      isError: true,
+    });
+    registered!.disable();
+    const disabled = await client.callTool({ name: "probe", arguments: { broken: false } });
+    expect(disabled.isError).toBe(true);
+    expect(disabled.content).toEqual([
+      { type: "text", text: "MCP error -32602: Tool probe disabled" },
+    ]);
+    expect(reports).toEqual([]);
+  });
+
+  it("calls the handler the tool has now (MCP Apps wrap it after registration)", async () => {
+    const client = await connected();
+    const original = registered!.handler as (...args: unknown[]) => Promise<CallToolResult>;
+    registered!.handler = (async (...args: unknown[]) => ({
+      ...(await original(...args)),
+      _meta: { wrapped: true },
+    })) as RegisteredTool["handler"];
+    const result = await client.callTool({ name: "probe", arguments: { broken: false } });
+    expect(result._meta).toEqual({ wrapped: true });
   });
 });

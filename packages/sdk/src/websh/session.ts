@@ -54,6 +54,8 @@ export interface ConnectOptions {
 }
 
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+/** How long an exec runs before it listens to its abort signal; an abort is seen within it. */
+const LISTEN_AFTER_MS = 20;
 // WebSocket readyState values, the same in ws and in browsers.
 const CONNECTING = 0;
 const OPEN = 1;
@@ -258,16 +260,21 @@ export class WebshSession {
       return;
     }
     this.running = running;
-    if (options.signal) {
-      running.onAbort = () => {
-        this.interrupt();
-        this.release(running);
-        job.reject(abortedError(true));
-        this.startNext();
-      };
-      options.signal.addEventListener("abort", running.onAbort, { once: true });
-    }
-    this.watch(running.deadline);
+    // Listening to an AbortSignal costs more than a short command's whole round trip (bench/
+    // README, B3), so an exec listens only once it has run LISTEN_AFTER_MS: the watchdog then
+    // adds the listener, or aborts it at once if the signal fired before.
+    this.watch(options.signal ? this.listenAt(running) : running.deadline);
+  }
+
+  private listenAt(running: Running): number {
+    return Math.min(running.deadline, running.started + LISTEN_AFTER_MS);
+  }
+
+  private abort(running: Running): void {
+    this.interrupt();
+    this.release(running);
+    running.job.reject(abortedError(true));
+    this.startNext();
   }
 
   private finish(running: Running, timedOut: boolean, sessionEnded = false): void {
@@ -308,12 +315,26 @@ export class WebshSession {
     this.watchdog = undefined;
     const running = this.running;
     if (running === undefined) return;
-    if (performance.now() < running.deadline) {
-      this.watch(running.deadline);
+    const now = performance.now();
+    if (now >= running.deadline) {
+      this.interrupt();
+      this.finish(running, true);
       return;
     }
-    this.interrupt();
-    this.finish(running, true);
+    const { signal } = running.job.options;
+    if (signal && running.onAbort === undefined) {
+      if (now < this.listenAt(running)) {
+        this.watch(this.listenAt(running));
+        return;
+      }
+      if (signal.aborted) {
+        this.abort(running);
+        return;
+      }
+      running.onAbort = () => this.abort(running);
+      signal.addEventListener("abort", running.onAbort, { once: true });
+    }
+    this.watch(running.deadline);
   }
 
   /**
@@ -436,18 +457,14 @@ function listen(socket: WebSocket, receive: (data: unknown) => void): void {
 }
 
 /**
- * Keystrokes go out as binary frames, as the official CLI sends them. ws (Node) frames a string
- * as binary when asked, writing its UTF-8 straight into the masked frame; browsers take bytes.
+ * Keystrokes go out as binary frames, as the official CLI sends them, and as bytes: ws masks
+ * bytes into the frame it writes (one write), while a string is masked in a buffer of its own
+ * and written as two (bench/README, B3). Browsers frame bytes as binary by themselves.
  */
 function binarySender(socket: WebSocket): (data: string | Uint8Array) => void {
-  const send = socket.send as (data: string | Uint8Array, options?: { binary: boolean }) => void;
-  if (typeof (socket as { on?: unknown }).on === "function") {
-    return (data) => send.call(socket, data, BINARY);
-  }
+  const send = socket.send as (data: Uint8Array) => void;
   return (data) => send.call(socket, typeof data === "string" ? encoder.encode(data) : data);
 }
-
-const BINARY = { binary: true };
 
 // Error texts from ws can quote the URL, whose path carries the channel token.
 function redactUrl(message: string): string {

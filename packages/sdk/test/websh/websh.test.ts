@@ -161,6 +161,33 @@ describe("session.exec", () => {
     await expect(shell.exec("echo next")).resolves.toMatchObject({ output: "next\n" });
   });
 
+  it("sees an abort that comes as the command starts, before it listens to the signal", async () => {
+    const shell = await open();
+    const controller = new AbortController();
+    const started = performance.now();
+    const running = shell.exec("sleep 30", { signal: controller.signal });
+    controller.abort();
+    await expect(running).rejects.toBeInstanceOf(AbortedError);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    await expect(shell.exec("echo next")).resolves.toMatchObject({ output: "next\n" });
+  });
+
+  it("does not listen to the signal of a command that ends at once", async () => {
+    const shell = await open();
+    const controller = new AbortController();
+    let listened = 0;
+    const add = controller.signal.addEventListener.bind(controller.signal);
+    controller.signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      listened++;
+      add(...args);
+    }) as typeof add;
+    await shell.exec("echo fast", { signal: controller.signal });
+    await expect(shell.exec("sleep 0.2", { signal: controller.signal })).resolves.toMatchObject({
+      exitCode: 0,
+    });
+    expect(listened).toBe(1);
+  });
+
   it("queues concurrent calls on one session in call order", async () => {
     const shell = await open();
     const results = await Promise.all([
