@@ -44,7 +44,7 @@ function renderToolsTable(): string {
   const aliases = tools
     .flatMap((tool) => tool.aliases.map((alias) => `\`${alias}\` → \`${tool.name}\``))
     .join(", ");
-  const other = `Other names (the latest reference server's), accepted by \`--tools\`, \`--exclude-tools\` and \`tools/call\` but never listed: ${aliases}.`;
+  const other = `Other names (the reference server's, latest and older), accepted by \`--tools\`, \`--exclude-tools\` and \`tools/call\` but never listed: ${aliases}.`;
   return `${START}\n\n${tools.length} tools in ${TOOLSETS.length} toolsets.\n\n${sections.join("\n\n")}\n\n${other}\n\n${END}`;
 }
 

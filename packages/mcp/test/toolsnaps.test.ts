@@ -119,6 +119,8 @@ const SELF_EXPLANATORY = new Set([
   "start",
   "timeoutSeconds",
   "env",
+  "shell",
+  "stdin",
   "elapsedSeconds",
   "name",
   "success",

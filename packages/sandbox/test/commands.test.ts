@@ -79,6 +79,13 @@ describe("command lifecycle", () => {
     expect(unknown.body.non_field_errors[0]).toMatch(/not registered/);
   });
 
+  it("gives `data` to the command as its standard input", async () => {
+    const done = await runToEnd("wc -l; echo after", { data: "one\ntwo\n" });
+    expect(done).toMatchObject({ exit_code: 0, result: "2\nafter\n" });
+    const none = await runToEnd("cat; echo end");
+    expect(none.result).toBe("end\n");
+  });
+
   it("runs as the workspace user, who reads the journal (adm) but is not a sudoer", async () => {
     expect(server.os_name).toBe("Ubuntu");
     const groups = await runToEnd("id -nG; getent group sudo");

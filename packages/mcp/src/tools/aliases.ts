@@ -1,7 +1,7 @@
 /**
- * Other names for tools: the names the latest reference server (alpacax/alpacon-mcp@22fc34c)
- * gives the same tools, so prompts and client configs written for it keep working. An alias is
- * accepted by `--tools` / `--exclude-tools` and by `tools/call`, and never listed by
+ * Other names for tools: the names the reference server gives the same tools, at its latest
+ * revision (alpacax/alpacon-mcp@22fc34c) and at the older one some configs still use (60d4469),
+ * so prompts and client configs written for it keep working. An alias is accepted by `--tools` / `--exclude-tools` and by `tools/call`, and never listed by
  * `tools/list` (that would double what a model reads). A call by alias takes this server's
  * arguments, as tools/list shows them under the tool's own name.
  */
@@ -18,6 +18,12 @@ export const TOOL_ALIASES: Readonly<Record<string, string>> = {
   list_iam_groups: "iam_groups_list",
   create_iam_group: "iam_group_create",
   list_workspaces: "workspaces_list",
+  execute_command: "command_run",
+  // Seed-only names of the same call: the ACL, the waiting and the fan-out are command_run's own.
+  execute_command_with_acl: "command_run",
+  execute_command_sync: "command_run",
+  execute_command_multi_server: "command_run",
+  get_command_result: "command_get",
 };
 
 /** The tool's own name for a name or an alias; unknown names come back unchanged. */

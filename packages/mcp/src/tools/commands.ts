@@ -73,7 +73,7 @@ export const commandRun = defineTool({
   toolset: "commands",
   title: "Run a command on servers",
   description:
-    "Runs a command on one or more servers and waits for each one's result. For one-shot commands and fan-out; websh tools keep shell state. The token's ACL must allow it.",
+    "Runs a command on one or more servers and waits for each result. For one-shot commands and fan-out; websh tools keep shell state. The token's ACL must allow it.",
   sdk: (c) => c.commands.run,
   operation: "exec",
   input: {
@@ -82,6 +82,10 @@ export const commandRun = defineTool({
     username: z.string().min(1).max(64).optional().describe("Default: the token's user."),
     groupname: z.string().min(1).max(64).optional(),
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(4096)).optional(),
+    shell: z.enum(["system", "osquery"]).optional(),
+    stdin: z.string().max(1_000_000).optional(),
+    runAfter: z.array(z.guid()).max(20).optional().describe("Commands to end first."),
+    scheduledAt: z.iso.datetime({ offset: true }).optional().describe("Run then; no wait."),
     timeoutSeconds: z
       .int()
       .min(1)
@@ -104,7 +108,14 @@ export const commandRun = defineTool({
       args.env && Object.keys(args.env).length
         ? `\nWith environment: ${envForQuestion(args.env)}`
         : "";
-    return `Run ${quoted(args.command)} on ${where}${runAs(args)}?${env}`;
+    const when = [
+      args.shell === "osquery" ? "As an osquery query" : "",
+      args.stdin ? `With ${args.stdin.length} characters of standard input` : "",
+      args.runAfter?.length ? `After command(s) ${args.runAfter.join(", ")} finish` : "",
+      args.scheduledAt ? `At ${args.scheduledAt}` : "",
+    ].filter(Boolean);
+    const details = when.length ? `\n${when.join("\n")}` : "";
+    return `Run ${quoted(args.command)} on ${where}${runAs(args)}?${env}${details}`;
   },
   async run(args, context) {
     const total = args.servers.length;
@@ -112,7 +123,17 @@ export const commandRun = defineTool({
     const results = await clientOf(context).commands.run({
       servers: args.servers,
       line: args.command,
-      ...compact({ username: args.username, groupname: args.groupname, env: args.env }),
+      ...compact({
+        shell: args.shell,
+        username: args.username,
+        groupname: args.groupname,
+        env: args.env,
+        data: args.stdin,
+        runAfter: args.runAfter,
+        scheduledAt: args.scheduledAt,
+      }),
+      // A scheduled command runs later: waiting for it would only time out.
+      wait: args.scheduledAt === undefined,
       ...workSessionOf(args),
       timeoutMs: args.timeoutSeconds * 1000,
       signal: context.signal,
@@ -139,14 +160,19 @@ export const commandRun = defineTool({
     return { results: rows, succeeded, failed: rows.length - succeeded };
   },
   summary: (result, args, context) => {
-    const head = `\`${args.command}\`: ${result.succeeded} of ${result.results.length} server(s) succeeded.`;
+    const created = result.results.filter((row) => row.commandId && !row.error).length;
+    const head = args.scheduledAt
+      ? `\`${args.command}\`: scheduled for ${args.scheduledAt} on ${created} of ${result.results.length} server(s).`
+      : `\`${args.command}\`: ${result.succeeded} of ${result.results.length} server(s) succeeded.`;
     const lines = listLines(result.results, (row) => {
       const state =
         row.error?.kind === "may_have_run"
           ? "OUTCOME UNKNOWN (may have run; do not resend, check with command_get)"
           : row.error
             ? `${row.error.kind}: ${row.error.message}`
-            : `exit ${row.exitCode ?? "?"} (${row.status})`;
+            : row.status === "scheduled" || row.status === "queued"
+              ? `${row.status}, command ${row.commandId} (follow it with command_get)`
+              : `exit ${row.exitCode ?? "?"} (${row.status})`;
       const cut = row.outputTruncated
         ? ` [first ${row.omittedChars} chars omitted; command_get ${row.commandId} with offset 0 reads them]`
         : "";

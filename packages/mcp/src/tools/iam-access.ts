@@ -275,7 +275,7 @@ export const iamPermissionsList = defineTool({
   toolset: "iam",
   title: "List IAM permissions",
   description:
-    "What each source of access allows in Alpacon (there are no permission codenames): group roles, staff and superuser flags, API token ACLs. iam_user_permissions_get applies it to one user.",
+    "What each source of access allows (Alpacon has no permission codenames): group roles, staff and superuser flags, API token ACLs. iam_user_permissions_get applies it to a user.",
   sdk: { MEMBERSHIP_ROLES, ACCOUNT_FLAGS },
   operation: "local-read",
   scope: "local",

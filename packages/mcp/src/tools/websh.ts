@@ -157,7 +157,7 @@ export const webshSessionCreate = defineTool({
   toolset: "websh",
   title: "Open a shell session",
   description:
-    "Opens a shell on a server and keeps it, so websh_channel_execute calls share state (directory, environment, jobs). Returns a channelId; it closes after 30 idle minutes.",
+    "Opens a shell on a server and keeps it, so websh_channel_execute calls share state (directory, env, jobs). Returns a channelId; it closes after 30 idle minutes.",
   sdk: (c) => c.websh.open,
   operation: "POST",
   input: {

@@ -74,6 +74,23 @@ describe("questions name what changes the effect", () => {
     expect(question).not.toContain(h.server);
   });
 
+  test("command_run: standard input by its size, the commands it waits for, its time", async () => {
+    const { client, questions } = await asking({ action: "decline" });
+    const after = "0b5e3f4a-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
+    await call(client, "command_run", {
+      workspace: "acme",
+      servers: [h.server],
+      command: "psql",
+      stdin: "DROP TABLE users;",
+      runAfter: [after],
+      scheduledAt: "2030-01-02T03:04:05Z",
+    });
+    expect(questions[0]).toContain("With 17 characters of standard input");
+    expect(questions[0]).toContain(`After command(s) ${after} finish`);
+    expect(questions[0]).toContain("At 2030-01-02T03:04:05Z");
+    expect(questions[0]).not.toContain("DROP TABLE");
+  });
+
   test("escape sequences in arguments are shown, not sent raw", async () => {
     const { client, questions } = await asking({ action: "decline" });
     await call(client, "command_run", {

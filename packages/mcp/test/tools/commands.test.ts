@@ -61,6 +61,52 @@ describe("command_run", () => {
     expect(row.error?.message).not.toMatch(/POST|\/api\//);
   });
 
+  test("gives standard input and runs after another command", async () => {
+    const first = await h.call("command_run", {
+      workspace: "acme",
+      servers: [h.server],
+      command: "echo first",
+    });
+    const [done] = first.structured!.results as Array<{ commandId: string }>;
+    const result = await h.call("command_run", {
+      workspace: "acme",
+      servers: [h.server],
+      command: "wc -l",
+      stdin: "a\nb\nc\n",
+      runAfter: [done!.commandId],
+    });
+    const [row] = result.structured!.results as Array<{ output: string; exitCode: number }>;
+    expect(row).toMatchObject({ output: "3\n", exitCode: 0 });
+  });
+
+  test("a scheduled command is created and not waited for; command_get follows it", async () => {
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    const result = await h.call("command_run", {
+      workspace: "acme",
+      servers: [h.server],
+      command: "uptime",
+      scheduledAt: at,
+    });
+    expect(result.isError).toBe(false);
+    const [row] = result.structured!.results as Array<{ status: string; commandId: string }>;
+    expect(row!.status).toBe("scheduled");
+    expect(result.text).toContain(`scheduled for ${at} on 1 of 1 server(s)`);
+    const followed = await h.call("command_get", { workspace: "acme", command: row!.commandId });
+    expect(followed.structured).toMatchObject({ command: { status: "scheduled" } });
+  });
+
+  test("a scheduled time that is not a time, or an unknown shell, is refused", async () => {
+    for (const bad of [{ scheduledAt: "tomorrow" }, { shell: "bash" }]) {
+      const result = await h.call("command_run", {
+        workspace: "acme",
+        servers: [h.server],
+        command: "uptime",
+        ...bad,
+      });
+      expectInvalidInput(result);
+    }
+  });
+
   test("an empty server list is refused", async () => {
     const result = await h.call("command_run", {
       workspace: "acme",

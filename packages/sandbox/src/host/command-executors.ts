@@ -94,6 +94,7 @@ export function executorFor(
           return await ws.shells.run(server, command.line, {
             user: runAs,
             env: command.env,
+            stdin: command.data,
             signal: opts.signal,
             onOutput: opts.onOutput,
           });

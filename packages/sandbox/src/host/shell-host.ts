@@ -260,6 +260,7 @@ export class ShellHost {
     opts: {
       user: string;
       env: Record<string, string>;
+      stdin?: string;
       signal: AbortSignal;
       onOutput: (chunk: string) => void;
     },
@@ -274,6 +275,7 @@ export class ShellHost {
       signal: opts.signal,
       onOutput: (chunk) => opts.onOutput(chunk),
       echoInterrupt: false,
+      ...(opts.stdin ? { stdin: opts.stdin } : {}),
     });
     return { exitCode: result.exitCode, output: result.output };
   }

@@ -40,6 +40,8 @@ export interface RunOptions {
   onOutput?: OutputListener;
   /** Print `^C` and a newline when interrupted, as a terminal does. Default true. */
   echoInterrupt?: boolean;
+  /** The line's standard input (the Command API's `data`); none when absent. */
+  stdin?: string;
 }
 
 export interface RunResult {
@@ -233,7 +235,7 @@ export class Shell {
       sleep: (ms) => this.sleep(ms, controller.signal),
     };
     const io = {
-      stdin: undefined,
+      stdin: options.stdin,
       stdout: transcript.stream("stdout", this.tty),
       stderr: transcript.stream("stderr", this.tty),
     };

@@ -26,6 +26,15 @@ export interface RunCommandOptions {
   env?: Record<string, string>;
   /** Standard input for the command. */
   data?: string;
+  /** When to run (a Date or ISO 8601 time); absent: now. */
+  scheduledAt?: Date | string;
+  /** Ids of commands that must finish first (on any server); it fails if one of them fails. */
+  runAfter?: readonly string[];
+  /**
+   * false: resolve once each command is created (status `queued` or `scheduled`, no output),
+   * for commands that run later; follow them with `commands.get`. Default true.
+   */
+  wait?: boolean;
   /** Per server, from submission to the end of the command. Default 10 minutes. */
   timeoutMs?: number;
   /** Servers handled at once. Default 16. */
@@ -116,6 +125,10 @@ export async function runCommand(
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new ConfigError("concurrency must be a whole number ≥ 1.");
+  // Checked before anything is sent, so a bad time creates no command anywhere.
+  if (options.scheduledAt !== undefined) {
+    options = { ...options, scheduledAt: isoTime(options.scheduledAt) };
+  }
   const limit = pLimit(concurrency);
   const run: Run = {
     gate: new RateGate(),
@@ -151,6 +164,7 @@ async function runOnServer(
     return failure(server, "not_submitted", "aborted", "Aborted before the command was sent.");
   const created = await submit(commands, server, options, run, deadline);
   if (!("id" in created)) return created;
+  if (options.wait === false) return submitted(server, created.id, options);
   return follow(commands, server, created.id, options, run.gate, deadline);
 }
 
@@ -170,6 +184,8 @@ async function submit(
     ...(options.workSession ? { work_session: options.workSession } : {}),
     ...(options.env ? { env: options.env } : {}),
     ...(options.data ? { data: options.data } : {}),
+    ...(options.scheduledAt ? { scheduled_at: isoTime(options.scheduledAt) } : {}),
+    ...(options.runAfter?.length ? { run_after: [...options.runAfter] } : {}),
   };
   const signature: Signature = {
     server,
@@ -334,6 +350,30 @@ function fromCommand(
     startedAt: command?.acked_at ?? command?.delivered_at ?? undefined,
     finishedAt: command?.handled_at ?? undefined,
   };
+}
+
+/** A command created and not followed (`wait: false`): where it stands as it was created. */
+function submitted(server: string, id: string, options: RunCommandOptions): CommandRunResult {
+  const later =
+    options.scheduledAt !== undefined && Date.parse(isoTime(options.scheduledAt)) > Date.now();
+  return {
+    server,
+    commandId: id,
+    status: later ? "scheduled" : "queued",
+    success: null,
+    exitCode: null,
+    output: "",
+    startedAt: undefined,
+    finishedAt: undefined,
+  };
+}
+
+function isoTime(time: Date | string): string {
+  const date = time instanceof Date ? time : new Date(time);
+  if (Number.isNaN(date.getTime())) {
+    throw new ConfigError(`scheduledAt is not a time: ${String(time)}. Pass a Date or ISO 8601.`);
+  }
+  return date.toISOString();
 }
 
 function failure(

@@ -193,6 +193,43 @@ describe("commands.run", () => {
     expect(creates()).toHaveLength(1);
   });
 
+  it("runs a command after another one, with standard input", async () => {
+    const [server] = env.serverIds(1);
+    const client = env.client();
+    const [first] = await client.commands.run({ servers: server!, line: "echo first" });
+    const [second] = await client.commands.run({
+      servers: server!,
+      line: "cat",
+      data: "from stdin\n",
+      runAfter: [first!.commandId!],
+    });
+    expect(second).toMatchObject({ status: "success", output: "from stdin\n" });
+    const detail = await client.commands.get(second!.commandId!);
+    expect(detail.run_after).toEqual([first!.commandId]);
+  });
+
+  it("creates a scheduled command without waiting for it, when asked not to wait", async () => {
+    const [server] = env.serverIds(1);
+    const at = new Date(Date.now() + 60_000);
+    const [scheduled] = await env
+      .client()
+      .commands.run({ servers: server!, line: "uptime", scheduledAt: at, wait: false });
+    expect(scheduled).toMatchObject({ status: "scheduled", success: null, output: "" });
+    expect(scheduled?.error).toBeUndefined();
+    const detail = await env.client().commands.get(scheduled!.commandId!);
+    expect(detail.status).toBe("scheduled");
+    expect(Date.parse(String(detail.scheduled_at))).toBe(at.getTime());
+    expect(creates()).toHaveLength(1);
+  });
+
+  it("refuses a scheduled time that is not a time before sending anything", async () => {
+    const [server] = env.serverIds(1);
+    await expect(
+      env.client().commands.run({ servers: server!, line: "uptime", scheduledAt: "tomorrow" }),
+    ).rejects.toThrow(/scheduledAt is not a time: tomorrow/);
+    expect(creates()).toHaveLength(0);
+  });
+
   it("rejects bad input with a clear message", async () => {
     await expect(env.client().commands.run({ servers: [], line: "uptime" })).rejects.toThrow(
       /at least one server/,
