@@ -1,9 +1,10 @@
 /**
  * Other names for tools: the names the reference server gives the same tools, at its latest
  * revision (alpacax/alpacon-mcp@22fc34c) and at the older one some configs still use (60d4469),
- * so prompts and client configs written for it keep working. An alias is accepted by `--tools` / `--exclude-tools` and by `tools/call`, and never listed by
- * `tools/list` (that would double what a model reads). A call by alias takes this server's
- * arguments, as tools/list shows them under the tool's own name.
+ * so prompts and client configs written for it keep working. An alias is accepted by `--tools`
+ * / `--exclude-tools` and by `tools/call`, and never listed by `tools/list` (that would double
+ * what a model reads). A call by alias takes this server's arguments, as tools/list shows them
+ * under the tool's own name.
  */
 export const TOOL_ALIASES: Readonly<Record<string, string>> = {
   list_servers: "servers_list",
