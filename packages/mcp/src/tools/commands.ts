@@ -1,10 +1,11 @@
 import type { CommandRunError } from "@alpacon/sdk";
+import { serverLabel as refLabel } from "@alpacon/sdk";
 import * as z from "zod";
 import { envForQuestion, quoted } from "../server/confirm.js";
 import { gateAdvice } from "../server/errors.js";
 import { compact, listLines, tail } from "../server/format.js";
 import { serverLabel } from "../server/server-refs.js";
-import { clientOf, defineTool, serverId } from "./define.js";
+import { clientOf, defineTool, listTool, serverId, serverRef } from "./define.js";
 import { workSessionField, workSessionOf } from "./work-session.js";
 
 export const maxOutputChars = z
@@ -228,4 +229,30 @@ export const commandGet = defineTool({
     `Command ${result.command.id} (\`${result.command.line}\`): ${result.command.status}, exit ${result.command.exit_code ?? "?"}. Output characters ${result.offset}-${result.offset + result.output.length} of ${result.totalChars}${result.nextOffset === null ? "" : `; call again with offset: ${result.nextOffset} for more`}.${result.output ? `\n${result.output}` : ""}`,
 });
 
-export const commandTools = [commandRun, commandGet];
+const commandRow = z.looseObject({
+  id: z.string(),
+  line: z.string(),
+  status: z.string(),
+  exit_code: z.int().nullable(),
+  added_at: z.string(),
+  server: serverRef,
+});
+
+export const listCommands = listTool({
+  name: "list_commands",
+  toolset: "commands",
+  title: "List commands",
+  description:
+    "Commands run through the Command API, newest first: what ran where, and how it ended. command_get reads one's output.",
+  sdk: (c) => c.commands.list,
+  input: {
+    server: serverId.optional().describe("Only this server's commands."),
+    search: z.string().min(1).max(200).optional().describe("Text in the line, server or result."),
+  },
+  rows: "commands",
+  row: commandRow,
+  line: (item) =>
+    `${item.added_at} ${refLabel(item.server)}: \`${item.line.slice(0, 120)}\` ${item.status}${item.exit_code === null ? "" : `, exit ${item.exit_code}`} (${item.id})`,
+});
+
+export const commandTools = [commandRun, commandGet, listCommands];

@@ -61,6 +61,21 @@ export const searchEvents = listTool({
   line: eventLine,
 });
 
+export const getEvent = defineTool({
+  name: "get_event",
+  toolset: "events",
+  title: "Get an event",
+  description: "One event with its data (list_events and search_events give ids).",
+  sdk: (c) => c.events.get,
+  operation: "GET",
+  input: { event: z.guid().describe("From list_events or search_events.") },
+  output: { event: event.extend({ data: z.unknown().optional() }) },
+  notFound: "Check the event id with list_events",
+  run: async (args, { sdk }) => ({ event: await sdk(args.event) }),
+  summary: ({ event: item }) =>
+    `${eventLine(item)}${item.data === undefined ? "" : `\nData: ${JSON.stringify(item.data).slice(0, 2_000)}`}`,
+});
+
 function eventLine(item: z.output<typeof event>): string {
   const repeated = item.count > 1 ? ` (×${item.count})` : "";
   return `${item.added_at} ${serverLabel(item.server)}: ${item.record}${repeated}: ${item.description.slice(0, 160)}`;
@@ -142,4 +157,4 @@ export const finishCommand = defineTool({
   summary: (result) => `Command ${result.command} recorded as finished.`,
 });
 
-export const eventTools = [listEvents, searchEvents, acknowledgeCommand, finishCommand];
+export const eventTools = [listEvents, searchEvents, getEvent, acknowledgeCommand, finishCommand];

@@ -129,6 +129,22 @@ test("a token printed by a command is scrubbed from text and structured output",
   expect(result.text).toContain("[redacted]");
 });
 
+describe("list_commands", () => {
+  test("lists the commands run, newest first, with their status", async () => {
+    await h.call("command_run", { workspace: "acme", servers: [h.server], command: "echo listed" });
+    const result = await h.call("list_commands", { workspace: "acme", server: h.server });
+    expect(result.isError).toBe(false);
+    const [newest] = result.structured!.commands as Array<{ line: string; status: string }>;
+    expect(newest).toMatchObject({ line: "echo listed", status: "success" });
+    expect(result.text).toContain("`echo listed` success, exit 0");
+  });
+
+  test("a search longer than 200 characters is refused", async () => {
+    const result = await h.call("list_commands", { workspace: "acme", search: "x".repeat(201) });
+    expectInvalidInput(result);
+  });
+});
+
 describe("command_get", () => {
   test("reads a command's output from an offset", async () => {
     const { client } = await h.connect();

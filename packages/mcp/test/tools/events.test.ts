@@ -35,6 +35,22 @@ describe("list_events", () => {
   });
 });
 
+describe("get_event", () => {
+  test("reads one event with its data", async () => {
+    const listed = await h.call("list_events", { workspace: "acme", pageSize: 1 });
+    const [first] = listed.structured!.events as Array<{ id: string; record: string }>;
+    const result = await h.call("get_event", { workspace: "acme", event: first!.id });
+    expect(result.isError).toBe(false);
+    expect(result.structured!.event).toMatchObject({ id: first!.id, record: first!.record });
+    expect(result.text).toContain(first!.record);
+  });
+
+  test("an unknown event is a 404 that points to list_events", async () => {
+    const result = await h.call("get_event", { workspace: "acme", event: MISSING_ID });
+    expectToolError(result, "list_events");
+  });
+});
+
 describe("search_events", () => {
   test("finds events by text", async () => {
     const result = await h.call("search_events", { workspace: "acme", query: "reconnected" });

@@ -69,8 +69,6 @@ const NOT_YET: Record<string, readonly string[]> = {
     "revoke_certificate",
     "update_certificate_authority",
   ],
-  command: ["list_commands"],
-  events: ["get_event"],
   health: ["health_check"],
   iam: [
     "add_iam_member",
