@@ -25,6 +25,9 @@ const ADDED_TOOLS = new Set([
   "workspaces_list",
   "list_commands",
   "get_event",
+  "get_disk_io",
+  "get_top_servers",
+  "get_system_time",
 ]);
 
 interface Listed {

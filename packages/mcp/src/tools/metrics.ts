@@ -1,5 +1,6 @@
 import {
   type AlpaconClient,
+  type DiskIoPoint,
   seriesStats,
   summarizeDisks,
   summarizeTraffic,
@@ -7,7 +8,7 @@ import {
 } from "@alpacon/sdk";
 import * as z from "zod";
 import type { ToolContext } from "../server/context.js";
-import { listLines } from "../server/format.js";
+import { bytes, listLines } from "../server/format.js";
 import { serverLabel } from "../server/server-refs.js";
 import { apiFields, defineTool, type Input, type Output, serverId, serverRef } from "./define.js";
 
@@ -286,6 +287,122 @@ export const getCpuTopServers = defineTool({
       : `Highest CPU peaks over the last 24 hours:${listLines(result.servers, (item) => `${item.server.name ?? "(name not given)"} (${item.server.id}): ${round(item.value)}%`)}`,
 });
 
+const diskIoDevice = z.object({
+  device: z.string(),
+  avgReadBps: z.number(),
+  avgWriteBps: z.number(),
+  peakReadBps: z.number(),
+  peakWriteBps: z.number(),
+  samples: z.int(),
+});
+
+export const getDiskIo = defineTool({
+  name: "get_disk_io",
+  toolset: "metrics",
+  title: "Get disk I/O",
+  description:
+    "Disk reads and writes per device in bytes/s over time: which disk is busy, since when.",
+  sdk: (c) => c.metrics.diskIo,
+  operation: "GET",
+  input: {
+    server: serverId,
+    device: z.string().min(1).max(64).optional().describe("Disk device, e.g. sda."),
+    ...range,
+  },
+  output: {
+    server: z.string(),
+    start: z.string(),
+    end: z.string(),
+    devices: z.array(diskIoDevice),
+  },
+  notFound: NOT_FOUND,
+  async run({ hours, ...args }, { sdk }) {
+    const span = window({ hours, ...args });
+    const points = await sdk(apiFields({ ...args, ...span }));
+    return { server: args.server, ...span, devices: diskIoByDevice(points) };
+  },
+  summary: (result, _args, context) =>
+    result.devices.length === 0
+      ? `No disk I/O samples for ${serverLabel(context.servers, result.server)} in that range.`
+      : `Disk I/O of ${serverLabel(context.servers, result.server)} from ${result.start} to ${result.end}:` +
+        listLines(
+          result.devices,
+          (item) =>
+            `${item.device}: read avg ${bytes(item.avgReadBps)}/s (peak ${bytes(item.peakReadBps)}/s), write avg ${bytes(item.avgWriteBps)}/s (peak ${bytes(item.peakWriteBps)}/s)`,
+        ),
+});
+
+function diskIoByDevice(points: readonly DiskIoPoint[]): Array<z.output<typeof diskIoDevice>> {
+  const byDevice = new Map<string, DiskIoPoint[]>();
+  for (const point of points) {
+    const list = byDevice.get(point.device);
+    if (list) list.push(point);
+    else byDevice.set(point.device, [point]);
+  }
+  return [...byDevice].map(([device, items]) => {
+    const mean = (pick: (point: DiskIoPoint) => number) =>
+      round(items.reduce((sum, point) => sum + pick(point), 0) / items.length);
+    const peak = (pick: (point: DiskIoPoint) => number) => round(Math.max(...items.map(pick)));
+    return {
+      device,
+      avgReadBps: mean((point) => point.avg_read_bps),
+      avgWriteBps: mean((point) => point.avg_write_bps),
+      peakReadBps: peak((point) => point.peak_read_bps),
+      peakWriteBps: peak((point) => point.peak_write_bps),
+      samples: items.length,
+    };
+  });
+}
+
+const TOP_METRICS = {
+  cpu: { read: (c: AlpaconClient) => c.metrics.cpuTopServers, unit: "%" },
+  memory: { read: (c: AlpaconClient) => c.metrics.memoryTopServers, unit: "%" },
+  disk_io: { read: (c: AlpaconClient) => c.metrics.diskIoTopServers, unit: " B/s" },
+  traffic: { read: (c: AlpaconClient) => c.metrics.trafficTopServers, unit: " bit/s" },
+} as const;
+type TopMetric = keyof typeof TOP_METRICS;
+
+export const getTopServers = defineTool({
+  name: "get_top_servers",
+  toolset: "metrics",
+  title: "Top servers by metric",
+  description:
+    "The five busiest servers of the last 24 hours by CPU, memory, disk I/O or traffic peak.",
+  sdk: Object.values(TOP_METRICS).map((metric) => metric.read),
+  operation: "GET",
+  input: {
+    metrics: z
+      .array(z.enum(["cpu", "memory", "disk_io", "traffic"]))
+      .min(1)
+      .max(4)
+      .default(["cpu", "memory", "disk_io", "traffic"])
+      .describe("Default: all."),
+  },
+  output: {
+    top: z.array(
+      z.object({
+        metric: z.string(),
+        servers: z.array(z.object({ server: serverRef, value: z.number() })),
+      }),
+    ),
+  },
+  run: async (args, { call }) => ({
+    top: await Promise.all(
+      [...new Set(args.metrics)].map(async (metric) => ({
+        metric,
+        servers: await call(TOP_METRICS[metric].read)(),
+      })),
+    ),
+  }),
+  summary: (result) =>
+    result.top
+      .map(
+        ({ metric, servers }) =>
+          `Top by ${metric} peak (24 h):${servers.length === 0 ? " no data." : listLines(servers, (item) => `${item.server.name ?? "(name not given)"} (${item.server.id}): ${round(item.value)}${TOP_METRICS[metric as TopMetric].unit}`)}`,
+      )
+      .join("\n"),
+});
+
 export const metricsTools = [
   getCpuUsage,
   getMemoryUsage,
@@ -293,4 +410,6 @@ export const metricsTools = [
   getNetworkTraffic,
   getServerMetricsSummary,
   getCpuTopServers,
+  getTopServers,
+  getDiskIo,
 ];

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { bytes, listLines } from "../server/format.js";
+import { bytes, duration, listLines } from "../server/format.js";
 import { defineTool, listTool, serverId } from "./define.js";
 
 // The /api/proc/ endpoints are lists filtered by server; facts that exist once per server
@@ -195,6 +195,29 @@ export const getDiskInfo = defineTool({
     ),
 });
 
+export const getSystemTime = defineTool({
+  name: "get_system_time",
+  toolset: "system",
+  title: "Get the system time",
+  description: "A server's clock, time zone, boot time and uptime: clock skew, recent reboots.",
+  sdk: (c) => c.system.time,
+  operation: "GET",
+  input: { server: serverId },
+  output: {
+    server: z.string(),
+    time: z
+      .looseObject({ timezone: z.string(), boot_time: z.string() })
+      .nullable()
+      .describe(`Null when ${NOT_REPORTED}.`),
+  },
+  notFound: NOT_FOUND,
+  run: async (args, { sdk }) => ({ ...args, time: (await sdk(args)).results[0] ?? null }),
+  summary: ({ server, time }) =>
+    time
+      ? `Time zone ${time.timezone}, booted ${time.boot_time}${typeof time.datetime === "string" ? `, clock ${time.datetime}` : ""}${typeof time.uptime === "number" ? `, up ${duration(time.uptime)}` : ""}.`
+      : `No time information for ${server}: ${NOT_REPORTED}.`,
+});
+
 export const systemTools = [
   getSystemInfo,
   getOsVersion,
@@ -203,4 +226,5 @@ export const systemTools = [
   listSystemPackages,
   getNetworkInterfaces,
   getDiskInfo,
+  getSystemTime,
 ];

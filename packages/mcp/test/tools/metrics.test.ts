@@ -88,6 +88,22 @@ describe("get_network_traffic", () => {
   });
 });
 
+describe("get_disk_io", () => {
+  test("summarises reads and writes per device", async () => {
+    const result = await h.call("get_disk_io", { workspace: "acme", server: h.server, hours: 6 });
+    expect(result.isError).toBe(false);
+    const devices = result.structured!.devices as Array<{ device: string; samples: number }>;
+    expect(devices.length).toBeGreaterThan(0);
+    expect(devices[0]!.samples).toBeGreaterThan(0);
+    expect(result.text).toContain(`${devices[0]!.device}: read avg`);
+  });
+
+  test("an unknown server says what to check", async () => {
+    const result = await h.call("get_disk_io", { workspace: "acme", server: MISSING_ID });
+    expectToolError(result, "servers_list");
+  });
+});
+
 describe("get_server_metrics_summary", () => {
   test("combines CPU, memory, disks and interfaces", async () => {
     const result = await h.call("get_server_metrics_summary", {
@@ -126,5 +142,25 @@ describe("get_cpu_top_servers", () => {
     const result = await call(client, "get_cpu_top_servers", {});
     await close();
     expectToolError(result, "workspace acme");
+  });
+});
+
+describe("get_top_servers", () => {
+  test("ranks servers for each metric asked", async () => {
+    const result = await h.call("get_top_servers", {
+      workspace: "acme",
+      metrics: ["memory", "traffic"],
+    });
+    expect(result.isError).toBe(false);
+    const top = result.structured!.top as Array<{ metric: string; servers: unknown[] }>;
+    expect(top.map((item) => item.metric)).toEqual(["memory", "traffic"]);
+    expect(top[0]!.servers.length).toBeGreaterThan(0);
+    expect(top[0]!.servers.length).toBeLessThanOrEqual(5);
+    expect(result.text).toContain("Top by memory peak");
+  });
+
+  test("an unknown metric is refused", async () => {
+    const result = await h.call("get_top_servers", { workspace: "acme", metrics: ["gpu"] });
+    expectInvalidInput(result);
   });
 });

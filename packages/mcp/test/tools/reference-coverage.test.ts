@@ -86,7 +86,7 @@ const NOT_YET: Record<string, readonly string[]> = {
     "update_iam_application",
     "update_iam_group",
   ],
-  metrics: ["get_alert_rules", "get_disk_io", "get_top_servers"],
+  metrics: ["get_alert_rules"],
   package: [
     "install_python_package",
     "install_system_package",
@@ -129,7 +129,7 @@ const NOT_YET: Record<string, readonly string[]> = {
     "upgrade_agent",
     "upgrade_system",
   ],
-  system_info: ["get_server_overview", "get_system_time"],
+  system_info: ["get_server_overview"],
   token: [
     "create_api_token",
     "delete_api_token",

@@ -30,6 +30,7 @@ const cases: Array<
     (s) => expect((s.interfaces as unknown[]).length).toBeGreaterThan(0),
   ],
   ["get_disk_info", {}, (s) => expect((s.partitions as unknown[]).length).toBeGreaterThan(0)],
+  ["get_system_time", {}, (s) => expect(s.time).toMatchObject({ timezone: expect.any(String) })],
 ];
 
 describe.each(cases)("%s", (name, args, check) => {
