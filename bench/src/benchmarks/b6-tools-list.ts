@@ -28,6 +28,9 @@ const ADDED_TOOLS = new Set([
   "get_disk_io",
   "get_top_servers",
   "get_system_time",
+  "get_server_note",
+  "update_server_note",
+  "delete_server_note",
 ]);
 
 interface Listed {

@@ -1,7 +1,15 @@
 import type { Server } from "@alpacon/sdk";
 import * as z from "zod";
-import { bytes, duration } from "../server/format.js";
-import { defineTool, listTool, serverId, serverSummary, userSummary } from "./define.js";
+import { quoted } from "../server/confirm.js";
+import { bytes, compact, duration } from "../server/format.js";
+import {
+  defineTool,
+  listTool,
+  serverId,
+  serverSummary,
+  type ToolCallContext,
+  userSummary,
+} from "./define.js";
 
 const serverRow = z.object({
   id: z.string(),
@@ -155,4 +163,75 @@ export const serverNoteCreate = defineTool({
   summary: ({ note: created }) => `Added note ${created.id} to ${created.server.name}.`,
 });
 
-export const serverTools = [serversList, serverGet, serverNotesList, serverNoteCreate];
+const noteId = z.guid().describe("From server_notes_list.");
+const NOTE_NOT_FOUND = "Check the note id with server_notes_list";
+
+/** "note `disk replaced …` on web-1": the note as the person asked knows it. */
+async function noteLabel(id: string, context: ToolCallContext): Promise<string> {
+  const current = await context.call((c) => c.notes.get)(id);
+  return `note ${quoted(current.content.slice(0, 80))} on server ${current.server.name}`;
+}
+
+export const getServerNote = defineTool({
+  name: "get_server_note",
+  toolset: "servers",
+  title: "Get a server note",
+  description: "One server note, whole.",
+  sdk: (c) => c.notes.get,
+  operation: "GET",
+  input: { note: noteId },
+  output: { note },
+  notFound: NOTE_NOT_FOUND,
+  run: async (args, { sdk }) => ({ note: await sdk(args.note) }),
+  summary: ({ note: item }) =>
+    `Note ${item.id} on ${item.server.name} by ${item.author.name}${item.pinned ? " (pinned)" : ""}${item.private ? " (private)" : ""}:\n${item.content}`,
+});
+
+export const updateServerNote = defineTool({
+  name: "update_server_note",
+  toolset: "servers",
+  title: "Update a server note",
+  description: "Changes a server note's text, privacy or pinning.",
+  sdk: (c) => c.notes.update,
+  operation: "PATCH",
+  input: {
+    note: noteId,
+    content: z.string().min(1).max(512).optional(),
+    private: z.boolean().optional().describe("Only the token's user sees it."),
+    pinned: z.boolean().optional().describe("At most 3 per server."),
+  },
+  output: { note },
+  notFound: NOTE_NOT_FOUND,
+  confirm: async ({ note: id, ...fields }, context) =>
+    `Change ${Object.keys(compact(fields)).join(", ") || "nothing"} of ${await noteLabel(id, context)}?`,
+  run: async ({ note: id, ...fields }, { sdk }) => ({ note: await sdk(id, compact(fields)) }),
+  summary: ({ note: item }) => `Updated note ${item.id} on ${item.server.name}.`,
+});
+
+export const deleteServerNote = defineTool({
+  name: "delete_server_note",
+  toolset: "servers",
+  title: "Delete a server note",
+  description: "Deletes a server note for good.",
+  sdk: (c) => c.notes.delete,
+  operation: "DELETE",
+  input: { note: noteId },
+  output: { note: z.string(), deleted: z.boolean() },
+  notFound: NOTE_NOT_FOUND,
+  confirm: async (args, context) => `Delete ${await noteLabel(args.note, context)} for good?`,
+  async run(args, { sdk }) {
+    await sdk(args.note);
+    return { note: args.note, deleted: true };
+  },
+  summary: (result) => `Deleted note ${result.note}.`,
+});
+
+export const serverTools = [
+  serversList,
+  serverGet,
+  serverNotesList,
+  serverNoteCreate,
+  getServerNote,
+  updateServerNote,
+  deleteServerNote,
+];

@@ -113,9 +113,7 @@ const NOT_YET: Record<string, readonly string[]> = {
   server: [
     "create_registration_token",
     "delete_registration_token",
-    "delete_server_note",
     "get_registration_guide",
-    "get_server_note",
     "list_registration_tokens",
     "reboot_system",
     "restart_agent",
@@ -125,7 +123,6 @@ const NOT_YET: Record<string, readonly string[]> = {
     "unregister_server",
     "update_information",
     "update_server",
-    "update_server_note",
     "upgrade_agent",
     "upgrade_system",
   ],

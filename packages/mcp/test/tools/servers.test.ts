@@ -1,3 +1,4 @@
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, test } from "vitest";
 import { expectInvalidInput, expectToolError } from "../helpers/expect-tool.js";
 import { useHarness } from "../helpers/file-harness.js";
@@ -98,5 +99,61 @@ describe("server_note_create", () => {
     });
     expectToolError(result, "What to do:");
     expect(result.text).toMatch(/ACL|permission/);
+  });
+});
+
+describe("get_server_note, update_server_note, delete_server_note", () => {
+  async function addNote(content: string): Promise<string> {
+    const { client } = await h.connect();
+    const result = await call(client, "server_note_create", {
+      workspace: "acme",
+      server: connectedServer(h.sandbox),
+      content,
+    });
+    return (result.structured!.note as { id: string }).id;
+  }
+
+  test("reads, changes and deletes a note", async () => {
+    const id = await addNote("Disk replaced.");
+    const { client } = await h.connect();
+    const read = await call(client, "get_server_note", { workspace: "acme", note: id });
+    expect(read.structured!.note).toMatchObject({ id, content: "Disk replaced." });
+    expect(read.text).toContain("Disk replaced.");
+    const updated = await call(client, "update_server_note", {
+      workspace: "acme",
+      note: id,
+      content: "Disk replaced; RAID rebuilt.",
+      pinned: true,
+    });
+    expect(updated.structured!.note).toMatchObject({
+      content: "Disk replaced; RAID rebuilt.",
+      pinned: true,
+    });
+    const deleted = await call(client, "delete_server_note", { workspace: "acme", note: id });
+    expect(deleted.structured).toEqual({ note: id, deleted: true });
+    const gone = await call(client, "get_server_note", { workspace: "acme", note: id });
+    expectToolError(gone, "server_notes_list");
+  });
+
+  test("asks before deleting, naming the note and its server", async () => {
+    const id = await addNote("Keep this one.");
+    const questions: string[] = [];
+    const { client } = await h.connect({ confirm: "elicit" }, { elicitation: { form: {} } });
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      questions.push(request.params.message);
+      return { action: "decline" };
+    });
+    const result = await call(client, "delete_server_note", { workspace: "acme", note: id });
+    expect(result.isError).toBe(true);
+    expect(questions[0]).toMatch(/^Delete note `Keep this one.` on server \S+ for good\?/);
+    const still = await call(client, "get_server_note", { workspace: "acme", note: id });
+    expect(still.isError).toBe(false);
+  });
+
+  test("unknown notes are errors that point to server_notes_list", async () => {
+    for (const name of ["update_server_note", "delete_server_note"]) {
+      const result = await h.call(name, { workspace: "acme", note: MISSING_ID, content: "x" });
+      expectToolError(result, "server_notes_list");
+    }
   });
 });
