@@ -31,6 +31,9 @@ const ADDED_TOOLS = new Set([
   "get_server_note",
   "update_server_note",
   "delete_server_note",
+  "get_iam_group",
+  "list_iam_memberships",
+  "remove_iam_member",
 ]);
 
 interface Listed {

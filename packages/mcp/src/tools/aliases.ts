@@ -18,6 +18,7 @@ export const TOOL_ALIASES: Readonly<Record<string, string>> = {
   delete_iam_user: "iam_user_delete",
   list_iam_groups: "iam_groups_list",
   create_iam_group: "iam_group_create",
+  add_iam_member: "iam_user_assign_role",
   list_workspaces: "workspaces_list",
   execute_command: "command_run",
   // Seed-only names of the same call: the ACL, the waiting and the fan-out are command_run's own.

@@ -14,7 +14,7 @@ import {
 import * as z from "zod";
 import { ToolError } from "../server/errors.js";
 import { listLines } from "../server/format.js";
-import { clientOf, defineTool, type ToolCallContext } from "./define.js";
+import { clientOf, defineTool, listTool, type ToolCallContext } from "./define.js";
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const NAME = /^[a-z][a-z0-9_-]*$/;
@@ -213,6 +213,90 @@ export const iamUserAssignRole = defineTool({
       ? `${who} is now ${membership.role} of group ${membership.group.name} (added to the group).`
       : `${who} is now ${membership.role} of group ${membership.group.name} (was ${previousRole}).`;
   },
+});
+
+// --- remove_iam_member, get_iam_group, list_iam_memberships
+
+export const removeIamMember = defineTool({
+  name: "remove_iam_member",
+  toolset: "iam",
+  title: "Remove a user from a group",
+  description: "Removes a user from a group, with the access the group gives to its servers.",
+  sdk: (c) => c.iam.memberships.delete,
+  operation: "DELETE",
+  input: { user: userRef, group: groupRef },
+  output: { user: z.string(), group: z.string(), removedRole: role },
+  notFound: "Check the user with iam_users_list and the group with iam_groups_list",
+  forbidden:
+    "Removing a member takes the manager or owner role in the group (owners: the owner role). Ask an owner of the group",
+  async confirm(args, context) {
+    const { user, group, current } = await membershipOf(args, context);
+    return `Remove user ${userName(user)} (${current.role}) from group ${groupName(group)}? They lose what the group gives on its servers.`;
+  },
+  async run(args, context) {
+    const { user, group, current } = await membershipOf(args, context);
+    await context.sdk(current.id);
+    return { user: user.username ?? user.id, group: group.name, removedRole: current.role };
+  },
+  summary: (result) =>
+    `Removed user ${result.user} (${result.removedRole}) from group ${result.group}.`,
+});
+
+async function membershipOf(args: { user: string; group: string }, context: ToolCallContext) {
+  const { user, group, current } = await plan(args, context);
+  if (!current) {
+    throw new ToolError(
+      `user ${userName(user)} is not a member of group ${group.name}`,
+      "Nothing to remove; iam_user_permissions_get lists the user's groups",
+    );
+  }
+  return { user, group, current };
+}
+
+export const getIamGroup = defineTool({
+  name: "get_iam_group",
+  toolset: "iam",
+  title: "Get an IAM group",
+  description: "A group with its servers and members (and their roles).",
+  sdk: [(c) => c.iam.groups.get, (c) => c.iam.memberships.iterate],
+  operation: "GET",
+  input: { group: groupRef },
+  output: {
+    group: z.looseObject({ id: z.string(), name: z.string() }),
+    members: z.array(z.object({ id: z.string(), name: z.string(), role })),
+  },
+  notFound: "Check the group with iam_groups_list",
+  async run(args, context) {
+    const group = await findGroup(context, args.group);
+    const members = await allMemberships(context, { group: group.id });
+    return {
+      group,
+      members: members.map((item) => ({ id: item.user.id, name: item.user.name, role: item.role })),
+    };
+  },
+  summary: ({ group, members }) =>
+    `Group ${groupName(group as IamGroup)}, ${members.length} member(s):${listLines(members, (item) => `${item.name || item.id}: ${item.role}`)}`,
+});
+
+export const listIamMemberships = listTool({
+  name: "list_iam_memberships",
+  toolset: "iam",
+  title: "List IAM memberships",
+  description: "Who has which role in which group, filtered by user or group id.",
+  sdk: (c) => c.iam.memberships.list,
+  input: {
+    user: z.guid().optional().describe("Only this user's."),
+    group: z.guid().optional().describe("Only this group's."),
+  },
+  rows: "memberships",
+  row: z.looseObject({
+    id: z.string(),
+    group: z.string(),
+    user: z.looseObject({ id: z.string(), name: z.string() }),
+    role,
+  }),
+  line: (item) =>
+    `${item.user.name || item.user.id} is ${item.role} of ${typeof item.group_name === "string" ? item.group_name : item.group}`,
 });
 
 // --- iam_roles_list

@@ -4,10 +4,13 @@ import { ToolError } from "../server/errors.js";
 import { serverLabel } from "../server/server-refs.js";
 import { apiFields, defineTool, listTool, serverId, type ToolCallContext } from "./define.js";
 import {
+  getIamGroup,
   iamPermissionsList,
   iamRolesList,
   iamUserAssignRole,
   iamUserPermissionsGet,
+  listIamMemberships,
+  removeIamMember,
 } from "./iam-access.js";
 
 const userId = z
@@ -232,4 +235,7 @@ export const iamTools = [
   iamGroupCreate,
   iamRolesList,
   iamPermissionsList,
+  getIamGroup,
+  listIamMemberships,
+  removeIamMember,
 ];

@@ -260,6 +260,56 @@ describe("iam_user_assign_role", () => {
   });
 });
 
+describe("remove_iam_member", () => {
+  test("removes a member after asking, naming the user, role and group; a non-member is an error", async () => {
+    const { client, questions } = await confirmingClient();
+    const username = await outsider("data");
+    await call(client, "add_iam_member", {
+      workspace: "acme",
+      user: username,
+      group: "data",
+      role: "member",
+    });
+    const removed = await call(client, "remove_iam_member", {
+      workspace: "acme",
+      user: username,
+      group: "data",
+    });
+    expect(removed.structured).toEqual({ user: username, group: "data", removedRole: "member" });
+    expect(await roleOf(username, "data")).toBeNull();
+    const again = await call(client, "remove_iam_member", {
+      workspace: "acme",
+      user: username,
+      group: "data",
+    });
+    expectToolError(again, "is not a member of group data");
+    expect(questions).toHaveLength(2);
+    expect(questions[1]).toMatch(
+      new RegExp(`^Remove user ${username} .*\\(member\\) from group data `),
+    );
+  });
+});
+
+describe("get_iam_group and list_iam_memberships", () => {
+  test("a group with its members; memberships filtered by group", async () => {
+    const group = await h.call("get_iam_group", { workspace: "acme", group: "sre" });
+    expect(group.isError).toBe(false);
+    const { group: found, members } = group.structured as {
+      group: { id: string; name: string };
+      members: Array<{ role: string }>;
+    };
+    expect(found.name).toBe("sre");
+    expect(members.some((member) => member.role === "owner")).toBe(true);
+    const listed = await h.call("list_iam_memberships", { workspace: "acme", group: found.id });
+    expect((listed.structured!.memberships as unknown[]).length).toBe(members.length);
+  });
+
+  test("an unknown group is an error that points to iam_groups_list", async () => {
+    const result = await h.call("get_iam_group", { workspace: "acme", group: "no-such-group" });
+    expectToolError(result, "iam_groups_list");
+  });
+});
+
 describe("iam_user_permissions_get", () => {
   test("the workspace owner: superuser and staff rights, and owner of every group", async () => {
     const result = await h.call("iam_user_permissions_get", { workspace: "acme", user: "-" });
