@@ -25,6 +25,7 @@ const ACCESSORS = {
   IamRoles: "iam.roles",
   IamPermissions: "iam.permissions",
   Auth: "auth",
+  WorkSessions: "workSessions",
 };
 
 const spec = parse(readFileSync(join(root, "openapi/alpacon.yaml"), "utf8"));
@@ -46,7 +47,12 @@ for (const file of readdirSync(resourcesDir).sort()) {
       throw new Error(`Unknown resource class ${className} in ${file}: add it to ACCESSORS.`);
     const methodPattern = /^ {2}(?:async )?([a-zA-Z]+)\(([^)]*)\)[^{]*\{([\s\S]*?)^ {2}\}/gm;
     for (const [, name, , body] of block.matchAll(methodPattern)) {
-      const call = /this\.http\.(GET|POST|PATCH|PUT|DELETE)\(\s*"([^"]+)"/.exec(body);
+      // `this.action("…")` is a resource's shared POST of an empty body (work-session actions).
+      const call =
+        /this\.http\.(GET|POST|PATCH|PUT|DELETE)\(\s*"([^"]+)"/.exec(body) ??
+        /this\.(action)\(\s*"([^"]+)"/
+          .exec(body)
+          ?.map((part) => (part === "action" ? "POST" : part));
       if (!call) continue;
       const operationId = operations.get(`${call[1]} ${call[2]}`);
       if (!operationId)

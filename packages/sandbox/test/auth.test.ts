@@ -111,7 +111,7 @@ describe("gates", () => {
     expect((await run(h.api(), "uptime")).status).toBe(201);
   });
 
-  it("work session required: JWT callers get 403, API tokens bypass, a work_session passes", async () => {
+  it("work session required: JWT callers get 403, API tokens bypass, an active session passes", async () => {
     h.sandbox.control.setWorkSessionRequired(true);
     try {
       const jwt = h.api(0, "jwt");
@@ -119,12 +119,35 @@ describe("gates", () => {
       expect(denied.status).toBe(403);
       expect(denied.body).toEqual({ code: "work_session_required", source: "command" });
       expect((await run(h.api(), "uptime")).status).toBe(201);
-      const withSession = await jwt.post("/api/events/commands/", {
-        server: linux.id,
-        line: "uptime",
-        work_session: "11111111-1111-4111-8111-111111111111",
-      });
-      expect(withSession.status).toBe(201);
+      const under = (work_session: string, server = linux.id) =>
+        jwt.post("/api/events/commands/", { server, line: "uptime", work_session });
+      const code = async (work_session: string, server?: string) =>
+        (await under(work_session, server)).body.code;
+      // An id that names no session is no longer accepted as it was.
+      expect(await code("11111111-1111-4111-8111-111111111111")).toBe("work_session_not_usable");
+      const ask = (api: typeof jwt) =>
+        api.post("/api/work-sessions/sessions/", {
+          description: "uptime check",
+          scopes: ["command"],
+          servers: [linux.id],
+          expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        });
+      const mine = (await ask(jwt)).body.id as string;
+      expect(await code(mine)).toBe("work_session_not_active");
+      h.sandbox.control.workspace("ap1", "acme").decideWorkSession(mine, "approve");
+      const other = h.sandbox.control
+        .workspace("ap1", "acme")
+        .servers()
+        .find((s) => s.id !== linux.id && s.is_connected)!.id as string;
+      expect(await code(mine, other)).toBe("work_session_server_not_allowed");
+      expect((await under(mine)).status).toBe(201);
+      const theirs = (await ask(h.api())).body.id as string;
+      h.sandbox.control.workspace("ap1", "acme").decideWorkSession(theirs, "approve");
+      expect(await code(theirs)).toBe("work_session_assignee_mismatch");
+      expect((await jwt.post(`/api/work-sessions/sessions/${mine}/complete/`, {})).status).toBe(
+        200,
+      );
+      expect(await code(mine)).toBe("work_session_not_active");
     } finally {
       h.sandbox.control.setWorkSessionRequired(false);
     }

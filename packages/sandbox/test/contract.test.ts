@@ -614,6 +614,165 @@ describe("iam", () => {
   });
 });
 
+describe("work sessions", () => {
+  const base = "/api/work-sessions/sessions/";
+  const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+  const ask = (extra: Record<string, unknown> = {}) =>
+    jwt.post(base, {
+      description: "Restart nginx on web-1 to clear 502s",
+      requester_type: "agent",
+      scopes: ["command", "websh"],
+      servers: [linux.id],
+      expires_at: inHours(2),
+      ...extra,
+    });
+  let sessionId: string;
+
+  it("createWorkSession", async () => {
+    const res = await ask({ title: "nginx" });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: "pending", requester_type: "agent", title: "nginx" });
+    sessionId = res.body.id;
+    const bad = await ask({ scopes: ["root"], expires_at: inHours(-1) });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({
+      scopes: ['"root" is not a valid choice.'],
+      expires_at: ["Expiry must be in the future."],
+    });
+  });
+
+  it("listWorkSessions", async () => {
+    const res = await jwt.get(`${base}?status=pending&requester_type=agent`);
+    expect(res.body.results.map((s: { id: string }) => s.id)).toContain(sessionId);
+    const bad = await jwt.get(`${base}?status=requested`, { invalidRequest: true });
+    expect(bad.body).toEqual({
+      status: ["Select a valid choice. requested is not one of the available choices."],
+    });
+  });
+
+  it("getWorkSession", async () => {
+    expect((await jwt.get(`${base}${sessionId}/`)).body.servers[0].id).toBe(linux.id);
+    expect((await jwt.get(`${base}${NOBODY}/`)).status).toBe(404);
+  });
+
+  it("approveWorkSession: a person approves; the CLI's and agents' channel is refused", async () => {
+    const refused = await jwt.post(`${base}${sessionId}/approve/`, {});
+    expect(refused.status).toBe(403);
+    const res = await api.post(`${base}${sessionId}/approve/`, { adjusted_scopes: ["command"] });
+    expect(res.status).toBe(200);
+    // No starts_at: the approved session starts at once, with the narrowed scopes.
+    expect(res.body).toMatchObject({ status: "active", scopes: ["command"] });
+    expect(res.body.adjustments.scopes).toEqual({ old: ["command", "websh"], new: ["command"] });
+    const again = await api.post(`${base}${sessionId}/approve/`, {});
+    expect(again.body).toEqual({ detail: "Only pending work sessions can be approved." });
+  });
+
+  it("updateWorkSession: pending applies, active queues scope changes", async () => {
+    const pending = (await ask()).body.id;
+    const applied = await jwt.patch(`${base}${pending}/`, { description: "Now with logs" });
+    expect(applied.status).toBe(200);
+    expect(applied.body.pending_modification_request).toBeNull();
+    const queued = await jwt.patch(`${base}${sessionId}/`, { scopes: ["command", "webftp"] });
+    expect(queued.status).toBe(202);
+    expect(queued.body.pending_modification_request.changes).toEqual({
+      scopes: ["command", "webftp"],
+    });
+    expect((await jwt.patch(`${base}${sessionId}/`, { servers: [linux.id] })).status).toBe(400);
+    await jwt.post(`${base}${pending}/cancel/`, {});
+    const closed = await jwt.patch(`${base}${pending}/`, { title: "x" });
+    expect(closed.body).toEqual({ detail: "Work session is not modifiable." });
+  });
+
+  it("extendWorkSession", async () => {
+    const res = await jwt.post(`${base}${sessionId}/extend/`, { expires_at: inHours(4) });
+    expect(res.status).toBe(200);
+    expect(Date.parse(res.body.expires_at)).toBeGreaterThan(Date.now() + 3 * 3_600_000);
+    const earlier = await jwt.post(`${base}${sessionId}/extend/`, { expires_at: inHours(3) });
+    expect(earlier.body).toEqual({
+      expires_at: ["New expiry must be later than current expiry."],
+    });
+  });
+
+  it("activateWorkSession: an approved session scheduled for later starts early", async () => {
+    const id = (await ask()).body.id;
+    await jwt.patch(`${base}${id}/`, { starts_at: inHours(1) });
+    expect((await api.post(`${base}${id}/approve/`, {})).body.status).toBe("approved");
+    const res = await jwt.post(`${base}${id}/activate/`, {});
+    expect(res.body).toMatchObject({ status: "active", started_at: expect.any(String) });
+    const again = await jwt.post(`${base}${id}/activate/`, {});
+    expect(again.body).toEqual({ detail: "Only approved work sessions can be activated." });
+    expect((await jwt.post(`${base}${id}/revoke/`, {})).status).toBe(403);
+    expect((await api.post(`${base}${id}/revoke/`, {})).body.status).toBe("revoked");
+  });
+
+  it("revokeWorkSession: superusers only, live sessions only", async () => {
+    const id = (await ask()).body.id;
+    const res = await api.post(`${base}${id}/revoke/`, {});
+    expect(res.body).toEqual({ detail: "Only approved or active work sessions can be revoked." });
+  });
+
+  it("rejectWorkSession and cancelWorkSession end a pending request", async () => {
+    const first = (await ask()).body.id;
+    expect((await jwt.post(`${base}${first}/reject/`, {})).status).toBe(403);
+    expect((await api.post(`${base}${first}/reject/`, {})).body.status).toBe("rejected");
+    expect((await api.post(`${base}${first}/reject/`, {})).status).toBe(400);
+    const second = (await ask()).body.id;
+    expect((await jwt.post(`${base}${second}/cancel/`, {})).body.status).toBe("cancelled");
+    const again = await jwt.post(`${base}${second}/cancel/`, {});
+    expect(again.body).toEqual({ detail: "Only pending work sessions can be cancelled." });
+  });
+
+  it("commands under the session reach its timeline; completing it runs the analysis", async () => {
+    h.sandbox.control.setWorkSessionRequired(true);
+    try {
+      const ran = await jwt.post("/api/events/commands/", {
+        server: linux.id,
+        line: "uptime",
+        work_session: sessionId,
+      });
+      expect(ran.status).toBe(201);
+      const websh = await jwt.post("/api/websh/sessions/", {
+        server: linux.id,
+        work_session: sessionId,
+      });
+      expect(websh.body).toEqual({ code: "work_session_scope_not_allowed", source: "websh" });
+    } finally {
+      h.sandbox.control.setWorkSessionRequired(false);
+    }
+    const early = await jwt.post(`${base}${sessionId}/analyze/`, {});
+    expect(early.body).toEqual({ detail: "Work session is not in a terminal state." });
+    const done = await jwt.post(`${base}${sessionId}/complete/`, {});
+    expect(done.body).toMatchObject({ status: "completed", completed_at: expect.any(String) });
+    expect((await jwt.post(`${base}${sessionId}/complete/`, {})).status).toBe(400);
+    const analysis = h.sandbox.control.workspace("ap1", "acme").workSessionAnalysis(sessionId);
+    expect(analysis?.summary).toMatchObject({ commands: 1, servers: [linux.id] });
+  });
+
+  it("analyzeWorkSession: accepted once, then already_exists", async () => {
+    const id = (await ask()).body.id;
+    await api.post(`${base}${id}/approve/`, {});
+    await api.post(`${base}${id}/revoke/`, {});
+    const res = await jwt.post(`${base}${id}/analyze/?force=true`, {});
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ status: "accepted", work_session: id });
+    expect((await jwt.post(`${base}${id}/analyze/`, {})).body.status).toBe("already_exists");
+    expect((await jwt.post(`${base}${NOBODY}/analyze/`, {})).status).toBe(404);
+  });
+
+  it("listWorkSessionTimeline", async () => {
+    const res = await jwt.get(`${base}${sessionId}/timeline/`);
+    const items = res.body.results as { type: string; status?: string; line?: string }[];
+    expect(items.filter((i) => i.type === "status").map((i) => i.status)).toEqual([
+      "pending",
+      "approved",
+      "active",
+      "completed",
+    ]);
+    expect(items.find((i) => i.type === "command")?.line).toBe("uptime");
+    expect((await jwt.get(`${base}${NOBODY}/timeline/`)).status).toBe(404);
+  });
+});
+
 describe("contract coverage", () => {
   afterAll(() => {
     // Runs after every test above: each operation was exercised with a 2xx and a 4xx answer.

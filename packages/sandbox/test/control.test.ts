@@ -71,6 +71,33 @@ describe("control API over HTTP", () => {
     );
     expect(auth.authorization).toMatch(/^id="[0-9a-f-]+", key="\w+"$/);
   });
+
+  it("decides a work session as a person in the web console would", async () => {
+    const ws = h.sandbox.workspaces[0]!;
+    const servers = (await readJson(await control("/workspaces/ap1/acme/servers"))).servers;
+    const asked = await fetch(`${ws.baseUrl}/api/work-sessions/sessions/`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${ws.tokens.jwt}`, "Content-Type": "application/json" },
+      body: JSON.stringify({
+        description: "disk cleanup",
+        scopes: ["command", "webftp"],
+        servers: [servers[0].id, servers[1].id],
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      }),
+    });
+    const { id } = await readJson(asked);
+    const decide = (body: unknown) =>
+      control(`/workspaces/ap1/acme/work-sessions/${id}/decide`, {
+        method: "POST",
+        body: JSON.stringify(body),
+      });
+    const approved = await readJson(await decide({ servers: [servers[0].id] }));
+    expect(approved).toMatchObject({ status: "active", scopes: ["command", "webftp"] });
+    expect(approved.servers.map((s: { id: string }) => s.id)).toEqual([servers[0].id]);
+    const again = await decide({ decision: "reject" });
+    expect(again.status).toBe(400);
+    expect((await readJson(again)).detail).toMatch(/is active, not pending/);
+  });
 });
 
 describe("close()", () => {

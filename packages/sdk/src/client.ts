@@ -18,6 +18,7 @@ import { Metrics } from "./resources/metrics.js";
 import { Notes } from "./resources/notes.js";
 import { Servers } from "./resources/servers.js";
 import { System } from "./resources/system.js";
+import { WorkSessions } from "./resources/work-sessions.js";
 import { SDK_VERSION } from "./version.js";
 import { Webftp } from "./webftp/webftp.js";
 import { Websh } from "./websh/websh.js";
@@ -72,6 +73,7 @@ export interface AlpaconClient {
     readonly memberships: IamMemberships;
   };
   readonly auth: Auth;
+  readonly workSessions: WorkSessions;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -115,6 +117,7 @@ export function createAlpaconClient(options: AlpaconClientOptions): AlpaconClien
       memberships: new IamMemberships(context),
     },
     auth: new Auth(context),
+    workSessions: new WorkSessions(context),
   };
 }
 

@@ -120,6 +120,19 @@ export type {
   WebshSessionInfo,
   WebshShare,
 } from "./resources/websh.js";
+export type {
+  ApproveWorkSessionBody,
+  CreateWorkSessionBody,
+  ExtendWorkSessionBody,
+  ListWorkSessionsQuery,
+  UpdateWorkSessionBody,
+  WorkSession,
+  WorkSessionAnalysisRequested,
+  WorkSessionStatus,
+  WorkSessions,
+  WorkSessionTimelineItem,
+  WorkSessionTimelineQuery,
+} from "./resources/work-sessions.js";
 export { SDK_VERSION } from "./version.js";
 export { WebftpTransferError } from "./webftp/errors.js";
 export type {

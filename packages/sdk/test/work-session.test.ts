@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MfaRequiredError, WorkSessionError } from "../src/index.js";
 import { useSdkSandbox } from "./helpers/sandbox.js";
 
@@ -10,8 +10,19 @@ const env = useSdkSandbox({
     { region: "us1", workspace: "globex", mfaRequired: true },
   ],
 });
-const WORK_SESSION = "5d3f3c1e-8a8b-4c6e-9f51-0a1b2c3d4e5f";
 const jwt = () => env.client({ token: "jwt" });
+// The gate checks the session: an active one of this user, covering the scopes and servers used.
+let WORK_SESSION: string;
+beforeAll(async () => {
+  const session = await jwt().workSessions.create({
+    description: "gate tests",
+    scopes: ["command", "websh", "webftp"],
+    servers: env.serverIds(),
+    expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+  });
+  await env.client().workSessions.approve(session.id);
+  WORK_SESSION = session.id;
+});
 
 describe("work sessions", () => {
   it("commands.run reports the gate's code per server, and passes with workSession", async () => {

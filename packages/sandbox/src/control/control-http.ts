@@ -131,6 +131,22 @@ export function createControlHttp(
   on("GET", "/_sandbox/workspaces/:region/:workspace/agent-authorization/:server", (p) => ({
     authorization: ws(p).agentAuthorization(p.server ?? ""),
   }));
+  // The person in the web console: approve or reject a work session, or its queued change.
+  on("POST", "/_sandbox/workspaces/:region/:workspace/work-sessions/:id/decide", (p, _q, body) => {
+    const b = (body ?? {}) as {
+      decision?: "approve" | "reject" | "approve-modification" | "reject-modification";
+      scopes?: string[];
+      servers?: string[];
+    };
+    try {
+      return ws(p).decideWorkSession(p.id ?? "", b.decision ?? "approve", {
+        ...(b.scopes ? { scopes: b.scopes } : {}),
+        ...(b.servers ? { servers: b.servers } : {}),
+      });
+    } catch (error) {
+      throw new ApiError(400, { detail: (error as Error).message });
+    }
+  });
   on("POST", "/_sandbox/workspaces/:region/:workspace/transfers/:id/stored", (p, _q, body) => {
     ws(p).markUploaded(p.id ?? "", Number((body as { size?: number } | null)?.size ?? 0));
     return null;

@@ -2,9 +2,11 @@ import type { WorkspaceTokens } from "../auth/tokens.js";
 import { commandJson } from "../routes/serialize/commands.js";
 import { iamUserJson } from "../routes/serialize/iam.js";
 import { serverJson } from "../routes/serialize/servers.js";
+import { workSessionJson } from "../routes/serialize/work-sessions.js";
 import type { SandboxCore } from "../server/core.js";
 import type { CommandDelays } from "../state/commands.js";
 import type { ServerRecord } from "../state/model.js";
+import type { WorkSessionAnalysis } from "../state/work-sessions.js";
 import { type ApiVariants, checkVariants, type WorkspaceState } from "../state/workspace.js";
 import type { ActiveFault, FaultRule } from "./faults.js";
 import type { JournalEntry, JournalFilter } from "./journal.js";
@@ -106,6 +108,34 @@ export class WorkspaceControl {
     if (gates.mfaRequired !== undefined) this.state.gates.mfaRequired = gates.mfaRequired;
     if (gates.workSessionRequired !== undefined)
       this.state.gates.workSessionRequired = gates.workSessionRequired;
+  }
+
+  /**
+   * What a person does in the web console or Slack, which the API refuses to agents and the
+   * CLI: approve (optionally granting fewer scopes or servers) or reject a pending work session,
+   * or decide its queued modification. Returns the session as `getWorkSession` shows it.
+   */
+  decideWorkSession(
+    id: string,
+    decision: "approve" | "reject" | "approve-modification" | "reject-modification",
+    granted: { scopes?: string[]; servers?: string[] } = {},
+  ): Record<string, unknown> {
+    const store = this.state.workSessions;
+    const session = store.get(id.toLowerCase());
+    if (!session) throw new Error(`No work session "${id}" in ${this.state.key}`);
+    if (decision === "approve-modification" || decision === "reject-modification") {
+      store.decideModification(session, decision === "approve-modification");
+    } else {
+      store.expect(session, ["pending"], `Work session ${id} is ${session.status}, not pending`);
+      if (decision === "approve") store.approve(session, granted);
+      else store.move(session, "rejected");
+    }
+    return workSessionJson(this.state, session);
+  }
+
+  /** The analysis of a work session (run when it completes, or by `analyzeWorkSession`). */
+  workSessionAnalysis(id: string): WorkSessionAnalysis | null {
+    return this.state.workSessions.get(id.toLowerCase())?.analysis ?? null;
   }
 
   /** Switches the response shapes this workspace serves (see `ApiVariants`). */

@@ -14,6 +14,7 @@ import {
 } from "../state/commands.js";
 import { checkGates, idParam, readRunAs, requireConnected, USER_NOT_REGISTERED } from "./common.js";
 import { commandCreatedJson, commandJson } from "./serialize/commands.js";
+import { recordWork, useWorkSession } from "./work-sessions.js";
 
 const SHELLS: readonly CommandShell[] = ["system", "osquery", "internal"];
 /** Internal chatter the list hides from users (`oss:events/api/views.py`). */
@@ -74,13 +75,14 @@ function create(ctx: RequestContext) {
   const env = body.stringMap("env") ?? {};
   const scheduledAt = body.dateTime("scheduled_at", { nullable: true });
   const runAfter = body.uuidList("run_after") ?? [];
-  body.uuid("work_session", { nullable: true });
+  const workSessionId = body.uuid("work_session", { nullable: true });
   for (const dep of runAfter) {
     if (!ws.commands.get(dep))
       body.fail("run_after", `Invalid pk "${dep}" - object does not exist.`);
   }
   body.done();
   if (!server || typeof line !== "string") throw nonFieldError("Invalid data.");
+  const workSession = useWorkSession(ctx, "command", workSessionId, server);
 
   // Token ACLs (alpacon-server#2804 moved the denial from 400 to 403).
   const acl = principal.credential.acl;
@@ -123,6 +125,7 @@ function create(ctx: RequestContext) {
       `${server.id} ${server.name} ${line} ${requester.first_name} ${requester.last_name}`.toLowerCase(),
   };
   ws.commands.create(record, executorFor(ws, server, runAs));
+  recordWork(ctx, workSession, "command", record.id, server.id);
   const created = commandCreatedJson(ws, record);
   return { status: 201, body: ws.variants.commandCreate === "object" ? created : [created] };
 }

@@ -37,7 +37,8 @@ export type GateSource = "command" | "websh" | "webftp";
 /**
  * The gates tests can switch on. MFA (401 `auth_mfa_required`) applies to every caller; the
  * work-session gate (403 `work_session_required`) only to browser logins (JWT), since static API
- * tokens bypass it in the real product. A request that names a `work_session` passes the gate.
+ * tokens bypass it in the real product. A request that names a `work_session` passes this first
+ * check; `useWorkSession` (work-sessions.ts) then checks the session itself.
  */
 export function checkGates(ctx: RequestContext, source: GateSource, body: BodyReader): void {
   if (ctx.ws.gates.mfaRequired)

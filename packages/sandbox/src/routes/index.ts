@@ -9,6 +9,7 @@ import { registerStatus } from "./status.js";
 import { registerSystem } from "./system.js";
 import { registerWebftp } from "./webftp.js";
 import { registerWebsh } from "./websh.js";
+import { registerWorkSessions } from "./work-sessions.js";
 
 /** Every REST operation of `openapi/alpacon.yaml`. */
 export function registerRoutes(app: App): void {
@@ -22,4 +23,5 @@ export function registerRoutes(app: App): void {
   registerWebsh(app);
   registerWebftp(app);
   registerIam(app);
+  registerWorkSessions(app);
 }

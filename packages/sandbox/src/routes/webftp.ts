@@ -11,6 +11,7 @@ import type { WebftpSessionRecord, WorkspaceState } from "../state/workspace.js"
 import { checkGates, idParam, ownOrStaff, readRunAs } from "./common.js";
 import { storageUrl, transferJson, webftpSessionJson } from "./serialize/webftp.js";
 import { resolveRunAs } from "./websh.js";
+import { recordWork, useWorkSession } from "./work-sessions.js";
 
 const TRANSFER_LIST: ListSpec<Transfer> = {
   filters: {
@@ -119,9 +120,10 @@ export function registerWebftp(app: App): void {
       checkGates(ctx, "webftp", body);
       const server = body.ref("server", (id) => ctx.ws.serverById.get(id), { required: true });
       const requested = readRunAs(body);
-      body.uuid("work_session", { nullable: true });
+      const workSessionId = body.uuid("work_session", { nullable: true });
       body.done();
       if (!server) throw nonFieldError("Invalid data.");
+      const workSession = useWorkSession(ctx, "webftp", workSessionId, server);
       const runAs = resolveRunAs(ctx, server, requested);
       const session: WebftpSessionRecord = {
         id: ctx.ws.newId(),
@@ -133,6 +135,7 @@ export function registerWebftp(app: App): void {
         closedAt: null,
       };
       ctx.ws.webftpSessions.add(session);
+      recordWork(ctx, workSession, "ftp_session", session.id, server.id);
       return { status: 201, body: webftpSessionJson(ctx.ws, ctx.core.wsOrigin, session) };
     },
   });
@@ -148,11 +151,12 @@ export function registerWebftp(app: App): void {
       const requested = readRunAs(body);
       const allowOverwrite = body.bool("allow_overwrite") ?? true;
       const allowUnzip = body.bool("allow_unzip") ?? false;
-      body.uuid("work_session", { nullable: true });
+      const workSessionId = body.uuid("work_session", { nullable: true });
       if (typeof name === "string" && name.includes("/"))
         body.fail("name", "File names cannot contain '/'.");
       body.done();
       if (!server || typeof name !== "string") throw nonFieldError("Invalid data.");
+      const workSession = useWorkSession(ctx, "webftp", workSessionId, server);
       const runAs = resolveRunAs(ctx, server, requested);
       const t = baseTransfer(ctx, "upload", { server, name, path, ...runAs });
       t.allowOverwrite = allowOverwrite;
@@ -161,6 +165,13 @@ export function registerWebftp(app: App): void {
       const command = transferCommand(ws, t, ctx.principal.user.id);
       t.commandId = command.id;
       ws.transfers.add(t);
+      recordWork(
+        ctx,
+        workSession,
+        t.kind === "upload" ? "file_upload" : "file_download",
+        t.id,
+        server.id,
+      );
       // Created now, started by the trigger (GET …/upload/), as the agent is dispatched then.
       ws.commands.create(
         command,
@@ -197,9 +208,10 @@ export function registerWebftp(app: App): void {
       const name = body.string("name", { allowBlank: true, nullable: true });
       const resourceType = body.choice("resource_type", ["file", "folder"] as const) ?? "file";
       const requested = readRunAs(body);
-      body.uuid("work_session", { nullable: true });
+      const workSessionId = body.uuid("work_session", { nullable: true });
       body.done();
       if (!server || typeof path !== "string") throw nonFieldError("Invalid data.");
+      const workSession = useWorkSession(ctx, "webftp", workSessionId, server);
       const runAs = resolveRunAs(ctx, server, requested);
       const base = path.replace(/\/+$/, "").split("/").pop() || "download";
       const fileName = name || (resourceType === "folder" ? `${base}.zip` : base);
@@ -209,6 +221,13 @@ export function registerWebftp(app: App): void {
       const command = transferCommand(ws, t, ctx.principal.user.id);
       t.commandId = command.id;
       ws.transfers.add(t);
+      recordWork(
+        ctx,
+        workSession,
+        t.kind === "upload" ? "file_upload" : "file_download",
+        t.id,
+        server.id,
+      );
       ws.commands.create(command, async () => {
         ws.transfers.begin(t);
         const outcome = await ws.transfers.hooks.prepareDownload(t);

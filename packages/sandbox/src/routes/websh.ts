@@ -22,6 +22,7 @@ import {
   USER_NOT_REGISTERED,
 } from "./common.js";
 import { webshConnectionJson, webshSessionJson } from "./serialize/websh.js";
+import { recordWork, useWorkSession } from "./work-sessions.js";
 
 /** The 2024 server's WEBSH_SESSION_SHARE_TIMEOUT. */
 const SHARE_TTL_MS = 30 * 60_000;
@@ -93,9 +94,10 @@ export function registerWebsh(app: App): void {
       const rows = body.int("rows", { min: 1, max: 1000 }) ?? 24;
       const cols = body.int("cols", { min: 1, max: 1000 }) ?? 80;
       const requested = readRunAs(body);
-      body.uuid("work_session", { nullable: true });
+      const workSessionId = body.uuid("work_session", { nullable: true });
       body.done();
       if (!server) throw nonFieldError("Invalid data.");
+      const workSession = useWorkSession(ctx, "websh", workSessionId, server);
       const runAs = resolveRunAs(ctx, server, requested);
       const { session, channel } = ctx.ws.websh.createSession({
         serverId: server.id,
@@ -104,6 +106,7 @@ export function registerWebsh(app: App): void {
         cols,
         ...runAs,
       });
+      recordWork(ctx, workSession, "websh_session", session.id, server.id);
       return {
         status: 201,
         body: webshConnectionJson(ctx.ws, ctx.core.wsOrigin, session, channel),

@@ -12,6 +12,7 @@ import { type CommandDelays, CommandStore } from "./commands.js";
 import type { EventRecord, IamGroup, IamUser, Membership, Note, ServerRecord } from "./model.js";
 import { TransferStore } from "./transfers.js";
 import { WebshStore } from "./websh-sessions.js";
+import { WorkSessionStore } from "./work-sessions.js";
 
 export interface WebftpSessionRecord {
   id: string;
@@ -146,6 +147,7 @@ export class WorkspaceState {
   readonly websh: WebshStore;
   readonly transfers: TransferStore;
   readonly webftpSessions: Collection<WebftpSessionRecord>;
+  readonly workSessions: WorkSessionStore;
   /** The simulated machines behind the servers (shared by commands, websh and webftp). */
   readonly shells: ShellHost;
   /** Gates tests switch on: MFA for websh/command/webftp creation, work sessions for JWT callers. */
@@ -212,6 +214,7 @@ export class WorkspaceState {
     this.websh = new WebshStore(init.now, () => this.newId());
     this.transfers = new TransferStore(init.now);
     this.webftpSessions = new Collection<WebftpSessionRecord>();
+    this.workSessions = new WorkSessionStore(init.now);
     this.shells = new ShellHost((server) =>
       profileFor(server, this.serverDetails(server), this.metrics(server), this.now),
     );

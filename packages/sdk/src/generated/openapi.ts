@@ -1190,6 +1190,312 @@ export interface paths {
         patch: operations["updateIamMembership"];
         trace?: never;
     };
+    "/api/work-sessions/sessions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List work sessions
+         * @description `cli@9483716:api/worksession/worksession.go` `GetWorkSessionList` (all pages) and
+         *     `mcp@22fc34c:tools/work_session_tools.py` `work_session_list`. The MCP once sent an
+         *     `auth_method` filter that does not exist (ignored; mcp commit `e138e05`).
+         */
+        get: operations["listWorkSessions"];
+        put?: never;
+        /**
+         * Request a work session
+         * @description Scopes actions (commands, transfers, tunnels, sudo) on named servers until `expires_at`.
+         *     The answer is usually `pending` until a person approves it out of band (web console or
+         *     Slack); it may be `approved` or `active` at once where the workspace allows. Both
+         *     clients send `description` (prose for the approver), `requester_type` (`user` from the
+         *     CLI, `agent` from the MCP), `scopes`, `servers` and `expires_at`; the MCP adds `title`,
+         *     the CLI `sudo_policies` (`cli@9483716:api/worksession/types.go`
+         *     `WorkSessionCreateRequest`, `mcp@22fc34c:tools/work_session_tools.py`
+         *     `work_session_create`). The gate that asks for a session applies to OAuth/browser
+         *     callers; static API and service tokens bypass it.
+         */
+        post: operations["createWorkSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/work-sessions/sessions/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Get a work session */
+        get: operations["getWorkSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a work session
+         * @description Partial update. `sudo_policies` is the full desired set: echo existing policies back
+         *     with their `id` or they are deleted (`cli@9483716:api/worksession/types.go`
+         *     `WorkSessionUpdateRequest`). `expires_at` is honoured only while `pending` (use
+         *     `extendWorkSession` later). Scope or server changes on an `approved`/`active` session
+         *     are queued for approval: 202 with a non-null `pending_modification_request`
+         *     (`mcp@22fc34c:tools/work_session_tools.py` `work_session_update`,
+         *     `tests/test_work_session_tools.py`). A session that can no longer change answers 400
+         *     ("Work session is not modifiable").
+         */
+        patch: operations["updateWorkSession"];
+        trace?: never;
+    };
+    "/api/work-sessions/sessions/{id}/activate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate an approved work session
+         * @description `approved` → `active`. Clients send `{}`; the CLI ignores the answer, its tests answer
+         *     the session (`cli@9483716:api/worksession/worksession.go`, `worksession_test.go`; CLI
+         *     `ActivateWorkSession`).
+         */
+        post: operations["activateWorkSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/work-sessions/sessions/{id}/complete/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a work session
+         * @description `active` → `completed`; the AI analysis then runs by itself. Clients send `{}`; the CLI
+         *     ignores the answer, its tests answer the session
+         *     (`cli@9483716:api/worksession/worksession.go`, `worksession_test.go`; CLI
+         *     `CompleteWorkSession`; MCP `work_session_close`).
+         */
+        post: operations["completeWorkSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/work-sessions/sessions/{id}/reject/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a pending work session
+         * @description `pending` → `rejected`. A person decides, in the web console or Slack: the server
+         *     refuses approve/reject from the CLI's credential channel
+         *     (`cli@9483716:cmd/worksession/worksession_reject.go`) and from agents
+         *     (`mcp@22fc34c:CLAUDE.md`), so expect 403 there. Clients send `{}`; the CLI ignores the
+         *     answer, its tests answer the session (`cli@9483716:api/worksession/worksession.go`,
+         *     `worksession_test.go`; CLI `RejectWorkSession`).
+         */
+        post: operations["rejectWorkSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/work-sessions/sessions/{id}/revoke/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a work session
+         * @description Force-terminates an `approved` or `active` session (→ `revoked`). Superusers only
+         *     (`cli@9483716:cmd/worksession/worksession_revoke.go`). Clients send `{}`; the CLI
+         *     ignores the answer, its tests answer the session
+         *     (`cli@9483716:api/worksession/worksession.go`, `worksession_test.go`; CLI
+         *     `RevokeWorkSession`).
+         */
+        post: operations["revokeWorkSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/work-sessions/sessions/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a pending work session
+         * @description `pending` → `cancelled`. The creator or a superuser only; a session that is not pending
+         *     is refused. Clients send `{}`; the CLI ignores the answer, its tests answer the session
+         *     (`cli@9483716:api/worksession/worksession.go`, `worksession_test.go`; CLI
+         *     `CancelWorkSession`).
+         */
+        post: operations["cancelWorkSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/work-sessions/sessions/{id}/approve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a pending work session
+         * @description `pending` → `approved`, optionally narrowing what was asked (`adjusted_scopes`,
+         *     `adjusted_servers`; the session's `adjustments` then records the diff). A person
+         *     decides, in the web console or Slack: the server refuses approve/reject from the CLI's
+         *     credential channel (`cli@9483716:cmd/worksession/worksession_approve.go`, which now only
+         *     points there) and from agents (`mcp@22fc34c:CLAUDE.md`, ADR 0015), so expect 403 from
+         *     token callers. The call stays in `cli@9483716:api/worksession/worksession.go` with its
+         *     body type `WorkSessionApproveRequest` (`types.go`).
+         */
+        post: operations["approveWorkSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/work-sessions/sessions/{id}/extend/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend a work session
+         * @description Only `approved` or `active` sessions; the new `expires_at` must be later than the
+         *     current one (400 "New expiry must be later than current expiry"). Bound sudo policies
+         *     are extended together (`mcp@22fc34c:tools/work_session_tools.py` `work_session_extend`;
+         *     `cli@9483716:api/worksession/types.go` `WorkSessionExtendRequest`).
+         */
+        post: operations["extendWorkSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/work-sessions/sessions/{id}/analyze/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the AI analysis of a finished work session again
+         * @description For terminal sessions (`completed`, `expired`, `revoked`); others answer 400 ("Work
+         *     session is not in a terminal state"). Repeating it converges: the server answers
+         *     `already_exists` rather than re-running a healthy or finished analysis. `force=true`
+         *     retries one stuck in pending/processing (`mcp@22fc34c:tools/work_session_tools.py`
+         *     `work_session_analyze`). The MCP fixture answers `{status: "accepted", work_session}`;
+         *     the status code is not documented (200 or 202).
+         */
+        post: operations["analyzeWorkSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/work-sessions/sessions/{id}/timeline/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List what happened in a work session
+         * @description Commands, file transfers, websh and tunnel sessions, sudo grants and (unless
+         *     `include_records=false`) websh records, in order (`cli@9483716:api/worksession/types.go`
+         *     `TimelineItem`, `GetWorkSessionTimeline` reads all pages;
+         *     `mcp@22fc34c:tools/work_session_tools.py` `work_session_timeline`).
+         */
+        get: operations["listWorkSessionTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/status/": {
         parameters: {
             query?: never;
@@ -2216,6 +2522,207 @@ export interface components {
         IamMembershipUpdateRequest: {
             role: components["schemas"]["MembershipRole"];
         };
+        /**
+         * @description `pending` (requested, waiting for a person) → `approved` → `active` → `completed`,
+         *     `expired` or `revoked`; a pending request may instead end `rejected` or `cancelled` (or
+         *     `expired`). Both clients use exactly these values
+         *     (`mcp@22fc34c:tools/work_session_tools.py` `work_session_list`,
+         *     `cli@9483716:cmd/worksession/worksession_create_test.go`); none uses `requested`.
+         * @enum {string}
+         */
+        WorkSessionStatus: "pending" | "approved" | "active" | "completed" | "rejected" | "cancelled" | "expired" | "revoked";
+        /** @enum {string} */
+        WorkSessionRequesterType: "user" | "agent";
+        /**
+         * @description A sudo policy bound to a session (`cli@9483716:api/worksession/types.go`
+         *     `SudoPolicyInline`). It applies to the session's assignee only. `id` is present on read;
+         *     send it back on update to keep the policy, leave it out to add one.
+         */
+        WorkSessionSudoPolicy: {
+            /** Format: uuid */
+            id?: string;
+            /** @description Allowed command patterns (wildcards allowed). */
+            commands: string[];
+            reason?: string;
+            /**
+             * @description Let matching sudo run without interactive MFA (the only way a non-interactive caller can
+             *     sudo).
+             */
+            allow_bypass_mfa?: boolean;
+        };
+        /** @description An admin-confirmed note attached at approval time. */
+        WorkSessionRecommendation: {
+            id?: string;
+            text?: string;
+            /**
+             * @example high
+             * @example low
+             */
+            severity?: string;
+            /**
+             * @example admin_added
+             * @example ai_suggested
+             */
+            source?: string;
+            auto_checkable?: boolean;
+        };
+        /** @description What the approver changed; each part present only when changed. */
+        WorkSessionAdjustments: {
+            scopes?: {
+                old?: string[];
+                new?: string[];
+            };
+            servers?: {
+                old?: components["schemas"]["ServerRef"][];
+                new?: components["schemas"]["ServerRef"][];
+            };
+        } | null;
+        /** @description A change to an approved or active session that waits for approval. */
+        WorkSessionModificationRequest: {
+            id?: string;
+            changes?: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            added_at?: string;
+        };
+        /**
+         * @description A work session (`cli@9483716:api/worksession/types.go` `WorkSession`). Both clients'
+         *     fixtures leave most fields out (`{"id", "status"}`), so only those two are required. The
+         *     MCP's fixtures also show `auth_method` and `pending_modification_request`.
+         */
+        WorkSession: {
+            /** Format: uuid */
+            id: string;
+            title?: string;
+            /** @description Prose for the approver (Markdown). */
+            description?: string;
+            status: components["schemas"]["WorkSessionStatus"];
+            requester_type?: components["schemas"]["WorkSessionRequesterType"];
+            /** @description For example `command`, `websh`, `webftp`, `tunnel`, `sudo`. */
+            scopes?: string[];
+            servers?: components["schemas"]["ServerRef"][];
+            created_by?: components["schemas"]["UserSummary"] | null;
+            assigned_user?: components["schemas"]["UserSummary"] | null;
+            approval_request_id?: string | null;
+            /** Format: date-time */
+            starts_at?: string | null;
+            /** Format: date-time */
+            expires_at?: string;
+            /** Format: date-time */
+            started_at?: string | null;
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** Format: date-time */
+            added_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            sudo_policies?: components["schemas"]["WorkSessionSudoPolicy"][];
+            adjustments?: components["schemas"]["WorkSessionAdjustments"];
+            recommendations?: components["schemas"]["WorkSessionRecommendation"][];
+            /** @example mcp_oauth */
+            auth_method?: string;
+            pending_modification_request?: components["schemas"]["WorkSessionModificationRequest"] | null;
+        };
+        WorkSessionCreateRequest: {
+            /** @description Sent by the MCP only. */
+            title?: string;
+            /** @description What and why, for the approver. Both clients always send it. */
+            description?: string;
+            requester_type?: components["schemas"]["WorkSessionRequesterType"];
+            scopes: string[];
+            servers: string[];
+            /** Format: date-time */
+            expires_at: string;
+            sudo_policies?: components["schemas"]["WorkSessionSudoPolicy"][];
+        };
+        WorkSessionUpdateRequest: {
+            /** @description An empty string clears it. */
+            title?: string;
+            description?: string;
+            scopes?: string[];
+            servers?: string[];
+            /** Format: date-time */
+            starts_at?: string;
+            /**
+             * Format: date-time
+             * @description Honoured only while the session is pending.
+             */
+            expires_at?: string;
+            /** @description The full desired set (existing ones with their `id`); left-out policies are deleted. */
+            sudo_policies?: components["schemas"]["WorkSessionSudoPolicy"][];
+        };
+        WorkSessionExtendRequest: {
+            /**
+             * Format: date-time
+             * @description Later than the current expiry.
+             */
+            expires_at: string;
+        };
+        WorkSessionAnalysisRequested: {
+            /**
+             * @example accepted
+             * @example already_exists
+             */
+            status?: string;
+            /** Format: uuid */
+            work_session?: string;
+        };
+        /**
+         * @description One event (`cli@9483716:api/worksession/types.go` `TimelineItem`; fields of other types
+         *     are absent or zero). The time is `timestamp` in the CLI's type and `added_at` in the
+         *     MCP's fixture (`mcp@22fc34c:tests/test_work_session_tools.py`); both are accepted.
+         */
+        WorkSessionTimelineItem: {
+            /**
+             * @example command
+             * @example websh_session
+             * @example tunnel_session
+             * @example ftp_session
+             * @example file_upload
+             * @example file_download
+             * @example sudo_grant
+             * @example websh_record
+             */
+            type: string;
+            /** Format: date-time */
+            timestamp?: string | null;
+            /** Format: date-time */
+            added_at?: string;
+            id?: string;
+            server_id?: string | null;
+            username?: string;
+            groupname?: string;
+            /** Format: date-time */
+            closed_at?: string | null;
+            client_type?: string;
+            shell?: string;
+            line?: string;
+            success?: boolean | null;
+            denied?: boolean;
+            elapsed_time?: number;
+            is_tunnel?: boolean;
+            target_port?: number | null;
+            name?: string;
+            size?: number;
+            grant_type?: string;
+            status?: string;
+            command?: string | null;
+            one_time?: boolean;
+            session_id?: string;
+            masked_record?: string;
+        };
+        /**
+         * @description Optional narrowing when approving (`cli@9483716:api/approval/types.go` `ApproveOptions`,
+         *     `api/worksession/types.go` `WorkSessionApproveRequest`). The reference-era MCP sent
+         *     `{"comment"}` instead (`mcp@60d4469:tools/approval_tools.py`); accepted, meaning
+         *     unknown.
+         */
+        ApprovalAdjustments: {
+            adjusted_scopes?: string[];
+            adjusted_servers?: string[];
+            comment?: string;
+        };
         PaginatedServerList: {
             /** @description Total number of items. */
             count: number;
@@ -2488,6 +2995,32 @@ export interface components {
             /** @description Last page number. */
             last: number;
             results: components["schemas"]["IamMembership"][];
+        };
+        PaginatedWorkSessionList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["WorkSession"][];
+        };
+        PaginatedWorkSessionTimelineItemList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["WorkSessionTimelineItem"][];
         };
     };
     responses: {
@@ -4788,6 +5321,454 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IamMembership"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listWorkSessions: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Session status. */
+                status?: components["schemas"]["WorkSessionStatus"];
+                /** @description `user` (a person) or `agent` (an AI agent). */
+                requester_type?: components["schemas"]["WorkSessionRequesterType"];
+                /** @description IAM user id of the assignee. */
+                assigned_user?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of work sessions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWorkSessionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createWorkSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkSessionCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The session, usually `pending`. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getWorkSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkSession"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateWorkSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkSessionUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description Applied. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkSession"];
+                };
+            };
+            /** @description Queued for approval; `pending_modification_request` says what waits. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    activateWorkSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description The session after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    completeWorkSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description The session after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    rejectWorkSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description The session after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    revokeWorkSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description The session after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    cancelWorkSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description The session after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    approveWorkSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApprovalAdjustments"];
+            };
+        };
+        responses: {
+            /** @description The approved session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    extendWorkSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkSessionExtendRequest"];
+            };
+        };
+        responses: {
+            /** @description The session with its new expiry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    analyzeWorkSession: {
+        parameters: {
+            query?: {
+                /** @description Retry an analysis stuck in pending/processing (the server enforces a minimum age). */
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description Analysis queued or already present. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkSessionAnalysisRequested"];
+                };
+            };
+            /** @description Analysis queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkSessionAnalysisRequested"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listWorkSessionTimeline: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Include websh terminal records (both clients send it; `true` by default in the MCP). */
+                include_records?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of timeline items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWorkSessionTimelineItemList"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -111,6 +111,37 @@ const READERS: Record<string, Check> = {
   listWebshSessions: async (c) => {
     expect((await c.websh.sessions.list()).results.length).toBeGreaterThan(0);
   },
+  listWorkSessions: async (c) => {
+    const sessions = [];
+    for await (const session of c.workSessions.iterate()) sessions.push(session);
+    expect(sessions.length).toBeGreaterThan(0);
+    for (const session of sessions) expect(isId(session.servers?.[0]?.id)).toBe(true);
+  },
+  getWorkSession: async (c) => {
+    expect(typeof (await c.workSessions.get(ID)).status).toBe("string");
+  },
+  createWorkSession: async (c) => {
+    const created = await c.workSessions.create({
+      scopes: ["command"],
+      servers: [ID],
+      expires_at: "2030-01-01T00:00:00Z",
+    });
+    expect(isId(created.id)).toBe(true);
+  },
+  updateWorkSession: async (c) => {
+    const updated = await c.workSessions.update(ID, { description: "x" });
+    const queued = updated.pending_modification_request;
+    expect(queued === null || typeof queued?.id === "string").toBe(true);
+  },
+  analyzeWorkSession: async (c) => {
+    expect((await c.workSessions.analyze(ID)).status).toBe("accepted");
+  },
+  listWorkSessionTimeline: async (c) => {
+    const items = [];
+    for await (const item of c.workSessions.iterateTimeline(ID)) items.push(item);
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) expect(Number.isNaN(Date.parse(item.timestamp ?? ""))).toBe(false);
+  },
 };
 
 let api: Awaited<ReturnType<typeof startLoopbackServer>>;
