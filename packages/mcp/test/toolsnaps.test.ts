@@ -86,10 +86,13 @@ const EFFECTS: Record<string, Effect> = {
   iam_group_create: "grant-access",
   websh_session_create: "open-shell",
   websh_channel_connect: "open-shell",
+  work_session_close: "change",
+  work_session_extend: "change",
 };
 
 /** Writes that ask nothing: each adds something that gives nobody any access. */
-const UNASKED_WRITES = ["server_note_create"];
+// A work-session request grants nothing until a person approves it; an analysis only reads.
+const UNASKED_WRITES = ["server_note_create", "work_session_create", "work_session_analyze"];
 
 /** The MCP spec's value for each hint a tool leaves out. */
 const SPEC_DEFAULTS = {

@@ -238,31 +238,31 @@ const ATTACH =
 const WORK_SESSION_ADVICE: Record<WorkSessionCode, { why: string; todo: string }> = {
   work_session_required: {
     why: "this workspace requires a work session for {op}, and this call named none (work_session_required)",
-    todo: `Ask the user to open a work session in the Alpacon web console (Work Sessions) with the "{scope}" scope and {server}, and to have it approved; ${ATTACH}. Personal and service API tokens are not subject to this gate`,
+    todo: `Request one with work_session_create, or ask the user to open a work session in the Alpacon web console, with the "{scope}" scope and {server}; a person must approve it. Once work_session_get shows it active, ${ATTACH}. Personal and service API tokens are not subject to this gate`,
   },
   work_session_not_active: {
     why: "the work session is not active yet: it waits for a person's approval (work_session_not_active)",
-    todo: "A person must approve it in the Alpacon web console (or Slack); you cannot approve it. Retry once it is active, without resubmitting anything else",
+    todo: "A person must approve it in the Alpacon web console (or Slack); you cannot approve it. Retry once work_session_get shows it active, without resubmitting anything else",
   },
   work_session_expired: {
     why: "the work session has expired (work_session_expired)",
-    todo: `Ask the user to extend it, or to open and get approved a new one, in the Alpacon web console; ${ATTACH}`,
+    todo: `Extend it with work_session_extend, or request a new one with work_session_create and have it approved; ${ATTACH}`,
   },
   work_session_not_usable: {
-    why: "the work session has ended (completed, revoked or cancelled) and cannot be used (work_session_not_usable)",
-    todo: `Ask the user to open a new work session in the Alpacon web console and have it approved; ${ATTACH}`,
+    why: "the work session cannot be used: it is unknown here or has ended (work_session_not_usable)",
+    todo: `Request a new one with work_session_create (or in the Alpacon web console) and have it approved; ${ATTACH}`,
   },
   work_session_scope_not_allowed: {
     why: 'the work session does not include the "{scope}" scope needed for {op} (work_session_scope_not_allowed)',
-    todo: `Ask the user to add the "{scope}" scope to it in the Alpacon web console (this may need approval), or to open one that has it; ${ATTACH}`,
+    todo: `Add the "{scope}" scope with work_session_update (a person must approve the change), or request a session that has it; ${ATTACH}`,
   },
   work_session_server_not_allowed: {
     why: "{server_cap} is not part of the work session (work_session_server_not_allowed)",
-    todo: `Ask the user to add {server} to it in the Alpacon web console (this may need approval), or to open one that includes it; ${ATTACH}`,
+    todo: `Ask the user to add {server} to it, or do it with work_session_update (a person must approve the change), or request a session that includes it; ${ATTACH}`,
   },
   work_session_assignee_mismatch: {
     why: "the work session is assigned to another user or agent (work_session_assignee_mismatch)",
-    todo: `Use a work session assigned to this token's user: ask the user to open one in the Alpacon web console; ${ATTACH}`,
+    todo: `Use a work session assigned to this token's user (work_session_list shows them), or request one with work_session_create; ${ATTACH}`,
   },
 };
 

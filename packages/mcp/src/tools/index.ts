@@ -8,6 +8,7 @@ import { serverTools } from "./servers.js";
 import { systemTools } from "./system.js";
 import { webftpTools } from "./webftp.js";
 import { webshTools } from "./websh.js";
+import { workSessionTools } from "./work-sessions.js";
 
 /** Every tool, in the order `tools/list` shows them. Each toolset lives in `./<toolset>.ts`. */
 export const ALL_TOOLS: readonly AnyTool[] = [
@@ -18,6 +19,7 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   ...webftpTools,
   ...eventTools,
   ...commandTools,
+  ...workSessionTools,
   ...iamTools,
   ...authTools,
 ];

@@ -27,6 +27,12 @@ export const TOOLSET_RECORD = {
     description: "Run commands on one or many servers through the Command API; read results",
     enabled: true,
   },
+  // On by default, as the reference keeps it always on: a workspace that requires work sessions
+  // refuses commands, shells and transfers without one, and the refusal points to these tools.
+  "work-sessions": {
+    description: "Approval-gated work sessions: request, inspect, extend, close, timeline",
+    enabled: true,
+  },
   iam: { description: "Workspace users, groups, roles and permissions", enabled: true },
   auth: {
     description: "Configured workspaces and their API tokens on this machine",

@@ -1,14 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "@alpacon/sdk/node";
-import { afterEach, describe, expect, test, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { expectInvalidInput, expectToolError } from "../helpers/expect-tool.js";
 import { useHarness } from "../helpers/file-harness.js";
 import { call, tempDir } from "../helpers/harness.js";
 
 // The work-session gate applies to browser logins (JWT); API tokens bypass it, as in the product.
 const h = useHarness({ workSessionRequired: true });
-const WORK_SESSION = "5d3f3c1e-8a8b-4c6e-9f51-0a1b2c3d4e5f";
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -32,6 +31,21 @@ async function asBrowserLogin() {
   });
   return { client, dir };
 }
+
+// The gate checks the session: an active one of the browser login's user, for its scopes and server.
+let WORK_SESSION: string;
+beforeAll(async () => {
+  const { client } = await asBrowserLogin();
+  const created = await call(client, "work_session_create", {
+    workspace: "acme",
+    description: "gate tests",
+    scopes: ["command", "websh", "webftp"],
+    servers: [h.server],
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+  });
+  WORK_SESSION = (created.structured!.session as { id: string }).id;
+  h.sandbox.control.workspace("ap1", "acme").decideWorkSession(WORK_SESSION, "approve");
+});
 
 describe("work sessions", () => {
   test("command_run without one says exactly what to do; with one it runs", async () => {

@@ -2,8 +2,18 @@ import { type IterateOptions, iteratePages, type Page } from "../core/pagination
 import { data, Resource } from "../core/resource.js";
 import type { RequestOptions } from "../core/transport.js";
 import type { QueryOf, Schemas } from "../core/types.js";
+import { mapPage, type ServerRef, toServerRef } from "./shapes.js";
 
-export type WorkSession = Schemas["WorkSession"];
+type RawWorkSession = Schemas["WorkSession"];
+type ServerDiff = { old: ServerRef[]; new: ServerRef[] };
+/**
+ * A work session. Its servers (and those of the approver's `adjustments`) are always objects:
+ * a bare UUID, which the spec allows for server references, becomes `{ id }`.
+ */
+export type WorkSession = Omit<RawWorkSession, "servers" | "adjustments"> & {
+  servers?: ServerRef[];
+  adjustments?: { scopes?: { old?: string[]; new?: string[] }; servers?: ServerDiff } | null;
+};
 export type WorkSessionStatus = Schemas["WorkSessionStatus"];
 export type ListWorkSessionsQuery = QueryOf<"listWorkSessions">;
 export type CreateWorkSessionBody = Schemas["WorkSessionCreateRequest"];
@@ -21,6 +31,34 @@ export type WorkSessionTimelineItem = Omit<Schemas["WorkSessionTimelineItem"], "
 };
 
 type Path = { params: { path: { id: string } } };
+
+function toWorkSession(raw: RawWorkSession): WorkSession {
+  const { servers, adjustments, ...rest } = raw;
+  const refs = (list: Schemas["ServerRef"][] | undefined) => (list ?? []).map(toServerRef);
+  return {
+    ...rest,
+    ...(servers === undefined ? {} : { servers: refs(servers) }),
+    ...(adjustments === undefined
+      ? {}
+      : {
+          adjustments: adjustments && {
+            ...(adjustments.scopes ? { scopes: adjustments.scopes } : {}),
+            ...(adjustments.servers
+              ? {
+                  servers: {
+                    old: refs(adjustments.servers.old),
+                    new: refs(adjustments.servers.new),
+                  },
+                }
+              : {}),
+          },
+        }),
+  };
+}
+
+async function session(call: Promise<{ data?: RawWorkSession }>): Promise<WorkSession> {
+  return toWorkSession(await data(call));
+}
 type ActionPath =
   | "/api/work-sessions/sessions/{id}/activate/"
   | "/api/work-sessions/sessions/{id}/complete/"
@@ -35,13 +73,17 @@ type ActionPath =
  */
 export class WorkSessions extends Resource {
   /** One page of sessions: `listWorkSessions`. */
-  list(query: ListWorkSessionsQuery = {}, options?: RequestOptions): Promise<Page<WorkSession>> {
-    return data(
+  async list(
+    query: ListWorkSessionsQuery = {},
+    options?: RequestOptions,
+  ): Promise<Page<WorkSession>> {
+    const page = await data(
       this.http.GET("/api/work-sessions/sessions/", {
         params: { query },
         ...this.request(options),
       }),
     );
+    return mapPage(page, toWorkSession);
   }
 
   iterate(
@@ -53,12 +95,14 @@ export class WorkSessions extends Resource {
 
   /** `createWorkSession`: usually answers `pending` until a person approves it. */
   create(body: CreateWorkSessionBody, options?: RequestOptions): Promise<WorkSession> {
-    return data(this.http.POST("/api/work-sessions/sessions/", { body, ...this.request(options) }));
+    return session(
+      this.http.POST("/api/work-sessions/sessions/", { body, ...this.request(options) }),
+    );
   }
 
   /** `getWorkSession`. */
   get(id: string, options?: RequestOptions): Promise<WorkSession> {
-    return data(
+    return session(
       this.http.GET("/api/work-sessions/sessions/{id}/", {
         ...this.path(id),
         ...this.request(options),
@@ -71,7 +115,7 @@ export class WorkSessions extends Resource {
    * waits for approval: the answer's `pending_modification_request` is then set.
    */
   update(id: string, body: UpdateWorkSessionBody, options?: RequestOptions): Promise<WorkSession> {
-    return data(
+    return session(
       this.http.PATCH("/api/work-sessions/sessions/{id}/", {
         ...this.path(id),
         body,
@@ -114,7 +158,7 @@ export class WorkSessions extends Resource {
     body: ApproveWorkSessionBody = {},
     options?: RequestOptions,
   ): Promise<WorkSession> {
-    return data(
+    return session(
       this.http.POST("/api/work-sessions/sessions/{id}/approve/", {
         ...this.path(id),
         body,
@@ -125,7 +169,7 @@ export class WorkSessions extends Resource {
 
   /** `extendWorkSession`: a later `expires_at` for an approved or active session. */
   extend(id: string, body: ExtendWorkSessionBody, options?: RequestOptions): Promise<WorkSession> {
-    return data(
+    return session(
       this.http.POST("/api/work-sessions/sessions/{id}/extend/", {
         ...this.path(id),
         body,
@@ -193,6 +237,6 @@ export class WorkSessions extends Resource {
   }
 
   private action(path: ActionPath, id: string, options?: RequestOptions): Promise<WorkSession> {
-    return data(this.http.POST(path, { ...this.path(id), body: {}, ...this.request(options) }));
+    return session(this.http.POST(path, { ...this.path(id), body: {}, ...this.request(options) }));
   }
 }
