@@ -117,6 +117,13 @@ const READS: ToolCase[] = [
     path: "/api/iam/users/",
     args: () => ({}),
   },
+  {
+    toolset: "work-sessions",
+    tool: "work_session_list",
+    method: "GET",
+    path: "/api/work-sessions/sessions/",
+    args: () => ({}),
+  },
 ];
 
 const WRITES: ToolCase[] = [

@@ -111,6 +111,7 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
         { ...acme, servers: [server], command: "echo ok; exit 4" },
         /exit 4/,
       ],
+      ["work-sessions", "work_session_list", acme, /sessions/],
       ["iam", "iam_users_list", acme, /users?/],
       ["auth", "workspaces_list", {}, /acme/],
     ];
