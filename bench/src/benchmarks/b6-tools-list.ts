@@ -34,6 +34,14 @@ const ADDED_TOOLS = new Set([
   "get_iam_group",
   "list_iam_memberships",
   "remove_iam_member",
+  "work_session_create",
+  "work_session_list",
+  "work_session_get",
+  "work_session_update",
+  "work_session_close",
+  "work_session_extend",
+  "work_session_analyze",
+  "work_session_timeline",
 ]);
 
 interface Listed {

@@ -2,15 +2,7 @@ import type { WorkSession } from "@alpacon/sdk";
 import * as z from "zod";
 import { quoted } from "../server/confirm.js";
 import { ToolError } from "../server/errors.js";
-import {
-  apiFields,
-  defineTool,
-  listTool,
-  serverId,
-  serverRef,
-  type ToolCallContext,
-  userSummary,
-} from "./define.js";
+import { apiFields, defineTool, listTool, serverId, type ToolCallContext } from "./define.js";
 
 // The reference's latest work_session_* tools (alpacon-mcp@22fc34c tools/work_session_tools.py).
 
@@ -27,25 +19,23 @@ const STATUSES = [
 ] as const;
 
 const sessionId = z.guid().describe("From work_session_create or work_session_list.");
-const scopes = z
-  .array(z.enum(SCOPES))
-  .min(1)
-  .max(SCOPES.length)
-  .describe("What the session allows: command, websh, webftp, tunnel, sudo, editor.");
+const scopes = z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).describe("Allowed operations.");
 const servers = z.array(serverId).min(1).max(100).describe("Servers (names or ids) it covers.");
 const expiresAt = z.iso.datetime({ offset: true }).describe("When it ends (ISO 8601).");
 
+// Every field the API sends travels in the result; the schema names the few a caller acts on.
 const session = z.looseObject({
   id: z.string(),
-  status: z.enum(STATUSES),
-  title: z.string().optional(),
-  description: z.string().optional(),
+  status: z.string(),
   scopes: z.array(z.string()).optional(),
-  servers: z.array(serverRef).optional(),
-  assigned_user: userSummary.nullable().optional(),
+  servers: z.array(z.looseObject({ id: z.string(), name: z.string().optional() })).optional(),
   expires_at: z.string().optional(),
-  pending_modification_request: z.looseObject({}).nullable().optional(),
 });
+type SessionData = z.output<typeof session> & {
+  title?: string;
+  description?: string;
+  pending_modification_request?: unknown;
+};
 
 const SESSION_NOT_FOUND = "Check the id with work_session_list";
 
@@ -56,14 +46,14 @@ const NEXT: Partial<Record<WorkSession["status"], string>> = {
   active: "active: pass its id as workSession to command, websh and webftp tools",
 };
 
-function sessionLine(s: z.output<typeof session>): string {
+function sessionLine(s: SessionData): string {
   const what = s.title || s.description?.split("\n")[0] || "(no description)";
   const where = s.servers?.map((server) => server.name ?? server.id).join(", ");
   return `${s.id} [${s.status}] ${what}${s.scopes?.length ? `; ${s.scopes.join(", ")}` : ""}${where ? ` on ${where}` : ""}${s.expires_at ? `; until ${s.expires_at}` : ""}`;
 }
 
-function sessionSummary(verb: string, s: z.output<typeof session>): string {
-  const next = NEXT[s.status];
+function sessionSummary(verb: string, s: SessionData): string {
+  const next = NEXT[s.status as WorkSession["status"]];
   const queued = s.pending_modification_request
     ? " The change of scopes or servers waits for a person's approval; work_session_get shows when it applies."
     : "";
@@ -87,7 +77,7 @@ export const workSessionCreate = defineTool({
   toolset: "work-sessions",
   title: "Request a work session",
   description:
-    "Requests an approval-gated work session scoping commands, shells and transfers on named servers until expiresAt. A person approves it out of band; you cannot. description is prose for that person (what and why), never commands. Workspaces that require one refuse command, websh and webftp calls without an active session's id.",
+    "Requests a work session: commands, shells and transfers on these servers until expiresAt. A person approves it; you cannot. Workspaces that require one refuse such calls without an active session's id.",
   sdk: (c) => c.workSessions.create,
   operation: "POST",
   input: {
@@ -108,7 +98,7 @@ export const workSessionList = listTool({
   name: "work_session_list",
   toolset: "work-sessions",
   title: "List work sessions",
-  description: "Lists work sessions, newest first: yours, or everyone's for staff.",
+  description: "Lists work sessions, newest first.",
   sdk: (c) => c.workSessions.list,
   input: {
     status: z.enum(STATUSES).optional().describe("Only sessions in this state."),
@@ -123,8 +113,7 @@ export const workSessionGet = defineTool({
   name: "work_session_get",
   toolset: "work-sessions",
   title: "Get a work session",
-  description:
-    "One work session: status, scopes, servers, expiry, sudo policies, what the approver changed, a queued modification.",
+  description: "One work session: status, scopes, servers, expiry, what the approver changed.",
   sdk: (c) => c.workSessions.get,
   operation: "GET",
   input: { session: sessionId },
@@ -151,7 +140,7 @@ export const workSessionUpdate = defineTool({
   toolset: "work-sessions",
   title: "Update a work session",
   description:
-    "Changes the given fields. A pending session changes at once; on an approved or active one, scope and server changes wait for a person's approval and expiresAt is ignored (use work_session_extend). Ended sessions cannot change.",
+    "Changes the given fields. On an approved or active session, scope and server changes wait for approval and expiresAt is ignored (use work_session_extend).",
   sdk: (c) => c.workSessions.update,
   operation: "PATCH",
   input: {
@@ -179,7 +168,7 @@ export const workSessionClose = defineTool({
   toolset: "work-sessions",
   title: "Close a work session",
   description:
-    "Ends a work session when the work is done: an active one is completed (its analysis then runs), a pending request is withdrawn. Nothing can run under it afterwards.",
+    "Ends a work session when the work is done: completes an active one (its analysis runs), withdraws a pending request.",
   sdk: [(c) => c.workSessions.get, (c) => c.workSessions.complete, (c) => c.workSessions.cancel],
   operation: "POST",
   effect: "change",
@@ -214,8 +203,7 @@ export const workSessionExtend = defineTool({
   name: "work_session_extend",
   toolset: "work-sessions",
   title: "Extend a work session",
-  description:
-    "Moves the expiry of an approved or active work session later (its sudo policies follow).",
+  description: "Moves the expiry of an approved or active work session later.",
   sdk: (c) => c.workSessions.extend,
   operation: "POST",
   effect: "change",
@@ -237,7 +225,7 @@ export const workSessionAnalyze = defineTool({
   toolset: "work-sessions",
   title: "Analyze a work session",
   description:
-    "Runs the AI security analysis of an ended work session (completed, expired or revoked) again, e.g. after a failure; completing a session runs it by itself. force retries one stuck in progress.",
+    "Runs the security analysis of an ended work session again (completing one runs it).",
   sdk: (c) => c.workSessions.analyze,
   operation: "POST",
   input: {
@@ -256,22 +244,24 @@ export const workSessionAnalyze = defineTool({
       : `Analysis of work session ${result.session}: ${result.status}.`,
 });
 
-const timelineItem = z.looseObject({
-  type: z.string(),
-  timestamp: z.string().nullable(),
-  server_id: z.string().nullable().optional(),
-  status: z.string().optional(),
-  line: z.string().optional(),
-  name: z.string().optional(),
-  success: z.boolean().nullable().optional(),
-});
+const timelineItem = z.looseObject({ type: z.string(), timestamp: z.string().nullable() });
+type TimelineData = z.output<typeof timelineItem> & {
+  status?: string;
+  line?: string;
+  name?: string;
+  success?: boolean | null;
+};
+
+function timelineLine(item: TimelineData): string {
+  return `${item.timestamp ?? "?"} ${item.type}${item.status ? ` ${item.status}` : ""}${item.line ? `: ${item.line}` : ""}${item.name ? `: ${item.name}` : ""}${item.success === false ? " (failed)" : ""}`;
+}
 
 export const workSessionTimeline = listTool({
   name: "work_session_timeline",
   toolset: "work-sessions",
   title: "Work session timeline",
   description:
-    "What happened under a work session, in order: status changes, commands, websh sessions and their records, file transfers.",
+    "What happened under a work session, in order: status changes, commands, shells, transfers.",
   sdk: (c) => c.workSessions.timeline,
   before: (args) => [args.session] as const,
   input: {
@@ -283,8 +273,7 @@ export const workSessionTimeline = listTool({
   row: timelineItem,
   pageSize: 50,
   notFound: SESSION_NOT_FOUND,
-  line: (item) =>
-    `${item.timestamp ?? "?"} ${item.type}${item.status ? ` ${item.status}` : ""}${item.line ? `: ${item.line}` : ""}${item.name ? `: ${item.name}` : ""}${item.success === false ? " (failed)" : ""}`,
+  line: timelineLine,
 });
 
 export const workSessionTools = [

@@ -164,16 +164,6 @@ const NOT_YET: Record<string, readonly string[]> = {
     "websh_channel_disconnect",
     "websh_session_reconnect",
   ],
-  work_session: [
-    "work_session_analyze",
-    "work_session_close",
-    "work_session_create",
-    "work_session_extend",
-    "work_session_get",
-    "work_session_list",
-    "work_session_timeline",
-    "work_session_update",
-  ],
   workspace: [
     "get_current_user",
     "get_workspace_access_control",
