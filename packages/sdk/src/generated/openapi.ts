@@ -316,6 +316,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/alerts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List alerts
+         * @description Alerts fired by alert rules or by server events. The filters are the ones the server's
+         *     `AlertFilter` declares, as listed by alpacon-mcp PR #192
+         *     (`mcp@3865f0c:tools/alert_tools.py` `list_alerts`, `tests/test_alert_tools.py`
+         *     `test_list_forwards_the_filters_alertfilter_declares`). The latest released MCP
+         *     (`mcp@22fc34c:tools/alert_tools.py`) also sent `status`, which PR #192 drops as not a
+         *     filter (unknown parameters are ignored). No official client decodes the items.
+         */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Get an alert */
+        get: operations["getAlert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/{id}/acknowledge/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge an alert
+         * @description Records the caller's acknowledgement: `checked` (seen) or `dismissed` (not worth acting
+         *     on), the server's `AlertAcknowledgement.ACTION_TYPE_CHOICES`. One acknowledgement per
+         *     user per alert, and it cannot be changed afterwards: a second call is refused (status
+         *     not documented; 400 assumed). Source: alpacon-mcp PR #192
+         *     (`mcp@3865f0c:tools/alert_tools.py` `acknowledge_alert`, "send the payloads
+         *     alpacon-server accepts"), which replaces the released `mute_alert` (`POST
+         *     /api/alerts/{id}/mute/` `{duration}`, `mcp@22fc34c:tools/alert_tools.py`); `mute/` is
+         *     therefore not described.
+         */
+        post: operations["acknowledgeAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/metrics/alert-rules/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List alert rules
+         * @description Workspace-level alert rules (`mcp@22fc34c:tools/metrics_tools.py` `get_alert_rules`,
+         *     unchanged by PR #192). Reading works on every plan.
+         */
+        get: operations["listAlertRules"];
+        put?: never;
+        /**
+         * Create an alert rule
+         * @description Body `{name, target, threshold, is_default}`, the four writable fields of the server's
+         *     `AlertRule` (alpacon-mcp PR #192, `mcp@3865f0c:tools/alert_tools.py`
+         *     `create_alert_rule`, `tests/test_alert_tools.py`
+         *     `test_create_sends_the_four_writable_fields`). The released MCP's `metric_type`,
+         *     `condition`, `enabled`, `servers`, `notification_channels` and `description`
+         *     (`mcp@22fc34c:tools/alert_tools.py`) are "invented fields" by PR #192's tests and are
+         *     not accepted here. A `target` outside `AlertRuleTarget` is a 400; only one rule per
+         *     target may carry `is_default: true`. Authoring needs a paid plan: 402 otherwise
+         *     (`mcp@3865f0c:utils/recovery_hints.py`). A new rule watches nothing until it is attached
+         *     to servers (`attachAlertRule`).
+         */
+        post: operations["createAlertRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/metrics/alert-rules/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an alert rule
+         * @description No official client calls it; it is the retrieve of the same DRF view set whose update
+         *     and destroy both clients' PR #192 tools call, as `getIamMembership` is.
+         */
+        get: operations["getAlertRule"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an alert rule
+         * @description A rule with `is_default: true` cannot be deleted (`mcp@3865f0c:docs/api-reference.md`;
+         *     the status is not documented, 400 assumed).
+         */
+        delete: operations["deleteAlertRule"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an alert rule
+         * @description Any of `name`, `target`, `threshold`, `is_default` (PR #192 `update_alert_rule`). Needs
+         *     a paid plan (402 otherwise).
+         */
+        patch: operations["updateAlertRule"];
+        trace?: never;
+    };
+    "/api/servers/servers/{id}/attach-rule/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Server id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach an alert rule to a server
+         * @description The rule starts watching the server. Body `{"rule": <rule id>}`; answers 204 and is
+         *     idempotent (a Django many-to-many add, so repeating it changes nothing). Works on every
+         *     plan. 404 when the server is unknown; an unknown rule is a 400 on `rule`
+         *     (`mcp@3865f0c:utils/recovery_hints.py`: "a 404 means the server_id is wrong; a bad rule
+         *     ID gives a 400 instead"). Source: alpacon-mcp PR #192
+         *     (`mcp@3865f0c:tools/alert_tools.py` `attach_alert_rule`, `tests/test_alert_tools.py`
+         *     `TestAttachDetachAlertRule`).
+         */
+        post: operations["attachAlertRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/servers/{id}/detach-rule/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Server id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Detach an alert rule from a server
+         * @description The rule stops watching the server. Body `{"rule": <rule id>}`; answers 204 and is
+         *     idempotent (a Django many-to-many remove, so repeating it changes nothing). Works on
+         *     every plan. 404 when the server is unknown; an unknown rule is a 400 on `rule`
+         *     (`mcp@3865f0c:utils/recovery_hints.py`). Source: alpacon-mcp PR #192
+         *     (`mcp@3865f0c:tools/alert_tools.py` `detach_alert_rule`, `tests/test_alert_tools.py`
+         *     `TestAttachDetachAlertRule`).
+         */
+        post: operations["detachAlertRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/proc/info/": {
         parameters: {
             query?: never;
@@ -1827,6 +2027,139 @@ export interface components {
         } | {
             data: components["schemas"]["TopServer"][];
         };
+        /**
+         * @description A fired alert. No official client decodes alerts: only `id` is known for sure; the other
+         *     fields are named after the server's filters (`AlertFilter`, alpacon-mcp PR #192), its
+         *     models (`AlertRule`, `AlertAcknowledgement`) and the MCP's fixtures
+         *     (`status: "triggered"`), so they are optional. `status` is `triggered` while the metric
+         *     stays over the threshold and `resolved` after (the sandbox's reading).
+         */
+        Alert: {
+            /** Format: uuid */
+            id: string;
+            /** @example triggered */
+            status?: string;
+            server?: components["schemas"]["ServerRef"];
+            /**
+             * @example metric_threshold
+             * @example server_disconnected
+             */
+            alert_type?: string;
+            /**
+             * @example critical
+             * @example warning
+             * @example info
+             */
+            severity?: string;
+            /** @description Someone has acknowledged it (`checked` or `dismissed`). */
+            acknowledged?: boolean;
+            /** @description Someone has acknowledged it as `dismissed`. */
+            dismissed?: boolean;
+            /**
+             * Format: uuid
+             * @description The alert rule that fired it; null for alerts of server events. Named after the
+             *     server's `AlertRule` model (PR #192); no client reads it.
+             */
+            rule?: string | null;
+            /** @description The metric of the rule (an `AlertRuleTarget`), for rule alerts. */
+            target?: string;
+            /** @description The rule's threshold when the alert fired. */
+            threshold?: number;
+            /** @description The metric's value that crossed the threshold. */
+            value?: number;
+            /** @description A sentence for people, e.g. `cpu-usage 93.4 exceeded 90 on web-01`. */
+            message?: string;
+            /**
+             * Format: date-time
+             * @description When the threshold was first seen crossed (or the event happened).
+             */
+            added_at?: string;
+            /**
+             * Format: date-time
+             * @description When the metric went back under the threshold (`status` `resolved`).
+             */
+            resolved_at?: string | null;
+            /**
+             * @description One `AlertAcknowledgement` per user who acknowledged it (the model PR #192 names;
+             *     its field names beyond `action_type` are this file's guess).
+             */
+            acknowledgements?: components["schemas"]["AlertAcknowledgement"][];
+        };
+        AlertAcknowledgement: {
+            user: components["schemas"]["UserRef"];
+            /** @enum {string} */
+            action_type: "checked" | "dismissed";
+            /** Format: date-time */
+            added_at: string;
+        };
+        AlertAcknowledgeRequest: {
+            /**
+             * @description `checked`: seen. `dismissed`: not worth acting on.
+             * @enum {string}
+             */
+            action_type: "checked" | "dismissed";
+        };
+        AlertAcknowledgeResult: {
+            /** @example Alert checked successfully */
+            message?: string;
+        };
+        /**
+         * @description The metric a rule watches (`AlertRule.TARGET_METRICS`, alpacon-mcp PR #192).
+         * @enum {string}
+         */
+        AlertRuleTarget: "cpu-usage" | "memory-usage" | "disk-usage" | "peak-read-bps" | "peak-write-bps" | "avg-read-bps" | "avg-write-bps" | "peak-input-pps" | "peak-input-bps" | "peak-output-pps" | "peak-output-bps" | "avg-input-pps" | "avg-input-bps" | "avg-output-pps" | "avg-output-bps";
+        /**
+         * @description An alert rule. Writable fields per alpacon-mcp PR #192: `name`, `target`, `threshold`,
+         *     `is_default`. The MCP's list fixture (`mcp@3865f0c:tests/test_metrics_tools.py`
+         *     `TestGetAlertRules`) shows `metric`, `comparison`, `server` and `enabled` instead; no
+         *     client decodes rules, so both sets are optional and `target` is an open string here.
+         */
+        AlertRule: {
+            /** Format: uuid */
+            id: string;
+            name?: string;
+            /** @description One of `AlertRuleTarget` on current servers. */
+            target?: string;
+            threshold?: number;
+            /** @description The default rule for its target. */
+            is_default?: boolean;
+            /** @description Seen in the MCP fixture only. */
+            metric?: string;
+            /** @description Seen in the MCP fixture only (`gt`). */
+            comparison?: string;
+            /**
+             * Format: uuid
+             * @description Seen in the MCP fixture only.
+             */
+            server?: string;
+            /** @description Seen in the MCP fixture only. */
+            enabled?: boolean;
+        };
+        AlertRuleCreateRequest: {
+            /** @description Unique within the workspace. */
+            name: string;
+            target: components["schemas"]["AlertRuleTarget"];
+            /** @description The value the metric must cross to fire. */
+            threshold: number;
+            /**
+             * @description Make this the default rule for its target (one per target). The MCP always sends it,
+             *     `false` unless asked.
+             */
+            is_default?: boolean;
+        };
+        AlertRuleUpdateRequest: {
+            name?: string;
+            target?: components["schemas"]["AlertRuleTarget"];
+            threshold?: number;
+            is_default?: boolean;
+        };
+        AlertRuleAttachRequest: {
+            /**
+             * Format: uuid
+             * @description Alert rule id.
+             */
+            rule: string;
+        };
         /** @description Hardware and host facts (osquery `system_info`). */
         SystemInfo: {
             /** Format: uuid */
@@ -2749,6 +3082,32 @@ export interface components {
             last: number;
             results: components["schemas"]["Note"][];
         };
+        PaginatedAlertList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["Alert"][];
+        };
+        PaginatedAlertRuleList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["AlertRule"][];
+        };
         PaginatedSystemInfoList: {
             /** @description Total number of items. */
             count: number;
@@ -3084,6 +3443,18 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["ErrorDetail"];
+            };
+        };
+        /**
+         * @description The workspace's plan does not include this action (creating or updating alert rules and
+         *     webhooks; `mcp@3865f0c:utils/recovery_hints.py`). The body is not documented.
+         */
+        PaymentRequired: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AuthErrorBody"];
             };
         };
         /**
@@ -3687,6 +4058,324 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Only rows of this server. */
+                server?: components["parameters"]["ServerFilter"];
+                /** @description Alert type, for example `metric_threshold` or `server_disconnected`. */
+                alert_type?: string;
+                /** @description Severity: `critical`, `warning` or `info`. */
+                severity?: string;
+                /** @description A substring of the server name. */
+                server_name?: string;
+                /** @description `false`: alerts nobody has acknowledged yet (the MCP's "active alerts"). */
+                acknowledged?: boolean;
+                /** @description Only dismissed (`true`) or not dismissed (`false`) alerts. */
+                dismissed?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of alerts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAlertList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alert. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Alert"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    acknowledgeAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertAcknowledgeRequest"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged. The PR's fixture answers `{"message": "Alert checked successfully"}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertAcknowledgeResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listAlertRules: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Rules attached to this server (sent by the MCP; SaaS support unconfirmed). */
+                server?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of alert rules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAlertRuleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRuleCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The created rule. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deleteAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRuleUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    attachAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Server id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRuleAttachRequest"];
+            };
+        };
+        responses: {
+            /** @description Attached. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    detachAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Server id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRuleAttachRequest"];
+            };
+        };
+        responses: {
+            /** @description Detached. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             "5XX": components["responses"]["ServerError"];
         };
