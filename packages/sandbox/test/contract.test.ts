@@ -187,6 +187,109 @@ describe("metrics", () => {
   }
 });
 
+describe("alerts", () => {
+  let ruleId: string;
+  let alertId: string;
+
+  it("listAlertRules", async () => {
+    const res = await api.get("/api/metrics/alert-rules/");
+    expect(res.body.results.map((r: { target: string }) => r.target)).toEqual(
+      expect.arrayContaining(["cpu-usage", "memory-usage", "disk-usage"]),
+    );
+    const bad = await api.get("/api/metrics/alert-rules/?server=nope", { invalidRequest: true });
+    expect(bad.status).toBe(400);
+  });
+
+  it("createAlertRule", async () => {
+    const res = await api.post("/api/metrics/alert-rules/", {
+      name: "any CPU",
+      target: "cpu-usage",
+      threshold: 0.01,
+      is_default: false,
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ name: "any CPU", target: "cpu-usage", is_default: false });
+    ruleId = res.body.id;
+    const bad = await api.post(
+      "/api/metrics/alert-rules/",
+      { name: "disk", target: "disk", threshold: 85 },
+      { invalidRequest: true },
+    );
+    expect(bad.body).toEqual({ target: ['"disk" is not a valid choice.'] });
+  });
+
+  it("getAlertRule", async () => {
+    expect((await api.get(`/api/metrics/alert-rules/${ruleId}/`)).body.threshold).toBe(0.01);
+    expect((await api.get(`/api/metrics/alert-rules/${NOBODY}/`)).status).toBe(404);
+  });
+
+  it("attachAlertRule", async () => {
+    const res = await api.post(`/api/servers/servers/${linux.id}/attach-rule/`, { rule: ruleId });
+    expect(res.status).toBe(204);
+    const unknown = await api.post(`/api/servers/servers/${NOBODY}/attach-rule/`, {
+      rule: ruleId,
+    });
+    expect(unknown.status).toBe(404);
+  });
+
+  it("listAlerts", async () => {
+    // The attached rule's threshold is under any CPU reading: the latest sample fires it.
+    const res = await api.get(`/api/alerts/?server=${linux.id}&alert_type=metric_threshold`);
+    const fired = res.body.results.find((a: { rule: string }) => a.rule === ruleId);
+    expect(fired).toMatchObject({ status: "triggered", target: "cpu-usage", acknowledged: false });
+    expect(fired.value).toBeGreaterThan(0.01);
+    alertId = fired.id;
+    const bad = await api.get("/api/alerts/?server=x", { invalidRequest: true });
+    expect(bad.status).toBe(400);
+  });
+
+  it("getAlert", async () => {
+    expect((await api.get(`/api/alerts/${alertId}/`)).body.server.id).toBe(linux.id);
+    expect((await api.get(`/api/alerts/${NOBODY}/`)).status).toBe(404);
+  });
+
+  it("acknowledgeAlert", async () => {
+    const res = await api.post(`/api/alerts/${alertId}/acknowledge/`, { action_type: "checked" });
+    expect(res.body).toEqual({ message: "Alert checked successfully" });
+    const again = await api.post(`/api/alerts/${alertId}/acknowledge/`, {
+      action_type: "dismissed",
+    });
+    expect(again.status).toBe(400);
+    const after = await api.get(`/api/alerts/${alertId}/`);
+    expect(after.body.acknowledgements).toEqual([
+      {
+        user: expect.objectContaining({ id: expect.any(String) }),
+        action_type: "checked",
+        added_at: expect.any(String),
+      },
+    ]);
+  });
+
+  it("updateAlertRule", async () => {
+    const res = await api.patch(`/api/metrics/alert-rules/${ruleId}/`, { threshold: 100 });
+    expect(res.body.threshold).toBe(100);
+    const clash = await api.patch(`/api/metrics/alert-rules/${ruleId}/`, {
+      is_default: true,
+    });
+    expect(clash.status).toBe(400);
+    expect(clash.body).toEqual({ is_default: ["A default rule for cpu-usage already exists."] });
+  });
+
+  it("detachAlertRule", async () => {
+    const res = await api.post(`/api/servers/servers/${linux.id}/detach-rule/`, { rule: ruleId });
+    expect(res.status).toBe(204);
+    const bad = await api.post(`/api/servers/servers/${linux.id}/detach-rule/`, { rule: NOBODY });
+    expect(bad.body).toEqual({ rule: [`Invalid pk "${NOBODY}" - object does not exist.`] });
+  });
+
+  it("deleteAlertRule", async () => {
+    const defaults = await api.get("/api/metrics/alert-rules/");
+    const cpu = defaults.body.results.find((r: { is_default: boolean }) => r.is_default);
+    expect((await api.delete(`/api/metrics/alert-rules/${cpu.id}/`)).status).toBe(400);
+    expect((await api.delete(`/api/metrics/alert-rules/${ruleId}/`)).status).toBe(204);
+  });
+});
+
 describe("system", () => {
   for (const [op, path] of [
     ["listSystemInfo", "info"],

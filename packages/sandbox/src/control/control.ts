@@ -104,7 +104,13 @@ export class WorkspaceControl {
     }
   }
 
-  setGates(gates: { mfaRequired?: boolean; workSessionRequired?: boolean }): void {
+  setGates(gates: {
+    mfaRequired?: boolean;
+    workSessionRequired?: boolean;
+    /** A free plan: authoring alert rules answers 402. */
+    freePlan?: boolean;
+  }): void {
+    if (gates.freePlan !== undefined) this.state.gates.freePlan = gates.freePlan;
     if (gates.mfaRequired !== undefined) this.state.gates.mfaRequired = gates.mfaRequired;
     if (gates.workSessionRequired !== undefined)
       this.state.gates.workSessionRequired = gates.workSessionRequired;

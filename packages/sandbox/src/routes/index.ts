@@ -1,4 +1,5 @@
 import type { App } from "../http/app.js";
+import { registerAlerts } from "./alerts.js";
 import { registerCommands } from "./commands.js";
 import { registerEvents } from "./events.js";
 import { registerIam } from "./iam.js";
@@ -17,6 +18,7 @@ export function registerRoutes(app: App): void {
   registerServers(app);
   registerNotes(app);
   registerMetrics(app);
+  registerAlerts(app);
   registerSystem(app);
   registerEvents(app);
   registerCommands(app);

@@ -8,6 +8,7 @@ import { buildServerDetails, type ServerDetails } from "../data/system.js";
 import { profileFor, ShellHost } from "../host/shell-host.js";
 import { Collection } from "../http/list.js";
 import type { Timers } from "../server/timers.js";
+import { AlertStore } from "./alerts.js";
 import { type CommandDelays, CommandStore } from "./commands.js";
 import type { EventRecord, IamGroup, IamUser, Membership, Note, ServerRecord } from "./model.js";
 import { TransferStore } from "./transfers.js";
@@ -42,6 +43,11 @@ export interface ApiVariants {
   commandDetail: "full" | "cli";
   /** `POST /api/events/commands/`: an array (CLI), or a single object (the MCP reads both). */
   commandCreate: "array" | "object";
+  /**
+   * Alert rules with PR #192's `target`/`is_default`, or with the `metric`, `comparison`, `server`
+   * and `enabled` of the reference MCP's list fixture (`mcp@3865f0c:tests/test_metrics_tools.py`).
+   */
+  alertRules: "target" | "metric";
   /** New uploads: a presigned `upload_url`, or `null` (the reference's "direct upload" branch). */
   uploadUrl: "presigned" | "null";
   /** New downloads: `download_url` in the create answer, or `null` until the status carries it. */
@@ -55,6 +61,7 @@ export const DEFAULT_VARIANTS: Readonly<ApiVariants> = {
   foreignKeys: "nested",
   commandDetail: "full",
   commandCreate: "array",
+  alertRules: "target",
   uploadUrl: "presigned",
   downloadUrl: "create",
   systemRows: "page",
@@ -66,6 +73,7 @@ export const ALTERNATIVE_VARIANTS: Readonly<ApiVariants> = {
   foreignKeys: "uuid",
   commandDetail: "cli",
   commandCreate: "object",
+  alertRules: "metric",
   uploadUrl: "null",
   downloadUrl: "status",
   systemRows: "object",
@@ -76,6 +84,7 @@ const VARIANT_CHOICES: { [K in keyof ApiVariants]: readonly ApiVariants[K][] } =
   foreignKeys: ["nested", "uuid"],
   commandDetail: ["full", "cli"],
   commandCreate: ["array", "object"],
+  alertRules: ["target", "metric"],
   uploadUrl: ["presigned", "null"],
   downloadUrl: ["create", "status"],
   systemRows: ["page", "object"],
@@ -150,8 +159,11 @@ export class WorkspaceState {
   readonly workSessions: WorkSessionStore;
   /** The simulated machines behind the servers (shared by commands, websh and webftp). */
   readonly shells: ShellHost;
-  /** Gates tests switch on: MFA for websh/command/webftp creation, work sessions for JWT callers. */
-  readonly gates = { mfaRequired: false, workSessionRequired: false };
+  /**
+   * Gates tests switch on: MFA for websh/command/webftp creation, work sessions for JWT callers,
+   * a free plan (402 for authoring alert rules).
+   */
+  readonly gates = { mfaRequired: false, workSessionRequired: false, freePlan: false };
   /**
    * `/api/iam/memberships/` as the CLI's types have it (a page, `user` nested) or as the 2024
    * open-source server sent it (a bare array, `user` a uuid plus `user_name`).
@@ -165,6 +177,7 @@ export class WorkspaceState {
     null;
   private readonly details = new Map<string, ServerDetails>();
   private readonly metricsCache = new Map<string, ServerMetrics>();
+  private alertStore: AlertStore | undefined;
 
   constructor(init: WorkspaceInit) {
     this.region = init.region;
@@ -274,6 +287,20 @@ export class WorkspaceState {
       this.metricsCache.set(server.id, m);
     }
     return m;
+  }
+
+  /** Alert rules and alerts, made on first use (their ids come from their own sequence). */
+  get alerts(): AlertStore {
+    if (!this.alertStore) {
+      const rng = new Rng(hashSeed(this.seed, "alerts"));
+      this.alertStore = new AlertStore(
+        () => rng.uuid(),
+        () => this.servers.all(),
+        (server) => this.metrics(server),
+        this.generatedAt,
+      );
+    }
+    return this.alertStore;
   }
 
   events(): { list: Collection<EventRecord>; byId: Map<string, EventRecord> } {
