@@ -10,6 +10,7 @@ import { createHttp } from "./core/http.js";
 import { type Logger, silentLogger } from "./core/logger.js";
 import type { ClientContext } from "./core/resource.js";
 import { fetchTransport, type Transport, type TransportSettings } from "./core/transport.js";
+import { AlertRules, Alerts } from "./resources/alerts.js";
 import { Auth } from "./resources/auth.js";
 import { Commands } from "./resources/commands.js";
 import { Events } from "./resources/events.js";
@@ -62,6 +63,8 @@ export interface AlpaconClient {
   readonly servers: Servers;
   readonly notes: Notes;
   readonly metrics: Metrics;
+  readonly alerts: Alerts;
+  readonly alertRules: AlertRules;
   readonly system: System;
   readonly events: Events;
   readonly commands: Commands;
@@ -106,6 +109,8 @@ export function createAlpaconClient(options: AlpaconClientOptions): AlpaconClien
     servers: new Servers(context),
     notes: new Notes(context),
     metrics: new Metrics(context),
+    alerts: new Alerts(context),
+    alertRules: new AlertRules(context),
     system: new System(context),
     events: new Events(context),
     commands: new Commands(context),

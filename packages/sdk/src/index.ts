@@ -59,6 +59,19 @@ export {
   summarizeDisks,
   summarizeTraffic,
 } from "./metrics/summary.js";
+export {
+  ALERT_RULE_TARGETS,
+  type Alert,
+  type AlertAcknowledgement,
+  type AlertAcknowledgeResult,
+  type AlertAction,
+  type AlertRule,
+  type AlertRuleTarget,
+  type CreateAlertRuleBody,
+  type ListAlertRulesQuery,
+  type ListAlertsQuery,
+  type UpdateAlertRuleBody,
+} from "./resources/alerts.js";
 export type {
   Command,
   CommandChunk,

@@ -88,6 +88,29 @@ const READERS: Record<string, Check> = {
     const page = await c.webftp.uploads.list();
     for (const upload of page.results) expect(isId(upload.server.id)).toBe(true);
   },
+  listAlerts: async (c) => {
+    const page = await c.alerts.list({ acknowledged: false });
+    for (const alert of page.results) expect(isId(alert.id)).toBe(true);
+  },
+  getAlert: async (c) => {
+    expect(isId((await c.alerts.get(ID)).id)).toBe(true);
+  },
+  acknowledgeAlert: async (c) => {
+    expect((await c.alerts.acknowledge(ID, "checked")).message).toBeTruthy();
+  },
+  listAlertRules: async (c) => {
+    const page = await c.alertRules.list();
+    expect(page.results.length).toBeGreaterThan(0);
+    // The fixture's `metric` is read as the rule's target.
+    for (const rule of page.results) expect(rule.target).toBeTruthy();
+  },
+  createAlertRule: async (c) => {
+    const rule = await c.alertRules.create({ name: "r", target: "cpu-usage", threshold: 80 });
+    expect(isId(rule.id)).toBe(true);
+  },
+  updateAlertRule: async (c) => {
+    expect((await c.alertRules.update(ID, { threshold: 80 })).threshold).toBe(80);
+  },
   listServerNotes: async (c) => {
     expect((await c.notes.list({ server: ID })).results.length).toBeGreaterThan(0);
   },
