@@ -11,6 +11,8 @@ const ACCESSORS = {
   Servers: "servers",
   Notes: "notes",
   Metrics: "metrics",
+  Alerts: "alerts",
+  AlertRules: "alertRules",
   System: "system",
   Events: "events",
   Commands: "commands",

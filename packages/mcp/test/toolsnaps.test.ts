@@ -88,11 +88,19 @@ const EFFECTS: Record<string, Effect> = {
   websh_channel_connect: "open-shell",
   work_session_close: "change",
   work_session_extend: "change",
+  acknowledge_alert: "change",
+  detach_alert_rule: "change",
 };
 
 /** Writes that ask nothing: each adds something that gives nobody any access. */
 // A work-session request grants nothing until a person approves it; an analysis only reads.
-const UNASKED_WRITES = ["server_note_create", "work_session_create", "work_session_analyze"];
+const UNASKED_WRITES = [
+  "server_note_create",
+  "work_session_create",
+  "work_session_analyze",
+  "create_alert_rule",
+  "attach_alert_rule",
+];
 
 /** The MCP spec's value for each hint a tool leaves out. */
 const SPEC_DEFAULTS = {
@@ -136,6 +144,8 @@ let listed: Tool[];
 beforeAll(async () => {
   server = await connect({
     config: loadConfig({ configFile: join(tempDir(), "t.json"), env: {} }),
+    // Every tool, opt-in toolsets included: each has a snapshot.
+    toolsets: ["all"],
   });
   listed = (await server.client.listTools()).tools;
 });

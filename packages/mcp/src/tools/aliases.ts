@@ -26,6 +26,8 @@ export const TOOL_ALIASES: Readonly<Record<string, string>> = {
   execute_command_sync: "command_run",
   execute_command_multi_server: "command_run",
   get_command_result: "command_get",
+  // The released reference's name; PR #192 replaced its `mute/` call with `acknowledge/`.
+  mute_alert: "acknowledge_alert",
 };
 
 /** The tool's own name for a name or an alias; unknown names come back unchanged. */

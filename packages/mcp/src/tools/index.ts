@@ -1,3 +1,4 @@
+import { alertTools } from "./alerts.js";
 import { authTools } from "./auth.js";
 import { commandTools } from "./commands.js";
 import type { AnyTool } from "./define.js";
@@ -14,6 +15,7 @@ import { workSessionTools } from "./work-sessions.js";
 export const ALL_TOOLS: readonly AnyTool[] = [
   ...serverTools,
   ...metricsTools,
+  ...alertTools,
   ...systemTools,
   ...webshTools,
   ...webftpTools,

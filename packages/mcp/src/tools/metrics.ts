@@ -10,7 +10,16 @@ import * as z from "zod";
 import type { ToolContext } from "../server/context.js";
 import { bytes, listLines } from "../server/format.js";
 import { serverLabel } from "../server/server-refs.js";
-import { apiFields, defineTool, type Input, type Output, serverId, serverRef } from "./define.js";
+import { alertRule, ruleLine } from "./alerts.js";
+import {
+  apiFields,
+  defineTool,
+  type Input,
+  listTool,
+  type Output,
+  serverId,
+  serverRef,
+} from "./define.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -403,6 +412,19 @@ export const getTopServers = defineTool({
       .join("\n"),
 });
 
+export const getAlertRules = listTool({
+  name: "get_alert_rules",
+  toolset: "metrics",
+  title: "List alert rules",
+  description:
+    "The workspace's alert rules: which metric each watches and over what threshold. With server: the rules watching it (attached or default). Authoring them is in the alerts toolset.",
+  sdk: (c) => c.alertRules.list,
+  input: { server: serverId.optional().describe("Only the rules watching this server.") },
+  rows: "rules",
+  row: alertRule,
+  line: ruleLine,
+});
+
 export const metricsTools = [
   getCpuUsage,
   getMemoryUsage,
@@ -412,4 +434,5 @@ export const metricsTools = [
   getCpuTopServers,
   getTopServers,
   getDiskIo,
+  getAlertRules,
 ];

@@ -6,6 +6,10 @@
 export const TOOLSET_RECORD = {
   servers: { description: "Servers of a workspace and their notes", enabled: true },
   metrics: { description: "CPU, memory, disk and network metrics; busiest servers", enabled: true },
+  alerts: {
+    description: "Alerts fired by metric thresholds, acknowledging them, authoring alert rules",
+    enabled: false,
+  },
   system: {
     description:
       "Hardware, OS, local users and groups, packages, interfaces, disks (agent inventory)",
