@@ -5,7 +5,7 @@
 
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { listTools, TOOLSETS } from "@alpacon/mcp";
+import { listTools, TOOLSET_RECORD, TOOLSETS } from "@alpacon/mcp";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { cleanEnv, installed, scratchDir } from "../src/installed.js";
 import { node22, packageFile } from "../src/processes.js";
@@ -67,12 +67,13 @@ interface CallResult {
 }
 
 describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () => {
-  test("tools/list lists every tool with its schemas", async () => {
+  test("tools/list lists every tool of the default toolsets with its schemas", async () => {
     const listed = await inspector(["--method", "tools/list"]);
     expect(listed.code, listed.stderr).toBe(0);
     const tools = (listed.json!.result as { tools: Array<Record<string, unknown>> }).tools;
     expect(tools.map((tool) => tool.name).sort()).toEqual(
       listTools()
+        .filter((tool) => TOOLSET_RECORD[tool.toolset].enabled)
         .map((tool) => tool.name)
         .sort(),
     );
@@ -115,7 +116,9 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       ["iam", "iam_users_list", acme, /users?/],
       ["auth", "workspaces_list", {}, /acme/],
     ];
-    expect(new Set(["servers", ...calls.map(([toolset]) => toolset)])).toEqual(new Set(TOOLSETS));
+    expect(new Set(["servers", ...calls.map(([toolset]) => toolset)])).toEqual(
+      new Set(TOOLSETS.filter((toolset) => TOOLSET_RECORD[toolset].enabled)),
+    );
 
     // Each run starts its own server (and sandbox); three at a time on two cores.
     const results: InspectorRun[] = [];

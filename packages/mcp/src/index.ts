@@ -12,5 +12,5 @@ export { listTools, type ToolInfo } from "./tools/catalog.js";
 export type { Annotations, Operation, Toolset } from "./tools/define.js";
 export { TOOLSETS } from "./tools/define.js";
 export type { ToolSelection } from "./tools/select-tools.js";
-export { TOOLSET_DESCRIPTIONS } from "./tools/toolsets.js";
+export { TOOLSET_DESCRIPTIONS, TOOLSET_RECORD } from "./tools/toolsets.js";
 export { MCP_VERSION } from "./version.js";

@@ -1,6 +1,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { expect, test } from "vitest";
-import { listTools, TOOLSET_DESCRIPTIONS, TOOLSETS, type ToolInfo } from "../src/index.js";
+import {
+  listTools,
+  TOOLSET_DESCRIPTIONS,
+  TOOLSET_RECORD,
+  TOOLSETS,
+  type ToolInfo,
+} from "../src/index.js";
 
 // The README's tools table is generated from the registry. This test fails when it is stale;
 // `pnpm --filter @alpacon/mcp docs` (UPDATE_README=1) rewrites it.
@@ -36,7 +42,7 @@ function renderToolsTable(): string {
       .filter((tool) => tool.toolset === toolset)
       .map((tool) => [`\`${tool.name}\``, tool.title, behaviour(tool), `\`${tool.sdk}\``]);
     return [
-      `### \`${toolset}\`: ${TOOLSET_DESCRIPTIONS[toolset]} ([source](src/tools/${toolset}.ts))`,
+      `### \`${toolset}\`: ${TOOLSET_DESCRIPTIONS[toolset]}${TOOLSET_RECORD[toolset].enabled ? "" : ` (opt-in: \`--toolsets ${toolset}\`)`} ([source](src/tools/${toolset}.ts))`,
       "",
       table(["Tool", "What it does", "Behaviour", "SDK call"], rows),
     ].join("\n");

@@ -5,7 +5,7 @@ import { isLogLevel, LOG_LEVELS, type LogLevel } from "../server/log.js";
 import type { AlpaconMcpServerOptions } from "../server/server.js";
 import { TOOLSETS } from "../tools/define.js";
 import { selectTools } from "../tools/select-tools.js";
-import { TOOLSET_DESCRIPTIONS } from "../tools/toolsets.js";
+import { TOOLSET_DESCRIPTIONS, TOOLSET_RECORD } from "../tools/toolsets.js";
 import { MCP_VERSION } from "../version.js";
 import { COMMAND_SUMMARIES } from "./commands/names.js";
 
@@ -180,7 +180,7 @@ Tokens: ALPACON_MCP_<REGION>_<WORKSPACE>_TOKEN variables, or the token file:
   {"ap1": {"my-workspace": "alpat-…"}}
 
 Toolsets:
-${TOOLSETS.map((name) => `  ${name.padEnd(10)} ${TOOLSET_DESCRIPTIONS[name]}`).join("\n")}
+${TOOLSETS.map((name) => `  ${name.padEnd(10)} ${TOOLSET_DESCRIPTIONS[name]}${TOOLSET_RECORD[name].enabled ? "" : " (opt-in)"}`).join("\n")}
 
 Logs go to stderr; in stdio mode stdout carries the protocol.
 Exit codes: 0 ok, 1 configuration or start-up error, 2 wrong flags or values.

@@ -2,6 +2,7 @@ import { loadConfig } from "@alpacon/sdk/node";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, test } from "vitest";
 import { createAlpaconMcpServer, listTools } from "../../src/index.js";
+import { TOOLSET_RECORD } from "../../src/tools/toolsets.js";
 import { expectToolError } from "../helpers/expect-tool.js";
 import { useHarness } from "../helpers/file-harness.js";
 import { call, connectedServer, type Harness, serverIds } from "../helpers/harness.js";
@@ -14,8 +15,10 @@ async function names(options: Parameters<Harness["connect"]>[0]) {
 }
 
 describe("tool selection", () => {
-  test("all tools by default", async () => {
-    expect(await names({})).toHaveLength(listTools().length);
+  test("the default toolsets' tools by default, every tool with all", async () => {
+    const defaults = listTools().filter((tool) => TOOLSET_RECORD[tool.toolset].enabled);
+    expect(await names({})).toEqual(defaults.map((tool) => tool.name));
+    expect(await names({ toolsets: ["all"] })).toHaveLength(listTools().length);
   });
 
   test("toolsets, single tools and exclusions compose", async () => {
@@ -36,7 +39,9 @@ describe("tool selection", () => {
     const listed = await names({ readOnly: true, tools: ["iam_user_delete", "servers_list"] });
     expect(listed).toEqual(["servers_list"]);
     const all = await names({ readOnly: true });
-    const readOnly = listTools().filter((tool) => tool.annotations.readOnlyHint);
+    const readOnly = listTools().filter(
+      (tool) => tool.annotations.readOnlyHint && TOOLSET_RECORD[tool.toolset].enabled,
+    );
     expect(all).toEqual(readOnly.map((tool) => tool.name));
     expect(all).not.toContain("command_run");
   });

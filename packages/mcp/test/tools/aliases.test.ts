@@ -12,6 +12,8 @@ let server: Connected;
 beforeAll(async () => {
   server = await connect({
     config: loadConfig({ configFile: join(tempDir(), "t.json"), env: {} }),
+    // Every tool, opt-in toolsets included, so every alias has its tool listed.
+    toolsets: ["all"],
   });
 });
 afterAll(() => server.close());
