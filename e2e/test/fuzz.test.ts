@@ -435,7 +435,8 @@ beforeAll(async () => {
       ],
       commandDelays: 0,
     },
-    server: { clientOptions: { timeoutMs: 5_000, maxRetries: 0 } },
+    // Every tool, opt-in toolsets included, is fuzzed.
+    server: { clientOptions: { timeoutMs: 5_000, maxRetries: 0 }, toolsets: ["all"] },
   });
   sandboxOrigin = new URL(h.sandbox.url).origin;
   // The allowed directory sits next to one it must never write or read through.
