@@ -53,28 +53,27 @@ const threshold = z
   .number()
   .min(0)
   .max(1e14)
-  .describe("The value to go over: percent for *-usage, bytes/s or packets/s otherwise.");
+  .describe("Percent for *-usage, else bytes/s or packets/s.");
 
-const isDefaultText = "The default rule of its target watches every server (one per target).";
+const isDefaultText = "Watch every server (one default per target).";
 
 const RULE_NOT_FOUND = "Check the rule id with get_alert_rules";
 const ALERT_NOT_FOUND = "Check the alert id with list_alerts";
-const TARGETS = `target is one of ${ALERT_RULE_TARGETS.join(", ")}`;
 
 export const listAlerts = listTool({
   name: "list_alerts",
   toolset: "alerts",
   title: "List alerts",
   description:
-    "Alerts fired when a server's metric crossed an alert rule's threshold, or by server events (disconnects), newest first. acknowledged: false lists the ones nobody has acknowledged.",
+    "Alerts fired by alert rules (a metric over a threshold) or server events, newest first.",
   sdk: (c) => c.alerts.list,
   input: {
     server: serverId.optional().describe("Only this server's alerts."),
-    alertType: z.string().min(1).max(64).optional().describe("e.g. metric_threshold."),
-    severity: z.enum(["critical", "warning", "info"]).optional().describe("Only this severity."),
-    serverName: z.string().min(1).max(255).optional().describe("Text in the server's name."),
-    acknowledged: z.boolean().optional().describe("false: the ones nobody has acknowledged."),
-    dismissed: z.boolean().optional().describe("Only (not) dismissed ones."),
+    alertType: z.string().min(1).max(64).optional().describe("e.g. server_disconnected."),
+    severity: z.enum(["critical", "warning", "info"]).optional().describe("Only this one."),
+    serverName: z.string().min(1).max(255).optional().describe("Text in server names."),
+    acknowledged: z.boolean().optional().describe("false: not yet seen."),
+    dismissed: z.boolean().optional().describe("Only (not) dismissed."),
   },
   rows: "alerts",
   row: alert,
@@ -85,8 +84,7 @@ export const getAlert = defineTool({
   name: "get_alert",
   toolset: "alerts",
   title: "Get an alert",
-  description:
-    "One alert with its rule, metric value, threshold, status and who acknowledged it when.",
+  description: "One alert: rule, value, threshold, status, who acknowledged it and when.",
   sdk: (c) => c.alerts.get,
   operation: "GET",
   input: { alert: alertId },
@@ -141,7 +139,8 @@ export const createAlertRule = defineTool({
   name: "create_alert_rule",
   toolset: "alerts",
   title: "Create an alert rule",
-  description: `Creates a workspace alert rule that fires when a metric goes over the threshold. It watches nothing until attach_alert_rule, unless isDefault (one default per target, watching every server). ${TARGETS}. Needs a paid plan.`,
+  description:
+    "Creates an alert rule: fires when the metric goes over the threshold. Watches nothing until attach_alert_rule, unless isDefault. Needs a paid plan.",
   sdk: (c) => c.alertRules.create,
   operation: "POST",
   input: {
@@ -187,7 +186,7 @@ export const updateAlertRule = defineTool({
   name: "update_alert_rule",
   toolset: "alerts",
   title: "Update an alert rule",
-  description: `Changes the given fields of an alert rule (rename, retune the threshold). ${TARGETS}. Needs a paid plan.`,
+  description: "Changes the given fields of an alert rule. Needs a paid plan.",
   sdk: (c) => c.alertRules.update,
   operation: "PATCH",
   input: { rule: ruleId, ...ruleChanges },
