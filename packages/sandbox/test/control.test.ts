@@ -98,6 +98,25 @@ describe("control API over HTTP", () => {
     expect(again.status).toBe(400);
     expect((await readJson(again)).detail).toMatch(/is active, not pending/);
   });
+
+  it("puts a workspace on a free plan: authoring alert rules answers 402", async () => {
+    const ws = h.sandbox.workspaces[0]!;
+    const create = () =>
+      fetch(`${ws.baseUrl}/api/metrics/alert-rules/`, {
+        method: "POST",
+        headers: {
+          Authorization: `token="${ws.tokens.admin}"`,
+          "Content-Type": "application/json",
+        },
+        body: JSON.stringify({ name: "plan check", target: "cpu-usage", threshold: 99 }),
+      });
+    const body = JSON.stringify({ freePlan: true, workspace: "ap1/acme" });
+    const gates = await readJson(await control("/gates", { method: "PUT", body }));
+    expect(gates.gates[0]).toMatchObject({ workspace: "ap1/acme", freePlan: true });
+    expect((await create()).status).toBe(402);
+    await control("/gates", { method: "PUT", body: JSON.stringify({ freePlan: false }) });
+    expect((await create()).status).toBe(201);
+  });
 });
 
 describe("close()", () => {

@@ -156,6 +156,12 @@ function explainByClass(error: unknown, context: FailureContext): { why: string;
       todo: error.hint ?? "Check the workspace URL and any proxy in between, then retry",
     };
   }
+  if (error instanceof AlpaconApiError && error.status === 402) {
+    return {
+      why: `the workspace's plan does not include this action (HTTP 402${detail(error)})`,
+      todo: "Retrying will not help: a workspace owner can upgrade the plan",
+    };
+  }
   if (error instanceof AlpaconApiError) {
     return {
       why: `the API answered HTTP ${error.status}${detail(error)}`,

@@ -145,6 +145,22 @@ describe("create_alert_rule", () => {
     );
   });
 
+  test("on a free plan it says so, and that retrying will not help", async () => {
+    const ws = h.sandbox.control.workspace("ap1", "acme");
+    ws.setGates({ freePlan: true });
+    try {
+      const result = await alerts("create_alert_rule", {
+        name: "free plan",
+        target: "cpu-usage",
+        threshold: 50,
+      });
+      expectToolError(result, "plan does not include this action (HTTP 402");
+      expect(result.text).toContain("Retrying will not help");
+    } finally {
+      ws.setGates({ freePlan: false });
+    }
+  });
+
   test("a second default for a target is refused with the API's reason", async () => {
     const result = await alerts("create_alert_rule", {
       name: "cpu default 2",

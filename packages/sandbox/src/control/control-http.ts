@@ -82,11 +82,13 @@ export function createControlHttp(
     const b = (body ?? {}) as {
       mfaRequired?: boolean;
       workSessionRequired?: boolean;
+      freePlan?: boolean;
       workspace?: string;
     };
     if (b.mfaRequired !== undefined) control.setMfaRequired(b.mfaRequired, b.workspace);
     if (b.workSessionRequired !== undefined)
       control.setWorkSessionRequired(b.workSessionRequired, b.workspace);
+    if (b.freePlan !== undefined) control.setFreePlan(b.freePlan, b.workspace);
     return {
       gates: control
         .workspaces()

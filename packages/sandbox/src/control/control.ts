@@ -205,6 +205,11 @@ export class SandboxControl {
     for (const w of this.select(workspace)) w.setGates({ workSessionRequired: on });
   }
 
+  /** A free plan: authoring alert rules answers 402. */
+  setFreePlan(on: boolean, workspace?: string): void {
+    for (const w of this.select(workspace)) w.setGates({ freePlan: on });
+  }
+
   /** Response-shape variants, for every workspace or one (`region/workspace`). */
   setVariants(variants: Partial<ApiVariants>, workspace?: string): void {
     checkVariants(variants);
