@@ -98,7 +98,9 @@ export class AlertStore {
   readonly ruleById = new Map<string, AlertRuleRecord>();
   readonly alerts = new Collection<AlertRecord>();
   readonly alertById = new Map<string, AlertRecord>();
+  /** Open rule alerts by `server/rule`, and open disconnection alerts by server. */
   private readonly open = new Map<string, AlertRecord>();
+  private readonly down = new Map<string, AlertRecord>();
   private evaluatedUntil = Number.NEGATIVE_INFINITY;
   /** Rules or attachments changed: the latest sample is checked again. */
   private dirty = true;
@@ -166,31 +168,30 @@ export class AlertStore {
       Math.min(this.evaluatedUntil + METRIC_STEP_MS, latest),
       latest - CATCH_UP_STEPS * METRIC_STEP_MS,
     );
-    for (let t = first; t <= latest; t += METRIC_STEP_MS) this.evaluateAt(t);
-    this.evaluatedUntil = latest;
-    this.dirty = false;
-  }
-
-  private evaluateAt(t: number): void {
+    // Server by server, then sample by sample: the same outcome as sample by sample across the
+    // fleet, with each server's rules and keys worked out once.
     const applies = new Set<string>();
     for (const server of this.servers()) {
-      // An agent reports nothing before it was added or while it is away.
-      if (t < server.addedAt || (!server.isConnected && t > server.lastConnectivity)) continue;
       const rules = this.watching(server);
       if (rules.length === 0) continue;
       const m = this.metrics(server);
+      // An agent reports nothing before it was added or while it is away.
+      const from = Math.max(first, Math.ceil(server.addedAt / METRIC_STEP_MS) * METRIC_STEP_MS);
+      const to = server.isConnected ? latest : Math.min(latest, server.lastConnectivity);
       for (const rule of rules) {
         const key = `${server.id}/${rule.id}`;
         applies.add(key);
-        const value = metricValue(m, rule.target, t);
-        const open = this.open.get(key);
-        if (value > rule.threshold && !open) this.fire(server, rule, value, t, key);
-        else if (value <= rule.threshold && open) this.resolve(key, open, t);
+        for (let t = from; t <= to; t += METRIC_STEP_MS) {
+          const value = metricValue(m, rule.target, t);
+          const open = this.open.get(key);
+          if (value > rule.threshold && !open) this.fire(server, rule, value, t, key);
+          else if (value <= rule.threshold && open) this.resolve(key, open, t);
+        }
       }
     }
-    for (const [key, open] of this.open) {
-      if (open.ruleId !== null && !applies.has(key)) this.resolve(key, open, t);
-    }
+    for (const [key, open] of this.open) if (!applies.has(key)) this.resolve(key, open, latest);
+    this.evaluatedUntil = latest;
+    this.dirty = false;
   }
 
   private fire(
@@ -228,8 +229,7 @@ export class AlertStore {
   /** A server whose agent is away has one open `server_disconnected` alert until it is back. */
   private disconnections(now: number): void {
     for (const server of this.servers()) {
-      const key = `${server.id}/disconnected`;
-      const open = this.open.get(key);
+      const open = this.down.get(server.id);
       if (!server.isConnected && server.commissioned && !open) {
         const alert: AlertRecord = {
           id: this.newId(),
@@ -243,9 +243,11 @@ export class AlertStore {
           acks: [],
         };
         this.add(alert);
-        this.open.set(key, alert);
+        this.down.set(server.id, alert);
       } else if (server.isConnected && open) {
-        this.resolve(key, open, now);
+        open.resolvedAt = now;
+        this.down.delete(server.id);
+        this.alerts.touch();
       }
     }
   }
