@@ -42,6 +42,7 @@ const ADDED_TOOLS = new Set([
   "work_session_extend",
   "work_session_analyze",
   "work_session_timeline",
+  "get_alert_rules",
 ]);
 
 interface Listed {
