@@ -4,6 +4,7 @@
  * asserts that each operation was seen with a 2xx and a 4xx status.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tokenContract } from "./contract/tokens.js";
 import { coverage, operations } from "./helpers/contract.js";
 import { type Api, eventually, useSandbox } from "./helpers/sandbox.js";
 
@@ -875,6 +876,7 @@ describe("work sessions", () => {
     expect((await jwt.get(`${base}${NOBODY}/timeline/`)).status).toBe(404);
   });
 });
+tokenContract(() => ({ api, jwt }));
 
 describe("contract coverage", () => {
   afterAll(() => {

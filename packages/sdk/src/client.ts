@@ -11,6 +11,7 @@ import { type Logger, silentLogger } from "./core/logger.js";
 import type { ClientContext } from "./core/resource.js";
 import { fetchTransport, type Transport, type TransportSettings } from "./core/transport.js";
 import { AlertRules, Alerts } from "./resources/alerts.js";
+import { ApiTokens } from "./resources/api-tokens.js";
 import { Auth } from "./resources/auth.js";
 import { Commands } from "./resources/commands.js";
 import { Events } from "./resources/events.js";
@@ -77,6 +78,7 @@ export interface AlpaconClient {
   };
   readonly auth: Auth;
   readonly workSessions: WorkSessions;
+  readonly apiTokens: ApiTokens;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -123,6 +125,7 @@ export function createAlpaconClient(options: AlpaconClientOptions): AlpaconClien
     },
     auth: new Auth(context),
     workSessions: new WorkSessions(context),
+    apiTokens: new ApiTokens(context),
   };
 }
 

@@ -73,6 +73,16 @@ export {
   type UpdateAlertRuleBody,
 } from "./resources/alerts.js";
 export type {
+  ApiToken,
+  ApiTokenPresetCatalog,
+  ApiTokenScopeCatalog,
+  ApiTokenScopeResource,
+  CreateApiTokenBody,
+  DuplicateApiTokenBody,
+  ListApiTokensQuery,
+  UpdateApiTokenBody,
+} from "./resources/api-tokens.js";
+export type {
   Command,
   CommandChunk,
   CommandCreated,

@@ -8,7 +8,12 @@ export type TokenAcl =
   /** GET/HEAD/OPTIONS only; any write is 403 `api_token_acl_not_allowed`. */
   | { kind: "read-only" }
   /** Commands only when the line matches a pattern and the server is listed (OSS CommandACL). */
-  | { kind: "command"; patterns: string[]; servers: string[] };
+  | { kind: "command"; patterns: string[]; servers: string[] }
+  /**
+   * A token made through `/api/auth/tokens/`: its record's scopes (and its ACL entries) decide,
+   * on every call; deleting, disabling or expiring the record ends it at once.
+   */
+  | { kind: "scoped"; tokenId: string };
 
 export interface Credential {
   /** How it is presented: `token="…"` (API token), `Bearer …` (JWT) or the agent's `id=…, key=…`. */
@@ -115,6 +120,10 @@ export class TokenRegistry {
 
   add(credential: Credential): void {
     this.byKey.set(`${credential.scheme}:${credential.key}`, credential);
+  }
+
+  remove(scheme: Credential["scheme"], key: string): void {
+    this.byKey.delete(`${scheme}:${key}`);
   }
 
   find(scheme: Credential["scheme"], key: string): Credential | undefined {

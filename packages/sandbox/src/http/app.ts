@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import FindMyWay from "find-my-way";
+import { requiredScope, scopesAllow } from "../auth/scopes.js";
 import { type Credential, parseAuthorization } from "../auth/tokens.js";
 import { type ActiveFault, errorFaultResponse } from "../control/faults.js";
 import type { JournalOutcome } from "../control/journal.js";
@@ -296,8 +297,21 @@ export class App {
           { Allow: stored.allow },
         );
       }
-      if (principal.credential.acl.kind === "read-only" && !SAFE.has(method)) {
+      const acl = principal.credential.acl;
+      if (acl.kind === "read-only" && !SAFE.has(method)) {
         throw new ApiError(403, { code: "api_token_acl_not_allowed" });
+      }
+      if (acl.kind === "scoped") {
+        const needed = requiredScope(routeMethod, path);
+        const scopes = ws.apiTokens.byId.get(acl.tokenId)?.scopes ?? [];
+        if (!scopesAllow(scopes, needed)) {
+          const what = needed ?? "*";
+          throw new ApiError(403, {
+            code: "api_token_acl_not_allowed",
+            source: "scope",
+            detail: `This token's scopes do not include ${what}.`,
+          });
+        }
       }
 
       let body: unknown = {};
@@ -365,6 +379,12 @@ export class App {
           parsed.kind === "jwt" ? parsed.token : parsed.key,
         );
         if (!credential) throw unauthorized("Invalid token.");
+        // A token made through the API stops working the moment it is disabled or expires.
+        if (
+          credential.acl.kind === "scoped" &&
+          !ws.apiTokens.usable(credential.acl.tokenId, ws.now())
+        )
+          throw unauthorized("Invalid token.");
         const user = ws.userById.get(credential.userId);
         if (!user?.is_active) throw unauthorized("User inactive or deleted.");
         return { credential, user, agentServer: null };

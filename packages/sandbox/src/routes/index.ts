@@ -8,6 +8,7 @@ import { registerNotes } from "./notes.js";
 import { registerServers } from "./servers.js";
 import { registerStatus } from "./status.js";
 import { registerSystem } from "./system.js";
+import { registerTokens } from "./tokens.js";
 import { registerWebftp } from "./webftp.js";
 import { registerWebsh } from "./websh.js";
 import { registerWorkSessions } from "./work-sessions.js";
@@ -26,4 +27,5 @@ export function registerRoutes(app: App): void {
   registerWebftp(app);
   registerIam(app);
   registerWorkSessions(app);
+  registerTokens(app);
 }

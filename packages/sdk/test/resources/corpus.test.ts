@@ -131,6 +131,28 @@ const READERS: Record<string, Check> = {
     const connection = await c.websh.channels.join(ID, { password: "x" });
     expect(connection.websocket_url).toBeTruthy();
   },
+  listApiTokens: async (c) => {
+    const page = await c.apiTokens.list();
+    for (const token of page.results) expect(token).not.toHaveProperty("key");
+    expect(page.results.length).toBeGreaterThan(0);
+  },
+  createApiToken: async (c) => {
+    expect(isId((await c.apiTokens.create({ name: "t" })).id)).toBe(true);
+  },
+  updateApiToken: async (c) => {
+    expect((await c.apiTokens.update(ID, { enabled: false })).enabled).toBe(false);
+  },
+  duplicateApiToken: async (c) => {
+    expect((await c.apiTokens.duplicate(ID)).key).toBeTruthy();
+  },
+  listApiTokenScopes: async (c) => {
+    const catalog = await c.apiTokens.scopes();
+    expect(catalog.resources.length).toBeGreaterThan(0);
+    for (const resource of catalog.resources) expect(resource.name).toBeTruthy();
+  },
+  listApiTokenPresets: async (c) => {
+    expect(Object.values(await c.apiTokens.presets()).length).toBeGreaterThan(0);
+  },
   listWebshSessions: async (c) => {
     expect((await c.websh.sessions.list()).results.length).toBeGreaterThan(0);
   },
