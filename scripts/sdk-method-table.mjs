@@ -28,6 +28,7 @@ const ACCESSORS = {
   IamPermissions: "iam.permissions",
   Auth: "auth",
   WorkSessions: "workSessions",
+  ApiTokens: "apiTokens",
 };
 
 const spec = parse(readFileSync(join(root, "openapi/alpacon.yaml"), "utf8"));

@@ -34,6 +34,8 @@ async function inspector(args: string[]): Promise<InspectorRun> {
   const serverEnv = [
     "ALPACON_MCP_SANDBOX=1",
     "ALPACON_MCP_CONFIRM=allow",
+    // Opt-in toolsets too: tools/list is compared with every tool, and each toolset gets a call.
+    "ALPACON_MCP_TOOLSETS=all",
     "ALPACON_MCP_LOG_LEVEL=warning",
     "npm_config_update_notifier=false",
   ].flatMap((pair) => ["-e", pair]);
@@ -115,6 +117,7 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       ["work-sessions", "work_session_list", acme, /sessions/],
       ["iam", "iam_users_list", acme, /users?/],
       ["auth", "workspaces_list", {}, /acme/],
+      ["tokens", "list_api_token_scopes", acme, /server: read/],
     ];
     expect(new Set(["servers", ...calls.map(([toolset]) => toolset)])).toEqual(
       new Set(TOOLSETS.filter((toolset) => TOOLSET_RECORD[toolset].enabled)),

@@ -90,6 +90,10 @@ const EFFECTS: Record<string, Effect> = {
   work_session_extend: "change",
   acknowledge_alert: "change",
   detach_alert_rule: "change",
+  // A new token acts as its user; an update can enable one or widen its scopes.
+  create_api_token: "grant-access",
+  update_api_token: "grant-access",
+  duplicate_api_token: "grant-access",
 };
 
 /** Writes that ask nothing: each adds something that gives nobody any access. */

@@ -44,4 +44,9 @@ export interface ToolContext {
   runtime: Runtime;
   /** Names of the servers this call's arguments named, by id (see server-refs.ts). */
   servers: ServerNames;
+  /**
+   * Shows a message to the user alone, through MCP elicitation: it never reaches the model, the
+   * result or the logs (a new API token's key). Undefined when the client cannot show one.
+   */
+  tellUser: ((message: string) => Promise<void>) | undefined;
 }

@@ -152,6 +152,9 @@ async function callTool(
       progress: progressReporter(extra),
       runtime,
       servers: new Map(),
+      tellUser: server.server.getClientCapabilities()?.elicitation?.form
+        ? (message) => tellUser(server, message, extra)
+        : undefined,
       // The tool's own method and any other, with the signal bound: entries never pass it.
       sdk: ((...params: unknown[]) => {
         if (!tool.method) throw new Error(`${tool.name} names no client method of its own.`);
@@ -276,6 +279,14 @@ function checkOutput(tool: AnyTool, schema: z.ZodObject, result: unknown): void 
     tool.annotations.readOnlyHint
       ? `Retry once; if it fails again, ${report}`
       : `The call reached Alpacon and may have taken effect: check its state before retrying, and ${report}`,
+  );
+}
+
+/** A message for the user's eyes: a form without fields, whatever the answer. */
+async function tellUser(server: McpServer, message: string, extra: Extra): Promise<void> {
+  await server.server.elicitInput(
+    { mode: "form", message, requestedSchema: { type: "object", properties: {} } },
+    { relatedRequestId: extra.requestId, signal: extra.signal },
   );
 }
 

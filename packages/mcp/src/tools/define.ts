@@ -323,6 +323,7 @@ export interface ListToolDefinition<
   /** One row as a line of the text summary. */
   line: (row: z.output<R>) => string;
   notFound?: string;
+  forbidden?: string;
 }
 
 /** A read-only list tool: one paged call, its rows, and a summary of the page. */
@@ -347,6 +348,7 @@ export function listTool<
     input: { ...spec.input, page, pageSize: pageSize(spec.pageSize ?? 20) },
     output,
     ...(spec.notFound ? { notFound: spec.notFound } : {}),
+    ...(spec.forbidden ? { forbidden: spec.forbidden } : {}),
     async run(args, context) {
       const { page: pageNumber, pageSize: size, ...filters } = args as Record<string, unknown>;
       // The default query (every filter in snake_case) is not checked against the method's

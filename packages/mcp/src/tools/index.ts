@@ -7,6 +7,7 @@ import { iamTools } from "./iam.js";
 import { metricsTools } from "./metrics.js";
 import { serverTools } from "./servers.js";
 import { systemTools } from "./system.js";
+import { tokenTools } from "./tokens.js";
 import { webftpTools } from "./webftp.js";
 import { webshTools } from "./websh.js";
 import { workSessionTools } from "./work-sessions.js";
@@ -24,4 +25,5 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   ...workSessionTools,
   ...iamTools,
   ...authTools,
+  ...tokenTools,
 ];

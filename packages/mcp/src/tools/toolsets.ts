@@ -42,6 +42,11 @@ export const TOOLSET_RECORD = {
     description: "Configured workspaces and their API tokens on this machine",
     enabled: true,
   },
+  tokens: {
+    description:
+      "API tokens of your account in a workspace: scopes, presets, create, rotate, delete",
+    enabled: false,
+  },
 } as const satisfies Record<string, { description: string; enabled: boolean }>;
 
 export type Toolset = keyof typeof TOOLSET_RECORD;

@@ -15,7 +15,8 @@ import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll } from "vitest";
 import { type AlpaconMcpServerOptions, createAlpaconMcpServer } from "../../src/index.js";
 
-export type TokenKind = "admin" | "readOnly" | "commandAcl";
+// `jwt`: a browser login (sent as Bearer), the one credential that may manage API tokens.
+export type TokenKind = "admin" | "readOnly" | "commandAcl" | "jwt";
 
 const tempDirs: string[] = [];
 

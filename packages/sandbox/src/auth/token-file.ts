@@ -9,7 +9,7 @@ export type TokenFileContent = Record<string, Record<string, { token: string; ur
  */
 export function tokenFileContent(
   sandbox: Pick<Sandbox, "workspaces">,
-  kind: Exclude<keyof WorkspaceTokens, "jwt"> = "admin",
+  kind: keyof WorkspaceTokens = "admin",
 ): TokenFileContent {
   const out: TokenFileContent = {};
   for (const ws of sandbox.workspaces) {
