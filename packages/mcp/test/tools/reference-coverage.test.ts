@@ -114,16 +114,6 @@ const NOT_YET: Record<string, readonly string[]> = {
     "upgrade_system",
   ],
   system_info: ["get_server_overview"],
-  token: [
-    "create_api_token",
-    "delete_api_token",
-    "duplicate_api_token",
-    "get_api_token",
-    "list_api_token_presets",
-    "list_api_token_scopes",
-    "list_api_tokens",
-    "update_api_token",
-  ],
   webftp: [
     "webftp_bulk_download",
     "webftp_bulk_upload",
