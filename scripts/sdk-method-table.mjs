@@ -29,6 +29,9 @@ const ACCESSORS = {
   Auth: "auth",
   WorkSessions: "workSessions",
   ApiTokens: "apiTokens",
+  CommandAcls: "security.commandAcls",
+  ServerAcls: "security.serverAcls",
+  FileAcls: "security.fileAcls",
 };
 
 const spec = parse(readFileSync(join(root, "openapi/alpacon.yaml"), "utf8"));

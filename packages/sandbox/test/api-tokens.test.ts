@@ -109,3 +109,78 @@ describe("API tokens in the sandbox", () => {
     expect(copy.body.key).not.toBe(source.body.key);
   });
 });
+
+describe("the ACLs of a token made through the API (deny by default)", () => {
+  function onlineServer(): { id: string } {
+    const servers = h.sandbox.control.workspace("ap1", "acme").servers() as {
+      id: string;
+      is_connected: boolean;
+      os_name: string;
+    }[];
+    return servers.find((s) => s.is_connected && s.os_name !== "Windows")!;
+  }
+
+  it("needs a server entry, then a command entry, for a command", async () => {
+    const jwt = h.api(0, "jwt");
+    const server = onlineServer();
+    const { id, as } = await mint(jwt, { name: "runner" });
+    const run = () => as.post("/api/events/commands/", { server: server.id, line: "uptime" });
+    const noServer = await run();
+    expect(noServer.status).toBe(403);
+    expect(noServer.body).toMatchObject({ code: "api_token_acl_not_allowed", source: "server" });
+    await jwt.post("/api/security/server-acl/", { token: id, server: server.id });
+    expect((await run()).body).toMatchObject({ source: "command" });
+    await jwt.post("/api/security/command-acl/", { token: id, command: "upt*" });
+    expect((await run()).status).toBe(201);
+    const other = await as.post("/api/events/commands/", { server: server.id, line: "reboot" });
+    expect(other.body).toMatchObject({ source: "command" });
+    // As another user: the entry's empty username means the token's own user only.
+    const asRoot = await as.post("/api/events/commands/", {
+      server: server.id,
+      line: "uptime",
+      username: "root",
+    });
+    expect(asRoot.body).toMatchObject({ source: "command" });
+  });
+
+  it("needs a file entry for a transfer, by path and direction", async () => {
+    const jwt = h.api(0, "jwt");
+    const server = onlineServer();
+    const { id, as } = await mint(jwt, { name: "mover" });
+    await jwt.post("/api/security/server-acl/bulk/", { token: id, servers: [server.id] });
+    const download = (path: string) =>
+      as.post("/api/webftp/downloads/", { server: server.id, path });
+    expect((await download("/etc/hostname")).body).toMatchObject({ source: "file" });
+    await jwt.post("/api/security/file-acl/", { token: id, path: "/etc/*", action: "download" });
+    expect((await download("/etc/hostname")).status).toBe(201);
+    const upload = await as.post("/api/webftp/uploads/", {
+      server: server.id,
+      name: "x.txt",
+      path: "/etc",
+    });
+    expect(upload.body).toMatchObject({ source: "file" });
+  });
+
+  it("a duplicate gets copies of the entries; deleting a token removes its entries", async () => {
+    const jwt = h.api(0, "jwt");
+    const server = onlineServer();
+    const { id } = await mint(jwt, { name: "with-acl" });
+    await jwt.post("/api/security/server-acl/", { token: id, server: server.id });
+    const copy = await jwt.post(`/api/auth/tokens/${id}/duplicate/`, {});
+    const copied = await jwt.get(`/api/security/server-acl/?token=${copy.body.id}`);
+    expect(copied.body.results.map((e: { server: { id: string } }) => e.server.id)).toEqual([
+      server.id,
+    ]);
+    await jwt.delete(`/api/auth/tokens/${id}/`);
+    expect((await jwt.get(`/api/security/server-acl/?token=${id}`)).body.count).toBe(0);
+  });
+
+  it("entries of another user's token do not exist for the caller", async () => {
+    const jwt = h.api(0, "jwt");
+    const { id } = await mint(jwt, { name: "private" });
+    const admin = h.api();
+    const res = await admin.post("/api/security/command-acl/", { token: id, command: "ls" });
+    expect(res.status).toBe(400);
+    expect(res.body.token).toEqual([`Invalid pk "${id}" - object does not exist.`]);
+  });
+});

@@ -4,6 +4,7 @@
  * asserts that each operation was seen with a 2xx and a 4xx status.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { securityContract } from "./contract/security.js";
 import { tokenContract } from "./contract/tokens.js";
 import { coverage, operations } from "./helpers/contract.js";
 import { type Api, eventually, useSandbox } from "./helpers/sandbox.js";
@@ -877,6 +878,7 @@ describe("work sessions", () => {
   });
 });
 tokenContract(() => ({ api, jwt }));
+securityContract(() => ({ jwt, servers: [linux, offline] }));
 
 describe("contract coverage", () => {
   afterAll(() => {

@@ -18,6 +18,7 @@ import { Events } from "./resources/events.js";
 import { IamGroups, IamMemberships, IamUsers } from "./resources/iam.js";
 import { Metrics } from "./resources/metrics.js";
 import { Notes } from "./resources/notes.js";
+import { createSecurity, type Security } from "./resources/security.js";
 import { Servers } from "./resources/servers.js";
 import { System } from "./resources/system.js";
 import { WorkSessions } from "./resources/work-sessions.js";
@@ -79,6 +80,7 @@ export interface AlpaconClient {
   readonly auth: Auth;
   readonly workSessions: WorkSessions;
   readonly apiTokens: ApiTokens;
+  readonly security: Security;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -126,6 +128,7 @@ export function createAlpaconClient(options: AlpaconClientOptions): AlpaconClien
     auth: new Auth(context),
     workSessions: new WorkSessions(context),
     apiTokens: new ApiTokens(context),
+    security: createSecurity(context),
   };
 }
 

@@ -115,6 +115,23 @@ export type {
   UsagePoint,
 } from "./resources/metrics.js";
 export type { CreateNoteBody, ListNotesQuery, Note, UpdateNoteBody } from "./resources/notes.js";
+export type {
+  CommandAcl,
+  CreateCommandAclBody,
+  CreateFileAclBody,
+  CreateServerAclBody,
+  FileAcl,
+  ListCommandAclsQuery,
+  ListFileAclsQuery,
+  ListServerAclsQuery,
+  Security,
+  ServerAcl,
+  ServerAclBulkBody,
+  ServerAclBulkDeleted,
+  UpdateCommandAclBody,
+  UpdateFileAclBody,
+  UpdateServerAclBody,
+} from "./resources/security.js";
 export type { ListServersQuery, Server } from "./resources/servers.js";
 export { type ServerRef, serverLabel, type UserRef } from "./resources/shapes.js";
 export type {

@@ -1,3 +1,4 @@
+import { checkTokenAcl } from "../auth/acl.js";
 import { hasInlineCredential } from "../auth/inline-credentials.js";
 import { commandMatches } from "../auth/tokens.js";
 import { executorFor } from "../host/command-executors.js";
@@ -91,6 +92,7 @@ function create(ctx: RequestContext) {
       acl.servers.includes(server.id) && acl.patterns.some((p) => commandMatches(p, line));
     if (!allowed) throw coded(403, "api_token_acl_not_allowed", "command");
   }
+  checkTokenAcl(ctx, server, { command: line, username, groupname });
   if (hasInlineCredential(line)) throw coded(400, "command_inline_credential", "command");
   requireConnected(server);
 

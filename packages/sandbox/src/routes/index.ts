@@ -5,6 +5,7 @@ import { registerEvents } from "./events.js";
 import { registerIam } from "./iam.js";
 import { registerMetrics } from "./metrics.js";
 import { registerNotes } from "./notes.js";
+import { registerSecurity } from "./security.js";
 import { registerServers } from "./servers.js";
 import { registerStatus } from "./status.js";
 import { registerSystem } from "./system.js";
@@ -28,4 +29,5 @@ export function registerRoutes(app: App): void {
   registerIam(app);
   registerWorkSessions(app);
   registerTokens(app);
+  registerSecurity(app);
 }

@@ -181,6 +181,7 @@ export function registerTokens(app: App): void {
       requireLogin(ctx);
       const token = findOwn(ctx);
       ctx.ws.apiTokens.remove(token.id);
+      ctx.ws.acls.removeToken(token.id);
       ctx.ws.tokens.remove("api-token", token.key);
       return { status: 204 };
     },
@@ -200,6 +201,7 @@ export function registerTokens(app: App): void {
         scopes: [...source.scopes],
         expiresAt: source.expiresAt,
       });
+      ctx.ws.acls.copyToken(source.id, copy.id, () => ctx.ws.newId());
       return { status: 201, body: apiTokenJson(copy, true) };
     },
   });

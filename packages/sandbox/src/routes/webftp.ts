@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { checkTokenAcl } from "../auth/acl.js";
 import type { App, RequestContext } from "../http/app.js";
 import { ApiError, nonFieldError, notFound } from "../http/errors.js";
 import { type ListSpec, queryList } from "../http/list.js";
@@ -157,6 +158,8 @@ export function registerWebftp(app: App): void {
       body.done();
       if (!server || typeof name !== "string") throw nonFieldError("Invalid data.");
       const workSession = useWorkSession(ctx, "webftp", workSessionId, server);
+      const target = `${path.replace(/\/+$/, "")}/${name}`;
+      checkTokenAcl(ctx, server, { ...requested, file: { path: target, action: "upload" } });
       const runAs = resolveRunAs(ctx, server, requested);
       const t = baseTransfer(ctx, "upload", { server, name, path, ...runAs });
       t.allowOverwrite = allowOverwrite;
@@ -212,6 +215,7 @@ export function registerWebftp(app: App): void {
       body.done();
       if (!server || typeof path !== "string") throw nonFieldError("Invalid data.");
       const workSession = useWorkSession(ctx, "webftp", workSessionId, server);
+      checkTokenAcl(ctx, server, { ...requested, file: { path, action: "download" } });
       const runAs = resolveRunAs(ctx, server, requested);
       const base = path.replace(/\/+$/, "").split("/").pop() || "download";
       const fileName = name || (resourceType === "folder" ? `${base}.zip` : base);

@@ -1,3 +1,4 @@
+import { checkTokenAcl } from "../auth/acl.js";
 import type { App, RequestContext } from "../http/app.js";
 import {
   ApiError,
@@ -98,6 +99,7 @@ export function registerWebsh(app: App): void {
       body.done();
       if (!server) throw nonFieldError("Invalid data.");
       const workSession = useWorkSession(ctx, "websh", workSessionId, server);
+      checkTokenAcl(ctx, server, requested);
       const runAs = resolveRunAs(ctx, server, requested);
       const { session, channel } = ctx.ws.websh.createSession({
         serverId: server.id,

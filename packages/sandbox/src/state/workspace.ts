@@ -9,6 +9,7 @@ import { profileFor, ShellHost } from "../host/shell-host.js";
 import { Collection } from "../http/list.js";
 import type { Timers } from "../server/timers.js";
 import { AlertStore } from "./alerts.js";
+import { AclStore } from "./acls.js";
 import { ApiTokenStore } from "./api-tokens.js";
 import { type CommandDelays, CommandStore } from "./commands.js";
 import type { EventRecord, IamGroup, IamUser, Membership, Note, ServerRecord } from "./model.js";
@@ -155,6 +156,8 @@ export class WorkspaceState {
   readonly tokens: TokenRegistry;
   /** Tokens made through the API (`/api/auth/tokens/`), with their scopes. */
   readonly apiTokens = new ApiTokenStore();
+  /** Their ACL entries: command, server and file (`/api/security/*-acl/`). */
+  readonly acls = new AclStore();
   readonly commands: CommandStore;
   readonly websh: WebshStore;
   readonly transfers: TransferStore;

@@ -1696,6 +1696,228 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/security/command-acl/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List command ACL entries
+         * @description Commands an API or service token may run (`cli@9483716:api/security/security.go`
+         *     `GetCommandAclList`; `mcp@22fc34c:tools/security_tools.py` `list_command_acls`).
+         *     `command` is a pattern where `*` matches anything (the 2024 server: exact text with `*`
+         *     → `.*`, `oss@4ac35c6:security/models.py` `CommandACL.is_allowed`). Only the caller's
+         *     tokens' entries; the 2024 server filtered on `token`, searched `id` and the token name,
+         *     ordered by token (`oss@4ac35c6:security/api/views.py`, route `command_acl` then).
+         */
+        get: operations["listCommandAcls"];
+        put?: never;
+        /**
+         * Add a command ACL entry
+         * @description Grants access: clients should confirm with the user first. Exactly one of `token` (an
+         *     API token id) and `service_token` (a service token id); the server refuses both or
+         *     neither (`mcp@22fc34c:tools/security_tools.py`; the CLI sends `token` only). `command`
+         *     matches exactly unless it uses `*`. `username`: empty = the token owner only, `*` = any
+         *     user, else that user; `groupname`: empty = no restriction, `*` = any group, else that
+         *     group (`cli@9483716:cmd/token/acl_command_add.go`, `api/security/types.go`
+         *     `CommandAclRequest`). A second entry for the same token and command is a 400 (the 2024
+         *     server: `["Command ACL with this token and command already exists."]`,
+         *     `oss@4ac35c6:security/api/views.py`).
+         */
+        post: operations["createCommandAcl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/command-acl/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a command ACL entry */
+        delete: operations["deleteCommandAcl"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a command ACL entry
+         * @description Any of `command`, `username`, `groupname` (`mcp@22fc34c:tools/security_tools.py`
+         *     `update_command_acl`; the CLI deletes and re-adds instead).
+         */
+        patch: operations["updateCommandAcl"];
+        trace?: never;
+    };
+    "/api/security/server-acl/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List server ACL entries
+         * @description Servers an API or service token may reach, one entry per server
+         *     (`cli@9483716:api/security/security.go` `GetServerAclList`;
+         *     `mcp@22fc34c:tools/security_tools.py` `list_server_acls`).
+         */
+        get: operations["listServerAcls"];
+        put?: never;
+        /**
+         * Add a server ACL entry
+         * @description Grants access: clients should confirm with the user first. Without any entry a token
+         *     reaches no server (deny by default, `cli@9483716:cmd/token/acl_server_add.go`). Exactly
+         *     one of `token` (an API token id) and `service_token` (a service token id); the server
+         *     refuses both or neither (`mcp@22fc34c:tools/security_tools.py`; the CLI sends `token`
+         *     only). (`cli@9483716:api/security/types.go` `ServerAclRequest`).
+         */
+        post: operations["createServerAcl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/server-acl/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a server ACL entry */
+        delete: operations["deleteServerAcl"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a server ACL entry
+         * @description Move the entry to another `server`, or rebind it to another token: send the new `token`
+         *     with `service_token: null` (or the reverse), because the server checks exactly one and a
+         *     PATCH keeps the old binding otherwise (`mcp@22fc34c:tools/security_tools.py`
+         *     `update_server_acl`).
+         */
+        patch: operations["updateServerAcl"];
+        trace?: never;
+    };
+    "/api/security/server-acl/bulk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add server ACL entries for many servers
+         * @description One entry per server for one token; at most 100 servers (the server's serializer cap,
+         *     `mcp@22fc34c:tools/security_tools.py` `_BULK_MAX_SERVERS`;
+         *     `cli@9483716:api/security/types.go` `ServerAclBulkRequest`). The MCP fixture answers the
+         *     created entries as an array; the CLI ignores the answer. Exactly one of `token` (an API
+         *     token id) and `service_token` (a service token id); the server refuses both or neither
+         *     (`mcp@22fc34c:tools/security_tools.py`; the CLI sends `token` only).
+         */
+        post: operations["bulkCreateServerAcls"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/server-acl/bulk/delete/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove server ACL entries for many servers
+         * @description The same body as `bulkCreateServerAcls`. The MCP fixture answers `{"deleted": <count>}`;
+         *     the CLI ignores the answer (`mcp@22fc34c:tests/test_security_tools.py`,
+         *     `cli@9483716:api/security/security.go` `BulkDeleteServerAcl`).
+         */
+        post: operations["bulkDeleteServerAcls"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/file-acl/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List file ACL entries
+         * @description Paths an API or service token may upload to or download from
+         *     (`cli@9483716:api/security/security.go` `GetFileAclList`;
+         *     `mcp@22fc34c:tools/security_tools.py` `list_file_acls`).
+         */
+        get: operations["listFileAcls"];
+        put?: never;
+        /**
+         * Add a file ACL entry
+         * @description Grants access: clients should confirm with the user first. Exactly one of `token` (an
+         *     API token id) and `service_token` (a service token id); the server refuses both or
+         *     neither (`mcp@22fc34c:tools/security_tools.py`; the CLI sends `token` only). `path` may
+         *     use `*` (any characters); `action` is `upload`, `download` or `*` (both);
+         *     `username`/`groupname` as for command ACLs (`cli@9483716:cmd/token/acl_file_add.go`,
+         *     `api/security/types.go` `FileAclRequest`).
+         */
+        post: operations["createFileAcl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/file-acl/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a file ACL entry */
+        delete: operations["deleteFileAcl"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a file ACL entry
+         * @description Any of `path`, `action`, `username`, `groupname` (`mcp@22fc34c:tools/security_tools.py`
+         *     `update_file_acl`).
+         */
+        patch: operations["updateFileAcl"];
+        trace?: never;
+    };
     "/api/status/": {
         parameters: {
             query?: never;
@@ -3381,6 +3603,166 @@ export interface components {
             last: number;
             results: components["schemas"]["WorkSessionTimelineItem"][];
         };
+        /**
+         * @description A server ACL's server: `{id, name}` in `cli@9483716:api/security/types.go`
+         *     (`serverAclServer`), a bare uuid in the MCP's create fixture.
+         */
+        AclServer: {
+            /** Format: uuid */
+            id: string;
+            name?: string;
+        } | string;
+        /**
+         * @description `cli@9483716:api/security/types.go` `CommandAclResponse` has `token_name` and no token
+         *     id; the MCP's fixtures have `token` or `service_token`; the 2024 server sent `id, token,
+         *     token_name, command` (`oss@4ac35c6:security/api/serailizers.py`). All are accepted.
+         */
+        CommandAcl: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            token?: string | null;
+            /** Format: uuid */
+            service_token?: string | null;
+            token_name?: string;
+            /** @example docker * */
+            command?: string;
+            username?: string;
+            groupname?: string;
+        };
+        CommandAclCreateRequest: {
+            /** Format: uuid */
+            token?: string;
+            /** Format: uuid */
+            service_token?: string;
+            command: string;
+            username?: string;
+            groupname?: string;
+        };
+        CommandAclUpdateRequest: {
+            command?: string;
+            username?: string;
+            groupname?: string;
+        };
+        /**
+         * @description `cli@9483716:api/security/types.go` `serverAclResponse` (`token`, `token_name`, `server:
+         *     {id, name}`); the MCP's fixtures send `server` as a uuid.
+         */
+        ServerAcl: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            token?: string | null;
+            /** Format: uuid */
+            service_token?: string | null;
+            token_name?: string;
+            server?: components["schemas"]["AclServer"];
+        };
+        ServerAclCreateRequest: {
+            /** Format: uuid */
+            token?: string;
+            /** Format: uuid */
+            service_token?: string;
+            /** Format: uuid */
+            server: string;
+        };
+        ServerAclUpdateRequest: {
+            /** Format: uuid */
+            server?: string;
+            /** Format: uuid */
+            token?: string | null;
+            /** Format: uuid */
+            service_token?: string | null;
+        };
+        ServerAclBulkRequest: {
+            /** Format: uuid */
+            token?: string;
+            /** Format: uuid */
+            service_token?: string;
+            servers: string[];
+        };
+        ServerAclBulkDeleted: {
+            deleted?: number;
+        };
+        /**
+         * @description `*` allows both.
+         * @enum {string}
+         */
+        FileAclAction: "upload" | "download" | "*";
+        /**
+         * @description `cli@9483716:api/security/types.go` `FileAclResponse`; the MCP's fixtures add `token` or
+         *     `service_token`.
+         */
+        FileAcl: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            token?: string | null;
+            /** Format: uuid */
+            service_token?: string | null;
+            token_name?: string;
+            /** @example /var/log/* */
+            path?: string;
+            /** @description `upload`, `download` or `*`. */
+            action?: string;
+            username?: string;
+            groupname?: string;
+        };
+        FileAclCreateRequest: {
+            /** Format: uuid */
+            token?: string;
+            /** Format: uuid */
+            service_token?: string;
+            path: string;
+            action: components["schemas"]["FileAclAction"];
+            username?: string;
+            groupname?: string;
+        };
+        FileAclUpdateRequest: {
+            path?: string;
+            action?: components["schemas"]["FileAclAction"];
+            username?: string;
+            groupname?: string;
+        };
+        PaginatedCommandAclList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["CommandAcl"][];
+        };
+        PaginatedServerAclList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["ServerAcl"][];
+        };
+        PaginatedFileAclList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["FileAcl"][];
+        };
     };
     responses: {
         /**
@@ -3518,6 +3900,12 @@ export interface components {
         TransferUsername: string;
         /** @description System group the transfer ran as. */
         TransferGroupname: string;
+        /** @description API token id (the CLI's filter). */
+        AclTokenFilter: string;
+        /** @description API token id (the MCP's filter; see openapi/README.md). */
+        AclApiTokenFilter: string;
+        /** @description Service token id. */
+        AclServiceTokenFilter: string;
     };
     requestBodies: never;
     headers: {
@@ -6458,6 +6846,439 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedWorkSessionTimelineItemList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listCommandAcls: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description API token id (the CLI's filter). */
+                token?: components["parameters"]["AclTokenFilter"];
+                /** @description API token id (the MCP's filter; see openapi/README.md). */
+                api_token?: components["parameters"]["AclApiTokenFilter"];
+                /** @description Service token id. */
+                service_token?: components["parameters"]["AclServiceTokenFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of command ACL entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCommandAclList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createCommandAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommandAclCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The entry. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAcl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deleteCommandAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateCommandAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommandAclUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAcl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listServerAcls: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description API token id (the CLI's filter). */
+                token?: components["parameters"]["AclTokenFilter"];
+                /** @description API token id (the MCP's filter; see openapi/README.md). */
+                api_token?: components["parameters"]["AclApiTokenFilter"];
+                /** @description Service token id. */
+                service_token?: components["parameters"]["AclServiceTokenFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of server ACL entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedServerAclList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createServerAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServerAclCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The entry. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerAcl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deleteServerAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateServerAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServerAclUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerAcl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    bulkCreateServerAcls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServerAclBulkRequest"];
+            };
+        };
+        responses: {
+            /** @description The created entries. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerAcl"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    bulkDeleteServerAcls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServerAclBulkRequest"];
+            };
+        };
+        responses: {
+            /** @description How many entries were removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerAclBulkDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listFileAcls: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description API token id (the CLI's filter). */
+                token?: components["parameters"]["AclTokenFilter"];
+                /** @description API token id (the MCP's filter; see openapi/README.md). */
+                api_token?: components["parameters"]["AclApiTokenFilter"];
+                /** @description Service token id. */
+                service_token?: components["parameters"]["AclServiceTokenFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of file ACL entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedFileAclList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createFileAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileAclCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The entry. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileAcl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deleteFileAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateFileAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileAclUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileAcl"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -153,6 +153,38 @@ const READERS: Record<string, Check> = {
   listApiTokenPresets: async (c) => {
     expect(Object.values(await c.apiTokens.presets()).length).toBeGreaterThan(0);
   },
+  listCommandAcls: async (c) => {
+    expect((await c.security.commandAcls.list()).results[0]?.command).toBeTruthy();
+  },
+  createCommandAcl: async (c) => {
+    expect(isId((await c.security.commandAcls.create({ token: ID, command: "ls" })).id)).toBe(true);
+  },
+  listServerAcls: async (c) => {
+    const page = await c.security.serverAcls.list();
+    for (const entry of page.results) expect(isId(entry.server?.id)).toBe(true);
+  },
+  createServerAcl: async (c) => {
+    const entry = await c.security.serverAcls.create({ token: ID, server: ID });
+    expect(isId(entry.server?.id)).toBe(true);
+  },
+  updateServerAcl: async (c) => {
+    expect(isId((await c.security.serverAcls.update(ID, { server: ID })).server?.id)).toBe(true);
+  },
+  bulkCreateServerAcls: async (c) => {
+    const created = await c.security.serverAcls.bulkCreate({ token: ID, servers: [ID] });
+    expect(created.length).toBeGreaterThan(0);
+  },
+  bulkDeleteServerAcls: async (c) => {
+    const result = await c.security.serverAcls.bulkDelete({ token: ID, servers: [ID] });
+    expect(result.deleted).toBeGreaterThan(0);
+  },
+  listFileAcls: async (c) => {
+    expect((await c.security.fileAcls.list()).results[0]?.path).toBeTruthy();
+  },
+  createFileAcl: async (c) => {
+    const entry = await c.security.fileAcls.create({ token: ID, path: "/tmp/*", action: "*" });
+    expect(isId(entry.id)).toBe(true);
+  },
   listWebshSessions: async (c) => {
     expect((await c.websh.sessions.list()).results.length).toBeGreaterThan(0);
   },
