@@ -118,6 +118,7 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       ["iam", "iam_users_list", acme, /users?/],
       ["auth", "workspaces_list", {}, /acme/],
       ["tokens", "list_api_token_scopes", acme, /server: read/],
+      ["security", "list_server_acls", acme, /server ACL entries/],
     ];
     expect(new Set(["servers", ...calls.map(([toolset]) => toolset)])).toEqual(
       new Set(TOOLSETS.filter((toolset) => TOOLSET_RECORD[toolset].enabled)),

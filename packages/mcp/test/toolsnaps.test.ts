@@ -94,6 +94,14 @@ const EFFECTS: Record<string, Effect> = {
   create_api_token: "grant-access",
   update_api_token: "grant-access",
   duplicate_api_token: "grant-access",
+  // ACL entries grant access to commands, servers and paths.
+  create_command_acl: "grant-access",
+  update_command_acl: "grant-access",
+  create_server_acl: "grant-access",
+  update_server_acl: "grant-access",
+  bulk_server_acl: "grant-access",
+  create_file_acl: "grant-access",
+  update_file_acl: "grant-access",
 };
 
 /** Writes that ask nothing: each adds something that gives nobody any access. */

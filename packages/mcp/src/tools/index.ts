@@ -5,6 +5,7 @@ import type { AnyTool } from "./define.js";
 import { eventTools } from "./events.js";
 import { iamTools } from "./iam.js";
 import { metricsTools } from "./metrics.js";
+import { securityTools } from "./security.js";
 import { serverTools } from "./servers.js";
 import { systemTools } from "./system.js";
 import { tokenTools } from "./tokens.js";
@@ -26,4 +27,5 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   ...iamTools,
   ...authTools,
   ...tokenTools,
+  ...securityTools,
 ];

@@ -47,6 +47,10 @@ export const TOOLSET_RECORD = {
       "API tokens of your account in a workspace: scopes, presets, create, rotate, delete",
     enabled: false,
   },
+  security: {
+    description: "Token ACLs: the commands, servers and file paths an API token may use",
+    enabled: false,
+  },
 } as const satisfies Record<string, { description: string; enabled: boolean }>;
 
 export type Toolset = keyof typeof TOOLSET_RECORD;
