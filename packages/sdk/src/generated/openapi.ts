@@ -1390,6 +1390,381 @@ export interface paths {
         patch: operations["updateIamMembership"];
         trace?: never;
     };
+    "/api/auth/tokens/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List API tokens
+         * @description The caller's own API tokens, without keys. Default ordering `-updated_at`; `search`
+         *     covers id, name, user agent and remote IP (`oss@4ac35c6:api/apitoken/views.py`
+         *     `APITokenViewSet`; `mcp@22fc34c:tools/token_tools.py` `list_api_tokens`;
+         *     `cli@9483716:api/auth/auth.go` `GetAPITokenList`, `GetAPITokenIDByName` with `?name=`).
+         *     Callers authenticated with an API token (`source='api'`) get 403: only a browser
+         *     session, a login token or OAuth/JWT may manage tokens
+         *     (`mcp@22fc34c:tools/token_tools.py` module docstring, `APITokenObjectPermission`).
+         */
+        get: operations["listApiTokens"];
+        put?: never;
+        /**
+         * Create an API token
+         * @description The answer carries `key`, shown only this once. `expires_at: null` means no expiry (the
+         *     CLI always sends the field). `presets` are resolved server-side into scopes and merged
+         *     with `scopes`; they are accepted on create only. A blank name is a field error; a name
+         *     the caller already uses is a 400, a bare array in the 2024 server (`["API token with
+         *     this user and name already exists."]`, `oss@4ac35c6:api/apitoken/views.py`)
+         *     (`cli@9483716:api/auth/types.go` `APITokenRequest`; `mcp@22fc34c:tools/token_tools.py`
+         *     `create_api_token`, `tests/test_token_tools.py`). Callers authenticated with an API
+         *     token (`source='api'`) get 403: only a browser session, a login token or OAuth/JWT may
+         *     manage tokens (`mcp@22fc34c:tools/token_tools.py` module docstring,
+         *     `APITokenObjectPermission`).
+         */
+        post: operations["createApiToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/tokens/scopes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the scopes a token may carry
+         * @description A catalog, not a page. Each resource lists its actions (scopes are
+         *     `<resource>:<action>`, for example `server:read`) and the ACL kinds that narrow it;
+         *     wildcards such as `*` stand for every scope (`cli@9483716:api/auth/types.go`
+         *     `TokenScopesResponse`). Open to every caller, API tokens included.
+         */
+        get: operations["listApiTokenScopes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/tokens/presets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List scope presets
+         * @description A map from preset key (for example `file_upload`) to the bundle it stands for
+         *     (`mcp@22fc34c:tools/token_tools.py` `list_api_token_presets`,
+         *     `tests/test_token_tools.py`). Open to every caller; the CLI does not call it.
+         */
+        get: operations["listApiTokenPresets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/tokens/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an API token
+         * @description Without the key. Callers authenticated with an API token (`source='api'`) get 403: only
+         *     a browser session, a login token or OAuth/JWT may manage tokens
+         *     (`mcp@22fc34c:tools/token_tools.py` module docstring, `APITokenObjectPermission`).
+         */
+        get: operations["getApiToken"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an API token
+         * @description Callers authenticated with an API token (`source='api'`) get 403: only a browser
+         *     session, a login token or OAuth/JWT may manage tokens
+         *     (`mcp@22fc34c:tools/token_tools.py` module docstring, `APITokenObjectPermission`).
+         */
+        delete: operations["deleteApiToken"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an API token
+         * @description Rename, enable or disable, change or clear (`null`) the expiry, narrow the scopes; the
+         *     key stays. `presets` are refused here (400 "Presets are not allowed on update."), and
+         *     scopes beyond the caller's own are refused (`mcp@22fc34c:tools/token_tools.py`
+         *     `update_api_token`). Callers authenticated with an API token (`source='api'`) get 403:
+         *     only a browser session, a login token or OAuth/JWT may manage tokens
+         *     (`mcp@22fc34c:tools/token_tools.py` module docstring, `APITokenObjectPermission`).
+         */
+        patch: operations["updateApiToken"];
+        trace?: never;
+    };
+    "/api/auth/tokens/{id}/duplicate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy an API token under a new key
+         * @description The copy has the source's scopes and expiry and a new `key`, shown once. Without a
+         *     `name` (or with an empty one) the server names it, for example "My Token (copy)"
+         *     (`cli@9483716:api/auth/types.go` `APITokenDuplicateRequest`, `auth.go`
+         *     `DuplicateAPIToken`; `mcp@22fc34c:tools/token_tools.py` `duplicate_api_token`). Callers
+         *     authenticated with an API token (`source='api'`) get 403: only a browser session, a
+         *     login token or OAuth/JWT may manage tokens (`mcp@22fc34c:tools/token_tools.py` module
+         *     docstring, `APITokenObjectPermission`).
+         */
+        post: operations["duplicateApiToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/command-acl/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List command ACL entries
+         * @description Commands an API or service token may run (`cli@9483716:api/security/security.go`
+         *     `GetCommandAclList`; `mcp@22fc34c:tools/security_tools.py` `list_command_acls`).
+         *     `command` is a pattern where `*` matches anything (the 2024 server: exact text with `*`
+         *     → `.*`, `oss@4ac35c6:security/models.py` `CommandACL.is_allowed`). Only the caller's
+         *     tokens' entries; the 2024 server filtered on `token`, searched `id` and the token name,
+         *     ordered by token (`oss@4ac35c6:security/api/views.py`, route `command_acl` then).
+         */
+        get: operations["listCommandAcls"];
+        put?: never;
+        /**
+         * Add a command ACL entry
+         * @description Grants access: clients should confirm with the user first. Exactly one of `token` (an
+         *     API token id) and `service_token` (a service token id); the server refuses both or
+         *     neither (`mcp@22fc34c:tools/security_tools.py`; the CLI sends `token` only). `command`
+         *     matches exactly unless it uses `*`. `username`: empty = the token owner only, `*` = any
+         *     user, else that user; `groupname`: empty = no restriction, `*` = any group, else that
+         *     group (`cli@9483716:cmd/token/acl_command_add.go`, `api/security/types.go`
+         *     `CommandAclRequest`). A second entry for the same token and command is a 400 (the 2024
+         *     server: `["Command ACL with this token and command already exists."]`,
+         *     `oss@4ac35c6:security/api/views.py`).
+         */
+        post: operations["createCommandAcl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/command-acl/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a command ACL entry */
+        delete: operations["deleteCommandAcl"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a command ACL entry
+         * @description Any of `command`, `username`, `groupname` (`mcp@22fc34c:tools/security_tools.py`
+         *     `update_command_acl`; the CLI deletes and re-adds instead).
+         */
+        patch: operations["updateCommandAcl"];
+        trace?: never;
+    };
+    "/api/security/server-acl/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List server ACL entries
+         * @description Servers an API or service token may reach, one entry per server
+         *     (`cli@9483716:api/security/security.go` `GetServerAclList`;
+         *     `mcp@22fc34c:tools/security_tools.py` `list_server_acls`).
+         */
+        get: operations["listServerAcls"];
+        put?: never;
+        /**
+         * Add a server ACL entry
+         * @description Grants access: clients should confirm with the user first. Without any entry a token
+         *     reaches no server (deny by default, `cli@9483716:cmd/token/acl_server_add.go`). Exactly
+         *     one of `token` (an API token id) and `service_token` (a service token id); the server
+         *     refuses both or neither (`mcp@22fc34c:tools/security_tools.py`; the CLI sends `token`
+         *     only). (`cli@9483716:api/security/types.go` `ServerAclRequest`).
+         */
+        post: operations["createServerAcl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/server-acl/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a server ACL entry */
+        delete: operations["deleteServerAcl"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a server ACL entry
+         * @description Move the entry to another `server`, or rebind it to another token: send the new `token`
+         *     with `service_token: null` (or the reverse), because the server checks exactly one and a
+         *     PATCH keeps the old binding otherwise (`mcp@22fc34c:tools/security_tools.py`
+         *     `update_server_acl`).
+         */
+        patch: operations["updateServerAcl"];
+        trace?: never;
+    };
+    "/api/security/server-acl/bulk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add server ACL entries for many servers
+         * @description One entry per server for one token; at most 100 servers (the server's serializer cap,
+         *     `mcp@22fc34c:tools/security_tools.py` `_BULK_MAX_SERVERS`;
+         *     `cli@9483716:api/security/types.go` `ServerAclBulkRequest`). The MCP fixture answers the
+         *     created entries as an array; the CLI ignores the answer. Exactly one of `token` (an API
+         *     token id) and `service_token` (a service token id); the server refuses both or neither
+         *     (`mcp@22fc34c:tools/security_tools.py`; the CLI sends `token` only).
+         */
+        post: operations["bulkCreateServerAcls"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/server-acl/bulk/delete/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove server ACL entries for many servers
+         * @description The same body as `bulkCreateServerAcls`. The MCP fixture answers `{"deleted": <count>}`;
+         *     the CLI ignores the answer (`mcp@22fc34c:tests/test_security_tools.py`,
+         *     `cli@9483716:api/security/security.go` `BulkDeleteServerAcl`).
+         */
+        post: operations["bulkDeleteServerAcls"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/file-acl/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List file ACL entries
+         * @description Paths an API or service token may upload to or download from
+         *     (`cli@9483716:api/security/security.go` `GetFileAclList`;
+         *     `mcp@22fc34c:tools/security_tools.py` `list_file_acls`).
+         */
+        get: operations["listFileAcls"];
+        put?: never;
+        /**
+         * Add a file ACL entry
+         * @description Grants access: clients should confirm with the user first. Exactly one of `token` (an
+         *     API token id) and `service_token` (a service token id); the server refuses both or
+         *     neither (`mcp@22fc34c:tools/security_tools.py`; the CLI sends `token` only). `path` may
+         *     use `*` (any characters); `action` is `upload`, `download` or `*` (both);
+         *     `username`/`groupname` as for command ACLs (`cli@9483716:cmd/token/acl_file_add.go`,
+         *     `api/security/types.go` `FileAclRequest`).
+         */
+        post: operations["createFileAcl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/file-acl/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a file ACL entry */
+        delete: operations["deleteFileAcl"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a file ACL entry
+         * @description Any of `path`, `action`, `username`, `groupname` (`mcp@22fc34c:tools/security_tools.py`
+         *     `update_file_acl`).
+         */
+        patch: operations["updateFileAcl"];
+        trace?: never;
+    };
     "/api/work-sessions/sessions/": {
         parameters: {
             query?: never;
@@ -1694,228 +2069,6 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
-        trace?: never;
-    };
-    "/api/security/command-acl/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List command ACL entries
-         * @description Commands an API or service token may run (`cli@9483716:api/security/security.go`
-         *     `GetCommandAclList`; `mcp@22fc34c:tools/security_tools.py` `list_command_acls`).
-         *     `command` is a pattern where `*` matches anything (the 2024 server: exact text with `*`
-         *     → `.*`, `oss@4ac35c6:security/models.py` `CommandACL.is_allowed`). Only the caller's
-         *     tokens' entries; the 2024 server filtered on `token`, searched `id` and the token name,
-         *     ordered by token (`oss@4ac35c6:security/api/views.py`, route `command_acl` then).
-         */
-        get: operations["listCommandAcls"];
-        put?: never;
-        /**
-         * Add a command ACL entry
-         * @description Grants access: clients should confirm with the user first. Exactly one of `token` (an
-         *     API token id) and `service_token` (a service token id); the server refuses both or
-         *     neither (`mcp@22fc34c:tools/security_tools.py`; the CLI sends `token` only). `command`
-         *     matches exactly unless it uses `*`. `username`: empty = the token owner only, `*` = any
-         *     user, else that user; `groupname`: empty = no restriction, `*` = any group, else that
-         *     group (`cli@9483716:cmd/token/acl_command_add.go`, `api/security/types.go`
-         *     `CommandAclRequest`). A second entry for the same token and command is a 400 (the 2024
-         *     server: `["Command ACL with this token and command already exists."]`,
-         *     `oss@4ac35c6:security/api/views.py`).
-         */
-        post: operations["createCommandAcl"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/security/command-acl/{id}/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Object id. */
-                id: components["parameters"]["Id"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Remove a command ACL entry */
-        delete: operations["deleteCommandAcl"];
-        options?: never;
-        head?: never;
-        /**
-         * Change a command ACL entry
-         * @description Any of `command`, `username`, `groupname` (`mcp@22fc34c:tools/security_tools.py`
-         *     `update_command_acl`; the CLI deletes and re-adds instead).
-         */
-        patch: operations["updateCommandAcl"];
-        trace?: never;
-    };
-    "/api/security/server-acl/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List server ACL entries
-         * @description Servers an API or service token may reach, one entry per server
-         *     (`cli@9483716:api/security/security.go` `GetServerAclList`;
-         *     `mcp@22fc34c:tools/security_tools.py` `list_server_acls`).
-         */
-        get: operations["listServerAcls"];
-        put?: never;
-        /**
-         * Add a server ACL entry
-         * @description Grants access: clients should confirm with the user first. Without any entry a token
-         *     reaches no server (deny by default, `cli@9483716:cmd/token/acl_server_add.go`). Exactly
-         *     one of `token` (an API token id) and `service_token` (a service token id); the server
-         *     refuses both or neither (`mcp@22fc34c:tools/security_tools.py`; the CLI sends `token`
-         *     only). (`cli@9483716:api/security/types.go` `ServerAclRequest`).
-         */
-        post: operations["createServerAcl"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/security/server-acl/{id}/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Object id. */
-                id: components["parameters"]["Id"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Remove a server ACL entry */
-        delete: operations["deleteServerAcl"];
-        options?: never;
-        head?: never;
-        /**
-         * Change a server ACL entry
-         * @description Move the entry to another `server`, or rebind it to another token: send the new `token`
-         *     with `service_token: null` (or the reverse), because the server checks exactly one and a
-         *     PATCH keeps the old binding otherwise (`mcp@22fc34c:tools/security_tools.py`
-         *     `update_server_acl`).
-         */
-        patch: operations["updateServerAcl"];
-        trace?: never;
-    };
-    "/api/security/server-acl/bulk/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Add server ACL entries for many servers
-         * @description One entry per server for one token; at most 100 servers (the server's serializer cap,
-         *     `mcp@22fc34c:tools/security_tools.py` `_BULK_MAX_SERVERS`;
-         *     `cli@9483716:api/security/types.go` `ServerAclBulkRequest`). The MCP fixture answers the
-         *     created entries as an array; the CLI ignores the answer. Exactly one of `token` (an API
-         *     token id) and `service_token` (a service token id); the server refuses both or neither
-         *     (`mcp@22fc34c:tools/security_tools.py`; the CLI sends `token` only).
-         */
-        post: operations["bulkCreateServerAcls"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/security/server-acl/bulk/delete/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Remove server ACL entries for many servers
-         * @description The same body as `bulkCreateServerAcls`. The MCP fixture answers `{"deleted": <count>}`;
-         *     the CLI ignores the answer (`mcp@22fc34c:tests/test_security_tools.py`,
-         *     `cli@9483716:api/security/security.go` `BulkDeleteServerAcl`).
-         */
-        post: operations["bulkDeleteServerAcls"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/security/file-acl/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List file ACL entries
-         * @description Paths an API or service token may upload to or download from
-         *     (`cli@9483716:api/security/security.go` `GetFileAclList`;
-         *     `mcp@22fc34c:tools/security_tools.py` `list_file_acls`).
-         */
-        get: operations["listFileAcls"];
-        put?: never;
-        /**
-         * Add a file ACL entry
-         * @description Grants access: clients should confirm with the user first. Exactly one of `token` (an
-         *     API token id) and `service_token` (a service token id); the server refuses both or
-         *     neither (`mcp@22fc34c:tools/security_tools.py`; the CLI sends `token` only). `path` may
-         *     use `*` (any characters); `action` is `upload`, `download` or `*` (both);
-         *     `username`/`groupname` as for command ACLs (`cli@9483716:cmd/token/acl_file_add.go`,
-         *     `api/security/types.go` `FileAclRequest`).
-         */
-        post: operations["createFileAcl"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/security/file-acl/{id}/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Object id. */
-                id: components["parameters"]["Id"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Remove a file ACL entry */
-        delete: operations["deleteFileAcl"];
-        options?: never;
-        head?: never;
-        /**
-         * Change a file ACL entry
-         * @description Any of `path`, `action`, `username`, `groupname` (`mcp@22fc34c:tools/security_tools.py`
-         *     `update_file_acl`).
-         */
-        patch: operations["updateFileAcl"];
         trace?: never;
     };
     "/api/status/": {
@@ -3602,6 +3755,102 @@ export interface components {
             /** @description Last page number. */
             last: number;
             results: components["schemas"]["WorkSessionTimelineItem"][];
+        };
+        /**
+         * @description An API token (`cli@9483716:api/auth/types.go` `APITokenResponse`; the 2024 server's
+         *     `APITokenSerializer` had `id, name, enabled, updated_at, expires_at`, and `key` on
+         *     create, `oss@4ac35c6:api/apitoken/serializers.py`). `key` is present only in the create
+         *     and duplicate answers. The MCP's fixtures show `{id, name}` alone.
+         */
+        ApiToken: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            enabled?: boolean;
+            /** @description The secret (`alpat-…`), shown once. */
+            key?: string;
+            /**
+             * @example [
+             *       "server:read",
+             *       "command:create"
+             *     ]
+             */
+            scopes?: string[];
+            /** Format: date-time */
+            updated_at?: string;
+            /**
+             * Format: date-time
+             * @description Null: never expires.
+             */
+            expires_at?: string | null;
+        };
+        ApiTokenCreateRequest: {
+            name: string;
+            /**
+             * Format: date-time
+             * @description Null or absent: never expires.
+             */
+            expires_at?: string | null;
+            scopes?: string[];
+            /** @description Preset keys (`listApiTokenPresets`), merged with `scopes`. Create only. */
+            presets?: string[];
+            enabled?: boolean;
+        };
+        ApiTokenUpdateRequest: {
+            name?: string;
+            enabled?: boolean;
+            /**
+             * Format: date-time
+             * @description Null clears the expiry.
+             */
+            expires_at?: string | null;
+            scopes?: string[];
+        };
+        ApiTokenDuplicateRequest: {
+            /** @description Empty or absent: the server names the copy. */
+            name?: string;
+        };
+        /**
+         * @description `{name, actions, acl}` in `cli@9483716:api/auth/types.go` `TokenScopeResource`; `{name,
+         *     description}` in the MCP's fixture (`mcp@22fc34c:tests/test_token_tools.py`). Both are
+         *     accepted.
+         */
+        ApiTokenScopeResource: {
+            name: string;
+            actions?: string[];
+            /** @description ACL kinds that narrow this resource, for example `server`. */
+            acl?: string[];
+            description?: string;
+        };
+        ApiTokenScopeCatalog: {
+            resources: components["schemas"]["ApiTokenScopeResource"][];
+            /**
+             * @example [
+             *       "*"
+             *     ]
+             */
+            wildcards?: string[];
+        };
+        ApiTokenPreset: {
+            name?: string;
+            scopes?: string[];
+        };
+        /** @description Preset key → preset. */
+        ApiTokenPresetCatalog: {
+            [key: string]: components["schemas"]["ApiTokenPreset"];
+        };
+        PaginatedApiTokenList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["ApiToken"][];
         };
         /**
          * @description A server ACL's server: `{id, name}` in `cli@9483716:api/security/types.go`
@@ -6408,6 +6657,680 @@ export interface operations {
             "5XX": components["responses"]["ServerError"];
         };
     };
+    listApiTokens: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Free-text search over the fields listed in the operation's description. */
+                search?: components["parameters"]["Search"];
+                /**
+                 * @description Sort field; prefix with `-` for descending, separate several with commas. Unknown
+                 *     fields are ignored.
+                 */
+                ordering?: components["parameters"]["Ordering"];
+                /** @description Exact token name. */
+                name?: string;
+                /** @description Only enabled (`true`) or disabled (`false`) tokens. */
+                enabled?: boolean;
+                /** @description The remote IP that last used the token. */
+                remote_ip?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tokens. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedApiTokenList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiTokenCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The token, with its key. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listApiTokenScopes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scope catalog. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenScopeCatalog"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listApiTokenPresets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preset catalog. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenPresetCatalog"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiToken"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deleteApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiTokenUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    duplicateApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApiTokenDuplicateRequest"];
+            };
+        };
+        responses: {
+            /** @description The copy, with its key. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listCommandAcls: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description API token id (the CLI's filter). */
+                token?: components["parameters"]["AclTokenFilter"];
+                /** @description API token id (the MCP's filter; see openapi/README.md). */
+                api_token?: components["parameters"]["AclApiTokenFilter"];
+                /** @description Service token id. */
+                service_token?: components["parameters"]["AclServiceTokenFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of command ACL entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCommandAclList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createCommandAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommandAclCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The entry. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAcl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deleteCommandAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateCommandAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommandAclUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandAcl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listServerAcls: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description API token id (the CLI's filter). */
+                token?: components["parameters"]["AclTokenFilter"];
+                /** @description API token id (the MCP's filter; see openapi/README.md). */
+                api_token?: components["parameters"]["AclApiTokenFilter"];
+                /** @description Service token id. */
+                service_token?: components["parameters"]["AclServiceTokenFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of server ACL entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedServerAclList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createServerAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServerAclCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The entry. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerAcl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deleteServerAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateServerAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServerAclUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerAcl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    bulkCreateServerAcls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServerAclBulkRequest"];
+            };
+        };
+        responses: {
+            /** @description The created entries. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerAcl"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    bulkDeleteServerAcls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServerAclBulkRequest"];
+            };
+        };
+        responses: {
+            /** @description How many entries were removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerAclBulkDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listFileAcls: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description API token id (the CLI's filter). */
+                token?: components["parameters"]["AclTokenFilter"];
+                /** @description API token id (the MCP's filter; see openapi/README.md). */
+                api_token?: components["parameters"]["AclApiTokenFilter"];
+                /** @description Service token id. */
+                service_token?: components["parameters"]["AclServiceTokenFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of file ACL entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedFileAclList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createFileAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileAclCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The entry. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileAcl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deleteFileAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateFileAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileAclUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileAcl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
     listWorkSessions: {
         parameters: {
             query?: {
@@ -6846,439 +7769,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedWorkSessionTimelineItemList"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    listCommandAcls: {
-        parameters: {
-            query?: {
-                /** @description 1-based page number. A page past the last one answers 404. */
-                page?: components["parameters"]["Page"];
-                /** @description Items per page. */
-                page_size?: components["parameters"]["PageSize"];
-                /** @description API token id (the CLI's filter). */
-                token?: components["parameters"]["AclTokenFilter"];
-                /** @description API token id (the MCP's filter; see openapi/README.md). */
-                api_token?: components["parameters"]["AclApiTokenFilter"];
-                /** @description Service token id. */
-                service_token?: components["parameters"]["AclServiceTokenFilter"];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A page of command ACL entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedCommandAclList"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    createCommandAcl: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CommandAclCreateRequest"];
-            };
-        };
-        responses: {
-            /** @description The entry. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CommandAcl"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    deleteCommandAcl: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Object id. */
-                id: components["parameters"]["Id"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Removed. */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    updateCommandAcl: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Object id. */
-                id: components["parameters"]["Id"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CommandAclUpdateRequest"];
-            };
-        };
-        responses: {
-            /** @description The updated entry. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CommandAcl"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    listServerAcls: {
-        parameters: {
-            query?: {
-                /** @description 1-based page number. A page past the last one answers 404. */
-                page?: components["parameters"]["Page"];
-                /** @description Items per page. */
-                page_size?: components["parameters"]["PageSize"];
-                /** @description API token id (the CLI's filter). */
-                token?: components["parameters"]["AclTokenFilter"];
-                /** @description API token id (the MCP's filter; see openapi/README.md). */
-                api_token?: components["parameters"]["AclApiTokenFilter"];
-                /** @description Service token id. */
-                service_token?: components["parameters"]["AclServiceTokenFilter"];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A page of server ACL entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedServerAclList"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    createServerAcl: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ServerAclCreateRequest"];
-            };
-        };
-        responses: {
-            /** @description The entry. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServerAcl"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    deleteServerAcl: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Object id. */
-                id: components["parameters"]["Id"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Removed. */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    updateServerAcl: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Object id. */
-                id: components["parameters"]["Id"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ServerAclUpdateRequest"];
-            };
-        };
-        responses: {
-            /** @description The updated entry. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServerAcl"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    bulkCreateServerAcls: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ServerAclBulkRequest"];
-            };
-        };
-        responses: {
-            /** @description The created entries. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServerAcl"][];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    bulkDeleteServerAcls: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ServerAclBulkRequest"];
-            };
-        };
-        responses: {
-            /** @description How many entries were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServerAclBulkDeleted"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    listFileAcls: {
-        parameters: {
-            query?: {
-                /** @description 1-based page number. A page past the last one answers 404. */
-                page?: components["parameters"]["Page"];
-                /** @description Items per page. */
-                page_size?: components["parameters"]["PageSize"];
-                /** @description API token id (the CLI's filter). */
-                token?: components["parameters"]["AclTokenFilter"];
-                /** @description API token id (the MCP's filter; see openapi/README.md). */
-                api_token?: components["parameters"]["AclApiTokenFilter"];
-                /** @description Service token id. */
-                service_token?: components["parameters"]["AclServiceTokenFilter"];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A page of file ACL entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedFileAclList"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    createFileAcl: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["FileAclCreateRequest"];
-            };
-        };
-        responses: {
-            /** @description The entry. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileAcl"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    deleteFileAcl: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Object id. */
-                id: components["parameters"]["Id"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Removed. */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            "5XX": components["responses"]["ServerError"];
-        };
-    };
-    updateFileAcl: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Object id. */
-                id: components["parameters"]["Id"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["FileAclUpdateRequest"];
-            };
-        };
-        responses: {
-            /** @description The updated entry. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileAcl"];
                 };
             };
             400: components["responses"]["BadRequest"];
