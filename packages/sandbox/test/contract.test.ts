@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { securityContract } from "./contract/security.js";
 import { tokenContract } from "./contract/tokens.js";
+import { describeServerAdminContract } from "./contract/server-admin.js";
 import { coverage, operations } from "./helpers/contract.js";
 import { type Api, eventually, useSandbox } from "./helpers/sandbox.js";
 
@@ -879,6 +880,8 @@ describe("work sessions", () => {
 });
 tokenContract(() => ({ api, jwt }));
 securityContract(() => ({ jwt, servers: [linux, offline] }));
+
+describeServerAdminContract(h);
 
 describe("contract coverage", () => {
   afterAll(() => {

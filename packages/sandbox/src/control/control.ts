@@ -6,6 +6,7 @@ import { workSessionJson } from "../routes/serialize/work-sessions.js";
 import type { SandboxCore } from "../server/core.js";
 import type { CommandDelays } from "../state/commands.js";
 import type { ServerRecord } from "../state/model.js";
+import type { ServerActionDelays } from "../state/server-admin.js";
 import type { WorkSessionAnalysis } from "../state/work-sessions.js";
 import { type ApiVariants, checkVariants, type WorkspaceState } from "../state/workspace.js";
 import type { ActiveFault, FaultRule } from "./faults.js";
@@ -59,17 +60,12 @@ export class WorkspaceControl {
 
   /** Connects or disconnects a server's agent; commands in flight on a lost server get stuck. */
   setServerConnected(idOrName: string, connected: boolean): void {
-    const s = this.find(idOrName);
-    if (s.isConnected === connected) return;
-    const now = this.state.now();
-    s.isConnected = connected;
-    s.commissioned ||= connected;
-    s.lastConnectivity = now;
-    s.updatedAt = now;
-    s.statusCode = connected ? "ok" : "error";
-    s.statusMessages = [connected ? "Server is okay." : "Server is not connected."];
-    this.state.servers.touch();
-    if (!connected) this.state.commands.strandServer(s.id);
+    this.state.setConnected(this.find(idOrName), connected);
+  }
+
+  /** How long agents stay away after restart, upgrade and reboot actions (ms). */
+  setServerActionDelays(delays: Partial<ServerActionDelays>): void {
+    Object.assign(this.state.actions.delays, delays);
   }
 
   commandAcl(): CommandAclSettings {

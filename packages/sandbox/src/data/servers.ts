@@ -104,7 +104,6 @@ export function generateServers(
       privateIp,
       isConnected,
       commissioned,
-      starred: false,
       cpuPhysicalCores: physicalCores,
       cpuLogicalCores: logicalCores,
       cpuType: arm ? "aarch64" : "x86_64",

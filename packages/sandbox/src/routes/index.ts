@@ -6,6 +6,7 @@ import { registerIam } from "./iam.js";
 import { registerMetrics } from "./metrics.js";
 import { registerNotes } from "./notes.js";
 import { registerSecurity } from "./security.js";
+import { registerServerAdmin } from "./server-admin.js";
 import { registerServers } from "./servers.js";
 import { registerStatus } from "./status.js";
 import { registerSystem } from "./system.js";
@@ -18,6 +19,7 @@ import { registerWorkSessions } from "./work-sessions.js";
 export function registerRoutes(app: App): void {
   registerStatus(app);
   registerServers(app);
+  registerServerAdmin(app);
   registerNotes(app);
   registerMetrics(app);
   registerAlerts(app);

@@ -5,6 +5,7 @@ import { paginate } from "../http/pagination.js";
 import type { ServerRecord } from "../state/model.js";
 import { idParam } from "./common.js";
 import { serverJson } from "./serialize/servers.js";
+import { unregisterServer, updateServer } from "./server-admin.js";
 
 /** `oss:servers/api/views.py` ServerViewSet: filterset, search fields and ordering. */
 const SERVER_LIST: ListSpec<ServerRecord> = {
@@ -13,7 +14,6 @@ const SERVER_LIST: ListSpec<ServerRecord> = {
     version: { kind: "exact", get: (s) => s.agentVersion },
     enabled: { kind: "bool", get: () => true },
     commissioned: { kind: "bool", get: (s) => s.commissioned },
-    starred: { kind: "bool", get: (s) => s.starred },
     owner: { kind: "uuid", get: (s) => s.ownerId },
     groups: { kind: "uuid", get: (s) => s.groupIds },
   },
@@ -33,15 +33,27 @@ const SERVER_LIST: ListSpec<ServerRecord> = {
 export function registerServers(app: App): void {
   app.route("/api/servers/servers/", {
     GET: (ctx: RequestContext) => {
-      const items = queryList(ctx.ws.servers, ctx.query, SERVER_LIST);
-      return { status: 200, body: paginate(items, ctx.query, (s) => serverJson(ctx.ws, s)) };
+      const stars = ctx.ws.starsOf(ctx.principal.user.id);
+      // Stars are the caller's own, so their filter is built per request.
+      const spec: ListSpec<ServerRecord> = {
+        ...SERVER_LIST,
+        filters: { ...SERVER_LIST.filters, starred: { kind: "bool", get: (s) => stars.has(s.id) } },
+      };
+      const items = queryList(ctx.ws.servers, ctx.query, spec);
+      return {
+        status: 200,
+        body: paginate(items, ctx.query, (s) => serverJson(ctx.ws, s, false, stars)),
+      };
     },
   });
   app.route("/api/servers/servers/:id/", {
     GET: (ctx) => {
       const server = ctx.ws.serverById.get(idParam(ctx));
       if (!server) throw notFound();
-      return { status: 200, body: serverJson(ctx.ws, server, true) };
+      const stars = ctx.ws.starsOf(ctx.principal.user.id);
+      return { status: 200, body: serverJson(ctx.ws, server, true, stars) };
     },
+    PATCH: updateServer,
+    DELETE: unregisterServer,
   });
 }

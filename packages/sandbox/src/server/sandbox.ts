@@ -10,6 +10,7 @@ import { hashSeed } from "../data/rng.js";
 import { App } from "../http/app.js";
 import { registerRoutes } from "../routes/index.js";
 import { type CommandDelays, DEFAULT_COMMAND_DELAYS } from "../state/commands.js";
+import { DEFAULT_SERVER_ACTION_DELAYS, type ServerActionDelays } from "../state/server-admin.js";
 import { type ApiVariants, checkVariants, WorkspaceState } from "../state/workspace.js";
 import { webftpPlugin } from "../webftp/index.js";
 import { webshPlugin } from "../websh/index.js";
@@ -56,6 +57,11 @@ export interface SandboxOptions {
    * the total, or `manual` (only `control.advanceCommands()` moves commands). Default 10+10+10 ms.
    */
   commandDelays?: Partial<CommandDelays> | number | "manual";
+  /**
+   * How long an agent stays disconnected after `restart_agent`/`upgrade_agent` and a host after
+   * `reboot_system` (ms). Default 1 s and 5 s.
+   */
+  serverActionDelays?: Partial<ServerActionDelays>;
   /** Ring-buffer size of the request journal (default 100,000). */
   journalSize?: number;
   /** Token for `/_sandbox/…`; default random. */
@@ -150,6 +156,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       now,
       timers,
       commandDelays: commandDelaysFrom(options.commandDelays),
+      serverActionDelays: { ...DEFAULT_SERVER_ACTION_DELAYS, ...options.serverActionDelays },
     });
     if (workspaces.has(state.key)) throw new Error(`Workspace ${state.key} is listed twice.`);
     state.gates.mfaRequired = spec.mfaRequired ?? options.mfaRequired ?? false;

@@ -29,7 +29,6 @@ export interface ServerRecord {
   privateIp: string;
   isConnected: boolean;
   commissioned: boolean;
-  starred: boolean;
   cpuPhysicalCores: number;
   cpuLogicalCores: number;
   cpuType: string;

@@ -13,6 +13,12 @@ import { AlertStore } from "./alerts.js";
 import { ApiTokenStore } from "./api-tokens.js";
 import { type CommandDelays, CommandStore } from "./commands.js";
 import type { EventRecord, IamGroup, IamUser, Membership, Note, ServerRecord } from "./model.js";
+import {
+  type ActionHost,
+  DEFAULT_SERVER_ACTION_DELAYS,
+  type RegistrationTokenRecord,
+  type ServerActionDelays,
+} from "./server-admin.js";
 import { TransferStore } from "./transfers.js";
 import { WebshStore } from "./websh-sessions.js";
 import { WorkSessionStore } from "./work-sessions.js";
@@ -122,6 +128,8 @@ export interface WorkspaceInit {
   now: () => number;
   timers: Timers;
   commandDelays: CommandDelays | "manual";
+  /** How long agents stay away after restart, upgrade and reboot actions. */
+  serverActionDelays?: ServerActionDelays;
 }
 
 /** Per-server detail cache size; details are cheap to rebuild, so only recent ones are kept. */
@@ -177,6 +185,13 @@ export class WorkspaceState {
   membershipShape: "nested" | "oss" = "nested";
   /** Which of the real API's known response shapes this workspace serves. */
   readonly variants: ApiVariants = { ...DEFAULT_VARIANTS };
+  /** Server registration tokens (`/api/servers/registration-tokens/`). */
+  readonly registrationTokens = new Collection<RegistrationTokenRecord>();
+  /** What server actions (reboot, agent restart …) do to the simulated fleet. */
+  readonly actions: ActionHost;
+
+  /** Stars are personal: user id → starred server ids. */
+  private readonly stars = new Map<string, Set<string>>();
 
   private readonly idRng: Rng;
   private eventsCache: { list: Collection<EventRecord>; byId: Map<string, EventRecord> } | null =
@@ -237,6 +252,58 @@ export class WorkspaceState {
     this.shells = new ShellHost((server) =>
       profileFor(server, this.serverDetails(server), this.metrics(server), this.now),
     );
+    this.actions = {
+      timers: init.timers,
+      now: init.now,
+      delays: { ...(init.serverActionDelays ?? DEFAULT_SERVER_ACTION_DELAYS) },
+      setConnected: (server, connected) => this.setConnected(server, connected),
+      isRegistered: (server) => this.serverById.get(server.id) === server,
+      refreshInventory: (server) => this.details.delete(server.id),
+    };
+  }
+
+  /** The servers `userId` starred. */
+  starsOf(userId: string): Set<string> {
+    let set = this.stars.get(userId);
+    if (!set) {
+      set = new Set();
+      this.stars.set(userId, set);
+    }
+    return set;
+  }
+
+  /** Connects or disconnects a server's agent; commands in flight on a lost server get stuck. */
+  setConnected(s: ServerRecord, connected: boolean): void {
+    if (s.isConnected === connected) return;
+    const now = this.now();
+    s.isConnected = connected;
+    s.commissioned ||= connected;
+    s.lastConnectivity = now;
+    s.updatedAt = now;
+    s.statusCode = connected ? "ok" : "error";
+    s.statusMessages = [connected ? "Server is okay." : "Server is not connected."];
+    this.servers.touch();
+    if (!connected) this.commands.strandServer(s.id);
+  }
+
+  /**
+   * Removes a server from the workspace (`unregisterServer`): it leaves every list and lookup, so
+   * commands, websh and webftp then refuse it as a server that does not exist; unfinished commands
+   * on it get stuck and its open websh sessions close.
+   */
+  unregister(s: ServerRecord): void {
+    this.commands.strandServer(s.id);
+    for (const session of this.websh.all()) {
+      if (session.serverId === s.id && session.closedAt === null) {
+        this.websh.close(session, "force-close", false);
+      }
+    }
+    this.servers.remove((x) => x.id === s.id);
+    this.serverById.delete(s.id);
+    for (const g of this.groups.all()) g.serverIds = g.serverIds.filter((id) => id !== s.id);
+    for (const set of this.stars.values()) set.delete(s.id);
+    this.details.delete(s.id);
+    this.metricsCache.delete(s.id);
   }
 
   /** A fresh UUID for objects created at run time (deterministic sequence per workspace). */

@@ -45,6 +45,213 @@ export interface paths {
         get: operations["getServer"];
         put?: never;
         post?: never;
+        /**
+         * Unregister a server
+         * @description Removes the server from the workspace: it leaves every listing and no new work session
+         *     can target it, but the agent on the host keeps running until uninstalled; re-enrolling
+         *     needs the install script and a registration token again
+         *     (`mcp@3865f0c:tools/server_tools.py` `unregister_server`). The CLI's test answers 204
+         *     (`cli@9483716:api/server/server_test.go` `TestDeleteServer`).
+         */
+        delete: operations["unregisterServer"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a server
+         * @description Partial update. The MCP sends `{name?, description?}` (`mcp@3865f0c:tools/server_tools.py`
+         *     `update_server`, unchanged by PR #192); the CLI opens the detail in an editor and sends
+         *     the whole edited object (`cli@9483716:api/server/server.go` `UpdateServer`), so read-only
+         *     fields arrive too and are ignored (DRF). In the 2024 server `name` is unique
+         *     (`oss@4ac35c6:servers/api/serializers.py` `ServerSerializer`; a clash is a 400 field
+         *     error). `description` is in no response schema a client decodes (the MCP's fixture
+         *     echoes it).
+         */
+        patch: operations["updateServer"];
+        trace?: never;
+    };
+    "/api/servers/servers/{id}/star/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Whether the caller starred a server
+         * @description `{"status": true}` when the caller starred it (`oss@4ac35c6:servers/api/views.py`
+         *     `ServerViewSet.star`, `ServerStarStatusSerializer.to_representation`). No official
+         *     client calls the GET.
+         */
+        get: operations["getServerStar"];
+        put?: never;
+        /**
+         * Star or unstar a server
+         * @description A personal flag (starred servers come first in the caller's list); it changes nothing
+         *     for others (`mcp@3865f0c:tools/server_tools.py` `star_server`, fixture answer
+         *     `{"status": true}`). The 2024 server refuses, as 400 `non_field_errors`, starring a
+         *     starred server ("You already have starred this server."), unstarring an unstarred one
+         *     ("You already have unstarred this server.") and a sixth star ("You can star up to 5
+         *     servers. Please unstar one first.") (`oss@4ac35c6:servers/api/serializers.py`
+         *     `ServerStarStatusSerializer.validate`), and answers 200. Whether the SaaS kept the
+         *     refusals is unknown, so a repeat is not safe to treat as success without reading the
+         *     400's message.
+         */
+        post: operations["starServer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/servers/{id}/actions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run an agent or system action
+         * @description One endpoint for seven actions (`ServerAction`). Each becomes a command on the
+         *     `internal` shell of the agent (2024 server, in `ServerAction`'s order: lines `restart`,
+         *     `quit`, `upgrade`, `reboot`, `shutdown`, `update`, `commit`;
+         *     `oss@4ac35c6:servers/models.py`) and the
+         *     answer is that command, 201 (`oss@4ac35c6:servers/api/views.py` `ServerViewSet.actions`;
+         *     the MCP's descriptions say "Returns a command object"). The CLI's test answers 201
+         *     with no body and the CLI ignores it (`cli@9483716:api/server/server_test.go`
+         *     `TestRequestServerAction`), so clients must not require one. Sources:
+         *     `cli@9483716:api/server/server.go` `RequestServerAction` (`reboot_system`,
+         *     `shutdown_system`, `upgrade_system`, `update_information`, with `force`),
+         *     `cli@9483716:api/agent/agent.go` `RequestAgentAction` (`upgrade_agent`,
+         *     `restart_agent`, `shutdown_agent`, without `force`), `mcp@3865f0c:tools/server_tools.py`
+         *     `_server_action` (all seven, `{action}` only; `tests/test_agent_actions.py`).
+         *     Refusals: 400 `{"non_field_errors": ["Requested server is not connected now. Please
+         *     try again later."]}` or "…is not commisioned yet…" (sic; `oss@4ac35c6:servers/api/serializers.py`
+         *     `ServerActionSerializer`), 400 `{"action": ["\"x\" is not a valid choice."]}`, and
+         *     `{"code": "server_busy_with_user_work"}` for a disruptive action while the server has
+         *     "active user work (open Websh/WebFTP session or in-flight command)"; `force` overrides
+         *     it, yet the CLI also expects the refusal "despite --force" (`cli@9483716:utils/error.go`,
+         *     `cmd/server/server_action.go` `busyGuardMessage`, exit code 5 "retry when idle"); its
+         *     status is not documented (400 or 409 assumed).
+         *     Shutting the agent down loses remote access until someone restarts it on the host.
+         */
+        post: operations["requestServerAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/registration-tokens/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List server registration tokens
+         * @description Tokens an install script uses to enrol a new host. The key is never listed
+         *     (`cli@9483716:api/server/types.go` `RegistrationTokenDetails`;
+         *     `cli@9483716:api/server/server.go` `ListRegistrationTokens`, and
+         *     `GetRegistrationTokenByName`, which finds a token with `search=<name>`;
+         *     `mcp@3865f0c:tools/server_tools.py` `list_registration_tokens`).
+         */
+        get: operations["listRegistrationTokens"];
+        put?: never;
+        /**
+         * Create a server registration token
+         * @description The answer's `key` is shown once. Body `{name, allowed_groups?, expires_at?}`: groups a
+         *     host enrolled with it may join, and an expiry (omitted: never expires)
+         *     (`cli@9483716:api/server/types.go` `RegistrationTokenRequest`, tests
+         *     `TestCreateRegistrationToken_WithExpiresAt`, `_WithoutExpiresAt`). The MCP sends
+         *     `{name, description?}` instead (`mcp@3865f0c:tools/server_tools.py`
+         *     `create_registration_token`); `description` is in no answer a client reads, so it is
+         *     accepted but may be ignored.
+         */
+        post: operations["createRegistrationToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/registration-tokens/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a server registration token
+         * @description Blocks future enrolments with it; hosts already enrolled keep working
+         *     (`mcp@3865f0c:tools/server_tools.py` `delete_registration_token`). The CLI's test
+         *     answers 204 (`cli@9483716:api/server/server_test.go`
+         *     `TestDeleteRegistrationToken_ByName_Success`).
+         */
+        delete: operations["deleteRegistrationToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/registration-methods/token-install/guide/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get the install commands for a new host
+         * @description The platform's install commands and the register command, with the token's key filled
+         *     in. A POST that changes nothing. The token id is `registration_token` in the CLI
+         *     (`cli@9483716:api/server/types.go` `RegistrationMethodGuideRequest`, omitted when empty)
+         *     and `token` in the MCP (`mcp@3865f0c:tools/server_tools.py` `get_registration_guide`);
+         *     which one the server reads is not known, so both are described. Both clients ask for
+         *     `response_type=json`; without it the answer's form is not documented.
+         */
+        post: operations["getTokenInstallGuide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/servers/registration-methods/ansible/guide/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get the Ansible snippets for new hosts
+         * @description The Ansible collection install command, inventory and playbook snippets and run
+         *     commands (`cli@9483716:api/server/types.go` `AnsibleGuideJsonResponse`,
+         *     `api/server/server_test.go` `TestGetAnsibleRegistrationGuideJSON`). CLI only; same
+         *     body and `response_type` as `getTokenInstallGuide`.
+         */
+        post: operations["getAnsibleInstallGuide"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2256,6 +2463,148 @@ export interface components {
             /** Format: date-time */
             updated_at?: string;
         };
+        /**
+         * @description `name` and `description` (MCP). The CLI sends the whole edited server; fields the server
+         *     does not write are ignored.
+         */
+        ServerUpdateRequest: {
+            /** @description Unique in the workspace. */
+            name?: string;
+            description?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        ServerStar: {
+            /** @description true when starred by the caller. */
+            status: boolean;
+        };
+        /**
+         * @description `restart_agent`, `shutdown_agent`, `upgrade_agent`: the agent process.
+         *     `reboot_system`, `shutdown_system`, `upgrade_system` (OS package upgrade),
+         *     `update_information` (the agent re-reports the system inventory).
+         * @enum {string}
+         */
+        ServerAction: "restart_agent" | "shutdown_agent" | "upgrade_agent" | "reboot_system" | "shutdown_system" | "upgrade_system" | "update_information";
+        ServerActionRequest: {
+            action: components["schemas"]["ServerAction"];
+            /**
+             * @description Run although the server has active user work (overrides
+             *     `server_busy_with_user_work`, though the server may still refuse). The CLI always
+             *     sends it for system actions (false by default); the MCP never does.
+             */
+            force?: boolean;
+        };
+        /** @description A command (oss) or a status acknowledgement (mcp fixtures); see the operation. */
+        ServerActionResult: components["schemas"]["Command"] | {
+            /**
+             * @example restarting
+             * @example shutting_down
+             * @example upgrading
+             * @example updating
+             * @example rebooting
+             */
+            status: string;
+        };
+        /**
+         * @description A server registration token (`cli@9483716:api/server/types.go`
+         *     `RegistrationTokenDetails`; the create answer, `RegistrationTokenCreatedResponse`, adds
+         *     `key` and has no `enabled`).
+         */
+        RegistrationToken: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description IAM group ids a host enrolled with this token joins. */
+            allowed_groups?: string[];
+            enabled?: boolean;
+            /** @description The secret, in the create answer only. */
+            key?: string;
+            /**
+             * Format: date-time
+             * @description null when the token never expires.
+             */
+            expires_at?: string | null;
+            /** Format: date-time */
+            added_at?: string;
+        };
+        RegistrationTokenCreateRequest: {
+            /** @example prod-web-2026-q2 */
+            name: string;
+            /** @description IAM group ids (CLI; omitted when empty). */
+            allowed_groups?: string[];
+            /**
+             * Format: date-time
+             * @description RFC 3339 expiry (CLI); omit for a token that never expires.
+             */
+            expires_at?: string;
+            /** @description Sent by the MCP; no answer shows it. */
+            description?: string;
+        };
+        RegistrationGuideRequest: {
+            /**
+             * @description The host's platform (both clients' lists).
+             * @enum {string}
+             */
+            platform: "debian" | "rhel" | "darwin" | "windows";
+            /** @description Name the new server registers with (omitted when empty). */
+            server_name?: string;
+            /**
+             * Format: uuid
+             * @description The registration token's id (CLI).
+             */
+            registration_token?: string;
+            /**
+             * Format: uuid
+             * @description The registration token's id (MCP).
+             */
+            token?: string;
+        };
+        /** @description `cli@9483716:api/server/types.go` `RegistrationMethodGuideJsonResponse`. */
+        TokenInstallGuide: {
+            method_id?: string;
+            platform: string;
+            /** @example Debian / Ubuntu */
+            platform_label?: string;
+            alpacon_url?: string;
+            server_name?: string;
+            package_proxy?: string | null;
+            allow_sudo_with_mfa?: boolean;
+            /** @description The token's secret, embedded in the commands. */
+            token_key?: string;
+            install_commands?: string[];
+            register_command?: string;
+        };
+        /** @description `cli@9483716:api/server/types.go` `AnsibleGuideJsonResponse`. */
+        AnsibleInstallGuide: {
+            /** @example ansible */
+            method_id?: string;
+            platform: string;
+            platform_label?: string;
+            alpacon_url?: string;
+            server_name?: string;
+            package_proxy?: string | null;
+            allow_sudo_with_mfa?: boolean;
+            /** @description The token's secret. */
+            registration_token?: string;
+            collection_install?: string;
+            run_command_quick?: string;
+            inventory_snippet?: string;
+            playbook_snippet?: string;
+            run_command_custom?: string;
+        };
+        PaginatedRegistrationTokenList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["RegistrationToken"][];
+        };
         /** @description A server note (CLI `NoteResponse`). */
         Note: {
             /** Format: uuid */
@@ -4116,6 +4465,8 @@ export interface components {
     parameters: {
         /** @description Object id. */
         Id: string;
+        /** @description `json` for the structured guide (both clients always send it). */
+        GuideResponseType: "json";
         /** @description User id, or `-` for the calling user. */
         IamUserIdOrMe: string | "-";
         /** @description 1-based page number. A page past the last one answers 404. */
@@ -4238,6 +4589,330 @@ export interface operations {
                     "application/json": components["schemas"]["Server"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    unregisterServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unregistered. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServerUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated server. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Server"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getServerStar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's star. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerStar"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    starServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServerStar"];
+            };
+        };
+        responses: {
+            /** @description The caller's star after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerStar"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    requestServerAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServerActionRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The command that carries out the action (2024 server), or a `{"status": "<verb>ing"}`
+             *     acknowledgement (the MCP's fixtures, `mcp@3865f0c:tests/test_agent_actions.py`:
+             *     `restarting`, `shutting_down`, `upgrading`, `updating`, `rebooting`; the MCP passes
+             *     the answer through). The body may also be empty (cli test).
+             */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerActionResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /**
+             * @description Guess: `server_busy_with_user_work` as a conflict. Clients key on the code, whatever
+             *     the status.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodedError"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listRegistrationTokens: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Free-text search over the fields listed in the operation's description. */
+                search?: components["parameters"]["Search"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of registration tokens. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedRegistrationTokenList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createRegistrationToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationTokenCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The token, with its key (shown once). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deleteRegistrationToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getTokenInstallGuide: {
+        parameters: {
+            query?: {
+                /** @description `json` for the structured guide (both clients always send it). */
+                response_type?: components["parameters"]["GuideResponseType"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationGuideRequest"];
+            };
+        };
+        responses: {
+            /** @description The guide. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenInstallGuide"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getAnsibleInstallGuide: {
+        parameters: {
+            query?: {
+                /** @description `json` for the structured guide (both clients always send it). */
+                response_type?: components["parameters"]["GuideResponseType"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationGuideRequest"];
+            };
+        };
+        responses: {
+            /** @description The guide. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnsibleInstallGuide"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

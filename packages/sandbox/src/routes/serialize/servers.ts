@@ -12,6 +12,8 @@ export function serverJson(
   ws: WorkspaceState,
   s: ServerRecord,
   detail = false,
+  /** The caller's starred server ids (stars are personal). */
+  starred?: ReadonlySet<string>,
 ): Record<string, unknown> {
   const style = STATUS_STYLE[s.statusCode];
   const now = ws.now();
@@ -35,7 +37,7 @@ export function serverJson(
     },
     is_connected: s.isConnected,
     commissioned: s.commissioned,
-    starred: s.starred,
+    starred: starred?.has(s.id) ?? false,
     cpu_physical_cores: s.cpuPhysicalCores,
     cpu_logical_cores: s.cpuLogicalCores,
     cpu_type: s.cpuType,
