@@ -116,6 +116,15 @@ export type {
 } from "./resources/metrics.js";
 export type { CreateNoteBody, ListNotesQuery, Note, UpdateNoteBody } from "./resources/notes.js";
 export type {
+  AnsibleInstallGuide,
+  CreateRegistrationTokenBody,
+  InstallGuideParams,
+  ListRegistrationTokensQuery,
+  RegistrationPlatform,
+  RegistrationToken,
+  TokenInstallGuide,
+} from "./resources/registration-tokens.js";
+export type {
   CommandAcl,
   CreateCommandAclBody,
   CreateFileAclBody,
@@ -132,7 +141,14 @@ export type {
   UpdateFileAclBody,
   UpdateServerAclBody,
 } from "./resources/security.js";
-export type { ListServersQuery, Server } from "./resources/servers.js";
+export type {
+  ListServersQuery,
+  Server,
+  ServerAction,
+  ServerActionOptions,
+  ServerActionResult,
+  UpdateServerBody,
+} from "./resources/servers.js";
 export { type ServerRef, serverLabel, type UserRef } from "./resources/shapes.js";
 export type {
   Disk,

@@ -12,6 +12,37 @@ import { json, startLoopbackServer } from "../helpers/loopback-server.js";
 const ID = "550e8400-e29b-41d4-a716-446655440001";
 const entries = loadCorpus();
 
+/** Server administration (openapi/corpus/servers/). */
+const SERVER_ADMIN_READERS: Record<string, (client: AlpaconClient) => Promise<void>> = {
+  updateServer: async (c) => {
+    expect(isId((await c.servers.update(ID, { description: "x" })).id)).toBe(true);
+  },
+  starServer: async (c) => {
+    expect(await c.servers.star(ID)).toBe(true);
+  },
+  requestServerAction: async (c) => {
+    // The MCP's fixture: a status word instead of the command.
+    expect(await c.servers.restartAgent(ID)).toEqual({
+      action: "restart_agent",
+      command: null,
+      status: "restarting",
+    });
+  },
+  createRegistrationToken: async (c) => {
+    expect((await c.servers.registrationTokens.create({ name: "x" })).key).toBeTruthy();
+  },
+  listRegistrationTokens: async (c) => {
+    expect((await c.servers.registrationTokens.list()).results.length).toBeGreaterThan(0);
+  },
+  getAnsibleInstallGuide: async (c) => {
+    const guide = await c.servers.registrationTokens.ansibleGuide({
+      platform: "debian",
+      token: ID,
+    });
+    expect(guide.registration_token).toBeTruthy();
+  },
+};
+
 type Check = (client: AlpaconClient) => Promise<void>;
 
 const isId = (value: unknown) => typeof value === "string" && value !== "";
@@ -219,6 +250,7 @@ const READERS: Record<string, Check> = {
     expect(items.length).toBeGreaterThan(0);
     for (const item of items) expect(Number.isNaN(Date.parse(item.timestamp ?? ""))).toBe(false);
   },
+  ...SERVER_ADMIN_READERS,
 };
 
 let api: Awaited<ReturnType<typeof startLoopbackServer>>;
@@ -271,5 +303,19 @@ describe("top-servers entries", () => {
     );
     api.always((_request, response) => json(response, 200, { rows: [] }));
     await expect(client.metrics.cpuTopServers()).rejects.toThrow(/unknown shape.*keys rows/);
+  });
+});
+
+describe("server action answers", () => {
+  it("accept the CLI test's empty 201 (no command, no status)", async () => {
+    api.always((_request, response) => {
+      response.writeHead(201, { "content-length": "0" });
+      response.end();
+    });
+    expect(await client.servers.reboot(ID, { force: true })).toEqual({
+      action: "reboot_system",
+      command: null,
+      status: null,
+    });
   });
 });
