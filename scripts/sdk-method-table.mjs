@@ -9,6 +9,7 @@ import { parse } from "yaml";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const ACCESSORS = {
   Servers: "servers",
+  RegistrationTokens: "servers.registrationTokens",
   Notes: "notes",
   Metrics: "metrics",
   Alerts: "alerts",
