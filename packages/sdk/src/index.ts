@@ -145,7 +145,7 @@ export type {
   ListServersQuery,
   Server,
   ServerAction,
-  ServerActionOptions,
+  ServerActionParams,
   ServerActionResult,
   UpdateServerBody,
 } from "./resources/servers.js";

@@ -6,6 +6,7 @@ import { eventTools } from "./events.js";
 import { iamTools } from "./iam.js";
 import { metricsTools } from "./metrics.js";
 import { securityTools } from "./security.js";
+import { serverAdminTools } from "./server-admin.js";
 import { serverTools } from "./servers.js";
 import { systemTools } from "./system.js";
 import { tokenTools } from "./tokens.js";
@@ -16,6 +17,7 @@ import { workSessionTools } from "./work-sessions.js";
 /** Every tool, in the order `tools/list` shows them. Each toolset lives in `./<toolset>.ts`. */
 export const ALL_TOOLS: readonly AnyTool[] = [
   ...serverTools,
+  ...serverAdminTools,
   ...metricsTools,
   ...alertTools,
   ...systemTools,

@@ -5,6 +5,11 @@
  */
 export const TOOLSET_RECORD = {
   servers: { description: "Servers of a workspace and their notes", enabled: true },
+  "server-admin": {
+    description:
+      "Reboot, shut down and upgrade servers and agents, rename, star, unregister; registration tokens and install commands",
+    enabled: false,
+  },
   metrics: { description: "CPU, memory, disk and network metrics; busiest servers", enabled: true },
   alerts: {
     description: "Alerts fired by metric thresholds, acknowledging them, authoring alert rules",

@@ -10,7 +10,7 @@ export type ListServersQuery = QueryOf<"listServers">;
 export type UpdateServerBody = Schemas["ServerUpdateRequest"];
 export type ServerAction = Schemas["ServerAction"];
 
-export interface ServerActionOptions extends RequestOptions {
+export interface ServerActionParams {
   /**
    * Run although the server has open websh/webftp sessions or unfinished commands (the API's
    * `server_busy_with_user_work` guard on reboot, shutdown and system upgrade).
@@ -124,7 +124,8 @@ export class Servers extends Resource {
   async action(
     id: string,
     action: ServerAction,
-    { force, ...options }: ServerActionOptions = {},
+    { force }: ServerActionParams = {},
+    options?: RequestOptions,
   ): Promise<ServerActionResult> {
     const body = await data(
       this.http.POST("/api/servers/servers/{id}/actions/", {
@@ -138,36 +139,48 @@ export class Servers extends Resource {
 
   /** Restarts the agent (alpamon); it reconnects by itself. */
   restartAgent(id: string, options?: RequestOptions): Promise<ServerActionResult> {
-    return this.action(id, "restart_agent", options);
+    return this.action(id, "restart_agent", {}, options);
   }
 
   /** Stops the agent: remote access is lost until someone starts it on the host. */
   shutdownAgent(id: string, options?: RequestOptions): Promise<ServerActionResult> {
-    return this.action(id, "shutdown_agent", options);
+    return this.action(id, "shutdown_agent", {}, options);
   }
 
   /** Upgrades the agent to the latest release; it reconnects after restarting. */
   upgradeAgent(id: string, options?: RequestOptions): Promise<ServerActionResult> {
-    return this.action(id, "upgrade_agent", options);
+    return this.action(id, "upgrade_agent", {}, options);
   }
 
   /** Reboots the host; it is disconnected until it has booted. */
-  reboot(id: string, options?: ServerActionOptions): Promise<ServerActionResult> {
-    return this.action(id, "reboot_system", options);
+  reboot(
+    id: string,
+    params?: ServerActionParams,
+    options?: RequestOptions,
+  ): Promise<ServerActionResult> {
+    return this.action(id, "reboot_system", params, options);
   }
 
   /** Powers the host off; it stays disconnected until someone powers it on. */
-  shutdown(id: string, options?: ServerActionOptions): Promise<ServerActionResult> {
-    return this.action(id, "shutdown_system", options);
+  shutdown(
+    id: string,
+    params?: ServerActionParams,
+    options?: RequestOptions,
+  ): Promise<ServerActionResult> {
+    return this.action(id, "shutdown_system", params, options);
   }
 
   /** Upgrades the host's OS packages (apt/yum). */
-  upgradeSystem(id: string, options?: ServerActionOptions): Promise<ServerActionResult> {
-    return this.action(id, "upgrade_system", options);
+  upgradeSystem(
+    id: string,
+    params?: ServerActionParams,
+    options?: RequestOptions,
+  ): Promise<ServerActionResult> {
+    return this.action(id, "upgrade_system", params, options);
   }
 
   /** Has the agent report the system inventory (hardware, OS, users, packages) again. */
   updateInformation(id: string, options?: RequestOptions): Promise<ServerActionResult> {
-    return this.action(id, "update_information", options);
+    return this.action(id, "update_information", {}, options);
   }
 }
