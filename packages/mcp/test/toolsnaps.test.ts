@@ -102,16 +102,27 @@ const EFFECTS: Record<string, Effect> = {
   bulk_server_acl: "grant-access",
   create_file_acl: "grant-access",
   update_file_acl: "grant-access",
+  restart_agent: "change",
+  shutdown_agent: "change",
+  upgrade_agent: "change",
+  reboot_system: "change",
+  shutdown_system: "change",
+  upgrade_system: "change",
+  create_registration_token: "grant-access",
+  get_registration_guide: "grant-access",
 };
 
 /** Writes that ask nothing: each adds something that gives nobody any access. */
 // A work-session request grants nothing until a person approves it; an analysis only reads.
+// A star is the caller's own flag; an inventory report only refreshes what Alpacon shows.
 const UNASKED_WRITES = [
   "server_note_create",
   "work_session_create",
   "work_session_analyze",
   "create_alert_rule",
   "attach_alert_rule",
+  "star_server",
+  "update_information",
 ];
 
 /** The MCP spec's value for each hint a tool leaves out. */

@@ -17,7 +17,6 @@ import { workSessionTools } from "./work-sessions.js";
 /** Every tool, in the order `tools/list` shows them. Each toolset lives in `./<toolset>.ts`. */
 export const ALL_TOOLS: readonly AnyTool[] = [
   ...serverTools,
-  ...serverAdminTools,
   ...metricsTools,
   ...alertTools,
   ...systemTools,
@@ -30,4 +29,5 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   ...authTools,
   ...tokenTools,
   ...securityTools,
+  ...serverAdminTools,
 ];

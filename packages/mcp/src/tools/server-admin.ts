@@ -53,6 +53,8 @@ interface ActionSpec {
   action: ServerAction;
   title: string;
   description: string;
+  /** The question's verb, before the server ("Reboot", "Restart the agent on"). */
+  ask?: string;
   /** What happens to the server, for the question (after "…? "). */
   consequence?: string;
   /** The busy guard applies: the tool takes `force`. */
@@ -77,14 +79,17 @@ function actionTool(spec: ActionSpec): AnyTool {
     description: spec.description,
     sdk: (c) => c.servers.action,
     operation: "POST",
-    ...(spec.consequence ? { effect: "change" as const } : {}),
+    // Restarts, shutdowns and upgrades act on the real host, beyond Alpacon's own records.
+    ...(spec.consequence
+      ? { effect: "change" as const, annotations: { openWorldHint: true } }
+      : {}),
     input,
     output: actionOutput,
     ...(spec.consequence
       ? {
           confirm: (input: Record<string, unknown>, context: ToolContext) => {
             const args = input as ActionArgs;
-            return `${spec.title} on ${named(context, args.server)}? ${spec.consequence}${args.force ? " Forced: open websh/webftp sessions and running commands on it are cut off." : ""}`;
+            return `${spec.ask} ${named(context, args.server)}? ${spec.consequence}${args.force ? " Forced: open websh/webftp sessions and running commands on it are cut off." : ""}`;
           },
         }
       : {}),
@@ -108,6 +113,7 @@ function actionTool(spec: ActionSpec): AnyTool {
 export const restartAgent = actionTool({
   name: "restart_agent",
   action: "restart_agent",
+  ask: "Restart the agent on",
   title: "Restart the agent",
   description:
     "Restarts the Alpacon agent (alpamon) on a server; it disconnects briefly and reconnects by itself.",
@@ -118,6 +124,7 @@ export const restartAgent = actionTool({
 export const shutdownAgent = actionTool({
   name: "shutdown_agent",
   action: "shutdown_agent",
+  ask: "Stop the agent on",
   title: "Shut the agent down",
   description:
     "Stops the Alpacon agent on a server. Remote access (commands, websh, webftp) is lost until someone starts it on the host.",
@@ -129,6 +136,7 @@ export const shutdownAgent = actionTool({
 export const upgradeAgent = actionTool({
   name: "upgrade_agent",
   action: "upgrade_agent",
+  ask: "Upgrade the agent on",
   title: "Upgrade the agent",
   description:
     "Upgrades the Alpacon agent on a server to the latest release; it restarts and reconnects. server_get shows the version.",
@@ -140,6 +148,7 @@ export const upgradeAgent = actionTool({
 export const rebootSystem = actionTool({
   name: "reboot_system",
   action: "reboot_system",
+  ask: "Reboot",
   title: "Reboot the server",
   description:
     "Reboots a server's host. It is disconnected until it has booted, then reconnects with a new boot time. Refused while it has open sessions or running commands unless force.",
@@ -152,6 +161,7 @@ export const rebootSystem = actionTool({
 export const shutdownSystem = actionTool({
   name: "shutdown_system",
   action: "shutdown_system",
+  ask: "Power off",
   title: "Shut the server down",
   description:
     "Powers a server's host off. It does NOT come back by itself: someone must power it on. Use reboot_system to have it back.",
@@ -164,6 +174,7 @@ export const shutdownSystem = actionTool({
 export const upgradeSystem = actionTool({
   name: "upgrade_system",
   action: "upgrade_system",
+  ask: "Upgrade every OS package on",
   title: "Upgrade the system packages",
   description:
     "Upgrades every OS package of a server (apt/yum). May take minutes; a kernel update may need reboot_system.",
@@ -202,7 +213,7 @@ export const updateServer = defineTool({
   input: {
     server: serverId,
     name: z.string().min(1).max(128).optional().describe("New name."),
-    description: z.string().max(1000).optional(),
+    description: z.string().max(1000).optional().describe("Shown in the web console."),
   },
   output: { server: serverRow },
   confirm: (args, context) => {
@@ -225,7 +236,7 @@ export const starServer = defineTool({
     "Stars a server for you (starred: false unstars it): a personal flag for servers_list's starred filter, at most 5.",
   sdk: (c) => c.servers.star,
   operation: "POST",
-  input: { server: serverId, starred: z.boolean().default(true) },
+  input: { server: serverId, starred: z.boolean().default(true).describe("false unstars it.") },
   output: { server: z.string(), starred: z.boolean() },
   run: async (args, { sdk }) => ({
     server: args.server,
@@ -331,10 +342,12 @@ export const getRegistrationGuide = defineTool({
   operation: "POST",
   // The answer carries the token's key: whoever runs it enrols a host.
   effect: "grant-access",
-  annotations: { idempotentHint: true },
   input: {
     token: tokenId,
-    platform: z.enum(["debian", "rhel", "darwin", "windows"]).default("debian"),
+    platform: z
+      .enum(["debian", "rhel", "darwin", "windows"])
+      .default("debian")
+      .describe("The new host's OS family."),
     serverName: z.string().min(1).max(128).optional().describe("Name the new server takes."),
   },
   output: {

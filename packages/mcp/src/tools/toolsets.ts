@@ -5,11 +5,6 @@
  */
 export const TOOLSET_RECORD = {
   servers: { description: "Servers of a workspace and their notes", enabled: true },
-  "server-admin": {
-    description:
-      "Reboot, shut down and upgrade servers and agents, rename, star, unregister; registration tokens and install commands",
-    enabled: false,
-  },
   metrics: { description: "CPU, memory, disk and network metrics; busiest servers", enabled: true },
   alerts: {
     description: "Alerts fired by metric thresholds, acknowledging them, authoring alert rules",
@@ -54,6 +49,11 @@ export const TOOLSET_RECORD = {
   },
   security: {
     description: "Token ACLs: the commands, servers and file paths an API token may use",
+    enabled: false,
+  },
+  "server-admin": {
+    description:
+      "Reboot, shut down and upgrade servers and agents, rename, star, unregister; registration tokens and install commands",
     enabled: false,
   },
 } as const satisfies Record<string, { description: string; enabled: boolean }>;

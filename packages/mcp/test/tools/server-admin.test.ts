@@ -64,9 +64,7 @@ describe("reboot_system", () => {
     const result = await call(client, "reboot_system", { workspace: "acme", server: server.name });
     expect(result.isError).toBe(false);
     expect(result.structured).toMatchObject({ server: server.id, action: "reboot_system" });
-    expect(questions[0]).toContain(
-      `Reboot the server on server \`${server.name}\` (id ${server.id})?`,
-    );
+    expect(questions[0]).toContain(`Reboot server \`${server.name}\` (id ${server.id})?`);
     expect(questions[0]).toContain("stays disconnected until it has booted");
     const sdk = sdkClient(h.sandbox);
     await expect.poll(async () => (await sdk.servers.get(server.id)).is_connected).toBe(false);
