@@ -9,6 +9,12 @@ import { TOOLSET_DESCRIPTIONS, TOOLSET_RECORD } from "../tools/toolsets.js";
 import { MCP_VERSION } from "../version.js";
 import { COMMAND_SUMMARIES } from "./commands/names.js";
 
+/** "all", or "all but server-admin" while opt-in toolsets exist. */
+function defaultToolsets(): string {
+  const off = Object.entries(TOOLSET_RECORD).filter(([, record]) => !record.enabled);
+  return off.length ? `all but ${off.map(([name]) => name).join(", ")}` : "all";
+}
+
 // Flags are parsed with node:util parseArgs: it is maintained with Node itself, strict about
 // unknown flags and missing values, and needs no dependency; everything it does not do (env
 // fallbacks, value checks, help) is the few lines below.
@@ -95,7 +101,7 @@ export const OPTION_DOCS: readonly OptionDoc[] = [
   {
     flag: "--toolsets <a,b>",
     env: "ALPACON_MCP_TOOLSETS",
-    default: "all",
+    default: defaultToolsets(),
     text: "toolsets to offer: all, or names below",
   },
   {
