@@ -33,6 +33,8 @@ async function inspector(args: string[]): Promise<InspectorRun> {
   );
   const serverEnv = [
     "ALPACON_MCP_SANDBOX=1",
+    // Every toolset, the opt-in server-admin included, so tools/list matches the whole registry.
+    "ALPACON_MCP_TOOLSETS=all",
     "ALPACON_MCP_CONFIRM=allow",
     // Opt-in toolsets too: tools/list is compared with every tool, and each toolset gets a call.
     "ALPACON_MCP_TOOLSETS=all",
@@ -119,6 +121,7 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       ["auth", "workspaces_list", {}, /acme/],
       ["tokens", "list_api_token_scopes", acme, /server: read/],
       ["security", "list_server_acls", acme, /server ACL entries/],
+      ["server-admin", "list_registration_tokens", acme, /tokens/],
     ];
     expect(new Set(["servers", ...calls.map(([toolset]) => toolset)])).toEqual(
       new Set(TOOLSETS.filter((toolset) => TOOLSET_RECORD[toolset].enabled)),
