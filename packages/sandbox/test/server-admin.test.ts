@@ -93,7 +93,7 @@ describe("agent and system actions", () => {
     const restart = await act(id, "restart_agent");
     expect(restart.body.line).toBe("restart");
     await settle(restart.body.id, id, false);
-    const back = await eventually(async () => ((await get(id)).is_connected ? true : false));
+    const back = await eventually(async () => (await get(id)).is_connected);
     expect(back).toBe(true);
   });
 
