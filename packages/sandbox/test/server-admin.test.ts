@@ -127,7 +127,10 @@ describe("agent and system actions", () => {
 describe("unregister", () => {
   it("removes the server: lists, commands and websh treat it as missing", async () => {
     const { id, name } = server(5);
+    const open = await api.post("/api/websh/sessions/", { server: id, rows: 24, cols: 80 });
     expect((await api.delete(`/api/servers/servers/${id}/`)).status).toBe(204);
+    const closed = await api.get(`/api/websh/sessions/${open.body.id}/`);
+    expect(closed.body.closed_at).not.toBeNull();
     const list = await api.get(`/api/servers/servers/?name=${encodeURIComponent(name)}`);
     expect(list.body.count).toBe(0);
     const command = await api.post("/api/events/commands/", { server: id, line: "uptime" });
