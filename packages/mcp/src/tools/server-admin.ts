@@ -320,14 +320,14 @@ export const deleteRegistrationToken = defineTool({
     "Deletes a registration token: no new host can enrol with it; hosts already enrolled keep working.",
   sdk: (c) => c.servers.registrationTokens.delete,
   operation: "DELETE",
-  input: { token: tokenId },
+  input: { tokenId },
   output: { token: z.string(), deleted: z.boolean() },
   notFound: TOKEN_NOT_FOUND,
   confirm: (args, context) =>
-    `Delete registration token ${args.token} in workspace ${context.target?.workspace}? Install scripts using it stop working; enrolled hosts are not affected.`,
+    `Delete registration token ${args.tokenId} in workspace ${context.target?.workspace}? Install scripts using it stop working; enrolled hosts are not affected.`,
   async run(args, { sdk }) {
-    await sdk(args.token);
-    return { token: args.token, deleted: true };
+    await sdk(args.tokenId);
+    return { token: args.tokenId, deleted: true };
   },
   summary: (result) => `Deleted registration token ${result.token}.`,
 });
@@ -343,7 +343,7 @@ export const getRegistrationGuide = defineTool({
   // The answer carries the token's key: whoever runs it enrols a host.
   effect: "grant-access",
   input: {
-    token: tokenId,
+    tokenId,
     platform: z
       .enum(["debian", "rhel", "darwin", "windows"])
       .default("debian")
@@ -357,10 +357,10 @@ export const getRegistrationGuide = defineTool({
   },
   notFound: TOKEN_NOT_FOUND,
   confirm: (args, context) =>
-    `Show the install commands with the key of registration token ${args.token} (workspace ${context.target?.workspace}, ${args.platform})? Whoever runs them enrols a host${args.serverName ? ` named ${quoted(args.serverName)}` : ""}.`,
+    `Show the install commands with the key of registration token ${args.tokenId} (workspace ${context.target?.workspace}, ${args.platform})? Whoever runs them enrols a host${args.serverName ? ` named ${quoted(args.serverName)}` : ""}.`,
   async run(args, { sdk }) {
     const guide = await sdk({
-      token: args.token,
+      token: args.tokenId,
       platform: args.platform,
       ...(args.serverName ? { serverName: args.serverName } : {}),
     });

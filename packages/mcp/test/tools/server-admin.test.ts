@@ -264,7 +264,7 @@ describe("registration tokens", () => {
     const { client, questions } = await askingClient(true);
     const result = await call(client, "get_registration_guide", {
       workspace: "acme",
-      token: tokenId,
+      tokenId,
       serverName: "web-77",
     });
     expect(result.isError).toBe(false);
@@ -273,12 +273,12 @@ describe("registration tokens", () => {
   });
 
   test("delete_registration_token deletes it; the guide then refuses it", async () => {
-    expect((await run("delete_registration_token", { token: tokenId })).isError).toBe(false);
-    expectToolError(await run("get_registration_guide", { token: tokenId }), "400");
+    expect((await run("delete_registration_token", { tokenId })).isError).toBe(false);
+    expectToolError(await run("get_registration_guide", { tokenId }), "400");
   });
 
   test("delete_registration_token of an unknown token points to the list", async () => {
-    const result = await run("delete_registration_token", { token: MISSING_ID });
+    const result = await run("delete_registration_token", { tokenId: MISSING_ID });
     expectToolError(result, "list_registration_tokens");
   });
 });
