@@ -144,7 +144,9 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       expect(result.content[0]!.text).toMatch(pattern);
       expect(result.structuredContent).toBeDefined();
     });
-  });
+    // One Inspector run starts npx, a server and a sandbox (~10 s on two cores): a batch of three
+    // takes up to ~20 s, and there are four batches now that server-admin has its call.
+  }, 180_000);
 
   test("an unknown tool: exit code 5, tool_not_found", async () => {
     const outcome = await inspector(callArgs("no_such_tool", {}));

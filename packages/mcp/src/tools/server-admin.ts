@@ -53,10 +53,11 @@ interface ActionSpec {
   action: ServerAction;
   title: string;
   description: string;
-  /** The question's verb, before the server ("Reboot", "Restart the agent on"). */
-  ask?: string;
-  /** What happens to the server, for the question (after "…? "). */
-  consequence?: string;
+  /**
+   * Set for actions that change what runs on the host: the question's verb, before the server
+   * ("Reboot", "Restart the agent on"), and what happens to the server (after "…? ").
+   */
+  asks?: { verb: string; consequence: string };
   /** The busy guard applies: the tool takes `force`. */
   guarded?: boolean;
   done: string;
@@ -72,6 +73,7 @@ function actionTool(spec: ActionSpec): AnyTool {
     .default(false)
     .describe("Run even if the server has open sessions or running commands.");
   const input: Shape = spec.guarded ? { server: serverId, force } : { server: serverId };
+  const asks = spec.asks;
   return defineTool<Shape, typeof actionOutput, AlpaconClient["servers"]["action"]>({
     name: spec.name,
     toolset: "server-admin",
@@ -80,16 +82,14 @@ function actionTool(spec: ActionSpec): AnyTool {
     sdk: (c) => c.servers.action,
     operation: "POST",
     // Restarts, shutdowns and upgrades act on the real host, beyond Alpacon's own records.
-    ...(spec.consequence
-      ? { effect: "change" as const, annotations: { openWorldHint: true } }
-      : {}),
+    ...(asks ? { effect: "change" as const, annotations: { openWorldHint: true } } : {}),
     input,
     output: actionOutput,
-    ...(spec.consequence
+    ...(asks
       ? {
           confirm: (input: Record<string, unknown>, context: ToolContext) => {
             const args = input as ActionArgs;
-            return `${spec.ask} ${named(context, args.server)}? ${spec.consequence}${args.force ? " Forced: open websh/webftp sessions and running commands on it are cut off." : ""}`;
+            return `${asks.verb} ${named(context, args.server)}? ${asks.consequence}${args.force ? " Forced: open websh/webftp sessions and running commands on it are cut off." : ""}`;
           },
         }
       : {}),
@@ -113,47 +113,55 @@ function actionTool(spec: ActionSpec): AnyTool {
 export const restartAgent = actionTool({
   name: "restart_agent",
   action: "restart_agent",
-  ask: "Restart the agent on",
   title: "Restart the agent",
   description:
     "Restarts the Alpacon agent (alpamon) on a server; it disconnects briefly and reconnects by itself.",
-  consequence: "Its agent restarts: the server disconnects briefly and reconnects by itself.",
+  asks: {
+    verb: "Restart the agent on",
+    consequence: "Its agent restarts: the server disconnects briefly and reconnects by itself.",
+  },
   done: "Asked the agent to restart on",
 });
 
 export const shutdownAgent = actionTool({
   name: "shutdown_agent",
   action: "shutdown_agent",
-  ask: "Stop the agent on",
   title: "Shut the agent down",
   description:
     "Stops the Alpacon agent on a server. Remote access (commands, websh, webftp) is lost until someone starts it on the host.",
-  consequence:
-    "Its agent stops: the server stays disconnected, with no remote access, until someone starts the agent on the host.",
+  asks: {
+    verb: "Stop the agent on",
+    consequence:
+      "Its agent stops: the server stays disconnected, with no remote access, until someone starts the agent on the host.",
+  },
   done: "Asked the agent to stop on",
 });
 
 export const upgradeAgent = actionTool({
   name: "upgrade_agent",
   action: "upgrade_agent",
-  ask: "Upgrade the agent on",
   title: "Upgrade the agent",
   description:
     "Upgrades the Alpacon agent on a server to the latest release; it restarts and reconnects. server_get shows the version.",
-  consequence:
-    "Its agent is upgraded to the latest release and restarts: the server disconnects briefly.",
+  asks: {
+    verb: "Upgrade the agent on",
+    consequence:
+      "Its agent is upgraded to the latest release and restarts: the server disconnects briefly.",
+  },
   done: "Asked the agent to upgrade on",
 });
 
 export const rebootSystem = actionTool({
   name: "reboot_system",
   action: "reboot_system",
-  ask: "Reboot",
   title: "Reboot the server",
   description:
     "Reboots a server's host. It is disconnected until it has booted, then reconnects with a new boot time. Refused while it has open sessions or running commands unless force.",
-  consequence:
-    "The host reboots: every process on it stops and it stays disconnected until it has booted.",
+  asks: {
+    verb: "Reboot",
+    consequence:
+      "The host reboots: every process on it stops and it stays disconnected until it has booted.",
+  },
   guarded: true,
   done: "Asked to reboot",
 });
@@ -161,12 +169,14 @@ export const rebootSystem = actionTool({
 export const shutdownSystem = actionTool({
   name: "shutdown_system",
   action: "shutdown_system",
-  ask: "Power off",
   title: "Shut the server down",
   description:
     "Powers a server's host off. It does NOT come back by itself: someone must power it on. Use reboot_system to have it back.",
-  consequence:
-    "The host powers off and stays off: nobody can reach it until someone powers it on by hand.",
+  asks: {
+    verb: "Power off",
+    consequence:
+      "The host powers off and stays off: nobody can reach it until someone powers it on by hand.",
+  },
   guarded: true,
   done: "Asked to shut down",
 });
@@ -174,11 +184,13 @@ export const shutdownSystem = actionTool({
 export const upgradeSystem = actionTool({
   name: "upgrade_system",
   action: "upgrade_system",
-  ask: "Upgrade every OS package on",
   title: "Upgrade the system packages",
   description:
     "Upgrades every OS package of a server (apt/yum). May take minutes; a kernel update may need reboot_system.",
-  consequence: "Every OS package on the host is upgraded (apt/yum); services may restart.",
+  asks: {
+    verb: "Upgrade every OS package on",
+    consequence: "Every OS package on the host is upgraded (apt/yum); services may restart.",
+  },
   guarded: true,
   done: "Asked to upgrade the packages of",
 });

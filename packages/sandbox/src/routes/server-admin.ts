@@ -52,17 +52,18 @@ function requireReachable(server: ServerRecord): void {
   }
 }
 
+const ACTION_COMMANDS: ReadonlySet<string> = new Set(Object.values(ACTION_LINES));
+
 /** Open websh sessions and unfinished commands (other than actions) on the server. */
 function hasUserWork(ctx: RequestContext, server: ServerRecord): boolean {
   const ws = ctx.ws;
-  const actionLines = new Set(Object.values(ACTION_LINES));
   const command = ws.commands
     .all()
     .some(
       (c) =>
         c.serverId === server.id &&
         !ws.commands.isTerminal(c) &&
-        !(c.shell === "internal" && actionLines.has(c.line)),
+        !(c.shell === "internal" && ACTION_COMMANDS.has(c.line)),
     );
   return command || ws.websh.all().some((s) => s.serverId === server.id && s.closedAt === null);
 }

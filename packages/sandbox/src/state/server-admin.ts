@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import type { Timers } from "../server/timers.js";
-import type { CommandRecord } from "./commands.js";
 import type { ServerRecord } from "./model.js";
 
 /** How long the simulated agent stays away after an action (ms). */
@@ -159,9 +158,4 @@ export function actionOutput(server: ServerRecord, action: ServerAction): string
     case "update_information":
       return "Committed system information.\n";
   }
-}
-
-/** A command still counts as user work while it is not finished (the action's own excluded). */
-export function isUserWork(command: CommandRecord, terminal: (c: CommandRecord) => boolean) {
-  return command.shell !== "internal" && !terminal(command);
 }

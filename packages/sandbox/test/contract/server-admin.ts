@@ -32,7 +32,7 @@ export function describeServerAdminContract(h: SandboxHandle): void {
         description: "Front web node",
       });
       expect(res.status).toBe(200);
-      expect(res.body.id).toBe(target.id);
+      expect(res.body).toMatchObject({ id: target.id, description: "Front web node" });
       const clash = await api.patch(`/api/servers/servers/${target.id}/`, { name: doomed.name });
       expect(clash.status).toBe(400);
       expect(clash.body).toEqual({ name: ["server with this name already exists."] });

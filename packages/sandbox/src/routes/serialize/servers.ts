@@ -50,6 +50,8 @@ export function serverJson(
     groups: s.groupIds,
   };
   if (detail) {
+    // Set by updateServer; the MCP's fixtures echo it (no CLI type has it).
+    out.description = s.description;
     out.is_root = false;
     out.version = s.agentVersion;
     out.osquery_version = s.osqueryVersion;
