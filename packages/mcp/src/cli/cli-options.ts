@@ -9,7 +9,7 @@ import { TOOLSET_DESCRIPTIONS, TOOLSET_RECORD } from "../tools/toolsets.js";
 import { MCP_VERSION } from "../version.js";
 import { COMMAND_SUMMARIES } from "./commands/names.js";
 
-/** "all", or "all but server-admin" while opt-in toolsets exist. */
+/** "all", or "all but …" naming the opt-in toolsets. */
 function defaultToolsets(): string {
   const off = Object.entries(TOOLSET_RECORD).filter(([, record]) => !record.enabled);
   return off.length ? `all but ${off.map(([name]) => name).join(", ")}` : "all";
