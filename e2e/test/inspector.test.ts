@@ -33,7 +33,7 @@ async function inspector(args: string[]): Promise<InspectorRun> {
   );
   const serverEnv = [
     "ALPACON_MCP_SANDBOX=1",
-    // Every toolset, the opt-in server-admin included, so tools/list matches the whole registry.
+    // Every toolset, the opt-in ones included, so tools/list matches the whole registry.
     "ALPACON_MCP_TOOLSETS=all",
     "ALPACON_MCP_CONFIRM=allow",
     // Opt-in toolsets too: tools/list is compared with every tool, and each toolset gets a call.
@@ -121,6 +121,7 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       ["auth", "workspaces_list", {}, /acme/],
       ["tokens", "list_api_token_scopes", acme, /server: read/],
       ["security", "list_server_acls", acme, /server ACL entries/],
+      ["alerts", "list_alerts", acme, /alert/i],
       ["server-admin", "list_registration_tokens", acme, /tokens/],
     ];
     expect(new Set(["servers", ...calls.map(([toolset]) => toolset)])).toEqual(
@@ -145,7 +146,7 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       expect(result.structuredContent).toBeDefined();
     });
     // One Inspector run starts npx, a server and a sandbox (~10 s on two cores): a batch of three
-    // takes up to ~20 s, and there are four batches now that server-admin has its call.
+    // takes up to ~20 s, and there are four batches now that the opt-in toolsets have their calls.
   }, 180_000);
 
   test("an unknown tool: exit code 5, tool_not_found", async () => {
