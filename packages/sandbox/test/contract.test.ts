@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { securityContract } from "./contract/security.js";
-import { tokenContract } from "./contract/tokens.js";
 import { describeServerAdminContract } from "./contract/server-admin.js";
+import { tokenContract } from "./contract/tokens.js";
 import { coverage, operations } from "./helpers/contract.js";
 import { type Api, eventually, useSandbox } from "./helpers/sandbox.js";
 
