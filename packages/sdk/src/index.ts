@@ -51,11 +51,13 @@ export {
 export type { Schemas } from "./core/types.js";
 export type { components, operations, paths } from "./generated/openapi.js";
 export {
+  type DiskIoSummary,
   type DiskSummary,
   type InterfaceSummary,
   type MetricsSummary,
   type SeriesStats,
   seriesStats,
+  summarizeDiskIo,
   summarizeDisks,
   summarizeTraffic,
 } from "./metrics/summary.js";

@@ -1,7 +1,7 @@
 import {
   type AlpaconClient,
-  type DiskIoPoint,
   seriesStats,
+  summarizeDiskIo,
   summarizeDisks,
   summarizeTraffic,
   type UsagePoint,
@@ -293,7 +293,7 @@ export const getCpuTopServers = defineTool({
   summary: (result) =>
     result.servers.length === 0
       ? "No CPU data for the last 24 hours."
-      : `Highest CPU peaks over the last 24 hours:${listLines(result.servers, (item) => `${item.server.name ?? "(name not given)"} (${item.server.id}): ${round(item.value)}%`)}`,
+      : `Highest CPU peaks over the last 24 hours:${listLines(result.servers, (item) => topLine(item, "%"))}`,
 });
 
 const diskIoDevice = z.object({
@@ -328,7 +328,18 @@ export const getDiskIo = defineTool({
   async run({ hours, ...args }, { sdk }) {
     const span = window({ hours, ...args });
     const points = await sdk(apiFields({ ...args, ...span }));
-    return { server: args.server, ...span, devices: diskIoByDevice(points) };
+    return {
+      server: args.server,
+      ...span,
+      devices: summarizeDiskIo(points).map((item) => ({
+        device: item.device,
+        avgReadBps: item.read_bps.avg,
+        avgWriteBps: item.write_bps.avg,
+        peakReadBps: item.peak_read_bps,
+        peakWriteBps: item.peak_write_bps,
+        samples: item.samples,
+      })),
+    };
   },
   summary: (result, _args, context) =>
     result.devices.length === 0
@@ -340,28 +351,6 @@ export const getDiskIo = defineTool({
             `${item.device}: read avg ${bytes(item.avgReadBps)}/s (peak ${bytes(item.peakReadBps)}/s), write avg ${bytes(item.avgWriteBps)}/s (peak ${bytes(item.peakWriteBps)}/s)`,
         ),
 });
-
-function diskIoByDevice(points: readonly DiskIoPoint[]): Array<z.output<typeof diskIoDevice>> {
-  const byDevice = new Map<string, DiskIoPoint[]>();
-  for (const point of points) {
-    const list = byDevice.get(point.device);
-    if (list) list.push(point);
-    else byDevice.set(point.device, [point]);
-  }
-  return [...byDevice].map(([device, items]) => {
-    const mean = (pick: (point: DiskIoPoint) => number) =>
-      round(items.reduce((sum, point) => sum + pick(point), 0) / items.length);
-    const peak = (pick: (point: DiskIoPoint) => number) => round(Math.max(...items.map(pick)));
-    return {
-      device,
-      avgReadBps: mean((point) => point.avg_read_bps),
-      avgWriteBps: mean((point) => point.avg_write_bps),
-      peakReadBps: peak((point) => point.peak_read_bps),
-      peakWriteBps: peak((point) => point.peak_write_bps),
-      samples: items.length,
-    };
-  });
-}
 
 const TOP_METRICS = {
   cpu: { read: (c: AlpaconClient) => c.metrics.cpuTopServers, unit: "%" },
@@ -407,7 +396,7 @@ export const getTopServers = defineTool({
     result.top
       .map(
         ({ metric, servers }) =>
-          `Top by ${metric} peak (24 h):${servers.length === 0 ? " no data." : listLines(servers, (item) => `${item.server.name ?? "(name not given)"} (${item.server.id}): ${round(item.value)}${TOP_METRICS[metric as TopMetric].unit}`)}`,
+          `Top by ${metric} peak (24 h):${servers.length === 0 ? " no data." : listLines(servers, (item) => topLine(item, TOP_METRICS[metric as TopMetric].unit))}`,
       )
       .join("\n"),
 });
@@ -424,6 +413,13 @@ export const getAlertRules = listTool({
   row: alertRule,
   line: ruleLine,
 });
+
+function topLine(
+  item: { server: { id: string; name?: string | undefined }; value: number },
+  unit: string,
+) {
+  return `${item.server.name ?? "(name not given)"} (${item.server.id}): ${round(item.value)}${unit}`;
+}
 
 export const metricsTools = [
   getCpuUsage,

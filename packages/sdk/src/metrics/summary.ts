@@ -1,4 +1,4 @@
-import type { DiskUsagePoint, TrafficPoint } from "../resources/metrics.js";
+import type { DiskIoPoint, DiskUsagePoint, TrafficPoint } from "../resources/metrics.js";
 
 /** Statistics of one series over a range. */
 export interface SeriesStats {
@@ -25,6 +25,16 @@ export interface InterfaceSummary {
   output_bps: { avg: number; max: number; latest: number };
   peak_input_bps: number;
   peak_output_bps: number;
+  samples: number;
+}
+
+export interface DiskIoSummary {
+  device: string;
+  /** Bytes per second. */
+  read_bps: { avg: number; max: number; latest: number };
+  write_bps: { avg: number; max: number; latest: number };
+  peak_read_bps: number;
+  peak_write_bps: number;
   samples: number;
 }
 
@@ -87,6 +97,17 @@ export function summarizeTraffic(points: readonly TrafficPoint[]): InterfaceSumm
   });
 }
 
+export function summarizeDiskIo(points: readonly DiskIoPoint[]): DiskIoSummary[] {
+  return [...groupBy(points, (point) => point.device)].map(([device, list]) => ({
+    device,
+    read_bps: rate(list, (point) => point.avg_read_bps),
+    write_bps: rate(list, (point) => point.avg_write_bps),
+    peak_read_bps: maxOf(list, (point) => point.peak_read_bps),
+    peak_write_bps: maxOf(list, (point) => point.peak_write_bps),
+    samples: list.length,
+  }));
+}
+
 interface Accumulated<Point> {
   sum: number;
   min: number;
@@ -118,9 +139,9 @@ function accumulate<Point extends { timestamp: string }>(
 }
 
 /** Average, maximum and latest rate of a non-empty series (a group always holds a point). */
-function rate(
-  points: readonly TrafficPoint[],
-  value: (point: TrafficPoint) => number,
+function rate<Point extends { timestamp: string }>(
+  points: readonly Point[],
+  value: (point: Point) => number,
 ): InterfaceSummary["input_bps"] {
   const stats = accumulate(points, value)!;
   return {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { seriesStats, summarizeDisks, summarizeTraffic } from "../../src/metrics/summary.js";
-import type { DiskUsagePoint, TrafficPoint } from "../../src/resources/metrics.js";
+import {
+  seriesStats,
+  summarizeDiskIo,
+  summarizeDisks,
+  summarizeTraffic,
+} from "../../src/metrics/summary.js";
+import type { DiskIoPoint, DiskUsagePoint, TrafficPoint } from "../../src/resources/metrics.js";
 
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 9, minute)).toISOString();
 
@@ -95,6 +100,43 @@ describe("summarizeTraffic", () => {
         output_bps: { avg: 7, max: 7, latest: 7 },
         peak_input_bps: 8,
         peak_output_bps: 4,
+        samples: 1,
+      },
+    ]);
+  });
+});
+
+describe("summarizeDiskIo", () => {
+  it("gives per-device read and write rates, with the peaks of the peak series", () => {
+    const point = (device: string, minute: number, read: number, write: number, peak: number) =>
+      ({
+        timestamp: at(minute),
+        device,
+        avg_read_bps: read,
+        avg_write_bps: write,
+        peak_read_bps: peak,
+        peak_write_bps: peak * 2,
+      }) as DiskIoPoint;
+    const summary = summarizeDiskIo([
+      point("sda", 0, 100, 10, 500),
+      point("sda", 5, 300, 30, 900),
+      point("sdb", 0, 7, 0, 7),
+    ]);
+    expect(summary).toEqual([
+      {
+        device: "sda",
+        read_bps: { avg: 200, max: 300, latest: 300 },
+        write_bps: { avg: 20, max: 30, latest: 30 },
+        peak_read_bps: 900,
+        peak_write_bps: 1800,
+        samples: 2,
+      },
+      {
+        device: "sdb",
+        read_bps: { avg: 7, max: 7, latest: 7 },
+        write_bps: { avg: 0, max: 0, latest: 0 },
+        peak_read_bps: 7,
+        peak_write_bps: 14,
         samples: 1,
       },
     ]);
