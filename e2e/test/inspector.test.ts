@@ -36,6 +36,8 @@ async function inspector(args: string[]): Promise<InspectorRun> {
     "ALPACON_MCP_CONFIRM=allow",
     // Opt-in toolsets too: tools/list is compared with every tool, and each toolset gets a call.
     "ALPACON_MCP_TOOLSETS=all",
+    // Output schemas too (off by default): the Inspector checks each result against its schema.
+    "ALPACON_MCP_OUTPUT_SCHEMAS=1",
     "ALPACON_MCP_LOG_LEVEL=warning",
     "npm_config_update_notifier=false",
   ].flatMap((pair) => ["-e", pair]);
@@ -82,6 +84,9 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       expect(tool.inputSchema).toMatchObject({ type: "object" });
       expect(tool.outputSchema).toMatchObject({ type: "object" });
       expect(tool.annotations).toBeDefined();
+      expect((tool._meta as Record<string, unknown>)["anthropic/searchHint"]).toEqual(
+        expect.any(String),
+      );
     }
   });
 

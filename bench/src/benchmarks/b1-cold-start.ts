@@ -19,29 +19,40 @@ async function coldStart(start: () => StdioMcp): Promise<{ wall: number; cpu: nu
   }
 }
 
+const EVERY_TOOLSET = { ALPACON_MCP_TOOLSETS: "all" };
+
 /**
- * B1: cold start of the built `alpacon-mcp` on stdio until `initialize` is answered, against the
- * minimal MCP SDK server. Runs alternate between the two so drift on a shared machine hits both.
+ * B1: cold start of the built `alpacon-mcp` on stdio until `initialize` is answered, with the
+ * default toolsets and with every one, against the minimal MCP SDK server. Runs alternate
+ * between the three so drift on a shared machine hits all of them.
  */
 export async function coldStartBench(config: Config, fixture: Fixture): Promise<Row[]> {
-  const ours: Array<{ wall: number; cpu: number }> = [];
-  const minimal: Array<{ wall: number; cpu: number }> = [];
+  const starts = {
+    ours: () => fixture.startOurs(),
+    everyToolset: () => fixture.startOurs(EVERY_TOOLSET),
+    minimal: () => fixture.startMinimal(),
+  };
+  const runs: Record<keyof typeof starts, Array<{ wall: number; cpu: number }>> = {
+    ours: [],
+    everyToolset: [],
+    minimal: [],
+  };
   // One unmeasured start of each warms the OS file cache, as on any machine that ran node before.
-  await coldStart(() => fixture.startOurs());
-  await coldStart(() => fixture.startMinimal());
+  for (const start of Object.values(starts)) await coldStart(start);
   for (let run = 0; run < config.coldStarts; run++) {
-    ours.push(await coldStart(() => fixture.startOurs()));
-    minimal.push(await coldStart(() => fixture.startMinimal()));
+    for (const [name, start] of Object.entries(starts)) {
+      runs[name as keyof typeof starts].push(await coldStart(start));
+    }
   }
-  const a: Summary = summarize(ours.map((item) => item.wall));
-  const b: Summary = summarize(minimal.map((item) => item.wall));
-  const cpuA = summarize(ours.map((item) => item.cpu));
-  const cpuB = summarize(minimal.map((item) => item.cpu));
-  const ratio = a.median / b.median;
-  return [
-    row({
+  const b: Summary = summarize(runs.minimal.map((item) => item.wall));
+  const cpuB = summarize(runs.minimal.map((item) => item.cpu));
+  const measured = (which: "ours" | "everyToolset", what: string) => {
+    const a: Summary = summarize(runs[which].map((item) => item.wall));
+    const cpuA = summarize(runs[which].map((item) => item.cpu));
+    const ratio = a.median / b.median;
+    return row({
       id: "B1",
-      what: "cold start (stdio) → initialize answered, median",
+      what,
       baseline: `minimal MCP server ${ms(b.median)} (p95 ${ms(b.p95)})`,
       ours: `${ms(a.median)} (p95 ${ms(a.p95)})`,
       ratio: times(ratio),
@@ -56,6 +67,10 @@ export async function coldStartBench(config: Config, fixture: Fixture): Promise<
         minimalCpuMs: cpuB,
         cpuRatio: cpuA.median / cpuB.median,
       },
-    }),
+    });
+  };
+  return [
+    measured("ours", "cold start (stdio) → initialize answered, median"),
+    measured("everyToolset", "cold start, --toolsets all → initialize answered, median"),
   ];
 }

@@ -70,14 +70,18 @@ export class Fixture {
     });
   }
 
-  /** Our server, as a user starts it: the built bin, a token file, destructive calls allowed. */
-  startOurs(): StdioMcp {
+  /**
+   * Our server, as a user starts it: the built bin, a token file, destructive calls allowed;
+   * `env` adds settings (`ALPACON_MCP_TOOLSETS: "all"`).
+   */
+  startOurs(env: Record<string, string> = {}): StdioMcp {
     return new StdioMcp(
       MCP_CLI,
       {
         ALPACON_MCP_CONFIG_FILE: this.tokenFile,
         // Benchmarks have no person to confirm a destructive call; elicitation would block them.
         ALPACON_MCP_CONFIRM: "allow",
+        ...env,
       },
       [],
       nodeFlags(),

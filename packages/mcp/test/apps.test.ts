@@ -53,10 +53,11 @@ describe("a client that renders MCP Apps", () => {
   test("sees the chart on exactly the chart tools", async () => {
     const { client } = await h.connect({}, UI_CLIENT);
     const { tools } = await client.listTools();
-    const withUi = tools.filter((tool) => tool._meta !== undefined).map((tool) => tool.name);
+    const withUi = tools.filter((tool) => tool._meta?.ui !== undefined).map((tool) => tool.name);
     expect(withUi.sort()).toEqual([...CHART_TOOLS].sort());
     const cpu = tools.find((tool) => tool.name === "get_cpu_usage") as Tool;
     expect(cpu._meta).toEqual({
+      "anthropic/searchHint": expect.any(String),
       ui: { resourceUri: METRICS_CHART_URI },
       "ui/resourceUri": METRICS_CHART_URI,
       "openai/outputTemplate": METRICS_CHART_URI,
@@ -114,17 +115,18 @@ describe("a client that renders MCP Apps", () => {
   test("no chart when the chart tools are not selected", async () => {
     const { client } = await h.connect({ toolsets: ["servers"] }, UI_CLIENT);
     const { tools } = await client.listTools();
-    expect(tools.some((tool) => tool._meta)).toBe(false);
+    expect(tools.some((tool) => tool._meta?.ui)).toBe(false);
     const { resources } = await client.listResources();
     expect(resources.some((item) => item.uri === METRICS_CHART_URI)).toBe(false);
   });
 });
 
 describe("a client without the extension", () => {
-  test("sees no _meta, no chart resource, and cannot read it", async () => {
+  test("sees no chart _meta, no chart resource, and cannot read it", async () => {
     const { client } = await h.connect();
     const { tools } = await client.listTools();
-    expect(tools.some((tool) => tool._meta !== undefined)).toBe(false);
+    const keys = tools.flatMap((tool) => Object.keys(tool._meta ?? {}));
+    expect(new Set(keys)).toEqual(new Set(["anthropic/searchHint", "anthropic/alwaysLoad"]));
     const { resources } = await client.listResources();
     expect(resources.some((item) => item.uri.startsWith("ui://"))).toBe(false);
     await expect(client.readResource({ uri: METRICS_CHART_URI })).rejects.toThrow(/disabled/);
@@ -133,10 +135,20 @@ describe("a client without the extension", () => {
   test("gets the same tools/list as a server without apps support at all", async () => {
     const plain = await h.connect();
     const ui = await h.connect({}, UI_CLIENT);
-    const strip = (tools: Tool[]) => tools.map(({ _meta, ...rest }) => rest);
+    // The chart keys off, what remains (the tool-search hints) is the same.
+    const strip = (tools: Tool[]) =>
+      tools.map(({ _meta, ...rest }) => {
+        const {
+          ui: _ui,
+          "ui/resourceUri": _uri,
+          "openai/outputTemplate": _template,
+          ...meta
+        } = _meta ?? {};
+        return { ...rest, _meta: meta };
+      });
     const a = (await plain.client.listTools()).tools;
     const b = (await ui.client.listTools()).tools;
-    expect(strip(b)).toEqual(a);
+    expect(strip(b)).toEqual(strip(a));
   });
 });
 

@@ -49,7 +49,7 @@ describe("alpacon-mcp, in process", () => {
   test.each([
     [
       ["--toolsets", "metric"],
-      /^alpacon-mcp: Unknown toolset "metric". Valid toolsets: all, servers, metrics/,
+      /^alpacon-mcp: Unknown toolset "metric". Valid toolsets: all, default, servers, metrics/,
     ],
     [["--tools", "list_server"], /Unknown tool "list_server". Valid tools: servers_list/],
     [["--exclude-tools", "nope"], /Unknown tool "nope"/],

@@ -6,6 +6,7 @@ import {
   TOOLSET_RECORD,
   TOOLSETS,
   type ToolInfo,
+  type Toolset,
 } from "../src/index.js";
 
 // The README's tools table is generated from the registry. This test fails when it is stale;
@@ -35,6 +36,14 @@ function table(header: string[], rows: string[][]): string {
   );
 }
 
+/** What of a toolset is opt-in, as the heading says it. */
+function optIn(toolset: Toolset): string {
+  const { enabled } = TOOLSET_RECORD[toolset];
+  if (enabled === true) return "";
+  const what = enabled === false ? "opt-in" : "read-only tools on by default; writes opt-in";
+  return ` (${what}: \`--toolsets default,${toolset}\`)`;
+}
+
 function renderToolsTable(): string {
   const tools = listTools();
   const sections = TOOLSETS.map((toolset) => {
@@ -42,7 +51,7 @@ function renderToolsTable(): string {
       .filter((tool) => tool.toolset === toolset)
       .map((tool) => [`\`${tool.name}\``, tool.title, behaviour(tool), `\`${tool.sdk}\``]);
     return [
-      `### \`${toolset}\`: ${TOOLSET_DESCRIPTIONS[toolset]}${TOOLSET_RECORD[toolset].enabled ? "" : ` (opt-in: \`--toolsets ${toolset}\`)`} ([source](src/tools/${toolset}.ts))`,
+      `### \`${toolset}\`: ${TOOLSET_DESCRIPTIONS[toolset]}${optIn(toolset)} ([source](src/tools/${toolset}.ts))`,
       "",
       table(["Tool", "What it does", "Behaviour", "SDK call"], rows),
     ].join("\n");

@@ -169,6 +169,7 @@ beforeAll(async () => {
     config: loadConfig({ configFile: join(tempDir(), "t.json"), env: {} }),
     // Every tool, opt-in toolsets included: each has a snapshot.
     toolsets: ["all"],
+    outputSchemas: true,
   });
   listed = (await server.client.listTools()).tools;
 });
@@ -205,6 +206,7 @@ describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))("%s", (name, 
       annotations: advertised.annotations,
       inputSchema: advertised.inputSchema,
       outputSchema: advertised.outputSchema,
+      _meta: advertised._meta,
     };
     const file = join(SNAP_DIR, `${name}.snap.json`);
     const text = `${JSON.stringify(snapshot, null, 2)}\n`;

@@ -9,10 +9,10 @@ import { TOOLSET_DESCRIPTIONS, TOOLSET_RECORD } from "../tools/toolsets.js";
 import { MCP_VERSION } from "../version.js";
 import { COMMAND_SUMMARIES } from "./commands/names.js";
 
-/** "all", or "all but …" naming the opt-in toolsets. */
-function defaultToolsets(): string {
-  const off = Object.entries(TOOLSET_RECORD).filter(([, record]) => !record.enabled);
-  return off.length ? `all but ${off.map(([name]) => name).join(", ")}` : "all";
+/** How a toolset is marked in the help: on, opt-in, or on but for its writes. */
+function defaultMark(name: keyof typeof TOOLSET_RECORD): string {
+  const { enabled } = TOOLSET_RECORD[name];
+  return enabled === true ? "" : enabled === false ? " (opt-in)" : " (writes opt-in)";
 }
 
 // Flags are parsed with node:util parseArgs: it is maintained with Node itself, strict about
@@ -101,8 +101,9 @@ export const OPTION_DOCS: readonly OptionDoc[] = [
   {
     flag: "--toolsets <a,b>",
     env: "ALPACON_MCP_TOOLSETS",
-    default: defaultToolsets(),
-    text: "toolsets to offer: all, or names below",
+    // What `default` selects is marked in the toolset list below the options.
+    default: "default",
+    text: "toolsets to offer: all, default, or names below",
   },
   {
     flag: "--tools <a,b>",
@@ -121,6 +122,12 @@ export const OPTION_DOCS: readonly OptionDoc[] = [
     env: "ALPACON_MCP_READ_ONLY=1",
     default: "off",
     text: "only read-only tools; wins over everything else",
+  },
+  {
+    flag: "--output-schemas",
+    env: "ALPACON_MCP_OUTPUT_SCHEMAS=1",
+    default: "off",
+    text: "list each tool's output schema (for clients that type results)",
   },
   {
     flag: "--confirm <mode>",
@@ -186,7 +193,7 @@ Tokens: ALPACON_MCP_<REGION>_<WORKSPACE>_TOKEN variables, or the token file:
   {"ap1": {"my-workspace": "alpat-…"}}
 
 Toolsets:
-${TOOLSETS.map((name) => `  ${name.padEnd(10)} ${TOOLSET_DESCRIPTIONS[name]}${TOOLSET_RECORD[name].enabled ? "" : " (opt-in)"}`).join("\n")}
+${TOOLSETS.map((name) => `  ${name.padEnd(13)} ${TOOLSET_DESCRIPTIONS[name]}${defaultMark(name)}`).join("\n")}
 
 Logs go to stderr; in stdio mode stdout carries the protocol.
 Exit codes: 0 ok, 1 configuration or start-up error, 2 wrong flags or values.
@@ -320,6 +327,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     tools: list(values.tools ?? env.ALPACON_MCP_TOOLS),
     excludeTools: list(values["exclude-tools"] ?? env.ALPACON_MCP_EXCLUDE_TOOLS),
     readOnly: values["read-only"] ?? flag("ALPACON_MCP_READ_ONLY", env),
+    outputSchemas: values["output-schemas"] ?? flag("ALPACON_MCP_OUTPUT_SCHEMAS", env),
     stateless: stateless || undefined,
     confirm,
     allowDirs: allowDirs?.length ? allowDirs : undefined,
@@ -454,6 +462,7 @@ const OPTIONS = {
   tools: { type: "string" },
   "exclude-tools": { type: "string" },
   "read-only": { type: "boolean" },
+  "output-schemas": { type: "boolean" },
   confirm: { type: "string" },
   "allow-dir": { type: "string", multiple: true },
   "audit-log": { type: "string" },

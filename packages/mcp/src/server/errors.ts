@@ -54,6 +54,11 @@ export function describeFailure(error: unknown, context: FailureContext): string
   return `${whatFailed(context)}\nWhy: ${sentence(why)}\nWhat to do: ${sentence(todo)}`;
 }
 
+/** The "why" of `describeFailure` alone: for a part of a result that failed while others did not. */
+export function failureReason(error: unknown, context: FailureContext): string {
+  return explain(error, context).why;
+}
+
 function whatFailed(context: FailureContext): string {
   const where = [
     context.workspace && `workspace ${context.workspace}`,

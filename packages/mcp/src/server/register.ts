@@ -51,6 +51,7 @@ export function registerTool(
     inputSchema: ANY_ARGUMENTS,
     // No title in the annotations: the tool's own title says it once.
     annotations: tool.annotations,
+    _meta: toolMeta(tool),
   };
   const handler = ((sent: Record<string, unknown>, extra: Extra) => {
     const parsed = input.safeParse(sent);
@@ -65,6 +66,14 @@ export function registerTool(
     routes.set(alias, server.registerTool(alias, config, handler));
   }
   return registered;
+}
+
+/** Tool-search metadata (define.ts), under the keys the reference server and Claude use. */
+export function toolMeta(tool: AnyTool): Record<string, unknown> {
+  return {
+    "anthropic/searchHint": tool.searchHint,
+    ...(tool.alwaysLoad ? { "anthropic/alwaysLoad": true } : {}),
+  };
 }
 
 /**

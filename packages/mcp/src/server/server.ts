@@ -42,6 +42,11 @@ export interface AlpaconMcpServerOptions extends ToolSelection {
   logger?: Logger | undefined;
   /** Receives one entry per tool call; the CLI's `--audit-log` makes a file-backed one. */
   audit?: AuditSink | undefined;
+  /**
+   * List output schemas in `tools/list` (off by default: see `ListingOptions` in tool-list.ts);
+   * the CLI's `--output-schemas`.
+   */
+  outputSchemas?: boolean | undefined;
 }
 
 const INSTRUCTIONS = `Alpacon manages servers: inventory, metrics, events, shells (websh), file transfers (webftp), commands and access (IAM).
@@ -109,6 +114,7 @@ export function createAlpaconMcpServer(options: AlpaconMcpServerOptions = {}): M
     server,
     tools.map((definition) => ({ definition, registered: registered.get(definition.name)! })),
     workspaces,
+    { outputSchemas: options.outputSchemas },
   );
   registerPrompts(server);
 

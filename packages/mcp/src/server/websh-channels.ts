@@ -45,7 +45,7 @@ export class WebshChannels {
   /** Channels connecting now: they count against the cap. */
   private readonly opening = new Set<Opening>();
   private closed = false;
-  private readonly maxChannels: number;
+  readonly maxChannels: number;
   private readonly idleMs: number;
   private timer: NodeJS.Timeout | undefined;
 

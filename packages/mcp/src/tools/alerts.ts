@@ -62,6 +62,8 @@ const ALERT_NOT_FOUND = "Check the alert id with list_alerts";
 
 export const listAlerts = listTool({
   name: "list_alerts",
+  searchHint: "alerts active triggered notifications monitoring",
+  alwaysLoad: true,
   toolset: "alerts",
   title: "List alerts",
   description:
@@ -82,6 +84,7 @@ export const listAlerts = listTool({
 
 export const getAlert = defineTool({
   name: "get_alert",
+  searchHint: "alert detail info specific",
   toolset: "alerts",
   title: "Get an alert",
   description: "One alert: rule, value, threshold, status, who acknowledged it and when.",
@@ -108,6 +111,7 @@ export const getAlert = defineTool({
 
 export const acknowledgeAlert = defineTool({
   name: "acknowledge_alert",
+  searchHint: "alert mute suppress silence notification",
   toolset: "alerts",
   title: "Acknowledge an alert",
   description:
@@ -137,6 +141,7 @@ export const acknowledgeAlert = defineTool({
 
 export const createAlertRule = defineTool({
   name: "create_alert_rule",
+  searchHint: "alert rule create threshold monitoring notification",
   toolset: "alerts",
   title: "Create an alert rule",
   description:
@@ -184,6 +189,7 @@ function changes(args: { [K in keyof typeof ruleChanges]?: z.output<(typeof rule
 
 export const updateAlertRule = defineTool({
   name: "update_alert_rule",
+  searchHint: "alert rule update modify threshold",
   toolset: "alerts",
   title: "Update an alert rule",
   description: "Changes the given fields of an alert rule. Needs a paid plan.",
@@ -202,6 +208,7 @@ export const updateAlertRule = defineTool({
 
 export const deleteAlertRule = defineTool({
   name: "delete_alert_rule",
+  searchHint: "alert rule delete remove",
   toolset: "alerts",
   title: "Delete an alert rule",
   description:
@@ -227,6 +234,7 @@ const attachment = {
 
 export const attachAlertRule = defineTool({
   name: "attach_alert_rule",
+  searchHint: "alert rule attach assign server",
   toolset: "alerts",
   title: "Attach an alert rule to a server",
   description:
@@ -244,6 +252,7 @@ export const attachAlertRule = defineTool({
 
 export const detachAlertRule = defineTool({
   name: "detach_alert_rule",
+  searchHint: "alert rule detach unassign server",
   toolset: "alerts",
   title: "Detach an alert rule from a server",
   description:

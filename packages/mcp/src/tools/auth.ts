@@ -36,6 +36,7 @@ function saved(context: ToolContext, args: { workspace: string; region: string }
 
 export const authSetToken = defineTool({
   name: "auth_set_token",
+  searchHint: "auth token set configure login workspace credentials",
   toolset: "auth",
   title: "Save an API token",
   description:
@@ -81,6 +82,7 @@ export const authSetToken = defineTool({
 
 export const authRemoveToken = defineTool({
   name: "auth_remove_token",
+  searchHint: "auth token remove logout forget workspace",
   toolset: "auth",
   title: "Remove an API token",
   description:
@@ -120,6 +122,8 @@ export const authRemoveToken = defineTool({
 
 export const workspacesList = defineTool({
   name: "workspaces_list",
+  searchHint: "workspace list regions configured available",
+  alwaysLoad: true,
   toolset: "auth",
   title: "List configured workspaces",
   description:

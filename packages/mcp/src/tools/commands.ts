@@ -71,6 +71,8 @@ function rowMessage(item: { server: string; error?: CommandRunError }): string {
 
 export const commandRun = defineTool({
   name: "command_run",
+  searchHint: "command run shell execute wait result ACL",
+  alwaysLoad: true,
   toolset: "commands",
   title: "Run a command on servers",
   description:
@@ -188,6 +190,7 @@ export const commandRun = defineTool({
 
 export const commandGet = defineTool({
   name: "command_get",
+  searchHint: "command result output status poll",
   toolset: "commands",
   title: "Get a command's result",
   description:
@@ -240,6 +243,7 @@ const commandRow = z.looseObject({
 
 export const listCommands = listTool({
   name: "list_commands",
+  searchHint: "command history list recent",
   toolset: "commands",
   title: "List commands",
   description:

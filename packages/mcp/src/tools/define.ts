@@ -132,6 +132,17 @@ export interface ToolCallContext<M = AnyFunction> extends ToolContext {
 export interface ToolDefinition<I extends Shape, O extends Shape, M> {
   /** The reference server's name, kept so existing prompts and client configs keep working. */
   name: string;
+  /**
+   * Keywords a client's tool search matches besides the name and description, sent as
+   * `_meta["anthropic/searchHint"]` (the reference's words where it has the tool). Clients
+   * that load tools on demand find a tool by these.
+   */
+  searchHint: string;
+  /**
+   * Set on the few entry points a client that loads tools on demand should load at once
+   * (`_meta["anthropic/alwaysLoad"]`): the reference's choice of where a session starts.
+   */
+  alwaysLoad?: true;
   toolset: Toolset;
   title: string;
   /** Written for a model: what it does, when to use it, what it returns. */
@@ -186,6 +197,8 @@ type Erased = any;
 /** A tool as the registry holds it: types erased, annotations and SDK text worked out. */
 export interface AnyTool {
   name: string;
+  searchHint: string;
+  alwaysLoad?: true | undefined;
   toolset: Toolset;
   title: string;
   description: string;
@@ -295,6 +308,8 @@ export interface ListToolDefinition<
   M extends AnyFunction,
 > {
   name: string;
+  searchHint: string;
+  alwaysLoad?: true;
   toolset: Toolset;
   title: string;
   description: string;
@@ -340,6 +355,8 @@ export function listTool<
   };
   return defineTool({
     name: spec.name,
+    searchHint: spec.searchHint,
+    ...(spec.alwaysLoad ? { alwaysLoad: spec.alwaysLoad } : {}),
     toolset: spec.toolset,
     title: spec.title,
     description: spec.description,

@@ -32,6 +32,7 @@ const eventFilters = {
 
 export const listEvents = listTool({
   name: "list_events",
+  searchHint: "events activity log audit recent",
   toolset: "events",
   title: "List events",
   description:
@@ -46,6 +47,7 @@ export const listEvents = listTool({
 
 export const searchEvents = listTool({
   name: "search_events",
+  searchHint: "events search find query keyword",
   toolset: "events",
   title: "Search events",
   description:
@@ -63,6 +65,7 @@ export const searchEvents = listTool({
 
 export const getEvent = defineTool({
   name: "get_event",
+  searchHint: "event detail specific",
   toolset: "events",
   title: "Get an event",
   description: "One event with its data (list_events and search_events give ids).",
@@ -106,6 +109,7 @@ async function commandLabel(id: string, context: ToolCallContext): Promise<strin
 
 export const acknowledgeCommand = defineTool({
   name: "acknowledge_command",
+  searchHint: "command acknowledge ack agent lifecycle",
   toolset: "events",
   title: "Acknowledge a command",
   description: `Marks a command as received (the agent's ack step). ${LIFECYCLE_NOTE}, and it can confuse a command an agent is handling.`,
@@ -131,6 +135,7 @@ export const acknowledgeCommand = defineTool({
 
 export const finishCommand = defineTool({
   name: "finish_command",
+  searchHint: "command finish fin result agent lifecycle",
   toolset: "events",
   title: "Finish a command",
   description: `Records a command's end (the agent's fin step). ${LIFECYCLE_NOTE}, and it overwrites what the agent reports.`,

@@ -150,6 +150,7 @@ const membershipOut = z.object({
 
 export const iamUserAssignRole = defineTool({
   name: "iam_user_assign_role",
+  searchHint: "iam member add group user membership",
   toolset: "iam",
   title: "Give a user a role in a group",
   description:
@@ -219,6 +220,7 @@ export const iamUserAssignRole = defineTool({
 
 export const removeIamMember = defineTool({
   name: "remove_iam_member",
+  searchHint: "iam member remove group user membership delete",
   toolset: "iam",
   title: "Remove a user from a group",
   description: "Removes a user from a group, with the access the group gives to its servers.",
@@ -255,6 +257,7 @@ async function membershipOf(args: { user: string; group: string }, context: Tool
 
 export const getIamGroup = defineTool({
   name: "get_iam_group",
+  searchHint: "iam group detail get",
   toolset: "iam",
   title: "Get an IAM group",
   description: "A group with its servers and members (and their roles).",
@@ -280,6 +283,7 @@ export const getIamGroup = defineTool({
 
 export const listIamMemberships = listTool({
   name: "list_iam_memberships",
+  searchHint: "iam memberships list group members",
   toolset: "iam",
   title: "List IAM memberships",
   description: "Who has which role in which group, filtered by user or group id.",
@@ -313,6 +317,7 @@ const roleOut = z.object({
 
 export const iamRolesList = defineTool({
   name: "iam_roles_list",
+  searchHint: "iam roles membership role owner manager member",
   toolset: "iam",
   title: "List IAM roles",
   description:
@@ -356,6 +361,7 @@ export const iamRolesList = defineTool({
 
 export const iamPermissionsList = defineTool({
   name: "iam_permissions_list",
+  searchHint: "iam permissions access model capabilities",
   toolset: "iam",
   title: "List IAM permissions",
   description:
@@ -399,6 +405,7 @@ const TOKEN_ACL =
 
 export const iamUserPermissionsGet = defineTool({
   name: "iam_user_permissions_get",
+  searchHint: "iam user permissions access effective groups",
   toolset: "iam",
   title: "Get what a user may do",
   description:

@@ -56,6 +56,7 @@ function userLine(item: z.output<typeof user>): string {
 
 export const iamUsersList = listTool({
   name: "iam_users_list",
+  searchHint: "iam users list workspace identity access",
   toolset: "iam",
   title: "List IAM users",
   description: "Lists the workspace's users (Alpacon accounts) with their flags.",
@@ -72,6 +73,7 @@ export const iamUsersList = listTool({
 
 export const iamUserGet = defineTool({
   name: "iam_user_get",
+  searchHint: "iam user detail profile",
   toolset: "iam",
   title: "Get an IAM user",
   description:
@@ -87,6 +89,7 @@ export const iamUserGet = defineTool({
 
 export const iamUserCreate = defineTool({
   name: "iam_user_create",
+  searchHint: "iam user create add new account",
   toolset: "iam",
   title: "Create an IAM user",
   description:
@@ -135,6 +138,7 @@ function changes({ user: _user, ...args }: UpdateArgs & { user: string }) {
 
 export const iamUserUpdate = defineTool({
   name: "iam_user_update",
+  searchHint: "iam user update modify edit",
   toolset: "iam",
   title: "Update an IAM user",
   description: "Changes the given fields of a workspace user.",
@@ -154,6 +158,7 @@ export const iamUserUpdate = defineTool({
 
 export const iamUserDelete = defineTool({
   name: "iam_user_delete",
+  searchHint: "iam user delete remove",
   toolset: "iam",
   title: "Delete an IAM user",
   description:
@@ -182,6 +187,7 @@ const group = z.looseObject({
 
 export const iamGroupsList = listTool({
   name: "iam_groups_list",
+  searchHint: "iam groups list workspace",
   toolset: "iam",
   title: "List IAM groups",
   description:
@@ -199,6 +205,7 @@ export const iamGroupsList = listTool({
 
 export const iamGroupCreate = defineTool({
   name: "iam_group_create",
+  searchHint: "iam group create add new",
   toolset: "iam",
   title: "Create an IAM group",
   description:

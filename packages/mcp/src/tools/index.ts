@@ -3,12 +3,13 @@ import { authTools } from "./auth.js";
 import { commandTools } from "./commands.js";
 import type { AnyTool } from "./define.js";
 import { eventTools } from "./events.js";
+import { healthTools } from "./health.js";
 import { iamTools } from "./iam.js";
 import { metricsTools } from "./metrics.js";
 import { securityTools } from "./security.js";
 import { serverAdminTools } from "./server-admin.js";
 import { serverTools } from "./servers.js";
-import { systemTools } from "./system.js";
+import { systemTools } from "./system-info.js";
 import { tokenTools } from "./tokens.js";
 import { webftpTools } from "./webftp.js";
 import { webshTools } from "./websh.js";
@@ -30,4 +31,5 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   ...tokenTools,
   ...securityTools,
   ...serverAdminTools,
+  ...healthTools,
 ];

@@ -123,6 +123,7 @@ function usageTool(noun: string) {
 
 export const getCpuUsage = defineTool({
   name: "get_cpu_usage",
+  searchHint: "cpu usage load processor utilization performance",
   toolset: "metrics",
   title: "Get CPU usage",
   description:
@@ -133,6 +134,7 @@ export const getCpuUsage = defineTool({
 
 export const getMemoryUsage = defineTool({
   name: "get_memory_usage",
+  searchHint: "memory ram usage utilization",
   toolset: "metrics",
   title: "Get memory usage",
   description:
@@ -152,6 +154,7 @@ const diskDevice = z.object({
 
 export const getDiskUsage = defineTool({
   name: "get_disk_usage",
+  searchHint: "disk space storage partition mount usage",
   toolset: "metrics",
   title: "Get disk usage",
   description: "Used disk space per device over time: full or filling file systems.",
@@ -194,6 +197,7 @@ const trafficInterface = z.object({
 
 export const getNetworkTraffic = defineTool({
   name: "get_network_traffic",
+  searchHint: "network traffic bandwidth interface bps packets",
   toolset: "metrics",
   title: "Get network traffic",
   description:
@@ -236,6 +240,8 @@ const unavailable = z.array(z.object({ metric: z.string(), reason: z.string() })
 
 export const getServerMetricsSummary = defineTool({
   name: "get_server_metrics_summary",
+  searchHint: "server metrics summary overview health monitoring dashboard",
+  alwaysLoad: true,
   toolset: "metrics",
   title: "Summarise a server's metrics",
   description:
@@ -278,6 +284,7 @@ export const getServerMetricsSummary = defineTool({
 
 export const getCpuTopServers = defineTool({
   name: "get_cpu_top_servers",
+  searchHint: "top cpu busiest servers ranking load",
   toolset: "metrics",
   title: "Top servers by CPU",
   description: "The five servers with the highest CPU peak (percent) in the last 24 hours.",
@@ -307,6 +314,7 @@ const diskIoDevice = z.object({
 
 export const getDiskIo = defineTool({
   name: "get_disk_io",
+  searchHint: "disk io read write throughput iops storage performance",
   toolset: "metrics",
   title: "Get disk I/O",
   description:
@@ -362,6 +370,7 @@ type TopMetric = keyof typeof TOP_METRICS;
 
 export const getTopServers = defineTool({
   name: "get_top_servers",
+  searchHint: "top servers ranking busiest compare metrics workspace",
   toolset: "metrics",
   title: "Top servers by metric",
   description:
@@ -403,6 +412,7 @@ export const getTopServers = defineTool({
 
 export const getAlertRules = listTool({
   name: "get_alert_rules",
+  searchHint: "alert rules monitoring threshold notification configuration",
   toolset: "metrics",
   title: "List alert rules",
   description:

@@ -125,6 +125,7 @@ const commandLine = (e: z.output<typeof commandAcl>) =>
 
 export const listCommandAcls = listTool({
   name: "list_command_acls",
+  searchHint: "command acl permission rules security",
   toolset: "security",
   title: "List command ACL entries",
   description: "Commands API or service tokens may run (patterns, * matches anything).",
@@ -140,6 +141,7 @@ export const listCommandAcls = listTool({
 
 export const createCommandAcl = defineTool({
   name: "create_command_acl",
+  searchHint: "command acl create permission allow deny",
   toolset: "security",
   title: "Add a command ACL entry",
   description:
@@ -160,6 +162,7 @@ export const createCommandAcl = defineTool({
 
 export const updateCommandAcl = defineTool({
   name: "update_command_acl",
+  searchHint: "command acl update modify",
   toolset: "security",
   title: "Change a command ACL entry",
   description: "Changes the pattern, user or group of a command ACL entry.",
@@ -178,6 +181,7 @@ export const updateCommandAcl = defineTool({
 
 export const deleteCommandAcl = defineTool({
   name: "delete_command_acl",
+  searchHint: "command acl delete remove",
   toolset: "security",
   title: "Remove a command ACL entry",
   description: "Removes a command ACL entry: its token may no longer run those commands.",
@@ -203,6 +207,7 @@ const serverLine = (e: z.output<typeof serverAcl>) =>
 
 export const listServerAcls = listTool({
   name: "list_server_acls",
+  searchHint: "server acl access permission rules",
   toolset: "security",
   title: "List server ACL entries",
   description: "Servers API or service tokens may reach; without an entry a token reaches none.",
@@ -218,6 +223,7 @@ export const listServerAcls = listTool({
 
 export const createServerAcl = defineTool({
   name: "create_server_acl",
+  searchHint: "server acl create permission allow access",
   toolset: "security",
   title: "Add a server ACL entry",
   description: "Lets a token reach one server. bulk_server_acl does many at once.",
@@ -237,6 +243,7 @@ export const createServerAcl = defineTool({
 
 export const updateServerAcl = defineTool({
   name: "update_server_acl",
+  searchHint: "server acl update modify",
   toolset: "security",
   title: "Change a server ACL entry",
   description:
@@ -274,6 +281,7 @@ export const updateServerAcl = defineTool({
 
 export const deleteServerAcl = defineTool({
   name: "delete_server_acl",
+  searchHint: "server acl delete remove",
   toolset: "security",
   title: "Remove a server ACL entry",
   description: "Removes a server ACL entry: its token can no longer reach that server.",
@@ -293,6 +301,7 @@ export const deleteServerAcl = defineTool({
 
 export const bulkServerAcl = defineTool({
   name: "bulk_server_acl",
+  searchHint: "server acl bulk add remove multiple",
   toolset: "security",
   title: "Add or remove server ACL entries in bulk",
   description: "Lets a token reach (add) or no longer reach (remove) up to 100 servers at once.",
@@ -331,6 +340,7 @@ const fileAction = z.enum(["upload", "download", "*"]).describe("* allows both."
 
 export const listFileAcls = listTool({
   name: "list_file_acls",
+  searchHint: "file acl access permission rules path",
   toolset: "security",
   title: "List file ACL entries",
   description: "Paths API or service tokens may upload to or download from.",
@@ -346,6 +356,7 @@ export const listFileAcls = listTool({
 
 export const createFileAcl = defineTool({
   name: "create_file_acl",
+  searchHint: "file acl create permission allow deny path upload download",
   toolset: "security",
   title: "Add a file ACL entry",
   description:
@@ -371,6 +382,7 @@ export const createFileAcl = defineTool({
 
 export const updateFileAcl = defineTool({
   name: "update_file_acl",
+  searchHint: "file acl update modify path action",
   toolset: "security",
   title: "Change a file ACL entry",
   description: "Changes the path, direction, user or group of a file ACL entry.",
@@ -393,6 +405,7 @@ export const updateFileAcl = defineTool({
 
 export const deleteFileAcl = defineTool({
   name: "delete_file_acl",
+  searchHint: "file acl delete remove",
   toolset: "security",
   title: "Remove a file ACL entry",
   description: "Removes a file ACL entry: its token loses access to those paths.",

@@ -1,10 +1,13 @@
 import { canonicalName } from "./aliases.js";
 import type { AnyTool } from "./define.js";
 import { ALL_TOOLS } from "./index.js";
-import { TOOLSET_RECORD, TOOLSETS, type Toolset } from "./toolsets.js";
+import { TOOLSET_ALIASES, TOOLSET_RECORD, TOOLSETS, type Toolset } from "./toolsets.js";
 
 export interface ToolSelection {
-  /** Toolsets to enable; `all` (the default) enables every one. */
+  /**
+   * Toolsets to enable, by name or alias (`TOOLSET_ALIASES`); `all` enables every one, and
+   * `default` what is on when nothing is chosen (`--toolsets default,iam` adds IAM's writes).
+   */
   toolsets?: readonly string[] | undefined;
   /**
    * Single tools to enable (by name or alias); alone, they are the only tools; with toolsets,
@@ -40,11 +43,18 @@ export function selectTools(
   registry: readonly AnyTool[] = ALL_TOOLS,
 ): AnyTool[] {
   const names = new Set(registry.map((tool) => tool.name));
-  const toolsets = selection.toolsets?.filter((item) => item !== "all");
-  for (const toolset of toolsets ?? []) {
-    if (!(TOOLSETS as readonly string[]).includes(toolset)) {
-      throw new Error(`Unknown toolset "${toolset}". Valid toolsets: all, ${TOOLSETS.join(", ")}.`);
+  const keywords = ["all", "default"];
+  const toolsets: Toolset[] = [];
+  for (const given of selection.toolsets ?? []) {
+    if (keywords.includes(given)) continue;
+    const name = given in TOOLSET_ALIASES ? TOOLSET_ALIASES[given] : given;
+    if (name === null) continue;
+    if (!(TOOLSETS as readonly string[]).includes(name!)) {
+      throw new Error(
+        `Unknown toolset "${given}". Valid toolsets: ${[...keywords, ...TOOLSETS].join(", ")}.`,
+      );
     }
+    toolsets.push(name as Toolset);
   }
   const tools = selection.tools?.map(canonicalName);
   const excludeTools = selection.excludeTools?.map(canonicalName);
@@ -60,13 +70,14 @@ export function selectTools(
     );
   }
   const everything = selection.toolsets?.includes("all") ?? false;
-  const wantedSets = new Set<Toolset>(toolsets as Toolset[] | undefined);
+  const wantedSets = new Set<Toolset>(toolsets);
   const wantedTools = new Set(tools ?? []);
-  const noChoice = !selection.toolsets?.length && !tools?.length;
+  const defaults =
+    selection.toolsets?.includes("default") || (!selection.toolsets?.length && !tools?.length);
   const excluded = new Set(excludeTools ?? []);
   return registry.filter(
     (tool) =>
-      ((noChoice && TOOLSET_RECORD[tool.toolset].enabled) ||
+      ((defaults && onByDefault(tool)) ||
         everything ||
         wantedSets.has(tool.toolset) ||
         wantedTools.has(tool.name)) &&
@@ -74,4 +85,10 @@ export function selectTools(
       (!selection.readOnly || tool.annotations.readOnlyHint) &&
       !(selection.stateless && CHANNEL_TOOLS.includes(tool.name)),
   );
+}
+
+/** Whether a tool is on when nothing is chosen (see `TOOLSET_RECORD`). */
+export function onByDefault(tool: AnyTool): boolean {
+  const { enabled } = TOOLSET_RECORD[tool.toolset];
+  return enabled === "read-only" ? tool.annotations.readOnlyHint : enabled;
 }

@@ -50,6 +50,7 @@ function actionFields(server: string, result: ServerActionResult) {
 
 interface ActionSpec {
   name: string;
+  searchHint: string;
   action: ServerAction;
   title: string;
   description: string;
@@ -76,6 +77,7 @@ function actionTool(spec: ActionSpec): AnyTool {
   const asks = spec.asks;
   return defineTool<Shape, typeof actionOutput, AlpaconClient["servers"]["action"]>({
     name: spec.name,
+    searchHint: spec.searchHint,
     toolset: "server-admin",
     title: spec.title,
     description: spec.description,
@@ -112,6 +114,7 @@ function actionTool(spec: ActionSpec): AnyTool {
 
 export const restartAgent = actionTool({
   name: "restart_agent",
+  searchHint: "agent restart alpacon process",
   action: "restart_agent",
   title: "Restart the agent",
   description:
@@ -125,6 +128,7 @@ export const restartAgent = actionTool({
 
 export const shutdownAgent = actionTool({
   name: "shutdown_agent",
+  searchHint: "agent shutdown stop process",
   action: "shutdown_agent",
   title: "Shut the agent down",
   description:
@@ -139,6 +143,7 @@ export const shutdownAgent = actionTool({
 
 export const upgradeAgent = actionTool({
   name: "upgrade_agent",
+  searchHint: "agent upgrade update version",
   action: "upgrade_agent",
   title: "Upgrade the agent",
   description:
@@ -153,6 +158,7 @@ export const upgradeAgent = actionTool({
 
 export const rebootSystem = actionTool({
   name: "reboot_system",
+  searchHint: "server reboot restart machine",
   action: "reboot_system",
   title: "Reboot the server",
   description:
@@ -168,6 +174,7 @@ export const rebootSystem = actionTool({
 
 export const shutdownSystem = actionTool({
   name: "shutdown_system",
+  searchHint: "server shutdown power off halt",
   action: "shutdown_system",
   title: "Shut the server down",
   description:
@@ -183,6 +190,7 @@ export const shutdownSystem = actionTool({
 
 export const upgradeSystem = actionTool({
   name: "upgrade_system",
+  searchHint: "system packages upgrade apt yum update all",
   action: "upgrade_system",
   title: "Upgrade the system packages",
   description:
@@ -197,6 +205,7 @@ export const upgradeSystem = actionTool({
 
 export const updateInformation = actionTool({
   name: "update_information",
+  searchHint: "refresh system info hardware OS rescan",
   action: "update_information",
   title: "Refresh the system inventory",
   description:
@@ -217,6 +226,7 @@ function serverChanges(args: { name?: string | undefined; description?: string |
 
 export const updateServer = defineTool({
   name: "update_server",
+  searchHint: "server update edit modify rename relabel",
   toolset: "server-admin",
   title: "Rename or describe a server",
   description: "Changes a server's name (unique in the workspace) or description in Alpacon.",
@@ -242,6 +252,7 @@ export const updateServer = defineTool({
 
 export const starServer = defineTool({
   name: "star_server",
+  searchHint: "server star pin favorite bookmark personalization",
   toolset: "server-admin",
   title: "Star or unstar a server",
   description:
@@ -260,6 +271,7 @@ export const starServer = defineTool({
 
 export const unregisterServer = defineTool({
   name: "unregister_server",
+  searchHint: "server unregister deregister delete remove",
   toolset: "server-admin",
   title: "Unregister a server",
   description:
@@ -290,6 +302,7 @@ const TOKEN_NOT_FOUND = "Check the token id with list_registration_tokens";
 
 export const listRegistrationTokens = listTool({
   name: "list_registration_tokens",
+  searchHint: "registration token list alpamon install",
   toolset: "server-admin",
   title: "List registration tokens",
   description:
@@ -304,6 +317,7 @@ export const listRegistrationTokens = listTool({
 
 export const createRegistrationToken = defineTool({
   name: "create_registration_token",
+  searchHint: "registration token create mint issue alpamon install new host",
   toolset: "server-admin",
   title: "Create a registration token",
   description:
@@ -326,6 +340,7 @@ export const createRegistrationToken = defineTool({
 
 export const deleteRegistrationToken = defineTool({
   name: "delete_registration_token",
+  searchHint: "registration token delete revoke rotate invalidate",
   toolset: "server-admin",
   title: "Delete a registration token",
   description:
@@ -346,6 +361,7 @@ export const deleteRegistrationToken = defineTool({
 
 export const getRegistrationGuide = defineTool({
   name: "get_registration_guide",
+  searchHint: "registration guide install script alpamon setup operator",
   toolset: "server-admin",
   title: "Get install commands for a new host",
   description:

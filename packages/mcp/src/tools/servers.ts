@@ -56,6 +56,8 @@ function row(server: Server): z.output<typeof serverRow> {
 
 export const serversList = listTool({
   name: "servers_list",
+  searchHint: "server list inventory discover find all",
+  alwaysLoad: true,
   toolset: "servers",
   title: "List servers",
   description:
@@ -80,6 +82,8 @@ export const serversList = listTool({
 
 export const serverGet = defineTool({
   name: "server_get",
+  searchHint: "server detail info status hostname IP",
+  alwaysLoad: true,
   toolset: "servers",
   title: "Get a server",
   description: "Every field of one server: health messages, agent version, uptime, owner, groups.",
@@ -128,6 +132,7 @@ const note = z.looseObject({
 
 export const serverNotesList = listTool({
   name: "server_notes_list",
+  searchHint: "server notes documentation",
   toolset: "servers",
   title: "List server notes",
   description:
@@ -146,6 +151,7 @@ export const serverNotesList = listTool({
 
 export const serverNoteCreate = defineTool({
   name: "server_note_create",
+  searchHint: "server note create documentation",
   toolset: "servers",
   title: "Add a server note",
   description:
@@ -174,6 +180,7 @@ async function noteLabel(id: string, context: ToolCallContext): Promise<string> 
 
 export const getServerNote = defineTool({
   name: "get_server_note",
+  searchHint: "server note detail describe single get",
   toolset: "servers",
   title: "Get a server note",
   description: "One server note, whole.",
@@ -189,6 +196,7 @@ export const getServerNote = defineTool({
 
 export const updateServerNote = defineTool({
   name: "update_server_note",
+  searchHint: "server note update edit modify",
   toolset: "servers",
   title: "Update a server note",
   description: "Changes a server note's text, privacy or pinning.",
@@ -210,6 +218,7 @@ export const updateServerNote = defineTool({
 
 export const deleteServerNote = defineTool({
   name: "delete_server_note",
+  searchHint: "server note delete remove",
   toolset: "servers",
   title: "Delete a server note",
   description: "Deletes a server note for good.",

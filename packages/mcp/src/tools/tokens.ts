@@ -97,6 +97,7 @@ function expiryText(expiresAt: string | null | undefined): string {
 
 export const listApiTokens = listTool({
   name: "list_api_tokens",
+  searchHint: "api token list credentials access",
   toolset: "tokens",
   title: "List API tokens",
   description:
@@ -117,6 +118,7 @@ export const listApiTokens = listTool({
 
 export const getApiToken = defineTool({
   name: "get_api_token",
+  searchHint: "api token get detail retrieve",
   toolset: "tokens",
   title: "Get an API token",
   description: "One API token: scopes, expiry, enabled (never its key).",
@@ -132,6 +134,7 @@ export const getApiToken = defineTool({
 
 export const createApiToken = defineTool({
   name: "create_api_token",
+  searchHint: "api token create generate credentials",
   toolset: "tokens",
   title: "Create an API token",
   description:
@@ -171,6 +174,7 @@ export const createApiToken = defineTool({
 
 export const updateApiToken = defineTool({
   name: "update_api_token",
+  searchHint: "api token update modify enable disable expire rename",
   toolset: "tokens",
   title: "Update an API token",
   description:
@@ -229,6 +233,7 @@ function changesOf({
 
 export const deleteApiToken = defineTool({
   name: "delete_api_token",
+  searchHint: "api token delete revoke remove",
   toolset: "tokens",
   title: "Delete an API token",
   description:
@@ -252,6 +257,7 @@ export const deleteApiToken = defineTool({
 
 export const duplicateApiToken = defineTool({
   name: "duplicate_api_token",
+  searchHint: "api token duplicate copy clone rotate",
   toolset: "tokens",
   title: "Duplicate an API token",
   description:
@@ -288,6 +294,7 @@ const scopeResource = z.looseObject({
 
 export const listApiTokenScopes = defineTool({
   name: "list_api_token_scopes",
+  searchHint: "api token scopes permissions available",
   toolset: "tokens",
   title: "List API token scopes",
   description:
@@ -312,6 +319,7 @@ export const listApiTokenScopes = defineTool({
 
 export const listApiTokenPresets = defineTool({
   name: "list_api_token_presets",
+  searchHint: "api token preset scopes bundle catalog",
   toolset: "tokens",
   title: "List API token presets",
   description: "Preset keys for create_api_token and the scopes each stands for.",

@@ -145,30 +145,23 @@ export interface ListableTool {
   definition: AnyTool;
 }
 
-interface Converted {
-  /** Without `workspace` and `region`: those follow the configured workspaces. */
-  input: JsonSchema;
-  output: JsonSchema;
-}
+// Each tool's schemas are converted once, when first listed; the list itself is made per
+// request (tools can be enabled and disabled, workspaces added and removed). Input schemas are
+// kept without `workspace` and `region`: those follow the configured workspaces.
+const inputs = new WeakMap<AnyTool, JsonSchema>();
+const outputs = new WeakMap<AnyTool, JsonSchema>();
 
-// Each tool's schemas are converted once; the list itself is made per request (tools can be
-// enabled and disabled, workspaces added and removed).
-const converted = new WeakMap<AnyTool, Converted>();
-
-function schemasOf(tool: AnyTool): Converted {
-  let json = converted.get(tool);
+function converted(cache: WeakMap<AnyTool, JsonSchema>, tool: AnyTool, io: "input" | "output") {
+  let json = cache.get(tool);
   if (!json) {
-    json = {
-      input: toJsonSchema(z.object(tool.input), "input"),
-      output: toJsonSchema(z.object(tool.output), "output"),
-    };
-    converted.set(tool, json);
+    json = toJsonSchema(z.object(tool[io]), io);
+    cache.set(tool, json);
   }
   return json;
 }
 
 function inputSchemaOf(tool: AnyTool, workspace: WorkspaceArguments): JsonSchema {
-  const { input } = schemasOf(tool);
+  const input = converted(inputs, tool, "input");
   if (tool.scope !== "workspace" || Object.keys(workspace.properties).length === 0) return input;
   const required = [...((input.required as string[] | undefined) ?? []), ...workspace.required];
   return {
@@ -178,18 +171,32 @@ function inputSchemaOf(tool: AnyTool, workspace: WorkspaceArguments): JsonSchema
   };
 }
 
+/** What the listing shows besides what every tool has. */
+export interface ListingOptions {
+  /**
+   * List each tool's `outputSchema` (off by default). Results carry `structuredContent`
+   * either way, checked against the schema before they are sent. Models do not read output
+   * schemas (Claude's and VS Code's tool formats have no place for them), yet they were 45 % of
+   * the listing's bytes; clients that generate types or validate results turn them on.
+   */
+  outputSchemas?: boolean | undefined;
+}
+
 /** What `tools/list` shows of one tool, given the advertised workspace arguments. */
 export function listedTool(
   { registered, definition }: ListableTool,
   workspace: WorkspaceArguments = workspaceArguments([]),
+  options: ListingOptions = {},
 ): Tool {
   const listed: Tool = {
     name: definition.name,
     title: registered.title,
     description: registered.description,
     inputSchema: inputSchemaOf(definition, workspace) as Tool["inputSchema"],
-    outputSchema: schemasOf(definition).output as Tool["outputSchema"],
   };
+  if (options.outputSchemas) {
+    listed.outputSchema = converted(outputs, definition, "output") as Tool["outputSchema"];
+  }
   if (registered.annotations) listed.annotations = listedAnnotations(registered.annotations);
   if (registered.execution && registered.execution.taskSupport !== "forbidden") {
     listed.execution = registered.execution;
@@ -213,6 +220,7 @@ export function useLeanToolList(
   server: McpServer,
   tools: readonly ListableTool[],
   workspaces: WorkspaceSource,
+  options: ListingOptions = {},
 ): void {
   let advertised = workspaceArguments(workspaces.list());
   workspaces.onChange(() => {
@@ -226,7 +234,7 @@ export function useLeanToolList(
     return {
       tools: tools
         .filter((tool) => tool.registered.enabled)
-        .map((tool) => listedTool(tool, workspace)),
+        .map((tool) => listedTool(tool, workspace, options)),
     };
   });
 }

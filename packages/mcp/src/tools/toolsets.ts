@@ -1,7 +1,9 @@
 /**
- * Every toolset, once: its name (for `--toolsets`), what it is for (shown by `alpacon-mcp
- * --help` and in the README) and whether it is on when no toolset or tool is chosen. Every tool
- * belongs to exactly one; the order here is the order of `tools/list` and of the README.
+ * Every toolset, once: its name (for `--toolsets`; the reference server's where it has the
+ * toolset), what it is for (shown by `alpacon-mcp --help` and in the README) and what of it is
+ * on when no toolset or tool is chosen: all its tools, none, or only its read-only tools (the
+ * rest come with naming the toolset). Every tool belongs to exactly one; the order here is the
+ * order of `tools/list` and of the README.
  */
 export const TOOLSET_RECORD = {
   servers: { description: "Servers of a workspace and their notes", enabled: true },
@@ -10,7 +12,7 @@ export const TOOLSET_RECORD = {
     description: "Alerts fired by metric thresholds, acknowledging them, authoring alert rules",
     enabled: false,
   },
-  system: {
+  "system-info": {
     description:
       "Hardware, OS, local users and groups, packages, interfaces, disks (agent inventory)",
     enabled: true,
@@ -23,9 +25,10 @@ export const TOOLSET_RECORD = {
     description: "File transfers between this machine and servers; transfer history",
     enabled: true,
   },
+  // Acknowledging and finishing commands is the agent's part of a command's life, rarely a person's.
   events: {
     description: "Server events, search, and the command lifecycle steps (ack, finish)",
-    enabled: true,
+    enabled: "read-only",
   },
   commands: {
     description: "Run commands on one or many servers through the Command API; read results",
@@ -37,7 +40,8 @@ export const TOOLSET_RECORD = {
     description: "Approval-gated work sessions: request, inspect, extend, close, timeline",
     enabled: true,
   },
-  iam: { description: "Workspace users, groups, roles and permissions", enabled: true },
+  // Reading who may do what is daily work; changing it is an administrator's, named on purpose.
+  iam: { description: "Workspace users, groups, roles and permissions", enabled: "read-only" },
   auth: {
     description: "Configured workspaces and their API tokens on this machine",
     enabled: true,
@@ -56,12 +60,26 @@ export const TOOLSET_RECORD = {
       "Reboot, shut down and upgrade servers and agents, rename, star, unregister; registration tokens and install commands",
     enabled: false,
   },
-} as const satisfies Record<string, { description: string; enabled: boolean }>;
+  health: {
+    description: "This MCP server's own health and its workspaces' reachability",
+    enabled: true,
+  },
+} as const satisfies Record<string, { description: string; enabled: boolean | "read-only" }>;
 
 export type Toolset = keyof typeof TOOLSET_RECORD;
 
 /** Toolset names, for `--toolsets` and the docs. */
 export const TOOLSETS = Object.keys(TOOLSET_RECORD) as readonly Toolset[];
+
+/**
+ * Other names `--toolsets` accepts: the reference's always-on `prompts` (prompts are always
+ * offered here too, so it selects nothing), and `system`, this server's name for `system-info`
+ * before it took the reference's.
+ */
+export const TOOLSET_ALIASES: Readonly<Record<string, Toolset | null>> = {
+  system: "system-info",
+  prompts: null,
+};
 
 /** What each toolset is for (kept for the package's public API; read from TOOLSET_RECORD). */
 export const TOOLSET_DESCRIPTIONS = Object.fromEntries(

@@ -24,6 +24,7 @@ const localPath = z
 
 export const webftpUploadFile = defineTool({
   name: "webftp_upload_file",
+  searchHint: "file upload transfer scp sftp send server",
   toolset: "webftp",
   title: "Upload a file to a server",
   description: "Copies a local file (from this MCP server's allowed directories) to a server.",
@@ -92,6 +93,7 @@ export const webftpUploadFile = defineTool({
 
 export const webftpDownloadFile = defineTool({
   name: "webftp_download_file",
+  searchHint: "file download transfer get retrieve server",
   toolset: "webftp",
   title: "Download a file from a server",
   description:
@@ -189,6 +191,7 @@ const transferList = {
 
 export const webftpUploadsList = listTool({
   name: "webftp_uploads_list",
+  searchHint: "webftp uploads history list files",
   toolset: "webftp",
   title: "List uploads",
   description: "File transfers to servers (WebFTP uploads), newest first.",
@@ -199,6 +202,7 @@ export const webftpUploadsList = listTool({
 
 export const webftpDownloadsList = listTool({
   name: "webftp_downloads_list",
+  searchHint: "webftp downloads history list files",
   toolset: "webftp",
   title: "List downloads",
   description: "File transfers from servers (WebFTP downloads), newest first.",
@@ -209,6 +213,7 @@ export const webftpDownloadsList = listTool({
 
 export const webftpSessionsList = listTool({
   name: "webftp_sessions_list",
+  searchHint: "webftp sessions list active file transfer",
   toolset: "webftp",
   title: "List file-manager sessions",
   description: "File manager sessions: who browsed files on which server, when.",

@@ -154,6 +154,7 @@ const channelInfo = z.object({
 
 export const webshSessionCreate = defineTool({
   name: "websh_session_create",
+  searchHint: "websh shell session open terminal interactive",
   toolset: "websh",
   title: "Open a shell session",
   description:
@@ -194,6 +195,7 @@ export const webshSessionCreate = defineTool({
 
 export const webshCommandExecute = defineTool({
   name: "websh_command_execute",
+  searchHint: "websh shell run command terminal",
   toolset: "websh",
   title: "Run one command in a shell",
   description:
@@ -228,6 +230,7 @@ export const webshCommandExecute = defineTool({
 
 export const webshWebsocketExecute = defineTool({
   name: "websh_websocket_execute",
+  searchHint: "websh websocket url run command",
   toolset: "websh",
   title: "Run one command over a websh URL",
   description:
@@ -254,6 +257,7 @@ export const webshWebsocketExecute = defineTool({
 
 export const webshChannelConnect = defineTool({
   name: "websh_channel_connect",
+  searchHint: "websh channel connect persistent shell",
   toolset: "websh",
   title: "Attach to a websh channel",
   description:
@@ -297,6 +301,7 @@ export const webshChannelConnect = defineTool({
 
 export const webshChannelExecute = defineTool({
   name: "websh_channel_execute",
+  searchHint: "websh channel run command persistent shell state",
   toolset: "websh",
   title: "Run a command in an open shell",
   description:
@@ -331,6 +336,7 @@ export const webshChannelExecute = defineTool({
 
 export const webshChannelsList = defineTool({
   name: "websh_channels_list",
+  searchHint: "websh channels open list",
   toolset: "websh",
   title: "List open shell channels",
   description: "The shell channels this MCP server holds open.",
@@ -350,6 +356,7 @@ export const webshChannelsList = defineTool({
 
 export const webshSessionTerminate = defineTool({
   name: "websh_session_terminate",
+  searchHint: "websh session close terminate end",
   toolset: "websh",
   title: "Close a shell session",
   description: "Closes a websh session and all its channels, other people's too.",
@@ -376,6 +383,7 @@ export const webshSessionTerminate = defineTool({
 
 export const webshSessionsList = listTool({
   name: "websh_sessions_list",
+  searchHint: "websh sessions list history shell",
   toolset: "websh",
   title: "List shell sessions",
   description: "Shell sessions, newest first: who opened a shell where, as whom, when.",

@@ -74,6 +74,7 @@ function sessionTitle(found: WorkSession): string {
 
 export const workSessionCreate = defineTool({
   name: "work_session_create",
+  searchHint: "work session create audit approval scope intent",
   toolset: "work-sessions",
   title: "Request a work session",
   description:
@@ -96,6 +97,7 @@ export const workSessionCreate = defineTool({
 
 export const workSessionList = listTool({
   name: "work_session_list",
+  searchHint: "work session list history audit",
   toolset: "work-sessions",
   title: "List work sessions",
   description: "Lists work sessions, newest first.",
@@ -111,6 +113,7 @@ export const workSessionList = listTool({
 
 export const workSessionGet = defineTool({
   name: "work_session_get",
+  searchHint: "work session get detail status timeline",
   toolset: "work-sessions",
   title: "Get a work session",
   description: "One work session: status, scopes, servers, expiry, what the approver changed.",
@@ -137,6 +140,7 @@ function changes({ session: _id, ...args }: Record<string, unknown> & { session:
 
 export const workSessionUpdate = defineTool({
   name: "work_session_update",
+  searchHint: "work session update modify scopes servers description",
   toolset: "work-sessions",
   title: "Update a work session",
   description:
@@ -165,6 +169,7 @@ export const workSessionUpdate = defineTool({
 
 export const workSessionClose = defineTool({
   name: "work_session_close",
+  searchHint: "work session close complete end finish",
   toolset: "work-sessions",
   title: "Close a work session",
   description:
@@ -201,6 +206,7 @@ export const workSessionClose = defineTool({
 
 export const workSessionExtend = defineTool({
   name: "work_session_extend",
+  searchHint: "work session extend expiry expires prolong",
   toolset: "work-sessions",
   title: "Extend a work session",
   description: "Moves the expiry of an approved or active work session later.",
@@ -222,6 +228,7 @@ export const workSessionExtend = defineTool({
 
 export const workSessionAnalyze = defineTool({
   name: "work_session_analyze",
+  searchHint: "work session analyze AI security analysis retry",
   toolset: "work-sessions",
   title: "Analyze a work session",
   description:
@@ -258,6 +265,7 @@ function timelineLine(item: TimelineData): string {
 
 export const workSessionTimeline = listTool({
   name: "work_session_timeline",
+  searchHint: "work session timeline history commands chronological",
   toolset: "work-sessions",
   title: "Work session timeline",
   description:

@@ -25,6 +25,7 @@ describe("parseCliOptions", () => {
         tools: undefined,
         excludeTools: undefined,
         readOnly: false,
+        outputSchemas: false,
         confirm: "elicit",
         allowDirs: undefined,
       },

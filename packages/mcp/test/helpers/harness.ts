@@ -86,12 +86,16 @@ export async function startHarness(sandboxOptions: SandboxOptions = {}): Promise
     configFile,
     async connect(options = {}, capabilities = {}) {
       const { token = "admin", ...rest } = options;
+      // Every tool unless the test chooses: tool tests call opt-in tools too. Tests of the
+      // default selection say `toolsets: ["default"]`.
+      const selection = rest.toolsets || rest.tools ? {} : { toolsets: ["all"] };
       const file = token === "admin" ? configFile : writeTokenFile(sandbox, tempDir(), token);
       const connected = await connect(
         {
           config: loadConfig({ configFile: file, env: {} }),
           confirm: "allow",
           allowDirs: [dir],
+          ...selection,
           ...rest,
         },
         capabilities,

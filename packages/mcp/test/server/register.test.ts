@@ -12,6 +12,7 @@ import { defineTool } from "../../src/tools/define.js";
 // schema and one that does not (as an API answer of an unexpected shape would).
 const probe = defineTool({
   name: "probe",
+  searchHint: "probe test",
   toolset: "servers",
   title: "Probe",
   description: "Returns a count.",

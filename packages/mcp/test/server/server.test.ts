@@ -2,7 +2,8 @@ import { loadConfig } from "@alpacon/sdk/node";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, test } from "vitest";
 import { createAlpaconMcpServer, listTools } from "../../src/index.js";
-import { TOOLSET_RECORD } from "../../src/tools/toolsets.js";
+import { ALL_TOOLS } from "../../src/tools/index.js";
+import { onByDefault } from "../../src/tools/select-tools.js";
 import { expectToolError } from "../helpers/expect-tool.js";
 import { useHarness } from "../helpers/file-harness.js";
 import { call, connectedServer, type Harness, serverIds } from "../helpers/harness.js";
@@ -16,8 +17,12 @@ async function names(options: Parameters<Harness["connect"]>[0]) {
 
 describe("tool selection", () => {
   test("the default toolsets' tools by default, every tool with all", async () => {
-    const defaults = listTools().filter((tool) => TOOLSET_RECORD[tool.toolset].enabled);
-    expect(await names({})).toEqual(defaults.map((tool) => tool.name));
+    const defaults = ALL_TOOLS.filter(onByDefault);
+    expect(await names({ toolsets: ["default"] })).toEqual(defaults.map((tool) => tool.name));
+    // Read-only tools of IAM and events only: their writes are named on purpose.
+    expect(defaults.map((tool) => tool.name)).toContain("iam_users_list");
+    expect(defaults.map((tool) => tool.name)).not.toContain("iam_user_delete");
+    expect(await names({ toolsets: ["default", "iam"] })).toContain("iam_user_delete");
     expect(await names({ toolsets: ["all"] })).toHaveLength(listTools().length);
   });
 
@@ -38,10 +43,8 @@ describe("tool selection", () => {
   test("read-only wins over every other setting", async () => {
     const listed = await names({ readOnly: true, tools: ["iam_user_delete", "servers_list"] });
     expect(listed).toEqual(["servers_list"]);
-    const all = await names({ readOnly: true });
-    const readOnly = listTools().filter(
-      (tool) => tool.annotations.readOnlyHint && TOOLSET_RECORD[tool.toolset].enabled,
-    );
+    const all = await names({ readOnly: true, toolsets: ["default"] });
+    const readOnly = ALL_TOOLS.filter((tool) => tool.annotations.readOnlyHint && onByDefault(tool));
     expect(all).toEqual(readOnly.map((tool) => tool.name));
     expect(all).not.toContain("command_run");
   });
@@ -55,7 +58,7 @@ describe("tool selection", () => {
   test("unknown names fail with the list of valid ones", () => {
     const config = loadConfig({ configFile: h.configFile, env: {} });
     expect(() => createAlpaconMcpServer({ config, toolsets: ["metric"] })).toThrow(
-      /Unknown toolset "metric". Valid toolsets: all, servers, metrics/,
+      /Unknown toolset "metric". Valid toolsets: all, default, servers, metrics/,
     );
     expect(() => createAlpaconMcpServer({ config, tools: ["list_server"] })).toThrow(
       /Unknown tool "list_server". Valid tools: servers_list, server_get/,

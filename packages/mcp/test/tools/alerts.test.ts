@@ -47,7 +47,7 @@ describe("list_alerts", () => {
   });
 
   test("is not there unless its toolset is chosen", async () => {
-    const result = await h.call("list_alerts", { workspace: "acme" });
+    const result = await h.call("list_alerts", { workspace: "acme" }, { toolsets: ["default"] });
     expectToolError(result, "list_alerts");
   });
 });

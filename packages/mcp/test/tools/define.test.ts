@@ -36,6 +36,7 @@ test("exports are named with their module, and a stray value is refused", () => 
   const tool = (sdk: Record<string, unknown>) =>
     defineTool({
       name: "probe",
+      searchHint: "probe test",
       toolset: "auth",
       title: "Probe",
       description: "Probe.",

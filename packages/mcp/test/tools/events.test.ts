@@ -84,7 +84,7 @@ async function agentClient() {
       return fetch(request);
     },
   });
-  return connect({ clients: [sdk], confirm: "allow" });
+  return connect({ clients: [sdk], confirm: "allow", toolsets: ["events"] });
 }
 
 async function queuedCommand(): Promise<string> {

@@ -61,7 +61,6 @@ const NOT_YET: Record<string, readonly string[]> = {
     "revoke_certificate",
     "update_certificate_authority",
   ],
-  health: ["health_check"],
   iam: [
     "assign_application_system_users",
     "create_iam_application",
@@ -82,7 +81,6 @@ const NOT_YET: Record<string, readonly string[]> = {
     "remove_python_package",
     "remove_system_package",
   ],
-  system_info: ["get_server_overview"],
   webftp: [
     "webftp_bulk_download",
     "webftp_bulk_upload",

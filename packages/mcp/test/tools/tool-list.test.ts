@@ -116,7 +116,7 @@ describe("workspace and region arguments", () => {
 
 describe("the listing", () => {
   test("nullable objects are typed [object, null] and still validate real results", async () => {
-    const { client } = await h.connect();
+    const { client } = await h.connect({ outputSchemas: true });
     const { tools } = await client.listTools();
     const summary = tools.find((tool) => tool.name === "get_server_metrics_summary")!;
     const cpu = (summary.outputSchema!.properties as Record<string, Record<string, unknown>>).cpu!;
@@ -130,6 +130,37 @@ describe("the listing", () => {
     });
     expect(result.isError).toBe(false);
     expect(result.structured).toHaveProperty("cpu");
+  });
+
+  test("output schemas are listed only when asked for; results are structured either way", async () => {
+    const { client } = await h.connect();
+    const { tools } = await client.listTools();
+    expect(tools.filter((tool) => tool.outputSchema).map((tool) => tool.name)).toEqual([]);
+    const result = await call(client, "servers_list", { workspace: "acme" });
+    expect(result.structured).toHaveProperty("servers");
+    const asked = await h.connect({ outputSchemas: true });
+    const withSchemas = (await asked.client.listTools()).tools;
+    expect(withSchemas.every((tool) => tool.outputSchema?.type === "object")).toBe(true);
+  });
+
+  test("every tool has a search hint; the entry points are loaded at once", async () => {
+    const { client } = await h.connect({ toolsets: ["all"] });
+    const { tools } = await client.listTools();
+    for (const tool of tools) {
+      const hint = tool._meta?.["anthropic/searchHint"];
+      expect(typeof hint === "string" && hint.split(" ").length >= 2, tool.name).toBe(true);
+    }
+    const always = tools.filter((tool) => tool._meta?.["anthropic/alwaysLoad"] === true);
+    expect(always.map((tool) => tool.name).sort()).toEqual([
+      "command_run",
+      "get_server_metrics_summary",
+      "get_server_overview",
+      "health_check",
+      "list_alerts",
+      "server_get",
+      "servers_list",
+      "workspaces_list",
+    ]);
   });
 
   test("read-only tools carry no destructive or idempotent hint; others carry what differs", async () => {

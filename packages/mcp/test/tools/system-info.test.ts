@@ -31,6 +31,18 @@ const cases: Array<
   ],
   ["get_disk_info", {}, (s) => expect((s.partitions as unknown[]).length).toBeGreaterThan(0)],
   ["get_system_time", {}, (s) => expect(s.time).toMatchObject({ timezone: expect.any(String) })],
+  [
+    "get_server_overview",
+    {},
+    (s) => {
+      expect(s.hardware).toMatchObject({ hostname: expect.any(String) });
+      expect(s.os).toMatchObject({ name: expect.any(String) });
+      expect(s.time).toMatchObject({ timezone: expect.any(String) });
+      expect((s.interfaces as unknown[]).length).toBeGreaterThan(0);
+      expect((s.partitions as unknown[]).length).toBeGreaterThan(0);
+      expect(s.unavailable).toEqual({});
+    },
+  ],
 ];
 
 describe.each(cases)("%s", (name, args, check) => {
@@ -48,4 +60,23 @@ describe.each(cases)("%s", (name, args, check) => {
     expect(result.text).toContain(`${name} failed`);
     expect(result.text).toContain("What to do:");
   });
+});
+
+test("get_server_overview gives the parts it got when one fails, and says why for that one", async () => {
+  const fault = h.sandbox.control.addFault({
+    kind: "error",
+    status: 403,
+    path: "/api/proc/time/",
+    body: { detail: "You do not have permission to perform this action." },
+  });
+  try {
+    const result = await h.call("get_server_overview", { workspace: "acme", server: h.server });
+    expect(result.isError).toBe(false);
+    expect(result.structured!.time).toBeNull();
+    expect(result.structured!.os).toMatchObject({ name: expect.any(String) });
+    expect(result.structured!.unavailable).toEqual({ time: expect.stringContaining("403") });
+    expect(result.text).toMatch(/^No time: .*403/m);
+  } finally {
+    h.sandbox.control.removeFault(fault);
+  }
 });
