@@ -13,6 +13,7 @@ import { redact } from "./errors.js";
 import { atLeast, type Logger, type LogLevel } from "./log.js";
 import { AllowedRoots } from "./paths.js";
 import { registerPrompts } from "./prompts.js";
+import { registerReadViews } from "./read-views.js";
 import { registerTool, routeToolCalls } from "./register.js";
 import { registerResources } from "./resources.js";
 import { type PoolOptions, WebshChannels } from "./websh-channels.js";
@@ -108,6 +109,7 @@ export function createAlpaconMcpServer(options: AlpaconMcpServerOptions = {}): M
   );
   routeToolCalls(server, routes);
   registerResources(server, runtime);
+  registerReadViews(server, runtime, routes);
   // Chart views for clients that render MCP Apps; nothing changes for the others.
   registerApps(server, registered);
   useLeanToolList(

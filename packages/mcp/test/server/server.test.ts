@@ -222,6 +222,50 @@ describe("resources", () => {
   });
 });
 
+describe("read views (the reference's alpacon:// resources)", () => {
+  test("a workspace's views are listed per workspace and read as the tool's result", async () => {
+    const { client } = await h.connect({ toolsets: ["default"] });
+    const { resources } = await client.listResources();
+    const uris = resources.map((item) => item.uri);
+    expect(uris).toContain("alpacon://servers/ap1/acme");
+    expect(uris).toContain("alpacon://servers/us1/globex");
+    // Opt-in toolsets' views come with their toolset.
+    expect(uris).not.toContain("alpacon://alerts/ap1/acme");
+    const read = await client.readResource({ uri: "alpacon://servers/ap1/acme" });
+    const listed = JSON.parse((read.contents[0] as { text: string }).text);
+    const ids = h.sandbox.control
+      .workspace("ap1", "acme")
+      .servers()
+      .map((item) => item.id);
+    expect(listed.servers.length).toBeGreaterThan(0);
+    for (const server of listed.servers) expect(ids).toContain(server.id);
+  });
+
+  test("a server's views take its id (or name) from the URI", async () => {
+    const { client } = await h.connect();
+    const templates = (await client.listResourceTemplates()).resourceTemplates;
+    expect(templates.map((item) => item.uriTemplate)).toContain(
+      "alpacon://servers/{region}/{workspace}/{server_id}/overview",
+    );
+    const id = connectedServer(h.sandbox);
+    const read = await client.readResource({ uri: `alpacon://servers/ap1/acme/${id}/overview` });
+    const overview = JSON.parse((read.contents[0] as { text: string }).text);
+    expect(overview).toMatchObject({ server: id, os: { name: expect.any(String) } });
+  });
+
+  test("an unknown server fails with the three answers; a view of a tool not offered is not there", async () => {
+    const { client } = await h.connect({ toolsets: ["servers"] });
+    await expect(
+      client.readResource({
+        uri: "alpacon://servers/ap1/acme/00000000-0000-4000-8000-000000000000",
+      }),
+    ).rejects.toThrow(/Why: .*404[\s\S]*What to do/);
+    await expect(
+      client.readResource({ uri: `alpacon://system/ap1/acme/${h.server}/time` }),
+    ).rejects.toThrow(/not found/i);
+  });
+});
+
 describe("prompts", () => {
   test("offers the chained jobs", async () => {
     const { client } = await h.connect();
