@@ -86,6 +86,8 @@ const EFFECTS: Record<string, Effect> = {
   iam_group_create: "grant-access",
   websh_session_create: "open-shell",
   websh_channel_connect: "open-shell",
+  // A file-manager session reads and writes files on the server as its user.
+  webftp_session_create: "grant-access",
   work_session_close: "change",
   work_session_extend: "change",
   acknowledge_alert: "change",

@@ -193,6 +193,7 @@ export type {
 } from "./resources/work-sessions.js";
 export { SDK_VERSION } from "./version.js";
 export { WebftpTransferError } from "./webftp/errors.js";
+export { isInProgress as isTransferInProgress } from "./webftp/transfer.js";
 export type {
   DownloadOptions,
   DownloadResult,

@@ -143,6 +143,12 @@ export interface ToolDefinition<I extends Shape, O extends Shape, M> {
    * (`_meta["anthropic/alwaysLoad"]`): the reference's choice of where a session starts.
    */
   alwaysLoad?: true;
+  /**
+   * Left out of the default set even when its toolset is on by default: it comes with naming
+   * the toolset (`--toolsets default,webftp`). For the few tools of a daily toolset that few
+   * need, so the default listing stays within its budget (bench B6).
+   */
+  advanced?: true;
   toolset: Toolset;
   title: string;
   /** Written for a model: what it does, when to use it, what it returns. */
@@ -199,6 +205,7 @@ export interface AnyTool {
   name: string;
   searchHint: string;
   alwaysLoad?: true | undefined;
+  advanced?: true | undefined;
   toolset: Toolset;
   title: string;
   description: string;

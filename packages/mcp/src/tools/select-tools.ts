@@ -89,6 +89,7 @@ export function selectTools(
 
 /** Whether a tool is on when nothing is chosen (see `TOOLSET_RECORD`). */
 export function onByDefault(tool: AnyTool): boolean {
+  if (tool.advanced) return false;
   const { enabled } = TOOLSET_RECORD[tool.toolset];
   return enabled === "read-only" ? tool.annotations.readOnlyHint : enabled;
 }

@@ -1,8 +1,9 @@
-import { type AlpaconClient, serverLabel as refLabel } from "@alpacon/sdk";
+import { type AlpaconClient, isTransferInProgress, serverLabel as refLabel } from "@alpacon/sdk";
 import { downloadFile, remoteFilePath, uploadFile } from "@alpacon/sdk/node";
 import * as z from "zod";
 import { quoted } from "../server/confirm.js";
-import { bytes, compact, withoutWebsocketUrls } from "../server/format.js";
+import { ToolError } from "../server/errors.js";
+import { bytes, compact, listLines, withoutWebsocketUrls } from "../server/format.js";
 import { serverLabel } from "../server/server-refs.js";
 import { runAs } from "./commands.js";
 import { clientOf, defineTool, listTool, serverId, serverRef } from "./define.js";
@@ -232,10 +233,223 @@ export const webftpSessionsList = listTool({
     `${item.id}${item.server ? ` on ${refLabel(item.server)}` : ""}${item.username ? ` as ${item.username}` : ""}${item.added_at ? ` at ${item.added_at}` : ""}`,
 });
 
+/** Text or base64 as bytes; base64 is checked, since Buffer.from silently skips what is not. */
+function contentBytes(content: string, encoding: "utf8" | "base64"): Uint8Array {
+  if (encoding === "utf8") return Buffer.from(content, "utf8");
+  const clean = content.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) {
+    throw new ToolError(
+      "content is not valid base64",
+      'Send the bytes base64-encoded, or plain text with encoding "utf8"',
+    );
+  }
+  return Buffer.from(clean, "base64");
+}
+
+export const webftpUploadContent = defineTool({
+  name: "webftp_upload_content",
+  searchHint: "file upload content base64 remote mode attach",
+  advanced: true,
+  toolset: "webftp",
+  title: "Write content to a file on a server",
+  description:
+    "Writes text (or base64 bytes) given here to a file on a server: for a config or script you composed, when there is no local file.",
+  sdk: (c) => c.webftp.upload,
+  operation: "transfer",
+  input: {
+    server: serverId,
+    remotePath: remotePath.describe("The file to write: its full path."),
+    content: z.string().max(10_000_000).describe("The file's content."),
+    encoding: z.enum(["utf8", "base64"]).default("utf8").describe("base64 for binary content."),
+    username: z.string().min(1).max(64).optional().describe("Owner (system user)."),
+    groupname: z.string().min(1).max(64).optional(),
+    overwrite: z.boolean().default(false).describe("Replace an existing file."),
+    ...workSessionField,
+  },
+  output: {
+    id: z.string(),
+    server: z.string(),
+    remotePath: z.string(),
+    bytes: z.int(),
+    message: z.string(),
+  },
+  notFound: "Check the server id with servers_list",
+  confirm: (args, context) =>
+    `Write ${bytes(contentBytes(args.content, args.encoding).length)} to ${quoted(args.remotePath)} on server ${serverLabel(context.servers, args.server)}, owned${runAs(args)}${args.overwrite ? ", replacing any existing file" : ""}?`,
+  async run(args, context) {
+    const result = await clientOf(context).webftp.upload({
+      server: args.server,
+      remotePath: args.remotePath,
+      source: contentBytes(args.content, args.encoding),
+      ...compact({ username: args.username, groupname: args.groupname }),
+      overwrite: args.overwrite,
+      ...workSessionOf(args),
+      signal: context.signal,
+    });
+    const { id, remotePath: written, bytes: size, message } = result;
+    return { id, server: args.server, remotePath: written, bytes: size, message };
+  },
+  summary: (result, _args, context) =>
+    `Wrote ${bytes(result.bytes)} to ${result.remotePath} on server ${serverLabel(context.servers, result.server)}.`,
+});
+
+export const webftpBulkUpload = defineTool({
+  name: "webftp_bulk_upload",
+  searchHint: "bulk upload multiple files batch transfer",
+  advanced: true,
+  toolset: "webftp",
+  title: "Upload several files to a server",
+  description:
+    "Copies several local files (from this MCP server's allowed directories) into one directory on a server, one after another; stops at the first failure and says which were copied.",
+  sdk: { uploadFile },
+  operation: "transfer",
+  input: {
+    server: serverId,
+    localPaths: z.array(localPath).min(1).max(50).describe("Files to upload."),
+    remoteDirectory: remotePath.describe("Directory on the server; the files keep their names."),
+    username: z.string().min(1).max(64).optional().describe("Owner (system user)."),
+    groupname: z.string().min(1).max(64).optional(),
+    overwrite: z.boolean().default(false).describe("Replace existing files."),
+    ...workSessionField,
+  },
+  output: {
+    server: z.string(),
+    uploaded: z.array(z.object({ localPath: z.string(), remotePath: z.string(), bytes: z.int() })),
+  },
+  notFound: "Check the server id with servers_list",
+  confirm: async (args, context) => {
+    const sources = [];
+    for (const path of args.localPaths) sources.push(await context.runtime.roots.readable(path));
+    return `Upload ${sources.length} files (${sources.map(quoted).join(", ")}) into ${quoted(directoryOf(args.remoteDirectory))} on server ${serverLabel(context.servers, args.server)}, owned${runAs(args)}${args.overwrite ? ", replacing existing files" : ""}?`;
+  },
+  async run(args, context) {
+    const { roots } = context.runtime;
+    // Every file is checked before the first is sent: a refused one must not leave half a batch.
+    const sources: string[] = [];
+    for (const path of args.localPaths) sources.push(await roots.readable(path));
+    const uploaded: Array<{ localPath: string; remotePath: string; bytes: number }> = [];
+    // One at a time: a transfer the API has not confirmed is never followed by another.
+    for (const [index, path] of args.localPaths.entries()) {
+      const source = sources[index]!;
+      const result = await uploadFile(clientOf(context), {
+        server: args.server,
+        localPath: source,
+        checkOpened: (real, identity) => roots.checkRead(real, path, identity),
+        remotePath: remoteFilePath(directoryOf(args.remoteDirectory), path),
+        ...compact({ username: args.username, groupname: args.groupname }),
+        overwrite: args.overwrite,
+        ...workSessionOf(args),
+        signal: context.signal,
+      }).catch((error: unknown) => {
+        throw partialFailure(
+          error,
+          uploaded.map((item) => item.localPath),
+        );
+      });
+      uploaded.push({ localPath: source, remotePath: result.remotePath, bytes: result.bytes });
+      void context.progress(index + 1, args.localPaths.length, "files uploaded");
+    }
+    return { server: args.server, uploaded };
+  },
+  summary: (result, _args, context) =>
+    `Uploaded ${result.uploaded.length} files to server ${serverLabel(context.servers, result.server)}:${listLines(result.uploaded, (item) => `${item.localPath} → ${item.remotePath} (${bytes(item.bytes)})`)}`,
+});
+
+function directoryOf(path: string): string {
+  return path.endsWith("/") ? path : `${path}/`;
+}
+
+/** A failed file of several: what failed and why, and which files were already copied. */
+function partialFailure(error: unknown, done: readonly string[]): unknown {
+  if (done.length === 0) return error;
+  const why = error instanceof Error ? error.message : String(error);
+  return new ToolError(
+    `${why} (after ${done.length} files were copied: ${done.join(", ")})`,
+    "Check the failed file, then upload only the ones not copied yet",
+  );
+}
+
+type TransferState = "running" | "succeeded" | "failed";
+
+export const webftpCheckStatus = defineTool({
+  name: "webftp_check_status",
+  searchHint: "webftp transfer status check poll progress",
+  toolset: "webftp",
+  title: "Check a transfer's status",
+  description: "Whether an upload or download (by id) is still running, succeeded or failed.",
+  sdk: [(c) => c.webftp.uploads.status, (c) => c.webftp.downloads.status],
+  operation: "GET",
+  input: {
+    transfer: z.guid().describe("From webftp_uploads_list or webftp_downloads_list."),
+    kind: z.enum(["upload", "download"]).describe("Which list the id is from."),
+  },
+  output: {
+    transfer: z.string(),
+    kind: z.string(),
+    state: z.enum(["running", "succeeded", "failed"]),
+    message: z.string().nullable(),
+  },
+  notFound: "Check the id with webftp_uploads_list or webftp_downloads_list",
+  async run(args, { call }) {
+    const read =
+      args.kind === "upload"
+        ? call((c) => c.webftp.uploads.status)
+        : call((c) => c.webftp.downloads.status);
+    try {
+      const status = await read(args.transfer);
+      const state: TransferState =
+        status.success === null ? "running" : status.success ? "succeeded" : "failed";
+      return { ...args, state, message: status.message ?? null };
+    } catch (error) {
+      if (isTransferInProgress(error)) return { ...args, state: "running" as const, message: null };
+      throw error;
+    }
+  },
+  summary: (result) =>
+    `The ${result.kind} ${result.transfer} ${result.state === "running" ? "is still running" : result.state}${result.message ? `: ${result.message}` : "."}`,
+});
+
+export const webftpSessionCreate = defineTool({
+  name: "webftp_session_create",
+  searchHint: "webftp session create file transfer",
+  advanced: true,
+  toolset: "webftp",
+  title: "Open a file-manager session",
+  description:
+    "Opens a WebFTP file-manager session on a server (as the web console's file browser does); uploads and downloads open their own.",
+  sdk: (c) => c.webftp.sessions.create,
+  operation: "POST",
+  effect: "grant-access",
+  input: {
+    server: serverId,
+    username: z.string().min(1).max(64).optional().describe("System user; default the token's."),
+    groupname: z.string().min(1).max(64).optional(),
+    ...workSessionField,
+  },
+  output: { session: z.looseObject({ id: z.string() }) },
+  notFound: "Check the server id with servers_list",
+  confirm: (args, context) =>
+    `Open a file-manager session on server ${serverLabel(context.servers, args.server)}${runAs(args)}? It can read and write files there until it closes.`,
+  async run(args, { sdk }) {
+    const session = await sdk({
+      server: args.server,
+      ...compact({ username: args.username, groupname: args.groupname }),
+      ...workSessionOf(args),
+    });
+    return { session: withoutWebsocketUrls([session])[0] as typeof session };
+  },
+  summary: (result, args, context) =>
+    `Opened file-manager session ${result.session.id} on server ${serverLabel(context.servers, args.server)}.`,
+});
+
 export const webftpTools = [
   webftpUploadFile,
   webftpDownloadFile,
   webftpUploadsList,
   webftpDownloadsList,
   webftpSessionsList,
+  webftpCheckStatus,
+  webftpUploadContent,
+  webftpBulkUpload,
+  webftpSessionCreate,
 ];

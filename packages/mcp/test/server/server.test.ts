@@ -23,6 +23,10 @@ describe("tool selection", () => {
     expect(defaults.map((tool) => tool.name)).toContain("iam_users_list");
     expect(defaults.map((tool) => tool.name)).not.toContain("iam_user_delete");
     expect(await names({ toolsets: ["default", "iam"] })).toContain("iam_user_delete");
+    // Advanced tools of a daily toolset come with naming it.
+    expect(defaults.map((tool) => tool.name)).toContain("webftp_upload_file");
+    expect(defaults.map((tool) => tool.name)).not.toContain("webftp_bulk_upload");
+    expect(await names({ toolsets: ["webftp"] })).toContain("webftp_bulk_upload");
     expect(await names({ toolsets: ["all"] })).toHaveLength(listTools().length);
   });
 

@@ -81,13 +81,7 @@ const NOT_YET: Record<string, readonly string[]> = {
     "remove_python_package",
     "remove_system_package",
   ],
-  webftp: [
-    "webftp_bulk_download",
-    "webftp_bulk_upload",
-    "webftp_check_status",
-    "webftp_session_create",
-    "webftp_upload_content",
-  ],
+  webftp: ["webftp_bulk_download"],
   webhook: [
     "create_event_subscription",
     "create_webhook",

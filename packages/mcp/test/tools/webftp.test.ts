@@ -155,3 +155,128 @@ describe.each([
     expectToolError(result, `${name} failed`);
   });
 });
+
+/** Reads a file of the sandbox server back through a download into the allowed directory. */
+async function readBack(remotePath: string): Promise<string> {
+  const name = `readback-${Math.random().toString(36).slice(2)}`;
+  const result = await h.call("webftp_download_file", {
+    workspace: "acme",
+    server: h.server,
+    remotePath,
+    localPath: name,
+  });
+  expect(result.isError, result.text).toBe(false);
+  return readFileSync(join(h.dir, name), "utf8");
+}
+
+describe("webftp_upload_content", () => {
+  test("writes text, and base64 bytes, to a file on the server", async () => {
+    const text = await h.call("webftp_upload_content", {
+      workspace: "acme",
+      server: h.server,
+      remotePath: "/tmp/composed.conf",
+      content: "worker_processes 4;\n",
+      overwrite: true,
+    });
+    expect(text.structured).toMatchObject({ remotePath: "/tmp/composed.conf", bytes: 20 });
+    expect(await readBack("/tmp/composed.conf")).toBe("worker_processes 4;\n");
+    await h.call("webftp_upload_content", {
+      workspace: "acme",
+      server: h.server,
+      remotePath: "/tmp/composed.conf",
+      content: Buffer.from("binary\u0000ok").toString("base64"),
+      encoding: "base64",
+      overwrite: true,
+    });
+    expect(await readBack("/tmp/composed.conf")).toBe("binary\u0000ok");
+  });
+
+  test("content that is not base64 is refused before anything is sent", async () => {
+    const before = h.sandbox.control.journal().length;
+    const result = await h.call("webftp_upload_content", {
+      workspace: "acme",
+      server: h.server,
+      remotePath: "/tmp/bad.bin",
+      content: "not base64!",
+      encoding: "base64",
+    });
+    expectToolError(result, /not valid base64/);
+    expect(h.sandbox.control.journal().length).toBe(before);
+  });
+});
+
+describe("webftp_bulk_upload", () => {
+  test("copies each file into the directory, keeping their names", async () => {
+    writeFileSync(join(h.dir, "bulk-one.txt"), "1\n");
+    writeFileSync(join(h.dir, "bulk-two.txt"), "22\n");
+    const result = await h.call("webftp_bulk_upload", {
+      workspace: "acme",
+      server: h.server,
+      localPaths: ["bulk-one.txt", "bulk-two.txt"],
+      remoteDirectory: "/tmp",
+      overwrite: true,
+    });
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured!.uploaded).toEqual([
+      expect.objectContaining({ remotePath: "/tmp/bulk-one.txt", bytes: 2 }),
+      expect.objectContaining({ remotePath: "/tmp/bulk-two.txt", bytes: 3 }),
+    ]);
+    expect(await readBack("/tmp/bulk-two.txt")).toBe("22\n");
+  });
+
+  test("a file outside the allowed directories stops it before any upload", async () => {
+    const result = await h.call("webftp_bulk_upload", {
+      workspace: "acme",
+      server: h.server,
+      localPaths: ["app.conf", "escape/secret.txt"],
+      remoteDirectory: "/var/tmp/",
+    });
+    expectToolError(result, "webftp_bulk_upload failed");
+    const listed = await h.call("webftp_uploads_list", { workspace: "acme", pageSize: 100 });
+    const paths = (listed.structured!.transfers as Array<{ path: string }>).map((t) => t.path);
+    expect(paths.some((path) => path.startsWith("/var/tmp/"))).toBe(false);
+  });
+});
+
+describe("webftp_check_status", () => {
+  test("an upload that finished has succeeded", async () => {
+    const written = await h.call("webftp_upload_content", {
+      workspace: "acme",
+      server: h.server,
+      remotePath: "/tmp/status-check.txt",
+      content: "ok\n",
+      overwrite: true,
+    });
+    const result = await h.call("webftp_check_status", {
+      workspace: "acme",
+      transfer: (written.structured as { id: string }).id,
+      kind: "upload",
+    });
+    expect(result.structured, result.text).toMatchObject({ state: "succeeded" });
+  });
+
+  test("an unknown transfer is a 404 that says where to find ids", async () => {
+    const result = await h.call("webftp_check_status", {
+      workspace: "acme",
+      transfer: MISSING_ID,
+      kind: "download",
+    });
+    expectToolError(result, /webftp_downloads_list/);
+  });
+});
+
+describe("webftp_session_create", () => {
+  test("opens a session that the sessions list then shows", async () => {
+    const result = await h.call("webftp_session_create", { workspace: "acme", server: h.server });
+    expect(result.isError, result.text).toBe(false);
+    const id = (result.structured!.session as { id: string }).id;
+    expect(JSON.stringify(result.structured)).not.toContain("websocket_url");
+    const listed = await h.call("webftp_sessions_list", { workspace: "acme", pageSize: 100 });
+    expect((listed.structured!.sessions as Array<{ id: string }>).map((s) => s.id)).toContain(id);
+  });
+
+  test("an unknown server is refused", async () => {
+    const result = await h.call("webftp_session_create", { workspace: "acme", server: MISSING_ID });
+    expectToolError(result, "webftp_session_create failed");
+  });
+});

@@ -148,7 +148,8 @@ export async function waitForTransfer(
   return reported;
 }
 
-function isInProgress(error: unknown): boolean {
+/** Whether a status read failed only because the transfer still runs (422 `webftp_transfer_in_progress`). */
+export function isInProgress(error: unknown): boolean {
   return (
     error instanceof ValidationError &&
     (error.code === "webftp_transfer_in_progress" ||
