@@ -4,6 +4,7 @@
  * asserts that each operation was seen with a 2xx and a 4xx status.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { certsContract } from "./contract/certs.js";
 import { securityContract } from "./contract/security.js";
 import { describeServerAdminContract } from "./contract/server-admin.js";
 import { tokenContract } from "./contract/tokens.js";
@@ -880,6 +881,12 @@ describe("work sessions", () => {
 });
 tokenContract(() => ({ api, jwt }));
 securityContract(() => ({ jwt, servers: [linux, offline] }));
+certsContract(() => ({
+  api,
+  jwt,
+  agent: linux,
+  ownerId: (h.sandbox.control.workspace("ap1", "acme").users()[0] as { id: string }).id,
+}));
 
 describeServerAdminContract(h);
 

@@ -4,6 +4,7 @@ import { iamUserJson } from "../routes/serialize/iam.js";
 import { serverJson } from "../routes/serialize/servers.js";
 import { workSessionJson } from "../routes/serialize/work-sessions.js";
 import type { SandboxCore } from "../server/core.js";
+import type { CertDelays } from "../state/certs.js";
 import type { CommandDelays } from "../state/commands.js";
 import type { ServerRecord } from "../state/model.js";
 import type { ServerActionDelays } from "../state/server-admin.js";
@@ -66,6 +67,11 @@ export class WorkspaceControl {
   /** How long agents stay away after restart, upgrade and reboot actions (ms). */
   setServerActionDelays(delays: Partial<ServerActionDelays>): void {
     Object.assign(this.state.actions.delays, delays);
+  }
+
+  /** How long a CA's agent takes to sign or revoke (ms). */
+  setCertDelays(delays: Partial<CertDelays>): void {
+    Object.assign(this.state.certDelays, delays);
   }
 
   commandAcl(): CommandAclSettings {

@@ -1,5 +1,6 @@
 import type { App } from "../http/app.js";
 import { registerAlerts } from "./alerts.js";
+import { registerCerts } from "./certs.js";
 import { registerCommands } from "./commands.js";
 import { registerEvents } from "./events.js";
 import { registerIam } from "./iam.js";
@@ -32,4 +33,5 @@ export function registerRoutes(app: App): void {
   registerWorkSessions(app);
   registerTokens(app);
   registerSecurity(app);
+  registerCerts(app);
 }

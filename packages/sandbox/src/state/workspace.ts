@@ -11,8 +11,17 @@ import type { Timers } from "../server/timers.js";
 import { AclStore } from "./acls.js";
 import { AlertStore } from "./alerts.js";
 import { ApiTokenStore } from "./api-tokens.js";
+import { type CertDelays, CertStore, DEFAULT_CERT_DELAYS } from "./certs.js";
 import { type CommandDelays, CommandStore } from "./commands.js";
-import type { EventRecord, IamGroup, IamUser, Membership, Note, ServerRecord } from "./model.js";
+import {
+  type EventRecord,
+  type IamGroup,
+  type IamUser,
+  type Membership,
+  type Note,
+  type ServerRecord,
+  userDisplayName,
+} from "./model.js";
 import {
   type ActionHost,
   DEFAULT_SERVER_ACTION_DELAYS,
@@ -62,6 +71,14 @@ export interface ApiVariants {
   downloadUrl: "create" | "status";
   /** `/api/proc/info/`, `os/` and `time/`: a page envelope, or the one row as an object. */
   systemRows: "page" | "object";
+  /**
+   * Certificate request status names: the MCP's (`signing`, `signed`; `requested`, `revoked`),
+   * or those `alpacon csr ls --help` and `alpacon revoke ls --help` list (`processing`,
+   * `issued`; `pending`, `approved`).
+   */
+  certStatus: "mcp" | "cli-help";
+  /** Answers of cert approve/deny/retry: `{status}` (CLI tests) or `{id, status}` (MCP fixtures). */
+  certAction: "status" | "id-status";
 }
 
 export const DEFAULT_VARIANTS: Readonly<ApiVariants> = {
@@ -73,6 +90,8 @@ export const DEFAULT_VARIANTS: Readonly<ApiVariants> = {
   uploadUrl: "presigned",
   downloadUrl: "create",
   systemRows: "page",
+  certStatus: "mcp",
+  certAction: "status",
 };
 
 /** Every alternative at once: what the clients also accept, for testing a client against all. */
@@ -85,6 +104,8 @@ export const ALTERNATIVE_VARIANTS: Readonly<ApiVariants> = {
   uploadUrl: "null",
   downloadUrl: "status",
   systemRows: "object",
+  certStatus: "cli-help",
+  certAction: "id-status",
 };
 
 const VARIANT_CHOICES: { [K in keyof ApiVariants]: readonly ApiVariants[K][] } = {
@@ -96,6 +117,8 @@ const VARIANT_CHOICES: { [K in keyof ApiVariants]: readonly ApiVariants[K][] } =
   uploadUrl: ["presigned", "null"],
   downloadUrl: ["create", "status"],
   systemRows: ["page", "object"],
+  certStatus: ["mcp", "cli-help"],
+  certAction: ["status", "id-status"],
 };
 
 /** Checks a partial variant setting (it may come from JSON over the control API). */
@@ -199,6 +222,10 @@ export class WorkspaceState {
   private readonly details = new Map<string, ServerDetails>();
   private readonly metricsCache = new Map<string, ServerMetrics>();
   private alertStore: AlertStore | undefined;
+  private certStore: CertStore | undefined;
+  private readonly timers: Timers;
+  /** How long a CA's agent takes to sign or revoke. */
+  readonly certDelays: CertDelays = { ...DEFAULT_CERT_DELAYS };
 
   constructor(init: WorkspaceInit) {
     this.region = init.region;
@@ -206,6 +233,7 @@ export class WorkspaceState {
     this.key = `${init.region}/${init.workspace}`;
     this.seed = init.seed;
     this.now = init.now;
+    this.timers = init.timers;
     const start = init.now();
     this.generatedAt = start;
     const rng = new Rng(hashSeed(init.seed, "fleet"));
@@ -374,6 +402,22 @@ export class WorkspaceState {
       );
     }
     return this.alertStore;
+  }
+
+  /** The private PKI (authorities, sign and revoke requests, certificates), made on first use. */
+  get certs(): CertStore {
+    this.certStore ??= new CertStore({
+      timers: this.timers,
+      now: this.now,
+      delays: this.certDelays,
+      newId: () => this.newId(),
+      agentConnected: (id) => this.serverById.get(id)?.isConnected === true,
+      userName: (id) => {
+        const user = this.userById.get(id);
+        return user ? userDisplayName(user) : "";
+      },
+    });
+    return this.certStore;
   }
 
   events(): { list: Collection<EventRecord>; byId: Map<string, EventRecord> } {

@@ -1972,6 +1972,451 @@ export interface paths {
         patch: operations["updateFileAcl"];
         trace?: never;
     };
+    "/api/cert/authorities/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List certificate authorities
+         * @description `cli@9483716:api/cert/cert.go` `GetAuthorityList` (all pages, items
+         *     `AuthorityResponse`); `mcp@22fc34c:tools/cert_tools.py` `list_certificate_authorities`.
+         *     Neither client sends a filter.
+         */
+        get: operations["listCertificateAuthorities"];
+        put?: never;
+        /**
+         * Create a certificate authority
+         * @description The CA runs on a server's agent (`agent`, a server id) and belongs to `owner` (a user
+         *     id); the answer carries an installation `instruction` the CLI prints
+         *     (`cli@9483716:api/cert/types.go` `AuthorityRequest`, `AuthorityCreateResponse`,
+         *     `cmd/authority/authority_create.go`; defaults it proposes: 3650 / 365 / 730 days).
+         *     `key_algorithm` and `key_size` come from the MCP only (`mcp@22fc34c:tools/cert_tools.py`
+         *     `create_certificate_authority`, aligned with the server's serializers in mcp commit
+         *     `f0c129f`). `domain` must be unique (MCP docstring). The CLI always sends every field
+         *     (zero values included); the MCP omits the optional ones.
+         */
+        post: operations["createCertificateAuthority"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cert/authorities/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a certificate authority
+         * @description Adds the root certificate (`crt_text`, which `alpacon authority download-crt` saves),
+         *     `storage`, and the agent's `remote_ip`, `is_connected` and `status`
+         *     (`cli@9483716:api/cert/types.go` `AuthorityDetails`).
+         */
+        get: operations["getCertificateAuthority"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a certificate authority
+         * @description Irreversible; certificates it issued can no longer be verified. Admins or the CA owner
+         *     only (`mcp@22fc34c:tools/cert_tools.py` `delete_certificate_authority`;
+         *     `cli@9483716:api/cert/cert.go` `DeleteCA`).
+         */
+        delete: operations["deleteCertificateAuthority"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a certificate authority
+         * @description Writable: `default_valid_days`, `max_valid_days`, `owner` (the server's
+         *     `AuthorityUpdateSerializer`, per mcp commits `f0c129f` and `73e4495`, which dropped
+         *     `agent` as "non-writable fields that the server silently ignores"). Name, domain,
+         *     agent and key parameters are fixed after creation. The CLI sends the whole edited
+         *     detail (`cli@9483716:api/cert/cert.go` `UpdateAuthority`); the server ignores the
+         *     read-only fields (DRF). Admins or the CA owner only.
+         */
+        patch: operations["updateCertificateAuthority"];
+        trace?: never;
+    };
+    "/api/cert/authorities/{id}/crl/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an authority's revocation list
+         * @description The CA's current CRL in PEM (`cli@9483716:api/cert/cert.go` `DownloadCRL`,
+         *     `CRLResponse`). The MCP does not call it.
+         */
+        get: operations["getCertificateRevocationList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cert/sign-requests/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List certificate sign requests
+         * @description `cli@9483716:api/cert/cert.go` `GetCSRList` (all pages, `status` filter, items
+         *     `CSRResponse`); `mcp@22fc34c:tools/cert_tools.py` `list_sign_requests` (no filter).
+         */
+        get: operations["listSignRequests"];
+        put?: never;
+        /**
+         * Request a certificate
+         * @description Subject alternative names in `domain_list` (DNS) and `ip_list`; at least one entry in
+         *     all (both clients check it before sending; the MCP says the server requires it). The
+         *     authority is chosen by the server by matching the names against each CA's domain; the
+         *     common name is the first name, the organization the CA's (`mcp@22fc34c:tools/cert_tools.py`
+         *     `create_sign_request`). The answer's `submit_url` is where the CLI then sends its
+         *     locally generated CSR (`submitSignRequestCsr`); `status` starts as `requested`
+         *     (`cli@9483716:api/cert/cert_test.go` `TestCreateSignRequest`). `csr_text` and
+         *     `requested_by` are omitted when empty: the CLI's test notes that zero values caused
+         *     `api_insufficient_data` errors.
+         */
+        post: operations["createSignRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cert/sign-requests/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a sign request
+         * @description Once `status` is `signed`, `crt_text` holds the issued certificate
+         *     (`cli@9483716:api/cert/cert.go` `DownloadCertificateByCSR`, which refuses any other
+         *     status and an empty `crt_text`).
+         */
+        get: operations["getSignRequest"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a sign request
+         * @description A cancel, not a deletion: a `requested` CSR moves to `canceled`; CSRs already being
+         *     processed or finished are refused. Admins, the CA owner or the requester
+         *     (`mcp@22fc34c:tools/cert_tools.py` `delete_sign_request`, mcp commit `73e4495`). The
+         *     CLI's test answers 204 (`cli@9483716:api/cert/cert_test.go` `TestDeleteCSR`).
+         */
+        delete: operations["deleteSignRequest"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cert/sign-requests/{id}/submit/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Upload the CSR of a sign request
+         * @description The PEM CSR the client generated for the request's names. The CLI takes this path from
+         *     the create answer's `submit_url` rather than building it
+         *     (`cli@9483716:api/cert/cert.go` `SubmitCSR`); its test answers 200 with an empty body
+         *     (`TestSubmitCSR`). The MCP does not call it.
+         */
+        patch: operations["submitSignRequestCsr"];
+        trace?: never;
+    };
+    "/api/cert/sign-requests/{id}/approve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a sign request
+         * @description The CA then signs it. Admins or the CA owner. Both clients send `{}`
+         *     (`cli@9483716:api/cert/cert.go` `ApproveCSR`, `mcp@22fc34c:tools/cert_tools.py`
+         *     `approve_sign_request`). Answers seen: `{"status": "signing"}` (cli `TestApproveCSR`),
+         *     `{"id", "status": "approved"}` (mcp fixture).
+         */
+        post: operations["approveSignRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cert/sign-requests/{id}/deny/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deny a sign request
+         * @description No status guard: a CSR in any non-terminal state can be denied (mcp commit `73e4495`).
+         *     The deny serializer has no fields, so there is no reason to send (mcp commit `f0c129f`);
+         *     both clients send `{}`. Answers seen: `{"status": "denied"}` (cli `TestDenyCSR`).
+         */
+        post: operations["denySignRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cert/sign-requests/{id}/retry/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry signing
+         * @description Re-sends a CSR stuck in `signing` to the CA; other states are refused (status not
+         *     documented; 400 assumed). Each call dispatches a new command to the CA's agent
+         *     (`mcp@22fc34c:tools/cert_tools.py` `retry_sign_request`; `cli@9483716:api/cert/cert.go`
+         *     `RetryCSR`).
+         */
+        post: operations["retrySignRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cert/certificates/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List issued certificates
+         * @description Read-only; certificates are issued through sign requests
+         *     (`cli@9483716:api/cert/cert.go` `GetCertificateList`; `mcp@22fc34c:tools/cert_tools.py`
+         *     `list_certificates`, whose authority filter is `csr__authority__id`, mcp commit
+         *     `f0c129f`: "not authority").
+         */
+        get: operations["listCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cert/certificates/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a certificate
+         * @description `crt_text` is the PEM certificate (`cli@9483716:api/cert/cert.go` `DownloadCertificate`).
+         */
+        get: operations["getCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cert/revoke-requests/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List revocation requests
+         * @description `cli@9483716:api/cert/revoke.go` `GetRevokeRequestList` (all pages, optional `status`
+         *     and `certificate`); `mcp@22fc34c:tools/cert_tools.py` `list_revoke_requests`.
+         */
+        get: operations["listRevokeRequests"];
+        put?: never;
+        /**
+         * Request a certificate's revocation
+         * @description `reason` is an RFC 5280 code (0 unspecified, 1 key compromise, 2 CA compromise,
+         *     3 affiliation changed, 4 superseded, 5 cessation of operation, 6 certificate hold,
+         *     9 privilege withdrawn, 10 AA compromise; `cli@9483716:cmd/revoke/revoke_create.go`,
+         *     `mcp@22fc34c:tools/cert_tools.py` `revoke_certificate`). The CLI always sends `reason`
+         *     (0 by default); the MCP omits it unless given. When the caller is the CA owner or an
+         *     admin the request is approved at once and the certificate revoked; otherwise it waits
+         *     for approval (mcp commit `73e4495`). The MCP's fixture answers
+         *     `{"id", "status": "revoked"}`.
+         */
+        post: operations["createRevokeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cert/revoke-requests/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Get a revocation request */
+        get: operations["getRevokeRequest"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a revocation request
+         * @description Withdraws a `requested` revocation; it becomes `canceled` and the certificate stays
+         *     valid. Admins, the CA owner or the requester. It is a DELETE (the view's
+         *     `perform_destroy`), not a `cancel/` action (mcp commit `f0c129f`;
+         *     `cli@9483716:api/cert/revoke.go` `CancelRevokeRequest`).
+         */
+        delete: operations["cancelRevokeRequest"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cert/revoke-requests/{id}/approve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a revocation request
+         * @description Revokes the certificate and adds it to the CRL; irreversible. Admins or the CA owner.
+         *     Both clients send `{}` (`cli@9483716:api/cert/revoke.go` `ApproveRevokeRequest`,
+         *     `mcp@22fc34c:tools/cert_tools.py` `approve_revoke_request`); neither reads the answer.
+         */
+        post: operations["approveRevokeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cert/revoke-requests/{id}/deny/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deny a revocation request
+         * @description The certificate stays valid. Admins or the CA owner; empty body (mcp commit `f0c129f`;
+         *     `cli@9483716:api/cert/revoke.go` `DenyRevokeRequest`).
+         */
+        post: operations["denyRevokeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cert/revoke-requests/{id}/retry/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a revocation
+         * @description Re-sends a request stuck in `revoking` to the CA; other states are refused (status not
+         *     documented; 400 assumed). Each call dispatches a new command to the CA's agent
+         *     (`mcp@22fc34c:tools/cert_tools.py` `retry_revoke_request`;
+         *     `cli@9483716:api/cert/revoke.go` `RetryRevokeRequest`).
+         */
+        post: operations["retryRevokeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/work-sessions/sessions/": {
         parameters: {
             query?: never;
@@ -4360,6 +4805,316 @@ export interface components {
             /** @description Last page number. */
             last: number;
             results: components["schemas"]["FileAcl"][];
+        };
+        /** @description An authority nested in sign requests, certificates and revocations (cli `AuthoritySummary`). */
+        CertAuthoritySummary: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            owner?: components["schemas"]["UserSummary"];
+        };
+        /**
+         * @description A certificate authority: the list item is the cli's `AuthorityResponse`, the detail
+         *     adds `AuthorityDetails`' fields, the create answer adds `instruction`
+         *     (`cli@9483716:api/cert/types.go`). `key_algorithm` and `key_size` are named after the
+         *     MCP's create body; no client reads them back.
+         */
+        CertificateAuthority: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            organization: string;
+            /** @description The CA's root domain; sign requests are matched against it. */
+            domain: string;
+            root_valid_days?: number;
+            default_valid_days?: number;
+            max_valid_days?: number;
+            /**
+             * @example rsa
+             * @example ecdsa
+             */
+            key_algorithm?: string;
+            /**
+             * @example 2048
+             * @example 4096
+             * @example 256
+             * @example 384
+             */
+            key_size?: number;
+            agent?: components["schemas"]["ServerSummary"];
+            owner?: components["schemas"]["UserSummary"];
+            /** @description Installation instruction, in the create answer only. */
+            instruction?: string;
+            /** @description Detail only. */
+            storage?: string;
+            /** @description The root certificate in PEM (detail only). */
+            crt_text?: string;
+            /** @description The agent's address (detail only). */
+            remote_ip?: string;
+            /** @description Whether the agent is connected (detail only). */
+            is_connected?: boolean;
+            /** @description Detail only; values not documented. */
+            status?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            /**
+             * Format: date-time
+             * @description When the root certificate was signed; null before (inferred).
+             */
+            signed_at?: string | null;
+            /** Format: date-time */
+            expires_at?: string | null;
+        };
+        CertificateAuthorityCreateRequest: {
+            /** @example AlpacaX Root CA */
+            name: string;
+            /**
+             * @description Root domain, unique in the workspace.
+             * @example internal.example.com
+             */
+            domain: string;
+            organization: string;
+            /**
+             * Format: uuid
+             * @description The server whose agent runs the CA.
+             */
+            agent: string;
+            /**
+             * Format: uuid
+             * @description The owning user's id.
+             */
+            owner: string;
+            /** @description Root certificate validity; the CLI proposes 3650. */
+            root_valid_days?: number;
+            /** @description Default validity of issued certificates; the CLI proposes 365. */
+            default_valid_days?: number;
+            /** @description Longest validity a request may ask for; the CLI proposes 730. */
+            max_valid_days?: number;
+            /**
+             * @description MCP only.
+             * @enum {string}
+             */
+            key_algorithm?: "rsa" | "ecdsa";
+            /** @description MCP only: 2048 or 4096 for RSA, 256 or 384 for ECDSA. */
+            key_size?: number;
+            /** @description Install the CA on the agent right away. */
+            install?: boolean;
+        };
+        /**
+         * @description The writable fields. Other fields of the detail (the CLI sends the whole edited object)
+         *     are ignored by the server.
+         */
+        CertificateAuthorityUpdateRequest: {
+            default_valid_days?: number;
+            max_valid_days?: number;
+            /** Format: uuid */
+            owner?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        CertificateRevocationList: {
+            /** @description The CRL in PEM. */
+            crl_text: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        /**
+         * @description Status of a sign request. Open: the sources disagree. cli tests use `requested`,
+         *     `signing`, `signed`, `denied`; `alpacon csr ls --help` lists `requested`, `processing`,
+         *     `signed`, `issued`, `canceled`, `denied` (`cli@9483716:cmd/csr/csr_list.go`); the MCP
+         *     lists `requested`, `signing`, `signed`, `failed`, `canceled`, `denied`
+         *     (`mcp@22fc34c:tools/cert_tools.py`) and its fixtures show `pending` and `approved`.
+         * @example requested
+         * @example signing
+         * @example signed
+         * @example failed
+         * @example canceled
+         * @example denied
+         */
+        SignRequestStatus: string;
+        /**
+         * @description A certificate sign request (`cli@9483716:api/cert/types.go` `CSRResponse` for lists,
+         *     `SignRequestResponse` for the create answer with `submit_url`, `SignRequestDetail`
+         *     with `crt_text`).
+         */
+        SignRequest: {
+            /** Format: uuid */
+            id: string;
+            authority?: components["schemas"]["CertAuthoritySummary"];
+            /** @description Inherited from the matched authority. */
+            organization?: string;
+            /** @description The first requested name. */
+            common_name?: string;
+            domain_list?: string[];
+            ip_list?: string[];
+            valid_days?: number;
+            status: components["schemas"]["SignRequestStatus"];
+            requested_ip?: string;
+            requested_by?: components["schemas"]["UserSummary"];
+            /** @description Where to PATCH the CSR (`/api/cert/sign-requests/{id}/submit/`), create answer. */
+            submit_url?: string;
+            /** @description The issued certificate in PEM once `status` is `signed` (detail). */
+            crt_text?: string;
+            /** Format: date-time */
+            added_at?: string;
+        };
+        /** @description At least one entry across `domain_list` and `ip_list`. */
+        SignRequestCreateRequest: {
+            /**
+             * @description DNS names. The CLI's interactive mode may send null for none.
+             * @example [
+             *       "api.example.com"
+             *     ]
+             */
+            domain_list?: string[] | null;
+            /** @description IP addresses (sent as `[]` or null when none). */
+            ip_list?: string[] | null;
+            /** @description Requested validity; the CLI's default is 365. */
+            valid_days?: number;
+            /** @description A PEM CSR given at once (CLI, omitted when empty). */
+            csr_text?: string;
+            /** @description CLI only, omitted when empty; meaning not documented. */
+            requested_by?: string;
+        };
+        SignRequestSubmitRequest: {
+            /** @description The PEM certificate signing request. */
+            csr_text: string;
+        };
+        /**
+         * @description The answer of approve, deny and retry. Neither client reads it; fixtures show
+         *     `{"status": "signing"}` (cli) and `{"id", "status"}` (mcp).
+         */
+        CertRequestActionResult: {
+            id?: string;
+            status?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description An issued certificate (`cli@9483716:api/cert/types.go` `Certificate`). */
+        Certificate: {
+            /** Format: uuid */
+            id: string;
+            authority?: components["schemas"]["CertAuthoritySummary"];
+            /** @description The sign request's id. */
+            csr?: string;
+            /** @description The certificate in PEM. */
+            crt_text?: string;
+            common_name?: string;
+            serial_number?: string;
+            valid_days?: number;
+            /** @description Values not documented (the MCP's fixture has `active`). */
+            status?: string;
+            is_revoked?: boolean;
+            /** Format: date-time */
+            revoked_at?: string | null;
+            can_revoke?: boolean;
+            /** Format: date-time */
+            signed_at?: string;
+            /** Format: date-time */
+            expires_at?: string;
+            /** @description A name, not a nested user (the cli decodes a string). */
+            signed_by?: string;
+            renewed_by?: string;
+        };
+        /**
+         * @description Status of a revocation request. Open: the MCP lists `requested`, `revoking`, `revoked`,
+         *     `failed`, `denied`, `canceled` (`mcp@22fc34c:tools/cert_tools.py`); `alpacon revoke ls
+         *     --help` suggests `pending`, `approved`, `denied` (`cli@9483716:cmd/revoke/revoke_list.go`).
+         * @example requested
+         * @example revoking
+         * @example revoked
+         * @example failed
+         * @example denied
+         * @example canceled
+         */
+        RevokeRequestStatus: string;
+        /** @description A revocation request (`cli@9483716:api/cert/types.go` `RevokeRequestResponse`). */
+        RevokeRequest: {
+            /** Format: uuid */
+            id: string;
+            /** @description The certificate's id. */
+            certificate?: string;
+            authority?: components["schemas"]["CertAuthoritySummary"];
+            common_name?: string;
+            serial_number?: string;
+            /** @description RFC 5280 reason code. */
+            reason?: number;
+            status: components["schemas"]["RevokeRequestStatus"];
+            requested_reason?: string;
+            requested_by?: components["schemas"]["UserSummary"];
+            approved_by?: components["schemas"]["UserSummary"] | null;
+            denied_by?: components["schemas"]["UserSummary"] | null;
+            error_message?: string;
+            /** Format: date-time */
+            added_at?: string;
+            /** Format: date-time */
+            handled_at?: string | null;
+        };
+        RevokeRequestCreateRequest: {
+            /**
+             * Format: uuid
+             * @description The certificate to revoke.
+             */
+            certificate: string;
+            /**
+             * @description RFC 5280 reason code; 0 (unspecified) when omitted.
+             * @enum {integer}
+             */
+            reason?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 9 | 10;
+            /** @description Free text. */
+            requested_reason?: string;
+        };
+        PaginatedCertificateAuthorityList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["CertificateAuthority"][];
+        };
+        PaginatedSignRequestList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["SignRequest"][];
+        };
+        PaginatedCertificateList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["Certificate"][];
+        };
+        PaginatedRevokeRequestList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["RevokeRequest"][];
         };
     };
     responses: {
@@ -7996,6 +8751,709 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FileAcl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listCertificateAuthorities: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of certificate authorities. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCertificateAuthorityList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createCertificateAuthority: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificateAuthorityCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The created authority, with its installation instruction. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateAuthority"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getCertificateAuthority: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The authority. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateAuthority"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deleteCertificateAuthority: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateCertificateAuthority: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificateAuthorityUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated authority. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateAuthority"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getCertificateRevocationList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CRL. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateRevocationList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listSignRequests: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Request status (see `SignRequestStatus`). The CLI sends it even when empty. */
+                status?: components["schemas"]["SignRequestStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sign requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSignRequestList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createSignRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignRequestCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The sign request, with `submit_url`. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getSignRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sign request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignRequest"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deleteSignRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    submitSignRequestCsr: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignRequestSubmitRequest"];
+            };
+        };
+        responses: {
+            /** @description Submitted. The body is not documented; clients must not require one. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericObject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    approveSignRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description Approved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertRequestActionResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    denySignRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description Denied. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertRequestActionResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    retrySignRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description Re-sent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertRequestActionResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listCertificates: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Only certificates issued by this authority. */
+                csr__authority__id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of certificates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCertificateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listRevokeRequests: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Request status (see `RevokeRequestStatus`). */
+                status?: components["schemas"]["RevokeRequestStatus"];
+                /** @description Certificate id. */
+                certificate?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of revocation requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedRevokeRequestList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createRevokeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeRequestCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The revocation request. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokeRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getRevokeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revocation request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokeRequest"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    cancelRevokeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    approveRevokeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description Approved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertRequestActionResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    denyRevokeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description Denied. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertRequestActionResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    retryRevokeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description Re-sent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertRequestActionResult"];
                 };
             };
             400: components["responses"]["BadRequest"];
