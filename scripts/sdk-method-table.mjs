@@ -33,6 +33,10 @@ const ACCESSORS = {
   CommandAcls: "security.commandAcls",
   ServerAcls: "security.serverAcls",
   FileAcls: "security.fileAcls",
+  Certificates: "certificates",
+  CertificateAuthorities: "certificates.authorities",
+  SignRequests: "certificates.signRequests",
+  RevokeRequests: "certificates.revokeRequests",
 };
 
 const spec = parse(readFileSync(join(root, "openapi/alpacon.yaml"), "utf8"));

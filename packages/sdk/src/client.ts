@@ -13,6 +13,7 @@ import { fetchTransport, type Transport, type TransportSettings } from "./core/t
 import { AlertRules, Alerts } from "./resources/alerts.js";
 import { ApiTokens } from "./resources/api-tokens.js";
 import { Auth } from "./resources/auth.js";
+import { Certificates } from "./resources/certificates.js";
 import { Commands } from "./resources/commands.js";
 import { Events } from "./resources/events.js";
 import { IamGroups, IamMemberships, IamUsers } from "./resources/iam.js";
@@ -81,6 +82,7 @@ export interface AlpaconClient {
   readonly workSessions: WorkSessions;
   readonly apiTokens: ApiTokens;
   readonly security: Security;
+  readonly certificates: Certificates;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -129,6 +131,7 @@ export function createAlpaconClient(options: AlpaconClientOptions): AlpaconClien
     workSessions: new WorkSessions(context),
     apiTokens: new ApiTokens(context),
     security: createSecurity(context),
+    certificates: new Certificates(context),
   };
 }
 

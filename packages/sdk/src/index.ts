@@ -85,6 +85,30 @@ export type {
   UpdateApiTokenBody,
 } from "./resources/api-tokens.js";
 export type {
+  Certificate,
+  CertificateAuthorities,
+  CertificateAuthority,
+  CertificateRevocationList,
+  Certificates,
+  CertRequestActionResult,
+  CreateCertificateAuthorityBody,
+  CreateRevokeRequestBody,
+  CreateSignRequestBody,
+  ListCertificateAuthoritiesQuery,
+  ListCertificatesQuery,
+  ListRevokeRequestsQuery,
+  ListSignRequestsQuery,
+  RevokeRequest,
+  RevokeRequests,
+  SignRequest,
+  SignRequests,
+  UpdateCertificateAuthorityBody,
+} from "./resources/certificates.js";
+export {
+  REVOKE_REQUEST_STATUS_ALIASES,
+  SIGN_REQUEST_STATUS_ALIASES,
+} from "./resources/certificates.js";
+export type {
   Command,
   CommandChunk,
   CommandCreated,

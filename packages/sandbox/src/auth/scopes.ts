@@ -40,6 +40,7 @@ export const SCOPE_RESOURCES: readonly ScopeResource[] = [
   },
   { name: "iam", actions: CRUD, acl: [], prefixes: ["/api/iam/"] },
   { name: "security", actions: CRUD, acl: [], prefixes: ["/api/security/"] },
+  { name: "cert", actions: CRUD, acl: [], prefixes: ["/api/cert/"] },
 ];
 
 /** Reached by every token whatever its scopes: the health check and the catalogs to build one. */

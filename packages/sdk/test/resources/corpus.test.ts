@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCorpus } from "../../../sandbox/test/helpers/corpus.js";
 import { iteratePages, type Page } from "../../src/core/pagination.js";
-import { type AlpaconClient, createAlpaconClient, ValidationError } from "../../src/index.js";
+import {
+  type AlpaconClient,
+  createAlpaconClient,
+  NotFoundError,
+  ValidationError,
+} from "../../src/index.js";
 import { json, startLoopbackServer } from "../helpers/loopback-server.js";
 
 const ID = "550e8400-e29b-41d4-a716-446655440001";
@@ -40,6 +45,59 @@ const SERVER_ADMIN_READERS: Record<string, (client: AlpaconClient) => Promise<vo
       token: ID,
     });
     expect(guide.registration_token).toBeTruthy();
+  },
+};
+
+/** Certificates (openapi/corpus/certs/): partial payloads, status names as each client saw them. */
+const CERT_READERS: Record<string, (client: AlpaconClient) => Promise<void>> = {
+  listCertificateAuthorities: async (c) => {
+    const page = await c.certificates.authorities.list();
+    expect(page.next).toBe(2);
+    expect(page.results[0]?.owner?.name).toBe("admin");
+  },
+  createCertificateAuthority: async (c) => {
+    const created = await c.certificates.authorities.create({
+      name: "Internal CA",
+      domain: "internal.acme.com",
+      organization: "Acme",
+      agent: ID,
+      owner: ID,
+    });
+    expect(created.domain).toBe("internal.acme.com");
+  },
+  listSignRequests: async (c) => {
+    const page = await c.certificates.signRequests.list();
+    expect(page.results[0]?.requested_by?.name).toBe("admin");
+  },
+  createSignRequest: async (c) => {
+    const created = await c.certificates.signRequests.create({ domain_list: ["example.com"] });
+    expect(created.submit_url).toBe(`/api/cert/sign-requests/${created.id}/submit/`);
+    expect(created.status).toBe("requested");
+  },
+  getSignRequest: async (c) => {
+    // A signed request with its certificate, the MCP's `pending` (read as `requested`), or 404.
+    await c.certificates.signRequests.get(ID).then(
+      (request) => {
+        expect(["signed", "requested"]).toContain(request.status);
+        if (request.status === "signed") expect(request.crt_text).toMatch(/BEGIN CERTIFICATE/);
+      },
+      (error) => expect(error).toBeInstanceOf(NotFoundError),
+    );
+  },
+  approveSignRequest: async (c) => {
+    expect(await c.certificates.signRequests.approve(ID)).toEqual({ status: "signing" });
+  },
+  listCertificates: async (c) => {
+    const page = await c.certificates.list({ csr__authority__id: ID });
+    expect(page.results[0]?.authority?.name).toBe("auth-test");
+  },
+  getCertificate: async (c) => {
+    expect((await c.certificates.get(ID)).status).toBe("active");
+  },
+  createRevokeRequest: async (c) => {
+    expect((await c.certificates.revokeRequests.create({ certificate: ID })).status).toBe(
+      "revoked",
+    );
   },
 };
 
@@ -251,6 +309,7 @@ const READERS: Record<string, Check> = {
     for (const item of items) expect(Number.isNaN(Date.parse(item.timestamp ?? ""))).toBe(false);
   },
   ...SERVER_ADMIN_READERS,
+  ...CERT_READERS,
 };
 
 let api: Awaited<ReturnType<typeof startLoopbackServer>>;
@@ -303,6 +362,18 @@ describe("top-servers entries", () => {
     );
     api.always((_request, response) => json(response, 200, { rows: [] }));
     await expect(client.metrics.cpuTopServers()).rejects.toThrow(/unknown shape.*keys rows/);
+  });
+});
+
+describe("cert action answers", () => {
+  it("read an empty 200 as {} and the CLI help's names as the MCP's", async () => {
+    api.always((_request, response) => {
+      response.writeHead(200, { "content-length": "0" });
+      response.end();
+    });
+    expect(await client.certificates.revokeRequests.approve(ID)).toEqual({});
+    api.always((_request, response) => json(response, 200, { id: ID, status: "processing" }));
+    expect(await client.certificates.signRequests.retry(ID)).toEqual({ id: ID, status: "signing" });
   });
 });
 
