@@ -112,6 +112,15 @@ const EFFECTS: Record<string, Effect> = {
   upgrade_system: "change",
   create_registration_token: "grant-access",
   get_registration_guide: "grant-access",
+  // A CA signs certificates for every name under its domain; an approval issues one.
+  create_certificate_authority: "grant-access",
+  approve_sign_request: "grant-access",
+  deny_sign_request: "change",
+  retry_sign_request: "change",
+  revoke_certificate: "change",
+  approve_revoke_request: "change",
+  deny_revoke_request: "change",
+  retry_revoke_request: "change",
 };
 
 /** Writes that ask nothing: each adds something that gives nobody any access. */
@@ -125,6 +134,8 @@ const UNASKED_WRITES = [
   "attach_alert_rule",
   "star_server",
   "update_information",
+  // A certificate request grants nothing until an admin or the CA's owner approves it.
+  "create_sign_request",
 ];
 
 /** The MCP spec's value for each hint a tool leaves out. */

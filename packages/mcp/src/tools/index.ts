@@ -1,5 +1,6 @@
 import { alertTools } from "./alerts.js";
 import { authTools } from "./auth.js";
+import { certTools } from "./certs.js";
 import { commandTools } from "./commands.js";
 import type { AnyTool } from "./define.js";
 import { eventTools } from "./events.js";
@@ -31,5 +32,6 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   ...tokenTools,
   ...securityTools,
   ...serverAdminTools,
+  ...certTools,
   ...healthTools,
 ];

@@ -60,6 +60,11 @@ export const TOOLSET_RECORD = {
       "Reboot, shut down and upgrade servers and agents, rename, star, unregister; registration tokens and install commands",
     enabled: false,
   },
+  certs: {
+    description:
+      "Private PKI: certificate authorities, sign requests and their approval, issued certificates, revocations",
+    enabled: false,
+  },
   health: {
     description: "This MCP server's own health and its workspaces' reachability",
     enabled: true,
