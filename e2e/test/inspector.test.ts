@@ -125,6 +125,7 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       ["security", "list_server_acls", acme, /server ACL entries/],
       ["alerts", "list_alerts", acme, /alert/i],
       ["server-admin", "list_registration_tokens", acme, /tokens/],
+      ["certs", "list_certificate_authorities", acme, /authorities/],
     ];
     expect(new Set(["servers", ...calls.map(([toolset]) => toolset)])).toEqual(new Set(TOOLSETS));
 

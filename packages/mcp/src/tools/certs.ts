@@ -122,7 +122,7 @@ async function ownerText(context: Context, id: string): Promise<string> {
   } catch (error) {
     if (error instanceof PermissionDeniedError) return `user ${id}`;
     if (error instanceof NotFoundError) {
-      throw new ToolError(`no user ${id}`, "Find the owner's id with list_iam_users");
+      throw new ToolError(`no user ${id}`, "Find the owner's id with iam_users_list");
     }
     throw error;
   }
@@ -171,7 +171,7 @@ export const createCertificateAuthority = defineTool({
     domain: z.string().min(1).max(253).describe("Root domain, e.g. internal.example.com."),
     organization: z.string().min(1).max(128).describe("Organization of the issued certificates."),
     server: serverId.describe("The server whose agent runs the CA: name or id."),
-    owner: z.guid().describe("The owning user's id (list_iam_users)."),
+    owner: z.guid().describe("The owning user's id (iam_users_list)."),
     rootValidDays: days.optional().describe("Root certificate validity (3650)."),
     defaultValidDays: days.optional().describe("Default for issued certificates (365)."),
     maxValidDays: days.optional().describe("Longest a request may ask for (730)."),

@@ -92,7 +92,7 @@ describe("certificate authorities", () => {
       server: agentName,
       owner: MISSING_ID,
     });
-    expectToolError(bad, "list_iam_users");
+    expectToolError(bad, "iam_users_list");
     expect(yes.questions).toEqual([]);
     const member = await run(
       "create_certificate_authority",
