@@ -290,7 +290,10 @@ describe("certificates and revocations", () => {
       status: "revoking",
     });
     expect(yes.questions[0]).toContain("Approve revoking certificate `api.acme.test`");
-    expectToolError(await run("approve_revoke_request", { revokeId: id }, MEMBER), "authority's owner");
+    expectToolError(
+      await run("approve_revoke_request", { revokeId: id }, MEMBER),
+      "authority's owner",
+    );
     ws().setCertDelays({ revoke: 20 });
     expect((await yes.call("retry_revoke_request", { revokeId: id })).structured).toEqual({
       id,
