@@ -23,8 +23,8 @@ export interface CertDelays {
 
 export const DEFAULT_CERT_DELAYS: CertDelays = { sign: 300, revoke: 300 };
 
-export interface AuthorityRecord {
-  id: string;
+/** What a new authority is made of (the create body, defaults applied). */
+export interface NewAuthority {
   name: string;
   organization: string;
   domain: string;
@@ -36,6 +36,10 @@ export interface AuthorityRecord {
   agentId: string;
   ownerId: string;
   install: boolean;
+}
+
+export interface AuthorityRecord extends NewAuthority {
+  id: string;
   ca: CaKey;
   crtText: string;
   addedAt: number;
@@ -108,20 +112,6 @@ export interface CertHost {
   /** Whether the CA's agent (a server) is connected and can take work. */
   agentConnected: (serverId: string) => boolean;
   userName: (userId: string) => string;
-}
-
-export interface NewAuthority {
-  name: string;
-  organization: string;
-  domain: string;
-  rootValidDays: number;
-  defaultValidDays: number;
-  maxValidDays: number;
-  keyAlgorithm: KeyAlgorithm;
-  keySize: number;
-  agentId: string;
-  ownerId: string;
-  install: boolean;
 }
 
 /**
