@@ -146,7 +146,9 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       expect(result.content[0]!.text).toMatch(pattern);
       expect(result.structuredContent).toBeDefined();
     });
-  });
+    // One Inspector run starts npx, a server and a sandbox (~10 s on two cores): a batch of three
+    // takes up to ~30 s on a busy machine, and there are six batches now that certs has its call.
+  }, 240_000);
 
   test("an unknown tool: exit code 5, tool_not_found", async () => {
     const outcome = await inspector(callArgs("no_such_tool", {}));
