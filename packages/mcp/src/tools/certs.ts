@@ -132,6 +132,7 @@ async function ownerText(context: Context, id: string): Promise<string> {
 
 export const listCertificateAuthorities = listTool({
   name: "list_certificate_authorities",
+  searchHint: "certificate CA authority TLS SSL PKI",
   toolset: "certs",
   title: "List certificate authorities",
   description:
@@ -145,6 +146,7 @@ export const listCertificateAuthorities = listTool({
 
 export const getCertificateAuthority = defineTool({
   name: "get_certificate_authority",
+  searchHint: "certificate CA authority details get",
   toolset: "certs",
   title: "Get a certificate authority",
   description: "One CA: configuration, its agent's status, and the root certificate (PEM).",
@@ -159,6 +161,7 @@ export const getCertificateAuthority = defineTool({
 
 export const createCertificateAuthority = defineTool({
   name: "create_certificate_authority",
+  searchHint: "certificate CA authority create TLS SSL",
   toolset: "certs",
   title: "Create a certificate authority",
   description:
@@ -198,6 +201,7 @@ export const createCertificateAuthority = defineTool({
 
 export const updateCertificateAuthority = defineTool({
   name: "update_certificate_authority",
+  searchHint: "certificate CA authority update patch",
   toolset: "certs",
   title: "Change a certificate authority",
   description:
@@ -229,6 +233,7 @@ export const updateCertificateAuthority = defineTool({
 
 export const deleteCertificateAuthority = defineTool({
   name: "delete_certificate_authority",
+  searchHint: "certificate CA authority delete remove",
   toolset: "certs",
   title: "Delete a certificate authority",
   description:
@@ -257,6 +262,7 @@ export const deleteCertificateAuthority = defineTool({
 
 export const listSignRequests = listTool({
   name: "list_sign_requests",
+  searchHint: "certificate CSR signing request",
   toolset: "certs",
   title: "List certificate sign requests",
   description:
@@ -271,6 +277,7 @@ export const listSignRequests = listTool({
 
 export const getSignRequest = defineTool({
   name: "get_sign_request",
+  searchHint: "certificate CSR signing request details get",
   toolset: "certs",
   title: "Get a certificate sign request",
   description: "One sign request: status, names, authority; once signed, the certificate (PEM).",
@@ -285,6 +292,7 @@ export const getSignRequest = defineTool({
 
 export const createSignRequest = defineTool({
   name: "create_sign_request",
+  searchHint: "certificate CSR signing request create",
   toolset: "certs",
   title: "Request a certificate",
   description:
@@ -324,6 +332,7 @@ export const createSignRequest = defineTool({
 
 export const deleteSignRequest = defineTool({
   name: "delete_sign_request",
+  searchHint: "certificate CSR signing request delete remove",
   toolset: "certs",
   title: "Cancel a certificate sign request",
   description:
@@ -345,6 +354,7 @@ export const deleteSignRequest = defineTool({
 
 interface ActionToolSpec {
   name: string;
+  searchHint: string;
   title: string;
   description: string;
   sdk: (c: AlpaconClient) => (id: string) => Promise<CertRequestActionResult>;
@@ -360,6 +370,7 @@ function requestAction(spec: ActionToolSpec): AnyTool {
   const key = Object.keys(spec.input)[0] as "csrId" | "revokeId";
   return defineTool({
     name: spec.name,
+    searchHint: spec.searchHint,
     toolset: "certs",
     title: spec.title,
     description: spec.description,
@@ -384,6 +395,7 @@ function requestAction(spec: ActionToolSpec): AnyTool {
 
 export const approveSignRequest = requestAction({
   name: "approve_sign_request",
+  searchHint: "certificate CSR signing request approve",
   title: "Approve a certificate sign request",
   description:
     "Approves a requested sign request: the CA's agent then signs and issues the certificate (list_certificates). Admins or the CA owner.",
@@ -398,6 +410,7 @@ export const approveSignRequest = requestAction({
 
 export const denySignRequest = requestAction({
   name: "deny_sign_request",
+  searchHint: "certificate CSR signing request deny reject",
   title: "Deny a certificate sign request",
   description:
     "Denies a sign request that is not finished (even while signing). Admins or the CA owner.",
@@ -412,6 +425,7 @@ export const denySignRequest = requestAction({
 
 export const retrySignRequest = requestAction({
   name: "retry_sign_request",
+  searchHint: "certificate CSR signing request retry",
   title: "Retry signing",
   description:
     "Re-sends a sign request stuck in signing to the CA's agent (e.g. after it reconnected). Admins or the CA owner.",
@@ -428,6 +442,7 @@ export const retrySignRequest = requestAction({
 
 export const listCertificates = listTool({
   name: "list_certificates",
+  searchHint: "certificate issued TLS SSL list",
   toolset: "certs",
   title: "List issued certificates",
   description:
@@ -442,6 +457,7 @@ export const listCertificates = listTool({
 
 export const getCertificate = defineTool({
   name: "get_certificate",
+  searchHint: "certificate issued details get TLS SSL",
   toolset: "certs",
   title: "Get a certificate",
   description: "One issued certificate: PEM, names, serial, validity and revocation status.",
@@ -456,6 +472,7 @@ export const getCertificate = defineTool({
 
 export const revokeCertificate = defineTool({
   name: "revoke_certificate",
+  searchHint: "certificate revoke invalidate",
   toolset: "certs",
   title: "Revoke a certificate",
   description:
@@ -494,6 +511,7 @@ export const revokeCertificate = defineTool({
 
 export const listRevokeRequests = listTool({
   name: "list_revoke_requests",
+  searchHint: "certificate revoke request list",
   toolset: "certs",
   title: "List revocation requests",
   description:
@@ -512,6 +530,7 @@ export const listRevokeRequests = listTool({
 
 export const getRevokeRequest = defineTool({
   name: "get_revoke_request",
+  searchHint: "certificate revoke request details get",
   toolset: "certs",
   title: "Get a revocation request",
   description: "One revocation request: certificate, reason, status, who handled it.",
@@ -526,6 +545,7 @@ export const getRevokeRequest = defineTool({
 
 export const cancelRevokeRequest = defineTool({
   name: "cancel_revoke_request",
+  searchHint: "certificate revoke request cancel withdraw",
   toolset: "certs",
   title: "Cancel a revocation request",
   description:
@@ -547,6 +567,7 @@ export const cancelRevokeRequest = defineTool({
 
 export const approveRevokeRequest = requestAction({
   name: "approve_revoke_request",
+  searchHint: "certificate revoke request approve",
   title: "Approve a revocation request",
   description:
     "Approves a requested revocation: the certificate is revoked and put on the CA's revocation list. Admins or the CA owner.",
@@ -561,6 +582,7 @@ export const approveRevokeRequest = requestAction({
 
 export const denyRevokeRequest = requestAction({
   name: "deny_revoke_request",
+  searchHint: "certificate revoke request deny reject",
   title: "Deny a revocation request",
   description:
     "Denies a requested revocation; the certificate stays valid. Admins or the CA owner.",
@@ -575,6 +597,7 @@ export const denyRevokeRequest = requestAction({
 
 export const retryRevokeRequest = requestAction({
   name: "retry_revoke_request",
+  searchHint: "certificate revoke request retry",
   title: "Retry a revocation",
   description: "Re-sends a revocation stuck in revoking to the CA's agent. Admins or the CA owner.",
   sdk: (c) => c.certificates.revokeRequests.retry,
