@@ -57,7 +57,10 @@ async function signed(names: string[]): Promise<{ csr: string; cert: string }> {
 
 describe("the certs toolset", () => {
   test("is off by default", async () => {
-    expectToolError(await h.call("list_certificates", { workspace: "acme" }), "list_certificates");
+    expectToolError(
+      await h.call("list_certificates", { workspace: "acme" }, { toolsets: ["default"] }),
+      "list_certificates",
+    );
   });
 });
 
