@@ -25,6 +25,8 @@ const ACCESSORS = {
   IamUsers: "iam.users",
   IamGroups: "iam.groups",
   IamMemberships: "iam.memberships",
+  IamApplications: "iam.applications",
+  WorkspaceInvites: "iam.invites",
   IamRoles: "iam.roles",
   IamPermissions: "iam.permissions",
   Auth: "auth",
@@ -37,6 +39,8 @@ const ACCESSORS = {
   CertificateAuthorities: "certificates.authorities",
   SignRequests: "certificates.signRequests",
   RevokeRequests: "certificates.revokeRequests",
+  Workspaces: "workspaces",
+  WorkspacePreferencesResource: "workspaces.preferences",
 };
 
 const spec = parse(readFileSync(join(root, "openapi/alpacon.yaml"), "utf8"));

@@ -8,6 +8,7 @@ import { certsContract } from "./contract/certs.js";
 import { securityContract } from "./contract/security.js";
 import { describeServerAdminContract } from "./contract/server-admin.js";
 import { tokenContract } from "./contract/tokens.js";
+import { describeWorkspaceContract } from "./contract/workspace.js";
 import { coverage, operations } from "./helpers/contract.js";
 import { type Api, eventually, useSandbox } from "./helpers/sandbox.js";
 
@@ -889,6 +890,7 @@ certsContract(() => ({
 }));
 
 describeServerAdminContract(h);
+describeWorkspaceContract(h);
 
 describe("contract coverage", () => {
   afterAll(() => {

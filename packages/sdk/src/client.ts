@@ -16,13 +16,20 @@ import { Auth } from "./resources/auth.js";
 import { Certificates } from "./resources/certificates.js";
 import { Commands } from "./resources/commands.js";
 import { Events } from "./resources/events.js";
-import { IamGroups, IamMemberships, IamUsers } from "./resources/iam.js";
+import {
+  IamApplications,
+  IamGroups,
+  IamMemberships,
+  IamUsers,
+  WorkspaceInvites,
+} from "./resources/iam.js";
 import { Metrics } from "./resources/metrics.js";
 import { Notes } from "./resources/notes.js";
 import { createSecurity, type Security } from "./resources/security.js";
 import { Servers } from "./resources/servers.js";
 import { System } from "./resources/system.js";
 import { WorkSessions } from "./resources/work-sessions.js";
+import { Workspaces } from "./resources/workspace.js";
 import { SDK_VERSION } from "./version.js";
 import { Webftp } from "./webftp/webftp.js";
 import { Websh } from "./websh/websh.js";
@@ -77,12 +84,16 @@ export interface AlpaconClient {
     readonly users: IamUsers;
     readonly groups: IamGroups;
     readonly memberships: IamMemberships;
+    readonly applications: IamApplications;
+    readonly invites: WorkspaceInvites;
   };
   readonly auth: Auth;
   readonly workSessions: WorkSessions;
   readonly apiTokens: ApiTokens;
   readonly security: Security;
   readonly certificates: Certificates;
+  /** The token's user and the workspace-wide settings (`client.workspace` is the name). */
+  readonly workspaces: Workspaces;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -126,12 +137,15 @@ export function createAlpaconClient(options: AlpaconClientOptions): AlpaconClien
       users: new IamUsers(context),
       groups: new IamGroups(context),
       memberships: new IamMemberships(context),
+      applications: new IamApplications(context),
+      invites: new WorkspaceInvites(context),
     },
     auth: new Auth(context),
     workSessions: new WorkSessions(context),
     apiTokens: new ApiTokens(context),
     security: createSecurity(context),
     certificates: new Certificates(context),
+    workspaces: new Workspaces(context),
   };
 }
 

@@ -119,13 +119,19 @@ export type { Event, ListEventsQuery } from "./resources/events.js";
 export {
   ACCOUNT_FLAGS,
   type AccountFlagInfo,
+  type ApplicationServiceType,
+  type ApplicationSystemUser,
+  type CreateIamApplicationBody,
   type CreateIamUserBody,
+  type IamApplication,
   type IamGroup,
   type IamMembership,
   type IamUser,
   MEMBERSHIP_ROLES,
   type MembershipRole,
   type MembershipRoleInfo,
+  type UpdateIamApplicationBody,
+  type UpdateIamGroupBody,
   type UpdateIamUserBody,
 } from "./resources/iam.js";
 export type {
@@ -215,6 +221,13 @@ export type {
   WorkSessionTimelineItem,
   WorkSessionTimelineQuery,
 } from "./resources/work-sessions.js";
+export type {
+  UpdateWorkspacePreferencesBody,
+  WorkspaceAccessControl,
+  WorkspaceMfaMethods,
+  WorkspacePreferences,
+  WorkspaceSecurity,
+} from "./resources/workspace.js";
 export { SDK_VERSION } from "./version.js";
 export { WebftpTransferError } from "./webftp/errors.js";
 export { isInProgress as isTransferInProgress } from "./webftp/transfer.js";

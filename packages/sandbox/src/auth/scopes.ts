@@ -41,6 +41,9 @@ export const SCOPE_RESOURCES: readonly ScopeResource[] = [
   { name: "iam", actions: CRUD, acl: [], prefixes: ["/api/iam/"] },
   { name: "security", actions: CRUD, acl: [], prefixes: ["/api/security/"] },
   { name: "cert", actions: CRUD, acl: [], prefixes: ["/api/cert/"] },
+  // On-premise an admin token with this scope reaches the workspace settings
+  // (`mcp@22fc34c:docs/api-reference.md`, workspace tools).
+  { name: "workspaces", actions: CRUD, acl: [], prefixes: ["/api/workspaces/"] },
 ];
 
 /** Reached by every token whatever its scopes: the health check and the catalogs to build one. */

@@ -99,6 +99,19 @@ export class WorkspaceControl {
     return this.state.commands.all().map((c) => commandJson(this.state, c, true));
   }
 
+  /**
+   * Pending workspace invitations (`inviteWorkspaceUser`): no API lists them (neither official
+   * client reads one back), so tests and demos look here.
+   */
+  invitations(): { email: string; invited_by: string; added_at: string; expires_at: string }[] {
+    return this.state.settings.pendingInvitations(this.state.now()).map((i) => ({
+      email: i.email,
+      invited_by: i.invitedBy,
+      added_at: new Date(i.addedAt).toISOString(),
+      expires_at: new Date(i.expiresAt).toISOString(),
+    }));
+  }
+
   /** Marks an upload's bytes as stored (what a PUT to `upload_url` does). */
   markUploaded(transferId: string, size: number): void {
     if (!this.state.transfers.markStored(transferId, { size })) {

@@ -6,6 +6,7 @@ import { BodyReader } from "../http/validate.js";
 import type { IamGroup, IamUser, Membership, MembershipRole } from "../state/model.js";
 import type { WorkspaceState } from "../state/workspace.js";
 import { idParam, requireStaff } from "./common.js";
+import { registerIamApplications } from "./iam-applications.js";
 import { iamGroupJson, iamUserJson, membershipJson } from "./serialize/iam.js";
 
 const NAME_RE = /^[a-z][a-z0-9_-]*$/;
@@ -168,6 +169,33 @@ function findMembership(ctx: RequestContext): Membership {
   const m = ctx.ws.memberships.all().find((x) => x.id === id);
   if (!m) throw notFound();
   return m;
+}
+
+function findGroup(ctx: RequestContext): IamGroup {
+  const group = ctx.ws.groupById.get(idParam(ctx));
+  if (!group) throw notFound();
+  return group;
+}
+
+function requireGroupRole(
+  ctx: RequestContext,
+  group: IamGroup,
+  roles: readonly MembershipRole[],
+): void {
+  if (ctx.principal.user.is_superuser) return;
+  const mine = roleInGroup(ctx.ws, ctx.principal.user.id, group.id);
+  if (mine === null || !roles.includes(mine)) throw permissionDenied();
+}
+
+/** Which servers a group's members may use: both sides of the link change together. */
+function setGroupServers(ws: WorkspaceState, group: IamGroup, serverIds: string[]): void {
+  for (const id of group.serverIds) {
+    const server = ws.serverById.get(id);
+    if (server) server.groupIds = server.groupIds.filter((g) => g !== group.id);
+  }
+  for (const id of serverIds) ws.serverById.get(id)?.groupIds.push(group.id);
+  group.serverIds = serverIds;
+  ws.servers.touch();
 }
 
 function superuserCount(ws: WorkspaceState): number {
@@ -380,10 +408,45 @@ export function registerIam(app: App): void {
     },
   });
   app.route("/api/iam/groups/:id/", {
-    GET: (ctx) => {
-      const group = ctx.ws.groupById.get(idParam(ctx));
-      if (!group) throw notFound();
-      return { status: 200, body: iamGroupJson(ctx.ws, group) };
+    GET: (ctx) => ({ status: 200, body: iamGroupJson(ctx.ws, findGroup(ctx)) }),
+    // `oss@4ac35c6:iam/api/permissions.py` `GroupObjectPermission`: managers and owners edit.
+    PATCH: (ctx) => {
+      const ws = ctx.ws;
+      const group = findGroup(ctx);
+      requireGroupRole(ctx, group, ["manager", "owner"]);
+      const body = new BodyReader(ctx.body);
+      const displayName = body.string("display_name", { allowBlank: true, max: 64 });
+      const description = body.string("description", { allowBlank: true });
+      const tags = body.string("tags", { allowBlank: true, max: 128 });
+      const servers = body.uuidList("servers");
+      for (const id of servers ?? []) {
+        if (!ws.serverById.has(id))
+          body.fail("servers", `Invalid pk "${id}" - object does not exist.`);
+      }
+      body.done();
+      if (typeof displayName === "string") group.display_name = displayName || group.name;
+      if (typeof description === "string") group.description = description;
+      if (typeof tags === "string") group.tags = tags;
+      if (servers) setGroupServers(ws, group, [...new Set(servers)]);
+      group.updated_at = ws.now();
+      ws.groups.touch();
+      ws.invalidateDetails();
+      return { status: 200, body: iamGroupJson(ws, group) };
+    },
+    // Owners delete; the members lose the group's servers with its memberships.
+    DELETE: (ctx) => {
+      const ws = ctx.ws;
+      const group = findGroup(ctx);
+      requireGroupRole(ctx, group, ["owner"]);
+      if (group.name === "alpacon") {
+        throw nonFieldError('Default group "alpacon" cannot be removed.');
+      }
+      setGroupServers(ws, group, []);
+      ws.memberships.remove((m) => m.group === group.id);
+      ws.groups.remove((g) => g.id === group.id);
+      ws.groupById.delete(group.id);
+      ws.invalidateDetails();
+      return { status: 204 };
     },
   });
 
@@ -473,4 +536,5 @@ export function registerIam(app: App): void {
       return { status: 204 };
     },
   });
+  registerIamApplications(app);
 }

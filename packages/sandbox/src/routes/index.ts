@@ -15,6 +15,7 @@ import { registerTokens } from "./tokens.js";
 import { registerWebftp } from "./webftp.js";
 import { registerWebsh } from "./websh.js";
 import { registerWorkSessions } from "./work-sessions.js";
+import { registerWorkspace } from "./workspace.js";
 
 /** Every REST operation of `openapi/alpacon.yaml`. */
 export function registerRoutes(app: App): void {
@@ -34,4 +35,5 @@ export function registerRoutes(app: App): void {
   registerTokens(app);
   registerSecurity(app);
   registerCerts(app);
+  registerWorkspace(app);
 }

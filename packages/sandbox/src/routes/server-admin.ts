@@ -172,8 +172,9 @@ function readGuide(ctx: RequestContext) {
       platform_label: PLATFORM_LABEL[platform],
       alpacon_url: url,
       server_name: serverName,
-      package_proxy: null,
-      allow_sudo_with_mfa: false,
+      // The workspace's settings, as the real guide embeds them in the agent's configuration.
+      package_proxy: ctx.ws.settings.preferences.package_proxy,
+      allow_sudo_with_mfa: ctx.ws.settings.accessControl.allow_sudo_with_mfa,
     },
   };
 }

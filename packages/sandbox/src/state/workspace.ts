@@ -31,6 +31,7 @@ import {
 import { TransferStore } from "./transfers.js";
 import { WebshStore } from "./websh-sessions.js";
 import { WorkSessionStore } from "./work-sessions.js";
+import { type ApplicationRecord, WorkspaceSettings } from "./workspace-settings.js";
 
 export interface WebftpSessionRecord {
   id: string;
@@ -210,6 +211,10 @@ export class WorkspaceState {
   readonly variants: ApiVariants = { ...DEFAULT_VARIANTS };
   /** Server registration tokens (`/api/servers/registration-tokens/`). */
   readonly registrationTokens = new Collection<RegistrationTokenRecord>();
+  /** Preferences, access control, MFA settings and invitations (`/api/workspaces/`). */
+  readonly settings: WorkspaceSettings;
+  /** IAM applications and the system users bound to them (`/api/iam/applications/`). */
+  readonly applications = new Collection<ApplicationRecord>();
   /** What server actions (reboot, agent restart …) do to the simulated fleet. */
   readonly actions: ActionHost;
 
@@ -251,6 +256,7 @@ export class WorkspaceState {
     this.groups = new Collection(iam.groups);
     for (const g of iam.groups) this.groupById.set(g.id, g);
     this.memberships = new Collection(iam.memberships);
+    this.settings = new WorkspaceSettings((iam.users[0] as IamUser).email);
 
     const notes = generateNotes(init.seed, servers, iam.users, start);
     this.notes = new Collection(notes);

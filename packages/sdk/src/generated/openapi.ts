@@ -1522,10 +1522,25 @@ export interface paths {
         get: operations["getIamGroup"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete an IAM group
+         * @description Owners of the group (or superusers) only. The default group `alpacon` cannot be
+         *     removed: 400 `{"non_field_errors": ["Default group \"alpacon\" cannot be removed."]}`
+         *     (`oss@4ac35c6:iam/api/views.py` `perform_destroy`). The group's memberships go with it,
+         *     and its members lose the access it gave them.
+         */
+        delete: operations["deleteIamGroup"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update an IAM group
+         * @description Managers and owners of the group (or superusers) only; `name` and `gid` are read-only
+         *     (`oss@4ac35c6:iam/api/serializers.py` `GroupUpdateSerializer`, `iam/api/permissions.py`). Changing
+         *     `servers` changes which servers every member can use (`cli@9483716:api/iam/types.go`
+         *     `GroupCreateRequest` fields; `mcp@22fc34c:tools/iam_tools.py` `update_iam_group` sends
+         *     `display_name` and `description`).
+         */
+        patch: operations["updateIamGroup"];
         trace?: never;
     };
     "/api/iam/memberships/": {
@@ -1595,6 +1610,245 @@ export interface paths {
          *     update of the same view set.
          */
         patch: operations["updateIamMembership"];
+        trace?: never;
+    };
+    "/api/iam/applications/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List IAM applications
+         * @description Applications are machine service accounts (CI/CD, monitoring, automation,
+         *     integrations) with the system users they run as (`mcp@22fc34c:tools/iam_tools.py`
+         *     `list_iam_applications`, commit `5983bcc` "align IAM tools with server source spec").
+         *     The CLI does not call it.
+         */
+        get: operations["listIamApplications"];
+        put?: never;
+        /**
+         * Create an IAM application
+         * @description Staff only (guess: as for groups). `service_type` defaults to `integration`
+         *     (`mcp@22fc34c:tools/iam_tools.py` `create_iam_application`, `VALID_SERVICE_TYPES`).
+         */
+        post: operations["createIamApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/iam/applications/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Get an IAM application */
+        get: operations["getIamApplication"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an IAM application
+         * @description Its system users are released (they stay on their servers).
+         */
+        delete: operations["deleteIamApplication"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an IAM application
+         * @description `mcp@22fc34c:tools/iam_tools.py` `update_iam_application` sends `name` and `description`.
+         */
+        patch: operations["updateIamApplication"];
+        trace?: never;
+    };
+    "/api/iam/applications/{id}/system-users/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bind system users to an application
+         * @description Binds existing system users (`/api/proc/users/` ids: OS accounts on servers) to the
+         *     application as the accounts it runs as; at least one id (`mcp@22fc34c:tools/iam_tools.py`
+         *     `assign_application_system_users`, commit `5983bcc`: "server enforces min_length=1").
+         *     Answers the assigned system users (`mcp@22fc34c:tests/test_iam_tools.py`). Assigning
+         *     one already bound to the application changes nothing.
+         */
+        post: operations["assignApplicationSystemUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/iam/applications/{id}/system-users/unassign/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release system users from an application
+         * @description Answers `{"unassigned": n, "system_user_ids": [...]}` (`mcp@22fc34c:tests/test_iam_tools.py`);
+         *     ids not bound to the application are not counted.
+         */
+        post: operations["unassignApplicationSystemUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspaces/users/invite/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite someone to the workspace by email
+         * @description Sends an invitation and records a pending invited user; the invitee needs no IAM user
+         *     yet (`cli@9483716:api/iam/iam.go` `InviteUser`, `cmd/iam/user_invite.go`: staff or
+         *     superuser only; `mcp@22fc34c:tools/iam_tools.py` `invite_workspace_user`, commit
+         *     `5983bcc`: "Sends an Auth0 organization invitation and records a pending InvitedUser
+         *     entry"). Auth0 (SaaS) deployments only; on-premise it is absent (404). The answer is
+         *     `{"detail": ["User invitation sent."]}` in `mcp@22fc34c:tests/test_iam_tools.py`; the
+         *     CLI ignores it.
+         */
+        post: operations["inviteWorkspaceUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspaces/access-control/-/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the workspace's access-control settings
+         * @description Sudo and root policy, tunnel and editor defaults, home directory mode, work-session
+         *     TTLs, shared account names (`cli@9483716:api/workspace/access_control.go`,
+         *     `access_control_test.go`; `mcp@22fc34c:tools/workspace_tools.py`
+         *     `get_workspace_access_control`). On-premise deployments leave out the MFA fields
+         *     (`allow_sudo_with_mfa`, `block_local_sudo`, `sudo_timeout`). The CLI also PATCHes it
+         *     (`alpacon workspace access-control update`); on SaaS that needs a superuser session with
+         *     fresh MFA, and the reference MCP leaves writes to the web console on purpose
+         *     (`mcp@22fc34c:docs/api-reference.md`), so the write is not described here.
+         */
+        get: operations["getWorkspaceAccessControl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspaces/security/-/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the workspace's authentication (MFA) settings
+         * @description Whether MFA is required, for which actions, how long a completed MFA lasts, and the
+         *     allowed methods (`cli@9483716:api/workspace/authentication.go`,
+         *     `authentication_test.go`; `mcp@22fc34c:tools/workspace_tools.py`
+         *     `get_workspace_security`). Browser (JWT) sessions only: the view has no API-token
+         *     authentication, so an API token gets 403 (`mcp@259d66c` commit message: "a static API
+         *     token … got a raw 403"). SaaS only: on-premise answers 404.
+         */
+        get: operations["getWorkspaceSecurity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspaces/security/-/mfa-methods/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the MFA methods the workspace allows
+         * @description A read-only subset of the security settings (`cli@9483716:api/workspace/mfa_methods.go`,
+         *     `mfa_methods_test.go`; `mcp@22fc34c:tools/workspace_tools.py`
+         *     `list_workspace_mfa_methods`). Same rules as `getWorkspaceSecurity`: browser sessions
+         *     only (403 to API tokens), SaaS only (404 on-premise).
+         */
+        get: operations["listWorkspaceMfaMethods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspaces/preferences/-/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the workspace's preferences
+         * @description Workspace-wide, not per user (`cli@9483716:api/workspace/preferences.go`,
+         *     `preferences_test.go`; `mcp@22fc34c:tools/workspace_tools.py`
+         *     `get_workspace_preferences`).
+         */
+        get: operations["getWorkspacePreferences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update the workspace's preferences
+         * @description Only the given fields change; the list fields (`enabled_extensions`,
+         *     `allowed_domains`) replace the whole list. Narrowing `enabled_extensions` answers 402 on
+         *     plans below enterprise; `billing_email` and `allowed_domains` are SaaS only; `timezone`
+         *     is also the billing clock (`mcp@22fc34c:tools/workspace_tools.py`
+         *     `update_workspace_preferences`, commit `259d66c`). The CLI sends the whole edited object
+         *     (`cli@9483716:api/workspace/preferences.go` `UpdatePreferences`). Staff only (guess).
+         */
+        patch: operations["updateWorkspacePreferences"];
         trace?: never;
     };
     "/api/auth/tokens/": {
@@ -4024,6 +4278,149 @@ export interface components {
         IamMembershipUpdateRequest: {
             role: components["schemas"]["MembershipRole"];
         };
+        /** @description `name`, `gid` and `is_ldap_group` are read-only on update. */
+        IamGroupUpdateRequest: {
+            display_name?: string;
+            description?: string;
+            tags?: string;
+            /** @description Server ids the group's members may use (replaces the list). */
+            servers?: string[];
+        };
+        /**
+         * @description `mcp@22fc34c:tools/iam_tools.py` `VALID_SERVICE_TYPES`.
+         * @enum {string}
+         */
+        ApplicationServiceType: "ci_cd" | "monitoring" | "automation" | "integration";
+        /**
+         * @description A system user (an OS account on one server, `/api/proc/users/`) bound to an
+         *     application. `{id, username}` in `mcp@22fc34c:tests/test_iam_tools.py`; `uid` and
+         *     `server` are this file's additions (optional).
+         */
+        ApplicationSystemUser: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            uid?: number;
+            server?: components["schemas"]["ServerSummary"];
+        };
+        /**
+         * @description A machine service account. `{id, name, description, added_at}` in
+         *     `mcp@22fc34c:tests/test_iam_tools.py`; `service_type` from `create_iam_application`;
+         *     the bound system users are this file's reading of `assign_application_system_users`.
+         */
+        IamApplication: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            description?: string;
+            service_type?: components["schemas"]["ApplicationServiceType"];
+            system_users?: components["schemas"]["ApplicationSystemUser"][];
+            /** Format: date-time */
+            added_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        IamApplicationCreateRequest: {
+            name: string;
+            description?: string;
+            service_type?: components["schemas"]["ApplicationServiceType"];
+        };
+        IamApplicationUpdateRequest: {
+            name?: string;
+            description?: string;
+        };
+        ApplicationSystemUsersRequest: {
+            system_user_ids: string[];
+        };
+        ApplicationSystemUsersUnassigned: {
+            /** @description How many were bound to the application and are released. */
+            unassigned: number;
+            system_user_ids?: string[];
+        };
+        WorkspaceInviteRequest: {
+            /** Format: email */
+            email: string;
+        };
+        /** @description `{"detail": ["User invitation sent."]}` (`mcp@22fc34c:tests/test_iam_tools.py`). */
+        WorkspaceInviteResult: {
+            detail?: string | string[];
+        };
+        /**
+         * @description Field names from `cli@9483716:api/workspace/access_control_test.go` and
+         *     `mcp@22fc34c:tools/workspace_tools.py` `get_workspace_access_control` (which also names
+         *     a command-environment audit setting without its field name; extra fields are allowed).
+         *     Types of the TTLs (seconds) and of `sudo_timeout` are guesses. Every field may be absent.
+         */
+        WorkspaceAccessControl: {
+            allow_sudo_with_mfa?: boolean;
+            allow_direct_root?: boolean;
+            block_local_sudo?: boolean;
+            sudo_timeout?: number;
+            allow_tunnel_by_default?: boolean;
+            allow_editor_by_default?: boolean;
+            /** @example 750 */
+            home_directory_permission?: string;
+            work_session_max_ttl?: number;
+            work_session_pending_ttl?: number;
+            shared_account_names?: string[];
+        };
+        /**
+         * @description `cli@9483716:api/workspace/authentication_test.go`; `mcp@22fc34c:tests/test_workspace_tools.py`.
+         *     Action names are `server`, `websh` in the CLI test and `websh`, `webftp`, `command` in
+         *     `mcp@60d4469:utils/security_settings.py`; method names `email`, `otp` (CLI) and
+         *     `totp`, `webauthn` (MCP). Both are open strings here.
+         */
+        WorkspaceSecurity: {
+            mfa_required?: boolean;
+            /** @description Seconds a completed MFA stays valid. */
+            mfa_timeout?: number;
+            allowed_mfa_methods?: string[];
+            mfa_required_actions?: string[];
+            passkey_as_mfa?: boolean;
+        };
+        /** @description `cli@9483716:api/workspace/mfa_methods_test.go`. */
+        WorkspaceMfaMethods: {
+            allowed_mfa_methods?: string[];
+            passkey_as_mfa?: boolean;
+        };
+        /**
+         * @description `cli@9483716:api/workspace/preferences_test.go`; `mcp@22fc34c:tools/workspace_tools.py`
+         *     (`enabled_extensions`, `billing_email`, `allowed_domains`; the last two SaaS only).
+         *     Every field may be absent.
+         */
+        WorkspacePreferences: {
+            front_url?: string;
+            /** @example KR */
+            country?: string;
+            /** @example ko */
+            language?: string;
+            /** @example Asia/Seoul */
+            timezone?: string;
+            /** @description Seconds an invitation stays valid. */
+            invite_ttl?: number;
+            enabled_extensions?: string[];
+            /** @description Seconds. */
+            websh_session_timeout?: number;
+            auto_agent_upgrade?: boolean;
+            /** @description Proxy URL agents use to install packages. */
+            package_proxy?: string | null;
+            billing_email?: string | null;
+            /** @description Email domains invitations may go to (empty = any). */
+            allowed_domains?: string[];
+        };
+        WorkspacePreferencesUpdateRequest: {
+            front_url?: string;
+            country?: string;
+            language?: string;
+            timezone?: string;
+            invite_ttl?: number;
+            enabled_extensions?: string[];
+            websh_session_timeout?: number;
+            auto_agent_upgrade?: boolean;
+            package_proxy?: string | null;
+            billing_email?: string | null;
+            allowed_domains?: string[];
+        };
         /**
          * @description `pending` (requested, waiting for a person) → `approved` → `active` → `completed`,
          *     `expired` or `revoked`; a pending request may instead end `rejected` or `cancelled` (or
@@ -4510,6 +4907,19 @@ export interface components {
             /** @description Last page number. */
             last: number;
             results: components["schemas"]["IamGroup"][];
+        };
+        PaginatedIamApplicationList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["IamApplication"][];
         };
         PaginatedIamMembershipList: {
             /** @description Total number of items. */
@@ -7933,6 +8343,66 @@ export interface operations {
             "5XX": components["responses"]["ServerError"];
         };
     };
+    deleteIamGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateIamGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IamGroupUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
     listIamMemberships: {
         parameters: {
             query?: {
@@ -8083,6 +8553,379 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listIamApplications: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Free-text search over the fields listed in the operation's description. */
+                search?: components["parameters"]["Search"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of applications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedIamApplicationList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createIamApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IamApplicationCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The created application. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamApplication"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getIamApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamApplication"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deleteIamApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateIamApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IamApplicationUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated application. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamApplication"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    assignApplicationSystemUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationSystemUsersRequest"];
+            };
+        };
+        responses: {
+            /** @description The system users now bound to the application by this call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationSystemUser"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    unassignApplicationSystemUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationSystemUsersRequest"];
+            };
+        };
+        responses: {
+            /** @description How many were released. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationSystemUsersUnassigned"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    inviteWorkspaceUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkspaceInviteRequest"];
+            };
+        };
+        responses: {
+            /** @description The invitation was sent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceInviteResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getWorkspaceAccessControl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceAccessControl"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getWorkspaceSecurity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceSecurity"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listWorkspaceMfaMethods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The allowed methods. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceMfaMethods"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getWorkspacePreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preferences. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspacePreferences"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateWorkspacePreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkspacePreferencesUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The preferences after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspacePreferences"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             "5XX": components["responses"]["ServerError"];
         };

@@ -88,6 +88,25 @@ export class IamGroups extends Resource {
   create(body: Schemas["IamGroupCreateRequest"], options?: RequestOptions): Promise<IamGroup> {
     return data(this.http.POST("/api/iam/groups/", { body, ...this.request(options) }));
   }
+
+  /** `updateIamGroup` (managers and owners of the group; `servers` replaces the list). */
+  update(id: string, body: UpdateIamGroupBody, options?: RequestOptions): Promise<IamGroup> {
+    return data(
+      this.http.PATCH("/api/iam/groups/{id}/", {
+        params: { path: { id } },
+        body,
+        ...this.request(options),
+      }),
+    );
+  }
+
+  /** `deleteIamGroup` (owners): its memberships, and the access they gave, go with it. */
+  async delete(id: string, options?: RequestOptions): Promise<void> {
+    await this.http.DELETE("/api/iam/groups/{id}/", {
+      params: { path: { id } },
+      ...this.request(options),
+    });
+  }
 }
 
 export class IamMemberships extends Resource {
@@ -247,3 +266,119 @@ export const ACCOUNT_FLAGS: readonly AccountFlagInfo[] = [
     ],
   },
 ];
+
+export type IamApplication = Schemas["IamApplication"];
+export type ApplicationSystemUser = Schemas["ApplicationSystemUser"];
+export type ApplicationServiceType = Schemas["ApplicationServiceType"];
+export type CreateIamApplicationBody = Schemas["IamApplicationCreateRequest"];
+export type UpdateIamApplicationBody = Schemas["IamApplicationUpdateRequest"];
+export type UpdateIamGroupBody = Schemas["IamGroupUpdateRequest"];
+
+/** Machine service accounts and the system users (OS accounts on servers) they run as. */
+export class IamApplications extends Resource {
+  /** `listIamApplications`. */
+  list(
+    query: QueryOf<"listIamApplications"> = {},
+    options?: RequestOptions,
+  ): Promise<Page<IamApplication>> {
+    return data(
+      this.http.GET("/api/iam/applications/", { params: { query }, ...this.request(options) }),
+    );
+  }
+
+  iterate(
+    query: QueryOf<"listIamApplications"> = {},
+    options: IterateOptions & RequestOptions = {},
+  ): AsyncGenerator<IamApplication> {
+    return iteratePages((page) => this.list(page, options), query, options);
+  }
+
+  /** `getIamApplication`. */
+  get(id: string, options?: RequestOptions): Promise<IamApplication> {
+    return data(
+      this.http.GET("/api/iam/applications/{id}/", {
+        params: { path: { id } },
+        ...this.request(options),
+      }),
+    );
+  }
+
+  /** `createIamApplication` (`service_type` defaults to `integration`). */
+  create(body: CreateIamApplicationBody, options?: RequestOptions): Promise<IamApplication> {
+    return data(this.http.POST("/api/iam/applications/", { body, ...this.request(options) }));
+  }
+
+  /** `updateIamApplication` (PATCH: only the given fields change). */
+  update(
+    id: string,
+    body: UpdateIamApplicationBody,
+    options?: RequestOptions,
+  ): Promise<IamApplication> {
+    return data(
+      this.http.PATCH("/api/iam/applications/{id}/", {
+        params: { path: { id } },
+        body,
+        ...this.request(options),
+      }),
+    );
+  }
+
+  /** `deleteIamApplication`. */
+  async delete(id: string, options?: RequestOptions): Promise<void> {
+    await this.http.DELETE("/api/iam/applications/{id}/", {
+      params: { path: { id } },
+      ...this.request(options),
+    });
+  }
+
+  /** `assignApplicationSystemUsers`: binds system users (ids from `system.users`); answers them. */
+  assignSystemUsers(
+    id: string,
+    systemUserIds: readonly string[],
+    options?: RequestOptions,
+  ): Promise<ApplicationSystemUser[]> {
+    return data(
+      this.http.POST("/api/iam/applications/{id}/system-users/", {
+        params: { path: { id } },
+        body: { system_user_ids: [...systemUserIds] },
+        ...this.request(options),
+      }),
+    );
+  }
+
+  /** `unassignApplicationSystemUsers`: answers how many were bound and are released. */
+  unassignSystemUsers(
+    id: string,
+    systemUserIds: readonly string[],
+    options?: RequestOptions,
+  ): Promise<Schemas["ApplicationSystemUsersUnassigned"]> {
+    return data(
+      this.http.POST("/api/iam/applications/{id}/system-users/unassign/", {
+        params: { path: { id } },
+        body: { system_user_ids: [...systemUserIds] },
+        ...this.request(options),
+      }),
+    );
+  }
+}
+
+/** Invitations to join the workspace (SaaS deployments). */
+export class WorkspaceInvites extends Resource {
+  /**
+   * `inviteWorkspaceUser`: emails an invitation; the invitee needs no IAM user yet. Answers the
+   * server's message (`detail` may be a string or a list of them; normalised to a list).
+   */
+  async create(
+    body: Schemas["WorkspaceInviteRequest"],
+    options?: RequestOptions,
+  ): Promise<{ email: string; detail: string[] }> {
+    const result = await data(
+      this.http.POST("/api/workspaces/users/invite/", { body, ...this.request(options) }),
+    );
+    const detail = result?.detail;
+    return {
+      email: body.email,
+      detail: detail === undefined ? [] : Array.isArray(detail) ? detail : [detail],
+    };
+  }
+}

@@ -101,6 +101,41 @@ const CERT_READERS: Record<string, (client: AlpaconClient) => Promise<void>> = {
   },
 };
 
+/** Workspace settings and the IAM extras (openapi/corpus/workspace/, iam/). */
+const WORKSPACE_READERS: Record<string, (client: AlpaconClient) => Promise<void>> = {
+  getWorkspaceAccessControl: async (c) => {
+    expect(typeof (await c.workspaces.accessControl())).toBe("object");
+  },
+  getWorkspaceSecurity: async (c) => {
+    expect(Array.isArray((await c.workspaces.security()).allowed_mfa_methods)).toBe(true);
+  },
+  listWorkspaceMfaMethods: async (c) => {
+    expect((await c.workspaces.mfaMethods()).allowed_mfa_methods?.length).toBeGreaterThan(0);
+  },
+  getWorkspacePreferences: async (c) => {
+    expect((await c.workspaces.preferences.get()).timezone).toBeTruthy();
+  },
+  getIamApplication: async (c) => {
+    expect(isId((await c.iam.applications.get(ID)).id)).toBe(true);
+  },
+  listIamApplications: async (c) => {
+    for (const app of (await c.iam.applications.list()).results) expect(app.name).toBeTruthy();
+  },
+  assignApplicationSystemUsers: async (c) => {
+    const users = await c.iam.applications.assignSystemUsers(ID, [ID]);
+    expect(users.map((u) => u.username)).toEqual(["svc-my-service"]);
+  },
+  unassignApplicationSystemUsers: async (c) => {
+    expect((await c.iam.applications.unassignSystemUsers(ID, [ID])).unassigned).toBe(1);
+  },
+  inviteWorkspaceUser: async (c) => {
+    expect(await c.iam.invites.create({ email: "a@example.com" })).toEqual({
+      email: "a@example.com",
+      detail: ["User invitation sent."],
+    });
+  },
+};
+
 type Check = (client: AlpaconClient) => Promise<void>;
 
 const isId = (value: unknown) => typeof value === "string" && value !== "";
@@ -310,6 +345,7 @@ const READERS: Record<string, Check> = {
   },
   ...SERVER_ADMIN_READERS,
   ...CERT_READERS,
+  ...WORKSPACE_READERS,
 };
 
 let api: Awaited<ReturnType<typeof startLoopbackServer>>;
