@@ -121,6 +121,7 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       ["work-sessions", "work_session_list", acme, /sessions/],
       ["iam", "iam_users_list", acme, /users?/],
       ["auth", "workspaces_list", {}, /acme/],
+      ["workspace", "get_current_user", acme, /superuser/],
       ["tokens", "list_api_token_scopes", acme, /server: read/],
       ["security", "list_server_acls", acme, /server ACL entries/],
       ["alerts", "list_alerts", acme, /alert/i],

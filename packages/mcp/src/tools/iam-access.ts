@@ -57,7 +57,7 @@ async function findUser(context: ToolCallContext, ref: string): Promise<IamUser>
   return user;
 }
 
-async function findGroup(context: ToolCallContext, ref: string): Promise<IamGroup> {
+export async function findGroup(context: ToolCallContext, ref: string): Promise<IamGroup> {
   if (UUID.test(ref)) return context.call((c) => c.iam.groups.get)(ref);
   const page = await context.call((c) => c.iam.groups.list)({ name: ref });
   const group = page.results.find((item) => item.name === ref);
@@ -67,7 +67,7 @@ async function findGroup(context: ToolCallContext, ref: string): Promise<IamGrou
   return group;
 }
 
-async function allMemberships(
+export async function allMemberships(
   context: ToolCallContext,
   query: { user?: string; group?: string },
 ): Promise<IamMembership[]> {
@@ -87,7 +87,7 @@ function userName(user: IamUser): string {
   return `${user.username ?? user.id}${full ? ` (${full})` : ""}`;
 }
 
-function groupName(group: IamGroup): string {
+export function groupName(group: IamGroup): string {
   const servers = group.servers.map((server) => server.name);
   const shown = servers.slice(0, 5).join(", ") + (servers.length > 5 ? ", …" : "");
   const display = group.display_name && group.display_name !== group.name ? group.display_name : "";

@@ -12,6 +12,7 @@ import {
   listIamMemberships,
   removeIamMember,
 } from "./iam-access.js";
+import { iamAdminTools } from "./iam-admin.js";
 
 const userId = z
   .string()
@@ -245,4 +246,5 @@ export const iamTools = [
   getIamGroup,
   listIamMemberships,
   removeIamMember,
+  ...iamAdminTools,
 ];

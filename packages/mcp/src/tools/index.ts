@@ -15,6 +15,7 @@ import { tokenTools } from "./tokens.js";
 import { webftpTools } from "./webftp.js";
 import { webshTools } from "./websh.js";
 import { workSessionTools } from "./work-sessions.js";
+import { workspaceTools } from "./workspace.js";
 
 /** Every tool, in the order `tools/list` shows them. Each toolset lives in `./<toolset>.ts`. */
 export const ALL_TOOLS: readonly AnyTool[] = [
@@ -29,6 +30,7 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   ...workSessionTools,
   ...iamTools,
   ...authTools,
+  ...workspaceTools,
   ...tokenTools,
   ...securityTools,
   ...serverAdminTools,

@@ -41,10 +41,17 @@ export const TOOLSET_RECORD = {
     enabled: true,
   },
   // Reading who may do what is daily work; changing it is an administrator's, named on purpose.
-  iam: { description: "Workspace users, groups, roles and permissions", enabled: "read-only" },
+  iam: {
+    description: "Workspace users, groups, roles, applications and invitations",
+    enabled: "read-only",
+  },
   auth: {
     description: "Configured workspaces and their API tokens on this machine",
     enabled: true,
+  },
+  workspace: {
+    description: "Who the token is; workspace access control, MFA settings and preferences",
+    enabled: false,
   },
   tokens: {
     description:
