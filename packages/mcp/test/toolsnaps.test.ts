@@ -121,6 +121,12 @@ const EFFECTS: Record<string, Effect> = {
   approve_revoke_request: "change",
   deny_revoke_request: "change",
   retry_revoke_request: "change",
+  // A group's servers are its members' access; an application runs as the system users bound to
+  // it; an accepted invitation makes a member.
+  update_iam_group: "grant-access",
+  assign_application_system_users: "grant-access",
+  unassign_application_system_users: "change",
+  invite_workspace_user: "grant-access",
 };
 
 /** Writes that ask nothing: each adds something that gives nobody any access. */
@@ -136,6 +142,8 @@ const UNASKED_WRITES = [
   "update_information",
   // A certificate request grants nothing until an admin or the CA's owner approves it.
   "create_sign_request",
+  // An application can do nothing until system users are bound to it (a confirmed call).
+  "create_iam_application",
 ];
 
 /** The MCP spec's value for each hint a tool leaves out. */

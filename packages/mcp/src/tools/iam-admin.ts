@@ -32,9 +32,9 @@ export const updateIamGroup = defineTool({
   operation: "PATCH",
   input: {
     group: groupRef,
-    displayName: z.string().max(64).optional(),
-    description: z.string().max(1000).optional(),
-    tags: z.string().max(128).optional(),
+    displayName: z.string().max(64).optional().describe("Shown in the web console."),
+    description: z.string().max(1000).optional().describe("What the group is for."),
+    tags: z.string().max(128).optional().describe("Free text."),
     servers: z.array(serverId).max(500).optional().describe("Names or ids; replaces the list."),
   },
   output: { group },
@@ -170,7 +170,7 @@ export const createIamApplication = defineTool({
   operation: "POST",
   input: {
     name: z.string().min(1).max(150),
-    description: z.string().max(1000).optional(),
+    description: z.string().max(1000).optional().describe("What it is for."),
     serviceType: z
       .enum(["ci_cd", "monitoring", "automation", "integration"])
       .optional()
@@ -191,7 +191,7 @@ export const updateIamApplication = defineTool({
   input: {
     application: appId,
     name: z.string().min(1).max(150).optional(),
-    description: z.string().max(1000).optional(),
+    description: z.string().max(1000).optional().describe("What it is for."),
   },
   output: { application },
   notFound: APP_NOT_FOUND,
@@ -316,7 +316,7 @@ export const inviteWorkspaceUser = defineTool({
       typeof ttl === "number"
         ? ` The invitation stays valid for ${Math.round(ttl / 3600)} hour(s).`
         : "";
-    return `Email an invitation to ${quoted(args.email)} to join workspace ${quoted(context.target?.workspace ?? "")}? Once they accept, they are a member of it.${valid}`;
+    return `Email ${quoted(args.email)} an invitation to join the workspace? Once they accept, they are a member of it.${valid}`;
   },
   run: async (args, { sdk }) => sdk({ email: args.email }),
   summary: (result) =>

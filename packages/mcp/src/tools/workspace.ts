@@ -119,14 +119,14 @@ export const getWorkspacePreferences = defineTool({
 
 const preferenceFields = {
   timezone: z.string().min(1).max(64).optional().describe("IANA name; also the billing clock."),
-  language: z.string().min(2).max(10).optional(),
+  language: z.string().min(2).max(10).optional().describe("Locale code, e.g. ko."),
   country: z.string().length(2).optional().describe("ISO code, e.g. KR."),
-  frontUrl: z.url().max(200).optional(),
+  frontUrl: z.url().max(200).optional().describe("The web console URL."),
   inviteTtl: z.int().min(1).optional().describe("Seconds an invitation stays valid."),
   webshSessionTimeout: z.int().min(0).optional().describe("Idle seconds."),
-  autoAgentUpgrade: z.boolean().optional(),
+  autoAgentUpgrade: z.boolean().optional().describe("Agents upgrade themselves."),
   packageProxy: z.url().max(200).nullable().optional().describe("null removes it."),
-  billingEmail: z.email().max(254).nullable().optional(),
+  billingEmail: z.email().max(254).nullable().optional().describe("SaaS only."),
   enabledExtensions: z
     .array(z.string().min(1).max(64))
     .max(50)
