@@ -1,22 +1,11 @@
-import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, test } from "vitest";
+import { confirmingClient } from "../helpers/confirming-client.js";
 import { expectInvalidInput, expectToolError } from "../helpers/expect-tool.js";
 import { useHarness } from "../helpers/file-harness.js";
 import { call, connectedServer, MISSING_ID, sdkClient } from "../helpers/harness.js";
 
 const h = useHarness();
 const acme = { workspace: "acme" };
-
-/** A client whose user answers every confirmation with yes, keeping the questions asked. */
-async function confirmingClient() {
-  const questions: string[] = [];
-  const { client } = await h.connect({ confirm: "elicit" }, { elicitation: { form: {} } });
-  client.setRequestHandler(ElicitRequestSchema, async (request) => {
-    questions.push(request.params.message);
-    return { action: "accept", content: { confirm: true } };
-  });
-  return { client, questions };
-}
 
 async function newGroup(name: string, servers: string[] = []) {
   return sdkClient(h.sandbox).iam.groups.create({ name, servers });
@@ -32,7 +21,7 @@ describe("update_iam_group", () => {
   test("asks who gains and loses which servers, then changes them", async () => {
     const server = connectedServer(h.sandbox);
     const group = await newGroup("movers");
-    const { client, questions } = await confirmingClient();
+    const { client, questions } = await confirmingClient(h);
     const result = await call(client, "update_iam_group", {
       ...acme,
       group: "movers",
@@ -60,7 +49,7 @@ describe("update_iam_group", () => {
 describe("delete_iam_group", () => {
   test("names the memberships that go, then deletes the group and them", async () => {
     const group = await newGroup("doomed");
-    const { client, questions } = await confirmingClient();
+    const { client, questions } = await confirmingClient(h);
     const result = await call(client, "delete_iam_group", { ...acme, group: "doomed" });
     expect(result.isError).toBe(false);
     expect(questions[0]).toMatch(/Delete group doomed .*permanently\? Its 1 membership\(s\)/);
@@ -78,7 +67,7 @@ describe("delete_iam_group", () => {
 
 describe("IAM applications", () => {
   test("create, list, get, update, bind and release system users, delete", async () => {
-    const { client, questions } = await confirmingClient();
+    const { client, questions } = await confirmingClient(h);
     const created = await call(client, "create_iam_application", {
       ...acme,
       name: "deploy-bot",
@@ -145,7 +134,7 @@ describe("IAM applications", () => {
   });
 
   test("releasing users the application does not run as asks nothing and releases nothing", async () => {
-    const { client, questions } = await confirmingClient();
+    const { client, questions } = await confirmingClient(h);
     const app = await sdkClient(h.sandbox).iam.applications.create({ name: "idle" });
     const result = await call(client, "unassign_application_system_users", {
       ...acme,
@@ -166,7 +155,7 @@ describe("IAM applications", () => {
 
 describe("invite_workspace_user", () => {
   test("asks, naming the address, workspace and how long it stays valid; the invitation is pending", async () => {
-    const { client, questions } = await confirmingClient();
+    const { client, questions } = await confirmingClient(h);
     const result = await call(client, "invite_workspace_user", {
       ...acme,
       email: "kim@example.com",

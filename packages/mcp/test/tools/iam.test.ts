@@ -1,5 +1,5 @@
-import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, test } from "vitest";
+import { confirmingClient } from "../helpers/confirming-client.js";
 import { expectInvalidInput, expectToolError } from "../helpers/expect-tool.js";
 import { useHarness } from "../helpers/file-harness.js";
 import { call, connectedServer, MISSING_ID, sdkClient } from "../helpers/harness.js";
@@ -124,17 +124,6 @@ describe("iam_group_create", () => {
   });
 });
 
-/** A client whose user answers every confirmation with yes, keeping the questions asked. */
-async function confirmingClient() {
-  const questions: string[] = [];
-  const { client } = await h.connect({ confirm: "elicit" }, { elicitation: { form: {} } });
-  client.setRequestHandler(ElicitRequestSchema, async (request) => {
-    questions.push(request.params.message);
-    return { action: "accept", content: { confirm: true } };
-  });
-  return { client, questions };
-}
-
 async function roleOf(username: string, group: string): Promise<string | null> {
   const sdk = sdkClient(h.sandbox);
   const [user] = (await sdk.iam.users.list({ username })).results;
@@ -157,7 +146,7 @@ async function outsider(group: string): Promise<string> {
 
 describe("iam_user_assign_role", () => {
   test("adds a user to a group, then changes the role, asking with names a person knows", async () => {
-    const { client, questions } = await confirmingClient();
+    const { client, questions } = await confirmingClient(h);
     const group = "qa";
     const username = await outsider(group);
     const added = await call(client, "iam_user_assign_role", {
@@ -192,7 +181,7 @@ describe("iam_user_assign_role", () => {
   });
 
   test("asks nothing and changes nothing when the user already has the role", async () => {
-    const { client, questions } = await confirmingClient();
+    const { client, questions } = await confirmingClient(h);
     const owner = (await sdkClient(h.sandbox).iam.users.get("-")).username!;
     const result = await call(client, "iam_user_assign_role", {
       workspace: "acme",
@@ -218,7 +207,7 @@ describe("iam_user_assign_role", () => {
       "another group",
     ],
   ])("fails before asking when %j cannot work", async (refs, why, todo) => {
-    const { client, questions } = await confirmingClient();
+    const { client, questions } = await confirmingClient(h);
     const result = await call(client, "iam_user_assign_role", {
       workspace: "acme",
       ...refs,
@@ -262,7 +251,7 @@ describe("iam_user_assign_role", () => {
 
 describe("remove_iam_member", () => {
   test("removes a member after asking, naming the user, role and group; a non-member is an error", async () => {
-    const { client, questions } = await confirmingClient();
+    const { client, questions } = await confirmingClient(h);
     const username = await outsider("data");
     await call(client, "add_iam_member", {
       workspace: "acme",

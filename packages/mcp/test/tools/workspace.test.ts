@@ -1,5 +1,5 @@
-import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, test } from "vitest";
+import { confirmingClient } from "../helpers/confirming-client.js";
 import { expectToolError } from "../helpers/expect-tool.js";
 import { useHarness } from "../helpers/file-harness.js";
 import { type ConnectOptions, call } from "../helpers/harness.js";
@@ -82,12 +82,7 @@ describe("get_workspace_preferences", () => {
 
 describe("update_workspace_preferences", () => {
   test("asks with each change, its old value and what it does, then the change reads back", async () => {
-    const questions: string[] = [];
-    const { client } = await h.connect({ ...WS, confirm: "elicit" }, { elicitation: { form: {} } });
-    client.setRequestHandler(ElicitRequestSchema, async (request) => {
-      questions.push(request.params.message);
-      return { action: "accept", content: { confirm: true } };
-    });
+    const { client, questions } = await confirmingClient(h, WS);
     const result = await call(client, "update_workspace_preferences", {
       ...acme,
       timezone: "Asia/Seoul",
