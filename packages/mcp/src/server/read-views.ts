@@ -152,6 +152,38 @@ export const READ_VIEWS: readonly ReadView[] = [
     title: "IAM memberships",
   },
   {
+    uri: "iam/applications/{region}/{workspace}",
+    tool: "list_iam_applications",
+    title: "IAM applications",
+  },
+  {
+    uri: "iam/applications/{region}/{workspace}/{app_id}",
+    tool: "get_iam_application",
+    title: "IAM application",
+    args: { app_id: "application" },
+  },
+  { uri: "current-user/{region}/{workspace}", tool: "get_current_user", title: "Current user" },
+  {
+    uri: "workspace-settings/access-control/{region}/{workspace}",
+    tool: "get_workspace_access_control",
+    title: "Workspace access control",
+  },
+  {
+    uri: "workspace-settings/security/{region}/{workspace}",
+    tool: "get_workspace_security",
+    title: "Workspace MFA settings",
+  },
+  {
+    uri: "workspace-settings/mfa-methods/{region}/{workspace}",
+    tool: "list_workspace_mfa_methods",
+    title: "Allowed MFA methods",
+  },
+  {
+    uri: "workspace-settings/preferences/{region}/{workspace}",
+    tool: "get_workspace_preferences",
+    title: "Workspace preferences",
+  },
+  {
     uri: "webftp/sessions/{region}/{workspace}",
     tool: "webftp_sessions_list",
     title: "WebFTP sessions",

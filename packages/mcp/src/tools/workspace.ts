@@ -37,6 +37,7 @@ export const getCurrentUser = defineTool({
   name: "get_current_user",
   toolset: "workspace",
   title: "Who am I",
+  searchHint: "whoami current user identity me authenticated principal",
   description:
     "The user this workspace's token acts as: username, email, staff/superuser, uid, shell, home.",
   sdk: (c) => c.workspaces.me,
@@ -54,6 +55,8 @@ export const getWorkspaceAccessControl = defineTool({
   name: "get_workspace_access_control",
   toolset: "workspace",
   title: "Get workspace access control",
+  searchHint:
+    "workspace access control sudo root tunnel editor home directory work session ttl shared accounts policy",
   description:
     "Workspace-wide sudo/root policy, tunnel and editor defaults, home directory mode, work-session TTLs, shared accounts.",
   sdk: (c) => c.workspaces.accessControl,
@@ -68,6 +71,7 @@ export const getWorkspaceSecurity = defineTool({
   name: "get_workspace_security",
   toolset: "workspace",
   title: "Get workspace MFA settings",
+  searchHint: "workspace security mfa authentication settings",
   description:
     "Whether MFA is required, for which actions, how long it lasts, allowed methods. Browser logins only (API tokens get 403); SaaS only.",
   sdk: (c) => c.workspaces.security,
@@ -84,6 +88,7 @@ export const listWorkspaceMfaMethods = defineTool({
   name: "list_workspace_mfa_methods",
   toolset: "workspace",
   title: "List allowed MFA methods",
+  searchHint: "workspace mfa methods list allowed passkey reauth",
   description:
     "The MFA methods users may complete, and whether a passkey counts. Browser logins only; SaaS only.",
   sdk: (c) => c.workspaces.mfaMethods,
@@ -107,6 +112,7 @@ export const getWorkspacePreferences = defineTool({
   name: "get_workspace_preferences",
   toolset: "workspace",
   title: "Get workspace preferences",
+  searchHint: "workspace preferences settings timezone locale billing",
   description:
     "Workspace-wide preferences: timezone, locale, invite TTL, extensions, websh timeout, agent auto-upgrade, package proxy, billing email, invite domains.",
   sdk: (c) => c.workspaces.preferences.get,
@@ -164,6 +170,7 @@ export const updateWorkspacePreferences = defineTool({
   name: "update_workspace_preferences",
   toolset: "workspace",
   title: "Update workspace preferences",
+  searchHint: "workspace preferences update modify timezone billing",
   description:
     "Changes the given workspace-wide preferences for everyone (list fields replace the whole list). Staff only.",
   sdk: (c) => c.workspaces.preferences.update,
