@@ -38,18 +38,6 @@ const NOT_YET: Record<string, readonly string[]> = {
     "list_session_analyses",
     "list_webftp_logs",
   ],
-  iam: [
-    "assign_application_system_users",
-    "create_iam_application",
-    "delete_iam_application",
-    "delete_iam_group",
-    "get_iam_application",
-    "invite_workspace_user",
-    "list_iam_applications",
-    "unassign_application_system_users",
-    "update_iam_application",
-    "update_iam_group",
-  ],
   package: [
     "install_python_package",
     "install_system_package",
@@ -82,14 +70,6 @@ const NOT_YET: Record<string, readonly string[]> = {
     "share_websh_session",
     "websh_channel_disconnect",
     "websh_session_reconnect",
-  ],
-  workspace: [
-    "get_current_user",
-    "get_workspace_access_control",
-    "get_workspace_preferences",
-    "get_workspace_security",
-    "list_workspace_mfa_methods",
-    "update_workspace_preferences",
   ],
 };
 
