@@ -41,6 +41,10 @@ const ACCESSORS = {
   RevokeRequests: "certificates.revokeRequests",
   Workspaces: "workspaces",
   WorkspacePreferencesResource: "workspaces.preferences",
+  ActivityLogs: "audit.activity",
+  ServerLogs: "audit.serverLogs",
+  WebftpLogs: "audit.webftpLogs",
+  SessionAnalyses: "audit.sessionAnalyses",
 };
 
 const spec = parse(readFileSync(join(root, "openapi/alpacon.yaml"), "utf8"));

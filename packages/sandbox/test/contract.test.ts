@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { certsContract } from "./contract/certs.js";
+import { auditContract } from "./contract/audit.js";
 import { securityContract } from "./contract/security.js";
 import { describeServerAdminContract } from "./contract/server-admin.js";
 import { tokenContract } from "./contract/tokens.js";
@@ -891,6 +892,7 @@ certsContract(() => ({
 
 describeServerAdminContract(h);
 describeWorkspaceContract(h);
+auditContract(() => ({ api, server: linux }));
 
 describe("contract coverage", () => {
   afterAll(() => {

@@ -12,6 +12,7 @@ import type { ClientContext } from "./core/resource.js";
 import { fetchTransport, type Transport, type TransportSettings } from "./core/transport.js";
 import { AlertRules, Alerts } from "./resources/alerts.js";
 import { ApiTokens } from "./resources/api-tokens.js";
+import { type Audit, createAudit } from "./resources/audit.js";
 import { Auth } from "./resources/auth.js";
 import { Certificates } from "./resources/certificates.js";
 import { Commands } from "./resources/commands.js";
@@ -94,6 +95,7 @@ export interface AlpaconClient {
   readonly certificates: Certificates;
   /** The token's user and the workspace-wide settings (`client.workspace` is the name). */
   readonly workspaces: Workspaces;
+  readonly audit: Audit;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -146,6 +148,7 @@ export function createAlpaconClient(options: AlpaconClientOptions): AlpaconClien
     security: createSecurity(context),
     certificates: new Certificates(context),
     workspaces: new Workspaces(context),
+    audit: createAudit(context),
   };
 }
 

@@ -33,7 +33,7 @@ export {
   WorkSessionError,
 } from "./core/errors.js";
 export type { Logger } from "./core/logger.js";
-export type { IterateOptions, Page } from "./core/pagination.js";
+export type { CursorPage, IterateOptions, Page } from "./core/pagination.js";
 export {
   DeadlineError,
   type DownloadDestination,
@@ -108,6 +108,20 @@ export {
   REVOKE_REQUEST_STATUS_ALIASES,
   SIGN_REQUEST_STATUS_ALIASES,
 } from "./resources/certificates.js";
+  ActivityLog,
+  ActivityLogs,
+  Audit,
+  ListActivityLogsQuery,
+  ListServerLogsQuery,
+  ListSessionAnalysesQuery,
+  ListWebftpLogsQuery,
+  ServerLog,
+  ServerLogs,
+  SessionAnalyses,
+  SessionAnalysis,
+  WebftpLog,
+  WebftpLogs,
+} from "./resources/audit.js";
 export type {
   Command,
   CommandChunk,

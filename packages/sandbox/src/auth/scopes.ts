@@ -44,6 +44,7 @@ export const SCOPE_RESOURCES: readonly ScopeResource[] = [
   // On-premise an admin token with this scope reaches the workspace settings
   // (`mcp@22fc34c:docs/api-reference.md`, workspace tools).
   { name: "workspaces", actions: CRUD, acl: [], prefixes: ["/api/workspaces/"] },
+  { name: "audit", actions: ["read"], acl: [], prefixes: ["/api/audit/", "/api/history/"] },
 ];
 
 /** Reached by every token whatever its scopes: the health check and the catalogs to build one. */

@@ -230,6 +230,7 @@ export class App {
     const headOnly = method === "HEAD";
     let digest: string | null = null;
     let credential: string | null = null;
+    let principal: Principal | null = null;
     try {
       if (fault) {
         // Faults model the network and the proxy in front of the API: they happen before the
@@ -269,7 +270,7 @@ export class App {
       if (!match) throw new ApiError(404, DETAIL_NOT_FOUND);
       const stored = match.store as Stored;
 
-      const principal = this.authenticate(ws, req.headers.authorization);
+      principal = this.authenticate(ws, req.headers.authorization);
       credential = principal.credential.label;
       if (stored.def.agent === "only") {
         if (principal.credential.scheme !== "agent") throw permissionDenied();
@@ -339,6 +340,7 @@ export class App {
       }
       writeJson(res, reply.status, reply.body, reply.headers, headOnly);
       log(reply.status, "ok", digest, delayedMs, credential);
+      recordActivity(ws, principal, method, path, reply.status, req);
     } catch (err) {
       if (res.headersSent) {
         res.destroy();
@@ -348,6 +350,7 @@ export class App {
       if (err instanceof ApiError) {
         writeJson(res, err.status, err.body, err.headers, headOnly);
         log(err.status, "ok", digest, delayedMs, credential);
+        recordActivity(ws, principal, method, path, err.status, req);
       } else {
         writeJson(res, 500, { detail: "A server error occurred." }, undefined, headOnly);
         log(500, "error", digest, delayedMs, credential);
@@ -468,6 +471,29 @@ export class App {
     }
     socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   };
+}
+
+/**
+ * The activity log: every write a person (a token or a login, not an agent) asked for, refused
+ * ones included, as the audit app records requests. Reads are not recorded.
+ */
+function recordActivity(
+  ws: WorkspaceState,
+  principal: Principal | null,
+  method: string,
+  path: string,
+  status: number,
+  req: IncomingMessage,
+): void {
+  if (principal === null || SAFE.has(method) || principal.credential.scheme === "agent") return;
+  ws.audit.recordActivity({
+    userId: principal.user.id,
+    username: principal.user.username,
+    method,
+    path,
+    status,
+    ip: req.socket.remoteAddress ?? "",
+  });
 }
 
 function permissionDenied(): ApiError {

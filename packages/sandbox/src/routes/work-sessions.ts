@@ -55,7 +55,7 @@ function sessionSpec(): ListSpec<WorkSessionRecord> {
 }
 
 /** Staff see every session; others the ones they asked for or are assigned. */
-function visible(ctx: RequestContext, s: WorkSessionRecord): boolean {
+export function visible(ctx: RequestContext, s: WorkSessionRecord): boolean {
   const me = ctx.principal.user.id;
   return isStaff(ctx) || s.createdBy === me || s.assignedUser === me;
 }

@@ -127,6 +127,8 @@ export class CommandStore {
   private readonly byId = new Map<string, CommandRecord>();
   private readonly order: CommandRecord[] = [];
   private readonly pending = new Map<string, Pending>();
+  /** Told of every command that ends, whatever the way (the agent's log records it). */
+  onFinish: ((record: CommandRecord) => void) | null = null;
   private version = 0;
   private cacheVersion = -1;
   private cache: CommandRecord[] = [];
@@ -404,6 +406,7 @@ export class CommandStore {
     record.handledAt = this.now();
     record.searchText += ` ${fields.result.slice(0, 4096).toLowerCase()}`;
     this.version++;
+    this.onFinish?.(record);
     const p = this.pending.get(record.id);
     if (p) {
       p.abort = null;

@@ -75,6 +75,8 @@ export const TRANSFER_TTL_MS = 24 * 3_600_000;
 export class TransferStore {
   readonly items = new Map<string, Transfer>();
   hooks: TransferHooks = DEFAULT_HOOKS;
+  /** Told of every transfer that ends (the WebFTP log records it). */
+  onComplete: ((transfer: Transfer) => void) | null = null;
   private readonly secret = randomBytes(32);
   private version = 0;
   private cacheVersion = -1;
@@ -142,6 +144,7 @@ export class TransferStore {
     t.message = outcome.message;
     if (outcome.size !== undefined) t.size = outcome.size;
     this.version++;
+    this.onComplete?.(t);
   }
 
   inProgress(t: Transfer): boolean {

@@ -48,6 +48,8 @@ export class WebshStore {
   readonly sessions = new Map<string, WebshSession>();
   private readonly channels = new Map<string, WebshChannel>();
   private readonly closeListeners = new Set<SessionCloseListener>();
+  /** Told of every session created (the agent's log records it). */
+  onOpen: ((session: WebshSession) => void) | null = null;
   private readonly resizeListeners = new Set<SessionResizeListener>();
   private version = 0;
   private cacheVersion = -1;
@@ -95,6 +97,7 @@ export class WebshStore {
     });
     session.masterChannelId = channel.id;
     this.version++;
+    this.onOpen?.(session);
     return { session, channel };
   }
 

@@ -12,6 +12,7 @@ import { AclStore } from "./acls.js";
 import { AlertStore } from "./alerts.js";
 import { ApiTokenStore } from "./api-tokens.js";
 import { type CertDelays, CertStore, DEFAULT_CERT_DELAYS } from "./certs.js";
+import { AuditStore } from "./audit.js";
 import { type CommandDelays, CommandStore } from "./commands.js";
 import {
   type EventRecord,
@@ -80,6 +81,11 @@ export interface ApiVariants {
   certStatus: "mcp" | "cli-help";
   /** Answers of cert approve/deny/retry: `{status}` (CLI tests) or `{id, status}` (MCP fixtures). */
   certAction: "status" | "id-status";
+  /**
+   * Activity, server and WebFTP logs: the cursor envelope `{next, results}` (CLI), or
+   * `{results, count}` paged by `page` (the reference MCP's fixtures).
+   */
+  historyList: "cursor" | "count";
 }
 
 export const DEFAULT_VARIANTS: Readonly<ApiVariants> = {
@@ -93,6 +99,7 @@ export const DEFAULT_VARIANTS: Readonly<ApiVariants> = {
   systemRows: "page",
   certStatus: "mcp",
   certAction: "status",
+  historyList: "cursor",
 };
 
 /** Every alternative at once: what the clients also accept, for testing a client against all. */
@@ -107,6 +114,7 @@ export const ALTERNATIVE_VARIANTS: Readonly<ApiVariants> = {
   systemRows: "object",
   certStatus: "cli-help",
   certAction: "id-status",
+  historyList: "count",
 };
 
 const VARIANT_CHOICES: { [K in keyof ApiVariants]: readonly ApiVariants[K][] } = {
@@ -120,6 +128,7 @@ const VARIANT_CHOICES: { [K in keyof ApiVariants]: readonly ApiVariants[K][] } =
   systemRows: ["page", "object"],
   certStatus: ["mcp", "cli-help"],
   certAction: ["status", "id-status"],
+  historyList: ["cursor", "count"],
 };
 
 /** Checks a partial variant setting (it may come from JSON over the control API). */
@@ -217,6 +226,8 @@ export class WorkspaceState {
   readonly applications = new Collection<ApplicationRecord>();
   /** What server actions (reboot, agent restart …) do to the simulated fleet. */
   readonly actions: ActionHost;
+  /** Activity, server and WebFTP logs, recorded by the actions that make them. */
+  readonly audit: AuditStore;
 
   /** Stars are personal: user id → starred server ids. */
   private readonly stars = new Map<string, Set<string>>();
@@ -283,6 +294,12 @@ export class WorkspaceState {
     this.transfers = new TransferStore(init.now);
     this.webftpSessions = new Collection<WebftpSessionRecord>();
     this.workSessions = new WorkSessionStore(init.now);
+    this.audit = new AuditStore(init.now);
+    const audit = this.audit;
+    this.commands.onFinish = (command) => audit.commandFinished(command);
+    this.websh.onOpen = (session) => audit.websh(session, "opened");
+    this.websh.onClose((session) => audit.websh(session, "closed"));
+    this.transfers.onComplete = (transfer) => audit.recordTransfer(transfer);
     this.shells = new ShellHost((server) =>
       profileFor(server, this.serverDetails(server), this.metrics(server), this.now),
     );

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCorpus } from "../../../sandbox/test/helpers/corpus.js";
-import { iteratePages, type Page } from "../../src/core/pagination.js";
+import { type CursorPage, iteratePages, type Page } from "../../src/core/pagination.js";
 import {
   type AlpaconClient,
   createAlpaconClient,
@@ -137,6 +137,29 @@ const WORKSPACE_READERS: Record<string, (client: AlpaconClient) => Promise<void>
 };
 
 type Check = (client: AlpaconClient) => Promise<void>;
+
+/** A cursor page read as one: `next` a token or null, never the CLI fixtures' `""`. */
+async function cursorPage(read: Promise<CursorPage<unknown>>) {
+  const page = await read;
+  expect(Array.isArray(page.results)).toBe(true);
+  expect(page.next === null || (typeof page.next === "string" && page.next !== "")).toBe(true);
+}
+
+/** Audit and history (openapi/corpus/audit/). */
+const AUDIT_READERS: Record<string, Check> = {
+  listActivityLogs: (c) => cursorPage(c.audit.activity.list({ page_size: 5 })),
+  getActivityLog: async (c) => {
+    expect((await c.audit.activity.get("log-1")).id).toBe("log-1");
+  },
+  listServerLogs: (c) => cursorPage(c.audit.serverLogs.list({ server: ID })),
+  listWebftpLogs: (c) => cursorPage(c.audit.webftpLogs.list()),
+  listSessionAnalyses: async (c) => {
+    expect(Array.isArray((await c.audit.sessionAnalyses.list()).results)).toBe(true);
+  },
+  getSessionAnalysis: async (c) => {
+    expect((await c.audit.sessionAnalyses.get("analysis-1")).id).toBe("analysis-1");
+  },
+};
 
 const isId = (value: unknown) => typeof value === "string" && value !== "";
 const since = "2024-01-01T00:00:00Z";
@@ -346,6 +369,7 @@ const READERS: Record<string, Check> = {
   ...SERVER_ADMIN_READERS,
   ...CERT_READERS,
   ...WORKSPACE_READERS,
+  ...AUDIT_READERS,
 };
 
 let api: Awaited<ReturnType<typeof startLoopbackServer>>;

@@ -1,0 +1,75 @@
+/**
+ * Contract cases of the audit and history operations (happy path and main error of each),
+ * registered by contract.test.ts after the other areas, whose calls are what these lists show.
+ */
+import { describe, expect, it } from "vitest";
+import type { Api } from "../helpers/sandbox.js";
+
+const NOBODY = "00000000-0000-4000-8000-000000000000";
+
+export function auditContract(clients: () => { api: Api; server: { id: string } }): void {
+  describe("audit and history", () => {
+    it("listActivityLogs: the writes made so far, newest first, cursor-paged", async () => {
+      const { api, server } = clients();
+      const note = await api.post("/api/servers/notes/", { server: server.id, content: "audit" });
+      expect(note.status).toBe(201);
+      const first = await api.get("/api/audit/activity/?page_size=2");
+      expect(first.body.results).toHaveLength(2);
+      expect(first.body.results[0]).toMatchObject({
+        app: "servers",
+        model: "note",
+        action: "create",
+        status_code: 201,
+      });
+      expect(typeof first.body.next).toBe("string");
+      const second = await api.get(`/api/audit/activity/?page_size=2&cursor=${first.body.next}`);
+      expect(Number(second.body.results[0].id)).toBeLessThan(Number(first.body.results[1].id));
+      const bad = await api.get("/api/audit/activity/?user=alice", { invalidRequest: true });
+      expect(bad.status).toBe(400);
+      expect(bad.body).toEqual({ user: ["Enter a valid UUID."] });
+      const stale = await api.get("/api/audit/activity/?cursor=nonsense");
+      expect(stale.status).toBe(404);
+      expect(stale.body).toEqual({ detail: "Invalid cursor" });
+    });
+
+    it("getActivityLog", async () => {
+      const { api } = clients();
+      const [entry] = (await api.get("/api/audit/activity/?page_size=1")).body.results;
+      expect((await api.get(`/api/audit/activity/${entry.id}/`)).body).toEqual(entry);
+      expect((await api.get("/api/audit/activity/999999999/")).status).toBe(404);
+    });
+
+    it("listServerLogs: what commands and websh did on a server", async () => {
+      const { api, server } = clients();
+      const res = await api.get(`/api/history/logs/?server=${server.id}&page_size=100`);
+      expect(res.status).toBe(200);
+      const names = new Set(res.body.results.map((r: { name: string }) => r.name));
+      expect(names).toContain("alpamon.runner.command");
+      expect(names).toContain("alpamon.runner.pty");
+      expect(
+        (await api.get("/api/history/logs/?server=web-1", { invalidRequest: true })).status,
+      ).toBe(400);
+    });
+
+    it("listWebftpLogs: the finished transfers", async () => {
+      const { api, server } = clients();
+      const res = await api.get(`/api/history/webftp-logs/?server=${server.id}&action=upload`);
+      expect(res.body.results[0]).toMatchObject({ action: "upload", success: true });
+      expect(res.body.next).toBeNull();
+      expect(
+        (await api.get("/api/history/webftp-logs/?user=bob", { invalidRequest: true })).status,
+      ).toBe(400);
+    });
+
+    it("listSessionAnalyses and getSessionAnalysis", async () => {
+      const { api } = clients();
+      const list = await api.get("/api/history/session-analyses/");
+      expect(list.body.count).toBeGreaterThan(0);
+      const [first] = list.body.results;
+      expect(first.status).toBe("completed");
+      expect((await api.get(`/api/history/session-analyses/${first.id}/`)).body).toEqual(first);
+      expect((await api.get("/api/history/session-analyses/?page=99")).status).toBe(404);
+      expect((await api.get(`/api/history/session-analyses/${NOBODY}/`)).status).toBe(404);
+    });
+  });
+}

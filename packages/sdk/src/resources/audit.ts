@@ -1,0 +1,151 @@
+import {
+  type CursorPage,
+  type IterateOptions,
+  iterateCursor,
+  iteratePages,
+  type Page,
+  toCursorPage,
+} from "../core/pagination.js";
+import { type ClientContext, data, Resource } from "../core/resource.js";
+import type { RequestOptions } from "../core/transport.js";
+import type { QueryOf, Schemas } from "../core/types.js";
+
+export type ActivityLog = Schemas["ActivityLog"];
+export type ServerLog = Schemas["ServerLog"];
+export type WebftpLog = Schemas["WebftpLog"];
+export type SessionAnalysis = Schemas["SessionAnalysis"];
+export type ListActivityLogsQuery = QueryOf<"listActivityLogs">;
+export type ListServerLogsQuery = QueryOf<"listServerLogs">;
+export type ListWebftpLogsQuery = QueryOf<"listWebftpLogs">;
+export type ListSessionAnalysesQuery = QueryOf<"listSessionAnalyses">;
+
+/**
+ * Who did what in the workspace (`/api/audit/activity/`), newest first. A cursor list: pass a
+ * page's `next` back as `cursor`, or let `iterate` do it.
+ */
+export class ActivityLogs extends Resource {
+  /** One cursor page: `listActivityLogs` (filters `user` id, `app`, `model`). */
+  async list(
+    query: ListActivityLogsQuery = {},
+    options?: RequestOptions,
+  ): Promise<CursorPage<ActivityLog>> {
+    return toCursorPage(
+      await data(
+        this.http.GET("/api/audit/activity/", { params: { query }, ...this.request(options) }),
+      ),
+    );
+  }
+
+  iterate(
+    query: ListActivityLogsQuery = {},
+    options: IterateOptions & RequestOptions = {},
+  ): AsyncGenerator<ActivityLog> {
+    return iterateCursor((page) => this.list(page, options), query, options);
+  }
+
+  /** `getActivityLog`; ids are the API's own strings, not UUIDs. */
+  get(id: string, options?: RequestOptions): Promise<ActivityLog> {
+    return data(
+      this.http.GET("/api/audit/activity/{id}/", {
+        params: { path: { id } },
+        ...this.request(options),
+      }),
+    );
+  }
+}
+
+/** The agents' log records (`/api/history/logs/`), newest first; a cursor list. */
+export class ServerLogs extends Resource {
+  /** One cursor page: `listServerLogs` (filter `server`). */
+  async list(
+    query: ListServerLogsQuery = {},
+    options?: RequestOptions,
+  ): Promise<CursorPage<ServerLog>> {
+    return toCursorPage(
+      await data(
+        this.http.GET("/api/history/logs/", { params: { query }, ...this.request(options) }),
+      ),
+    );
+  }
+
+  iterate(
+    query: ListServerLogsQuery = {},
+    options: IterateOptions & RequestOptions = {},
+  ): AsyncGenerator<ServerLog> {
+    return iterateCursor((page) => this.list(page, options), query, options);
+  }
+}
+
+/** Finished WebFTP transfers (`/api/history/webftp-logs/`), newest first; a cursor list. */
+export class WebftpLogs extends Resource {
+  /** One cursor page: `listWebftpLogs` (filters `server`, `user`, `action`). */
+  async list(
+    query: ListWebftpLogsQuery = {},
+    options?: RequestOptions,
+  ): Promise<CursorPage<WebftpLog>> {
+    return toCursorPage(
+      await data(
+        this.http.GET("/api/history/webftp-logs/", {
+          params: { query },
+          ...this.request(options),
+        }),
+      ),
+    );
+  }
+
+  iterate(
+    query: ListWebftpLogsQuery = {},
+    options: IterateOptions & RequestOptions = {},
+  ): AsyncGenerator<WebftpLog> {
+    return iterateCursor((page) => this.list(page, options), query, options);
+  }
+}
+
+/** AI security analyses of sessions (`/api/history/session-analyses/`), page-numbered. */
+export class SessionAnalyses extends Resource {
+  /** One page: `listSessionAnalyses` (filters `server`, `status`, `risk_score`). */
+  list(
+    query: ListSessionAnalysesQuery = {},
+    options?: RequestOptions,
+  ): Promise<Page<SessionAnalysis>> {
+    return data(
+      this.http.GET("/api/history/session-analyses/", {
+        params: { query },
+        ...this.request(options),
+      }),
+    );
+  }
+
+  iterate(
+    query: ListSessionAnalysesQuery = {},
+    options: IterateOptions & RequestOptions = {},
+  ): AsyncGenerator<SessionAnalysis> {
+    return iteratePages((page) => this.list(page, options), query, options);
+  }
+
+  /** `getSessionAnalysis`. */
+  get(id: string, options?: RequestOptions): Promise<SessionAnalysis> {
+    return data(
+      this.http.GET("/api/history/session-analyses/{id}/", {
+        params: { path: { id } },
+        ...this.request(options),
+      }),
+    );
+  }
+}
+
+export interface Audit {
+  readonly activity: ActivityLogs;
+  readonly serverLogs: ServerLogs;
+  readonly webftpLogs: WebftpLogs;
+  readonly sessionAnalyses: SessionAnalyses;
+}
+
+export function createAudit(context: ClientContext): Audit {
+  return {
+    activity: new ActivityLogs(context),
+    serverLogs: new ServerLogs(context),
+    webftpLogs: new WebftpLogs(context),
+    sessionAnalyses: new SessionAnalyses(context),
+  };
+}
