@@ -127,6 +127,7 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       ["alerts", "list_alerts", acme, /alert/i],
       ["server-admin", "list_registration_tokens", acme, /tokens/],
       ["certs", "list_certificate_authorities", acme, /authorities/],
+      ["audit", "list_server_logs", { ...acme, server }, /server log records, newest first/],
     ];
     expect(new Set(["servers", ...calls.map(([toolset]) => toolset)])).toEqual(new Set(TOOLSETS));
 

@@ -1,4 +1,5 @@
 import { alertTools } from "./alerts.js";
+import { auditTools } from "./audit.js";
 import { authTools } from "./auth.js";
 import { certTools } from "./certs.js";
 import { commandTools } from "./commands.js";
@@ -33,6 +34,7 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   ...workspaceTools,
   ...tokenTools,
   ...securityTools,
+  ...auditTools,
   ...serverAdminTools,
   ...certTools,
   ...healthTools,

@@ -62,6 +62,10 @@ export const TOOLSET_RECORD = {
     description: "Token ACLs: the commands, servers and file paths an API token may use",
     enabled: false,
   },
+  audit: {
+    description: "Activity (audit) logs, server logs, WebFTP transfer logs, session analyses",
+    enabled: false,
+  },
   "server-admin": {
     description:
       "Reboot, shut down and upgrade servers and agents, rename, star, unregister; registration tokens and install commands",

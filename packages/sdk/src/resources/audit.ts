@@ -9,11 +9,21 @@ import {
 import { type ClientContext, data, Resource } from "../core/resource.js";
 import type { RequestOptions } from "../core/transport.js";
 import type { QueryOf, Schemas } from "../core/types.js";
+import { mapPage, type ServerRef, toServerRef } from "./shapes.js";
 
 export type ActivityLog = Schemas["ActivityLog"];
 export type ServerLog = Schemas["ServerLog"];
 export type WebftpLog = Schemas["WebftpLog"];
-export type SessionAnalysis = Schemas["SessionAnalysis"];
+type RawSessionAnalysis = Schemas["SessionAnalysis"];
+/** A session analysis; its `server` is always an object (a bare UUID becomes `{ id }`). */
+export type SessionAnalysis = Pick<
+  RawSessionAnalysis,
+  "id" | "status" | "risk_score" | "summary"
+> & {
+  server?: ServerRef;
+  /** Whatever else the analysis holds (findings, recommendations…): no client documents it. */
+  [key: string]: unknown;
+};
 export type ListActivityLogsQuery = QueryOf<"listActivityLogs">;
 export type ListServerLogsQuery = QueryOf<"listServerLogs">;
 export type ListWebftpLogsQuery = QueryOf<"listWebftpLogs">;
@@ -101,19 +111,25 @@ export class WebftpLogs extends Resource {
   }
 }
 
+function toSessionAnalysis(raw: RawSessionAnalysis): SessionAnalysis {
+  const { server, ...rest } = raw;
+  return server === undefined ? rest : { ...rest, server: toServerRef(server) };
+}
+
 /** AI security analyses of sessions (`/api/history/session-analyses/`), page-numbered. */
 export class SessionAnalyses extends Resource {
   /** One page: `listSessionAnalyses` (filters `server`, `status`, `risk_score`). */
-  list(
+  async list(
     query: ListSessionAnalysesQuery = {},
     options?: RequestOptions,
   ): Promise<Page<SessionAnalysis>> {
-    return data(
+    const page = await data(
       this.http.GET("/api/history/session-analyses/", {
         params: { query },
         ...this.request(options),
       }),
     );
+    return mapPage(page, toSessionAnalysis);
   }
 
   iterate(
@@ -124,12 +140,14 @@ export class SessionAnalyses extends Resource {
   }
 
   /** `getSessionAnalysis`. */
-  get(id: string, options?: RequestOptions): Promise<SessionAnalysis> {
-    return data(
-      this.http.GET("/api/history/session-analyses/{id}/", {
-        params: { path: { id } },
-        ...this.request(options),
-      }),
+  async get(id: string, options?: RequestOptions): Promise<SessionAnalysis> {
+    return toSessionAnalysis(
+      await data(
+        this.http.GET("/api/history/session-analyses/{id}/", {
+          params: { path: { id } },
+          ...this.request(options),
+        }),
+      ),
     );
   }
 }

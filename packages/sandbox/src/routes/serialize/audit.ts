@@ -50,7 +50,7 @@ export function activityWords(entry: ActivityEntry): ActivityWords {
     app,
     model,
     action,
-    description: `${entry.username} ${action} ${model}${object ? ` ${object}` : ""}${outcome}`,
+    description: `${action} ${model}${object ? ` ${object}` : ""}${outcome}`,
   };
   words.set(entry, found);
   return found;

@@ -1,0 +1,268 @@
+import type { CursorPage } from "@alpacon/sdk";
+import * as z from "zod";
+import { listLines } from "../server/format.js";
+import {
+  type AnyTool,
+  apiFields,
+  type ClientMethod,
+  defineTool,
+  listTool,
+  pageSize,
+  type Shape,
+  serverId,
+  serverRef,
+  userSummary,
+} from "./define.js";
+
+/**
+ * Audit and history (`/api/audit/activity/`, `/api/history/…`). Activity, server and WebFTP logs
+ * are cursor lists: a result's `nextCursor` goes back as `cursor` for the next page.
+ */
+
+const cursor = z
+  .string()
+  .min(1)
+  .max(2048)
+  .optional()
+  .describe("nextCursor of the previous call; omit for the newest entries.");
+
+const cursorInfo = { nextCursor: z.string().nullable(), count: z.int().optional() };
+
+interface CursorToolDefinition<I extends Shape, K extends string, R extends z.ZodType> {
+  name: string;
+  title: string;
+  description: string;
+  // biome-ignore lint/suspicious/noExplicitAny: any list method whose page is a cursor page
+  sdk: ClientMethod<(query: any, options?: any) => Promise<CursorPage<unknown>>>;
+  input: I;
+  rows: K;
+  row: R;
+  noun: string;
+  line: (row: z.output<R>) => string;
+}
+
+/** A read-only cursor list: one page newest first, and the cursor of the next one. */
+export function cursorListTool<I extends Shape, K extends string, R extends z.ZodType>(
+  spec: CursorToolDefinition<I, K, R>,
+): AnyTool {
+  return defineTool({
+    name: spec.name,
+    toolset: "audit",
+    title: spec.title,
+    description: spec.description,
+    sdk: spec.sdk,
+    operation: "GET",
+    input: { ...spec.input, cursor, pageSize: pageSize(20) },
+    output: { ...cursorInfo, [spec.rows]: z.array(spec.row) },
+    // The one 404 a list answers: a cursor it did not issue (or no longer knows).
+    notFound: "Call again without cursor (a cursor is only good for the list that gave it)",
+    async run(args, { sdk }) {
+      const { cursor: after, pageSize: size, ...filters } = args as Record<string, unknown>;
+      const page = (await sdk({
+        ...apiFields(filters),
+        ...(after === undefined ? {} : { cursor: after }),
+        page_size: size,
+      })) as CursorPage<z.output<R>>;
+      return {
+        nextCursor: page.next,
+        ...(page.count === undefined ? {} : { count: page.count }),
+        [spec.rows]: page.results,
+      } as never;
+    },
+    summary: (result) => {
+      const rows = (result as unknown as Record<string, z.output<R>[]>)[spec.rows]!;
+      const next = result.nextCursor;
+      const more = next ? `; call again with cursor: "${next}" for older ones` : "";
+      return `${rows.length} ${spec.noun}, newest first${more}.${listLines(rows, spec.line)}`;
+    },
+  });
+}
+
+const activity = z.looseObject({
+  id: z.string(),
+  username: z.string().optional(),
+  ip: z.string().optional(),
+  app: z.string().optional(),
+  model: z.string().optional(),
+  action: z.string().optional(),
+  status_code: z.int().optional(),
+  description: z.string().optional(),
+  added_at: z.string().optional(),
+});
+
+function activityLine(e: z.output<typeof activity>): string {
+  const what = e.description || [e.action, e.app, e.model].filter(Boolean).join(" ");
+  return `${e.added_at ?? "?"} ${e.username ?? "(unknown)"}: ${what} [${e.status_code ?? "?"}] (${e.id})`;
+}
+
+const LEVELS: Record<number, string> = {
+  10: "DEBUG",
+  20: "INFO",
+  30: "WARNING",
+  40: "ERROR",
+  50: "CRITICAL",
+};
+
+const serverLog = z.looseObject({
+  date: z.string().optional(),
+  level: z.number().optional(),
+  name: z.string().optional(),
+  msg: z.string().optional(),
+  server: serverRef.nullable().optional(),
+});
+
+function serverLogLine(e: z.output<typeof serverLog>): string {
+  const level = e.level === undefined ? "?" : (LEVELS[e.level] ?? String(e.level));
+  const where = e.server ? ` ${e.server.name ?? e.server.id}` : "";
+  return `${e.date ?? "?"} ${level}${where}: ${e.msg ?? ""}`;
+}
+
+const webftpLog = z.looseObject({
+  added_at: z.string().optional(),
+  file_name: z.string().optional(),
+  action: z.string().optional(),
+  size: z.number().optional(),
+  success: z.boolean().optional(),
+  user: userSummary.nullable().optional(),
+  server: serverRef.nullable().optional(),
+  message: z.string().optional(),
+});
+
+function webftpLogLine(e: z.output<typeof webftpLog>): string {
+  const who = e.user ? ` by ${e.user.name}` : "";
+  const where = e.server ? ` on ${e.server.name ?? e.server.id}` : "";
+  const outcome = e.success === false ? `failed: ${e.message ?? ""}` : "ok";
+  return `${e.added_at ?? "?"} ${e.action ?? "?"} ${e.file_name ?? "?"} (${e.size ?? "?"} bytes)${where}${who}: ${outcome}`;
+}
+
+const analysis = z.looseObject({
+  id: z.string(),
+  status: z.string().optional(),
+  risk_score: z.string().optional(),
+  summary: z.string().optional(),
+  server: serverRef.optional(),
+});
+
+function analysisLine(a: z.output<typeof analysis>): string {
+  const where = a.server ? ` on ${a.server.name ?? a.server.id}` : "";
+  return `${a.id}: ${a.status ?? "?"}, risk ${a.risk_score ?? "?"}${where}${a.summary ? `: ${a.summary}` : ""}`;
+}
+
+export const listActivityLogs = cursorListTool({
+  name: "list_activity_logs",
+  title: "List activity logs",
+  description:
+    "Who did what in the workspace (audit trail of writes: user, app, model, action, status, IP), newest first.",
+  sdk: (c) => c.audit.activity.list,
+  input: {
+    user: z.guid().optional().describe("Only this user's actions (iam_users_list)."),
+    app: z.string().min(1).max(64).optional().describe('e.g. "servers", "iam", "cert".'),
+    model: z.string().min(1).max(64).optional().describe('e.g. "note", "certificate".'),
+  },
+  rows: "logs",
+  row: activity,
+  noun: "activity log entries",
+  line: activityLine,
+});
+
+export const getActivityLog = defineTool({
+  name: "get_activity_log",
+  toolset: "audit",
+  title: "Get an activity log entry",
+  description: "One activity log entry: user, IP, app, model, action, status code, description.",
+  sdk: (c) => c.audit.activity.get,
+  operation: "GET",
+  input: { log: z.string().min(1).max(128).describe("From list_activity_logs.") },
+  output: { log: activity },
+  notFound: "Check the entry id with list_activity_logs",
+  run: async (args, { sdk }) => ({ log: await sdk(args.log) }),
+  summary: (result) => activityLine(result.log),
+});
+
+export const listServerLogs = cursorListTool({
+  name: "list_server_logs",
+  title: "List server logs",
+  description:
+    "The agents' log records (commands finishing, websh sessions, agent events), newest first.",
+  sdk: (c) => c.audit.serverLogs.list,
+  input: { server: serverId.optional().describe("Only this server's records.") },
+  rows: "logs",
+  row: serverLog,
+  noun: "server log records",
+  line: serverLogLine,
+});
+
+export const listWebftpLogs = cursorListTool({
+  name: "list_webftp_logs",
+  title: "List WebFTP logs",
+  description: "Finished file transfers (who, which file, size, server, outcome), newest first.",
+  sdk: (c) => c.audit.webftpLogs.list,
+  input: {
+    server: serverId.optional().describe("Only this server's transfers."),
+    user: z.guid().optional().describe("Only this user's transfers (iam_users_list)."),
+    action: z.enum(["upload", "download"]).optional().describe("Only uploads or downloads."),
+  },
+  rows: "logs",
+  row: webftpLog,
+  noun: "WebFTP log entries",
+  line: webftpLogLine,
+});
+
+export const listSessionAnalyses = listTool({
+  name: "list_session_analyses",
+  toolset: "audit",
+  title: "List session analyses",
+  description:
+    "AI security analyses of sessions across the workspace: status, risk score, summary. work_session_analyze starts one.",
+  sdk: (c) => c.audit.sessionAnalyses.list,
+  input: {
+    server: serverId.optional().describe("Only analyses touching this server."),
+    status: z
+      .enum(["pending", "processing", "completed", "failed"])
+      .optional()
+      .describe("Only analyses in this state."),
+    riskScore: z
+      .enum(["low", "medium", "high", "critical"])
+      .optional()
+      .describe("Only analyses at this risk."),
+  },
+  rows: "analyses",
+  row: analysis,
+  noun: "session analyses",
+  line: analysisLine,
+});
+
+export const getSessionAnalysisDetail = defineTool({
+  name: "get_session_analysis_detail",
+  toolset: "audit",
+  title: "Get a session analysis",
+  description:
+    "One session analysis in full: risk score, findings, the work it looked at, recommendations.",
+  sdk: (c) => c.audit.sessionAnalyses.get,
+  operation: "GET",
+  input: { analysis: z.string().min(1).max(128).describe("From list_session_analyses.") },
+  output: { analysis },
+  notFound: "Check the analysis id with list_session_analyses",
+  run: async (args, { sdk }) => ({ analysis: await sdk(args.analysis) }),
+  summary: (result) => {
+    const {
+      id: _id,
+      status: _s,
+      risk_score: _r,
+      summary: _m,
+      server: _v,
+      ...rest
+    } = result.analysis;
+    const details = Object.entries(rest).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+    return [analysisLine(result.analysis), ...details].join("\n");
+  },
+});
+
+export const auditTools = [
+  listActivityLogs,
+  getActivityLog,
+  listServerLogs,
+  listWebftpLogs,
+  listSessionAnalyses,
+  getSessionAnalysisDetail,
+];
