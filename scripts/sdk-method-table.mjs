@@ -45,6 +45,7 @@ const ACCESSORS = {
   ServerLogs: "audit.serverLogs",
   WebftpLogs: "audit.webftpLogs",
   SessionAnalyses: "audit.sessionAnalyses",
+  SessionRecords: "audit.sessionRecords",
 };
 
 const spec = parse(readFileSync(join(root, "openapi/alpacon.yaml"), "utf8"));

@@ -114,13 +114,17 @@ export {
   ListActivityLogsQuery,
   ListServerLogsQuery,
   ListSessionAnalysesQuery,
+  ListSessionRecordsQuery,
   ListWebftpLogsQuery,
+  SearchSessionRecordsQuery,
   ServerLog,
   ServerLogs,
   SessionAnalyses,
   SessionAnalysis,
+  SessionRecords,
   WebftpLog,
   WebftpLogs,
+  WebshRecord,
 } from "./resources/audit.js";
 export type {
   Command,

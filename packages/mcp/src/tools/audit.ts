@@ -33,11 +33,17 @@ interface CursorToolDefinition<I extends Shape, K extends string, R extends z.Zo
   title: string;
   description: string;
   // biome-ignore lint/suspicious/noExplicitAny: any list method whose page is a cursor page
-  sdk: ClientMethod<(query: any, options?: any) => Promise<CursorPage<unknown>>>;
+  sdk: ClientMethod<(...args: any[]) => Promise<CursorPage<unknown>>>;
   input: I;
+  /** Arguments the method takes before the query (a session id), left out of the query. */
+  before?: { keys: readonly (keyof I & string)[] };
   rows: K;
   row: R;
   noun: string;
+  /** Advice for a 404 (default: about the cursor). */
+  notFound?: string;
+  /** How the API orders the rows (default newest first). */
+  order?: string;
   line: (row: z.output<R>) => string;
 }
 
@@ -54,11 +60,19 @@ export function cursorListTool<I extends Shape, K extends string, R extends z.Zo
     operation: "GET",
     input: { ...spec.input, cursor, pageSize: pageSize(20) },
     output: { ...cursorInfo, [spec.rows]: z.array(spec.row) },
-    // The one 404 a list answers: a cursor it did not issue (or no longer knows).
-    notFound: "Call again without cursor (a cursor is only good for the list that gave it)",
+    // A log's one 404 is a cursor it did not issue (or no longer knows).
+    notFound:
+      spec.notFound ??
+      "Call again without cursor (a cursor is only good for the list that gave it)",
     async run(args, { sdk }) {
       const { cursor: after, pageSize: size, ...filters } = args as Record<string, unknown>;
-      const page = (await sdk({
+      const leading = (spec.before?.keys ?? []).map((key) => {
+        const value = filters[key];
+        delete filters[key];
+        return value;
+      });
+      const list = sdk as unknown as (...call: unknown[]) => Promise<CursorPage<unknown>>;
+      const page = (await list(...leading, {
         ...apiFields(filters),
         ...(after === undefined ? {} : { cursor: after }),
         page_size: size,
@@ -72,8 +86,9 @@ export function cursorListTool<I extends Shape, K extends string, R extends z.Zo
     summary: (result) => {
       const rows = (result as unknown as Record<string, z.output<R>[]>)[spec.rows]!;
       const next = result.nextCursor;
-      const more = next ? `; call again with cursor: "${next}" for older ones` : "";
-      return `${rows.length} ${spec.noun}, newest first${more}.${listLines(rows, spec.line)}`;
+      const order = spec.order ?? "newest first";
+      const more = next ? `; call again with cursor: "${next}" for more` : "";
+      return `${rows.length} ${spec.noun}, ${order}${more}.${listLines(rows, spec.line)}`;
     },
   });
 }
@@ -208,6 +223,53 @@ export const listWebftpLogs = cursorListTool({
   line: webftpLogLine,
 });
 
+const record = z.looseObject({ added_at: z.string().optional(), record: z.string().optional() });
+
+function recordLine(r: z.output<typeof record>): string {
+  const text = r.record ?? "";
+  const shown = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return `${r.added_at ?? "?"} ${JSON.stringify(shown)}`;
+}
+
+const RECORDS_NOT_FOUND =
+  "Check the session id with websh_sessions_list (and pass only a cursor this tool gave)";
+const webshSession = z.guid().describe("From websh_sessions_list.");
+
+export const getSessionRecords = cursorListTool({
+  name: "get_session_records",
+  title: "Get a websh session's terminal records",
+  description:
+    "A websh session's terminal recording (what was typed and printed), oldest first, for review.",
+  sdk: (c) => c.audit.sessionRecords.list,
+  before: { keys: ["session"] },
+  input: { session: webshSession },
+  rows: "records",
+  row: record,
+  noun: "terminal records",
+  order: "oldest first",
+  notFound: RECORDS_NOT_FOUND,
+  line: recordLine,
+});
+
+export const searchSessionRecords = cursorListTool({
+  name: "search_session_records",
+  title: "Search a websh session's terminal records",
+  description:
+    "Finds text in a websh session's terminal recording (a command, an error): the matching records, oldest first.",
+  sdk: (c) => c.audit.sessionRecords.search,
+  before: { keys: ["session", "query"] },
+  input: {
+    session: webshSession,
+    query: z.string().min(1).max(200).describe("Text to find (case-insensitive)."),
+  },
+  rows: "records",
+  row: record,
+  noun: "matching terminal records",
+  order: "oldest first",
+  notFound: RECORDS_NOT_FOUND,
+  line: recordLine,
+});
+
 export const listSessionAnalyses = listTool({
   name: "list_session_analyses",
   toolset: "audit",
@@ -265,4 +327,6 @@ export const auditTools = [
   listWebftpLogs,
   listSessionAnalyses,
   getSessionAnalysisDetail,
+  getSessionRecords,
+  searchSessionRecords,
 ];

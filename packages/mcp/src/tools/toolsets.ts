@@ -63,7 +63,8 @@ export const TOOLSET_RECORD = {
     enabled: false,
   },
   audit: {
-    description: "Activity (audit) logs, server logs, WebFTP transfer logs, session analyses",
+    description:
+      "Activity (audit) logs, server and WebFTP logs, session analyses, websh session records",
     enabled: false,
   },
   "server-admin": {

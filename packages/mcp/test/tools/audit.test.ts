@@ -155,3 +155,63 @@ describe("get_session_analysis_detail", () => {
     expectToolError(result, "list_session_analyses");
   });
 });
+
+async function recordedSession(): Promise<string> {
+  const shell = await sdkClient(h.sandbox).websh.open({ server: h.server });
+  expect((await shell.exec("echo rec-$((20+3))")).output).toContain("rec-23");
+  await shell.close();
+  return shell.id!;
+}
+
+describe("get_session_records", () => {
+  test("plays a session's terminal back, page by page", async () => {
+    const session = await recordedSession();
+    const first = await h.call(
+      "get_session_records",
+      { workspace: "acme", session, pageSize: 1 },
+      AUDIT,
+    );
+    expect(first.structured!.records as Rows).toHaveLength(1);
+    const rest = await h.call(
+      "get_session_records",
+      { workspace: "acme", session, pageSize: 100, cursor: first.structured!.nextCursor },
+      AUDIT,
+    );
+    const text = (rest.structured!.records as Rows).map((r) => r.record).join("");
+    expect(text).toContain("rec-23");
+    expect(rest.text).toContain("oldest first");
+  });
+
+  test("an unknown session is an error", async () => {
+    const result = await h.call(
+      "get_session_records",
+      { workspace: "acme", session: MISSING_ID },
+      AUDIT,
+    );
+    expectToolError(result, "websh_sessions_list");
+  });
+});
+
+describe("search_session_records", () => {
+  test("finds text in the recording", async () => {
+    const session = await recordedSession();
+    const result = await h.call(
+      "search_session_records",
+      { workspace: "acme", session, query: "REC-23" },
+      AUDIT,
+    );
+    const records = result.structured!.records as Rows;
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.every((r) => String(r.record).includes("rec-23"))).toBe(true);
+  });
+
+  test("an empty query is invalid input", async () => {
+    expectInvalidInput(
+      await h.call(
+        "search_session_records",
+        { workspace: "acme", session: MISSING_ID, query: "" },
+        AUDIT,
+      ),
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import type { App, RequestContext } from "../http/app.js";
-import { ApiError, notFound } from "../http/errors.js";
+import { ApiError, fieldErrors, notFound } from "../http/errors.js";
 import { type ListSpec, queryList } from "../http/list.js";
 import { DEFAULT_PAGE_SIZE, pageSizeFrom, paginate } from "../http/pagination.js";
 import type { ActivityEntry, ServerLogEntry, WebftpLogEntry } from "../state/audit.js";
@@ -8,11 +8,13 @@ import { isStaff } from "./common.js";
 import {
   activityJson,
   activityWords,
+  recordJson,
   riskOf,
   serverLogJson,
   sessionAnalysisJson,
   webftpLogJson,
 } from "./serialize/audit.js";
+import { findSession } from "./websh.js";
 import { visible as workSessionVisible } from "./work-sessions.js";
 
 const invalidCursor = (): ApiError => new ApiError(404, { detail: "Invalid cursor" });
@@ -36,14 +38,16 @@ function seqOfCursor(raw: string): number {
 }
 
 /**
- * One page of a history list (items newest first), in the workspace's envelope: the cursor one
- * (`next` is the token of the following page, null on the last; `page` is ignored) or the
- * reference MCP's `{results, count}` paged by `page`.
+ * One page of a history list, in the workspace's envelope: the cursor one (`next` is the token
+ * of the following page, null on the last; `page` is ignored) or the reference MCP's
+ * `{results, count}` paged by `page`. Items are newest first, or oldest first when `ascending`
+ * (a terminal recording is played forward).
  */
 function historyPage<T extends { seq: number }>(
   ctx: RequestContext,
   items: readonly T[],
   serialize: (item: T) => unknown,
+  ascending = false,
 ): { status: number; body: unknown } {
   if (ctx.ws.variants.historyList === "count") {
     const { count, results } = paginate(items, ctx.query, serialize);
@@ -54,7 +58,7 @@ function historyPage<T extends { seq: number }>(
   let start = 0;
   if (cursor !== null && cursor !== "") {
     const after = seqOfCursor(cursor);
-    start = items.findIndex((item) => item.seq < after);
+    start = items.findIndex((item) => (ascending ? item.seq > after : item.seq < after));
     if (start === -1) start = items.length;
   }
   const slice = items.slice(start, start + size);
@@ -136,6 +140,22 @@ export function registerAudit(app: App): void {
       const all = mine(ctx, ctx.ws.audit.webftpLogs.newestFirst(), (e) => e.transfer.userId);
       const items = queryList(all, ctx.query, webftpLogSpec);
       return historyPage(ctx, items, (e) => webftpLogJson(ctx.ws, e));
+    },
+  });
+  app.route("/api/websh/sessions/:id/records/", {
+    GET: (ctx) => {
+      const session = findSession(ctx);
+      return historyPage(ctx, session.records, (r) => recordJson(r), true);
+    },
+  });
+  app.route("/api/websh/sessions/:id/search/", {
+    GET: (ctx) => {
+      const session = findSession(ctx);
+      const q = ctx.query.get("q");
+      if (q === null || q === "") throw fieldErrors({ q: ["This field is required."] });
+      const wanted = q.toLowerCase();
+      const found = session.records.filter((r) => r.text.toLowerCase().includes(wanted));
+      return historyPage(ctx, found, (r) => recordJson(r), true);
     },
   });
   app.route("/api/history/session-analyses/", {

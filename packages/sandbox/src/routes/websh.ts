@@ -48,7 +48,7 @@ function sessionSpec(ws: WorkspaceState): ListSpec<WebshSession> {
   };
 }
 
-function findSession(ctx: RequestContext): WebshSession {
+export function findSession(ctx: RequestContext): WebshSession {
   const session = ctx.ws.websh.sessions.get(idParam(ctx));
   if (!session || !ownOrStaff(ctx, session)) throw notFound();
   return session;

@@ -32,8 +32,20 @@ export interface WebshSession {
   success: boolean | null;
   /** The creator's master channel. */
   masterChannelId: string;
+  /** The terminal recording: every piece of output, oldest first (see `recordOutput`). */
+  records: WebshRecord[];
   channels: Map<string, WebshChannel>;
 }
+
+/** One piece of terminal output as the session recording keeps it. */
+export interface WebshRecord {
+  seq: number;
+  at: number;
+  text: string;
+}
+
+/** Records kept per session: the newest ones, as a bounded recording. */
+export const RECORDS_PER_SESSION = 5_000;
 
 export type SessionCloseListener = (session: WebshSession, reason: "close" | "force-close") => void;
 export type SessionResizeListener = (session: WebshSession) => void;
@@ -88,6 +100,7 @@ export class WebshStore {
       success: null,
       masterChannelId: "",
       channels: new Map(),
+      records: [],
     };
     this.sessions.set(session.id, session);
     const channel = this.addChannel(session, {
@@ -170,6 +183,17 @@ export class WebshStore {
     session.success = success;
     this.version++;
     for (const listener of this.closeListeners) listener(session, reason);
+  }
+
+  /**
+   * Keeps a piece of the terminal's output for the session's recording: a reference and a push,
+   * as it sits on the websh output path; the oldest half goes once the bound is twice exceeded.
+   */
+  recordOutput(session: WebshSession, text: string): void {
+    const records = session.records;
+    const last = records[records.length - 1];
+    records.push({ seq: last === undefined ? 1 : last.seq + 1, at: this.now(), text });
+    if (records.length > 2 * RECORDS_PER_SESSION) records.splice(0, RECORDS_PER_SESSION);
   }
 
   /** `PATCH rows/cols`: what the server turns into the agent's `resizepty`. */

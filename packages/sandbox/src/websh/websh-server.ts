@@ -72,7 +72,10 @@ export function createWebshServer(core: SandboxCore): WebshServer {
     const pty = new Pty({
       shell,
       size: () => ({ rows: session.rows, cols: session.cols }),
-      onOutput: (text) => hub?.broadcast(text),
+      onOutput: (text) => {
+        hub?.broadcast(text);
+        ws.websh.recordOutput(session, text);
+      },
       onExit: () => ws.websh.close(session, "close"),
     });
     hub = new SessionHub(pty);

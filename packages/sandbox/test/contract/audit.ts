@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Api } from "../helpers/sandbox.js";
+import { createSession, TerminalClient } from "../websh/terminal-client.js";
 
 const NOBODY = "00000000-0000-4000-8000-000000000000";
 
@@ -59,6 +60,34 @@ export function auditContract(clients: () => { api: Api; server: { id: string } 
       expect(
         (await api.get("/api/history/webftp-logs/?user=bob", { invalidRequest: true })).status,
       ).toBe(400);
+    });
+
+    it("listWebshSessionRecords and searchWebshSessionRecords: the terminal's output", async () => {
+      const { api } = clients();
+      const session = await createSession(api);
+      const terminal = await TerminalClient.connect(session.websocketUrl);
+      terminal.type("echo recorded-$((6*7))\r");
+      await terminal.waitFor("recorded-42");
+      terminal.close();
+      const first = await api.get(`/api/websh/sessions/${session.id}/records/?page_size=1`);
+      expect(first.body.results).toHaveLength(1);
+      const rest = await api.get(
+        `/api/websh/sessions/${session.id}/records/?page_size=100&cursor=${first.body.next}`,
+      );
+      const text = [...first.body.results, ...rest.body.results].map((r) => r.record).join("");
+      expect(text).toContain("recorded-42");
+      expect(rest.body.next).toBeNull();
+      const found = await api.get(`/api/websh/sessions/${session.id}/search/?q=RECORDED-42`);
+      expect(found.body.results.length).toBeGreaterThan(0);
+      expect(
+        found.body.results.every((r: { record: string }) => r.record.includes("recorded-42")),
+      ).toBe(true);
+      expect((await api.get(`/api/websh/sessions/${NOBODY}/records/`)).status).toBe(404);
+      const noQuery = await api.get(`/api/websh/sessions/${session.id}/search/`, {
+        invalidRequest: true,
+      });
+      expect(noQuery.status).toBe(400);
+      expect(noQuery.body).toEqual({ q: ["This field is required."] });
     });
 
     it("listSessionAnalyses and getSessionAnalysis", async () => {

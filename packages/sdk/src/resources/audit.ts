@@ -28,6 +28,9 @@ export type ListActivityLogsQuery = QueryOf<"listActivityLogs">;
 export type ListServerLogsQuery = QueryOf<"listServerLogs">;
 export type ListWebftpLogsQuery = QueryOf<"listWebftpLogs">;
 export type ListSessionAnalysesQuery = QueryOf<"listSessionAnalyses">;
+export type WebshRecord = Schemas["WebshRecord"];
+export type ListSessionRecordsQuery = QueryOf<"listWebshSessionRecords">;
+export type SearchSessionRecordsQuery = Omit<QueryOf<"searchWebshSessionRecords">, "q">;
 
 /**
  * Who did what in the workspace (`/api/audit/activity/`), newest first. A cursor list: pass a
@@ -152,11 +155,59 @@ export class SessionAnalyses extends Resource {
   }
 }
 
+/**
+ * A websh session's terminal recording (`/api/websh/sessions/{id}/records/` and `search/`),
+ * oldest first; cursor lists like the logs.
+ */
+export class SessionRecords extends Resource {
+  /** One cursor page of the recording: `listWebshSessionRecords`. */
+  async list(
+    session: string,
+    query: ListSessionRecordsQuery = {},
+    options?: RequestOptions,
+  ): Promise<CursorPage<WebshRecord>> {
+    return toCursorPage(
+      await data(
+        this.http.GET("/api/websh/sessions/{id}/records/", {
+          params: { path: { id: session }, query },
+          ...this.request(options),
+        }),
+      ),
+    );
+  }
+
+  iterate(
+    session: string,
+    query: ListSessionRecordsQuery = {},
+    options: IterateOptions & RequestOptions = {},
+  ): AsyncGenerator<WebshRecord> {
+    return iterateCursor((page) => this.list(session, page, options), query, options);
+  }
+
+  /** One cursor page of the records whose text matches `q`: `searchWebshSessionRecords`. */
+  async search(
+    session: string,
+    q: string,
+    query: SearchSessionRecordsQuery = {},
+    options?: RequestOptions,
+  ): Promise<CursorPage<WebshRecord>> {
+    return toCursorPage(
+      await data(
+        this.http.GET("/api/websh/sessions/{id}/search/", {
+          params: { path: { id: session }, query: { ...query, q } },
+          ...this.request(options),
+        }),
+      ),
+    );
+  }
+}
+
 export interface Audit {
   readonly activity: ActivityLogs;
   readonly serverLogs: ServerLogs;
   readonly webftpLogs: WebftpLogs;
   readonly sessionAnalyses: SessionAnalyses;
+  readonly sessionRecords: SessionRecords;
 }
 
 export function createAudit(context: ClientContext): Audit {
@@ -165,5 +216,6 @@ export function createAudit(context: ClientContext): Audit {
     serverLogs: new ServerLogs(context),
     webftpLogs: new WebftpLogs(context),
     sessionAnalyses: new SessionAnalyses(context),
+    sessionRecords: new SessionRecords(context),
   };
 }

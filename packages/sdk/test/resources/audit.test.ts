@@ -77,6 +77,24 @@ describe("history lists", () => {
     await expect(client.audit.sessionAnalyses.get(analysis!.id)).resolves.toEqual(analysis);
   });
 
+  it("plays back and searches a websh session's terminal records", async () => {
+    const client = env.client();
+    const [server] = env.serverIds(1);
+    const shell = await client.websh.open({ server: server! });
+    expect((await shell.exec("echo played-$((40+2))")).output).toContain("played-42");
+    await shell.close();
+    const records: string[] = [];
+    for await (const r of client.audit.sessionRecords.iterate(shell.id!, {}, { pageSize: 2 }))
+      records.push(r.record ?? "");
+    expect(records.length).toBeGreaterThan(2);
+    expect(records.join("")).toContain("played-42");
+    const found = await client.audit.sessionRecords.search(shell.id!, "PLAYED-42");
+    expect(found.results.map((r) => r.record).join("")).toContain("played-42");
+    await expect(
+      client.audit.sessionRecords.list("00000000-0000-4000-8000-000000000000"),
+    ).rejects.toBeInstanceOf(NotFoundError);
+  });
+
   it("throws typed errors", async () => {
     const client = env.client();
     await expect(client.audit.activity.get("999999999")).rejects.toBeInstanceOf(NotFoundError);

@@ -156,6 +156,8 @@ const AUDIT_READERS: Record<string, Check> = {
   listSessionAnalyses: async (c) => {
     expect(Array.isArray((await c.audit.sessionAnalyses.list()).results)).toBe(true);
   },
+  listWebshSessionRecords: (c) => cursorPage(c.audit.sessionRecords.list(ID)),
+  searchWebshSessionRecords: (c) => cursorPage(c.audit.sessionRecords.search(ID, "docker")),
   getSessionAnalysis: async (c) => {
     expect((await c.audit.sessionAnalyses.get("analysis-1")).id).toBe("analysis-1");
   },

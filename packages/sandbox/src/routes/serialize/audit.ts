@@ -1,5 +1,6 @@
 import type { ActivityEntry, ServerLogEntry, WebftpLogEntry } from "../../state/audit.js";
 import { iso } from "../../state/model.js";
+import type { WebshRecord } from "../../state/websh-sessions.js";
 import type { WorkSessionAnalysis } from "../../state/work-sessions.js";
 import type { WorkspaceState } from "../../state/workspace.js";
 import { serverRef, userRef } from "./refs.js";
@@ -93,6 +94,10 @@ export function serverLogJson(ws: WorkspaceState, entry: ServerLogEntry): Record
     msg: entry.msg,
     server: ws.serverById.has(entry.serverId) ? serverRef(ws, entry.serverId) : null,
   };
+}
+
+export function recordJson(record: WebshRecord): Record<string, unknown> {
+  return { added_at: iso(record.at), record: record.text };
 }
 
 export function webftpLogJson(ws: WorkspaceState, entry: WebftpLogEntry): Record<string, unknown> {
