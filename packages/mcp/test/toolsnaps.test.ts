@@ -136,6 +136,7 @@ const UNASKED_WRITES = [
   "server_note_create",
   "work_session_create",
   "work_session_analyze",
+  "request_session_analysis",
   "create_alert_rule",
   "attach_alert_rule",
   "star_server",

@@ -4,7 +4,7 @@
  * both list envelopes the clients' evidence shows.
  */
 import { describe, expect, it } from "vitest";
-import { AuditStore } from "../src/state/audit.js";
+import { AuditStore, assessRecording } from "../src/state/audit.js";
 import { type Api, eventually, useSandbox } from "./helpers/sandbox.js";
 
 const h = useSandbox({
@@ -154,5 +154,22 @@ describe("AuditStore", () => {
     for (let i = 0; i < 5; i++) store.recordServerLog("s", 20, "x", `m${i}`);
     expect(store.serverLogs.newestFirst().map((e) => e.msg)).toEqual(["m4", "m3", "m2"]);
     expect(store.serverLogs.size).toBe(3);
+  });
+});
+
+describe("assessRecording", () => {
+  it("flags risky commands in a recording and takes the highest risk", () => {
+    expect(assessRecording("$ ls -la\r\n")).toEqual({ risk: "low", findings: [] });
+    expect(assessRecording("$ sudo systemctl restart nginx")).toEqual({
+      risk: "medium",
+      findings: ["privilege escalation (sudo/su)"],
+    });
+    const both = assessRecording("$ sudo rm -rf / \r\n$ cat /etc/shadow");
+    expect(both.risk).toBe("high");
+    expect(both.findings).toEqual([
+      "recursive delete from /",
+      "password hashes read",
+      "privilege escalation (sudo/su)",
+    ]);
   });
 });

@@ -124,6 +124,7 @@ export {
   SessionRecords,
   WebftpLog,
   WebftpLogs,
+  WebshAnalysisRequested,
   WebshRecord,
 } from "./resources/audit.js";
 export type {

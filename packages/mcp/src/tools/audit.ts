@@ -270,6 +270,13 @@ export const searchSessionRecords = cursorListTool({
   line: recordLine,
 });
 
+/** An analysis in full: its line, then every other field it has. */
+function analysisText(a: z.output<typeof analysis>): string {
+  const { id: _id, status: _s, risk_score: _r, summary: _m, server: _v, ...rest } = a;
+  const details = Object.entries(rest).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+  return [analysisLine(a), ...details].join("\n");
+}
+
 export const listSessionAnalyses = listTool({
   name: "list_session_analyses",
   toolset: "audit",
@@ -306,18 +313,47 @@ export const getSessionAnalysisDetail = defineTool({
   output: { analysis },
   notFound: "Check the analysis id with list_session_analyses",
   run: async (args, { sdk }) => ({ analysis: await sdk(args.analysis) }),
-  summary: (result) => {
-    const {
-      id: _id,
-      status: _s,
-      risk_score: _r,
-      summary: _m,
-      server: _v,
-      ...rest
-    } = result.analysis;
-    const details = Object.entries(rest).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
-    return [analysisLine(result.analysis), ...details].join("\n");
+  summary: (result) => analysisText(result.analysis),
+});
+
+const SESSION_NOT_FOUND = "Check the session id with websh_sessions_list";
+
+export const getSessionAnalysis = defineTool({
+  name: "get_session_analysis",
+  toolset: "audit",
+  title: "Get a websh session's analysis",
+  description:
+    "The AI security analysis of one websh session: risk score, findings, summary. request_session_analysis makes one first.",
+  sdk: (c) => c.audit.sessionAnalyses.getForWebshSession,
+  operation: "GET",
+  input: { session: webshSession },
+  output: { analysis },
+  notFound: `No analysis of this session yet (request_session_analysis), or no such session: ${SESSION_NOT_FOUND}`,
+  run: async (args, { sdk }) => ({ analysis: await sdk(args.session) }),
+  summary: (result) => analysisText(result.analysis),
+});
+
+export const requestSessionAnalysis = defineTool({
+  name: "request_session_analysis",
+  toolset: "audit",
+  title: "Request a websh session's analysis",
+  description:
+    "Queues the AI security analysis of a closed websh session; asking again is harmless (already_exists). Read it with get_session_analysis.",
+  sdk: (c) => c.audit.sessionAnalyses.analyzeWebshSession,
+  operation: "POST",
+  input: { session: webshSession },
+  output: { session: z.string(), status: z.string() },
+  notFound: SESSION_NOT_FOUND,
+  run: async (args, { sdk }) => {
+    const answer = await sdk(args.session);
+    return { session: answer.session, status: answer.status };
   },
+  summary: (result) =>
+    result.status === "no_content"
+      ? `Session ${result.session} recorded nothing, so there is nothing to analyse.`
+      : result.status === "already_exists"
+        ? `Session ${result.session} was analysed before: get_session_analysis reads it.`
+        : `Analysis of session ${result.session}: ${result.status}. get_session_analysis reads it.`,
 });
 
 export const auditTools = [
@@ -329,4 +365,6 @@ export const auditTools = [
   getSessionAnalysisDetail,
   getSessionRecords,
   searchSessionRecords,
+  getSessionAnalysis,
+  requestSessionAnalysis,
 ];

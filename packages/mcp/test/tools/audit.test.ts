@@ -215,3 +215,39 @@ describe("search_session_records", () => {
     );
   });
 });
+
+describe("request_session_analysis", () => {
+  test("queues a closed session once, and get_session_analysis reads it", async () => {
+    const session = await recordedSession();
+    const first = await h.call("request_session_analysis", { workspace: "acme", session }, AUDIT);
+    expect(first.structured).toEqual({ session, status: "accepted" });
+    const again = await h.call("request_session_analysis", { workspace: "acme", session }, AUDIT);
+    expect(again.structured!.status).toBe("already_exists");
+    expect(again.text).toContain("get_session_analysis");
+    const read = await h.call("get_session_analysis", { workspace: "acme", session }, AUDIT);
+    expect(read.structured!.analysis).toMatchObject({ risk_score: "low", websh_session: session });
+    expect(read.text).toContain("risk low");
+  });
+
+  test("an open session is refused with the API's reason", async () => {
+    const shell = await sdkClient(h.sandbox).websh.sessions.create({
+      server: h.server,
+      rows: 24,
+      cols: 80,
+    });
+    const result = await h.call(
+      "request_session_analysis",
+      { workspace: "acme", session: shell.id },
+      AUDIT,
+    );
+    expectToolError(result, "Only closed sessions can be analyzed");
+  });
+});
+
+describe("get_session_analysis", () => {
+  test("a session not analysed yet points to request_session_analysis", async () => {
+    const session = await recordedSession();
+    const result = await h.call("get_session_analysis", { workspace: "acme", session }, AUDIT);
+    expectToolError(result, "request_session_analysis");
+  });
+});

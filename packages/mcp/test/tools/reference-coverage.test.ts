@@ -97,11 +97,9 @@ const NOT_YET: Record<string, readonly string[]> = {
   websh: [
     "close_websh_tunnel",
     "create_websh_tunnel",
-    "get_session_analysis",
     "invite_to_websh_session",
     "join_shared_session",
     "list_websh_tunnels",
-    "request_session_analysis",
     "share_websh_session",
     "websh_channel_disconnect",
     "websh_session_reconnect",

@@ -13,6 +13,7 @@ import {
   serverLogJson,
   sessionAnalysisJson,
   webftpLogJson,
+  webshAnalysisJson,
 } from "./serialize/audit.js";
 import { findSession } from "./websh.js";
 import { visible as workSessionVisible } from "./work-sessions.js";
@@ -94,19 +95,51 @@ const webftpLogSpec: ListSpec<WebftpLogEntry> = {
   },
 };
 
-const analysisSpec: ListSpec<WorkSessionAnalysis> = {
+/** An analysis of either kind (work session or websh session), as the list shows it. */
+interface AnalysisView {
+  id: string;
+  at: number;
+  servers: readonly string[];
+  status: string;
+  risk: string;
+  json: () => unknown;
+}
+
+const analysisSpec: ListSpec<AnalysisView> = {
   filters: {
-    server: { kind: "uuid", get: (a) => a.summary.servers },
+    server: { kind: "uuid", get: (a) => a.servers },
     status: { kind: "exact", get: (a) => a.status },
-    risk_score: { kind: "exact", get: (a) => riskOf(a) },
+    risk_score: { kind: "exact", get: (a) => a.risk },
   },
 };
 
-function analysesOf(ctx: RequestContext): WorkSessionAnalysis[] {
-  return ctx.ws.workSessions.analyses.filter((a) => {
-    const session = ctx.ws.workSessions.get(a.workSession);
-    return session !== undefined && workSessionVisible(ctx, session);
-  });
+/** The analyses the caller may see, newest first. */
+function analysesOf(ctx: RequestContext): AnalysisView[] {
+  const ws = ctx.ws;
+  const ofWork = ws.workSessions.analyses
+    .filter((a: WorkSessionAnalysis) => {
+      const session = ws.workSessions.get(a.workSession);
+      return session !== undefined && workSessionVisible(ctx, session);
+    })
+    .map((a) => ({
+      id: a.id,
+      at: a.addedAt,
+      servers: a.summary.servers,
+      status: a.status,
+      risk: riskOf(a),
+      json: () => sessionAnalysisJson(ws, a),
+    }));
+  const ofWebsh = ws.audit.webshAnalyses
+    .filter((a) => isStaff(ctx) || a.userId === ctx.principal.user.id)
+    .map((a) => ({
+      id: a.id,
+      at: a.addedAt,
+      servers: [a.serverId],
+      status: "completed",
+      risk: a.risk,
+      json: () => webshAnalysisJson(ws, a),
+    }));
+  return [...ofWork, ...ofWebsh].sort((a, b) => b.at - a.at);
 }
 
 export function registerAudit(app: App): void {
@@ -158,21 +191,40 @@ export function registerAudit(app: App): void {
       return historyPage(ctx, found, (r) => recordJson(r), true);
     },
   });
+  app.route("/api/websh/sessions/:id/analyze/", {
+    POST: (ctx) => {
+      const session = findSession(ctx);
+      if (session.closedAt === null) {
+        throw new ApiError(400, { detail: "Only closed sessions can be analyzed." });
+      }
+      const body = { session: session.id };
+      if (ctx.ws.audit.webshAnalysisBySession.has(session.id)) {
+        return { status: 200, body: { status: "already_exists", ...body } };
+      }
+      if (session.records.length === 0) return { status: 204 };
+      ctx.ws.audit.analyzeWebsh(session, ctx.ws.newId());
+      return { status: 202, body: { status: "accepted", ...body } };
+    },
+  });
+  app.route("/api/websh/sessions/:id/analysis/", {
+    GET: (ctx) => {
+      const session = findSession(ctx);
+      const analysis = ctx.ws.audit.webshAnalysisBySession.get(session.id);
+      if (!analysis) throw notFound();
+      return { status: 200, body: webshAnalysisJson(ctx.ws, analysis) };
+    },
+  });
   app.route("/api/history/session-analyses/", {
     GET: (ctx) => {
-      const newest = analysesOf(ctx).reverse();
-      const items = queryList(newest, ctx.query, analysisSpec);
-      return {
-        status: 200,
-        body: paginate(items, ctx.query, (a) => sessionAnalysisJson(ctx.ws, a)),
-      };
+      const items = queryList(analysesOf(ctx), ctx.query, analysisSpec);
+      return { status: 200, body: paginate(items, ctx.query, (a) => a.json()) };
     },
   });
   app.route("/api/history/session-analyses/:id/", {
     GET: (ctx) => {
       const analysis = analysesOf(ctx).find((a) => a.id === ctx.params.id);
       if (!analysis) throw notFound();
-      return { status: 200, body: sessionAnalysisJson(ctx.ws, analysis) };
+      return { status: 200, body: analysis.json() };
     },
   });
 }

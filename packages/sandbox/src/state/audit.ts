@@ -83,6 +83,9 @@ export class AuditStore {
   readonly activity: Ring<ActivityEntry>;
   readonly serverLogs: Ring<ServerLogEntry>;
   readonly webftpLogs: Ring<WebftpLogEntry>;
+  /** Analyses of websh sessions, oldest first, by session too. */
+  readonly webshAnalyses: WebshAnalysis[] = [];
+  readonly webshAnalysisBySession = new Map<string, WebshAnalysis>();
   private seq = 0;
 
   constructor(
@@ -122,6 +125,23 @@ export class AuditStore {
     );
   }
 
+  /** Analyses a closed session's recording (once; the caller checks it has one). */
+  analyzeWebsh(session: WebshSession, id: string): WebshAnalysis {
+    const text = session.records.map((r) => r.text).join("");
+    const analysis: WebshAnalysis = {
+      id,
+      sessionId: session.id,
+      serverId: session.serverId,
+      userId: session.userId,
+      ...assessRecording(text),
+      records: session.records.length,
+      addedAt: this.now(),
+    };
+    this.webshAnalyses.push(analysis);
+    this.webshAnalysisBySession.set(session.id, analysis);
+    return analysis;
+  }
+
   websh(session: WebshSession, what: "opened" | "closed"): void {
     const as = session.username || "the default user";
     this.recordServerLog(
@@ -131,4 +151,37 @@ export class AuditStore {
       `Websh session ${session.id} ${what} for ${as}.`,
     );
   }
+}
+
+/** The sandbox's "AI analysis" of a closed websh session: patterns found in its recording. */
+export interface WebshAnalysis {
+  id: string;
+  sessionId: string;
+  serverId: string;
+  userId: string;
+  risk: "low" | "medium" | "high";
+  findings: string[];
+  records: number;
+  addedAt: number;
+}
+
+const RISKY: readonly { finding: string; risk: "medium" | "high"; pattern: RegExp }[] = [
+  { finding: "recursive delete from /", risk: "high", pattern: /\brm\s+-\w*r\w*\s+\/(?:\s|$)/ },
+  {
+    finding: "script piped from the network into a shell",
+    risk: "high",
+    pattern: /\b(?:curl|wget)\b[^\n|]*\|\s*(?:ba|z)?sh\b/,
+  },
+  { finding: "world-writable permissions", risk: "high", pattern: /\bchmod\s+(?:-\w+\s+)*0?777\b/ },
+  { finding: "password hashes read", risk: "high", pattern: /\/etc\/shadow\b/ },
+  { finding: "privilege escalation (sudo/su)", risk: "medium", pattern: /\b(?:sudo|su\s+-)\b/ },
+  { finding: "firewall changed", risk: "medium", pattern: /\b(?:iptables|ufw|nft)\b/ },
+  { finding: "account changed", risk: "medium", pattern: /\b(?:passwd|useradd|usermod|userdel)\b/ },
+];
+
+/** What a recording shows, by the patterns above: the findings and the highest risk among them. */
+export function assessRecording(text: string): Pick<WebshAnalysis, "risk" | "findings"> {
+  const found = RISKY.filter((r) => r.pattern.test(text));
+  const risk = found.some((r) => r.risk === "high") ? "high" : found.length > 0 ? "medium" : "low";
+  return { risk, findings: found.map((r) => r.finding) };
 }

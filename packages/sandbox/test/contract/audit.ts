@@ -90,6 +90,32 @@ export function auditContract(clients: () => { api: Api; server: { id: string } 
       expect(noQuery.body).toEqual({ q: ["This field is required."] });
     });
 
+    it("analyzeWebshSession and getWebshSessionAnalysis: a closed session, once", async () => {
+      const { api } = clients();
+      const session = await createSession(api);
+      const terminal = await TerminalClient.connect(session.websocketUrl);
+      terminal.type("sudo -n true; echo checked\r");
+      await terminal.waitFor("checked\r\n");
+      terminal.close();
+      const open = await api.post(`/api/websh/sessions/${session.id}/analyze/`, {});
+      expect(open.status).toBe(400);
+      expect((await api.get(`/api/websh/sessions/${session.id}/analysis/`)).status).toBe(404);
+      await api.post(`/api/websh/sessions/${session.id}/close/`, {});
+      const queued = await api.post(`/api/websh/sessions/${session.id}/analyze/`, {});
+      expect(queued.status).toBe(202);
+      expect(queued.body).toEqual({ status: "accepted", session: session.id });
+      const again = await api.post(`/api/websh/sessions/${session.id}/analyze/`, {});
+      expect(again.body.status).toBe("already_exists");
+      const analysis = await api.get(`/api/websh/sessions/${session.id}/analysis/`);
+      expect(analysis.body).toMatchObject({ risk_score: "medium", websh_session: session.id });
+      expect(analysis.body.findings).toEqual(["privilege escalation (sudo/su)"]);
+      const listed = await api.get("/api/history/session-analyses/?risk_score=medium");
+      expect(listed.body.results.map((a: { id: string }) => a.id)).toContain(analysis.body.id);
+      const silent = await createSession(api);
+      await api.post(`/api/websh/sessions/${silent.id}/close/`, {});
+      expect((await api.post(`/api/websh/sessions/${silent.id}/analyze/`, {})).status).toBe(204);
+    });
+
     it("listSessionAnalyses and getSessionAnalysis", async () => {
       const { api } = clients();
       const list = await api.get("/api/history/session-analyses/");

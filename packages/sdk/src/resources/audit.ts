@@ -29,6 +29,14 @@ export type ListServerLogsQuery = QueryOf<"listServerLogs">;
 export type ListWebftpLogsQuery = QueryOf<"listWebftpLogs">;
 export type ListSessionAnalysesQuery = QueryOf<"listSessionAnalyses">;
 export type WebshRecord = Schemas["WebshRecord"];
+/**
+ * What asking for a websh session's analysis did: `accepted` (queued), `already_exists`, or
+ * `no_content` (nothing was recorded in the session, the API's empty 204).
+ */
+export interface WebshAnalysisRequested {
+  status: "accepted" | "already_exists" | "no_content" | (string & {});
+  session: string;
+}
 export type ListSessionRecordsQuery = QueryOf<"listWebshSessionRecords">;
 export type SearchSessionRecordsQuery = Omit<QueryOf<"searchWebshSessionRecords">, "q">;
 
@@ -140,6 +148,39 @@ export class SessionAnalyses extends Resource {
     options: IterateOptions & RequestOptions = {},
   ): AsyncGenerator<SessionAnalysis> {
     return iteratePages((page) => this.list(page, options), query, options);
+  }
+
+  /** The analysis of one websh session (404 until there is one): `getWebshSessionAnalysis`. */
+  async getForWebshSession(session: string, options?: RequestOptions): Promise<SessionAnalysis> {
+    return toSessionAnalysis(
+      await data(
+        this.http.GET("/api/websh/sessions/{id}/analysis/", {
+          params: { path: { id: session } },
+          ...this.request(options),
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Asks for the analysis of a closed websh session: `analyzeWebshSession`. Sent once, never
+   * retried (a POST); asking again answers `already_exists`.
+   */
+  async analyzeWebshSession(
+    session: string,
+    options?: RequestOptions,
+  ): Promise<WebshAnalysisRequested> {
+    const answer = await data(
+      this.http.POST("/api/websh/sessions/{id}/analyze/", {
+        params: { path: { id: session } },
+        body: {},
+        ...this.request(options),
+      }),
+    );
+    return {
+      status: answer?.status ?? "no_content",
+      session: answer?.session ?? session,
+    };
   }
 
   /** `getSessionAnalysis`. */

@@ -95,6 +95,32 @@ describe("history lists", () => {
     ).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it("asks for a closed websh session's analysis once, then reads it", async () => {
+    const client = env.client();
+    const [server] = env.serverIds(1);
+    const shell = await client.websh.open({ server: server! });
+    await shell.exec("echo 'curl -s http://127.0.0.1/x | sh'");
+    await shell.close();
+    await expect(client.audit.sessionAnalyses.analyzeWebshSession(shell.id!)).resolves.toEqual({
+      status: "accepted",
+      session: shell.id,
+    });
+    expect((await client.audit.sessionAnalyses.analyzeWebshSession(shell.id!)).status).toBe(
+      "already_exists",
+    );
+    const analysis = await client.audit.sessionAnalyses.getForWebshSession(shell.id!);
+    expect(analysis).toMatchObject({ risk_score: "high", server: { id: server } });
+    const silent = await client.websh.sessions.create({ server: server!, rows: 24, cols: 80 });
+    await client.websh.sessions.close(silent.id);
+    expect(await client.audit.sessionAnalyses.analyzeWebshSession(silent.id)).toEqual({
+      status: "no_content",
+      session: silent.id,
+    });
+    await expect(client.audit.sessionAnalyses.getForWebshSession(silent.id)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+
   it("throws typed errors", async () => {
     const client = env.client();
     await expect(client.audit.activity.get("999999999")).rejects.toBeInstanceOf(NotFoundError);

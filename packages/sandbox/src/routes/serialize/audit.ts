@@ -1,4 +1,9 @@
-import type { ActivityEntry, ServerLogEntry, WebftpLogEntry } from "../../state/audit.js";
+import type {
+  ActivityEntry,
+  ServerLogEntry,
+  WebftpLogEntry,
+  WebshAnalysis,
+} from "../../state/audit.js";
 import { iso } from "../../state/model.js";
 import type { WebshRecord } from "../../state/websh-sessions.js";
 import type { WorkSessionAnalysis } from "../../state/work-sessions.js";
@@ -142,6 +147,26 @@ export function sessionAnalysisJson(
     websh_sessions: analysis.summary.webshSessions,
     file_transfers: analysis.summary.fileTransfers,
     out_of_scope_servers: analysis.summary.outOfScope,
+    added_at: iso(analysis.addedAt),
+  };
+}
+
+export function webshAnalysisJson(
+  ws: WorkspaceState,
+  analysis: WebshAnalysis,
+): Record<string, unknown> {
+  const flagged = analysis.findings.length
+    ? `flagged: ${analysis.findings.join(", ")}`
+    : "nothing flagged";
+  return {
+    id: analysis.id,
+    server: serverRef(ws, analysis.serverId),
+    status: "completed",
+    risk_score: analysis.risk,
+    summary: `${analysis.records} terminal record(s) reviewed; ${flagged}`,
+    websh_session: analysis.sessionId,
+    findings: analysis.findings,
+    records: analysis.records,
     added_at: iso(analysis.addedAt),
   };
 }
