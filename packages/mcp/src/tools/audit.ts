@@ -30,6 +30,7 @@ const cursorInfo = { nextCursor: z.string().nullable(), count: z.int().optional(
 
 interface CursorToolDefinition<I extends Shape, K extends string, R extends z.ZodType> {
   name: string;
+  searchHint: string;
   title: string;
   description: string;
   // biome-ignore lint/suspicious/noExplicitAny: any list method whose page is a cursor page
@@ -53,6 +54,7 @@ export function cursorListTool<I extends Shape, K extends string, R extends z.Zo
 ): AnyTool {
   return defineTool({
     name: spec.name,
+    searchHint: spec.searchHint,
     toolset: "audit",
     title: spec.title,
     description: spec.description,
@@ -165,6 +167,7 @@ function analysisLine(a: z.output<typeof analysis>): string {
 
 export const listActivityLogs = cursorListTool({
   name: "list_activity_logs",
+  searchHint: "audit activity logs user actions",
   title: "List activity logs",
   description:
     "Who did what in the workspace (audit trail of writes: user, app, model, action, status, IP), newest first.",
@@ -182,6 +185,7 @@ export const listActivityLogs = cursorListTool({
 
 export const getActivityLog = defineTool({
   name: "get_activity_log",
+  searchHint: "audit activity log detail",
   toolset: "audit",
   title: "Get an activity log entry",
   description: "One activity log entry: user, IP, app, model, action, status code, description.",
@@ -196,6 +200,7 @@ export const getActivityLog = defineTool({
 
 export const listServerLogs = cursorListTool({
   name: "list_server_logs",
+  searchHint: "server command execution logs history",
   title: "List server logs",
   description:
     "The agents' log records (commands finishing, websh sessions, agent events), newest first.",
@@ -209,6 +214,7 @@ export const listServerLogs = cursorListTool({
 
 export const listWebftpLogs = cursorListTool({
   name: "list_webftp_logs",
+  searchHint: "webftp file transfer logs history",
   title: "List WebFTP logs",
   description: "Finished file transfers (who, which file, size, server, outcome), newest first.",
   sdk: (c) => c.audit.webftpLogs.list,
@@ -237,6 +243,7 @@ const webshSession = z.guid().describe("From websh_sessions_list.");
 
 export const getSessionRecords = cursorListTool({
   name: "get_session_records",
+  searchHint: "websh session terminal recording playback history",
   title: "Get a websh session's terminal records",
   description:
     "A websh session's terminal recording (what was typed and printed), oldest first, for review.",
@@ -253,6 +260,7 @@ export const getSessionRecords = cursorListTool({
 
 export const searchSessionRecords = cursorListTool({
   name: "search_session_records",
+  searchHint: "websh session terminal recording search find command",
   title: "Search a websh session's terminal records",
   description:
     "Finds text in a websh session's terminal recording (a command, an error): the matching records, oldest first.",
@@ -279,6 +287,7 @@ function analysisText(a: z.output<typeof analysis>): string {
 
 export const listSessionAnalyses = listTool({
   name: "list_session_analyses",
+  searchHint: "session analysis security risk threat",
   toolset: "audit",
   title: "List session analyses",
   description:
@@ -303,6 +312,7 @@ export const listSessionAnalyses = listTool({
 
 export const getSessionAnalysisDetail = defineTool({
   name: "get_session_analysis_detail",
+  searchHint: "session analysis detail mitre attack threat",
   toolset: "audit",
   title: "Get a session analysis",
   description:
@@ -320,6 +330,7 @@ const SESSION_NOT_FOUND = "Check the session id with websh_sessions_list";
 
 export const getSessionAnalysis = defineTool({
   name: "get_session_analysis",
+  searchHint: "websh session security analysis risk threat",
   toolset: "audit",
   title: "Get a websh session's analysis",
   description:
@@ -335,6 +346,7 @@ export const getSessionAnalysis = defineTool({
 
 export const requestSessionAnalysis = defineTool({
   name: "request_session_analysis",
+  searchHint: "websh session security analysis request ai",
   toolset: "audit",
   title: "Request a websh session's analysis",
   description:
