@@ -103,7 +103,7 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
     const acme = { workspace: "acme" };
     const calls: Array<[string, string, Record<string, unknown>, RegExp]> = [
       ["metrics", "get_cpu_usage", { ...acme, server, hours: 2 }, /CPU usage of/],
-      ["system", "get_os_version", { ...acme, server }, /\S/],
+      ["system-info", "get_os_version", { ...acme, server }, /\S/],
       [
         "websh",
         "websh_command_execute",
@@ -127,6 +127,7 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       ["alerts", "list_alerts", acme, /alert/i],
       ["server-admin", "list_registration_tokens", acme, /tokens/],
       ["certs", "list_certificate_authorities", acme, /authorities/],
+      ["health", "health_check", {}, /\S/],
       ["audit", "list_server_logs", { ...acme, server }, /server log records, newest first/],
     ];
     expect(new Set(["servers", ...calls.map(([toolset]) => toolset)])).toEqual(new Set(TOOLSETS));
