@@ -85,6 +85,26 @@ export type {
   UpdateApiTokenBody,
 } from "./resources/api-tokens.js";
 export type {
+  ActivityLog,
+  ActivityLogs,
+  Audit,
+  ListActivityLogsQuery,
+  ListServerLogsQuery,
+  ListSessionAnalysesQuery,
+  ListSessionRecordsQuery,
+  ListWebftpLogsQuery,
+  SearchSessionRecordsQuery,
+  ServerLog,
+  ServerLogs,
+  SessionAnalyses,
+  SessionAnalysis,
+  SessionRecords,
+  WebftpLog,
+  WebftpLogs,
+  WebshAnalysisRequested,
+  WebshRecord,
+} from "./resources/audit.js";
+export type {
   Certificate,
   CertificateAuthorities,
   CertificateAuthority,
@@ -108,25 +128,7 @@ export {
   REVOKE_REQUEST_STATUS_ALIASES,
   SIGN_REQUEST_STATUS_ALIASES,
 } from "./resources/certificates.js";
-  ActivityLog,
-  ActivityLogs,
-  Audit,
-  ListActivityLogsQuery,
-  ListServerLogsQuery,
-  ListSessionAnalysesQuery,
-  ListSessionRecordsQuery,
-  ListWebftpLogsQuery,
-  SearchSessionRecordsQuery,
-  ServerLog,
-  ServerLogs,
-  SessionAnalyses,
-  SessionAnalysis,
-  SessionRecords,
-  WebftpLog,
-  WebftpLogs,
-  WebshAnalysisRequested,
-  WebshRecord,
-} from "./resources/audit.js";
+
 export type {
   Command,
   CommandChunk,

@@ -2977,6 +2977,265 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit/activity/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List activity (audit) logs
+         * @description Who did what in the workspace, newest first. **Cursor pagination** (Elasticsearch):
+         *     follow `next` with `cursor=<next>` and the same `page_size` (≤ 100) until `next` is
+         *     empty (`cli@9483716:api/pagination.go` `FetchCursorPages`, `api/audit/audit.go`,
+         *     test `TestGetAuditLogList_FollowsCursor`: "a cursor-token next crashed the old
+         *     int-typed unmarshal", cli issue #274). Filters `user` (an id; the CLI resolves a
+         *     username first), `app`, `model` (`TestGetAuditLogList_Filters`). The MCP sends `page`
+         *     and `page_size` (`mcp@22fc34c:tools/audit_tools.py` `list_activity_logs`) and its
+         *     fixture answers `{"results": [], "count": 0}`; `page` is not part of the cursor
+         *     contract (presumably ignored, so the MCP sees the first page only), and the answer
+         *     schema admits `count`. A `cursor` the server did not issue answers 404 `{"detail":
+         *     "Invalid cursor"}`, as DRF's `CursorPagination` does (a guess: the CLI never sends one).
+         */
+        get: operations["listActivityLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/activity/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Activity log id (an Elasticsearch document id; not necessarily a UUID). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an activity log entry
+         * @description `mcp@22fc34c:tools/audit_tools.py` `get_activity_log`; its fixture answers `{"id": "log-1"}`.
+         */
+        get: operations["getActivityLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/history/logs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List server logs
+         * @description The agent's log records of a server (Python `logging` fields; `level` is the numeric
+         *     level, 20 = INFO), newest first, cursor-paginated like `listActivityLogs`
+         *     (`cli@9483716:api/log/log.go`, `types.go` `LogEntry`, test
+         *     `TestGetSystemLogList_NoExtraPagination`). The CLI always sends `server`; the MCP
+         *     sends it when given, with `page` (`mcp@22fc34c:tools/audit_tools.py`
+         *     `list_server_logs`, which calls them "command execution logs"; the fields say
+         *     otherwise).
+         */
+        get: operations["listServerLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/history/webftp-logs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List WebFTP logs
+         * @description File transfers, newest first, cursor-paginated like `listActivityLogs`
+         *     (`cli@9483716:api/webftp/webftp.go`, `types.go` `WebFTPLogEntry`; filters `server`,
+         *     `user`, `action`, the CLI resolving names to ids first; `mcp@22fc34c:tools/audit_tools.py`
+         *     `list_webftp_logs` sends `server` and `page`).
+         */
+        get: operations["listWebftpLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/history/session-analyses/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List session analyses
+         * @description AI security analyses of websh sessions across the workspace. MCP only
+         *     (`mcp@22fc34c:tools/audit_tools.py` `list_session_analyses`, filters `server`,
+         *     `status`, `risk_score`, and `page`/`page_size`); no client decodes the answer (the
+         *     MCP's fixture is `{"results": []}`), so the page envelope is a guess from the `page`
+         *     parameter.
+         */
+        get: operations["listSessionAnalyses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/history/session-analyses/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Analysis id (format not documented). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a session analysis
+         * @description The full analysis: risk factors, MITRE ATT&CK mapping, attack chain, threat indicators,
+         *     timeline and recommended actions, per the MCP's description
+         *     (`mcp@22fc34c:tools/audit_tools.py` `get_session_analysis_detail`); field names are
+         *     not documented anywhere public.
+         */
+        get: operations["getSessionAnalysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/websh/sessions/{id}/records/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a websh session's terminal records
+         * @description The session's terminal recording, oldest first, for playback and review, cursor-paginated
+         *     like `listActivityLogs` (`cli@9483716:api/websh/websh.go` `GetSessionRecords`,
+         *     `types.go` `SessionRecord`, test `TestGetSessionRecords_FollowsCursor`;
+         *     `mcp@60d4469:tools/websh_tools.py` `get_session_records`, which sends `page`).
+         */
+        get: operations["listWebshSessionRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/websh/sessions/{id}/search/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Search a websh session's terminal records
+         * @description The records whose content matches `q` (the MCP calls it a fuzzy match), oldest first,
+         *     cursor-paginated (`cli@9483716:api/websh/websh.go` `GetSessionRecords` with a query,
+         *     test `TestGetSessionRecords_QueryHitsSearchEndpoint`; `mcp@60d4469:tools/websh_tools.py`
+         *     `search_session_records`).
+         */
+        get: operations["searchWebshSessionRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/websh/sessions/{id}/analyze/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request the AI security analysis of a closed websh session
+         * @description Queues the session for analysis. `mcp@60d4469:tools/websh_tools.py`
+         *     `request_session_analysis` (the seed revision; its websh tools were removed wholesale in
+         *     `a3518e4`, not corrected) posts `{}` and documents the answers: accepted (202) when
+         *     queued, `no_content` when there is nothing to analyse, `already_exists` when analysed
+         *     before; the session must be closed. No client decodes the body: its fields are named
+         *     after `analyzeWorkSession`'s (`status`, and `session` for the id, a guess), the 204 for
+         *     `no_content` and the 400 for an open session are guesses too.
+         */
+        post: operations["analyzeWebshSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/websh/sessions/{id}/analysis/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get the AI security analysis of a websh session
+         * @description Risk score, detected commands, threat indicators, MITRE ATT&CK mapping and recommended
+         *     actions, per `mcp@60d4469:tools/websh_tools.py` `get_session_analysis` (seed revision
+         *     only); 404 until `analyzeWebshSession` has produced one. The body is read as a
+         *     `SessionAnalysis` (its fields are not documented anywhere public).
+         */
+        get: operations["getWebshSessionAnalysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/status/": {
         parameters: {
             query?: never;
@@ -5216,6 +5475,160 @@ export interface components {
             last: number;
             results: components["schemas"]["FileAcl"][];
         };
+        /** @description `cli@9483716:api/audit/types.go` `AuditLogEntry`. */
+        ActivityLog: {
+            id: string;
+            /** @description null for anonymous or deleted users (the cli decodes a pointer). */
+            user?: components["schemas"]["UserSummary"] | null;
+            username?: string;
+            ip?: string;
+            /**
+             * @example cert
+             * @example iam
+             */
+            app?: string;
+            action?: string;
+            /** @description HTTP status of the audited request. */
+            status_code?: number;
+            model?: string;
+            description?: string;
+            /** Format: date-time */
+            added_at?: string;
+        };
+        /** @description `cli@9483716:api/log/types.go` `LogEntry` (Python `logging` record fields). */
+        ServerLog: {
+            id?: number;
+            /** Format: date-time */
+            added_at?: string;
+            /**
+             * Format: date-time
+             * @description When the record was logged on the server.
+             */
+            date?: string;
+            /** @example sshd */
+            program?: string;
+            /** @description Numeric level (10 debug, 20 info, 30 warning, 40 error, 50 critical). */
+            level?: number;
+            /** @description Logger name. */
+            name?: string;
+            path?: string;
+            lineno?: number;
+            pid?: number;
+            tid?: number;
+            process?: string;
+            thread?: string;
+            msg?: string;
+            server?: components["schemas"]["ServerSummary"] | null;
+        };
+        /** @description `cli@9483716:api/webftp/types.go` `WebFTPLogEntry` (no id). */
+        WebftpLog: {
+            /** Format: date-time */
+            added_at?: string;
+            file_name?: string;
+            /**
+             * @example upload
+             * @example download
+             */
+            action?: string;
+            size?: number;
+            success?: boolean;
+            user?: components["schemas"]["UserSummary"] | null;
+            server?: components["schemas"]["ServerSummary"] | null;
+            remote_ip?: string;
+            message?: string;
+        };
+        /**
+         * @description A websh session's AI security analysis. Only `id` is certain; `status`, `risk_score`
+         *     and `server` are named after the list's filters and `summary` after the MCP's
+         *     description (guesses); the detail's other fields are undocumented.
+         */
+        SessionAnalysis: {
+            id: string;
+            server?: components["schemas"]["ServerRef"];
+            /**
+             * @example pending
+             * @example processing
+             * @example completed
+             * @example failed
+             */
+            status?: string;
+            /**
+             * @example low
+             * @example medium
+             * @example high
+             * @example critical
+             */
+            risk_score?: string;
+            summary?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description A cursor page (`cli@9483716:api/types.go` `CursorListResponse`). `next` is the opaque
+         *     cursor of the following page, empty (the CLI's fixtures) or absent on the last one;
+         *     null is accepted too. `count` appears in the MCP's fixtures only.
+         */
+        CursorActivityLogList: {
+            next?: string | null;
+            count?: number;
+            results: components["schemas"]["ActivityLog"][];
+        };
+        /**
+         * @description A cursor page (`cli@9483716:api/types.go` `CursorListResponse`). `next` is the opaque
+         *     cursor of the following page, empty (the CLI's fixtures) or absent on the last one;
+         *     null is accepted too. `count` appears in the MCP's fixtures only.
+         */
+        CursorServerLogList: {
+            next?: string | null;
+            count?: number;
+            results: components["schemas"]["ServerLog"][];
+        };
+        /**
+         * @description A cursor page (`cli@9483716:api/types.go` `CursorListResponse`). `next` is the opaque
+         *     cursor of the following page, empty (the CLI's fixtures) or absent on the last one;
+         *     null is accepted too. `count` appears in the MCP's fixtures only.
+         */
+        CursorWebftpLogList: {
+            next?: string | null;
+            count?: number;
+            results: components["schemas"]["WebftpLog"][];
+        };
+        PaginatedSessionAnalysisList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["SessionAnalysis"][];
+        };
+        /** @description One piece of terminal output (`cli@9483716:api/websh/types.go` `SessionRecord`). */
+        WebshRecord: {
+            /** Format: date-time */
+            added_at?: string;
+            /** @description The terminal text, escape sequences included. */
+            record?: string;
+        };
+        /** @description A cursor page, as `CursorActivityLogList`. */
+        CursorWebshRecordList: {
+            next?: string | null;
+            count?: number;
+            results: components["schemas"]["WebshRecord"][];
+        };
+        /** @description What `analyzeWebshSession` answers (fields guessed, see the operation). */
+        WebshAnalysisRequested: {
+            /**
+             * @example accepted
+             * @example already_exists
+             */
+            status?: string;
+            /** Format: uuid */
+            session?: string;
+        };
         /** @description An authority nested in sign requests, certificates and revocations (cli `AuthoritySummary`). */
         CertAuthoritySummary: {
             /** Format: uuid */
@@ -5671,6 +6084,13 @@ export interface components {
         AclApiTokenFilter: string;
         /** @description Service token id. */
         AclServiceTokenFilter: string;
+        /** @description The previous answer's `next` (opaque); omit for the first page. */
+        Cursor: string;
+        /**
+         * @description Sent by the MCP only; not part of the cursor contract (presumably ignored, so it reads
+         *     the first page).
+         */
+        CursorPage: number;
     };
     requestBodies: never;
     headers: {
@@ -10748,6 +11168,373 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listActivityLogs: {
+        parameters: {
+            query?: {
+                /** @description The previous answer's `next` (opaque); omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /**
+                 * @description Sent by the MCP only; not part of the cursor contract (presumably ignored, so it reads
+                 *     the first page).
+                 */
+                page?: components["parameters"]["CursorPage"];
+                /** @description IAM user id. */
+                user?: string;
+                /** @description Application (Django app label), for example `cert` or `iam`. */
+                app?: string;
+                /** @description Model name, for example `authority` or `certificate`. */
+                model?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A cursor page of activity logs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CursorActivityLogList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getActivityLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Activity log id (an Elasticsearch document id; not necessarily a UUID). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityLog"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listServerLogs: {
+        parameters: {
+            query?: {
+                /** @description The previous answer's `next` (opaque); omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /**
+                 * @description Sent by the MCP only; not part of the cursor contract (presumably ignored, so it reads
+                 *     the first page).
+                 */
+                page?: components["parameters"]["CursorPage"];
+                /** @description Only rows of this server. */
+                server?: components["parameters"]["ServerFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A cursor page of log records. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CursorServerLogList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listWebftpLogs: {
+        parameters: {
+            query?: {
+                /** @description The previous answer's `next` (opaque); omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /**
+                 * @description Sent by the MCP only; not part of the cursor contract (presumably ignored, so it reads
+                 *     the first page).
+                 */
+                page?: components["parameters"]["CursorPage"];
+                /** @description Only rows of this server. */
+                server?: components["parameters"]["ServerFilter"];
+                /** @description IAM user id. */
+                user?: string;
+                /** @description For example `upload` or `download` (the CLI's help). */
+                action?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A cursor page of transfer records. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CursorWebftpLogList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listSessionAnalyses: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Only rows of this server. */
+                server?: components["parameters"]["ServerFilter"];
+                /** @description `pending`, `processing`, `completed` or `failed` (the MCP's docstring). */
+                status?: string;
+                /** @description `low`, `medium`, `high` or `critical` (the MCP's docstring). */
+                risk_score?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of analyses. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSessionAnalysisList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getSessionAnalysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Analysis id (format not documented). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The analysis. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionAnalysis"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listWebshSessionRecords: {
+        parameters: {
+            query?: {
+                /** @description The previous answer's `next` (opaque); omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /**
+                 * @description Sent by the MCP only; not part of the cursor contract (presumably ignored, so it reads
+                 *     the first page).
+                 */
+                page?: components["parameters"]["CursorPage"];
+            };
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A cursor page of records. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CursorWebshRecordList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    searchWebshSessionRecords: {
+        parameters: {
+            query: {
+                /** @description Text to look for in the terminal content. */
+                q: string;
+                /** @description The previous answer's `next` (opaque); omit for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A cursor page of matching records. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CursorWebshRecordList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    analyzeWebshSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description Analysed before. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebshAnalysisRequested"];
+                };
+            };
+            /** @description Analysis queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebshAnalysisRequested"];
+                };
+            };
+            /** @description Nothing was recorded in the session, so there is nothing to analyse. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getWebshSessionAnalysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The analysis. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionAnalysis"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
