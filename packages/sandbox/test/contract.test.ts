@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditContract } from "./contract/audit.js";
+import { approvalsContract } from "./contract/approvals.js";
 import { certsContract } from "./contract/certs.js";
 import { securityContract } from "./contract/security.js";
 import { describeServerAdminContract } from "./contract/server-admin.js";
@@ -889,6 +890,7 @@ certsContract(() => ({
   agent: linux,
   ownerId: (h.sandbox.control.workspace("ap1", "acme").users()[0] as { id: string }).id,
 }));
+approvalsContract(() => ({ api, jwt, owner: api.as("ownerJwt"), server: linux }));
 
 describeServerAdminContract(h);
 describeWorkspaceContract(h);

@@ -37,6 +37,11 @@ export interface WorkspaceTokens {
   commandAcl: string;
   /** A browser-login JWT of a normal (non-staff) member: subject to MFA and work-session gates. */
   jwt: string;
+  /**
+   * A browser-login JWT of the workspace owner (a superuser): the person in the web console, the
+   * one caller who may approve or reject approval requests (API tokens are refused, ADR 0015).
+   */
+  ownerJwt: string;
 }
 
 export const DEFAULT_COMMAND_PATTERNS = [
@@ -78,22 +83,27 @@ export class TokenRegistry {
     const readOnly = `alpat-${rng.base62(40)}`;
     const commandAcl = `alpat-${rng.base62(40)}`;
     const now = 1_700_000_000;
-    const jwt = [
-      b64url(JSON.stringify({ alg: "RS256", typ: "JWT", kid: `sandbox-${rng.hex(8)}` })),
-      b64url(
-        JSON.stringify({
-          iss: "https://auth.alpacon.io/",
-          sub: `auth0|${member.id}`,
-          aud: ["https://alpacon.io/access/"],
-          iat: now,
-          exp: now + 100 * 365 * 86_400,
-          "https://alpacon.io/workspaces": [{ schema_name: workspace, region }],
-          "https://alpacon.io/username": member.username,
-        }),
-      ),
-      rng.base62(86),
-    ].join(".");
-    this.tokens = { admin, readOnly, commandAcl, jwt };
+    // A browser login of `user`: the claims the real tokens carry, signed by nobody.
+    const login = (user: IamUser) =>
+      [
+        b64url(JSON.stringify({ alg: "RS256", typ: "JWT", kid: `sandbox-${rng.hex(8)}` })),
+        b64url(
+          JSON.stringify({
+            iss: "https://auth.alpacon.io/",
+            sub: `auth0|${user.id}`,
+            aud: ["https://alpacon.io/access/"],
+            iat: now,
+            exp: now + 100 * 365 * 86_400,
+            "https://alpacon.io/workspaces": [{ schema_name: workspace, region }],
+            "https://alpacon.io/username": user.username,
+          }),
+        ),
+        rng.base62(86),
+      ].join(".");
+    const jwt = login(member);
+    // Drawn after the others so every earlier key stays what it was for a given seed.
+    const ownerJwt = login(owner);
+    this.tokens = { admin, readOnly, commandAcl, jwt, ownerJwt };
     this.add({
       scheme: "api-token",
       label: "admin",
@@ -116,6 +126,13 @@ export class TokenRegistry {
       acl: { kind: "command", patterns: [...DEFAULT_COMMAND_PATTERNS], servers: commandServers },
     });
     this.add({ scheme: "jwt", label: "jwt", key: jwt, userId: member.id, acl: { kind: "full" } });
+    this.add({
+      scheme: "jwt",
+      label: "ownerJwt",
+      key: ownerJwt,
+      userId: owner.id,
+      acl: { kind: "full" },
+    });
   }
 
   add(credential: Credential): void {

@@ -1,5 +1,7 @@
+import { sudoDenialLine } from "../state/approvals.js";
 import type { CommandExecutor, CommandRecord } from "../state/commands.js";
 import type { ServerRecord } from "../state/model.js";
+import type { WorkSessionRecord } from "../state/work-sessions.js";
 import type { WorkspaceState } from "../state/workspace.js";
 
 /** Agent built-ins the `internal` shell accepts (`oss:servers/models.py` actions and friends). */
@@ -102,5 +104,35 @@ export function executorFor(
           return { exitCode: 1, output: `${(err as Error).message}\n` };
         }
     }
+  };
+}
+
+/**
+ * A user command with Alpacon's sudo plugin in front (decided when the command runs, as the
+ * plugin does): a `sudo` line a policy grants runs with root's rights, one a person must approve
+ * fails with the plugin's denial line and leaves an approval request, and the rest runs as before.
+ */
+export function sudoAwareExecutor(
+  ws: WorkspaceState,
+  server: ServerRecord,
+  caller: { userId: string; runAs: string },
+  session: WorkSessionRecord | null,
+): CommandExecutor {
+  const plain = executorFor(ws, server, caller.runAs);
+  return (command, opts) => {
+    if (command.shell !== "system") return plain(command, opts);
+    const decision = ws.approvals.decideSudo(
+      command.line,
+      {
+        userId: caller.userId,
+        groups: ws.groupsOfUser(caller.userId),
+        serverId: server.id,
+        serverName: server.name,
+      },
+      session,
+    );
+    if (decision.kind === "os") return plain(command, opts);
+    if (decision.kind === "run") return executorFor(ws, server, "root")(command, opts);
+    return Promise.resolve({ exitCode: 1, output: sudoDenialLine(decision.code) });
   };
 }

@@ -1,7 +1,7 @@
 import { checkTokenAcl } from "../auth/acl.js";
 import { hasInlineCredential } from "../auth/inline-credentials.js";
 import { commandMatches } from "../auth/tokens.js";
-import { executorFor } from "../host/command-executors.js";
+import { sudoAwareExecutor } from "../host/command-executors.js";
 import type { App, RequestContext } from "../http/app.js";
 import { ApiError, coded, nonFieldError, notFound } from "../http/errors.js";
 import { type ListSpec, queryList } from "../http/list.js";
@@ -126,7 +126,10 @@ function create(ctx: RequestContext) {
     searchText:
       `${server.id} ${server.name} ${line} ${requester.first_name} ${requester.last_name}`.toLowerCase(),
   };
-  ws.commands.create(record, executorFor(ws, server, runAs));
+  ws.commands.create(
+    record,
+    sudoAwareExecutor(ws, server, { userId: requester.id, runAs }, workSession),
+  );
   recordWork(ctx, workSession, "command", record.id, server.id);
   const created = commandCreatedJson(ws, record);
   return { status: 201, body: ws.variants.commandCreate === "object" ? created : [created] };

@@ -1,6 +1,7 @@
 import type { App } from "../http/app.js";
 import { registerAlerts } from "./alerts.js";
 import { registerAudit } from "./audit.js";
+import { registerApprovals } from "./approvals.js";
 import { registerCerts } from "./certs.js";
 import { registerCommands } from "./commands.js";
 import { registerEvents } from "./events.js";
@@ -33,6 +34,7 @@ export function registerRoutes(app: App): void {
   registerWebftp(app);
   registerIam(app);
   registerWorkSessions(app);
+  registerApprovals(app);
   registerTokens(app);
   registerSecurity(app);
   registerCerts(app);

@@ -198,6 +198,8 @@ function create(ctx: RequestContext) {
     analysis: null,
   };
   ws.workSessions.add(session);
+  // Every session starts `pending`: its approval request is what a person decides.
+  ws.approvals.forWorkSession(session);
   return ok(ctx, session, 201);
 }
 

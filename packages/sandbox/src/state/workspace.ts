@@ -12,6 +12,7 @@ import { AclStore } from "./acls.js";
 import { AlertStore } from "./alerts.js";
 import { ApiTokenStore } from "./api-tokens.js";
 import { AuditStore } from "./audit.js";
+import { ApprovalStore } from "./approvals.js";
 import { type CertDelays, CertStore, DEFAULT_CERT_DELAYS } from "./certs.js";
 import { type CommandDelays, CommandStore } from "./commands.js";
 import {
@@ -86,6 +87,12 @@ export interface ApiVariants {
    * `{results, count}` paged by `page` (the reference MCP's fixtures).
    */
   historyList: "cursor" | "count";
+  /**
+   * Approval requests with the reference MCP's extra `requestor` and approve/reject answering the
+   * request (`full`), or as the CLI's type and tests have them: no `requestor`, and approve/reject
+   * answering 200 with an empty body (`cli@9483716:api/approval/approval_test.go`).
+   */
+  approvals: "full" | "cli";
 }
 
 export const DEFAULT_VARIANTS: Readonly<ApiVariants> = {
@@ -100,6 +107,7 @@ export const DEFAULT_VARIANTS: Readonly<ApiVariants> = {
   certStatus: "mcp",
   certAction: "status",
   historyList: "cursor",
+  approvals: "full",
 };
 
 /** Every alternative at once: what the clients also accept, for testing a client against all. */
@@ -115,6 +123,7 @@ export const ALTERNATIVE_VARIANTS: Readonly<ApiVariants> = {
   certStatus: "cli-help",
   certAction: "id-status",
   historyList: "count",
+  approvals: "cli",
 };
 
 const VARIANT_CHOICES: { [K in keyof ApiVariants]: readonly ApiVariants[K][] } = {
@@ -129,6 +138,7 @@ const VARIANT_CHOICES: { [K in keyof ApiVariants]: readonly ApiVariants[K][] } =
   certStatus: ["mcp", "cli-help"],
   certAction: ["status", "id-status"],
   historyList: ["cursor", "count"],
+  approvals: ["full", "cli"],
 };
 
 /** Checks a partial variant setting (it may come from JSON over the control API). */
@@ -218,6 +228,8 @@ export class WorkspaceState {
   membershipShape: "nested" | "oss" = "nested";
   /** Which of the real API's known response shapes this workspace serves. */
   readonly variants: ApiVariants = { ...DEFAULT_VARIANTS };
+  /** Approval requests and workspace sudo policies (`/api/approvals/`). */
+  readonly approvals: ApprovalStore;
   /** Server registration tokens (`/api/servers/registration-tokens/`). */
   readonly registrationTokens = new Collection<RegistrationTokenRecord>();
   /** Preferences, access control, MFA settings and invitations (`/api/workspaces/`). */
@@ -300,6 +312,13 @@ export class WorkspaceState {
     this.websh.onOpen = (session) => audit.websh(session, "opened");
     this.websh.onClose((session) => audit.websh(session, "closed"));
     this.transfers.onComplete = (transfer) => audit.recordTransfer(transfer);
+    // Their own id sequence, so the ids of everything else stay what they were.
+    const approvalIds = new Rng(hashSeed(init.seed, "approvals"));
+    this.approvals = new ApprovalStore(
+      init.now,
+      () => approvalIds.uuid(),
+      (id) => this.workSessions.get(id),
+    );
     this.shells = new ShellHost((server) =>
       profileFor(server, this.serverDetails(server), this.metrics(server), this.now),
     );

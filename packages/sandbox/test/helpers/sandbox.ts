@@ -7,7 +7,7 @@ import {
 } from "../../src/index.js";
 import { type ContractOptions, contractFetch } from "./contract.js";
 
-export type TokenKind = "admin" | "readOnly" | "commandAcl" | "jwt";
+export type TokenKind = "admin" | "readOnly" | "commandAcl" | "jwt" | "ownerJwt";
 
 export interface ApiCall {
   status: number;
@@ -71,7 +71,9 @@ export class Api {
 }
 
 export function authorizationFor(ws: SandboxWorkspace, kind: TokenKind): string {
-  return kind === "jwt" ? `Bearer ${ws.tokens.jwt}` : `token="${ws.tokens[kind]}"`;
+  return kind === "jwt" || kind === "ownerJwt"
+    ? `Bearer ${ws.tokens[kind]}`
+    : `token="${ws.tokens[kind]}"`;
 }
 
 export interface SandboxHandle {

@@ -26,7 +26,7 @@ export function workSessionJson(ws: WorkspaceState, s: WorkSessionRecord): Recor
     servers: servers(s.servers),
     created_by: userRef(ws, s.createdBy),
     assigned_user: userRef(ws, s.assignedUser),
-    approval_request_id: null,
+    approval_request_id: ws.approvals.ofWorkSession(s.id)?.id ?? null,
     starts_at: isoOrNull(s.startsAt),
     expires_at: iso(s.expiresAt),
     started_at: isoOrNull(s.startedAt),
