@@ -13,6 +13,7 @@ import { fetchTransport, type Transport, type TransportSettings } from "./core/t
 import { AlertRules, Alerts } from "./resources/alerts.js";
 import { ApiTokens } from "./resources/api-tokens.js";
 import { type Audit, createAudit } from "./resources/audit.js";
+import { Approvals, SudoPolicies } from "./resources/approvals.js";
 import { Auth } from "./resources/auth.js";
 import { Certificates } from "./resources/certificates.js";
 import { Commands } from "./resources/commands.js";
@@ -96,6 +97,8 @@ export interface AlpaconClient {
   /** The token's user and the workspace-wide settings (`client.workspace` is the name). */
   readonly workspaces: Workspaces;
   readonly audit: Audit;
+  readonly approvals: Approvals;
+  readonly sudoPolicies: SudoPolicies;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -149,6 +152,8 @@ export function createAlpaconClient(options: AlpaconClientOptions): AlpaconClien
     certificates: new Certificates(context),
     workspaces: new Workspaces(context),
     audit: createAudit(context),
+    approvals: new Approvals(context),
+    sudoPolicies: new SudoPolicies(context),
   };
 }
 

@@ -104,6 +104,16 @@ export type {
   WebshAnalysisRequested,
   WebshRecord,
 } from "./resources/audit.js";
+  ApprovalRequest,
+  ApprovalStatus,
+  Approvals,
+  ApproveApprovalRequestBody,
+  CreateSudoPolicyBody,
+  ListApprovalRequestsQuery,
+  ListSudoPoliciesQuery,
+  SudoPolicies,
+  SudoPolicy,
+} from "./resources/approvals.js";
 export type {
   Certificate,
   CertificateAuthorities,

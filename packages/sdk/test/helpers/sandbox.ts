@@ -12,7 +12,7 @@ export interface SdkSandbox {
   client(
     options?: {
       index?: number;
-      token?: "admin" | "readOnly" | "commandAcl" | "jwt";
+      token?: "admin" | "readOnly" | "commandAcl" | "jwt" | "ownerJwt";
     } & Partial<AlpaconClientOptions>,
   ): AlpaconClient;
   serverIds(count?: number, index?: number): string[];

@@ -133,6 +133,23 @@ const WORKSPACE_READERS: Record<string, (client: AlpaconClient) => Promise<void>
       email: "a@example.com",
       detail: ["User invitation sent."],
     });
+/** Approvals and sudo policies (openapi/corpus/approvals/). */
+const APPROVAL_READERS: Record<string, (client: AlpaconClient) => Promise<void>> = {
+  listApprovalRequests: async (c) => {
+    const requests = [];
+    for await (const request of c.approvals.iterate()) requests.push(request);
+    expect(requests.length).toBeGreaterThan(0);
+    for (const request of requests) expect(isId(request.id)).toBe(true);
+  },
+  getApprovalRequest: async (c) => {
+    expect((await c.approvals.get(ID)).requestor).toBe("user1");
+  },
+  listSudoPolicies: async (c) => {
+    expect((await c.sudoPolicies.list()).results[0]?.name).toBe("admin-sudo");
+  },
+  createSudoPolicy: async (c) => {
+    const policy = await c.sudoPolicies.create({ name: "deploy-sudo", commands: ["true"] });
+    expect(policy.name).toBe("deploy-sudo");
   },
 };
 
@@ -372,6 +389,7 @@ const READERS: Record<string, Check> = {
   ...CERT_READERS,
   ...WORKSPACE_READERS,
   ...AUDIT_READERS,
+  ...APPROVAL_READERS,
 };
 
 let api: Awaited<ReturnType<typeof startLoopbackServer>>;
