@@ -46,6 +46,8 @@ const ACCESSORS = {
   WebftpLogs: "audit.webftpLogs",
   SessionAnalyses: "audit.sessionAnalyses",
   SessionRecords: "audit.sessionRecords",
+  Approvals: "approvals",
+  SudoPolicies: "sudoPolicies",
 };
 
 const spec = parse(readFileSync(join(root, "openapi/alpacon.yaml"), "utf8"));

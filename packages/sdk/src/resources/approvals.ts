@@ -82,12 +82,12 @@ export class Approvals extends Resource {
     body: ApproveApprovalRequestBody = {},
     options?: RequestOptions,
   ): Promise<ApprovalRequest | null> {
-    return this.decide("/api/approvals/approvals/{id}/approve/", id, body, options);
+    return this.action("/api/approvals/approvals/{id}/approve/", id, body, options);
   }
 
   /** `rejectApprovalRequest`: a person's call (403 for API tokens); the request, or null. */
   reject(id: string, options?: RequestOptions): Promise<ApprovalRequest | null> {
-    return this.decide("/api/approvals/approvals/{id}/reject/", id, {}, options);
+    return this.action("/api/approvals/approvals/{id}/reject/", id, {}, options);
   }
 
   /** `cancelApprovalRequest`: the requester withdraws a pending request (a session's too). */
@@ -99,7 +99,7 @@ export class Approvals extends Resource {
     });
   }
 
-  private async decide(
+  private async action(
     path: DecisionPath,
     id: string,
     body: ApproveApprovalRequestBody,
