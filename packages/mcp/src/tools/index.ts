@@ -1,5 +1,6 @@
 import { alertTools } from "./alerts.js";
 import { auditTools } from "./audit.js";
+import { approvalTools } from "./approvals.js";
 import { authTools } from "./auth.js";
 import { certTools } from "./certs.js";
 import { commandTools } from "./commands.js";
@@ -37,5 +38,6 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   ...auditTools,
   ...serverAdminTools,
   ...certTools,
+  ...approvalTools,
   ...healthTools,
 ];

@@ -77,6 +77,11 @@ export const TOOLSET_RECORD = {
       "Private PKI: certificate authorities, sign requests and their approval, issued certificates, revocations",
     enabled: false,
   },
+  approvals: {
+    description:
+      "Approval requests (observe; a person decides them out of band) and workspace sudo policies",
+    enabled: false,
+  },
   health: {
     description: "This MCP server's own health and its workspaces' reachability",
     enabled: true,
