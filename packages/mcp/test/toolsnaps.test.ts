@@ -127,6 +127,7 @@ const EFFECTS: Record<string, Effect> = {
   assign_application_system_users: "grant-access",
   unassign_application_system_users: "change",
   invite_workspace_user: "grant-access",
+  create_sudo_policy: "grant-access",
 };
 
 /** Writes that ask nothing: each adds something that gives nobody any access. */

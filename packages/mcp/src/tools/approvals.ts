@@ -163,7 +163,7 @@ export const createSudoPolicy = defineTool({
     servers: z.array(serverId).max(500).optional().describe("Server names or ids."),
     runAs: z.string().min(1).max(64).optional().describe("Target user (sudo -u); default root."),
     noPassword: z.boolean().optional().describe("true: runs at once, no approval per run."),
-    description: z.string().max(1000).optional(),
+    description: z.string().max(1000).optional().describe("What the policy is for."),
   },
   output: { policy },
   async confirm(args, context) {
