@@ -129,6 +129,7 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       ["certs", "list_certificate_authorities", acme, /authorities/],
       ["health", "health_check", {}, /\S/],
       ["audit", "list_server_logs", { ...acme, server }, /server log records, newest first/],
+      ["approvals", "list_sudo_policies", acme, /polic/i],
     ];
     expect(new Set(["servers", ...calls.map(([toolset]) => toolset)])).toEqual(new Set(TOOLSETS));
 
