@@ -1,5 +1,5 @@
 import type { SandboxOptions } from "@alpacon/sandbox";
-import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import { type ClientCapabilities, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll } from "vitest";
 import {
   type Connected,
@@ -20,6 +20,11 @@ export interface FileHarness {
   connect(options?: ConnectOptions, capabilities?: ClientCapabilities): Promise<Connected>;
   /** Connects a fresh client (admin token unless told otherwise) and calls one tool with it. */
   call(name: string, args?: Record<string, unknown>, options?: ConnectOptions): Promise<ToolCall>;
+  /**
+   * Connects a client (confirm: "elicit") whose user answers every question with `answer`
+   * (accept or decline), keeping the questions asked.
+   */
+  asking(options?: ConnectOptions, answer?: boolean): Promise<Connected & { questions: string[] }>;
 }
 
 /**
@@ -55,6 +60,18 @@ export function useHarness(sandboxOptions: SandboxOptions = {}): FileHarness {
     async call(name, args = {}, options = {}) {
       const { client } = await current().harness.connect(options);
       return call(client, name, args);
+    },
+    async asking(options = {}, answer = true) {
+      const questions: string[] = [];
+      const connected = await current().harness.connect(
+        { ...options, confirm: "elicit" },
+        { elicitation: { form: {} } },
+      );
+      connected.client.setRequestHandler(ElicitRequestSchema, async (request) => {
+        questions.push(request.params.message);
+        return answer ? { action: "accept", content: { confirm: true } } : { action: "decline" };
+      });
+      return { ...connected, questions };
     },
   };
 }

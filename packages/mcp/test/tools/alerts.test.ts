@@ -1,4 +1,3 @@
-import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, test } from "vitest";
 import { expectInvalidInput, expectToolError } from "../helpers/expect-tool.js";
 import { useHarness } from "../helpers/file-harness.js";
@@ -13,15 +12,7 @@ function alerts(name: string, args: Record<string, unknown> = {}) {
 }
 
 /** A client whose user answers every confirmation with `answer`, keeping the questions asked. */
-async function confirmingClient(answer = true) {
-  const questions: string[] = [];
-  const { client } = await h.connect({ ...SETS, confirm: "elicit" }, { elicitation: { form: {} } });
-  client.setRequestHandler(ElicitRequestSchema, async (request) => {
-    questions.push(request.params.message);
-    return answer ? { action: "accept", content: { confirm: true } } : { action: "decline" };
-  });
-  return { client, questions };
-}
+const confirmingClient = (answer = true) => h.asking(SETS, answer);
 
 /** A rule under any CPU reading, attached to the harness's server: it fires at once. */
 async function firingRule(name: string): Promise<{ rule: string; alert: string }> {

@@ -1,5 +1,4 @@
 import { createAlpaconClient } from "@alpacon/sdk";
-import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, test } from "vitest";
 import { expectInvalidInput, expectToolError } from "../helpers/expect-tool.js";
 import { useHarness } from "../helpers/file-harness.js";
@@ -29,16 +28,7 @@ async function pendingRequest(): Promise<string> {
   return session.approval_request_id!;
 }
 
-/** A client whose user answers every confirmation with `answer`, keeping the questions asked. */
-async function confirmingClient(answer = true) {
-  const questions: string[] = [];
-  const { client } = await h.connect({ ...SETS, confirm: "elicit" }, { elicitation: { form: {} } });
-  client.setRequestHandler(ElicitRequestSchema, async (request) => {
-    questions.push(request.params.message);
-    return answer ? { action: "accept", content: { confirm: true } } : { action: "decline" };
-  });
-  return { client, questions };
-}
+const confirmingClient = (answer = true) => h.asking(SETS, answer);
 
 describe("list_approval_requests", () => {
   test("lists the pending work-session request with its requester", async () => {
@@ -124,14 +114,7 @@ describe("sudo policies", () => {
   });
 
   test("a member's login is refused: superusers only", async () => {
-    const { client } = await h.connect(
-      { ...SETS, token: "jwt", confirm: "elicit" },
-      { elicitation: { form: {} } },
-    );
-    client.setRequestHandler(ElicitRequestSchema, async () => ({
-      action: "accept",
-      content: { confirm: true },
-    }));
+    const { client } = await h.asking({ ...SETS, token: "jwt" });
     const result = await call(client, "create_sudo_policy", {
       workspace: "acme",
       name: "mine",

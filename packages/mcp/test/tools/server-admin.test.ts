@@ -1,4 +1,3 @@
-import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { beforeAll, describe, expect, test } from "vitest";
 import { expectInvalidInput, expectToolError } from "../helpers/expect-tool.js";
 import { useHarness } from "../helpers/file-harness.js";
@@ -37,18 +36,7 @@ function offline(): { id: string; name: string } {
 }
 
 /** A client whose user answers yes (or no), keeping the questions asked. */
-async function askingClient(answer: boolean) {
-  const questions: string[] = [];
-  const { client } = await h.connect(
-    { ...ADMIN, confirm: "elicit" },
-    { elicitation: { form: {} } },
-  );
-  client.setRequestHandler(ElicitRequestSchema, async (request) => {
-    questions.push(request.params.message);
-    return answer ? { action: "accept", content: { confirm: true } } : { action: "decline" };
-  });
-  return { client, questions };
-}
+const askingClient = (answer: boolean) => h.asking(ADMIN, answer);
 
 describe("the server-admin toolset", () => {
   test("is off by default: a plain server has no reboot_system", async () => {
