@@ -32,6 +32,18 @@ export function approvalsContract(clients: () => Clients): void {
     });
   }
 
+  /** The member asks for a work session; `id` is its approval request. */
+  async function askSession(description: string, scopes: string[]) {
+    const { jwt, server } = clients();
+    const session = await jwt.post("/api/work-sessions/sessions/", {
+      description,
+      scopes,
+      servers: [server.id],
+      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    return { session, id: session.body.approval_request_id as string };
+  }
+
   const mySudoRequest = async (status: string) => {
     const { jwt } = clients();
     const res = await jwt.get(`${BASE}-/?request_type=sudo&status=${status}`);
@@ -129,14 +141,8 @@ export function approvalsContract(clients: () => Clients): void {
     });
 
     it("approving a work session's request starts the session", async () => {
-      const { jwt, owner, server } = clients();
-      const session = await jwt.post("/api/work-sessions/sessions/", {
-        description: "Rotate logs",
-        scopes: ["command"],
-        servers: [server.id],
-        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-      });
-      const id = session.body.approval_request_id as string;
+      const { jwt, owner } = clients();
+      const { session, id } = await askSession("Rotate logs", ["command"]);
       expect((await jwt.get(`${BASE}${id}/`)).body).toMatchObject({
         request_type: "work_session",
         status: "pending",
@@ -147,14 +153,8 @@ export function approvalsContract(clients: () => Clients): void {
     });
 
     it("rejectApprovalRequest ends what was asked", async () => {
-      const { api, jwt, owner, server } = clients();
-      const session = await jwt.post("/api/work-sessions/sessions/", {
-        description: "Debug",
-        scopes: ["websh"],
-        servers: [server.id],
-        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-      });
-      const id = session.body.approval_request_id as string;
+      const { api, jwt, owner } = clients();
+      const { session, id } = await askSession("Debug", ["websh"]);
       expect((await api.post(`${BASE}${id}/reject/`, {})).status).toBe(403);
       const res = await owner.post(`${BASE}${id}/reject/`, {});
       expect(res.body.status).toBe("rejected");
