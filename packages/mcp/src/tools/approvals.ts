@@ -157,7 +157,7 @@ export const createSudoPolicy = defineTool({
       .array(z.string().min(1).max(1000))
       .min(1)
       .max(100)
-      .describe('Allowed commands; "*" matches anything, e.g. "/usr/bin/systemctl restart *".'),
+      .describe("Allowed command lines; * matches anything (/usr/bin/systemctl restart *)."),
     users: z.array(z.guid()).max(500).optional().describe("IAM user ids (iam_users_list)."),
     groups: z.array(z.guid()).max(500).optional().describe("IAM group ids (iam_groups_list)."),
     servers: z.array(serverId).max(500).optional().describe("Server names or ids."),
