@@ -44,7 +44,20 @@ async function inspector(args: string[]): Promise<InspectorRun> {
   try {
     const { stdout, stderr } = await run(
       node22(),
-      [launcher, "--cli", "npx", "--no", "alpacon-mcp", ...serverEnv, ...args, "--format", "json"],
+      // The Inspector's default 15 s connect timeout is too short for npx on a loaded machine.
+      [
+        launcher,
+        "--cli",
+        "npx",
+        "--no",
+        "alpacon-mcp",
+        ...serverEnv,
+        ...args,
+        "--connect-timeout",
+        "45000",
+        "--format",
+        "json",
+      ],
       { cwd: installed().dir, env: cleanEnv(home), timeout: 60_000, maxBuffer: 32 * 1024 * 1024 },
     );
     return { code: 0, json: JSON.parse(stdout), stderr };
@@ -151,8 +164,8 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       expect(result.structuredContent).toBeDefined();
     });
     // One Inspector run starts npx, a server and a sandbox (~10 s on two cores): a batch of three
-    // takes up to ~30 s on a busy machine, and there are six batches now that certs has its call.
-  }, 240_000);
+    // takes up to ~30 s on a busy machine, and there are six batches with certs and approvals.
+  }, 300_000);
 
   test("an unknown tool: exit code 5, tool_not_found", async () => {
     const outcome = await inspector(callArgs("no_such_tool", {}));
