@@ -35,6 +35,34 @@ const policy = z.looseObject({
 const HUMAN_ONLY =
   "Only a person approves or rejects it, out of band (Alpacon web console or Slack); you cannot, and no tool does.";
 
+/**
+ * The sudo plugin's terminal line in a command's output (`cli@9483716:cmd/exec/sudo_hint.go`,
+ * `mcp@22fc34c:tools/command_tools.py` `_SUDO_DENIAL_LINE_RE`): the whole line, closing period
+ * included, so a command that merely prints a code cannot forge a hint.
+ */
+const SUDO_DENIAL = /Alpacon denied this sudo (?:command|invocation) \(([A-Z0-9_]{1,63})\)\./;
+
+/** What a person can resolve; other codes are hard denials with nothing to wait for. */
+const SUDO_HINTS: Record<string, string> = {
+  SUDO_APPROVAL_REQUIRED:
+    "sudo needs a person's approval: an approval request was created (list_approval_requests). Tell the person; they decide in the web console or Slack, you cannot. Re-run after it is approved; do not resubmit meanwhile.",
+  SUDO_INTENT_DEVIATION:
+    "sudo was judged off-purpose for the work session and an approval request was created (list_approval_requests). Wait for a person's decision, then re-run.",
+  SUDO_POLICY_MFA_REQUIRED:
+    "a work-session sudo policy covers this command but does not bypass MFA, which a command cannot supply: a person must set allow_bypass_mfa on it.",
+  SUDO_NO_WORKSESSION_POLICY:
+    "no sudo policy of the work session covers this command: a person must add it (work_session_update may queue that for approval).",
+  WORK_SESSION_SCOPE_NOT_ALLOWED:
+    "the work session has no sudo scope: add it with work_session_update (may need approval), then re-run.",
+};
+
+/** Guidance for a sudo denial in `output` that a person can resolve, else null. */
+export function sudoDenialHint(output: string): string | null {
+  const code = SUDO_DENIAL.exec(output)?.[1];
+  const hint = code === undefined ? undefined : SUDO_HINTS[code];
+  return hint ? `${code}: ${hint}` : null;
+}
+
 function requestLine(r: z.output<typeof request>): string {
   const who = r.requested_by?.name ?? r.requestor;
   return `${r.id} [${r.status ?? "?"}] ${r.request_type ?? "request"}${r.request_data ? `: ${r.request_data}` : ""}${who ? ` by ${who}` : ""}${r.added_at ? ` at ${r.added_at}` : ""}`;

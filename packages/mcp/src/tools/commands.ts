@@ -5,6 +5,7 @@ import { envForQuestion, quoted } from "../server/confirm.js";
 import { gateAdvice } from "../server/errors.js";
 import { compact, listLines, tail } from "../server/format.js";
 import { serverLabel } from "../server/server-refs.js";
+import { sudoDenialHint } from "./approvals.js";
 import { clientOf, defineTool, listTool, serverId, serverRef } from "./define.js";
 import { workSessionField, workSessionOf } from "./work-session.js";
 
@@ -182,7 +183,8 @@ export const commandRun = defineTool({
       const output = row.output.trim()
         ? `\n  ${row.output.trim().split("\n").slice(-15).join("\n  ")}`
         : "";
-      return `${serverLabel(context.servers, row.server)}: ${state}${cut}${output}`;
+      const hint = sudoDenialHint(row.output);
+      return `${serverLabel(context.servers, row.server)}: ${state}${cut}${output}${hint ? `\n  Hint: ${hint}` : ""}`;
     });
     return head + lines;
   },

@@ -93,8 +93,22 @@ describe("sudo policies", () => {
     expect(questions[0]).toBe(
       `Create sudo policy \`whoami\`, letting every user of the workspace run \`/usr/bin/whoami\` as \`root\` on ${server.name}, each time after a person approves the run? (workspace acme, region ap1)`,
     );
-    const [held] = await member().commands.run({ servers: h.server, line: "sudo whoami" });
-    expect(held!.output).toContain("SUDO_APPROVAL_REQUIRED");
+    const asker = await h.asking({ toolsets: ["commands"], token: "jwt" });
+    const held = await call(asker.client, "command_run", {
+      workspace: "acme",
+      servers: [h.server],
+      command: "sudo whoami",
+    });
+    expect(held.text).toContain(
+      "Hint: SUDO_APPROVAL_REQUIRED: sudo needs a person's approval: an approval request was created",
+    );
+    // A command that only prints the code gets no hint: the whole plugin line is needed.
+    const printed = await call(asker.client, "command_run", {
+      workspace: "acme",
+      servers: [h.server],
+      command: "echo '(SUDO_APPROVAL_REQUIRED)'",
+    });
+    expect(printed.text).not.toContain("Hint:");
     const listed = await approvals("list_sudo_policies");
     expect(listed.text).toContain(
       "/usr/bin/whoami as root, each run waits for a person's approval",
