@@ -1,4 +1,4 @@
-import { sudoDenialLine } from "../state/approvals.js";
+import { isSudoLine, sudoDenialLine } from "../state/approvals.js";
 import type { CommandExecutor, CommandRecord } from "../state/commands.js";
 import type { ServerRecord } from "../state/model.js";
 import type { WorkSessionRecord } from "../state/work-sessions.js";
@@ -120,7 +120,8 @@ export function sudoAwareExecutor(
 ): CommandExecutor {
   const plain = executorFor(ws, server, caller.runAs);
   return (command, opts) => {
-    if (command.shell !== "system") return plain(command, opts);
+    // Only a line that starts with sudo pays for the policy lookup (commands are a hot path).
+    if (command.shell !== "system" || !isSudoLine(command.line)) return plain(command, opts);
     const decision = ws.approvals.decideSudo(
       command.line,
       {

@@ -79,6 +79,9 @@ export interface SudoInvocation {
 // server's own sudoers rather than elevate the rest of the line with it.
 const COMPOUND = /[;&|`<>\n]|\$\(/;
 
+/** A cheap first test: the line's first word is `sudo`. */
+export const isSudoLine = (line: string): boolean => /^\s*sudo\s/.test(line);
+
 /** Parses `sudo [-n|-E|-H] [-u user] [--] command…`; null when the line is not a plain sudo. */
 export function parseSudo(line: string): SudoInvocation | null {
   const words = line.trim().split(/\s+/);
