@@ -77,6 +77,8 @@ export const listApprovalRequests = listTool({
   name: "list_approval_requests",
   toolset: "approvals",
   title: "List approval requests",
+  // The reference's hint (alpacon-mcp@22fc34c tools/approval_tools.py).
+  searchHint: "approval requests pending review",
   description:
     "Lists approval requests (work sessions, sudo runs …), newest first: id, type, status, requester. Superusers see everyone's, others their own. Observe only: a person decides them.",
   sdk: (c) => c.approvals.list,
@@ -93,6 +95,7 @@ export const getApprovalRequest = defineTool({
   name: "get_approval_request",
   toolset: "approvals",
   title: "Get an approval request",
+  searchHint: "approval request detail",
   description:
     "One approval request: type, what it asks (request_data), status, requester, reviewer and times.",
   sdk: (c) => c.approvals.get,
@@ -109,6 +112,7 @@ export const explainApprovalDecision = defineTool({
   name: "explain_approval_decision",
   toolset: "approvals",
   title: "How an approval gets decided",
+  searchHint: "approve reject approval decision human out-of-band",
   description:
     "Explains who decides a pending approval request (a sudo run held with SUDO_APPROVAL_REQUIRED, a pending work session): a person, out of band, never you; and what to tell them. Contacts no server.",
   sdk: [],
@@ -144,6 +148,7 @@ export const listSudoPolicies = listTool({
   name: "list_sudo_policies",
   toolset: "approvals",
   title: "List sudo policies",
+  searchHint: "sudo policy privilege elevation rules",
   description:
     "Lists the workspace's sudo policies: allowed commands, run-as user, users, groups and servers (empty means all), and whether a covered run needs a person's approval.",
   sdk: (c) => c.sudoPolicies.list,
@@ -174,6 +179,7 @@ export const createSudoPolicy = defineTool({
   name: "create_sudo_policy",
   toolset: "approvals",
   title: "Create a sudo policy",
+  searchHint: "sudo policy create privilege elevation",
   description:
     "Creates a sudo policy: lets users or groups (empty: everyone) run these commands with sudo on these servers (empty: all). Without noPassword each run waits for a person's approval. Superusers only; asks the user first.",
   sdk: (c) => c.sudoPolicies.create,
