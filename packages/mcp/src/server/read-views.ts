@@ -203,6 +203,15 @@ export const READ_VIEWS: readonly ReadView[] = [
     tool: "list_registration_tokens",
     title: "Registration tokens",
   },
+  // alpacon-mcp@22fc34c tools/resources.py.
+  { uri: "approvals/{region}/{workspace}", tool: "list_approval_requests", title: "Approvals" },
+  {
+    uri: "approvals/{region}/{workspace}/{request_id}",
+    tool: "get_approval_request",
+    title: "Approval request",
+    args: { request_id: "request" },
+  },
+  { uri: "sudo-policies/{region}/{workspace}", tool: "list_sudo_policies", title: "Sudo policies" },
 ];
 
 /**

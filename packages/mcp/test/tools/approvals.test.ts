@@ -59,6 +59,18 @@ describe("get_approval_request", () => {
   });
 });
 
+describe("read views", () => {
+  test("alpacon://approvals/… reads a request as get_approval_request does", async () => {
+    const id = await pendingRequest();
+    const { client } = await h.connect(SETS);
+    const uris = (await client.listResources()).resources.map((item) => item.uri);
+    expect(uris).toContain("alpacon://sudo-policies/ap1/acme");
+    const read = await client.readResource({ uri: `alpacon://approvals/ap1/acme/${id}` });
+    const body = JSON.parse((read.contents[0] as { text: string }).text);
+    expect(body.request).toMatchObject({ id, status: "pending" });
+  });
+});
+
 describe("explain_approval_decision", () => {
   test("explains the human-only decision without contacting the server", async () => {
     h.sandbox.control.clearJournal();
