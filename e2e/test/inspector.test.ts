@@ -143,6 +143,7 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       ["health", "health_check", {}, /\S/],
       ["audit", "list_server_logs", { ...acme, server }, /server log records, newest first/],
       ["approvals", "list_sudo_policies", acme, /polic/i],
+      ["health", "health_check", {}, /alpacon-mcp/],
     ];
     expect(new Set(["servers", ...calls.map(([toolset]) => toolset)])).toEqual(new Set(TOOLSETS));
 
@@ -164,7 +165,7 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       expect(result.structuredContent).toBeDefined();
     });
     // One Inspector run starts npx, a server and a sandbox (~10 s on two cores): a batch of three
-    // takes up to ~30 s on a busy machine, and there are six batches with certs and approvals.
+    // takes up to ~30 s on a busy machine, and there are six batches with certs, approvals, health.
   }, 300_000);
 
   test("an unknown tool: exit code 5, tool_not_found", async () => {
