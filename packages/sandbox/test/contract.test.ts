@@ -4,8 +4,8 @@
  * asserts that each operation was seen with a 2xx and a 4xx status.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditContract } from "./contract/audit.js";
 import { approvalsContract } from "./contract/approvals.js";
+import { auditContract } from "./contract/audit.js";
 import { certsContract } from "./contract/certs.js";
 import { securityContract } from "./contract/security.js";
 import { describeServerAdminContract } from "./contract/server-admin.js";

@@ -85,6 +85,17 @@ export type {
   UpdateApiTokenBody,
 } from "./resources/api-tokens.js";
 export type {
+  ApprovalRequest,
+  ApprovalStatus,
+  Approvals,
+  ApproveApprovalRequestBody,
+  CreateSudoPolicyBody,
+  ListApprovalRequestsQuery,
+  ListSudoPoliciesQuery,
+  SudoPolicies,
+  SudoPolicy,
+} from "./resources/approvals.js";
+export type {
   ActivityLog,
   ActivityLogs,
   Audit,
@@ -104,16 +115,6 @@ export type {
   WebshAnalysisRequested,
   WebshRecord,
 } from "./resources/audit.js";
-  ApprovalRequest,
-  ApprovalStatus,
-  Approvals,
-  ApproveApprovalRequestBody,
-  CreateSudoPolicyBody,
-  ListApprovalRequestsQuery,
-  ListSudoPoliciesQuery,
-  SudoPolicies,
-  SudoPolicy,
-} from "./resources/approvals.js";
 export type {
   Certificate,
   CertificateAuthorities,

@@ -1,6 +1,6 @@
 import { alertTools } from "./alerts.js";
-import { auditTools } from "./audit.js";
 import { approvalTools } from "./approvals.js";
+import { auditTools } from "./audit.js";
 import { authTools } from "./auth.js";
 import { certTools } from "./certs.js";
 import { commandTools } from "./commands.js";

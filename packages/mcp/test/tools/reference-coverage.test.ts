@@ -15,21 +15,16 @@ const reference = readFileSync(new URL("../fixtures/reference-tools.md", import.
 const LEFT_OUT: Record<string, string> = {
   execute_command_batch:
     "A batch runs the rest after one failed, unasked: websh_channel_execute runs one command per call in a kept shell, and websh_command_execute takes `a && b`.",
+  approve_request:
+    "Seed-only; the reference removed it on purpose (ADR 0015): an agent must never approve, and the service answers 403 to agents and API tokens. explain_approval_decision says who decides; the SDK keeps client.approvals.approve for a person's own scripts.",
+  reject_request:
+    "Seed-only; removed with approve_request (ADR 0015): deciding is a person's, out of band. The SDK keeps client.approvals.reject for a person's own scripts.",
   websh_websocket_batch_execute:
     "The same batch over a given websh URL: websh_websocket_execute runs one command, and takes `a && b`.",
 };
 
 /** Not built yet: Step 11 (issue 17) adds them area by area. */
 const NOT_YET: Record<string, readonly string[]> = {
-  approval: [
-    "approve_request",
-    "create_sudo_policy",
-    "explain_approval_decision",
-    "get_approval_request",
-    "list_approval_requests",
-    "list_sudo_policies",
-    "reject_request",
-  ],
   package: [
     "install_python_package",
     "install_system_package",

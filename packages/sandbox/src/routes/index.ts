@@ -1,7 +1,7 @@
 import type { App } from "../http/app.js";
 import { registerAlerts } from "./alerts.js";
-import { registerAudit } from "./audit.js";
 import { registerApprovals } from "./approvals.js";
+import { registerAudit } from "./audit.js";
 import { registerCerts } from "./certs.js";
 import { registerCommands } from "./commands.js";
 import { registerEvents } from "./events.js";

@@ -11,8 +11,8 @@ import type { Timers } from "../server/timers.js";
 import { AclStore } from "./acls.js";
 import { AlertStore } from "./alerts.js";
 import { ApiTokenStore } from "./api-tokens.js";
-import { AuditStore } from "./audit.js";
 import { ApprovalStore } from "./approvals.js";
+import { AuditStore } from "./audit.js";
 import { type CertDelays, CertStore, DEFAULT_CERT_DELAYS } from "./certs.js";
 import { type CommandDelays, CommandStore } from "./commands.js";
 import {

@@ -3236,6 +3236,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/approvals/approvals/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List approval requests
+         * @description Superusers see every request of the workspace; other callers only their own
+         *     (`cli@9483716:cmd/approval/approval_list.go`; `cli@9483716:api/approval/approval.go`
+         *     `ListApprovalRequests`; `mcp@22fc34c:tools/approval_tools.py` `list_approval_requests`).
+         */
+        get: operations["listApprovalRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/approvals/-/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the caller's own approval requests
+         * @description `cli@9483716:api/approval/approval.go` `ListMyApprovalRequests` (`--my`).
+         */
+        get: operations["listMyApprovalRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/approvals/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** Get an approval request */
+        get: operations["getApprovalRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/approvals/{id}/approve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a request
+         * @description Optionally narrows a work-session request (`adjusted_scopes`, `adjusted_servers`;
+         *     `cli@9483716:api/approval/types.go` `ApproveOptions`). A person decides, in the web
+         *     console or Slack: the server refuses approve/reject from the CLI's credential channel
+         *     (`cli@9483716:cmd/approval/approval_approve.go`, `approval_reject.go`) and from agents
+         *     (`mcp@22fc34c:CLAUDE.md`, ADR 0015; the MCP removed `approve_request`/`reject_request`),
+         *     so expect 403 from token callers. The CLI's tests answer 200 with an empty body; clients
+         *     must not require one.
+         */
+        post: operations["approveApprovalRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/approvals/{id}/reject/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a request
+         * @description A person decides, in the web console or Slack: the server refuses approve/reject from
+         *     the CLI's credential channel (`cli@9483716:cmd/approval/approval_approve.go`,
+         *     `approval_reject.go`) and from agents (`mcp@22fc34c:CLAUDE.md`, ADR 0015; the MCP
+         *     removed `approve_request`/`reject_request`), so expect 403 from token callers. Clients
+         *     send `{}`; the CLI's tests answer 200 with an empty body
+         *     (`cli@9483716:api/approval/approval_test.go`).
+         */
+        post: operations["rejectApprovalRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/approvals/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw one's own request
+         * @description A `pending` request only. Non-superusers may cancel only their own requests, superusers
+         *     any; cancelling a `work_session` request also cancels the linked work session
+         *     (`cli@9483716:cmd/approval/approval_cancel.go`). The CLI's test answers 204
+         *     (`cli@9483716:api/approval/approval_test.go` `TestCancelRequest`).
+         */
+        post: operations["cancelApprovalRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/sudo-policies/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List sudo policies
+         * @description Workspace sudo policies (`mcp@22fc34c:tools/approval_tools.py` `list_sudo_policies`; the
+         *     CLI does not call this endpoint; work-session sudo policies are inline in the session,
+         *     see `WorkSessionSudoPolicy`). Item fields beyond `id` and `name` are inferred from the
+         *     create body.
+         */
+        get: operations["listSudoPolicies"];
+        put?: never;
+        /**
+         * Create a sudo policy
+         * @description Grants elevated rights: clients should confirm with the user first. Superusers only.
+         *     Empty `users`, `groups` or `servers` mean "all". The body is the reference MCP's
+         *     (`mcp@22fc34c:tools/approval_tools.py` `create_sudo_policy`, unchanged since the seed
+         *     and not touched by PR #192); no other client confirms it, so treat the field names as
+         *     unverified.
+         */
+        post: operations["createSudoPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/status/": {
         parameters: {
             query?: never;
@@ -5938,6 +6114,103 @@ export interface components {
             /** @description Last page number. */
             last: number;
             results: components["schemas"]["RevokeRequest"][];
+        };
+        /**
+         * @description `cli@9483716:cmd/approval/approval_list.go` `validStatuses`.
+         * @enum {string}
+         */
+        ApprovalStatus: "pending" | "approved" | "rejected" | "cancelled" | "expired";
+        /**
+         * @description `cli@9483716:cmd/approval/approval_list.go` `validTypes`. An open set: new types may
+         *     appear.
+         * @example sudo
+         * @example work_session
+         * @example username
+         * @example groupname
+         * @example service_token
+         * @example svc_token_mod
+         * @example app_username
+         * @example work_session_mod
+         * @example sudo_policy
+         */
+        ApprovalRequestType: string;
+        /**
+         * @description `cli@9483716:api/approval/types.go` `ApprovalRequest`. `request_data` is a string there
+         *     (the CLI's test: `"deploy access"`). The MCP's fixture has a `requestor` string
+         *     (`mcp@22fc34c:tests/test_approval_tools.py`), which no other source shows.
+         */
+        ApprovalRequest: {
+            /** Format: uuid */
+            id: string;
+            /** @description See `ApprovalRequestType`. */
+            request_type?: string;
+            request_data?: string;
+            description?: string;
+            status: components["schemas"]["ApprovalStatus"];
+            requested_by?: components["schemas"]["UserSummary"] | null;
+            reviewed_by?: components["schemas"]["UserSummary"] | null;
+            /** Format: date-time */
+            reviewed_at?: string | null;
+            /** Format: date-time */
+            added_at?: string;
+        };
+        /**
+         * @description A workspace sudo policy. Only `id` and `name` appear in the MCP's fixtures; the rest
+         *     mirrors the create body (unverified).
+         */
+        SudoPolicy: {
+            /** Format: uuid */
+            id: string;
+            name?: string;
+            commands?: string[];
+            users?: string[];
+            groups?: string[];
+            servers?: string[];
+            run_as?: string | null;
+            no_password?: boolean;
+            description?: string | null;
+        };
+        SudoPolicyCreateRequest: {
+            name: string;
+            /** @description Allowed commands, for example `/usr/bin/systemctl restart *`. */
+            commands: string[];
+            /** @description IAM user ids; empty means everyone. */
+            users?: string[];
+            /** @description IAM group ids. */
+            groups?: string[];
+            /** @description Server ids; empty means every server. */
+            servers?: string[];
+            /** @description Target user (sudo `-u`). */
+            run_as?: string;
+            /** @description Passwordless sudo. The MCP sends `false` unless asked. */
+            no_password?: boolean;
+            description?: string;
+        };
+        PaginatedApprovalRequestList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["ApprovalRequest"][];
+        };
+        PaginatedSudoPolicyList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["SudoPolicy"][];
         };
     };
     responses: {
@@ -11538,6 +11811,261 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listApprovalRequests: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Request status. The CLI asks for `pending` unless told otherwise. */
+                status?: components["schemas"]["ApprovalStatus"];
+                /** @description Request type. */
+                request_type?: components["schemas"]["ApprovalRequestType"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedApprovalRequestList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listMyApprovalRequests: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Request status. The CLI asks for `pending` unless told otherwise. */
+                status?: components["schemas"]["ApprovalStatus"];
+                /** @description Request type. */
+                request_type?: components["schemas"]["ApprovalRequestType"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedApprovalRequestList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getApprovalRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalRequest"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    approveApprovalRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApprovalAdjustments"];
+            };
+        };
+        responses: {
+            /** @description Approved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericObject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    rejectApprovalRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description Rejected. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericObject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    cancelApprovalRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description Cancelled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listSudoPolicies: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sudo policies. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSudoPolicyList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createSudoPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SudoPolicyCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The policy. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SudoPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             "5XX": components["responses"]["ServerError"];
         };

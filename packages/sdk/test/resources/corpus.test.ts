@@ -133,6 +133,9 @@ const WORKSPACE_READERS: Record<string, (client: AlpaconClient) => Promise<void>
       email: "a@example.com",
       detail: ["User invitation sent."],
     });
+  },
+};
+
 /** Approvals and sudo policies (openapi/corpus/approvals/). */
 const APPROVAL_READERS: Record<string, (client: AlpaconClient) => Promise<void>> = {
   listApprovalRequests: async (c) => {
