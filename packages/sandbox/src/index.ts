@@ -14,6 +14,7 @@ export type {
 } from "./server/sandbox.js";
 export { DEFAULT_WORKSPACES, startSandbox } from "./server/sandbox.js";
 export type { CommandDelays } from "./state/commands.js";
+export type { DeliveryRecord } from "./state/notifications.js";
 export type { ServerActionDelays } from "./state/server-admin.js";
 export type { WorkSessionAnalysis } from "./state/work-sessions.js";
 export {

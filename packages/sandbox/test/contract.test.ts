@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalsContract } from "./contract/approvals.js";
 import { auditContract } from "./contract/audit.js";
 import { certsContract } from "./contract/certs.js";
+import { packagesContract, webhooksContract } from "./contract/packages.js";
 import { securityContract } from "./contract/security.js";
 import { describeServerAdminContract } from "./contract/server-admin.js";
 import { tokenContract } from "./contract/tokens.js";
@@ -891,6 +892,12 @@ certsContract(() => ({
   ownerId: (h.sandbox.control.workspace("ap1", "acme").users()[0] as { id: string }).id,
 }));
 approvalsContract(() => ({ api, jwt, owner: api.as("ownerJwt"), server: linux }));
+packagesContract(() => ({ api, jwt, server: linux.id }));
+webhooksContract(() => ({
+  api,
+  jwt,
+  owner: (h.sandbox.control.workspace("ap1", "acme").users()[0] as { id: string }).id,
+}));
 
 describeServerAdminContract(h);
 describeWorkspaceContract(h);

@@ -7,6 +7,7 @@ import type { SandboxCore } from "../server/core.js";
 import type { CertDelays } from "../state/certs.js";
 import type { CommandDelays } from "../state/commands.js";
 import type { ServerRecord } from "../state/model.js";
+import type { DeliveryRecord } from "../state/notifications.js";
 import type { ServerActionDelays } from "../state/server-admin.js";
 import type { WorkSessionAnalysis } from "../state/work-sessions.js";
 import { type ApiVariants, checkVariants, type WorkspaceState } from "../state/workspace.js";
@@ -112,6 +113,14 @@ export class WorkspaceControl {
     }));
   }
 
+  /**
+   * What subscribed events delivered, oldest first: the sandbox sends nothing (no webhook is
+   * called), it records what the service would have sent and to which channel or URL.
+   */
+  deliveries(): DeliveryRecord[] {
+    return this.state.notifications.deliveries.map((d) => ({ ...d, data: { ...d.data } }));
+  }
+
   /** Marks an upload's bytes as stored (what a PUT to `upload_url` does). */
   markUploaded(transferId: string, size: number): void {
     if (!this.state.transfers.markStored(transferId, { size })) {
@@ -122,7 +131,7 @@ export class WorkspaceControl {
   setGates(gates: {
     mfaRequired?: boolean;
     workSessionRequired?: boolean;
-    /** A free plan: authoring alert rules answers 402. */
+    /** A free plan: authoring alert rules and webhooks answers 402. */
     freePlan?: boolean;
   }): void {
     if (gates.freePlan !== undefined) this.state.gates.freePlan = gates.freePlan;
@@ -220,7 +229,7 @@ export class SandboxControl {
     for (const w of this.select(workspace)) w.setGates({ workSessionRequired: on });
   }
 
-  /** A free plan: authoring alert rules answers 402. */
+  /** A free plan: authoring alert rules and webhooks answers 402. */
   setFreePlan(on: boolean, workspace?: string): void {
     for (const w of this.select(workspace)) w.setGates({ freePlan: on });
   }

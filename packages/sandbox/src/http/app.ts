@@ -9,7 +9,15 @@ import type { JournalOutcome } from "../control/journal.js";
 import type { SandboxCore } from "../server/core.js";
 import type { IamUser, ServerRecord } from "../state/model.js";
 import type { WorkspaceState } from "../state/workspace.js";
-import { digestBody, parseJsonBody, readBody } from "./body.js";
+import {
+  digestBody,
+  isMultipart,
+  MAX_JSON_BODY,
+  MAX_UPLOAD_BODY,
+  parseJsonBody,
+  parseMultipartBody,
+  readBody,
+} from "./body.js";
 import { ApiError } from "./errors.js";
 import { writeJson } from "./respond.js";
 
@@ -55,6 +63,8 @@ export interface RouteDef {
   DELETE?: Handler;
   /** `only`: agent credentials required (users get 403); default: users only (agents get 403). */
   agent?: "only";
+  /** Also accepts `multipart/form-data` (file uploads): files arrive as `UploadedFile`s. */
+  multipart?: true;
 }
 
 /** Context of a raw route (presigned storage URLs): no Authorization, no JSON parsing. */
@@ -317,9 +327,12 @@ export class App {
 
       let body: unknown = {};
       if (this.hasBody(req)) {
-        const raw = await readBody(req);
+        const raw = await readBody(req, stored.def.multipart ? MAX_UPLOAD_BODY : MAX_JSON_BODY);
         digest = sha256(raw);
-        body = parseJsonBody(raw, req.headers["content-type"]);
+        body =
+          stored.def.multipart && isMultipart(req.headers["content-type"])
+            ? await parseMultipartBody(raw, req.headers["content-type"] as string)
+            : parseJsonBody(raw, req.headers["content-type"]);
       }
 
       const reply = await handler({

@@ -5,6 +5,44 @@ import { ApiError } from "./errors.js";
 /** DRF's DATA_UPLOAD_MAX_MEMORY_SIZE is 2.5 MB; JSON API bodies are far smaller. */
 export const MAX_JSON_BODY = 2_621_440;
 
+/** Package files are uploaded whole in one multipart request; the sandbox keeps none of them. */
+export const MAX_UPLOAD_BODY = 64 * 1024 * 1024;
+
+/** A file part of a `multipart/form-data` body; only its name and size are kept. */
+export interface UploadedFile {
+  kind: "file";
+  filename: string;
+  size: number;
+}
+
+export function isMultipart(contentType: string | undefined): boolean {
+  return (contentType ?? "").toLowerCase().startsWith("multipart/form-data");
+}
+
+/**
+ * Parses `multipart/form-data` as DRF's MultiPartParser would (with the platform's own parser):
+ * text fields become strings, files `UploadedFile`s; a malformed body is DRF's 400.
+ */
+export async function parseMultipartBody(
+  raw: Buffer,
+  contentType: string,
+): Promise<Record<string, string | UploadedFile>> {
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(raw), {
+      headers: { "content-type": contentType },
+    }).formData();
+  } catch (err) {
+    throw new ApiError(400, { detail: `Multipart form parse error - ${(err as Error).message}` });
+  }
+  const out: Record<string, string | UploadedFile> = {};
+  for (const [name, value] of form) {
+    out[name] =
+      typeof value === "string" ? value : { kind: "file", filename: value.name, size: value.size };
+  }
+  return out;
+}
+
 export function readBody(req: IncomingMessage, limit = MAX_JSON_BODY): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

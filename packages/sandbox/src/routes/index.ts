@@ -8,6 +8,7 @@ import { registerEvents } from "./events.js";
 import { registerIam } from "./iam.js";
 import { registerMetrics } from "./metrics.js";
 import { registerNotes } from "./notes.js";
+import { registerPackages } from "./packages.js";
 import { registerSecurity } from "./security.js";
 import { registerServerAdmin } from "./server-admin.js";
 import { registerServers } from "./servers.js";
@@ -15,6 +16,7 @@ import { registerStatus } from "./status.js";
 import { registerSystem } from "./system.js";
 import { registerTokens } from "./tokens.js";
 import { registerWebftp } from "./webftp.js";
+import { registerWebhooks } from "./webhooks.js";
 import { registerWebsh } from "./websh.js";
 import { registerWorkSessions } from "./work-sessions.js";
 import { registerWorkspace } from "./workspace.js";
@@ -40,4 +42,6 @@ export function registerRoutes(app: App): void {
   registerCerts(app);
   registerWorkspace(app);
   registerAudit(app);
+  registerPackages(app);
+  registerWebhooks(app);
 }

@@ -4,6 +4,7 @@ import { notFound } from "../http/errors.js";
 import { type ListSpec, queryList } from "../http/list.js";
 import { paginate } from "../http/pagination.js";
 import { iso, type ServerRecord } from "../state/model.js";
+import { applyChanges } from "../state/packages.js";
 import { requiredServerParam } from "./common.js";
 
 /**
@@ -141,8 +142,8 @@ export function registerSystem(app: App): void {
   proc(
     app,
     "/api/proc/packages/",
-    (s, d) =>
-      d.packages.map((p) => ({
+    (s, d, ctx) =>
+      applyChanges(d.packages, ctx.ws.packages.changesOf(s.id)).map((p) => ({
         id: p.id,
         name: p.name,
         version: p.version,

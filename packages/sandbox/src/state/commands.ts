@@ -125,6 +125,8 @@ interface Pending {
  */
 export class CommandStore {
   private readonly byId = new Map<string, CommandRecord>();
+  /** Told of every command that reaches a terminal status (event subscriptions: `command_fin`). */
+  onFinish: ((record: CommandRecord) => void) | null = null;
   private readonly order: CommandRecord[] = [];
   private readonly pending = new Map<string, Pending>();
   /** Told of every command that ends, whatever the way (the agent's log records it). */
@@ -412,5 +414,6 @@ export class CommandStore {
       p.abort = null;
       p.resolveDone();
     }
+    this.onFinish?.(record);
   }
 }

@@ -24,6 +24,8 @@ import {
   type ServerRecord,
   userDisplayName,
 } from "./model.js";
+import { NotificationStore } from "./notifications.js";
+import { PackageStore } from "./packages.js";
 import {
   type ActionHost,
   DEFAULT_SERVER_ACTION_DELAYS,
@@ -218,7 +220,7 @@ export class WorkspaceState {
   readonly shells: ShellHost;
   /**
    * Gates tests switch on: MFA for websh/command/webftp creation, work sessions for JWT callers,
-   * a free plan (402 for authoring alert rules).
+   * a free plan (402 for authoring alert rules and webhooks).
    */
   readonly gates = { mfaRequired: false, workSessionRequired: false, freePlan: false };
   /**
@@ -236,6 +238,10 @@ export class WorkspaceState {
   readonly settings: WorkspaceSettings;
   /** IAM applications and the system users bound to them (`/api/iam/applications/`). */
   readonly applications = new Collection<ApplicationRecord>();
+  /** The package repository, and what installs and removals did to servers' inventories. */
+  readonly packages = new PackageStore();
+  /** Webhooks, event channels, subscriptions and the deliveries events made. */
+  readonly notifications: NotificationStore;
   /** What server actions (reboot, agent restart …) do to the simulated fleet. */
   readonly actions: ActionHost;
   /** Activity, server and WebFTP logs, recorded by the actions that make them. */
@@ -302,6 +308,14 @@ export class WorkspaceState {
     this.commands = new CommandStore(init.timers, init.now, init.commandDelays, (id) =>
       this.serverById.get(id),
     );
+    this.notifications = new NotificationStore(init.now);
+    // `command_fin` is published per server (`cli@9483716:api/event/subscribe.go`).
+    this.commands.onFinish = (c) =>
+      this.notifications.publish("command_fin", c.serverId, {
+        command: c.id,
+        status: c.status,
+        exit_code: c.exitCode,
+      });
     this.websh = new WebshStore(init.now, () => this.newId());
     this.transfers = new TransferStore(init.now);
     this.webftpSessions = new Collection<WebftpSessionRecord>();

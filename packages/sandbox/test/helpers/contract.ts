@@ -160,6 +160,15 @@ function checkRequest(
     const content = rb.content as Record<string, Json> | undefined;
     if (!hasBody) {
       if (rb.required) problems.push("missing required request body");
+    } else if (body instanceof FormData) {
+      // A multipart upload: the operation must take one, with every required part present.
+      const { value: schema } = deref(
+        (content?.["multipart/form-data"]?.schema ?? {}) as Json,
+      );
+      if (!content?.["multipart/form-data"]) problems.push("multipart body not accepted");
+      for (const name of (schema.required as string[] | undefined) ?? []) {
+        if (!body.has(name)) problems.push(`multipart body: missing part "${name}"`);
+      }
     } else if (content?.["application/json"]) {
       const base =
         pointer ?? `/paths/${pointerEscape(op.template)}/${op.method.toLowerCase()}/requestBody`;
@@ -230,7 +239,8 @@ export async function contractFetch(
   const pathParams = (op.regex.exec(apiPath) ?? []).slice(1);
   let body: unknown;
   const hasBody = init.body !== undefined && init.body !== null;
-  if (hasBody && typeof init.body === "string") {
+  if (init.body instanceof FormData) body = init.body;
+  else if (hasBody && typeof init.body === "string") {
     try {
       body = JSON.parse(init.body);
     } catch {

@@ -41,7 +41,9 @@ export class Api {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (this.authorization !== null) headers.Authorization = this.authorization;
     const init: RequestInit = { method, headers };
-    if (body !== undefined) {
+    if (body instanceof FormData) {
+      init.body = body; // fetch sets the multipart Content-Type with its boundary
+    } else if (body !== undefined) {
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }

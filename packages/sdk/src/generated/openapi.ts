@@ -897,6 +897,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/packages/system/entries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List system packages
+         * @description System package files (with platform and arch) in the workspace's repository
+         *     (`cli@9483716:api/packages/types.go` `SystemPackageDetail`, `packages.go` `GetSystemPackageEntry`); the MCP's
+         *     `list_system_package_entries` sends `server` (`mcp@22fc34c:tools/package_tools.py`).
+         */
+        get: operations["listSystemPackageEntries"];
+        put?: never;
+        /**
+         * Add a system package
+         * @description The sources disagree on what this does. The CLI uploads a package file to the
+         *     workspace's repository: `multipart/form-data` with the file in the `content` part
+         *     (`cli@9483716:api/packages/packages.go` `UploadPackage`; its test answers 201 `{}`,
+         *     `api/packages/packages_test.go` `TestUploadPackage_MultipartFromFile`). The MCP sends
+         *     JSON `{server, name, version?}` and calls it "install on a server"
+         *     (`mcp@22fc34c:tools/package_tools.py` `install_system_package`; its fixture answers
+         *     `{id, name, server}`); api-surface §8 marks the MCP semantics unverified. Both bodies
+         *     are described; only the CLI's reading is backed by decoded types (entries with a file
+         *     size, an owner and a download URL: a repository), so an SDK should offer the upload.
+         */
+        post: operations["createSystemPackageEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/packages/system/entries/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a system package
+         * @description The CLI reads only `download_url`, an absolute URL whose `/api/...` part it then GETs
+         *     with its credentials to stream the file (`cli@9483716:api/packages/packages.go`
+         *     `DownloadPackage`, which refuses a JSON answer there). The MCP does not call it.
+         */
+        get: operations["getSystemPackageEntry"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a system package
+         * @description Removes the entry. The MCP says this "triggers package removal on the target server"
+         *     (`mcp@22fc34c:tools/package_tools.py` `remove_system_package`, unverified, see the create
+         *     operation); the CLI has no delete.
+         */
+        delete: operations["deleteSystemPackageEntry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/packages/python/entries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Python packages
+         * @description Python distributions (target, ABI and platform, as in wheel tags; the CLI's test uses
+         *     a `.whl`) in the workspace's repository
+         *     (`cli@9483716:api/packages/types.go` `PythonPackageDetail`, `packages.go`
+         *     `GetPythonPackageEntry`); the MCP's `list_python_packages` sends `server`
+         *     (`mcp@22fc34c:tools/package_tools.py`).
+         */
+        get: operations["listPythonPackageEntries"];
+        put?: never;
+        /**
+         * Add a Python package
+         * @description The sources disagree on what this does. The CLI uploads a package file to the
+         *     workspace's repository: `multipart/form-data` with the file in the `content` part
+         *     (`cli@9483716:api/packages/packages.go` `UploadPackage`; its test answers 201 `{}`,
+         *     `api/packages/packages_test.go` `TestUploadPackage_MultipartFromFile`). The MCP sends
+         *     JSON `{server, name, version?}` and calls it "install on a server"
+         *     (`mcp@22fc34c:tools/package_tools.py` `install_python_package`; its fixture answers
+         *     `{id, name, server}`); api-surface §8 marks the MCP semantics unverified. Both bodies
+         *     are described; only the CLI's reading is backed by decoded types (entries with a file
+         *     size, an owner and a download URL: a repository), so an SDK should offer the upload.
+         */
+        post: operations["createPythonPackageEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/packages/python/entries/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a Python package
+         * @description The CLI reads only `download_url`, an absolute URL whose `/api/...` part it then GETs
+         *     with its credentials to stream the file (`cli@9483716:api/packages/packages.go`
+         *     `DownloadPackage`, which refuses a JSON answer there). The MCP does not call it.
+         */
+        get: operations["getPythonPackageEntry"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a Python package
+         * @description Removes the entry. The MCP says this "triggers package removal on the target server"
+         *     (`mcp@22fc34c:tools/package_tools.py` `remove_python_package`, unverified, see the create
+         *     operation); the CLI has no delete.
+         */
+        delete: operations["deletePythonPackageEntry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events/events/": {
         parameters: {
             query?: never;
@@ -1079,6 +1211,158 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/webhooks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhooks
+         * @description Admins only (`mcp@3865f0c:tools/webhook_tools.py` `list_webhooks`, which forwards
+         *     `owner` and `provider`; `cli@9483716:api/webhook/webhook.go` `GetWebhookList`, and
+         *     `GetWebhookIDByName`, which filters with `name`).
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Create a webhook
+         * @description Body `{name, url, owner, provider?, ssl_verify, enabled}`. `owner` is a user id: the
+         *     server looks it up by primary key and rejects a username (PR #192
+         *     `mcp@3865f0c:tools/webhook_tools.py` `create_webhook`, `tests/test_webhook_tools.py`
+         *     `test_create_always_sends_owner`; the CLI resolves its `--owner` username to an id
+         *     first, `cli@9483716:cmd/webhook/webhook_create.go`, and defaults to the caller). An
+         *     omitted `provider` is detected from the URL (PR #192; the CLI detects it locally and
+         *     always sends one). Admins only; creating or updating a webhook needs a paid plan (402,
+         *     `mcp@3865f0c:utils/recovery_hints.py`). The released MCP sent no `owner`
+         *     (`mcp@22fc34c:tools/webhook_tools.py`), which PR #192 corrects. Neither client reads
+         *     the answer.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/webhooks/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a webhook
+         * @description `mcp@3865f0c:tools/webhook_tools.py` `get_webhook`; `cli@9483716:api/webhook/webhook.go` `GetWebhookDetail`.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook
+         * @description Stops every callback through it (`mcp@3865f0c:tools/webhook_tools.py` `delete_webhook`;
+         *     `cli@9483716:api/webhook/webhook.go` `DeleteWebhook`).
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook
+         * @description Any of `name`, `url`, `ssl_verify`, `enabled` (`mcp@3865f0c:tools/webhook_tools.py`
+         *     `update_webhook`); the CLI sends the whole edited detail
+         *     (`cli@9483716:api/webhook/webhook.go` `UpdateWebhook`). Needs a paid plan (402).
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/events/sessions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open an event channel
+         * @description Creates a channel for server events and answers the WebSocket URL to dial; events reach
+         *     it once subscribed (`createEventSubscription`, only for a connected channel). The
+         *     URL's token is single-use, so every reconnect needs a new session
+         *     (`cli@9483716:api/event/subscribe.go` `CreateEventSession`, test
+         *     `TestCreateEventSession`; realtime-protocols.md §2.3). Body `{}`. Servers without the
+         *     events API answer 404 (`cli@9483716:cmd/websh/websh.go` `setupSudoListener`).
+         */
+        post: operations["createEventSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/subscriptions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List event subscriptions
+         * @description The caller's subscriptions (`mcp@3865f0c:tools/webhook_tools.py`
+         *     `list_event_subscriptions`; users manage only their own).
+         */
+        get: operations["listEventSubscriptions"];
+        put?: never;
+        /**
+         * Subscribe a channel to events
+         * @description `{channel, event_type, target_id?}`: `channel` is an event session's `channel_id`;
+         *     `target_id` scopes the events (a websh session for `sudo`, a command for
+         *     `command_output`, a **server** for `command_fin`, which is published per server, a
+         *     work session for `work_session`) and is omitted rather than sent empty because the
+         *     server validates it as a UUID (`cli@9483716:api/event/subscribe.go`, tests
+         *     `TestSubscribeEvent_SendsExpectedPayload`, `_OmitsEmptyTarget`, which answer 201
+         *     `{"id": "sub-789"}`; `mcp@3865f0c:tools/webhook_tools.py` `create_event_subscription`).
+         *     The channel must be connected first. A 404 `{"detail": "Not found."}` comes from
+         *     servers without the events API; the CLI then goes on without events ("older servers",
+         *     `cli@9483716:cmd/websh/websh.go` `setupSudoListener`;
+         *     `TestSubscribeEvent_NotFoundKeepsServerMessageLast`).
+         */
+        post: operations["createEventSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/subscriptions/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an event subscription
+         * @description The caller's own only (`mcp@3865f0c:tools/webhook_tools.py` `delete_event_subscription`).
+         */
+        delete: operations["deleteEventSubscription"];
         options?: never;
         head?: never;
         patch?: never;
@@ -4170,6 +4454,83 @@ export interface components {
             /** Format: date-time */
             added_at: string;
         };
+        /** @description The CLI's upload (`multipart/form-data`). */
+        PackageUploadRequest: {
+            /**
+             * Format: binary
+             * @description The package file; its file name becomes the entry's `name`.
+             */
+            content: string;
+        };
+        /** @description The MCP's body (unverified semantics, see the operation). */
+        PackageInstallRequest: {
+            /** Format: uuid */
+            server: string;
+            /** @description Package name. */
+            name: string;
+            /** @description Version to pin (omitted for the latest). */
+            version?: string;
+        };
+        /** @description `cli@9483716:api/packages/types.go` `SystemPackageDetail`. */
+        SystemPackageEntry: {
+            /** Format: uuid */
+            id: string;
+            /** @description The file name. */
+            name: string;
+            version?: string;
+            platform?: string;
+            arch?: string;
+            filesize?: number;
+            owner?: components["schemas"]["UserSummary"];
+            /** Format: date-time */
+            added_at?: string;
+            /** @description Absolute URL of the file (read with the same credentials). */
+            download_url?: string;
+        };
+        /** @description `cli@9483716:api/packages/types.go` `PythonPackageDetail`. */
+        PythonPackageEntry: {
+            /** Format: uuid */
+            id: string;
+            /** @description The file name. */
+            name: string;
+            version?: string;
+            /** @description Python target (the CLI shows it as `python_target`). */
+            target?: string;
+            abi?: string;
+            platform?: string;
+            filesize?: number;
+            owner?: components["schemas"]["UserSummary"];
+            /** Format: date-time */
+            added_at?: string;
+            /** @description Absolute URL of the file (read with the same credentials). */
+            download_url?: string;
+        };
+        PaginatedSystemPackageEntryList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["SystemPackageEntry"][];
+        };
+        PaginatedPythonPackageEntryList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["PythonPackageEntry"][];
+        };
         /**
          * @description An event reported for a server. The 2024 list serializer had no `id` or timestamps;
          *     the SaaS must return an `id` (events are fetched by id). `data` is returned by the
@@ -4196,6 +4557,116 @@ export interface components {
             added_at: string;
             /** Format: date-time */
             updated_at?: string;
+        };
+        /**
+         * @description The server's `Webhook.Provider` (PR #192 `WEBHOOK_PROVIDERS`; the CLI's list is the same).
+         * @enum {string}
+         */
+        WebhookProvider: "slack" | "discord" | "teams" | "telegram" | "custom";
+        /** @description `cli@9483716:api/webhook/types.go` `WebhookResponse`. */
+        Webhook: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            url: string;
+            /** @description One of `WebhookProvider` (kept open in answers). */
+            provider?: string;
+            ssl_verify?: boolean;
+            enabled?: boolean;
+            owner?: components["schemas"]["UserSummary"];
+            /** Format: date-time */
+            added_at?: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        WebhookCreateRequest: {
+            name: string;
+            /** @example https://hooks.slack.com/services/x */
+            url: string;
+            /**
+             * Format: uuid
+             * @description The owning user's id (a username is rejected).
+             */
+            owner: string;
+            provider?: components["schemas"]["WebhookProvider"];
+            /** @description Verify the endpoint's TLS certificate; both clients default to true. */
+            ssl_verify?: boolean;
+            /** @description Both clients default to true. */
+            enabled?: boolean;
+        };
+        WebhookUpdateRequest: {
+            name?: string;
+            url?: string;
+            ssl_verify?: boolean;
+            enabled?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description `cli@9483716:api/event/subscribe.go` `EventSessionResponse`. */
+        EventSession: {
+            id: string;
+            /** @description The channel's WebSocket URL, with a single-use token. */
+            websocket_url: string;
+            /** @description The `channel` of subscriptions. */
+            channel_id: string;
+        };
+        /**
+         * @description An event channel type. Open: the server defines the set. The CLI uses `sudo`,
+         *     `command_output`, `command_fin` and `work_session` (`cli@9483716:api/event/subscribe.go`,
+         *     `subscribe_test.go`); the MCP names `command_fin`, `servers_commit`, `sudo`
+         *     (`mcp@3865f0c:tools/webhook_tools.py`).
+         * @example sudo
+         * @example command_output
+         * @example command_fin
+         * @example work_session
+         * @example servers_commit
+         */
+        EventType: string;
+        EventSubscriptionCreateRequest: {
+            /** @description An event session's `channel_id`. */
+            channel: string;
+            event_type: components["schemas"]["EventType"];
+            /**
+             * Format: uuid
+             * @description What to follow (see the operation); omit rather than send empty.
+             */
+            target_id?: string;
+        };
+        /**
+         * @description A subscription. Clients read only `id` (cli tests answer `{"id": "sub-789"}`; the MCP's
+         *     fixture adds `event_type`); the other fields are named after the create body (guess).
+         */
+        EventSubscription: {
+            id: string;
+            channel?: string;
+            event_type?: components["schemas"]["EventType"];
+            target_id?: string | null;
+        };
+        PaginatedWebhookList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["Webhook"][];
+        };
+        PaginatedEventSubscriptionList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["EventSubscription"][];
         };
         /**
          * @description `system` for user commands (the default), `osquery` for osquery SQL, `internal` for
@@ -7859,6 +8330,250 @@ export interface operations {
             "5XX": components["responses"]["ServerError"];
         };
     };
+    listSystemPackageEntries: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Exact file name (the CLI finds an entry's id this way). */
+                name?: string;
+                /**
+                 * @description Sent by the MCP, which reads these entries as a server's installed packages
+                 *     (unverified; the CLI knows no such filter, and an unknown parameter is ignored).
+                 */
+                server?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of system package entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSystemPackageEntryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createSystemPackageEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PackageUploadRequest"];
+                "application/json": components["schemas"]["PackageInstallRequest"];
+            };
+        };
+        responses: {
+            /** @description The new entry (the CLI's test answers `{}`; clients must not require fields). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemPackageEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getSystemPackageEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemPackageEntry"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deleteSystemPackageEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listPythonPackageEntries: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Exact file name (the CLI finds an entry's id this way). */
+                name?: string;
+                /**
+                 * @description Sent by the MCP, which reads these entries as a server's installed packages
+                 *     (unverified; the CLI knows no such filter, and an unknown parameter is ignored).
+                 */
+                server?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of Python package entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPythonPackageEntryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createPythonPackageEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PackageUploadRequest"];
+                "application/json": components["schemas"]["PackageInstallRequest"];
+            };
+        };
+        responses: {
+            /** @description The new entry (the CLI's test answers `{}`; clients must not require fields). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PythonPackageEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getPythonPackageEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PythonPackageEntry"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deletePythonPackageEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
     listEvents: {
         parameters: {
             query?: {
@@ -8171,6 +8886,278 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Exact webhook name (CLI). */
+                name?: string;
+                /** @description The owning user's id (PR */
+                owner?: string;
+                /** @description Provider (PR */
+                provider?: components["schemas"]["WebhookProvider"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of webhooks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWebhookList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The created webhook. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated webhook. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createEventSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description The channel. The CLI's test answers with Go's default 200; clients accept any 2xx. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listEventSubscriptions: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of subscriptions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedEventSubscriptionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createEventSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventSubscriptionCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The subscription. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventSubscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    deleteEventSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
