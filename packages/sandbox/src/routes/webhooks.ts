@@ -66,9 +66,7 @@ function webhookRoutes(app: App): void {
       const provider = ctx.query.get("provider");
       if (provider && !(WEBHOOK_PROVIDERS as readonly string[]).includes(provider)) {
         throw fieldErrors({
-          provider: [
-            `Select a valid choice. ${provider} is not one of the available choices.`,
-          ],
+          provider: [`Select a valid choice. ${provider} is not one of the available choices.`],
         });
       }
       const items = queryList(ctx.ws.notifications.webhooks.all(), ctx.query, WEBHOOK_LIST);

@@ -59,7 +59,13 @@ export function applyChanges(
   const present = new Set(rows.map((r) => r.name));
   for (const change of changes.values()) {
     if (change.version === null || present.has(change.name)) continue;
-    out.push({ id: change.id, name: change.name, version: change.version, source: "", arch: change.arch });
+    out.push({
+      id: change.id,
+      name: change.name,
+      version: change.version,
+      source: "",
+      arch: change.arch,
+    });
   }
   return out;
 }
@@ -108,7 +114,13 @@ export function describeFile(
   if (kind === "python") {
     const wheel = /^([^-]+)-([^-]+)(?:-\d[^-]*)?-([^-]+)-([^-]+)-([^-]+)\.whl$/.exec(file);
     if (wheel) {
-      return { ...none, version: wheel[2]!, target: wheel[3]!, abi: wheel[4]!, platform: wheel[5]! };
+      return {
+        ...none,
+        version: wheel[2]!,
+        target: wheel[3]!,
+        abi: wheel[4]!,
+        platform: wheel[5]!,
+      };
     }
     const sdist = /^(.+)-(\d[^-]*)\.(?:tar\.gz|zip)$/.exec(file);
     return sdist ? { ...none, version: sdist[2]!, platform: "any" } : none;

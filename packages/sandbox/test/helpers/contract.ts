@@ -162,9 +162,7 @@ function checkRequest(
       if (rb.required) problems.push("missing required request body");
     } else if (body instanceof FormData) {
       // A multipart upload: the operation must take one, with every required part present.
-      const { value: schema } = deref(
-        (content?.["multipart/form-data"]?.schema ?? {}) as Json,
-      );
+      const { value: schema } = deref((content?.["multipart/form-data"]?.schema ?? {}) as Json);
       if (!content?.["multipart/form-data"]) problems.push("multipart body not accepted");
       for (const name of (schema.required as string[] | undefined) ?? []) {
         if (!body.has(name)) problems.push(`multipart body: missing part "${name}"`);

@@ -954,7 +954,8 @@ export interface paths {
          * Delete a system package
          * @description Removes the entry. The MCP says this "triggers package removal on the target server"
          *     (`mcp@22fc34c:tools/package_tools.py` `remove_system_package`, unverified, see the create
-         *     operation); the CLI has no delete.
+         *     operation); the CLI has no delete. Removing an install needs its server connected (a
+         *     guess, as for commands: 400 "Requested server is not connected").
          */
         delete: operations["deleteSystemPackageEntry"];
         options?: never;
@@ -1021,7 +1022,8 @@ export interface paths {
          * Delete a Python package
          * @description Removes the entry. The MCP says this "triggers package removal on the target server"
          *     (`mcp@22fc34c:tools/package_tools.py` `remove_python_package`, unverified, see the create
-         *     operation); the CLI has no delete.
+         *     operation); the CLI has no delete. Removing an install needs its server connected (a
+         *     guess, as for commands: 400 "Requested server is not connected").
          */
         delete: operations["deletePythonPackageEntry"];
         options?: never;
@@ -4486,6 +4488,12 @@ export interface components {
             added_at?: string;
             /** @description Absolute URL of the file (read with the same credentials). */
             download_url?: string;
+            /**
+             * Format: uuid
+             * @description The server of an "install on a server" (the MCP's fixture echoes it,
+             *     `mcp@22fc34c:tests/test_package_tools.py`); null or absent for an uploaded file.
+             */
+            server?: string | null;
         };
         /** @description `cli@9483716:api/packages/types.go` `PythonPackageDetail`. */
         PythonPackageEntry: {
@@ -4504,6 +4512,12 @@ export interface components {
             added_at?: string;
             /** @description Absolute URL of the file (read with the same credentials). */
             download_url?: string;
+            /**
+             * Format: uuid
+             * @description The server of an "install on a server" (the MCP's fixture echoes it,
+             *     `mcp@22fc34c:tests/test_package_tools.py`); null or absent for an uploaded file.
+             */
+            server?: string | null;
         };
         PaginatedSystemPackageEntryList: {
             /** @description Total number of items. */
@@ -8445,6 +8459,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -8567,6 +8582,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

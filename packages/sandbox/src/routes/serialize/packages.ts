@@ -4,7 +4,10 @@ import type { WorkspaceState } from "../../state/workspace.js";
 import { userRef } from "./refs.js";
 
 /** `SystemPackageDetail` / `PythonPackageDetail` (`cli@9483716:api/packages/types.go`). */
-export function packageEntryJson(ws: WorkspaceState, e: PackageEntryRecord): Record<string, unknown> {
+export function packageEntryJson(
+  ws: WorkspaceState,
+  e: PackageEntryRecord,
+): Record<string, unknown> {
   return {
     id: e.id,
     name: e.name,
