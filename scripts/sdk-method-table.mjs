@@ -48,6 +48,14 @@ const ACCESSORS = {
   SessionRecords: "audit.sessionRecords",
   Approvals: "approvals",
   SudoPolicies: "sudoPolicies",
+  // One class for both package repositories: its calls name the system paths (`this.at(…)`).
+  PackageEntries: {
+    "packages.system": (path) => path,
+    "packages.python": (path) => path.replace("/packages/system/", "/packages/python/"),
+  },
+  Webhooks: "webhooks",
+  EventSessions: "eventSessions",
+  EventSubscriptions: "eventSubscriptions",
 };
 
 const spec = parse(readFileSync(join(root, "openapi/alpacon.yaml"), "utf8"));
@@ -71,17 +79,21 @@ for (const file of readdirSync(resourcesDir).sort()) {
     for (const [, name, , body] of block.matchAll(methodPattern)) {
       // `this.action("…")` is a resource's shared POST of an empty body (work-session actions).
       const call =
-        /this\.http\.(GET|POST|PATCH|PUT|DELETE)\(\s*"([^"]+)"/.exec(body) ??
+        /this\.http\.(GET|POST|PATCH|PUT|DELETE)\(\s*(?:this\.at\(\s*)?"([^"]+)"/.exec(body) ??
         /this\.(action)\(\s*"([^"]+)"/
           .exec(body)
           ?.map((part) => (part === "action" ? "POST" : part));
       if (!call) continue;
-      const operationId = operations.get(`${call[1]} ${call[2]}`);
-      if (!operationId)
-        throw new Error(`${className}.${name}: ${call[1]} ${call[2]} is not in the spec.`);
-      rows.push(
-        `| \`client.${accessor}.${name}()\` | \`${operationId}\` | ${call[1]} \`${call[2]}\` |`,
-      );
+      const targets = typeof accessor === "string" ? { [accessor]: (path) => path } : accessor;
+      for (const [target, pathOf] of Object.entries(targets)) {
+        const path = pathOf(call[2]);
+        const operationId = operations.get(`${call[1]} ${path}`);
+        if (!operationId)
+          throw new Error(`${className}.${name}: ${call[1]} ${path} is not in the spec.`);
+        rows.push(
+          `| \`client.${target}.${name}()\` | \`${operationId}\` | ${call[1]} \`${path}\` |`,
+        );
+      }
     }
   }
 }

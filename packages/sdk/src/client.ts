@@ -27,9 +27,11 @@ import {
 } from "./resources/iam.js";
 import { Metrics } from "./resources/metrics.js";
 import { Notes } from "./resources/notes.js";
+import { createPackages, type Packages } from "./resources/packages.js";
 import { createSecurity, type Security } from "./resources/security.js";
 import { Servers } from "./resources/servers.js";
 import { System } from "./resources/system.js";
+import { EventSessions, EventSubscriptions, Webhooks } from "./resources/webhooks.js";
 import { WorkSessions } from "./resources/work-sessions.js";
 import { Workspaces } from "./resources/workspace.js";
 import { SDK_VERSION } from "./version.js";
@@ -99,6 +101,10 @@ export interface AlpaconClient {
   readonly audit: Audit;
   readonly approvals: Approvals;
   readonly sudoPolicies: SudoPolicies;
+  readonly packages: Packages;
+  readonly webhooks: Webhooks;
+  readonly eventSessions: EventSessions;
+  readonly eventSubscriptions: EventSubscriptions;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -154,6 +160,10 @@ export function createAlpaconClient(options: AlpaconClientOptions): AlpaconClien
     audit: createAudit(context),
     approvals: new Approvals(context),
     sudoPolicies: new SudoPolicies(context),
+    packages: createPackages(context),
+    webhooks: new Webhooks(context),
+    eventSessions: new EventSessions(context),
+    eventSubscriptions: new EventSubscriptions(context),
   };
 }
 

@@ -180,6 +180,16 @@ export type {
 } from "./resources/metrics.js";
 export type { CreateNoteBody, ListNotesQuery, Note, UpdateNoteBody } from "./resources/notes.js";
 export type {
+  ListPackageEntriesQuery,
+  PackageEntries,
+  PackageInstallBody,
+  Packages,
+  PackageUpload,
+  PackageUploadResult,
+  PythonPackageEntry,
+  SystemPackageEntry,
+} from "./resources/packages.js";
+export type {
   AnsibleInstallGuide,
   CreateRegistrationTokenBody,
   InstallGuideParams,
@@ -233,6 +243,21 @@ export type {
   UploadedFile,
   WebftpSession,
 } from "./resources/webftp.js";
+export {
+  type CreateEventSubscriptionBody,
+  type CreateWebhookBody,
+  type EventSession,
+  type EventSessions,
+  type EventSubscription,
+  type EventSubscriptions,
+  type ListEventSubscriptionsQuery,
+  type ListWebhooksQuery,
+  type UpdateWebhookBody,
+  WEBHOOK_PROVIDERS,
+  type Webhook,
+  type WebhookProvider,
+  type Webhooks,
+} from "./resources/webhooks.js";
 export type {
   CreateWebshSessionBody,
   ListWebshSessionsQuery,

@@ -40,11 +40,16 @@ type Params<Op> = Op extends { parameters: infer P }
     ? { params?: P }
     : { params: P }
   : { params?: never };
-type Body<Op> = Op extends { requestBody: { content: { "application/json": infer B } } }
-  ? { body: B }
-  : Op extends { requestBody?: { content: { "application/json": infer B } } }
-    ? { body?: B }
-    : { body?: never };
+// An operation that also takes `multipart/form-data` (package uploads) takes a FormData instead.
+type Body<Op> = Op extends {
+  requestBody: { content: { "multipart/form-data": unknown; "application/json": infer B } };
+}
+  ? { body: B; form?: never } | { form: FormData; body?: never }
+  : Op extends { requestBody: { content: { "application/json": infer B } } }
+    ? { body: B }
+    : Op extends { requestBody?: { content: { "application/json": infer B } } }
+      ? { body?: B }
+      : { body?: never };
 export type CallInit<Op> = Params<Op> & Body<Op> & { options?: RequestOptions | undefined };
 type Args<Op> =
   RequiredKeys<CallInit<Op>> extends never ? [init?: CallInit<Op>] : [init: CallInit<Op>];
@@ -71,6 +76,7 @@ export interface Http {
 interface UntypedInit {
   params?: { path?: Record<string, unknown>; query?: Record<string, unknown> };
   body?: unknown;
+  form?: FormData;
   options?: RequestOptions | undefined;
 }
 
@@ -109,8 +115,16 @@ async function call(
     "User-Agent": settings.userAgent,
     Accept: "application/json",
   };
-  const body = init.body === undefined ? undefined : JSON.stringify(init.body);
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let body: string | Uint8Array | undefined;
+  if (init.form !== undefined) {
+    // Encoded once, by the platform, so every transport sends the same bytes and boundary.
+    const encoded = new Request("http://multipart.invalid/", { method: "POST", body: init.form });
+    body = new Uint8Array(await encoded.arrayBuffer());
+    headers["Content-Type"] = encoded.headers.get("content-type") as string;
+  } else if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers["Content-Type"] = "application/json";
+  }
   const retries = isIdempotent(method) ? (options.maxRetries ?? settings.maxRetries) : 0;
 
   const attempt = async (number: number): Promise<TransportResponse> => {

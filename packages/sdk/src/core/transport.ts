@@ -21,8 +21,8 @@ export interface TransportRequest {
   /** Absolute URL, path and query already encoded. */
   url: string;
   headers: Record<string, string>;
-  /** JSON text, when the request has a body. */
-  body: string | undefined;
+  /** JSON text, or the bytes of a multipart upload, when the request has a body. */
+  body: string | Uint8Array | undefined;
   /**
    * For the whole exchange, the body included. When it passes first, the promise rejects with
    * a DeadlineError (see isDeadlineError).

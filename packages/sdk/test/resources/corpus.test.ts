@@ -153,6 +153,51 @@ const APPROVAL_READERS: Record<string, (client: AlpaconClient) => Promise<void>>
   createSudoPolicy: async (c) => {
     const policy = await c.sudoPolicies.create({ name: "deploy-sudo", commands: ["true"] });
     expect(policy.name).toBe("deploy-sudo");
+/** Packages, webhooks and event subscriptions (openapi/corpus/packages/, webhooks/, events/). */
+const PACKAGE_AND_WEBHOOK_READERS: Record<string, (client: AlpaconClient) => Promise<void>> = {
+  listSystemPackageEntries: async (c) => {
+    expect((await c.packages.system.list({ name: "sys-pkg-0" })).results[0]?.name).toBeTruthy();
+  },
+  listPythonPackageEntries: async (c) => {
+    expect((await c.packages.python.list({ server: ID })).results[0]?.name).toBeTruthy();
+  },
+  getPythonPackageEntry: async (c) => {
+    expect((await c.packages.python.get(ID)).download_url).toMatch(/\/api\//);
+  },
+  // The CLI's upload answers `{}`; the MCP's install echoes the entry.
+  createPythonPackageEntry: async (c) => {
+    const created = await c.packages.python.create({
+      content: new Uint8Array(1),
+      filename: "p.whl",
+    });
+    expect(typeof created).toBe("object");
+  },
+  createSystemPackageEntry: async (c) => {
+    expect(isId((await c.packages.system.install({ server: ID, name: "htop" })).id)).toBe(true);
+  },
+  createWebhook: async (c) => {
+    const hook = await c.webhooks.create({ name: "w", url: "https://example.com/", owner: ID });
+    expect(isId(hook.id)).toBe(true);
+  },
+  listWebhooks: async (c) => {
+    expect((await c.webhooks.list()).results[0]?.name).toBeTruthy();
+  },
+  updateWebhook: async (c) => {
+    expect((await c.webhooks.update(ID, { name: "updated-alerts" })).name).toBe("updated-alerts");
+  },
+  createEventSession: async (c) => {
+    expect((await c.eventSessions.create()).channel_id).toBeTruthy();
+  },
+  // Servers without the events API answer 404: a NotFoundError the caller can carry on after.
+  createEventSubscription: async (c) => {
+    const result = await c.eventSubscriptions
+      .create({ channel: "channel-456", event_type: "command_fin" })
+      .catch((error: unknown) => error);
+    if (result instanceof NotFoundError) return;
+    expect(isId((result as { id: string }).id)).toBe(true);
+  },
+  listEventSubscriptions: async (c) => {
+    expect(isId((await c.eventSubscriptions.list()).results[0]?.id)).toBe(true);
   },
 };
 
@@ -393,6 +438,7 @@ const READERS: Record<string, Check> = {
   ...WORKSPACE_READERS,
   ...AUDIT_READERS,
   ...APPROVAL_READERS,
+  ...PACKAGE_AND_WEBHOOK_READERS,
 };
 
 let api: Awaited<ReturnType<typeof startLoopbackServer>>;
