@@ -128,6 +128,11 @@ const EFFECTS: Record<string, Effect> = {
   unassign_application_system_users: "change",
   invite_workspace_user: "grant-access",
   create_sudo_policy: "grant-access",
+  // The package manager runs on the server as root.
+  install_system_package: "change",
+  install_python_package: "change",
+  // Through a webhook, events leave Alpacon for the webhook's URL.
+  create_event_subscription: "grant-access",
 };
 
 /** Writes that ask nothing: each adds something that gives nobody any access. */
@@ -146,6 +151,8 @@ const UNASKED_WRITES = [
   "create_sign_request",
   // An application can do nothing until system users are bound to it (a confirmed call).
   "create_iam_application",
+  // A webhook receives nothing until a subscription (which asks) sends events to it.
+  "create_webhook",
 ];
 
 /** The MCP spec's value for each hint a tool leaves out. */

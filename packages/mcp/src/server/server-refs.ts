@@ -1,4 +1,5 @@
 import type { AlpaconClient } from "@alpacon/sdk";
+import { quoted } from "./confirm.js";
 import { ToolError } from "./errors.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -75,4 +76,10 @@ export async function resolveServerArgs(
 /** The server's name when this call looked it up, else its id. */
 export function serverLabel(names: ServerNames, id: string): string {
   return names.get(id) ?? id;
+}
+
+/** "server `web-1` (id 1f…)": the name a person knows, and the id that is certain. */
+export function namedServer(names: ServerNames, id: string): string {
+  const name = serverLabel(names, id);
+  return name === id ? `server ${id}` : `server ${quoted(name)} (id ${id})`;
 }

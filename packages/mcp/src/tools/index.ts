@@ -9,12 +9,14 @@ import { eventTools } from "./events.js";
 import { healthTools } from "./health.js";
 import { iamTools } from "./iam.js";
 import { metricsTools } from "./metrics.js";
+import { packageTools } from "./packages.js";
 import { securityTools } from "./security.js";
 import { serverAdminTools } from "./server-admin.js";
 import { serverTools } from "./servers.js";
 import { systemTools } from "./system-info.js";
 import { tokenTools } from "./tokens.js";
 import { webftpTools } from "./webftp.js";
+import { webhookTools } from "./webhooks.js";
 import { webshTools } from "./websh.js";
 import { workSessionTools } from "./work-sessions.js";
 import { workspaceTools } from "./workspace.js";
@@ -40,4 +42,6 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   ...certTools,
   ...approvalTools,
   ...healthTools,
+  ...packageTools,
+  ...webhookTools,
 ];

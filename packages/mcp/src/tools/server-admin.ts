@@ -8,15 +8,14 @@ import * as z from "zod";
 import { quoted } from "../server/confirm.js";
 import type { ToolContext } from "../server/context.js";
 import { ToolError } from "../server/errors.js";
-import { serverLabel } from "../server/server-refs.js";
+import { namedServer, serverLabel } from "../server/server-refs.js";
 import { type AnyTool, apiFields, defineTool, listTool, type Shape, serverId } from "./define.js";
 
 type ActionArgs = { server: string; force?: boolean };
 
 /** "server `web-1` (id 1f…)": the name a person knows, and the id that is certain. */
 function named(context: ToolContext, id: string): string {
-  const name = serverLabel(context.servers, id);
-  return name === id ? `server ${id}` : `server ${quoted(name)} (id ${id})`;
+  return namedServer(context.servers, id);
 }
 
 /** The busy guard's refusal, whatever its status (409 assumed; the CLI keys on the code). */

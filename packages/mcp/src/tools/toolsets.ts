@@ -86,6 +86,15 @@ export const TOOLSET_RECORD = {
     description: "This MCP server's own health and its workspaces' reachability",
     enabled: true,
   },
+  packages: {
+    description:
+      "Package repository: install and remove system and Python packages on servers, uploaded files",
+    enabled: false,
+  },
+  webhooks: {
+    description: "Webhooks and event subscriptions: which events reach which endpoint or channel",
+    enabled: false,
+  },
 } as const satisfies Record<string, { description: string; enabled: boolean | "read-only" }>;
 
 export type Toolset = keyof typeof TOOLSET_RECORD;
