@@ -144,6 +144,8 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       ["audit", "list_server_logs", { ...acme, server }, /server log records, newest first/],
       ["approvals", "list_sudo_policies", acme, /polic/i],
       ["health", "health_check", {}, /alpacon-mcp/],
+      ["packages", "list_system_package_entries", { ...acme, server }, /entries/],
+      ["webhooks", "list_event_subscriptions", acme, /subscriptions/],
     ];
     expect(new Set(["servers", ...calls.map(([toolset]) => toolset)])).toEqual(new Set(TOOLSETS));
 
