@@ -8,7 +8,7 @@ import * as z from "zod";
 import { quoted } from "../server/confirm.js";
 import type { ToolContext } from "../server/context.js";
 import { ToolError } from "../server/errors.js";
-import { namedServer, serverLabel } from "../server/server-refs.js";
+import { namedServer } from "../server/server-refs.js";
 import { type AnyTool, apiFields, defineTool, listTool, type Shape, serverId } from "./define.js";
 
 type ActionArgs = { server: string; force?: boolean };
