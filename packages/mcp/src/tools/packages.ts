@@ -71,9 +71,16 @@ async function removalQuestion(kind: Kind, id: string, context: ToolCallContext)
   return `Uninstall ${what} from ${where}? It runs ${KINDS[kind].manager} there as root.`;
 }
 
-function listEntries(kind: Kind, description: string): AnyTool {
+/** Each tool's own name and wording; the rest follows from its kind. */
+interface Spec {
+  name: string;
+  kind: Kind;
+  description: string;
+}
+
+function listEntries({ name, kind, description }: Spec): AnyTool {
   return listTool({
-    name: KINDS[kind].list,
+    name,
     toolset: "packages",
     title: `List ${KINDS[kind].noun} entries`,
     description,
@@ -88,10 +95,10 @@ function listEntries(kind: Kind, description: string): AnyTool {
   });
 }
 
-function install(kind: Kind, description: string): AnyTool {
+function install({ name, kind, description }: Spec): AnyTool {
   const { noun, manager, list } = KINDS[kind];
   return defineTool({
-    name: `install_${kind}_package`,
+    name,
     toolset: "packages",
     title: `Install a ${noun}`,
     description,
@@ -116,10 +123,10 @@ function install(kind: Kind, description: string): AnyTool {
   });
 }
 
-function remove(kind: Kind, description: string): AnyTool {
+function remove({ name, kind, description }: Spec): AnyTool {
   const { list } = KINDS[kind];
   return defineTool({
-    name: `remove_${kind}_package`,
+    name,
     toolset: "packages",
     title: `Remove a ${KINDS[kind].noun}`,
     description,
@@ -140,28 +147,40 @@ function remove(kind: Kind, description: string): AnyTool {
 }
 
 export const packageTools: AnyTool[] = [
-  listEntries(
-    "system",
-    "System package entries of the workspace's package repository: packages installed on servers through it (filter by server) and uploaded .deb/.rpm files. For everything a server has installed, use list_system_packages.",
-  ),
-  install(
-    "system",
-    "Installs a system package on a server via the OS package manager, optionally at a pinned version; it then shows in list_system_packages. Runs asynchronously on the server.",
-  ),
-  remove(
-    "system",
-    "Removes a system package entry by its id: an installed package is uninstalled from its server. Find the id with list_system_package_entries.",
-  ),
-  listEntries(
-    "python",
-    "Python package entries: packages installed on servers through the repository (filter by server) and uploaded wheels or sdists.",
-  ),
-  install(
-    "python",
-    "Installs a Python package on a server via pip, optionally at a pinned version. Runs asynchronously on the server.",
-  ),
-  remove(
-    "python",
-    "Removes a Python package entry by its id: an installed package is uninstalled from its server. Find the id with list_python_packages.",
-  ),
+  listEntries({
+    name: "list_system_package_entries",
+    kind: "system",
+    description:
+      "System package entries of the workspace's package repository: packages installed on servers through it (filter by server) and uploaded .deb/.rpm files. For everything a server has installed, use list_system_packages.",
+  }),
+  install({
+    name: "install_system_package",
+    kind: "system",
+    description:
+      "Installs a system package on a server via the OS package manager, optionally at a pinned version; it then shows in list_system_packages. Runs asynchronously on the server.",
+  }),
+  remove({
+    name: "remove_system_package",
+    kind: "system",
+    description:
+      "Removes a system package entry by its id: an installed package is uninstalled from its server. Find the id with list_system_package_entries.",
+  }),
+  listEntries({
+    name: "list_python_packages",
+    kind: "python",
+    description:
+      "Python package entries: packages installed on servers through the repository (filter by server) and uploaded wheels or sdists.",
+  }),
+  install({
+    name: "install_python_package",
+    kind: "python",
+    description:
+      "Installs a Python package on a server via pip, optionally at a pinned version. Runs asynchronously on the server.",
+  }),
+  remove({
+    name: "remove_python_package",
+    kind: "python",
+    description:
+      "Removes a Python package entry by its id: an installed package is uninstalled from its server. Find the id with list_python_packages.",
+  }),
 ];
