@@ -75,3 +75,24 @@ export function useHarness(sandboxOptions: SandboxOptions = {}): FileHarness {
     },
   };
 }
+
+/**
+ * A client (with elicitation) whose user answers every confirmation with `answer`, keeping the
+ * questions asked, in order.
+ */
+export async function confirmingClient(
+  h: FileHarness,
+  options: ConnectOptions,
+  answer = true,
+): Promise<{ client: Connected["client"]; questions: string[] }> {
+  const questions: string[] = [];
+  const { client } = await h.connect(
+    { ...options, confirm: "elicit" },
+    { elicitation: { form: {} } },
+  );
+  client.setRequestHandler(ElicitRequestSchema, async (request) => {
+    questions.push(request.params.message);
+    return answer ? { action: "accept", content: { confirm: true } } : { action: "decline" };
+  });
+  return { client, questions };
+}

@@ -1,7 +1,6 @@
-import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, test } from "vitest";
 import { expectInvalidInput, expectToolError } from "../helpers/expect-tool.js";
-import { useHarness } from "../helpers/file-harness.js";
+import { confirmingClient, useHarness } from "../helpers/file-harness.js";
 import { call, MISSING_ID, sdkClient } from "../helpers/harness.js";
 
 const h = useHarness();
@@ -9,17 +8,6 @@ const SETS = { toolsets: ["packages", "system"] };
 
 function tool(name: string, args: Record<string, unknown> = {}) {
   return h.call(name, { workspace: "acme", ...args }, SETS);
-}
-
-/** A client whose user answers every confirmation with `answer`, keeping the questions asked. */
-async function confirmingClient(answer = true) {
-  const questions: string[] = [];
-  const { client } = await h.connect({ ...SETS, confirm: "elicit" }, { elicitation: { form: {} } });
-  client.setRequestHandler(ElicitRequestSchema, async (request) => {
-    questions.push(request.params.message);
-    return answer ? { action: "accept", content: { confirm: true } } : { action: "decline" };
-  });
-  return { client, questions };
 }
 
 async function installed(name: string): Promise<string[]> {
@@ -30,7 +18,7 @@ async function installed(name: string): Promise<string[]> {
 describe("install_system_package and remove_system_package", () => {
   test("ask naming the package and the server, then change what the server has installed", async () => {
     const server = (await sdkClient(h.sandbox).servers.get(h.server)).name;
-    const { client, questions } = await confirmingClient();
+    const { client, questions } = await confirmingClient(h, SETS);
     const result = await call(client, "install_system_package", {
       workspace: "acme",
       server,
@@ -59,7 +47,7 @@ describe("install_system_package and remove_system_package", () => {
   });
 
   test("a declined install changes nothing", async () => {
-    const { client } = await confirmingClient(false);
+    const { client } = await confirmingClient(h, SETS, false);
     const result = await call(client, "install_system_package", {
       workspace: "acme",
       server: h.server,

@@ -1,7 +1,6 @@
-import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, test } from "vitest";
 import { expectInvalidInput, expectToolError } from "../helpers/expect-tool.js";
-import { useHarness } from "../helpers/file-harness.js";
+import { confirmingClient, useHarness } from "../helpers/file-harness.js";
 import { call, MISSING_ID, sdkClient } from "../helpers/harness.js";
 
 const h = useHarness();
@@ -9,16 +8,6 @@ const SETS = { toolsets: ["webhooks"] };
 
 function tool(name: string, args: Record<string, unknown> = {}) {
   return h.call(name, { workspace: "acme", ...args }, SETS);
-}
-
-async function confirmingClient(answer = true) {
-  const questions: string[] = [];
-  const { client } = await h.connect({ ...SETS, confirm: "elicit" }, { elicitation: { form: {} } });
-  client.setRequestHandler(ElicitRequestSchema, async (request) => {
-    questions.push(request.params.message);
-    return answer ? { action: "accept", content: { confirm: true } } : { action: "decline" };
-  });
-  return { client, questions };
 }
 
 const owner = () => String(h.sandbox.control.workspace("ap1", "acme").users()[0]!.id);
@@ -67,7 +56,7 @@ describe("create_webhook, get_webhook, list_webhooks", () => {
 describe("update_webhook and delete_webhook", () => {
   test("ask naming the webhook and its URL", async () => {
     const id = await newWebhook("to change", "https://example.com/in");
-    const { client, questions } = await confirmingClient();
+    const { client, questions } = await confirmingClient(h, SETS);
     const updated = await call(client, "update_webhook", {
       workspace: "acme",
       webhook: id,
@@ -98,7 +87,7 @@ describe("update_webhook and delete_webhook", () => {
 describe("event subscriptions", () => {
   test("subscribing a webhook asks where the events go, and a finished command is delivered there", async () => {
     const id = await newWebhook("events", "https://example.com/events");
-    const { client, questions } = await confirmingClient();
+    const { client, questions } = await confirmingClient(h, SETS);
     const created = await call(client, "create_event_subscription", {
       workspace: "acme",
       channel: id,
