@@ -76,12 +76,15 @@ interface Spec {
   name: string;
   kind: Kind;
   description: string;
+  /** The reference's `anthropic/searchHint` for the tool. */
+  searchHint: string;
 }
 
-function listEntries({ name, kind, description }: Spec): AnyTool {
+function listEntries({ name, kind, description, searchHint }: Spec): AnyTool {
   return listTool({
     name,
     toolset: "packages",
+    searchHint,
     title: `List ${KINDS[kind].noun} entries`,
     description,
     sdk: (c) => c.packages[kind].list,
@@ -95,11 +98,12 @@ function listEntries({ name, kind, description }: Spec): AnyTool {
   });
 }
 
-function install({ name, kind, description }: Spec): AnyTool {
+function install({ name, kind, description, searchHint }: Spec): AnyTool {
   const { noun, manager, list } = KINDS[kind];
   return defineTool({
     name,
     toolset: "packages",
+    searchHint,
     title: `Install a ${noun}`,
     description,
     sdk: (c) => c.packages[kind].install,
@@ -123,11 +127,12 @@ function install({ name, kind, description }: Spec): AnyTool {
   });
 }
 
-function remove({ name, kind, description }: Spec): AnyTool {
+function remove({ name, kind, description, searchHint }: Spec): AnyTool {
   const { list } = KINDS[kind];
   return defineTool({
     name,
     toolset: "packages",
+    searchHint,
     title: `Remove a ${KINDS[kind].noun}`,
     description,
     sdk: (c) => c.packages[kind].delete,
@@ -149,36 +154,42 @@ function remove({ name, kind, description }: Spec): AnyTool {
 export const packageTools: AnyTool[] = [
   listEntries({
     name: "list_system_package_entries",
+    searchHint: "system package entries installed server",
     kind: "system",
     description:
       "System package entries of the workspace's package repository: packages installed on servers through it (filter by server) and uploaded .deb/.rpm files. For everything a server has installed, use list_system_packages.",
   }),
   install({
     name: "install_system_package",
+    searchHint: "system package install add server",
     kind: "system",
     description:
       "Installs a system package on a server via the OS package manager, optionally at a pinned version; it then shows in list_system_packages. Runs asynchronously on the server.",
   }),
   remove({
     name: "remove_system_package",
+    searchHint: "system package remove uninstall delete",
     kind: "system",
     description:
       "Removes a system package entry by its id: an installed package is uninstalled from its server. Find the id with list_system_package_entries.",
   }),
   listEntries({
     name: "list_python_packages",
+    searchHint: "python package pip installed server",
     kind: "python",
     description:
       "Python package entries: packages installed on servers through the repository (filter by server) and uploaded wheels or sdists.",
   }),
   install({
     name: "install_python_package",
+    searchHint: "python package pip install add",
     kind: "python",
     description:
       "Installs a Python package on a server via pip, optionally at a pinned version. Runs asynchronously on the server.",
   }),
   remove({
     name: "remove_python_package",
+    searchHint: "python package pip remove uninstall",
     kind: "python",
     description:
       "Removes a Python package entry by its id: an installed package is uninstalled from its server. Find the id with list_python_packages.",

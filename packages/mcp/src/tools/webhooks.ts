@@ -70,6 +70,7 @@ export const webhookTools: AnyTool[] = [
   listTool({
     name: "list_webhooks",
     toolset: "webhooks",
+    searchHint: "webhooks list endpoints callbacks",
     title: "List webhooks",
     description:
       "Configured webhooks, optionally filtered by owner or provider: name, URL, provider, TLS check, enabled. Needs an admin account.",
@@ -85,6 +86,7 @@ export const webhookTools: AnyTool[] = [
   defineTool({
     name: "get_webhook",
     toolset: "webhooks",
+    searchHint: "webhook detail describe single get",
     title: "Get a webhook",
     description: "One webhook: name, URL, provider, TLS check, enabled, owner.",
     sdk: (c) => c.webhooks.get,
@@ -98,6 +100,7 @@ export const webhookTools: AnyTool[] = [
   defineTool({
     name: "create_webhook",
     toolset: "webhooks",
+    searchHint: "webhook create endpoint callback",
     title: "Create a webhook",
     description:
       "Creates a webhook endpoint for HTTP callbacks of subscribed events (create_event_subscription). owner is a user id; a username is rejected. provider is detected from the URL when omitted. Needs an admin account and a paid plan.",
@@ -127,6 +130,7 @@ export const webhookTools: AnyTool[] = [
   defineTool({
     name: "update_webhook",
     toolset: "webhooks",
+    searchHint: "webhook update modify",
     title: "Update a webhook",
     description:
       "Changes the given fields of a webhook (name, URL, TLS check, enabled). Needs an admin account and a paid plan.",
@@ -151,6 +155,7 @@ export const webhookTools: AnyTool[] = [
   defineTool({
     name: "delete_webhook",
     toolset: "webhooks",
+    searchHint: "webhook delete remove",
     title: "Delete a webhook",
     description:
       "Deletes a webhook for good: every callback through it stops, and its subscriptions go with it. Needs an admin account.",
@@ -170,6 +175,7 @@ export const webhookTools: AnyTool[] = [
   listTool({
     name: "list_event_subscriptions",
     toolset: "webhooks",
+    searchHint: "event subscription notification channel",
     title: "List event subscriptions",
     description:
       "Your event subscriptions: which event type (command_fin, servers_commit, sudo) reaches which channel, for which target.",
@@ -182,6 +188,7 @@ export const webhookTools: AnyTool[] = [
   defineTool({
     name: "create_event_subscription",
     toolset: "webhooks",
+    searchHint: "event subscription create notification",
     title: "Create an event subscription",
     description:
       "Sends one event type to a channel (a webhook id from list_webhooks, or an event session's channel), optionally only for one target (a server for command_fin). You manage only your own.",
@@ -211,6 +218,7 @@ export const webhookTools: AnyTool[] = [
   defineTool({
     name: "delete_event_subscription",
     toolset: "webhooks",
+    searchHint: "event subscription delete remove",
     title: "Delete an event subscription",
     description: "Deletes one of your event subscriptions: its events stop reaching its channel.",
     sdk: (c) => c.eventSubscriptions.delete,
