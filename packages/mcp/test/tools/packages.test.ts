@@ -72,7 +72,7 @@ describe("install_system_package and remove_system_package", () => {
 
   test("are not there unless their toolset is chosen", async () => {
     expectToolError(
-      await h.call("list_system_package_entries", { workspace: "acme" }),
+      await h.call("list_system_package_entries", { workspace: "acme" }, { toolsets: ["default"] }),
       "list_system_package_entries",
     );
   });
