@@ -49,7 +49,8 @@ export function applyChanges(
   rows: readonly InventoryRow[],
   changes: ReadonlyMap<string, InventoryChange> | undefined,
 ): InventoryRow[] {
-  if (!changes || changes.size === 0) return rows.slice();
+  // Most servers never had an install: their generated rows go out as they are, uncopied.
+  if (!changes || changes.size === 0) return rows as InventoryRow[];
   const out: InventoryRow[] = [];
   for (const row of rows) {
     const change = changes.get(row.name);
