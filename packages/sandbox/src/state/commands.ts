@@ -125,11 +125,12 @@ interface Pending {
  */
 export class CommandStore {
   private readonly byId = new Map<string, CommandRecord>();
-  /** Told of every command that reaches a terminal status (event subscriptions: `command_fin`). */
-  onFinish: ((record: CommandRecord) => void) | null = null;
   private readonly order: CommandRecord[] = [];
   private readonly pending = new Map<string, Pending>();
-  /** Told of every command that ends, whatever the way (the agent's log records it). */
+  /**
+   * Told of every command that ends, whatever the way: the agent's log records it, and event
+   * subscriptions deliver `command_fin`.
+   */
   onFinish: ((record: CommandRecord) => void) | null = null;
   private version = 0;
   private cacheVersion = -1;
@@ -414,6 +415,5 @@ export class CommandStore {
       p.abort = null;
       p.resolveDone();
     }
-    this.onFinish?.(record);
   }
 }

@@ -309,20 +309,22 @@ export class WorkspaceState {
       this.serverById.get(id),
     );
     this.notifications = new NotificationStore(init.now);
-    // `command_fin` is published per server (`cli@9483716:api/event/subscribe.go`).
-    this.commands.onFinish = (c) =>
-      this.notifications.publish("command_fin", c.serverId, {
-        command: c.id,
-        status: c.status,
-        exit_code: c.exitCode,
-      });
     this.websh = new WebshStore(init.now, () => this.newId());
     this.transfers = new TransferStore(init.now);
     this.webftpSessions = new Collection<WebftpSessionRecord>();
     this.workSessions = new WorkSessionStore(init.now);
     this.audit = new AuditStore(init.now);
     const audit = this.audit;
-    this.commands.onFinish = (command) => audit.commandFinished(command);
+    const notifications = this.notifications;
+    this.commands.onFinish = (command) => {
+      audit.commandFinished(command);
+      // `command_fin` is published per server (`cli@9483716:api/event/subscribe.go`).
+      notifications.publish("command_fin", command.serverId, {
+        command: command.id,
+        status: command.status,
+        exit_code: command.exitCode,
+      });
+    };
     this.websh.onOpen = (session) => audit.websh(session, "opened");
     this.websh.onClose((session) => audit.websh(session, "closed"));
     this.transfers.onComplete = (transfer) => audit.recordTransfer(transfer);

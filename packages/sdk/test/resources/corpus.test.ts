@@ -153,6 +153,9 @@ const APPROVAL_READERS: Record<string, (client: AlpaconClient) => Promise<void>>
   createSudoPolicy: async (c) => {
     const policy = await c.sudoPolicies.create({ name: "deploy-sudo", commands: ["true"] });
     expect(policy.name).toBe("deploy-sudo");
+  },
+};
+
 /** Packages, webhooks and event subscriptions (openapi/corpus/packages/, webhooks/, events/). */
 const PACKAGE_AND_WEBHOOK_READERS: Record<string, (client: AlpaconClient) => Promise<void>> = {
   listSystemPackageEntries: async (c) => {
