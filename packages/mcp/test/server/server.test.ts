@@ -2,6 +2,7 @@ import { loadConfig } from "@alpacon/sdk/node";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, test } from "vitest";
 import { createAlpaconMcpServer, listTools } from "../../src/index.js";
+import { TOOL_ALIASES } from "../../src/tools/aliases.js";
 import { ALL_TOOLS } from "../../src/tools/index.js";
 import { onByDefault } from "../../src/tools/select-tools.js";
 import { expectToolError } from "../helpers/expect-tool.js";
@@ -278,6 +279,10 @@ describe("prompts", () => {
       "diagnose_slow_server",
       "fleet_health_report",
       "audit_server_access",
+      "work_session_workflow",
+      "guarded_execution",
+      "incident_response",
+      "security_audit",
     ]);
     const prompt = await client.getPrompt({
       name: "diagnose_slow_server",
@@ -287,5 +292,28 @@ describe("prompts", () => {
     expect(text).toContain('"db-1"');
     expect(text).toContain("get_server_metrics_summary");
     expect(text).toContain('workspace "acme"');
+  });
+
+  // A prompt that names a tool this server does not have sends the model astray.
+  test.each([
+    ["diagnose_slow_server", { server: "db-1" }],
+    ["fleet_health_report", {}],
+    ["audit_server_access", { server: "db-1" }],
+    ["work_session_workflow", { intent: "rotate nginx logs", servers: "web-1" }],
+    ["guarded_execution", { workSession: "7f1c0d2e-0000-4000-8000-000000000001" }],
+    ["incident_response", { server: "web-1" }],
+    ["incident_response", {}],
+    ["security_audit", { server: "web-1" }],
+  ])("%s names only tools that exist", async (name, args) => {
+    const { client } = await h.connect();
+    const prompt = await client.getPrompt({ name, arguments: args });
+    const text = (prompt.messages[0]!.content as { text: string }).text;
+    const known = new Set([...ALL_TOOLS.map((tool) => tool.name), ...Object.keys(TOOL_ALIASES)]);
+    const named = [...text.matchAll(/\b[a-z]+(?:_[a-z]+)+\b/g)].map((match) => match[0]);
+    const prompts = (await client.listPrompts()).prompts.map((item) => item.name);
+    const notTools = ["may_have_run", "work_session_required", ...prompts];
+    const unknown = named.filter((word) => !known.has(word) && !notTools.includes(word));
+    expect(unknown).toEqual([]);
+    expect(named.length).toBeGreaterThan(0);
   });
 });
