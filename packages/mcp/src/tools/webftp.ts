@@ -23,6 +23,14 @@ const localPath = z
     "Path on the machine running this MCP server, inside its allowed directories (by default its working directory); relative paths start there.",
   );
 
+/** What every upload takes besides its source and destination. */
+const uploadOptions = {
+  username: z.string().min(1).max(64).optional().describe("Owner (system user)."),
+  groupname: z.string().min(1).max(64).optional(),
+  overwrite: z.boolean().default(false).describe("Replace an existing file."),
+  ...workSessionField,
+};
+
 export const webftpUploadFile = defineTool({
   name: "webftp_upload_file",
   searchHint: "file upload transfer scp sftp send server",
@@ -39,10 +47,7 @@ export const webftpUploadFile = defineTool({
     remotePath: remotePath.describe(
       "A directory ending in / keeps the file name; else the full file path.",
     ),
-    username: z.string().min(1).max(64).optional().describe("Owner (system user)."),
-    groupname: z.string().min(1).max(64).optional(),
-    overwrite: z.boolean().default(false).describe("Replace an existing file."),
-    ...workSessionField,
+    ...uploadOptions,
   },
   output: {
     id: z.string(),
@@ -261,10 +266,7 @@ export const webftpUploadContent = defineTool({
     remotePath: remotePath.describe("The file to write: its full path."),
     content: z.string().max(10_000_000).describe("The file's content."),
     encoding: z.enum(["utf8", "base64"]).default("utf8").describe("base64 for binary content."),
-    username: z.string().min(1).max(64).optional().describe("Owner (system user)."),
-    groupname: z.string().min(1).max(64).optional(),
-    overwrite: z.boolean().default(false).describe("Replace an existing file."),
-    ...workSessionField,
+    ...uploadOptions,
   },
   output: {
     id: z.string(),
@@ -307,10 +309,8 @@ export const webftpBulkUpload = defineTool({
     server: serverId,
     localPaths: z.array(localPath).min(1).max(50).describe("Files to upload."),
     remoteDirectory: remotePath.describe("Directory on the server; the files keep their names."),
-    username: z.string().min(1).max(64).optional().describe("Owner (system user)."),
-    groupname: z.string().min(1).max(64).optional(),
+    ...uploadOptions,
     overwrite: z.boolean().default(false).describe("Replace existing files."),
-    ...workSessionField,
   },
   output: {
     server: z.string(),
