@@ -32,6 +32,12 @@ interface Answer {
 }
 
 /**
+ * The toolsets the scenario calls: the default set, plus IAM's writes (creating, updating and
+ * deleting a user are opt-in). Servers that run it are started with these flags.
+ */
+export const SCENARIO_FLAGS = ["--toolsets", "default,iam"];
+
+/**
  * Runs the scenario: list servers, read metrics, system info, a command's exit code, a websh
  * session with two commands sharing state, an upload and a download compared byte for byte,
  * events listed and searched, an IAM user created, updated and deleted, a token saved and

@@ -16,7 +16,12 @@ import {
   stdioTransport,
 } from "../src/installed.js";
 import { stopAll } from "../src/processes.js";
-import { acceptConfirmations, runScenario, SCENARIO_STEPS } from "../src/scenario.js";
+import {
+  acceptConfirmations,
+  runScenario,
+  SCENARIO_FLAGS,
+  SCENARIO_STEPS,
+} from "../src/scenario.js";
 
 const ACME = { workspace: "acme", region: "ap1" };
 const cleanups: Array<() => void> = [];
@@ -34,7 +39,10 @@ afterAll(async () => {
 describe.concurrent("real MCP clients against the installed package", () => {
   test("stdio: npx alpacon-mcp --sandbox, confirmations through elicitation", async () => {
     const allow = dir();
-    const transport = stdioTransport(["--sandbox", "--allow-dir", allow], cleanEnv(dir()));
+    const transport = stdioTransport(
+      ["--sandbox", "--allow-dir", allow, ...SCENARIO_FLAGS],
+      cleanEnv(dir()),
+    );
     const stderr: string[] = [];
     collect(transport.stderr, stderr);
     const client = new Client(
@@ -70,7 +78,7 @@ describe.concurrent("real MCP clients against the installed package", () => {
 
       const allow = dir();
       const transport = stdioTransport(
-        ["--config-file", tokenFile, "--confirm", "allow", "--allow-dir", allow],
+        ["--config-file", tokenFile, "--confirm", "allow", "--allow-dir", allow, ...SCENARIO_FLAGS],
         cleanEnv(dir()),
       );
       const client = new Client({ name: "e2e-token-file", version: "1.0.0" });
@@ -101,6 +109,7 @@ describe.concurrent("real MCP clients against the installed package", () => {
         "allow",
         "--allow-dir",
         allow,
+        ...SCENARIO_FLAGS,
       ],
       cleanEnv(dir()),
     );
@@ -129,7 +138,7 @@ describe.concurrent("real MCP clients against the installed package", () => {
     const allow = dir();
     const server = npx(
       "alpacon-mcp",
-      ["--sandbox", "--transport", "sse", "--port", "0", "--allow-dir", allow],
+      ["--sandbox", "--transport", "sse", "--port", "0", "--allow-dir", allow, ...SCENARIO_FLAGS],
       cleanEnv(dir()),
     );
     try {

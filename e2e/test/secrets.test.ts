@@ -25,7 +25,7 @@ import {
 } from "../src/installed.js";
 import { type Child, start, stopAll } from "../src/processes.js";
 import { INITIALIZE, PING, rawRequest } from "../src/raw-http.js";
-import { recordIncoming, runScenario } from "../src/scenario.js";
+import { recordIncoming, runScenario, SCENARIO_FLAGS } from "../src/scenario.js";
 
 const cleanups: Array<() => void> = [];
 function dir(): string {
@@ -110,6 +110,7 @@ describe.concurrent("secrets: canary tokens never leave", () => {
         audit,
         "--log-level",
         "debug",
+        ...SCENARIO_FLAGS,
       ],
       cleanEnv(dir(), { ALPACON_MCP_AUTH_TOKEN: canaries.bearer! }),
     );
@@ -194,6 +195,7 @@ describe.concurrent("secrets: canary tokens never leave", () => {
         allow,
         "--log-level",
         "debug",
+        ...SCENARIO_FLAGS,
       ],
       cleanEnv(dir()),
     );
