@@ -6,6 +6,14 @@ export type { CommandAclSettings } from "./control/control.js";
 export { SandboxControl, WorkspaceControl } from "./control/control.js";
 export type { ActiveFault, FaultKind, FaultRule } from "./control/faults.js";
 export type { JournalEntry, JournalFilter, JournalOutcome } from "./control/journal.js";
+export { ALPACON_AUDIENCE, CLAIM_NAMESPACE, MFA_ACR, MFA_CLAIM } from "./idp/identity-provider.js";
+export {
+  type BrowserLogin,
+  type LoginOptions,
+  SandboxIdp,
+  type SandboxIdpClient,
+  type TokenSet,
+} from "./idp/idp-control.js";
 export type {
   Sandbox,
   SandboxOptions,

@@ -25,6 +25,11 @@ export interface Credential {
   acl: TokenAcl;
   /** Set for agent credentials: the server the agent runs on. */
   serverId?: string;
+  /**
+   * A login's completed MFA, `{method: ISO time}` (the JWT's `https://alpacon.io/completed_mfa_methods`,
+   * set for identity-provider tokens only): what the MFA gate checks.
+   */
+  mfa?: Readonly<Record<string, string>>;
 }
 
 /** The tokens a workspace hands out, by role. */

@@ -187,6 +187,9 @@ export function describeSandbox(
     lines.push(`    read-only    token="${ws.tokens.readOnly}"`);
     lines.push(`    command-acl  token="${ws.tokens.commandAcl}"`);
     lines.push(`    jwt          Bearer ${ws.tokens.jwt.slice(0, 24)}…`);
+    lines.push(
+      `    idp          ${ws.issuer}  (OIDC; client ${sandbox.idp(`${ws.region}/${ws.workspace}`).cliClientId})`,
+    );
     lines.push("");
   }
   lines.push(

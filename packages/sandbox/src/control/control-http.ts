@@ -21,6 +21,7 @@ export interface ControlInfo {
     workspace: string;
     baseUrl: string;
     tokens: Record<string, string>;
+    issuer: string;
   }[];
 }
 
@@ -151,6 +152,88 @@ export function createControlHttp(
   });
   on("POST", "/_sandbox/workspaces/:region/:workspace/transfers/:id/stored", (p, _q, body) => {
     ws(p).markUploaded(p.id ?? "", Number((body as { size?: number } | null)?.size ?? 0));
+    return null;
+  });
+
+  // The identity provider, for tests in another process (`src/idp/`, README "Identity provider").
+  const idp = (p: Record<string, string | undefined>) => ws(p).idp();
+  const IDP = "/_sandbox/workspaces/:region/:workspace/idp";
+  on("GET", IDP, (p) => {
+    const i = idp(p);
+    return {
+      issuer: i.issuer,
+      discovery_url: i.discoveryUrl,
+      jwks_uri: i.jwksUri,
+      authorization_endpoint: i.authorizationEndpoint,
+      token_endpoint: i.tokenEndpoint,
+      audience: i.audience,
+      mfa_audience: i.mfaAudience,
+      cli_client_id: i.cliClientId,
+    };
+  });
+  on("POST", `${IDP}/clients`, (p, _q, body) => {
+    const b = (body ?? {}) as {
+      redirect_uris?: string[];
+      confidential?: boolean;
+      client_id?: string;
+      name?: string;
+    };
+    const client = idp(p).registerClient({
+      redirectUris: b.redirect_uris ?? [],
+      ...(b.confidential === undefined ? {} : { confidential: b.confidential }),
+      ...(b.client_id === undefined ? {} : { clientId: b.client_id }),
+      ...(b.name === undefined ? {} : { name: b.name }),
+    });
+    return {
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+      redirect_uris: client.redirectUris,
+    };
+  });
+  on("POST", `${IDP}/login`, (p, _q, body) => {
+    const b = (body ?? {}) as {
+      username?: string;
+      mfa?: string;
+      scope?: string;
+      audience?: string;
+      client_id?: string;
+      expires_in?: number;
+    };
+    return idp(p).login(b.username ?? "", {
+      ...(b.mfa ? { mfa: b.mfa } : {}),
+      ...(b.scope ? { scope: b.scope } : {}),
+      ...(b.audience ? { audience: b.audience } : {}),
+      ...(b.client_id ? { clientId: b.client_id } : {}),
+      ...(b.expires_in ? { expiresIn: b.expires_in } : {}),
+    });
+  });
+  on("POST", `${IDP}/device/approve`, (p, _q, body) => {
+    const b = (body ?? {}) as {
+      user_code?: string;
+      username?: string;
+      mfa?: string;
+      deny?: boolean;
+    };
+    idp(p).approveDevice(b.user_code ?? "", b.username ?? "", {
+      ...(b.mfa ? { mfa: b.mfa } : {}),
+      ...(b.deny ? { deny: true } : {}),
+    });
+    return null;
+  });
+  on("POST", `${IDP}/revoke`, (p, _q, body) => ({
+    revoked: idp(p).revoke(((body ?? {}) as { token?: string }).token ?? ""),
+  }));
+  on("PUT", `${IDP}/lifetimes`, (p, _q, body) => {
+    const b = (body ?? {}) as {
+      access_token?: number;
+      refresh_token?: number;
+      device_interval?: number;
+    };
+    idp(p).setLifetimes({
+      ...(b.access_token === undefined ? {} : { accessToken: b.access_token }),
+      ...(b.refresh_token === undefined ? {} : { refreshToken: b.refresh_token }),
+      ...(b.device_interval === undefined ? {} : { deviceInterval: b.device_interval }),
+    });
     return null;
   });
 

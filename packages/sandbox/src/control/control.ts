@@ -1,4 +1,5 @@
 import type { WorkspaceTokens } from "../auth/tokens.js";
+import { SandboxIdp } from "../idp/idp-control.js";
 import { commandJson } from "../routes/serialize/commands.js";
 import { iamUserJson } from "../routes/serialize/iam.js";
 import { serverJson } from "../routes/serialize/servers.js";
@@ -40,6 +41,15 @@ export class WorkspaceControl {
   get tokens(): WorkspaceTokens {
     return this.state.tokens.tokens;
   }
+
+  /** This workspace's identity provider: issuer, clients, logins, device approval, revocation. */
+  idp(): SandboxIdp {
+    if (!this.state.idp) throw new Error(`${this.state.key} has no identity provider yet.`);
+    this.idpHandle ??= new SandboxIdp(this.state.idp);
+    return this.idpHandle;
+  }
+
+  private idpHandle: SandboxIdp | undefined;
 
   private find(idOrName: string): ServerRecord {
     const s =

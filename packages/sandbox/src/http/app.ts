@@ -6,6 +6,7 @@ import { requiredScope, scopesAllow } from "../auth/scopes.js";
 import { type Credential, parseAuthorization } from "../auth/tokens.js";
 import { type ActiveFault, errorFaultResponse } from "../control/faults.js";
 import type { JournalOutcome } from "../control/journal.js";
+import { isIdpPath } from "../idp/idp-http.js";
 import type { SandboxCore } from "../server/core.js";
 import type { IamUser, ServerRecord } from "../state/model.js";
 import type { WorkspaceState } from "../state/workspace.js";
@@ -124,6 +125,11 @@ export class App {
     | ((req: IncomingMessage, res: ServerResponse, path: string, query: string) => void)
     | null = null;
 
+  /** Handles `/idp/…` and `/.well-known/…` (the identity providers); set by the idp plugin. */
+  idpHandler:
+    | ((req: IncomingMessage, res: ServerResponse, path: string, query: string) => void)
+    | null = null;
+
   constructor(private readonly core: SandboxCore) {}
 
   route(path: string, def: RouteDef): void {
@@ -158,6 +164,10 @@ export class App {
     if (fullPath.startsWith("/_sandbox/")) {
       if (this.controlHandler) this.controlHandler(req, res, fullPath, rawQuery);
       else writeJson(res, 404, DETAIL_NOT_FOUND);
+      return;
+    }
+    if (this.idpHandler && isIdpPath(fullPath)) {
+      this.idpHandler(req, res, fullPath, rawQuery);
       return;
     }
     const seq = this.core.journal.nextSeq();
@@ -390,10 +400,9 @@ export class App {
         throw unauthorized("Invalid token.");
       case "api-token":
       case "jwt": {
-        const credential = ws.tokens.find(
-          parsed.kind,
-          parsed.kind === "jwt" ? parsed.token : parsed.key,
-        );
+        const credential =
+          ws.tokens.find(parsed.kind, parsed.kind === "jwt" ? parsed.token : parsed.key) ??
+          (parsed.kind === "jwt" ? ws.idp?.authenticate(parsed.token) : undefined);
         if (!credential) throw unauthorized("Invalid token.");
         // A token made through the API stops working the moment it is disabled or expires.
         if (

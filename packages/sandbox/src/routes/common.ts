@@ -35,13 +35,14 @@ export function requiredServerParam(ctx: RequestContext): ServerRecord {
 export type GateSource = "command" | "websh" | "webftp";
 
 /**
- * The gates tests can switch on. MFA (401 `auth_mfa_required`) applies to every caller; the
+ * The gates tests can switch on. MFA (401 `auth_mfa_required`) applies to every caller but an
+ * identity-provider login with a fresh MFA claim; the
  * work-session gate (403 `work_session_required`) only to browser logins (JWT), since static API
  * tokens bypass it in the real product. A request that names a `work_session` passes this first
  * check; `useWorkSession` (work-sessions.ts) then checks the session itself.
  */
 export function checkGates(ctx: RequestContext, source: GateSource, body: BodyReader): void {
-  if (ctx.ws.gates.mfaRequired)
+  if (ctx.ws.gates.mfaRequired && !mfaCompleted(ctx))
     throw coded(401, "auth_mfa_required", source, "MFA required to access this server.");
   if (
     ctx.ws.gates.workSessionRequired &&
@@ -50,6 +51,23 @@ export function checkGates(ctx: RequestContext, source: GateSource, body: BodyRe
   ) {
     throw coded(403, "work_session_required", source);
   }
+}
+
+/**
+ * Whether the caller's login completed an allowed MFA method within the workspace's
+ * `mfa_timeout`: alpacon-server's `check_mfa_completed`, as the reference mirrors it
+ * (`alpacon-mcp@22fc34c:utils/security_settings.py`). Only identity-provider JWTs carry it.
+ */
+function mfaCompleted(ctx: RequestContext): boolean {
+  const done = ctx.principal.credential.mfa;
+  if (!done) return false;
+  const { mfa_timeout, allowed_mfa_methods } = ctx.ws.settings.mfa;
+  const now = ctx.ws.now();
+  return Object.entries(done).some(([method, at]) => {
+    if (allowed_mfa_methods.length > 0 && !allowed_mfa_methods.includes(method)) return false;
+    const elapsed = now - Date.parse(at);
+    return elapsed >= 0 && elapsed < mfa_timeout * 1000;
+  });
 }
 
 export const isStaff = (ctx: RequestContext): boolean =>

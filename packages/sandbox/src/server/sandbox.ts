@@ -8,6 +8,10 @@ import { FaultInjector, type FaultRule } from "../control/faults.js";
 import { Journal } from "../control/journal.js";
 import { hashSeed } from "../data/rng.js";
 import { App } from "../http/app.js";
+import { IdentityProvider } from "../idp/identity-provider.js";
+import type { SandboxIdp } from "../idp/idp-control.js";
+import { idpPlugin } from "../idp/index.js";
+import { SigningKey } from "../idp/signing-key.js";
 import { registerRoutes } from "../routes/index.js";
 import { type CommandDelays, DEFAULT_COMMAND_DELAYS } from "../state/commands.js";
 import { DEFAULT_SERVER_ACTION_DELAYS, type ServerActionDelays } from "../state/server-admin.js";
@@ -82,6 +86,8 @@ export interface SandboxWorkspace {
   /** `http://127.0.0.1:PORT/{region}/{workspace}`: every API path goes under it. */
   baseUrl: string;
   tokens: WorkspaceTokens;
+  /** Issuer of the workspace's identity provider: `http://127.0.0.1:PORT/idp/{region}/{workspace}/`. */
+  issuer: string;
 }
 
 export interface Sandbox {
@@ -92,6 +98,11 @@ export interface Sandbox {
   control: SandboxControl;
   /** Bearer token of the HTTP control API under `/_sandbox/`. */
   controlToken: string;
+  /**
+   * A workspace's identity provider (`region/workspace`; default the first workspace): issuer,
+   * audience, clients, test logins, device approval, revocation.
+   */
+  idp(workspace?: string): SandboxIdp;
   /** Stops the server, every timer and every open connection. */
   close(): Promise<void>;
 }
@@ -108,10 +119,11 @@ export interface PluginContext {
 export type SandboxPlugin = (ctx: PluginContext) => void | { close(): void | Promise<void> };
 
 /**
- * Modules that plug into every sandbox. The websh WebSocket (`src/websh/`) and the webftp byte
- * transfers register here: they add raw routes and an upgrade handler through `PluginContext`.
+ * Modules that plug into every sandbox. The websh WebSocket (`src/websh/`), the webftp byte
+ * transfers and the identity providers (`src/idp/`) register here: they add raw routes, upgrade
+ * handlers and the `/idp/` handler through `PluginContext`.
  */
-const PLUGINS: SandboxPlugin[] = [webshPlugin, webftpPlugin];
+const PLUGINS: SandboxPlugin[] = [webshPlugin, webftpPlugin, idpPlugin];
 
 export const DEFAULT_WORKSPACES: readonly WorkspaceOptions[] = [
   { region: "ap1", workspace: "acme" },
@@ -216,13 +228,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const port = (server.address() as AddressInfo).port;
   core.origin = `http://127.0.0.1:${port}`;
   core.wsOrigin = `ws://127.0.0.1:${port}`;
-  for (const ws of workspaces.values()) ws.baseUrl = `${core.origin}/${ws.region}/${ws.name}`;
+  // One signing key per sandbox, as one Auth0 tenant has; made on the first token.
+  const signingKey = new SigningKey();
+  for (const ws of workspaces.values()) {
+    ws.baseUrl = `${core.origin}/${ws.region}/${ws.name}`;
+    ws.idp = new IdentityProvider(ws, signingKey, core.origin);
+  }
 
   const list: SandboxWorkspace[] = [...workspaces.values()].map((ws) => ({
     region: ws.region,
     workspace: ws.name,
     baseUrl: ws.baseUrl,
     tokens: { ...ws.tokens.tokens },
+    issuer: (ws.idp as IdentityProvider).issuer,
   }));
   app.controlHandler = createControlHttp(control, controlToken, () => ({
     url: core.origin,
@@ -236,6 +254,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     workspaces: list,
     control,
     controlToken,
+    idp: (workspace) => {
+      const [region, name] = (
+        workspace ??
+        (list[0] as SandboxWorkspace).region + "/" + (list[0] as SandboxWorkspace).workspace
+      ).split("/");
+      return control.workspace(region ?? "", name ?? "").idp();
+    },
     close: () => {
       closed ??= (async () => {
         timers.clearAll();

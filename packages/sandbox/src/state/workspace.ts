@@ -7,6 +7,7 @@ import { generateServers } from "../data/servers.js";
 import { buildServerDetails, type ServerDetails } from "../data/system.js";
 import { profileFor, ShellHost } from "../host/shell-host.js";
 import { Collection } from "../http/list.js";
+import type { IdentityProvider } from "../idp/identity-provider.js";
 import type { Timers } from "../server/timers.js";
 import { AclStore } from "./acls.js";
 import { AlertStore } from "./alerts.js";
@@ -196,6 +197,8 @@ export class WorkspaceState {
   readonly generatedAt: number;
   /** Base URL, e.g. `http://127.0.0.1:8080/ap1/acme`; set once the server listens. */
   baseUrl = "";
+  /** This workspace's identity provider (`/idp/{region}/{workspace}/`), set once listening. */
+  idp: IdentityProvider | null = null;
 
   readonly servers: Collection<ServerRecord>;
   readonly serverById = new Map<string, ServerRecord>();
