@@ -401,7 +401,7 @@ export class IdentityProvider {
           .replace(/^(\w{4})(\w{4})$/, "$1-$2"),
       ) ?? "",
     );
-    if (!request || request.status !== "pending" || this.ws.now() > request.expiresAt)
+    if (request?.status !== "pending" || this.ws.now() > request.expiresAt)
       throw new Error("Unknown, used or expired user code.");
     const user = this.member(login);
     if (!user?.is_active) throw new Error(`No active member "${login}" in ${this.ws.key}.`);

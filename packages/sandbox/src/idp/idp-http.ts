@@ -265,7 +265,7 @@ function authorize(
   res: ServerResponse,
   params: URLSearchParams,
   submitted: boolean,
-): void {
+) {
   const client = idp.client(params.get("client_id") ?? "");
   if (!client) return html(res, 400, errorPage("Unknown client_id."));
   const redirectUri = params.get("redirect_uri") ?? "";
@@ -328,7 +328,7 @@ function authorize(
   );
 }
 
-function activate(idp: IdentityProvider, res: ServerResponse, params: URLSearchParams): void {
+function activate(idp: IdentityProvider, res: ServerResponse, params: URLSearchParams) {
   const userCode = params.get("user_code") ?? "";
   const decision = params.get("decision") === "deny" ? "deny" : "allow";
   try {

@@ -257,7 +257,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     idp: (workspace) => {
       const [region, name] = (
         workspace ??
-        (list[0] as SandboxWorkspace).region + "/" + (list[0] as SandboxWorkspace).workspace
+        `${(list[0] as SandboxWorkspace).region}/${(list[0] as SandboxWorkspace).workspace}`
       ).split("/");
       return control.workspace(region ?? "", name ?? "").idp();
     },

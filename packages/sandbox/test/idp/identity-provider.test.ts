@@ -296,7 +296,7 @@ describe("refresh tokens", () => {
     const { idp, member } = setup();
     const tokens = await idp.login(member);
     const client = idp.registerClient({ redirectUris: [REDIRECT] });
-    const bad = await post(idp.issuer + "oauth/revoke", {
+    const bad = await post(`${idp.issuer}oauth/revoke`, {
       client_id: client.clientId,
       client_secret: "wrong",
       token: tokens.refresh_token as string,
