@@ -156,7 +156,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const workspaces = new Map<string, WorkspaceState>();
   for (const spec of specs) {
-    if (!REGION_RE.test(spec.region)) throw new Error(`Invalid region "${spec.region}".`);
+    // `/idp/…` is the identity providers' prefix, so no workspace may live under it.
+    if (!REGION_RE.test(spec.region) || spec.region === "idp")
+      throw new Error(`Invalid region "${spec.region}".`);
     if (!WORKSPACE_RE.test(spec.workspace) || spec.workspace.length > 63) {
       throw new Error(`Invalid workspace name "${spec.workspace}".`);
     }
