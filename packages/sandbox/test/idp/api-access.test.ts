@@ -145,7 +145,9 @@ describe("control API over HTTP", () => {
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      return { status: res.status, body: res.status === 204 ? null : await res.json() };
+      // biome-ignore lint/suspicious/noExplicitAny: test convenience; shapes are asserted right after
+      const parsed: any = res.status === 204 ? null : await res.json();
+      return { status: res.status, body: parsed };
     };
     const info = await call("GET", "");
     expect(info.body).toMatchObject({
