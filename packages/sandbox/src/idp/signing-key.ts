@@ -1,5 +1,4 @@
 import { createHash, generateKeyPairSync, type KeyObject, verify } from "node:crypto";
-import { SignJWT } from "jose";
 
 /** One JWT as the API reads it: header and claims decoded, signature checked. */
 export interface VerifiedJwt {
@@ -37,8 +36,11 @@ export class SigningKey {
     return { keys: [{ ...jwk, kid, alg: "RS256", use: "sig" }] };
   }
 
-  sign(claims: Record<string, unknown>): Promise<string> {
+  async sign(claims: Record<string, unknown>): Promise<string> {
     const { privateKey, kid } = this.key;
+    // jose is ESM-only: a dynamic import loads it from the CommonJS build too, and only once a
+    // token is issued, so a sandbox that never signs never loads it.
+    const { SignJWT } = await import("jose");
     return new SignJWT(claims)
       .setProtectedHeader({ alg: "RS256", typ: "JWT", kid })
       .sign(privateKey);
