@@ -57,7 +57,7 @@ describe("the API accepts the identity provider's JWTs for the member they name"
     const globexMember = h.sandbox.control
       .workspace("us1", "globex")
       .users()
-      .find((u) => !u.is_staff)?.username as string;
+      .find((u) => !u.is_staff && u.is_active)?.username as string;
     expect(await check((await globex.login(globexMember)).access_token)).toEqual(invalid);
 
     const [head, payload, sig] = (await idp.login(member)).access_token.split(".") as string[];
