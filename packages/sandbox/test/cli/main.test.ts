@@ -2,7 +2,13 @@ import { mkdtemp, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main, parseCliArgs, parseFaultSpec, writeTokenFile } from "../../src/cli/main.js";
+import {
+  describeSandbox,
+  main,
+  parseCliArgs,
+  parseFaultSpec,
+  writeTokenFile,
+} from "../../src/cli/main.js";
 import { useSandbox } from "../helpers/sandbox.js";
 
 const h = useSandbox({ servers: 4, controlToken: "test-control-token" });
@@ -46,6 +52,12 @@ describe("CLI", () => {
     expect(cfg.tokenFile).toBe("/tmp/x.json");
     expect(() => parseFaultSpec("explode")).toThrow(/Unknown fault kind/);
     expect(() => parseCliArgs(["--servers", "many"])).toThrow();
+  });
+
+  it("prints each workspace's identity provider in the banner", () => {
+    const banner = describeSandbox(h.sandbox, 1, 4, null);
+    const idp = h.sandbox.idp("ap1/acme");
+    expect(banner).toContain(`idp          ${idp.issuer}  (OIDC; client ${idp.cliClientId})`);
   });
 
   it("writes a 0600 token file in the {region: {workspace: {token, url}}} form", async () => {
