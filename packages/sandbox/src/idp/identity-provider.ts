@@ -552,16 +552,20 @@ export class IdentityProvider {
 
   /**
    * Revokes what is presented: an access token (its `jti` is refused from now on, as the API's
-   * blacklist does at logout) or a refresh token (its whole rotation family). Unknown: false.
+   * blacklist does at logout) or a refresh token (its whole rotation family). Unknown, or another
+   * client's when `clientId` is given: false.
    */
-  revoke(value: string): boolean {
+  revoke(value: string, clientId?: string): boolean {
+    // RFC 7009 §2.1: a client revokes its own tokens only (`clientId` given on /oauth/revoke).
     const record = this.refreshTokens.get(value);
     if (record) {
+      if (clientId !== undefined && record.grant.clientId !== clientId) return false;
       this.revokedFamilies.add(record.family);
       return true;
     }
     const verified = this.key.verify(value);
     const jti = verified?.claims.jti;
+    if (clientId !== undefined && verified?.claims.azp !== clientId) return false;
     if (typeof jti === "string" && verified?.claims.iss === this.issuer) {
       this.revokedJtis.add(jti);
       return true;

@@ -94,11 +94,11 @@ export function createIdpHttp(
           }
           case "POST /oauth/revoke": {
             const params = await readForm(req);
-            authenticateClient(idp, req, params);
+            const client = authenticateClient(idp, req, params);
             const value = params.get("token");
             if (!value) throw new OAuthError("invalid_request", "token is required.");
-            // RFC 7009 §2.2: unknown tokens are not an error.
-            idp.revoke(value);
+            // RFC 7009 §2.2: unknown tokens (and other clients') are not an error.
+            idp.revoke(value, client.clientId);
             return writeJson(res, 200, {}, CORS);
           }
           case "GET /userinfo": {

@@ -302,6 +302,20 @@ describe("refresh tokens", () => {
       token: tokens.refresh_token as string,
     });
     expect(bad.status).toBe(401);
+    // Another client cannot revoke it either (200, as for an unknown token, but nothing happens).
+    const other = await post(`${idp.issuer}oauth/revoke`, {
+      client_id: client.clientId,
+      client_secret: client.clientSecret as string,
+      token: tokens.refresh_token as string,
+    });
+    expect(other.status).toBe(200);
+    const stillAlive = await post(idp.tokenEndpoint, {
+      grant_type: "refresh_token",
+      client_id: idp.cliClientId,
+      refresh_token: tokens.refresh_token as string,
+    });
+    expect(stillAlive.status).toBe(200);
+    tokens.refresh_token = stillAlive.body.refresh_token;
     const res = await post(
       `${idp.issuer}oauth/revoke`,
       { client_id: idp.cliClientId, token: tokens.refresh_token as string },
