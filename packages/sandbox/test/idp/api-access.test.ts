@@ -96,6 +96,12 @@ describe("MFA step-up", () => {
       expect((await run(withMfa)).status).toBe(201);
       // A method the workspace does not allow does not count.
       expect((await run((await idp.login(member, { mfa: "sms" })).access_token)).status).toBe(401);
+      // websh and webftp are gated the same way.
+      const websh = (token: string) =>
+        as(token).post("/api/websh/sessions/", { server, rows: 24, cols: 80 });
+      const refused = await websh((await idp.login(member)).access_token);
+      expect(refused.body).toMatchObject({ code: "auth_mfa_required", source: "websh" });
+      expect((await websh(withMfa)).status).toBe(201);
       clock += 301_000; // the workspace's mfa_timeout is 300 s
       expect((await run(withMfa)).body).toMatchObject({ code: "auth_mfa_required" });
     } finally {
