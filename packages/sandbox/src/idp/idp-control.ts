@@ -57,6 +57,13 @@ export class SandboxIdp {
   get mfaAudience(): string {
     return this.idp.mfaAudience;
   }
+  /**
+   * The account service (`ALPACON_ACCOUNT_URL`): `{accountUrl}/api/workspaces/security/` lists
+   * the MFA settings of the login's workspace, as the reference's MFA pre-check reads them.
+   */
+  get accountUrl(): string {
+    return `${new URL(this.idp.issuer).origin}/account`;
+  }
   /** The public client `/api/auth/env` names (device flow, or PKCE with registered URIs). */
   get cliClientId(): string {
     return this.idp.cliClient.clientId;

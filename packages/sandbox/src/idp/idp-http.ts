@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody } from "../http/body.js";
 import { writeJson } from "../http/respond.js";
+import { securityJson } from "../routes/workspace.js";
 import type { SandboxCore } from "../server/core.js";
 import {
   DEVICE_GRANT,
@@ -44,7 +45,29 @@ function resolve(
 
 /** Whether `/idp/…` or a well-known path should go to the identity provider. */
 export function isIdpPath(fullPath: string): boolean {
-  return fullPath.startsWith("/idp/") || fullPath.startsWith("/.well-known/");
+  return (
+    fullPath.startsWith("/idp/") ||
+    fullPath.startsWith("/.well-known/") ||
+    fullPath.startsWith("/account/")
+  );
+}
+
+/**
+ * The account service's `GET /api/workspaces/security/` (`ALPACON_ACCOUNT_URL`, read by the
+ * reference's MFA pre-check, `alpacon-mcp@22fc34c:utils/security_settings.py`): the MFA settings
+ * of the workspaces the Bearer login belongs to, as a list.
+ */
+function accountSecurity(core: SandboxCore, req: IncomingMessage, res: ServerResponse): void {
+  const header = req.headers.authorization ?? "";
+  const jwt = header.toLowerCase().startsWith("bearer ") ? header.slice(7).trim() : "";
+  for (const ws of core.workspaces.values()) {
+    if (jwt !== "" && ws.idp?.authenticate(jwt)) {
+      return writeJson(res, 200, [
+        { workspace: ws.name, schema_name: ws.name, region: ws.region, ...securityJson(ws) },
+      ]);
+    }
+  }
+  writeJson(res, 401, { detail: "Invalid token." }, { "WWW-Authenticate": 'Bearer realm="api"' });
 }
 
 /** Serves every workspace's identity provider under `/idp/{region}/{workspace}/`. */
@@ -54,6 +77,11 @@ export function createIdpHttp(
   return (req, res, fullPath, rawQuery) => {
     void (async () => {
       const method = (req.method ?? "GET").toUpperCase();
+      if (fullPath.startsWith("/account/")) {
+        if (method === "GET" && fullPath === "/account/api/workspaces/security/")
+          return accountSecurity(core, req, res);
+        return writeJson(res, 404, { detail: "Not found." });
+      }
       const found = resolve(core, fullPath);
       if (!found) return writeJson(res, 404, { detail: "Not found." });
       const { idp, rest } = found;

@@ -1,6 +1,7 @@
 import type { App, RequestContext } from "../http/app.js";
 import { ApiError, fieldErrors } from "../http/errors.js";
 import { BodyReader } from "../http/validate.js";
+import type { WorkspaceState } from "../state/workspace.js";
 import { MFA_ACTIONS } from "../state/workspace-settings.js";
 import { requireStaff } from "./common.js";
 
@@ -32,9 +33,21 @@ function preferencesJson(ctx: RequestContext): Record<string, unknown> {
   return { ...p, front_url: p.front_url ?? ctx.ws.baseUrl };
 }
 
-function mfaMethods(ctx: RequestContext) {
-  const { allowed_mfa_methods, passkey_as_mfa } = ctx.ws.settings.mfa;
+function mfaMethods(ws: WorkspaceState) {
+  const { allowed_mfa_methods, passkey_as_mfa } = ws.settings.mfa;
   return { allowed_mfa_methods: [...allowed_mfa_methods], passkey_as_mfa };
+}
+
+/** A workspace's MFA settings; also served by the account service (`src/idp/idp-http.ts`). */
+export function securityJson(ws: WorkspaceState): Record<string, unknown> {
+  const required = ws.gates.mfaRequired;
+  return {
+    mfa_required: required,
+    mfa_timeout: ws.settings.mfa.mfa_timeout,
+    // What the gate actually covers: commands, websh and webftp when it is on.
+    mfa_required_actions: required ? [...MFA_ACTIONS] : [],
+    ...mfaMethods(ws),
+  };
 }
 
 export function registerWorkspace(app: App): void {
@@ -44,23 +57,13 @@ export function registerWorkspace(app: App): void {
   app.route("/api/workspaces/security/-/", {
     GET: (ctx) => {
       requireBrowserSession(ctx);
-      const required = ctx.ws.gates.mfaRequired;
-      return {
-        status: 200,
-        body: {
-          mfa_required: required,
-          mfa_timeout: ctx.ws.settings.mfa.mfa_timeout,
-          // What the gate actually covers: commands, websh and webftp when it is on.
-          mfa_required_actions: required ? [...MFA_ACTIONS] : [],
-          ...mfaMethods(ctx),
-        },
-      };
+      return { status: 200, body: securityJson(ctx.ws) };
     },
   });
   app.route("/api/workspaces/security/-/mfa-methods/", {
     GET: (ctx) => {
       requireBrowserSession(ctx);
-      return { status: 200, body: mfaMethods(ctx) };
+      return { status: 200, body: mfaMethods(ctx.ws) };
     },
   });
   app.route("/api/workspaces/preferences/-/", {

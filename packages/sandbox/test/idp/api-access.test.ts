@@ -110,6 +110,38 @@ describe("MFA step-up", () => {
   });
 });
 
+describe("account service", () => {
+  it("lists the login's workspace MFA settings for the reference's pre-check, following the gate", async () => {
+    const { idp, ws, member } = setup();
+    const url = `${idp.accountUrl}/api/workspaces/security/`;
+    const token = (await idp.login(member)).access_token;
+    const read = async () =>
+      (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(await read()).toEqual([
+      expect.objectContaining({ workspace: "acme", mfa_required: false, mfa_required_actions: [] }),
+    ]);
+    ws.setGates({ mfaRequired: true });
+    try {
+      expect(await read()).toEqual([
+        expect.objectContaining({
+          schema_name: "acme",
+          region: "ap1",
+          mfa_required: true,
+          mfa_timeout: 300,
+          mfa_required_actions: ["command", "websh", "webftp"],
+          allowed_mfa_methods: ["email", "otp"],
+        }),
+      ]);
+    } finally {
+      ws.setGates({ mfaRequired: false });
+    }
+    const anonymous = await fetch(url, {
+      headers: { authorization: `Bearer ${h.sandbox.workspaces[0]?.tokens.jwt}` },
+    });
+    expect(anonymous.status).toBe(401);
+  });
+});
+
 describe("work sessions", () => {
   it("gate identity-provider JWTs as browser logins: required, then allowed under an active session", async () => {
     const { idp, ws, member, server } = setup();
