@@ -62,9 +62,10 @@ function accountSecurity(core: SandboxCore, req: IncomingMessage, res: ServerRes
   const jwt = header.toLowerCase().startsWith("bearer ") ? header.slice(7).trim() : "";
   for (const ws of core.workspaces.values()) {
     if (jwt !== "" && ws.idp?.authenticate(jwt)) {
-      return writeJson(res, 200, [
+      writeJson(res, 200, [
         { workspace: ws.name, schema_name: ws.name, region: ws.region, ...securityJson(ws) },
       ]);
+      return;
     }
   }
   writeJson(res, 401, { detail: "Invalid token." }, { "WWW-Authenticate": 'Bearer realm="api"' });
