@@ -727,6 +727,11 @@ describe("iam", () => {
 
 describe("work sessions", () => {
   const base = "/api/work-sessions/sessions/";
+  // The owner's browser login: a staff person, the only one who may approve or reject.
+  let owner: Api;
+  beforeAll(() => {
+    owner = api.as("ownerJwt");
+  });
   const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
   const ask = (extra: Record<string, unknown> = {}) =>
     jwt.post(base, {
@@ -766,15 +771,20 @@ describe("work sessions", () => {
     expect((await jwt.get(`${base}${NOBODY}/`)).status).toBe(404);
   });
 
-  it("approveWorkSession: a person approves; the CLI's and agents' channel is refused", async () => {
-    const refused = await jwt.post(`${base}${sessionId}/approve/`, {});
-    expect(refused.status).toBe(403);
-    const res = await api.post(`${base}${sessionId}/approve/`, { adjusted_scopes: ["command"] });
+  it("approveWorkSession: a person approves; API tokens are refused as /api/approvals/ does", async () => {
+    // ADR 0015: even a staff API token is the agent's channel, with the approvals' 403 body.
+    const token = await api.post(`${base}${sessionId}/approve/`, { adjusted_scopes: ["command"] });
+    expect(token.status).toBe(403);
+    const approvals = await api.post(`/api/approvals/approvals/${NOBODY}/approve/`, {});
+    expect(token.body).toEqual(approvals.body);
+    expect(token.body.detail).toMatch(/web console or Slack, not with an API token/);
+    expect((await jwt.post(`${base}${sessionId}/approve/`, {})).status).toBe(403);
+    const res = await owner.post(`${base}${sessionId}/approve/`, { adjusted_scopes: ["command"] });
     expect(res.status).toBe(200);
     // No starts_at: the approved session starts at once, with the narrowed scopes.
     expect(res.body).toMatchObject({ status: "active", scopes: ["command"] });
     expect(res.body.adjustments.scopes).toEqual({ old: ["command", "websh"], new: ["command"] });
-    const again = await api.post(`${base}${sessionId}/approve/`, {});
+    const again = await owner.post(`${base}${sessionId}/approve/`, {});
     expect(again.body).toEqual({ detail: "Only pending work sessions can be approved." });
   });
 
@@ -807,7 +817,7 @@ describe("work sessions", () => {
   it("activateWorkSession: an approved session scheduled for later starts early", async () => {
     const id = (await ask()).body.id;
     await jwt.patch(`${base}${id}/`, { starts_at: inHours(1) });
-    expect((await api.post(`${base}${id}/approve/`, {})).body.status).toBe("approved");
+    expect((await owner.post(`${base}${id}/approve/`, {})).body.status).toBe("approved");
     const res = await jwt.post(`${base}${id}/activate/`, {});
     expect(res.body).toMatchObject({ status: "active", started_at: expect.any(String) });
     const again = await jwt.post(`${base}${id}/activate/`, {});
@@ -825,8 +835,10 @@ describe("work sessions", () => {
   it("rejectWorkSession and cancelWorkSession end a pending request", async () => {
     const first = (await ask()).body.id;
     expect((await jwt.post(`${base}${first}/reject/`, {})).status).toBe(403);
-    expect((await api.post(`${base}${first}/reject/`, {})).body.status).toBe("rejected");
-    expect((await api.post(`${base}${first}/reject/`, {})).status).toBe(400);
+    const token = await api.post(`${base}${first}/reject/`, {});
+    expect(token.body.detail).toMatch(/not with an API token/);
+    expect((await owner.post(`${base}${first}/reject/`, {})).body.status).toBe("rejected");
+    expect((await owner.post(`${base}${first}/reject/`, {})).status).toBe(400);
     const second = (await ask()).body.id;
     expect((await jwt.post(`${base}${second}/cancel/`, {})).body.status).toBe("cancelled");
     const again = await jwt.post(`${base}${second}/cancel/`, {});
@@ -861,7 +873,7 @@ describe("work sessions", () => {
 
   it("analyzeWorkSession: accepted once, then already_exists", async () => {
     const id = (await ask()).body.id;
-    await api.post(`${base}${id}/approve/`, {});
+    await owner.post(`${base}${id}/approve/`, {});
     await api.post(`${base}${id}/revoke/`, {});
     const res = await jwt.post(`${base}${id}/analyze/?force=true`, {});
     expect(res.status).toBe(202);

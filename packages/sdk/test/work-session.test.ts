@@ -20,7 +20,8 @@ beforeAll(async () => {
     servers: env.serverIds(),
     expires_at: new Date(Date.now() + 3_600_000).toISOString(),
   });
-  await env.client().workSessions.approve(session.id);
+  // A person approves: the owner's browser login (API tokens are refused, ADR 0015).
+  await env.client({ token: "ownerJwt" }).workSessions.approve(session.id);
   WORK_SESSION = session.id;
 });
 

@@ -109,7 +109,9 @@ async function completedWorkSession(): Promise<string> {
     servers: [h.server],
     expires_at: new Date(Date.now() + 3_600_000).toISOString(),
   });
-  await sdkClient(h.sandbox).workSessions.approve(session.id);
+  // A person approves, with their browser login: API tokens are refused (ADR 0015).
+  const person = createAlpaconClient({ token: ws.tokens.ownerJwt, baseUrl: ws.baseUrl });
+  await person.workSessions.approve(session.id);
   await member.workSessions.complete(session.id);
   return session.id;
 }

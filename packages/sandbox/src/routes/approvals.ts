@@ -9,7 +9,7 @@ import {
   type ApprovalStatus,
   type WorkspaceSudoPolicy,
 } from "../state/approvals.js";
-import { idParam, isStaff } from "./common.js";
+import { idParam, requireHumanReviewer } from "./common.js";
 import { approvalJson, sudoPolicyJson } from "./serialize/approvals.js";
 
 function requestSpec(ctx: RequestContext): ListSpec<ApprovalRecord> {
@@ -55,23 +55,6 @@ function findRequest(ctx: RequestContext): ApprovalRecord {
   const record = ctx.ws.approvals.byId.get(idParam(ctx));
   if (!record || !visible(ctx, record)) throw notFound();
   return record;
-}
-
-/**
- * Approve and reject are a person's, in the web console or Slack: the server refuses them to
- * agent and token channels with 403 (`mcp@22fc34c:CLAUDE.md` "Red lines", ADR 0015;
- * `mcp@22fc34c:tools/approval_tools.py`; `cli@9483716:cmd/approval/approval_approve.go`). Here an
- * API token (or an agent key) is that channel and a browser login (JWT) is the person, who must
- * be staff to review, as `routes/tokens.ts` tells the two apart for token management.
- */
-function requireHumanReviewer(ctx: RequestContext): void {
-  if (ctx.principal.credential.scheme !== "jwt") {
-    throw new ApiError(403, {
-      detail:
-        "Approval requests are approved or rejected by a person in the Alpacon web console or Slack, not with an API token.",
-    });
-  }
-  if (!isStaff(ctx)) throw permissionDenied();
 }
 
 function pending(ctx: RequestContext, record: ApprovalRecord, verb: string): void {

@@ -73,6 +73,26 @@ function mfaCompleted(ctx: RequestContext): boolean {
 export const isStaff = (ctx: RequestContext): boolean =>
   ctx.principal.user.is_staff || ctx.principal.user.is_superuser;
 
+/**
+ * Approve and reject are a person's, in the web console or Slack: the server refuses them to
+ * agent and token channels with 403 (`mcp@22fc34c:CLAUDE.md` "Red lines", ADR 0015;
+ * `mcp@22fc34c:tools/approval_tools.py`; `cli@9483716:cmd/approval/approval_approve.go`,
+ * `cmd/worksession/worksession_approve.go`). Here an API token (or an agent key) is that channel
+ * and a browser login (JWT) is the person, who must be staff to review, as `routes/tokens.ts`
+ * tells the two apart for token management. Approval requests and work sessions share it: a work
+ * session's request is its approval request, so one decision must not be allowed on one path and
+ * refused on the other.
+ */
+export function requireHumanReviewer(ctx: RequestContext): void {
+  if (ctx.principal.credential.scheme !== "jwt") {
+    throw new ApiError(403, {
+      detail:
+        "Approval requests are approved or rejected by a person in the Alpacon web console or Slack, not with an API token.",
+    });
+  }
+  if (!isStaff(ctx)) throw permissionDenied();
+}
+
 /** Websh and webftp records are the caller's own to see, unless the caller is staff. */
 export function ownOrStaff(ctx: RequestContext, record: { userId: string }): boolean {
   return isStaff(ctx) || record.userId === ctx.principal.user.id;

@@ -13,7 +13,7 @@ import {
   type WorkSessionStatus,
 } from "../state/work-sessions.js";
 import type { WorkspaceState } from "../state/workspace.js";
-import { type GateSource, idParam, isStaff } from "./common.js";
+import { type GateSource, idParam, isStaff, requireHumanReviewer } from "./common.js";
 import { timelineItemJson, workSessionJson } from "./serialize/work-sessions.js";
 
 const STATUSES: readonly WorkSessionStatus[] = [
@@ -68,21 +68,6 @@ function findSession(ctx: RequestContext): WorkSessionRecord {
 
 const isOwner = (ctx: RequestContext, s: WorkSessionRecord) =>
   s.createdBy === ctx.principal.user.id || s.assignedUser === ctx.principal.user.id;
-
-/**
- * A person decides in the web console or Slack: the server refuses approve and reject from the
- * CLI's credential channel and from agents (`cli@9483716:cmd/worksession/worksession_approve.go`,
- * `mcp@22fc34c:CLAUDE.md`). Here browser-login JWTs are that channel; staff API tokens stand in
- * for the console.
- */
-function requireHumanApprover(ctx: RequestContext): void {
-  if (ctx.principal.credential.scheme === "jwt") {
-    throw new ApiError(403, {
-      detail: "Work sessions are approved or rejected in the Alpacon web console or Slack.",
-    });
-  }
-  if (!isStaff(ctx)) throw permissionDenied();
-}
 
 function readServers(ws: WorkspaceState, body: BodyReader, name: string, required: boolean) {
   const ids = body.uuidList(name, { required });
@@ -254,7 +239,9 @@ function update(ctx: RequestContext) {
   return ok(ctx, session, 202);
 }
 
+/** A person's decision, refused to API tokens first, as `/api/approvals/` refuses it. */
 function approve(ctx: RequestContext) {
+  requireHumanReviewer(ctx);
   const body = new BodyReader(ctx.body ?? {});
   const scopes = body.stringList("adjusted_scopes");
   const servers = readServers(ctx.ws, body, "adjusted_servers", false);
@@ -265,10 +252,7 @@ function approve(ctx: RequestContext) {
     ["pending"],
     "Only pending work sessions can be approved.",
     (session) => ctx.ws.workSessions.approve(session, { scopes, servers }),
-    () => {
-      requireHumanApprover(ctx);
-      return true;
-    },
+    () => true,
   );
 }
 
@@ -367,17 +351,16 @@ export function registerWorkSessions(app: App): void {
       ),
   });
   app.route("/api/work-sessions/sessions/:id/reject/", {
-    POST: (ctx) =>
-      transition(
+    POST: (ctx) => {
+      requireHumanReviewer(ctx);
+      return transition(
         ctx,
         ["pending"],
         "Only pending work sessions can be rejected.",
         (s) => ctx.ws.workSessions.move(s, "rejected"),
-        () => {
-          requireHumanApprover(ctx);
-          return true;
-        },
-      ),
+        () => true,
+      );
+    },
   });
   app.route("/api/work-sessions/sessions/:id/revoke/", {
     POST: (ctx) =>

@@ -3089,8 +3089,9 @@ export interface paths {
          * Reject a pending work session
          * @description `pending` → `rejected`. A person decides, in the web console or Slack: the server
          *     refuses approve/reject from the CLI's credential channel
-         *     (`cli@9483716:cmd/worksession/worksession_reject.go`) and from agents
-         *     (`mcp@22fc34c:CLAUDE.md`), so expect 403 there. Clients send `{}`; the CLI ignores the
+         *     (`cli@9483716:cmd/worksession/worksession_reject.go`) and from agents and API tokens
+         *     (`mcp@22fc34c:CLAUDE.md`, ADR 0015), so expect 403 there, with the same body as
+         *     `rejectApprovalRequest`. Clients send `{}`; the CLI ignores the
          *     answer, its tests answer the session (`cli@9483716:api/worksession/worksession.go`,
          *     `worksession_test.go`; CLI `RejectWorkSession`).
          */
@@ -3173,7 +3174,8 @@ export interface paths {
          *     decides, in the web console or Slack: the server refuses approve/reject from the CLI's
          *     credential channel (`cli@9483716:cmd/worksession/worksession_approve.go`, which now only
          *     points there) and from agents (`mcp@22fc34c:CLAUDE.md`, ADR 0015), so expect 403 from
-         *     token callers. The call stays in `cli@9483716:api/worksession/worksession.go` with its
+         *     API-token callers, with the same body as `approveApprovalRequest` (a work session's
+         *     request is its approval request). The call stays in `cli@9483716:api/worksession/worksession.go` with its
          *     body type `WorkSessionApproveRequest` (`types.go`).
          */
         post: operations["approveWorkSession"];

@@ -134,7 +134,10 @@ export class WorkSessions extends Resource {
     return this.action("/api/work-sessions/sessions/{id}/complete/", id, options);
   }
 
-  /** `rejectWorkSession`: pending → rejected. People decide; agents and the CLI get 403. */
+  /**
+   * `rejectWorkSession`: pending → rejected. A person decides with their own browser login;
+   * API tokens and agents get 403 (`PermissionDeniedError`, ADR 0015).
+   */
   reject(id: string, options?: RequestOptions): Promise<WorkSession> {
     return this.action("/api/work-sessions/sessions/{id}/reject/", id, options);
   }
@@ -151,7 +154,8 @@ export class WorkSessions extends Resource {
 
   /**
    * `approveWorkSession`: pending → approved, optionally granting fewer scopes or servers.
-   * People decide; agents and the CLI get 403.
+   * A person decides with their own browser login; API tokens and agents get 403
+   * (`PermissionDeniedError`, ADR 0015).
    */
   approve(
     id: string,

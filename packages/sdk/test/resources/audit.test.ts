@@ -69,7 +69,8 @@ describe("history lists", () => {
       servers: [server!],
       expires_at: new Date(Date.now() + 3_600_000).toISOString(),
     });
-    expect((await env.client().workSessions.approve(session.id)).status).toBe("active");
+    const person = env.client({ token: "ownerJwt" }); // API tokens may not approve (ADR 0015)
+    expect((await person.workSessions.approve(session.id)).status).toBe("active");
     expect((await client.workSessions.complete(session.id)).status).toBe("completed");
     const page = await client.audit.sessionAnalyses.list({ risk_score: "low" });
     const analysis = page.results.find((a) => a.work_session === session.id);

@@ -8,9 +8,10 @@ const env = useSdkSandbox({
 });
 const NOBODY = "00000000-0000-4000-8000-000000000000";
 const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
-// The member's browser login asks; the owner's API token stands for the person who approves.
+// The member's browser login asks; the owner's browser login is the person who approves (an API
+// token never may: ADR 0015).
 const member = () => env.client({ token: "jwt" });
-const approver = () => env.client();
+const approver = () => env.client({ token: "ownerJwt" });
 
 async function request(scopes = ["command"]) {
   const [server] = env.serverIds(1);
@@ -75,6 +76,10 @@ describe("client.workSessions", () => {
     const created = await request();
     await expect(member().workSessions.approve(created.id)).rejects.toBeInstanceOf(
       PermissionDeniedError,
+    );
+    // The owner's own API token is refused too: a token is the agent's channel (ADR 0015).
+    await expect(env.client().workSessions.approve(created.id)).rejects.toThrow(
+      /not with an API token/,
     );
     await expect(member().workSessions.activate(created.id)).rejects.toBeInstanceOf(
       ValidationError,
