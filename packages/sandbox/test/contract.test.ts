@@ -593,6 +593,38 @@ describe("webftp", () => {
       (await api.get("/api/webftp/downloads/?server=x", { invalidRequest: true })).status,
     ).toBe(400);
   });
+
+  it("createBulkDownload: one zip of several paths; an empty list is refused", async () => {
+    const res = await api.post("/api/webftp/downloads/bulk/", {
+      server: linux.id,
+      path: ["/etc/hostname", "/etc/os-release"],
+      username: "root",
+      groupname: "",
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      name: "download.zip",
+      path: ["/etc/hostname", "/etc/os-release"],
+      server: { id: linux.id },
+    });
+    const done = await eventually(async () => {
+      const r = await api.get(`/api/webftp/downloads/${res.body.id}/status/`);
+      return r.status === 200 ? r : null;
+    });
+    expect(done.body.success).toBe(true);
+    const empty = await api.post(
+      "/api/webftp/downloads/bulk/",
+      { server: linux.id, path: [] },
+      { invalidRequest: true },
+    );
+    expect(empty.body).toEqual({ path: ["This list may not be empty."] });
+    const one = await api.post(
+      "/api/webftp/downloads/bulk/",
+      { server: linux.id, path: "/etc/hostname" },
+      { invalidRequest: true },
+    );
+    expect(one.body.path[0]).toMatch(/^Expected a list of items but got type/);
+  });
 });
 
 describe("iam", () => {

@@ -168,7 +168,8 @@ export const webftpDownloadFile = defineTool({
 const transfer = z.looseObject({
   id: z.string(),
   name: z.string(),
-  path: z.string(),
+  // A bulk download lists every path its zip holds.
+  path: z.union([z.string(), z.array(z.string())]),
   server: serverRef,
   size: z.int().nullable().optional(),
   username: z.string(),
@@ -192,7 +193,7 @@ const transferList = {
   map: <T extends { upload_url?: unknown; download_url?: unknown }>(items: T[]) =>
     items.map((item) => withoutUrls(item)),
   line: (item: z.output<typeof transfer>) =>
-    `${item.path || item.name} on ${refLabel(item.server)} (${bytes(item.size)}) by ${item.username}`,
+    `${(typeof item.path === "string" ? item.path : item.path.join(", ")) || item.name} on ${refLabel(item.server)} (${bytes(item.size)}) by ${item.username}`,
 };
 
 export const webftpUploadsList = listTool({

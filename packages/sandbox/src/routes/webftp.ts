@@ -42,7 +42,7 @@ function transferCommand(ws: WorkspaceState, t: Transfer, requester: string): Co
     serverId: t.serverId,
     shell: "internal",
     line,
-    data: JSON.stringify({ path: t.path, name: t.name, type: t.resourceType }),
+    data: JSON.stringify({ path: t.paths ?? t.path, name: t.name, type: t.resourceType }),
     username: t.username,
     groupname: t.groupname,
     env: {},
@@ -221,29 +221,61 @@ export function registerWebftp(app: App): void {
       const fileName = name || (resourceType === "folder" ? `${base}.zip` : base);
       const t = baseTransfer(ctx, "download", { server, name: fileName, path, ...runAs });
       t.resourceType = resourceType;
-      const ws = ctx.ws;
-      const command = transferCommand(ws, t, ctx.principal.user.id);
-      t.commandId = command.id;
-      ws.transfers.add(t);
-      recordWork(
-        ctx,
-        workSession,
-        t.kind === "upload" ? "file_upload" : "file_download",
-        t.id,
-        server.id,
-      );
-      ws.commands.create(command, async () => {
-        ws.transfers.begin(t);
-        const outcome = await ws.transfers.hooks.prepareDownload(t);
-        ws.transfers.complete(t, outcome);
-        return { exitCode: outcome.success ? 0 : 1, output: outcome.message };
+      return startDownload(ctx, t, workSession);
+    },
+  });
+  app.route("/api/webftp/downloads/bulk/", {
+    POST: (ctx) => {
+      const body = new BodyReader(ctx.body);
+      checkGates(ctx, "webftp", body);
+      const server = body.ref("server", (id) => ctx.ws.serverById.get(id), { required: true });
+      const paths = body.stringList("path", { required: true });
+      // DRF ListField(child=CharField(), allow_empty=False) wording.
+      if (paths?.length === 0) body.fail("path", "This list may not be empty.");
+      else if (paths?.some((p) => p.trim() === "")) body.fail("path", "This field may not be blank.");
+      const requested = readRunAs(body);
+      const workSessionId = body.uuid("work_session", { nullable: true });
+      body.done();
+      if (!server || !paths?.length) throw nonFieldError("Invalid data.");
+      const workSession = useWorkSession(ctx, "webftp", workSessionId, server);
+      for (const path of paths) {
+        checkTokenAcl(ctx, server, { ...requested, file: { path, action: "download" } });
+      }
+      const runAs = resolveRunAs(ctx, server, requested);
+      // The CLI's comment names what the server calls the archive (`download.zip`).
+      const t = baseTransfer(ctx, "download", {
+        server,
+        name: "download.zip",
+        path: paths[0] as string,
+        ...runAs,
       });
-      return { status: 201, body: transferJson(ws, ctx.core.origin, t) };
+      t.paths = paths;
+      return startDownload(ctx, t, workSession);
     },
   });
   app.route("/api/webftp/downloads/:id/status/", {
     GET: (ctx) => statusReply(ctx, findTransfer(ctx, "download")),
   });
+}
+
+/** Records a download, and has the agent store the file (or zip) at once, as the API does. */
+function startDownload(
+  ctx: RequestContext,
+  t: Transfer,
+  workSession: ReturnType<typeof useWorkSession>,
+) {
+  const ws = ctx.ws;
+  const command = transferCommand(ws, t, ctx.principal.user.id);
+  t.commandId = command.id;
+  ws.transfers.add(t);
+  recordWork(ctx, workSession, "file_download", t.id, t.serverId);
+  ws.commands.create(command, async () => {
+    ws.transfers.begin(t);
+    const outcome = await ws.transfers.hooks.prepareDownload(t);
+    ws.transfers.complete(t, outcome);
+    return { exitCode: outcome.success ? 0 : 1, output: outcome.message };
+  });
+  return { status: 201, body: transferJson(ws, ctx.core.origin, t) };
 }
 
 /** Upload or download history: staff see everyone's, others their own (as the OSS views). */

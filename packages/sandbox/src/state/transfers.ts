@@ -22,6 +22,8 @@ export interface Transfer {
   allowOverwrite: boolean;
   allowUnzip: boolean;
   resourceType: "file" | "folder";
+  /** A bulk download's paths (one zip of them all); `path` is then the first. */
+  paths?: string[] | undefined;
   size: number | null;
   addedAt: number;
   expiresAt: number;

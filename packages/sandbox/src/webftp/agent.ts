@@ -23,7 +23,7 @@ import {
 } from "../state/transfers.js";
 import type { WorkspaceState } from "../state/workspace.js";
 import type { TransferStorage } from "./storage.js";
-import { extractZip, INLINE_LIMIT, zipFolder } from "./zip.js";
+import { extractZip, INLINE_LIMIT, zipFolder, zipPaths } from "./zip.js";
 
 const NO_WRITE =
   "You do not have permission to write to the directory, or directory does not exist";
@@ -135,6 +135,7 @@ export function createAgentHooks(ws: WorkspaceState, storage: TransferStorage): 
     async prepareDownload(t) {
       const who = runAs(ws, t);
       if (!("machine" in who)) return who;
+      if (t.paths !== undefined) return prepareBulk(ws, t, t.paths, who, storage);
       const { machine, cred, home } = who;
       const vfs = machine.vfs;
       const path = resolvePath(home, t.path, home);
@@ -181,4 +182,39 @@ export function createAgentHooks(ws: WorkspaceState, storage: TransferStorage): 
       return { success: true, message: "Successfully uploaded 1 file(s).", size: stored.size };
     },
   };
+}
+
+/**
+ * A bulk download: alpamon zips whenever it is given several paths. Every path is checked (and
+ * read) as the demoted user first, so the first missing or unreadable one fails the whole
+ * download with the message a single download of it would give, and nothing is stored.
+ */
+async function prepareBulk(
+  ws: WorkspaceState,
+  t: Transfer,
+  paths: readonly string[],
+  { machine, cred, home }: RunAs,
+  storage: TransferStorage,
+): Promise<TransferOutcome> {
+  const vfs = machine.vfs;
+  const roots = paths.map((path) => resolvePath(home, path, home));
+  for (const root of roots) {
+    try {
+      vfs.stat(root, cred);
+    } catch (error) {
+      if (!isVfsError(error)) throw error;
+      return { success: false, message: goError("stat", root, error) };
+    }
+  }
+  const dest = await storage.newPath("zip");
+  let size: number;
+  try {
+    size = await zipPaths(vfs, roots, dest, cred);
+  } catch (error) {
+    await storage.remove(dest);
+    if (!isVfsError(error)) throw error;
+    return { success: false, message: goError("open", error.path, error) };
+  }
+  ws.transfers.markStored(t.id, { size, storagePath: dest });
+  return { success: true, message: `Successfully uploaded ${roots.length} file(s).`, size };
 }

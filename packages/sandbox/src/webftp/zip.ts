@@ -28,13 +28,29 @@ export const INLINE_LIMIT = 4 * 1024 * 1024;
  * Files kept in storage (`ref`, the big ones) are stored uncompressed, so zipping 1 GiB stays
  * fast; they stream from their storage file.
  */
-export async function zipFolder(
+export function zipFolder(vfs: Vfs, root: string, dest: string, as: Credentials): Promise<number> {
+  return zipPaths(vfs, [root], dest, as);
+}
+
+/**
+ * Zips several files and folders into one archive (a bulk download), each under its own
+ * basename, as `zipFolder` zips one.
+ */
+export async function zipPaths(
   vfs: Vfs,
-  root: string,
+  roots: readonly string[],
   dest: string,
   as: Credentials,
 ): Promise<number> {
   const zip = new yazl.ZipFile();
+  for (const root of roots) addTree(zip, vfs, root, as);
+  zip.end();
+  const output = createWriteStream(dest);
+  await pipeline(zip.outputStream, output);
+  return output.bytesWritten;
+}
+
+function addTree(zip: yazl.ZipFile, vfs: Vfs, root: string, as: Credentials): void {
   const base = root === "/" ? "" : basename(root);
   const nameOf = (path: string) => {
     const rel = path === root ? "" : path.slice(root === "/" ? 1 : root.length + 1);
@@ -62,10 +78,6 @@ export async function zipFolder(
       zip.addBuffer(Buffer.from(node.data), name, { ...options, compress: true });
     }
   }
-  zip.end();
-  const output = createWriteStream(dest);
-  await pipeline(zip.outputStream, output);
-  return output.bytesWritten;
 }
 
 export interface ExtractTarget {

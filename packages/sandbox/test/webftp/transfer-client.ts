@@ -109,6 +109,23 @@ export async function startDownload(
   return { id: res.body.id, downloadUrl: res.body.download_url, status };
 }
 
+/** A bulk download (`POST …/downloads/bulk/`), waited for like a single one. */
+export async function startBulkDownload(
+  api: Api,
+  options: { server: string; paths: string[]; username?: string },
+): Promise<StartedDownload & { path: string[]; name: string }> {
+  const res = await api.post("/api/webftp/downloads/bulk/", {
+    server: options.server,
+    path: options.paths,
+    username: options.username ?? "",
+    groupname: "",
+  });
+  if (res.status !== 201) throw new Error(`bulk download create: ${res.status} ${res.text}`);
+  const status = await waitForStatus(api, "downloads", res.body.id);
+  const { id, download_url: downloadUrl, path, name } = res.body;
+  return { id, downloadUrl, status, path, name };
+}
+
 /** Runs a line through the command API and waits for it to finish. */
 export async function runCommand(api: Api, server: string, line: string): Promise<string> {
   const res = await api.post("/api/events/commands/", { shell: "system", line, server });

@@ -12,6 +12,7 @@ import {
   createUpload,
   putBytes,
   runCommand,
+  startBulkDownload,
   startDownload,
   upload,
   waitForStatus,
@@ -287,6 +288,58 @@ describe("webftp uploads and downloads", () => {
     const zip = await fetch(allowed.downloadUrl);
     const entries = await readZip(Buffer.from(await zip.arrayBuffer()));
     expect(entries.get("log/syslog")).toMatch(/Startup finished/);
+  });
+
+  it("zips several files and folders into one bulk download", async () => {
+    const api = handle.api();
+    await runCommand(
+      api,
+      server,
+      "mkdir -p /tmp/bulk/conf && printf one > /tmp/bulk/one.txt && printf two > /tmp/bulk/conf/two.yml",
+    );
+    const download = await startBulkDownload(api, {
+      server,
+      paths: ["/tmp/bulk/one.txt", "/tmp/bulk/conf"],
+    });
+    expect(download.path).toEqual(["/tmp/bulk/one.txt", "/tmp/bulk/conf"]);
+    expect(download.name).toBe("download.zip");
+    expect(download.status).toEqual({ success: true, message: "Successfully uploaded 2 file(s)." });
+    const res = await fetch(download.downloadUrl);
+    expect(res.headers.get("content-disposition")).toBe('attachment; filename="download.zip"');
+    const entries = await readZip(Buffer.from(await res.arrayBuffer()));
+    expect(entries).toEqual(
+      new Map([
+        ["one.txt", "one"],
+        ["conf/two.yml", "two"],
+      ]),
+    );
+    const listed = await api.get(`/api/webftp/downloads/?server=${server}`);
+    const row = listed.body.results.find((d: { id: string }) => d.id === download.id);
+    expect(row.path).toEqual(["/tmp/bulk/one.txt", "/tmp/bulk/conf"]);
+  });
+
+  it("fails a bulk download at its first missing or unreadable path, storing nothing", async () => {
+    const api = handle.api();
+    const missing = await startBulkDownload(api, {
+      server,
+      paths: ["/etc/hostname", "/tmp/no-such-file"],
+    });
+    expect(missing.status).toEqual({
+      success: false,
+      message: "stat /tmp/no-such-file: no such file or directory",
+    });
+    const none = await fetch(missing.downloadUrl);
+    expect(none.status).toBe(404);
+    await none.body?.cancel();
+    const refused = await startBulkDownload(api, {
+      server,
+      paths: ["/etc/hostname", "/var/log"],
+      username: "daemon",
+    });
+    expect(refused.status).toEqual({
+      success: false,
+      message: "open /var/log/syslog: permission denied",
+    });
   });
 
   it("extracts an uploaded zip with allow_unzip", async () => {

@@ -1682,6 +1682,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webftp/downloads/bulk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start one download of several files or folders, as one zip
+         * @description The agent zips every path (folders with their contents, each under its own basename)
+         *     into one archive and uploads it to storage; then, as for `createDownload`, wait until
+         *     the command named by `command` is terminal (`getCommand`) or `getDownloadStatus`
+         *     reports success, and `GET` the zip from `download_url` (presigned: no Authorization
+         *     header). A missing or unreadable path fails the whole download: the status carries the
+         *     agent's message (`stat /x: no such file or directory`). All paths are on one server
+         *     (`cli@9483716:api/ftp/ftp.go` `downloadBulk`, `types.go` `BulkDownloadRequest`,
+         *     `BulkDownloadResponse`; `mcp@22fc34c:tools/webftp_tools.py` `webftp_bulk_download`,
+         *     which also requires one parent directory and sends neither `groupname` nor
+         *     `resource_type`).
+         */
+        post: operations["createBulkDownload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webftp/downloads/{id}/status/": {
         parameters: {
             query?: never;
@@ -4986,17 +5015,20 @@ export interface components {
             /** Format: uuid */
             work_session?: string;
         };
+        /** @description A transfer of one remote path (`TransferFields` plus `path`). */
+        TransferBase: components["schemas"]["TransferFields"] & {
+            path: string;
+        };
         /**
-         * @description Fields shared by uploads and downloads (CLI `UploadResponse`). `user` is a plain string
-         *     here. `server` is a nested summary in create answers (the CLI decodes it) and a summary
-         *     or a bare UUID in lists (the reference MCP's fixtures,
-         *     `mcp@22fc34c:tests/test_webftp_tools.py`).
+         * @description Fields shared by uploads and downloads (CLI `UploadResponse`), but `path`: one remote
+         *     path, or (bulk downloads) a list of them. `user` is a plain string here. `server` is a
+         *     nested summary in create answers (the CLI decodes it) and a summary or a bare UUID in
+         *     lists (the reference MCP's fixtures, `mcp@22fc34c:tests/test_webftp_tools.py`).
          */
-        TransferBase: {
+        TransferFields: {
             /** Format: uuid */
             id: string;
             name: string;
-            path: string;
             /** @description Bytes; 0 or null until known. */
             size?: number | null;
             server: components["schemas"]["ServerRef"];
@@ -5030,8 +5062,12 @@ export interface components {
             command: string | null;
             upload_url?: string | null;
         };
-        /** @description A download as listed. */
-        DownloadedFile: components["schemas"]["TransferBase"] & {
+        /**
+         * @description A download as listed. A bulk download (`createBulkDownload`) lists its `path` as the
+         *     list it was created with (a guess: no source shows a bulk download in a list).
+         */
+        DownloadedFile: components["schemas"]["TransferFields"] & {
+            path: string | string[];
             download_url?: string | null;
         };
         /**
@@ -5042,6 +5078,33 @@ export interface components {
          *     `mcp@22fc34c:tools/webftp_tools.py` `_download_remote_mode`).
          */
         DownloadCreated: components["schemas"]["TransferBase"] & {
+            server?: components["schemas"]["ServerSummary"];
+            size: number | null;
+            user: string;
+            /** Format: uuid */
+            command: string | null;
+            upload_url?: string | null;
+            download_url?: string | null;
+        };
+        /** @description CLI `BulkDownloadRequest`; the reference MCP sends `server`, `path`, `username`. */
+        BulkDownloadCreateRequest: {
+            /** Format: uuid */
+            server: string;
+            /** @description Remote files or folders, all on `server`. */
+            path: string[];
+            username?: string;
+            groupname?: string;
+            /** Format: uuid */
+            work_session?: string;
+        };
+        /**
+         * @description The zip's download slot (CLI `BulkDownloadResponse`): a download whose `path` is the
+         *     list of what it holds. `name` is the zip's name (`download.zip`; the CLI keeps its own
+         *     temporary name). `download_url` may be null until the status carries it, as for
+         *     `DownloadCreated`.
+         */
+        BulkDownloadCreated: components["schemas"]["TransferFields"] & {
+            path: string[];
             server?: components["schemas"]["ServerSummary"];
             size: number | null;
             user: string;
@@ -9737,6 +9800,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DownloadCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createBulkDownload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkDownloadCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The download slot of the zip; `path` lists what it holds. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDownloadCreated"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -46,7 +46,7 @@ export function transferJson(
   const out: Record<string, unknown> = {
     id: t.id,
     name: t.name,
-    path: t.path,
+    path: t.paths ?? t.path,
     size: t.size,
     server: listed ? serverKey(ws, t.serverId) : serverRef(ws, t.serverId),
     user: user ? user.username : "",
