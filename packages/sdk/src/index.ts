@@ -236,6 +236,7 @@ export type {
   SystemUser,
 } from "./resources/system.js";
 export type {
+  CreateBulkDownloadBody,
   CreateDownloadBody,
   CreateUploadBody,
   DownloadedFile,
@@ -289,8 +290,10 @@ export { SDK_VERSION } from "./version.js";
 export { WebftpTransferError } from "./webftp/errors.js";
 export { isInProgress as isTransferInProgress } from "./webftp/transfer.js";
 export type {
+  BulkDownloadOptions,
   DownloadOptions,
   DownloadResult,
+  PreparedDownload,
   UploadOptions,
   UploadResult,
   Webftp,

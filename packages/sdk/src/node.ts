@@ -20,8 +20,10 @@ export {
   type WorkspaceSelector,
 } from "./node/config/index.js";
 export {
+  type BulkDownloadFileOptions,
   type DownloadFileOptions,
   type DownloadFileResult,
+  downloadBulkFile,
   downloadFile,
   fileSource,
   remoteFilePath,

@@ -232,7 +232,8 @@ export function registerWebftp(app: App): void {
       const paths = body.stringList("path", { required: true });
       // DRF ListField(child=CharField(), allow_empty=False) wording.
       if (paths?.length === 0) body.fail("path", "This list may not be empty.");
-      else if (paths?.some((p) => p.trim() === "")) body.fail("path", "This field may not be blank.");
+      else if (paths?.some((p) => p.trim() === ""))
+        body.fail("path", "This field may not be blank.");
       const requested = readRunAs(body);
       const workSessionId = body.uuid("work_session", { nullable: true });
       body.done();

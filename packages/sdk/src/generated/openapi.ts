@@ -5015,8 +5015,9 @@ export interface components {
             /** Format: uuid */
             work_session?: string;
         };
-        /** @description A transfer of one remote path (`TransferFields` plus `path`). */
+        /** @description A transfer of one remote path (`TransferFields` plus `name` and `path`). */
         TransferBase: components["schemas"]["TransferFields"] & {
+            name: string;
             path: string;
         };
         /**
@@ -5028,7 +5029,6 @@ export interface components {
         TransferFields: {
             /** Format: uuid */
             id: string;
-            name: string;
             /** @description Bytes; 0 or null until known. */
             size?: number | null;
             server: components["schemas"]["ServerRef"];
@@ -5067,6 +5067,7 @@ export interface components {
          *     list it was created with (a guess: no source shows a bulk download in a list).
          */
         DownloadedFile: components["schemas"]["TransferFields"] & {
+            name: string;
             path: string | string[];
             download_url?: string | null;
         };
@@ -5104,6 +5105,7 @@ export interface components {
          *     `DownloadCreated`.
          */
         BulkDownloadCreated: components["schemas"]["TransferFields"] & {
+            name: string;
             path: string[];
             server?: components["schemas"]["ServerSummary"];
             size: number | null;

@@ -5,6 +5,7 @@ import type { AlpaconClient } from "../client.js";
 import { ConfigError } from "../core/errors.js";
 import type { DownloadDestination, UploadSource } from "../core/transport.js";
 import type {
+  BulkDownloadOptions,
   DownloadOptions,
   DownloadResult,
   UploadOptions,
@@ -144,6 +145,57 @@ export async function downloadFile(
   const { localPath, extract, checkOpened, maxBytes, maxEntries, maxRatio, ...rest } = options;
   if (extract && rest.resourceType !== "folder")
     throw new ConfigError("extract applies to folder downloads only.");
+  return saveDownload(
+    { localPath, extract, checkOpened, maxBytes, maxEntries, maxRatio, signal: rest.signal },
+    (destination) => client.webftp.download({ transport: nodeTransport, ...rest, destination }),
+    // A folder's zip holds `folder/…`: stripping that level makes localPath the folder.
+    (result) => result.name,
+  );
+}
+
+export interface BulkDownloadFileOptions
+  extends Omit<BulkDownloadOptions, "destination">,
+    ExtractLimits {
+  /** The zip's path, or (with extract) the directory to extract into. */
+  localPath: string;
+  /** Extract the zip into `localPath` (each file or folder under its own name) instead of saving it. */
+  extract?: boolean | undefined;
+  /** As in DownloadFileOptions. */
+  checkOpened?: ((realPath: string) => void) | undefined;
+}
+
+/**
+ * Downloads several files and folders of one server as one zip (`createBulkDownload`), and
+ * saves it at `localPath` or extracts it there (as the CLI's `cp` of several sources does), with
+ * every safeguard of `downloadFile`: nothing written through a link, no entry outside the
+ * directory, the extraction limits.
+ */
+export async function downloadBulkFile(
+  client: AlpaconClient,
+  options: BulkDownloadFileOptions,
+): Promise<DownloadFileResult> {
+  const { localPath, extract, checkOpened, maxBytes, maxEntries, maxRatio, ...rest } = options;
+  return saveDownload(
+    { localPath, extract, checkOpened, maxBytes, maxEntries, maxRatio, signal: rest.signal },
+    (destination) => client.webftp.downloadBulk({ transport: nodeTransport, ...rest, destination }),
+    () => undefined,
+  );
+}
+
+interface SaveOptions extends ExtractLimits {
+  localPath: string;
+  extract?: boolean | undefined;
+  checkOpened?: ((realPath: string) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** What downloadFile and downloadBulkFile share: a temporary file, then a rename or an extraction. */
+async function saveDownload(
+  options: SaveOptions,
+  run: (destination: DownloadDestination) => Promise<DownloadResult>,
+  stripFolder: (result: DownloadResult) => string | undefined,
+): Promise<DownloadFileResult> {
+  const { localPath, extract, checkOpened, maxBytes, maxEntries, maxRatio, signal } = options;
   const requested = resolve(localPath);
   await mkdir(extract ? requested : dirname(requested), { recursive: true });
   const directory = await realpath(extract ? requested : dirname(requested));
@@ -156,18 +208,14 @@ export async function downloadFile(
       : `.${basename(requested)}.${randomBytes(6).toString("hex")}.part`,
   );
   try {
-    const result = await client.webftp.download({
-      transport: nodeTransport,
-      ...rest,
-      destination: newFile(temp),
-    });
+    const result = await run(newFile(temp));
     if (!extract) {
       await replaceWith(temp, target);
       return { ...result, localPath: target };
     }
     const files = await extractZip(temp, directory, {
-      stripFolder: result.name,
-      signal: rest.signal,
+      stripFolder: stripFolder(result),
+      signal,
       maxBytes,
       maxEntries,
       maxRatio,

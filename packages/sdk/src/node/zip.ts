@@ -62,7 +62,7 @@ interface Staged {
 /**
  * Extracts a zip into `directory` without ever writing through something already there. yauzl
  * reads entries one at a time (bounded memory) and rejects absolute and `..` names; the name
- * check below is a second guard. Each file is created fresh (exclusive, no-follow) beside its
+ * check below is a second guard, and symbolic-link entries are refused. Each file is created fresh (exclusive, no-follow) beside its
  * target in a directory whose every component under `directory` was checked not to be a link,
  * the descriptor is checked to be where it should, and only when every entry is in, within the
  * limits, are the files renamed into place. A rename replaces a link or a hard link's name, never
@@ -121,6 +121,11 @@ export async function extractZip(
       if (name.endsWith("/")) {
         createdDirectories.push(...(await mkdirInside(root, target)));
         continue;
+      }
+      // A link entry would be written as a plain file holding its target; refuse it instead:
+      // a zip the agent made of real files never holds one.
+      if (((entry.externalFileAttributes >>> 16) & 0o170000) === 0o120000) {
+        throw unsafe(`entry ${JSON.stringify(entry.fileName)} is a symbolic link`);
       }
       checkDeclared(entry, limits, state.total);
       createdDirectories.push(...(await mkdirInside(root, dirname(target))));

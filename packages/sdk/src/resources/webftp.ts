@@ -33,6 +33,7 @@ export function toTransfer<T extends { server: Schemas["ServerRef"] }>(
 export type TransferStatus = Schemas["TransferStatus"];
 export type CreateUploadBody = Schemas["UploadCreateRequest"];
 export type CreateDownloadBody = Schemas["DownloadCreateRequest"];
+export type CreateBulkDownloadBody = Schemas["BulkDownloadCreateRequest"];
 
 /** File-manager sessions (the web console's browser). */
 export class WebftpSessions extends Resource {
@@ -102,6 +103,14 @@ export class Downloads extends Resource {
   /** `createDownload`: returns the presigned `download_url` (or null until the status has it). */
   create(body: CreateDownloadBody, options?: RequestOptions) {
     return data(this.http.POST("/api/webftp/downloads/", { body, ...this.request(options) }));
+  }
+
+  /**
+   * `createBulkDownload`: one zip of several files or folders on one server (`path` is the
+   * list); then wait and fetch as after `create`.
+   */
+  createBulk(body: CreateBulkDownloadBody, options?: RequestOptions) {
+    return data(this.http.POST("/api/webftp/downloads/bulk/", { body, ...this.request(options) }));
   }
 
   /** `listDownloads`. */

@@ -1,4 +1,4 @@
-import { AlpaconError, NotFoundError, ValidationError } from "../core/errors.js";
+import { AlpaconError, ConfigError, NotFoundError, ValidationError } from "../core/errors.js";
 import type { ClientContext } from "../core/resource.js";
 import { isTransient } from "../core/retry.js";
 import type { DownloadDestination, Transport } from "../core/transport.js";
@@ -72,13 +72,39 @@ export interface DownloadOptions {
   transport?: Transport | undefined;
 }
 
+export interface BulkDownloadOptions extends Omit<DownloadOptions, "remotePath" | "resourceType"> {
+  /** Files and folders on `server`, zipped into one archive (each under its basename). */
+  remotePaths: readonly string[];
+}
+
 export interface DownloadResult {
   id: string;
   name: string;
   bytes: number;
 }
 
+/** A download the agent has stored: the presigned URL to GET (no Authorization header). */
+export interface PreparedDownload {
+  id: string;
+  name: string;
+  downloadUrl: string;
+  idleTimeoutMs: number;
+}
+
 const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** The optional run-as and work-session fields of a download body, left out when empty. */
+function runAsFields(options: {
+  username?: string | undefined;
+  groupname?: string | undefined;
+  workSession?: string | undefined;
+}) {
+  return {
+    ...(options.username ? { username: options.username } : {}),
+    ...(options.groupname ? { groupname: options.groupname } : {}),
+    ...(options.workSession ? { work_session: options.workSession } : {}),
+  };
+}
 
 /** WebFTP: REST records plus streaming transfers through presigned storage URLs. */
 export class Webftp {
@@ -162,9 +188,27 @@ export class Webftp {
    * wait for the agent to store it, then stream it from storage.
    */
   async download(options: DownloadOptions): Promise<DownloadResult> {
-    const { destination, onProgress, transport: preferred, ...rest } = options;
-    const prepared = await this.prepareDownload(rest);
-    const transport = this.storageTransport(preferred);
+    const { destination, onProgress, transport, ...rest } = options;
+    return this.fetchStored(await this.prepareDownload(rest), options);
+  }
+
+  /**
+   * Downloads several files and folders of one server as one zip (`createBulkDownload`) into a
+   * writable stream, as `download` does; `downloadBulkFile` in `@alpacon/sdk/node` saves it or
+   * extracts it safely.
+   */
+  async downloadBulk(options: BulkDownloadOptions): Promise<DownloadResult> {
+    const { destination, onProgress, transport, ...rest } = options;
+    return this.fetchStored(await this.prepareBulkDownload(rest), options);
+  }
+
+  /** Streams a stored download from its presigned URL into the destination. */
+  private async fetchStored(
+    prepared: PreparedDownload,
+    options: Pick<DownloadOptions, "destination" | "onProgress" | "transport" | "signal">,
+  ): Promise<DownloadResult> {
+    const { destination, onProgress } = options;
+    const transport = this.storageTransport(options.transport);
     // A stream is written once: no retry once bytes reached it. A file is created afresh by
     // each attempt (its owner removes a failed one's), so it may be retried at any point.
     let opened = false;
@@ -201,21 +245,42 @@ export class Webftp {
    */
   async prepareDownload(
     options: Omit<DownloadOptions, "destination" | "onProgress">,
-  ): Promise<{ id: string; name: string; downloadUrl: string; idleTimeoutMs: number }> {
+  ): Promise<PreparedDownload> {
     const name = remoteBasename(options.remotePath, options.resourceType ?? "file");
-    const request = { signal: options.signal };
     const created = await this.downloads.create(
       {
         server: options.server,
         path: options.remotePath,
         name,
         resource_type: options.resourceType ?? "file",
-        ...(options.username ? { username: options.username } : {}),
-        ...(options.groupname ? { groupname: options.groupname } : {}),
-        ...(options.workSession ? { work_session: options.workSession } : {}),
+        ...runAsFields(options),
       },
-      request,
+      { signal: options.signal },
     );
+    return this.whenStored(created, name, options);
+  }
+
+  /** The first half of `downloadBulk`: create the bulk download and wait until the zip is stored. */
+  async prepareBulkDownload(
+    options: Omit<BulkDownloadOptions, "destination" | "onProgress">,
+  ): Promise<PreparedDownload> {
+    if (options.remotePaths.length === 0) {
+      throw new ConfigError("remotePaths is empty: name at least one file or folder.");
+    }
+    const created = await this.downloads.createBulk(
+      { server: options.server, path: [...options.remotePaths], ...runAsFields(options) },
+      { signal: options.signal },
+    );
+    return this.whenStored(created, created.name || "download.zip", options);
+  }
+
+  /** Waits for the agent's report, then answers the URL to GET (checked). */
+  private async whenStored(
+    created: { id: string; download_url?: string | null },
+    name: string,
+    options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined },
+  ): Promise<PreparedDownload> {
+    const request = { signal: options.signal };
     const status = await waitForTransfer(
       () => this.downloads.status(created.id, request),
       options.timeoutMs ?? DOWNLOAD_TIMEOUT_MS,

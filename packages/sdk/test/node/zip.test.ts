@@ -43,6 +43,18 @@ function isZeros(data: Buffer): boolean {
 }
 
 describe("extractZip never writes through what is already in the destination", () => {
+  it("refuses a symbolic-link entry, keeping nothing of the zip", async () => {
+    const { dest, outside, zip } = await places();
+    const file = new yazl.ZipFile();
+    file.addBuffer(Buffer.from("fine"), "a.txt");
+    // What `zip -y` stores for a link: the target as content, mode S_IFLNK.
+    file.addBuffer(Buffer.from(join(outside, "secret")), "link", { mode: 0o120777 });
+    file.end();
+    await pipeline(file.outputStream, createWriteStream(zip));
+    await expect(extractZip(zip, dest)).rejects.toThrow(/entry "link" is a symbolic link/);
+    expect(await readdir(dest)).toEqual([]);
+  });
+
   it("refuses a symlinked directory that leads outside, writing nothing there", async () => {
     const { dest, outside, zip } = await places();
     await symlink(outside, join(dest, "conf"));

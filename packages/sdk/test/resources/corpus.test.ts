@@ -281,6 +281,10 @@ const READERS: Record<string, Check> = {
     const created = await c.webftp.downloads.create({ server: ID, path: "/etc/hostname" });
     expect(isId(created.id)).toBe(true);
   },
+  createBulkDownload: async (c) => {
+    const created = await c.webftp.downloads.createBulk({ server: ID, path: ["/a", "/b"] });
+    expect(isId(created.id)).toBe(true);
+  },
   getUploadStatus: async (c) => {
     const status = c.webftp.uploads.status(ID);
     await status.then(
