@@ -1,5 +1,5 @@
 import { type AlpaconClient, isTransferInProgress, serverLabel as refLabel } from "@alpacon/sdk";
-import { downloadFile, remoteFilePath, uploadFile } from "@alpacon/sdk/node";
+import { downloadBulkFile, downloadFile, remoteFilePath, uploadFile } from "@alpacon/sdk/node";
 import * as z from "zod";
 import { quoted } from "../server/confirm.js";
 import { ToolError } from "../server/errors.js";
@@ -164,6 +164,78 @@ export const webftpDownloadFile = defineTool({
   summary: (result, _args, context) =>
     `Downloaded ${result.remotePath} from server ${serverLabel(context.servers, result.server)} to ${result.localPath} (${bytes(result.bytes)}).`,
 });
+
+export const webftpBulkDownload = defineTool({
+  name: "webftp_bulk_download",
+  searchHint: "bulk download multiple files zip archive batch",
+  advanced: true,
+  toolset: "webftp",
+  title: "Download several files from a server as one zip",
+  description:
+    "Copies several files or folders of one server, as one .zip (each under its own name) or extracted, into this MCP server's allowed directories, replacing what is there.",
+  sdk: { downloadBulkFile },
+  operation: "transfer",
+  input: {
+    server: serverId,
+    remotePaths: z
+      .array(remotePath)
+      .min(1)
+      .max(100)
+      .describe("Files and folders on the server to put in the zip."),
+    localPath: localPath.describe("The .zip file to write, or a directory with extract."),
+    extract: z.boolean().default(false).describe("Unpack the zip into localPath."),
+    username: z.string().min(1).max(64).optional().describe("System user who reads the files."),
+    groupname: z.string().min(1).max(64).optional(),
+    ...workSessionField,
+  },
+  output: {
+    id: z.string(),
+    server: z.string(),
+    remotePaths: z.array(z.string()),
+    localPath: z.string(),
+    bytes: z.int().describe("Size of the zip."),
+    files: z.array(z.string()).nullable().describe("Files extracted."),
+  },
+  notFound: "Check the server id with servers_list and the remote paths",
+  confirm: async (args, context) => {
+    const destination = await bulkDestination(args, context.runtime.roots);
+    return `Download ${args.remotePaths.length === 1 ? "1 path" : `${args.remotePaths.length} paths`} (${args.remotePaths.map(quoted).join(", ")}) from server ${serverLabel(context.servers, args.server)}, read${runAs(args)}, as one zip to ${quoted(destination)} on this machine${args.extract ? ", extracting it there and replacing files of the same names" : ", replacing what is there"}?`;
+  },
+  async run(args, context) {
+    const { roots } = context.runtime;
+    const destination = await bulkDestination(args, roots);
+    const result = await downloadBulkFile(clientOf(context), {
+      server: args.server,
+      remotePaths: args.remotePaths,
+      localPath: destination,
+      checkOpened: (real) => roots.checkWrite(real, args.localPath),
+      extract: args.extract,
+      ...compact({ username: args.username, groupname: args.groupname }),
+      ...workSessionOf(args),
+      signal: context.signal,
+      onProgress: ({ bytes: done, total }) =>
+        void context.progress(done, total, "bytes downloaded"),
+    });
+    return {
+      id: result.id,
+      server: args.server,
+      remotePaths: args.remotePaths,
+      localPath: result.localPath,
+      bytes: result.bytes,
+      files: result.files ?? null,
+    };
+  },
+  summary: (result, _args, context) =>
+    `Downloaded ${result.remotePaths.length} paths from server ${serverLabel(context.servers, result.server)} as one zip (${bytes(result.bytes)}) ${result.files ? `and extracted ${result.files.length} files into` : "to"} ${result.localPath}.`,
+});
+
+/** The checked destination: a directory to extract into, or the zip file's path. */
+function bulkDestination(
+  args: { localPath: string; extract: boolean },
+  roots: { directory(path: string): Promise<string>; writable(path: string): Promise<string> },
+): Promise<string> {
+  return args.extract ? roots.directory(args.localPath) : roots.writable(args.localPath);
+}
 
 const transfer = z.looseObject({
   id: z.string(),
@@ -452,5 +524,6 @@ export const webftpTools = [
   webftpCheckStatus,
   webftpUploadContent,
   webftpBulkUpload,
+  webftpBulkDownload,
   webftpSessionCreate,
 ];

@@ -1,5 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, linkSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, join } from "node:path";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { expectToolError } from "../helpers/expect-tool.js";
@@ -134,6 +142,18 @@ describe("the token file and the configuration directory", () => {
     });
     expectToolError(result, "this server's token file");
     expect(existsSync(h.configFile)).toBe(true);
+  });
+
+  test("a bulk download never replaces the token file", async () => {
+    const before = readFileSync(h.configFile, "utf8");
+    const result = await h.call("webftp_bulk_download", {
+      workspace: "acme",
+      server: h.server,
+      remotePaths: ["/etc/hostname"],
+      localPath: basename(h.configFile),
+    });
+    expectToolError(result, "this server's token file");
+    expect(readFileSync(h.configFile, "utf8")).toBe(before);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { expectToolError } from "../helpers/expect-tool.js";
@@ -235,6 +235,86 @@ describe("webftp_bulk_upload", () => {
     const listed = await h.call("webftp_uploads_list", { workspace: "acme", pageSize: 100 });
     const paths = (listed.structured!.transfers as Array<{ path: string }>).map((t) => t.path);
     expect(paths.some((path) => path.startsWith("/var/tmp/"))).toBe(false);
+  });
+});
+
+describe("webftp_bulk_download", () => {
+  beforeAll(async () => {
+    const made = await h.call("command_run", {
+      workspace: "acme",
+      servers: [h.server],
+      command:
+        "mkdir -p /tmp/many/conf && echo one > /tmp/many/one.txt && echo two > /tmp/many/conf/two.yml",
+    });
+    expect(made.isError, made.text).toBe(false);
+  });
+
+  test("saves several paths as one zip, and extracts them into a directory", async () => {
+    const saved = await h.call("webftp_bulk_download", {
+      workspace: "acme",
+      server: h.server,
+      remotePaths: ["/tmp/many/one.txt", "/tmp/many/conf"],
+      localPath: "many.zip",
+    });
+    expect(saved.isError, saved.text).toBe(false);
+    expect(saved.text).toMatch(/Downloaded 2 paths .* as one zip/);
+    expect(saved.structured).toMatchObject({ files: null });
+    // A zip starts with its local-file-header signature.
+    expect(readFileSync(join(h.dir, "many.zip")).subarray(0, 4)).toEqual(
+      Buffer.from([0x50, 0x4b, 0x03, 0x04]),
+    );
+    mkdirSync(join(h.dir, "many"), { recursive: true });
+    const extracted = await h.call("webftp_bulk_download", {
+      workspace: "acme",
+      server: h.server,
+      remotePaths: ["/tmp/many/one.txt", "/tmp/many/conf"],
+      localPath: "many",
+      extract: true,
+    });
+    expect(extracted.isError, extracted.text).toBe(false);
+    expect(extracted.structured!.files as string[]).toHaveLength(2);
+    expect(readFileSync(join(h.dir, "many", "conf", "two.yml"), "utf8")).toBe("two\n");
+  });
+
+  test("asks first, naming the paths and the local destination; a no writes nothing", async () => {
+    const { client, questions } = await h.asking({}, false);
+    const result = await call(client, "webftp_bulk_download", {
+      workspace: "acme",
+      server: h.server,
+      remotePaths: ["/tmp/many/one.txt", "/tmp/many/conf"],
+      localPath: "declined.zip",
+    });
+    expect(result.isError).toBe(true);
+    expect(questions).toHaveLength(1);
+    expect(questions[0]).toMatch(
+      /^Download 2 paths \(`\/tmp\/many\/one\.txt`, `\/tmp\/many\/conf`\)/,
+    );
+    expect(questions[0]).toContain(join(h.dir, "declined.zip"));
+    expect(questions[0]).toContain("replacing what is there");
+    expect(existsSync(join(h.dir, "declined.zip"))).toBe(false);
+  });
+
+  test("reports the agent's refusal of a missing path, writing nothing", async () => {
+    const result = await h.call("webftp_bulk_download", {
+      workspace: "acme",
+      server: h.server,
+      remotePaths: ["/tmp/many/one.txt", "/tmp/many/none.txt"],
+      localPath: "none.zip",
+    });
+    expectToolError(result, "stat /tmp/many/none.txt: no such file or directory");
+    expect(existsSync(join(h.dir, "none.zip"))).toBe(false);
+  });
+
+  test("refuses a destination outside the allowed directories before any transfer", async () => {
+    const before = h.sandbox.control.journal({ path: /webftp/ }).length;
+    const result = await h.call("webftp_bulk_download", {
+      workspace: "acme",
+      server: h.server,
+      remotePaths: ["/etc/hostname"],
+      localPath: "escape/out.zip",
+    });
+    expectToolError(result, "outside the directories");
+    expect(h.sandbox.control.journal({ path: /webftp/ }).length).toBe(before);
   });
 });
 
