@@ -1,7 +1,19 @@
-import { type AlpaconClient, isTransferInProgress, serverLabel as refLabel } from "@alpacon/sdk";
-import { downloadBulkFile, downloadFile, remoteFilePath, uploadFile } from "@alpacon/sdk/node";
+import {
+  type AlpaconClient,
+  isTransferInProgress,
+  serverLabel as refLabel,
+  type TransferProgress,
+} from "@alpacon/sdk";
+import {
+  type DownloadFileResult,
+  downloadBulkFile,
+  downloadFile,
+  remoteFilePath,
+  uploadFile,
+} from "@alpacon/sdk/node";
 import * as z from "zod";
 import { quoted } from "../server/confirm.js";
+import type { ToolContext } from "../server/context.js";
 import { ToolError } from "../server/errors.js";
 import { bytes, compact, listLines, withoutWebsocketUrls } from "../server/format.js";
 import { serverLabel } from "../server/server-refs.js";
@@ -128,38 +140,26 @@ export const webftpDownloadFile = defineTool({
   confirm: async (args, context) => {
     // The same checks as the run's: a destination outside the allowed directories fails first.
     const extracting = args.resourceType === "folder" && args.extract;
-    const roots = context.runtime.roots;
-    const destination = extracting
-      ? await roots.directory(args.localPath)
-      : await roots.writable(args.localPath);
+    const destination = await checkedDestination(
+      { localPath: args.localPath, extract: extracting },
+      context.runtime.roots,
+    );
     return `Download ${args.resourceType === "folder" ? "the folder" : "the file"} ${quoted(args.remotePath)} from server ${serverLabel(context.servers, args.server)} to ${quoted(destination)} on this machine${extracting ? ", extracting it there" : ", replacing what is there"}?`;
   },
   async run(args, context) {
     const extracting = args.resourceType === "folder" && args.extract;
-    const { roots } = context.runtime;
-    const destination = extracting
-      ? await roots.directory(args.localPath)
-      : await roots.writable(args.localPath);
+    const destination = await checkedDestination(
+      { localPath: args.localPath, extract: extracting },
+      context.runtime.roots,
+    );
     const result = await downloadFile(clientOf(context), {
       server: args.server,
       remotePath: args.remotePath,
-      localPath: destination,
-      checkOpened: (real) => roots.checkWrite(real, args.localPath),
       resourceType: args.resourceType,
       extract: extracting,
-      ...workSessionOf(args),
-      signal: context.signal,
-      onProgress: ({ bytes: done, total }) =>
-        void context.progress(done, total, "bytes downloaded"),
+      ...savingTo(destination, args, context),
     });
-    return {
-      id: result.id,
-      server: args.server,
-      remotePath: args.remotePath,
-      localPath: result.localPath,
-      bytes: result.bytes,
-      files: result.files ?? null,
-    };
+    return { server: args.server, remotePath: args.remotePath, ...saved(result) };
   },
   summary: (result, _args, context) =>
     `Downloaded ${result.remotePath} from server ${serverLabel(context.servers, result.server)} to ${result.localPath} (${bytes(result.bytes)}).`,
@@ -198,39 +198,51 @@ export const webftpBulkDownload = defineTool({
   },
   notFound: "Check the server id with servers_list and the remote paths",
   confirm: async (args, context) => {
-    const destination = await bulkDestination(args, context.runtime.roots);
+    const destination = await checkedDestination(args, context.runtime.roots);
     return `Download ${args.remotePaths.length === 1 ? "1 path" : `${args.remotePaths.length} paths`} (${args.remotePaths.map(quoted).join(", ")}) from server ${serverLabel(context.servers, args.server)}, read${runAs(args)}, as one zip to ${quoted(destination)} on this machine${args.extract ? ", extracting it there and replacing files of the same names" : ", replacing what is there"}?`;
   },
   async run(args, context) {
-    const { roots } = context.runtime;
-    const destination = await bulkDestination(args, roots);
+    const destination = await checkedDestination(args, context.runtime.roots);
     const result = await downloadBulkFile(clientOf(context), {
       server: args.server,
       remotePaths: args.remotePaths,
-      localPath: destination,
-      checkOpened: (real) => roots.checkWrite(real, args.localPath),
       extract: args.extract,
       ...compact({ username: args.username, groupname: args.groupname }),
-      ...workSessionOf(args),
-      signal: context.signal,
-      onProgress: ({ bytes: done, total }) =>
-        void context.progress(done, total, "bytes downloaded"),
+      ...savingTo(destination, args, context),
     });
-    return {
-      id: result.id,
-      server: args.server,
-      remotePaths: args.remotePaths,
-      localPath: result.localPath,
-      bytes: result.bytes,
-      files: result.files ?? null,
-    };
+    return { server: args.server, remotePaths: args.remotePaths, ...saved(result) };
   },
   summary: (result, _args, context) =>
     `Downloaded ${result.remotePaths.length} paths from server ${serverLabel(context.servers, result.server)} as one zip (${bytes(result.bytes)}) ${result.files ? `and extracted ${result.files.length} files into` : "to"} ${result.localPath}.`,
 });
 
+/**
+ * What both download tools pass on: the checked destination, checked again on what is opened,
+ * the work session, cancellation and progress.
+ */
+function savingTo(
+  destination: string,
+  args: { localPath: string; workSession?: string | undefined },
+  context: ToolContext,
+) {
+  const { roots } = context.runtime;
+  return {
+    localPath: destination,
+    checkOpened: (real: string) => roots.checkWrite(real, args.localPath),
+    ...workSessionOf(args),
+    signal: context.signal,
+    onProgress: ({ bytes: done, total }: TransferProgress) =>
+      void context.progress(done, total, "bytes downloaded"),
+  };
+}
+
+function saved(result: DownloadFileResult) {
+  const { id, localPath: written, bytes: size, files } = result;
+  return { id, localPath: written, bytes: size, files: files ?? null };
+}
+
 /** The checked destination: a directory to extract into, or the zip file's path. */
-function bulkDestination(
+function checkedDestination(
   args: { localPath: string; extract: boolean },
   roots: { directory(path: string): Promise<string>; writable(path: string): Promise<string> },
 ): Promise<string> {

@@ -155,14 +155,9 @@ export function createAgentHooks(ws: WorkspaceState, storage: TransferStorage): 
           if (!isVfsError(error)) throw error;
           return { success: false, message: goError("open", path, error) };
         }
-        const dest = await storage.newPath("zip");
-        try {
-          stored = { path: dest, size: await zipFolder(vfs, path, dest, cred) };
-        } catch (error) {
-          if (!isVfsError(error)) throw error;
-          await storage.remove(dest);
-          return { success: false, message: goError("open", error.path, error) };
-        }
+        const zipped = await zipToStorage(storage, (dest) => zipFolder(vfs, path, dest, cred));
+        if ("success" in zipped) return zipped;
+        stored = zipped;
       } else {
         let data: Uint8Array;
         try {
@@ -206,15 +201,27 @@ async function prepareBulk(
       return { success: false, message: goError("stat", root, error) };
     }
   }
+  const zipped = await zipToStorage(storage, (dest) => zipPaths(vfs, roots, dest, cred));
+  if ("success" in zipped) return zipped;
+  ws.transfers.markStored(t.id, { size: zipped.size, storagePath: zipped.path });
+  return {
+    success: true,
+    message: `Successfully uploaded ${roots.length} file(s).`,
+    size: zipped.size,
+  };
+}
+
+/** Zips into a new storage file; an entry the user may not read fails with the agent's message. */
+async function zipToStorage(
+  storage: TransferStorage,
+  zip: (dest: string) => Promise<number>,
+): Promise<{ path: string; size: number } | TransferOutcome> {
   const dest = await storage.newPath("zip");
-  let size: number;
   try {
-    size = await zipPaths(vfs, roots, dest, cred);
+    return { path: dest, size: await zip(dest) };
   } catch (error) {
     await storage.remove(dest);
     if (!isVfsError(error)) throw error;
     return { success: false, message: goError("open", error.path, error) };
   }
-  ws.transfers.markStored(t.id, { size, storagePath: dest });
-  return { success: true, message: `Successfully uploaded ${roots.length} file(s).`, size };
 }
