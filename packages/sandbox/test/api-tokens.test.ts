@@ -153,6 +153,13 @@ describe("the ACLs of a token made through the API (deny by default)", () => {
     expect((await download("/etc/hostname")).body).toMatchObject({ source: "file" });
     await jwt.post("/api/security/file-acl/", { token: id, path: "/etc/*", action: "download" });
     expect((await download("/etc/hostname")).status).toBe(201);
+    // A bulk download needs an entry for every path it names.
+    const bulk = (path: string[]) =>
+      as.post("/api/webftp/downloads/bulk/", { server: server.id, path });
+    expect((await bulk(["/etc/hostname", "/var/log/syslog"])).body).toMatchObject({
+      source: "file",
+    });
+    expect((await bulk(["/etc/hostname", "/etc/os-release"])).status).toBe(201);
     const upload = await as.post("/api/webftp/uploads/", {
       server: server.id,
       name: "x.txt",
