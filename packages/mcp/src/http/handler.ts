@@ -7,6 +7,8 @@ import { authorize, bearerDigest } from "./auth.js";
 import { allowCors, answerPreflight } from "./cors.js";
 import { allowedHostSet, allowedOriginSet, checkHostAndOrigin } from "./host-check.js";
 import type { ModeContext } from "./mode.js";
+import { createOAuth } from "./oauth/index.js";
+import { callerServer, type OAuthHttpOptions, StepUps } from "./oauth-mode.js";
 import { Sessions } from "./sessions.js";
 import { handleSse } from "./sse.js";
 import { handleStateful, handleStateless } from "./streamable.js";
@@ -23,6 +25,12 @@ export interface HttpOptions {
   stateless?: boolean | undefined;
   /** Bearer token every request must carry (`Authorization: Bearer …`). */
   authToken?: string | undefined;
+  /**
+   * `--auth oauth`: each person signs in at the workspace's identity provider through this
+   * server (it is an OAuth protected resource and authorization server front, see oauth/), and
+   * every API call runs with their own Alpacon token. Exclusive with `authToken`.
+   */
+  oauth?: OAuthHttpOptions | undefined;
   /**
    * Host header names accepted besides the loopback ones (`localhost`, `127.0.0.1`, `[::1]`);
    * the port is ignored. `*` accepts any (only sensible with `authToken`).
@@ -59,6 +67,7 @@ export interface HttpHandler {
 }
 
 const MiB = 1024 * 1024;
+const ANY_ORIGIN: ReadonlySet<string> = new Set(["*"]);
 
 /**
  * Serves MCP over HTTP on a node:http server of your own: `createServer(createHttpHandler(…))`.
@@ -77,7 +86,16 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
   const log = (level: LogLevel, message: string) => options.logger?.log(level, message);
   const hosts = allowedHostSet(options.allowedHosts);
   const origins = allowedOriginSet(options.allowedOrigins);
+  if (options.oauth && options.authToken) {
+    throw new Error("Choose one way to authenticate callers: a shared bearer token or OAuth.");
+  }
+  if (options.oauth && kind === "sse") {
+    throw new Error("OAuth sign-in is offered on the Streamable HTTP transport (--transport http).");
+  }
   const expectedToken = options.authToken ? bearerDigest(options.authToken) : undefined;
+  const oauthOptions = options.oauth;
+  const oauth = oauthOptions ? createOAuth(oauthOptions, log) : undefined;
+  const stepUps = oauth ? new StepUps(oauth) : undefined;
   const idleMs = options.sessionIdleMs ?? 30 * 60_000;
   const ctx: ModeContext = {
     sessions: new Sessions({
@@ -85,7 +103,11 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
       maxSessions: Math.max(1, options.maxSessions ?? 100),
       log,
     }),
-    makeServer: () => createAlpaconMcpServer(serverOptions),
+    makeServer: (caller) =>
+      caller && oauthOptions
+        ? callerServer(serverOptions, oauthOptions, caller)
+        : createAlpaconMcpServer(serverOptions),
+    jsonResponse: oauth !== undefined,
     maxBody: options.maxBodyBytes ?? 4 * MiB,
     log,
   };
@@ -93,18 +115,30 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const origin = request.headers.origin;
-    const refusal = checkHostAndOrigin(request, hosts, origins);
+    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    // The OAuth endpoints serve browser-based clients of any origin (no cookie gives them power).
+    const oauthPath = oauth?.paths.has(path) ?? false;
+    const refusal = checkHostAndOrigin(request, hosts, oauthPath ? ANY_ORIGIN : origins);
     if (refusal) {
       log("warning", `refused ${request.method} ${request.url}: ${refusal}`);
       return sendError(response, 403, refusal);
     }
+    if (oauthPath) return void (await oauth!.route(request, response, path));
     if (origin) allowCors(response, origin);
     if (request.method === "OPTIONS") return answerPreflight(response);
     if (expectedToken && !authorize(request, response, expectedToken, log)) return;
     if (closing) return sendError(response, 503, "The server is shutting down.");
-    const path = new URL(request.url ?? "/", "http://localhost").pathname;
     if (kind === "sse") return handleSse(ctx, request, response, path);
     if (path !== "/mcp") return sendError(response, 404, `Not found: MCP is served at /mcp.`);
+    if (oauth) {
+      const caller = await oauth.authenticate(request, response);
+      if (!caller) return;
+      return stepUps!.serve(caller, request, response, () =>
+        stateless
+          ? handleStateless(ctx, request, response, caller)
+          : handleStateful(ctx, request, response, caller),
+      );
+    }
     return stateless
       ? handleStateless(ctx, request, response)
       : handleStateful(ctx, request, response);

@@ -4,7 +4,7 @@ import { createHttpHandler, type HttpOptions } from "./handler.js";
 import { isLoopback } from "./loopback.js";
 
 export interface StartHttpOptions extends HttpOptions {
-  /** Default `127.0.0.1`. Anything but loopback needs `authToken`. */
+  /** Default `127.0.0.1`. Anything but loopback needs `authToken` or `oauth`. */
   host?: string | undefined;
   /** Default 8237; 0 picks a free port. */
   port?: number | undefined;
@@ -27,7 +27,12 @@ export interface RunningHttpServer {
 export async function startHttpServer(options: StartHttpOptions = {}): Promise<RunningHttpServer> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 8237;
-  if (!isLoopback(host) && !options.authToken) {
+  if (!isLoopback(host) && options.oauth && !options.oauth.publicUrl) {
+    throw new Error(
+      `OAuth on ${host} needs the public URL clients reach this server at (--public-url, ALPACON_MCP_PUBLIC_URL): it is not taken from Host headers.`,
+    );
+  }
+  if (!isLoopback(host) && !options.authToken && !options.oauth) {
     throw new Error(
       `Refusing to listen on ${host} without a bearer token: anyone who can reach it could use your Alpacon workspaces. Set --auth-token (ALPACON_MCP_AUTH_TOKEN), or listen on 127.0.0.1.`,
     );

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { LogLevel } from "../server/log.js";
 import { closeServer } from "../server/server.js";
+import type { CallerHolder } from "./oauth-mode.js";
 
 export type Log = (level: LogLevel, message: string) => void;
 
@@ -15,6 +16,8 @@ export interface Session {
   active: number;
   /** It sent a request other than initialize and ping: a client at work, not just a slot. */
   used: boolean;
+  /** OAuth mode: the person who opened it, whose latest token its API calls use. */
+  caller?: CallerHolder | undefined;
 }
 
 export interface SessionsOptions {
@@ -51,8 +54,8 @@ export class Sessions {
   }
 
   /** A new session's record, not yet added (stateful sessions get their id on initialize). */
-  static create(server: McpServer, handle: Session["handle"]): Session {
-    return { server, handle, lastSeen: Date.now(), active: 0, used: false };
+  static create(server: McpServer, handle: Session["handle"], caller?: CallerHolder): Session {
+    return { server, handle, lastSeen: Date.now(), active: 0, used: false, caller };
   }
 
   /** Hands a request to the session, keeping its idle and in-use state. */

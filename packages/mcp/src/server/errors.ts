@@ -22,6 +22,7 @@ import {
   WorkSessionError,
 } from "@alpacon/sdk";
 import { LocalFileError } from "@alpacon/sdk/node";
+import { requestStepUp } from "./step-up.js";
 
 /** A failure the tool itself detects, with the reason and the next step already in words. */
 export class ToolError extends Error {
@@ -289,8 +290,17 @@ export function gateAdvice(
 ): { why: string; todo: string } {
   const op = (source && OPERATION[source]) ?? "this operation";
   if (code === "auth_mfa_required") {
+    const why = `Alpacon requires a fresh multi-factor authentication for ${op}${server ? ` on server ${server}` : ""} (auth_mfa_required${apiDetail ? `: ${apiDetail}` : ""})`;
+    // Signed in through this server's OAuth: the HTTP answer asks the client to sign in again.
+    const stepUp = requestStepUp();
+    if (stepUp) {
+      return {
+        why,
+        todo: `${stepUp === "challenge" ? "Your MCP client was asked to sign in again with multi-factor authentication (HTTP 401, scope mfa). If no browser window opened, ask" : "Ask"} the user to re-authorize this server in their MCP client (sign in again and complete MFA), then retry. You cannot complete MFA yourself`,
+      };
+    }
     return {
-      why: `Alpacon requires a fresh multi-factor authentication for ${op}${server ? ` on server ${server}` : ""} (auth_mfa_required${apiDetail ? `: ${apiDetail}` : ""})`,
+      why,
       todo: "Ask the user to complete multi-factor authentication for this workspace in the Alpacon web console (sign in and finish the MFA step there), then retry. You cannot complete MFA yourself, and the token is fine: do not replace it",
     };
   }

@@ -1,0 +1,156 @@
+import { randomBytes } from "node:crypto";
+import { createServer, request as httpRequest } from "node:http";
+import { type Sandbox, startSandbox } from "@alpacon/sandbox";
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from "@modelcontextprotocol/sdk/shared/auth.js";
+import { afterAll } from "vitest";
+import { type RunningHttpServer, startHttpServer } from "../../src/http/server.js";
+import type { StartHttpOptions } from "../../src/http/server.js";
+import { startIdp, type TestIdp } from "./idp.js";
+
+/** An MCP client's OAuth state kept in memory; `authorizationUrl` is where it would send the browser. */
+export class MemoryOAuthProvider implements OAuthClientProvider {
+  readonly redirectUrl = "http://127.0.0.1:9/callback";
+  authorizationUrl: URL | undefined;
+  information: OAuthClientInformationMixed | undefined;
+  saved: OAuthTokens | undefined;
+  private verifier = "";
+
+  get clientMetadata(): OAuthClientMetadata {
+    return {
+      client_name: "oauth test client",
+      redirect_uris: [this.redirectUrl],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+    };
+  }
+  state() {
+    return randomBytes(12).toString("hex");
+  }
+  clientInformation() {
+    return this.information;
+  }
+  saveClientInformation(information: OAuthClientInformationMixed) {
+    this.information = information;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.saved = tokens;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(verifier: string) {
+    this.verifier = verifier;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+}
+
+export interface OAuthWorld {
+  sandbox: Sandbox;
+  idp: TestIdp;
+  key: string;
+  /** Every line the MCP servers logged. */
+  logs: string[];
+  start(options?: Partial<StartHttpOptions> & { publicUrl?: string }): Promise<RunningHttpServer>;
+}
+
+/**
+ * A sandbox workspace, the test identity provider (whose tokens the sandbox accepts as the
+ * member's or the owner's browser login) and a way to start MCP servers in OAuth mode on it.
+ */
+export async function oauthWorld(): Promise<OAuthWorld> {
+  const sandbox = await startSandbox({ servers: 3 });
+  afterAll(() => sandbox.close());
+  const ws = sandbox.workspaces[0]!;
+  const control = sandbox.control.workspace(ws.region, ws.workspace);
+  const users = {
+    member: control.state.tokens.find("jwt", ws.tokens.jwt)!.userId,
+    owner: control.state.tokens.find("jwt", ws.tokens.ownerJwt)!.userId,
+  };
+  // Until the sandbox's own provider is used: tell it each issued token is that person's login.
+  const idp = await startIdp({
+    onIssue: (token, subject) =>
+      control.state.tokens.add({
+        scheme: "jwt",
+        label: "jwt",
+        key: token,
+        userId: users[subject as keyof typeof users],
+        acl: { kind: "full" },
+      }),
+  });
+  const key = randomBytes(32).toString("hex");
+  const logs: string[] = [];
+  const running: RunningHttpServer[] = [];
+  afterAll(async () => {
+    await Promise.all(running.map((server) => server.close()));
+  });
+  return {
+    sandbox,
+    idp,
+    key,
+    logs,
+    async start(options = {}) {
+      const { publicUrl, ...rest } = options;
+      const server = await startHttpServer({
+        port: 0,
+        server: { tools: ["get_current_user", "command_run"], confirm: "allow" },
+        logger: { log: (level, message) => logs.push(`${level} ${message}`) },
+        oauth: {
+          issuer: idp.issuer,
+          clientId: idp.clientId,
+          audience: idp.audience,
+          keys: [key],
+          publicUrl,
+          workspace: ws.workspace,
+          region: ws.region,
+          alpaconUrl: ws.baseUrl,
+        },
+        ...rest,
+      });
+      running.push(server);
+      return server;
+    },
+  };
+}
+
+/**
+ * A round-robin HTTP proxy on loopback: each request goes to the next of `backends` (ports, filled
+ * in once the instances, which need the proxy's URL, are started).
+ */
+export async function roundRobin(): Promise<{ url: string; backends: number[]; hits: number[] }> {
+  const backends: number[] = [];
+  const hits: number[] = [];
+  let next = 0;
+  const proxy = createServer((incoming, outgoing) => {
+    const index = next++ % backends.length;
+    hits[index] = (hits[index] ?? 0) + 1;
+    const forward = httpRequest(
+      { host: "127.0.0.1", port: backends[index], method: incoming.method, path: incoming.url, headers: incoming.headers },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
+    forward.on("error", () => outgoing.destroy());
+    incoming.pipe(forward);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  afterAll(
+    () =>
+      new Promise<void>((resolve) => {
+        proxy.close(() => resolve());
+        proxy.closeAllConnections();
+      }),
+  );
+  return { url: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`, backends, hits };
+}

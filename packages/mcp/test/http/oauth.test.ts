@@ -1,0 +1,102 @@
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { describe, expect, test } from "vitest";
+import { browse } from "../helpers/idp.js";
+import { MemoryOAuthProvider, type OAuthWorld, oauthWorld, roundRobin } from "../helpers/oauth-client.js";
+
+// The MCP TypeScript SDK client's own OAuth flow against `--auth oauth`: discovery (RFC 9728,
+// RFC 8414), dynamic registration, PKCE, the login at the identity provider, the token, tool
+// calls as that person, and refresh.
+
+const world: OAuthWorld = await oauthWorld();
+
+/** Runs the client's whole flow as `person`; returns a connected client and its provider. */
+async function signIn(url: string, person: string, provider = new MemoryOAuthProvider()) {
+  world.idp.nextLogin = person;
+  const first = new Client({ name: "oauth-test", version: "1" });
+  await expect(
+    first.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider })),
+  ).rejects.toThrow(UnauthorizedError);
+  expect(provider.authorizationUrl).toBeDefined();
+  const landed = await browse(provider.authorizationUrl!.href, provider.redirectUrl);
+  expect(landed.url, landed.body).toBeDefined();
+  const back = new URL(landed.url!);
+  expect(back.searchParams.get("state")).toBe(provider.authorizationUrl!.searchParams.get("state"));
+  const transport = new StreamableHTTPClientTransport(new URL(url), { authProvider: provider });
+  await transport.finishAuth(back.searchParams.get("code")!);
+  const client = new Client({ name: "oauth-test", version: "1" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider }));
+  return { client, provider };
+}
+
+async function whoAmI(client: Client): Promise<string> {
+  const result = await client.callTool({ name: "get_current_user", arguments: {} });
+  expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+  return (result.structuredContent as { user: { username: string } }).user.username;
+}
+
+function secretsSeen(provider: MemoryOAuthProvider): string[] {
+  return [
+    ...world.idp.issued.map((item) => item.token),
+    provider.saved?.refresh_token ?? "",
+  ].filter(Boolean);
+}
+
+describe("one instance with sessions", () => {
+  test("the SDK client signs in, calls tools as that person, and refreshes", async () => {
+    const server = await world.start();
+    const { client, provider } = await signIn(server.url, "member");
+    const member = await whoAmI(client);
+    // The token the client holds is the identity provider's access token (the Alpacon JWT).
+    expect(world.idp.issued.map((item) => item.token)).toContain(provider.saved?.access_token);
+    // The refresh token is sealed by this server, never the provider's own.
+    expect(provider.saved?.refresh_token).toMatch(/^ey[\w-]+\.\.[\w-]+\.[\w-]+\.[\w-]+$/);
+
+    const other = await signIn(server.url, "owner");
+    const owner = await whoAmI(other.client);
+    expect(owner).not.toBe(member);
+
+    // An expired access token: the client refreshes through /token and carries on.
+    world.idp.accessTtl = 1;
+    const short = await signIn(server.url, "member");
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    world.idp.accessTtl = 3600;
+    const before = short.provider.saved?.access_token;
+    expect(await whoAmI(short.client)).toBe(member);
+    expect(short.provider.saved?.access_token).not.toBe(before);
+    expect(world.idp.grants).toContainEqual({ grant: "refresh_token", status: 200 });
+
+    const leaked = [...secretsSeen(provider), ...secretsSeen(short.provider)];
+    for (const line of world.logs) for (const secret of leaked) expect(line).not.toContain(secret);
+    await Promise.all([client.close(), other.client.close(), short.client.close()]);
+  }, 30_000);
+});
+
+describe("two stateless instances behind a round-robin proxy, sharing the key", () => {
+  test("registration, login, token and calls each land on either instance", async () => {
+    const lb = await roundRobin();
+    const a = await world.start({ stateless: true, publicUrl: lb.url });
+    const b = await world.start({ stateless: true, publicUrl: lb.url });
+    lb.backends.push(a.port, b.port);
+    const { client, provider } = await signIn(`${lb.url}/mcp`, "member");
+    const name = await whoAmI(client);
+    const owner = await signIn(`${lb.url}/mcp`, "owner");
+    expect(await whoAmI(owner.client)).not.toBe(name);
+    // A refresh and a call after it, wherever they land.
+    const refreshed = await fetch(`${lb.url}/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: provider.saved!.refresh_token!,
+        client_id: provider.information!.client_id,
+      }),
+    });
+    expect(refreshed.status).toBe(200);
+    expect(await whoAmI(client)).toBe(name);
+    expect(lb.hits[0]).toBeGreaterThan(3);
+    expect(lb.hits[1]).toBeGreaterThan(3);
+    await Promise.all([client.close(), owner.client.close()]);
+  }, 30_000);
+});
