@@ -61,7 +61,9 @@ export interface OAuthWorld {
   key: string;
   /** Every line the MCP servers logged. */
   logs: string[];
-  start(options?: Partial<StartHttpOptions> & { publicUrl?: string }): Promise<RunningHttpServer>;
+  start(
+    options?: Partial<StartHttpOptions> & { publicUrl?: string; oauthKeys?: string[] },
+  ): Promise<RunningHttpServer>;
 }
 
 /**
@@ -100,7 +102,7 @@ export async function oauthWorld(): Promise<OAuthWorld> {
     key,
     logs,
     async start(options = {}) {
-      const { publicUrl, ...rest } = options;
+      const { publicUrl, oauthKeys = [key], ...rest } = options;
       const server = await startHttpServer({
         port: 0,
         server: { tools: ["get_current_user", "command_run"], confirm: "allow" },
@@ -109,7 +111,7 @@ export async function oauthWorld(): Promise<OAuthWorld> {
           issuer: idp.issuer,
           clientId: idp.clientId,
           audience: idp.audience,
-          keys: [key],
+          keys: oauthKeys,
           publicUrl,
           workspace: ws.workspace,
           region: ws.region,
