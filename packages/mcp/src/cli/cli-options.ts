@@ -1,5 +1,6 @@
 import { delimiter } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import type { OAuthHttpOptions } from "../http/oauth-mode.js";
 import { CONFIRM_MODES, type ConfirmMode } from "../server/confirm.js";
 import { isLogLevel, LOG_LEVELS, type LogLevel } from "../server/log.js";
 import type { AlpaconMcpServerOptions } from "../server/server.js";
@@ -62,6 +63,34 @@ export const OPTION_DOCS: readonly OptionDoc[] = [
     env: "ALPACON_MCP_AUTH_TOKEN",
     default: "none",
     text: "bearer token HTTP clients must send; prefer the variable",
+    http: true,
+  },
+  {
+    flag: "--auth <mode>",
+    env: "ALPACON_MCP_AUTH",
+    default: "token",
+    text: "token (shared --auth-token, or none on loopback) or oauth (each person signs in; see README, Deploy for a team)",
+    http: true,
+  },
+  {
+    flag: "--workspace <name>",
+    env: "ALPACON_MCP_WORKSPACE",
+    default: "none",
+    text: "--auth oauth: the workspace every caller works in",
+    http: true,
+  },
+  {
+    flag: "--region <name>",
+    env: "ALPACON_MCP_REGION",
+    default: "ap1",
+    text: "--auth oauth: the workspace's region",
+    http: true,
+  },
+  {
+    flag: "--public-url <url>",
+    env: "ALPACON_MCP_PUBLIC_URL",
+    default: "http://<host>:<port>",
+    text: "--auth oauth: the URL clients reach this server at (behind TLS termination)",
     http: true,
   },
   {
@@ -209,6 +238,8 @@ export interface CliOptions {
   host: string;
   port: number;
   authToken: string | undefined;
+  /** `--auth oauth`: the identity provider and workspace (secrets from variables only). */
+  oauth: OAuthHttpOptions | undefined;
   stateless: boolean;
   allowedHosts: string[] | undefined;
   allowedOrigins: string[] | undefined;
@@ -280,6 +311,8 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     );
   }
 
+  const oauth = oauthOptions(values, env, transport, authToken);
+
   const explicitConfirm = values.confirm ?? env.ALPACON_MCP_CONFIRM;
   if (explicitConfirm !== undefined && !CONFIRM_MODES.includes(explicitConfirm as ConfirmMode)) {
     throw new UsageError(
@@ -346,6 +379,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     host: values.host ?? env.ALPACON_MCP_HOST ?? "127.0.0.1",
     port,
     authToken,
+    oauth,
     stateless,
     allowedHosts: list(values["allowed-hosts"] ?? env.ALPACON_MCP_ALLOWED_HOSTS),
     allowedOrigins: allowOrigins(values["allow-origin"], env.ALPACON_MCP_ALLOW_ORIGINS, authToken),
@@ -355,6 +389,79 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     sandbox,
     server,
     notes,
+  };
+}
+
+/**
+ * `--auth oauth`: the flags name the workspace and the public URL; the identity provider's
+ * client and the sealing keys come from variables only (they are secrets, or long).
+ */
+function oauthOptions(
+  values: ReturnType<typeof parse>["values"],
+  env: NodeJS.ProcessEnv,
+  transport: string,
+  authToken: string | undefined,
+): OAuthHttpOptions | undefined {
+  const mode = values.auth ?? env.ALPACON_MCP_AUTH ?? "token";
+  if (mode !== "token" && mode !== "oauth") {
+    throw new UsageError(`--auth must be token or oauth, not "${mode}".`);
+  }
+  if (mode !== "oauth") {
+    for (const name of ["workspace", "region", "public-url"] as const) {
+      if (values[name] !== undefined)
+        throw new UsageError(`--${name} only applies with --auth oauth.`);
+    }
+    return undefined;
+  }
+  if (transport !== "http") throw new UsageError("--auth oauth needs --transport http.");
+  if (authToken) {
+    throw new UsageError(
+      "--auth oauth and --auth-token exclude each other: each person signs in instead of sharing a token.",
+    );
+  }
+  const missing = [
+    [
+      "ALPACON_MCP_OAUTH_ISSUER",
+      "the identity provider's issuer URL (https://<tenant>.auth0.com/)",
+    ],
+    ["ALPACON_MCP_OAUTH_CLIENT_ID", "this server's client id at the identity provider"],
+    ["ALPACON_MCP_OAUTH_KEY", "the sealing key every instance shares (openssl rand -hex 32)"],
+  ].filter(([name]) => !env[name!]?.trim());
+  const workspace = values.workspace ?? env.ALPACON_MCP_WORKSPACE;
+  if (!workspace) missing.push(["--workspace", "the workspace every caller works in"]);
+  if (missing.length) {
+    throw new UsageError(
+      `--auth oauth needs ${missing.map(([name, what]) => `${name} (${what})`).join(", ")}.`,
+    );
+  }
+  const region = values.region ?? env.ALPACON_MCP_REGION ?? "ap1";
+  const publicUrl = values["public-url"] ?? (env.ALPACON_MCP_PUBLIC_URL || undefined);
+  if (publicUrl !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(publicUrl);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.search || parsed.hash) {
+      throw new UsageError(
+        `--public-url must be an http(s) URL without query, not "${publicUrl}".`,
+      );
+    }
+  }
+  // The SDK's per-workspace URL variable points the workspace elsewhere (the sandbox, a proxy).
+  const urlVariable = `ALPACON_MCP_${region.toUpperCase()}_${workspace!.toUpperCase().replaceAll("-", "_")}_URL`;
+  return {
+    workspace: workspace!,
+    region,
+    alpaconUrl: env[urlVariable] || undefined,
+    publicUrl,
+    issuer: env.ALPACON_MCP_OAUTH_ISSUER!.trim(),
+    clientId: env.ALPACON_MCP_OAUTH_CLIENT_ID!.trim(),
+    clientSecret: env.ALPACON_MCP_OAUTH_CLIENT_SECRET || undefined,
+    audience: env.ALPACON_MCP_OAUTH_AUDIENCE || "https://alpacon.io/access/",
+    keys: list(env.ALPACON_MCP_OAUTH_KEY) ?? [],
+    redirectUris: list(env.ALPACON_MCP_OAUTH_REDIRECT_URIS),
   };
 }
 
@@ -453,6 +560,10 @@ const OPTIONS = {
   host: { type: "string" },
   port: { type: "string" },
   "auth-token": { type: "string" },
+  auth: { type: "string" },
+  workspace: { type: "string" },
+  region: { type: "string" },
+  "public-url": { type: "string" },
   stateless: { type: "boolean" },
   "allowed-hosts": { type: "string" },
   "allow-origin": { type: "string", multiple: true },

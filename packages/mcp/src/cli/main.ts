@@ -72,7 +72,11 @@ export async function main(
     return 0;
   }
 
-  let secrets: string[] = options.authToken ? [options.authToken] : [];
+  let secrets: string[] = [
+    options.authToken,
+    options.oauth?.clientSecret,
+    ...(options.oauth?.keys ?? []),
+  ].filter((item): item is string => item !== undefined);
   const logger = stderrLogger({
     level: options.logLevel,
     write: (line) => io.stderr.write(line),
@@ -89,7 +93,12 @@ export async function main(
     }
   };
 
-  if (options.transport !== "stdio" && !isLoopback(options.host) && !options.authToken) {
+  if (
+    options.transport !== "stdio" &&
+    !isLoopback(options.host) &&
+    !options.authToken &&
+    !options.oauth
+  ) {
     // startHttpServer refuses too; saying it here spares starting anything first.
     say(
       `refusing to listen on ${options.host} without a bearer token: anyone who can reach it could use your Alpacon workspaces. Set ALPACON_MCP_AUTH_TOKEN (or --auth-token), or listen on 127.0.0.1.`,
@@ -101,12 +110,15 @@ export async function main(
     if (options.sandbox) await startEmbeddedSandbox(options, logger, cleanups);
     // Loaded here to fail early on a broken token file and to know which tokens to scrub;
     // each server loads it again, so tokens saved by auth_set_token are used by later sessions.
-    const config = loadConfig(options.server.load);
-    secrets = [...secrets, ...config.workspaces.map((item) => item.token)].filter(
-      (token) => token.length >= 8,
-    );
-    describeWorkspaces(config, logger);
-    warnIfExposed(config.configFile, io.platform, logger);
+    // OAuth: every caller brings their own token; no token file is read.
+    const config = options.oauth ? undefined : loadConfig(options.server.load);
+    if (config) {
+      secrets = [...secrets, ...config.workspaces.map((item) => item.token)].filter(
+        (token) => token.length >= 8,
+      );
+      describeWorkspaces(config, logger);
+      warnIfExposed(config.configFile, io.platform, logger);
+    }
     let audit: AuditLog | undefined;
     if (options.auditLog) {
       const { openAuditLog } = await import("../server/audit.js");
@@ -115,6 +127,16 @@ export async function main(
       if (audit.warning) logger.log("warning", audit.warning);
     }
     const serverOptions = { ...options.server, logger, audit };
+    if (options.oauth && !serverOptions.allowDirs) {
+      // Not the server's working directory: webftp tools of every caller would reach it.
+      const scratch = mkdtempSync(join(tmpdir(), "alpacon-mcp-oauth-"));
+      serverOptions.allowDirs = [scratch];
+      cleanups.push(() => rmSync(scratch, { recursive: true, force: true }));
+      logger.log(
+        "notice",
+        `webftp local files: ${scratch} (shared by every caller; set --allow-dir)`,
+      );
+    }
     const tools = selectTools(serverOptions).length;
 
     const signal = signalled(io);
@@ -140,6 +162,7 @@ export async function main(
         host: options.host,
         port: options.port,
         authToken: options.authToken,
+        oauth: options.oauth,
         allowedHosts: options.allowedHosts,
         allowedOrigins: options.allowedOrigins,
         sessionIdleMs: options.sessionIdleMs,
@@ -153,7 +176,7 @@ export async function main(
           : "Streamable HTTP";
       logger.log(
         "notice",
-        `${MCP_VERSION} listening on ${running.url} (${mode}, ${tools} tools${options.authToken ? ", bearer token required" : ""})`,
+        `${MCP_VERSION} listening on ${running.url} (${mode}, ${tools} tools${options.authToken ? ", bearer token required" : ""}${options.oauth ? `, OAuth sign-in for workspace ${options.oauth.workspace}` : ""})`,
       );
       stopped = signal.received;
     }

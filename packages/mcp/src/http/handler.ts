@@ -90,7 +90,9 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
     throw new Error("Choose one way to authenticate callers: a shared bearer token or OAuth.");
   }
   if (options.oauth && kind === "sse") {
-    throw new Error("OAuth sign-in is offered on the Streamable HTTP transport (--transport http).");
+    throw new Error(
+      "OAuth sign-in is offered on the Streamable HTTP transport (--transport http).",
+    );
   }
   const expectedToken = options.authToken ? bearerDigest(options.authToken) : undefined;
   const oauthOptions = options.oauth;

@@ -42,9 +42,16 @@ export function callerServer(
     baseUrl: oauth.alpaconUrl,
     tokenProvider: () => caller.token,
   });
-  return createAlpaconMcpServer({ ...options, config: undefined, clients: [client] });
+  return createAlpaconMcpServer({
+    ...options,
+    config: undefined,
+    clients: [client],
+    // Tokens come from each person's sign-in here; a shared token file is not theirs to write.
+    excludeTools: [...(options.excludeTools ?? []), ...TOKEN_FILE_TOOLS],
+  });
 }
 
+const TOKEN_FILE_TOOLS = ["auth_set_token", "auth_remove_token"];
 const COOLDOWN_MS = 60_000;
 
 /**

@@ -37,7 +37,11 @@ export async function handleStateful(
       // A session id is no credential: only the person who opened it may use it.
       if (session.caller.subject !== caller?.subject) {
         log("warning", `refused ${method} /mcp: session ${id} belongs to another user`);
-        return sendError(response, 403, "This session belongs to another user; initialize your own.");
+        return sendError(
+          response,
+          403,
+          "This session belongs to another user; initialize your own.",
+        );
       }
       session.caller.token = caller.token;
     }

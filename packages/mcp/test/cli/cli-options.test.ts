@@ -96,6 +96,57 @@ describe("parseCliOptions", () => {
     );
   });
 
+  test("--auth oauth: workspace and public URL from flags, the provider and keys from variables", () => {
+    const env = {
+      ALPACON_MCP_OAUTH_ISSUER: "https://tenant.example.auth0.com/",
+      ALPACON_MCP_OAUTH_CLIENT_ID: "mcp-client",
+      ALPACON_MCP_OAUTH_CLIENT_SECRET: "shh-secret",
+      ALPACON_MCP_OAUTH_KEY: "a".repeat(64),
+      ALPACON_MCP_OAUTH_REDIRECT_URIS: "https://app.example/cb",
+      ALPACON_MCP_AP1_ACME_URL: "http://127.0.0.1:9999/ap1/acme",
+    };
+    const options = parseCliOptions(
+      [
+        "--transport",
+        "http",
+        "--auth",
+        "oauth",
+        "--workspace",
+        "acme",
+        "--public-url",
+        "https://mcp.example",
+      ],
+      env,
+    );
+    expect(options.oauth).toEqual({
+      workspace: "acme",
+      region: "ap1",
+      alpaconUrl: "http://127.0.0.1:9999/ap1/acme",
+      publicUrl: "https://mcp.example",
+      issuer: "https://tenant.example.auth0.com/",
+      clientId: "mcp-client",
+      clientSecret: "shh-secret",
+      audience: "https://alpacon.io/access/",
+      keys: ["a".repeat(64)],
+      redirectUris: ["https://app.example/cb"],
+    });
+    expect(() => parseCliOptions(["--transport", "http", "--auth", "oauth"], {})).toThrow(
+      /ALPACON_MCP_OAUTH_ISSUER .*ALPACON_MCP_OAUTH_CLIENT_ID .*ALPACON_MCP_OAUTH_KEY .*--workspace/,
+    );
+    expect(() =>
+      parseCliOptions(["--transport", "http", "--auth", "oauth", "--workspace", "acme"], {
+        ...env,
+        ALPACON_MCP_AUTH_TOKEN: "0123456789abcdef0123",
+      }),
+    ).toThrow(/exclude each other/);
+    expect(() => parseCliOptions(["--transport", "http", "--workspace", "acme"], env)).toThrow(
+      /--workspace only applies with --auth oauth/,
+    );
+    expect(() => parseCliOptions(["--transport", "http", "--auth", "magic"], env)).toThrow(
+      UsageError,
+    );
+  });
+
   test("stateless mode cannot elicit: destructive calls are refused unless allowed", () => {
     const options = parseCliOptions(["--transport", "http", "--stateless"], {});
     expect(options.server.confirm).toBe("deny");

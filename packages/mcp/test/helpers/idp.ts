@@ -21,7 +21,10 @@ export interface TestIdp {
   /** Grants asked for at /oauth/token, with their answer status. */
   grants: Array<{ grant: string; status: number }>;
   /** Signs any claims with the provider's key (attack tests: other audience, expired). */
-  mint(claims: Record<string, unknown>, options?: { expiresIn?: number; key?: "own" | "foreign" }): Promise<string>;
+  mint(
+    claims: Record<string, unknown>,
+    options?: { expiresIn?: number; key?: "own" | "foreign" },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -59,7 +62,13 @@ export async function startIdp(
     grants: [],
     async mint(claims, { expiresIn = 3600, key = "own" } = {}) {
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ iss: idp.issuer, aud: idp.audience, iat: now, exp: now + expiresIn, ...claims })
+      return new SignJWT({
+        iss: idp.issuer,
+        aud: idp.audience,
+        iat: now,
+        exp: now + expiresIn,
+        ...claims,
+      })
         .setProtectedHeader({ alg: "RS256", kid: "test-1", typ: "JWT" })
         .sign(key === "own" ? privateKey : foreign.privateKey);
     },
@@ -71,7 +80,11 @@ export async function startIdp(
   };
   afterAll(() => idp.close());
 
-  async function issue(subject: string, scope: string, mfa: boolean): Promise<Record<string, unknown>> {
+  async function issue(
+    subject: string,
+    scope: string,
+    mfa: boolean,
+  ): Promise<Record<string, unknown>> {
     const token = await idp.mint(
       { sub: subject, scope, ...(mfa ? { amr: ["mfa"] } : {}) },
       { expiresIn: idp.accessTtl },
@@ -80,7 +93,13 @@ export async function startIdp(
     options.onIssue?.(token, subject);
     const refresh = randomBytes(24).toString("base64url");
     refreshes.set(refresh, { subject, scope, mfa });
-    return { access_token: token, token_type: "Bearer", expires_in: idp.accessTtl, scope, refresh_token: refresh };
+    return {
+      access_token: token,
+      token_type: "Bearer",
+      expires_in: idp.accessTtl,
+      scope,
+      refresh_token: refresh,
+    };
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -98,12 +117,17 @@ export async function startIdp(
     if (url.pathname === "/.well-known/jwks.json") return json(response, 200, { keys: [jwk] });
     if (url.pathname === "/authorize") {
       const q = url.searchParams;
-      if (q.get("client_id") !== idp.clientId) return json(response, 400, { error: "unauthorized_client" });
+      if (q.get("client_id") !== idp.clientId)
+        return json(response, 400, { error: "unauthorized_client" });
       if (q.get("code_challenge_method") !== "S256" || !q.get("code_challenge")) {
-        return json(response, 400, { error: "invalid_request", error_description: "PKCE S256 required" });
+        return json(response, 400, {
+          error: "invalid_request",
+          error_description: "PKCE S256 required",
+        });
       }
       const redirectUri = q.get("redirect_uri") ?? "";
-      if (!redirectUri.startsWith("http://127.0.0.1:")) return json(response, 400, { error: "invalid_request" });
+      if (!redirectUri.startsWith("http://127.0.0.1:"))
+        return json(response, 400, { error: "invalid_request" });
       const code = randomBytes(16).toString("hex");
       codes.set(code, {
         subject: idp.nextLogin,

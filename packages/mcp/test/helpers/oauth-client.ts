@@ -8,8 +8,8 @@ import type {
   OAuthTokens,
 } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { afterAll } from "vitest";
-import { type RunningHttpServer, startHttpServer } from "../../src/http/server.js";
 import type { StartHttpOptions } from "../../src/http/server.js";
+import { type RunningHttpServer, startHttpServer } from "../../src/http/server.js";
 import { startIdp, type TestIdp } from "./idp.js";
 
 /** An MCP client's OAuth state kept in memory; `authorizationUrl` is where it would send the browser. */
@@ -137,7 +137,13 @@ export async function roundRobin(): Promise<{ url: string; backends: number[]; h
     const index = next++ % backends.length;
     hits[index] = (hits[index] ?? 0) + 1;
     const forward = httpRequest(
-      { host: "127.0.0.1", port: backends[index], method: incoming.method, path: incoming.url, headers: incoming.headers },
+      {
+        host: "127.0.0.1",
+        port: backends[index],
+        method: incoming.method,
+        path: incoming.url,
+        headers: incoming.headers,
+      },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(outgoing);

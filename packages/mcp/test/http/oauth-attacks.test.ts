@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, test } from "vitest";
-import { browse } from "../helpers/idp.js";
 import { INITIALIZE, JSON_HEADERS, message, raw, rpc } from "../helpers/http.js";
+import { browse } from "../helpers/idp.js";
 import { type OAuthWorld, oauthWorld } from "../helpers/oauth-client.js";
 
 // What a hostile client, a stolen value or a wrong token meets at `--auth oauth`.
@@ -32,7 +32,8 @@ function pkce() {
 
 function authorizeUrl(params: Record<string, string | undefined>, root = base): string {
   const url = new URL(`${root}/authorize`);
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, value);
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined) url.searchParams.set(key, value);
   return url.href;
 }
 
@@ -40,7 +41,17 @@ function authorizeUrl(params: Record<string, string | undefined>, root = base): 
 async function codeFor(id: string, challenge: string, root = base, person = "member") {
   world.idp.nextLogin = person;
   const landed = await browse(
-    authorizeUrl({ client_id: id, redirect_uri: CALLBACK, response_type: "code", code_challenge: challenge, code_challenge_method: "S256", state: "s1" }, root),
+    authorizeUrl(
+      {
+        client_id: id,
+        redirect_uri: CALLBACK,
+        response_type: "code",
+        code_challenge: challenge,
+        code_challenge_method: "S256",
+        state: "s1",
+      },
+      root,
+    ),
     CALLBACK,
   );
   const url = new URL(landed.url!);
@@ -61,14 +72,23 @@ async function login(person = "member"): Promise<{ access: string; refresh: stri
   const id = await clientId();
   const { verifier, challenge } = pkce();
   const code = await codeFor(id, challenge, base, person);
-  const answer = await token({ grant_type: "authorization_code", code, code_verifier: verifier, client_id: id, redirect_uri: CALLBACK });
+  const answer = await token({
+    grant_type: "authorization_code",
+    code,
+    code_verifier: verifier,
+    client_id: id,
+    redirect_uri: CALLBACK,
+  });
   expect(answer.status).toBe(200);
   const body = (await answer.json()) as { access_token: string; refresh_token: string };
   return { access: body.access_token, refresh: body.refresh_token, id };
 }
 
 function callMcp(bearer: string | undefined, body = INITIALIZE) {
-  return raw(server.url, { headers: { ...JSON_HEADERS, ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) }, body });
+  return raw(server.url, {
+    headers: { ...JSON_HEADERS, ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) },
+    body,
+  });
 }
 
 describe("discovery", () => {
@@ -78,11 +98,16 @@ describe("discovery", () => {
     expect(answer.headers["www-authenticate"]).toBe(
       `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"`,
     );
-    for (const path of ["/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp"]) {
+    for (const path of [
+      "/.well-known/oauth-protected-resource",
+      "/.well-known/oauth-protected-resource/mcp",
+    ]) {
       const prm = (await (await fetch(`${base}${path}`)).json()) as Record<string, unknown>;
       expect(prm).toMatchObject({ resource: `${base}/mcp`, authorization_servers: [base] });
     }
-    const as = (await (await fetch(`${base}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    const as = (await (
+      await fetch(`${base}/.well-known/oauth-authorization-server`)
+    ).json()) as Record<string, unknown>;
     expect(as).toMatchObject({
       issuer: base,
       code_challenge_methods_supported: ["S256"],
@@ -114,7 +139,13 @@ describe("registration and /authorize", () => {
       undefined,
     ]) {
       const answer = await fetch(
-        authorizeUrl({ client_id: id, redirect_uri: uri, response_type: "code", code_challenge: challenge, code_challenge_method: "S256" }),
+        authorizeUrl({
+          client_id: id,
+          redirect_uri: uri,
+          response_type: "code",
+          code_challenge: challenge,
+          code_challenge_method: "S256",
+        }),
         { redirect: "manual" },
       );
       expect(answer.status, uri).toBe(400);
@@ -127,7 +158,13 @@ describe("registration and /authorize", () => {
     const id = await clientId();
     for (const forged of ["nope", `${id.slice(0, -4)}AAAA`]) {
       const answer = await fetch(
-        authorizeUrl({ client_id: forged, redirect_uri: CALLBACK, response_type: "code", code_challenge: challenge, code_challenge_method: "S256" }),
+        authorizeUrl({
+          client_id: forged,
+          redirect_uri: CALLBACK,
+          response_type: "code",
+          code_challenge: challenge,
+          code_challenge_method: "S256",
+        }),
         { redirect: "manual" },
       );
       expect(answer.status).toBe(401);
@@ -145,7 +182,13 @@ describe("registration and /authorize", () => {
       { code_challenge: "short", code_challenge_method: "S256" },
     ]) {
       const answer = await fetch(
-        authorizeUrl({ client_id: id, redirect_uri: CALLBACK, response_type: "code", state: "x", ...params }),
+        authorizeUrl({
+          client_id: id,
+          redirect_uri: CALLBACK,
+          response_type: "code",
+          state: "x",
+          ...params,
+        }),
         { redirect: "manual" },
       );
       const back = new URL(answer.headers.get("location")!);
@@ -159,7 +202,13 @@ describe("registration and /authorize", () => {
     const id = await clientId();
     const { challenge } = pkce();
     const start = await fetch(
-      authorizeUrl({ client_id: id, redirect_uri: CALLBACK, response_type: "code", code_challenge: challenge, code_challenge_method: "S256" }),
+      authorizeUrl({
+        client_id: id,
+        redirect_uri: CALLBACK,
+        response_type: "code",
+        code_challenge: challenge,
+        code_challenge_method: "S256",
+      }),
       { redirect: "manual" },
     );
     const atIdp = start.headers.get("location")!;
@@ -184,7 +233,13 @@ describe("/token", () => {
     const other = await clientId();
     const { verifier, challenge } = pkce();
     const code = await codeFor(id, challenge);
-    const good = { grant_type: "authorization_code", code, code_verifier: verifier, client_id: id, redirect_uri: CALLBACK };
+    const good = {
+      grant_type: "authorization_code",
+      code,
+      code_verifier: verifier,
+      client_id: id,
+      redirect_uri: CALLBACK,
+    };
     for (const bad of [
       { ...good, code_verifier: pkce().verifier },
       { ...good, code_verifier: "" },
@@ -204,7 +259,13 @@ describe("/token", () => {
     const id = await clientId();
     const { verifier, challenge } = pkce();
     const code = await codeFor(id, challenge);
-    const params = { grant_type: "authorization_code", code, code_verifier: verifier, client_id: id, redirect_uri: CALLBACK };
+    const params = {
+      grant_type: "authorization_code",
+      code,
+      code_verifier: verifier,
+      client_id: id,
+      redirect_uri: CALLBACK,
+    };
     expect((await token(params)).status).toBe(200);
     const again = await token(params);
     expect(await again.json()).toMatchObject({ error: "invalid_grant" });
@@ -219,29 +280,68 @@ describe("/token", () => {
   test("a refresh token is bound to its client and sealed", async () => {
     const { refresh, id } = await login();
     const other = await clientId();
-    const stolen = await token({ grant_type: "refresh_token", refresh_token: refresh, client_id: other });
+    const stolen = await token({
+      grant_type: "refresh_token",
+      refresh_token: refresh,
+      client_id: other,
+    });
     expect(await stolen.json()).toMatchObject({ error: "invalid_grant" });
-    const forged = await token({ grant_type: "refresh_token", refresh_token: "upstream-refresh-token", client_id: id });
+    const forged = await token({
+      grant_type: "refresh_token",
+      refresh_token: "upstream-refresh-token",
+      client_id: id,
+    });
     expect(await forged.json()).toMatchObject({ error: "invalid_grant" });
-    expect((await token({ grant_type: "refresh_token", refresh_token: refresh, client_id: id })).status).toBe(200);
-    const password = await token({ grant_type: "password", username: "a", password: "b", client_id: id });
+    expect(
+      (await token({ grant_type: "refresh_token", refresh_token: refresh, client_id: id })).status,
+    ).toBe(200);
+    const password = await token({
+      grant_type: "password",
+      username: "a",
+      password: "b",
+      client_id: id,
+    });
     expect(await password.json()).toMatchObject({ error: "unsupported_grant_type" });
   });
 
   test("what another deployment sealed opens nowhere here; a rotated-out key's values still open", async () => {
     const id = await clientId();
-    const other = await world.start({ stateless: true, oauthKeys: [randomBytes(32).toString("hex")] });
+    const other = await world.start({
+      stateless: true,
+      oauthKeys: [randomBytes(32).toString("hex")],
+    });
     const otherBase = other.url.replace(/\/mcp$/, "");
     const { challenge } = pkce();
     const refused = await fetch(
-      authorizeUrl({ client_id: id, redirect_uri: CALLBACK, response_type: "code", code_challenge: challenge, code_challenge_method: "S256" }, otherBase),
+      authorizeUrl(
+        {
+          client_id: id,
+          redirect_uri: CALLBACK,
+          response_type: "code",
+          code_challenge: challenge,
+          code_challenge_method: "S256",
+        },
+        otherBase,
+      ),
       { redirect: "manual" },
     );
     expect(refused.status).toBe(401);
-    const rotated = await world.start({ stateless: true, oauthKeys: [randomBytes(32).toString("hex"), world.key] });
+    const rotated = await world.start({
+      stateless: true,
+      oauthKeys: [randomBytes(32).toString("hex"), world.key],
+    });
     const rotatedBase = rotated.url.replace(/\/mcp$/, "");
     const accepted = await fetch(
-      authorizeUrl({ client_id: id, redirect_uri: CALLBACK, response_type: "code", code_challenge: challenge, code_challenge_method: "S256" }, rotatedBase),
+      authorizeUrl(
+        {
+          client_id: id,
+          redirect_uri: CALLBACK,
+          response_type: "code",
+          code_challenge: challenge,
+          code_challenge_method: "S256",
+        },
+        rotatedBase,
+      ),
       { redirect: "manual" },
     );
     expect(accepted.status).toBe(302);
@@ -274,11 +374,18 @@ describe("bearer tokens at /mcp", () => {
     const stateful = await world.start();
     const member = await login("member");
     const owner = await login("owner");
-    const opened = await raw(stateful.url, { headers: { ...JSON_HEADERS, Authorization: `Bearer ${member.access}` }, body: INITIALIZE });
+    const opened = await raw(stateful.url, {
+      headers: { ...JSON_HEADERS, Authorization: `Bearer ${member.access}` },
+      body: INITIALIZE,
+    });
     expect(opened.status).toBe(200);
     const session = String(opened.headers["mcp-session-id"]);
     const hijack = await raw(stateful.url, {
-      headers: { ...JSON_HEADERS, Authorization: `Bearer ${owner.access}`, "Mcp-Session-Id": session },
+      headers: {
+        ...JSON_HEADERS,
+        Authorization: `Bearer ${owner.access}`,
+        "Mcp-Session-Id": session,
+      },
       body: rpc("tools/list", {}, 2),
     });
     expect(hijack.status).toBe(403);
@@ -299,10 +406,16 @@ describe("MFA step-up", () => {
     control.setGates({ mfaRequired: true });
     try {
       const { access } = await login("member");
-      const run = rpc("tools/call", { name: "command_run", arguments: { servers: [serverId], command: "uptime" } }, 3);
+      const run = rpc(
+        "tools/call",
+        { name: "command_run", arguments: { servers: [serverId], command: "uptime" } },
+        3,
+      );
       const first = await callMcp(access, run);
       expect(first.status).toBe(401);
-      expect(first.headers["www-authenticate"]).toMatch(/error="invalid_token".*scope="openid profile email offline_access mfa".*resource_metadata=/);
+      expect(first.headers["www-authenticate"]).toMatch(
+        /error="invalid_token".*scope="openid profile email offline_access mfa".*resource_metadata=/,
+      );
       const second = await callMcp(access, run);
       expect(second.status).toBe(200);
       const text = JSON.stringify(message(second));
@@ -312,11 +425,20 @@ describe("MFA step-up", () => {
       // The step-up login asks the identity provider for MFA.
       const id = await clientId();
       const answer = await fetch(
-        authorizeUrl({ client_id: id, redirect_uri: CALLBACK, response_type: "code", code_challenge: pkce().challenge, code_challenge_method: "S256", scope: "openid mfa" }),
+        authorizeUrl({
+          client_id: id,
+          redirect_uri: CALLBACK,
+          response_type: "code",
+          code_challenge: pkce().challenge,
+          code_challenge_method: "S256",
+          scope: "openid mfa",
+        }),
         { redirect: "manual" },
       );
       const atIdp = new URL(answer.headers.get("location")!);
-      expect(atIdp.searchParams.get("acr_values")).toBe("http://schemas.openid.net/pape/policies/2007/06/multi-factor");
+      expect(atIdp.searchParams.get("acr_values")).toBe(
+        "http://schemas.openid.net/pape/policies/2007/06/multi-factor",
+      );
       expect(atIdp.searchParams.get("scope")).not.toContain("mfa");
     } finally {
       control.setGates({ mfaRequired: false });

@@ -3,7 +3,12 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { describe, expect, test } from "vitest";
 import { browse } from "../helpers/idp.js";
-import { MemoryOAuthProvider, type OAuthWorld, oauthWorld, roundRobin } from "../helpers/oauth-client.js";
+import {
+  MemoryOAuthProvider,
+  type OAuthWorld,
+  oauthWorld,
+  roundRobin,
+} from "../helpers/oauth-client.js";
 
 // The MCP TypeScript SDK client's own OAuth flow against `--auth oauth`: discovery (RFC 9728,
 // RFC 8414), dynamic registration, PKCE, the login at the identity provider, the token, tool

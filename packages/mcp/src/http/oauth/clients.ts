@@ -72,7 +72,10 @@ export async function registerClient(
   policy: ClientPolicy,
 ): Promise<Record<string, unknown>> {
   if (!body || typeof body !== "object" || Array.isArray(body)) {
-    throw new OAuthFailure("invalid_client_metadata", "The body must be a JSON object of client metadata.");
+    throw new OAuthFailure(
+      "invalid_client_metadata",
+      "The body must be a JSON object of client metadata.",
+    );
   }
   const metadata = body as Record<string, unknown>;
   const redirectUris = checkedRedirectUris(metadata.redirect_uris, policy, "invalid_redirect_uri");
@@ -82,12 +85,22 @@ export async function registerClient(
   ] as const) {
     const value = metadata[field];
     if (value === undefined) continue;
-    if (!Array.isArray(value) || value.some((item) => !(allowed as readonly string[]).includes(item))) {
-      throw new OAuthFailure("invalid_client_metadata", `${field} may only contain ${allowed.join(", ")}.`);
+    if (
+      !Array.isArray(value) ||
+      value.some((item) => !(allowed as readonly string[]).includes(item))
+    ) {
+      throw new OAuthFailure(
+        "invalid_client_metadata",
+        `${field} may only contain ${allowed.join(", ")}.`,
+      );
     }
   }
-  const clientName = typeof metadata.client_name === "string" ? metadata.client_name.slice(0, 200) : undefined;
-  const clientId = await keys.seal("client", { ru: redirectUris, ...(clientName ? { cn: clientName } : {}) });
+  const clientName =
+    typeof metadata.client_name === "string" ? metadata.client_name.slice(0, 200) : undefined;
+  const clientId = await keys.seal("client", {
+    ru: redirectUris,
+    ...(clientName ? { cn: clientName } : {}),
+  });
   return {
     client_id: clientId,
     client_id_issued_at: Math.floor(Date.now() / 1000),
@@ -111,7 +124,11 @@ export async function resolveClient(
   const claims = await keys.open("client", clientId);
   const uris = claims?.ru;
   if (!Array.isArray(uris) || uris.some((uri) => typeof uri !== "string")) {
-    throw new OAuthFailure("invalid_client", "Unknown client_id: register the client again (POST /register).", 401);
+    throw new OAuthFailure(
+      "invalid_client",
+      "Unknown client_id: register the client again (POST /register).",
+      401,
+    );
   }
   return {
     clientId,
@@ -143,7 +160,8 @@ export class MetadataDocuments {
       throw new OAuthFailure("invalid_client", "client_id is not a valid URL.", 401);
     }
     const loopback = LOOPBACK.has(parsed.hostname);
-    const secure = parsed.protocol === "https:" || (policy.insecureLoopbackMetadata === true && loopback);
+    const secure =
+      parsed.protocol === "https:" || (policy.insecureLoopbackMetadata === true && loopback);
     if (!secure || parsed.pathname === "/" || parsed.hash || parsed.username || parsed.password) {
       throw new OAuthFailure(
         "invalid_client",
@@ -170,7 +188,11 @@ export class MetadataDocuments {
     }
     const metadata = (document ?? {}) as Record<string, unknown>;
     if (metadata.client_id !== url) {
-      throw new OAuthFailure("invalid_client", "The client metadata document names another client_id.", 401);
+      throw new OAuthFailure(
+        "invalid_client",
+        "The client metadata document names another client_id.",
+        401,
+      );
     }
     const client: OAuthClient = {
       clientId: url,
@@ -190,7 +212,10 @@ function checkedRedirectUris(value: unknown, policy: ClientPolicy, error: string
     value.length > MAX_REDIRECT_URIS ||
     value.some((uri) => typeof uri !== "string" || uri.length > 2000)
   ) {
-    throw new OAuthFailure(error, `redirect_uris must be an array of 1 to ${MAX_REDIRECT_URIS} URLs.`);
+    throw new OAuthFailure(
+      error,
+      `redirect_uris must be an array of 1 to ${MAX_REDIRECT_URIS} URLs.`,
+    );
   }
   for (const uri of value as string[]) {
     const problem = redirectUriProblem(uri, policy);

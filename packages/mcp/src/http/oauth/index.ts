@@ -79,9 +79,13 @@ export function createOAuth(
   function base(request: IncomingMessage): string {
     return fixedBase ?? `http://${request.headers.host}`;
   }
-  const cookieName = (secure: boolean) => (secure ? "__Host-alpacon_mcp_oauth" : "alpacon_mcp_oauth");
+  const cookieName = (secure: boolean) =>
+    secure ? "__Host-alpacon_mcp_oauth" : "alpacon_mcp_oauth";
 
-  const routes: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>> = {
+  const routes: Record<
+    string,
+    (request: IncomingMessage, response: ServerResponse) => Promise<void>
+  > = {
     "/.well-known/oauth-protected-resource": async (request, response) =>
       json(response, 200, resourceMetadata(base(request)), PUBLIC),
     "/.well-known/oauth-protected-resource/mcp": async (request, response) =>
@@ -92,7 +96,10 @@ export function createOAuth(
       if (request.method !== "POST") throw new OAuthFailure("invalid_request", "Use POST.", 405);
       const body = await readBody(request, "json");
       const registered = await registerClient(body, keys, policy);
-      log("info", `oauth: registered a client${registered.client_name ? ` (${String(registered.client_name).slice(0, 60)})` : ""}`);
+      log(
+        "info",
+        `oauth: registered a client${registered.client_name ? ` (${String(registered.client_name).slice(0, 60)})` : ""}`,
+      );
       json(response, 201, registered, NO_STORE);
     },
     "/authorize": async (request, response) => authorize(request, response),
@@ -106,36 +113,66 @@ export function createOAuth(
 
   async function authorize(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const query = new URL(request.url ?? "/", "http://localhost").searchParams;
-    const one = (name: string) => (query.getAll(name).length > 1 ? undefined : (query.get(name) ?? undefined));
+    const one = (name: string) =>
+      query.getAll(name).length > 1 ? undefined : (query.get(name) ?? undefined);
     const client = await resolveClient(one("client_id") ?? "", keys, policy, documents);
     const redirectUri = one("redirect_uri");
     // Exact string match (RFC 9700 §4.1.3): no prefix, port or path leeway. Until it matches,
     // errors are shown here, never sent to the URI (an open redirect otherwise).
     if (!redirectUri || !client.redirectUris.includes(redirectUri)) {
-      throw new OAuthFailure("invalid_request", "redirect_uri is missing or is not one the client registered (exact match).");
+      throw new OAuthFailure(
+        "invalid_request",
+        "redirect_uri is missing or is not one the client registered (exact match).",
+      );
     }
     const state = one("state");
     const back = (error: string, description: string) =>
-      redirect(response, withParams(redirectUri, { error, error_description: description, state, iss: base(request) }));
-    if (one("response_type") !== "code") return back("unsupported_response_type", "Only response_type=code is supported.");
+      redirect(
+        response,
+        withParams(redirectUri, {
+          error,
+          error_description: description,
+          state,
+          iss: base(request),
+        }),
+      );
+    if (one("response_type") !== "code")
+      return back("unsupported_response_type", "Only response_type=code is supported.");
     const challenge = one("code_challenge");
     if (!challenge || one("code_challenge_method") !== "S256") {
-      return back("invalid_request", "PKCE is required, with code_challenge_method=S256 (plain is refused).");
+      return back(
+        "invalid_request",
+        "PKCE is required, with code_challenge_method=S256 (plain is refused).",
+      );
     }
-    if (!PKCE_CHALLENGE.test(challenge)) return back("invalid_request", "code_challenge is not a base64url SHA-256 digest.");
-    if (state !== undefined && state.length > 1024) return back("invalid_request", "state is longer than 1024 characters.");
+    if (!PKCE_CHALLENGE.test(challenge))
+      return back("invalid_request", "code_challenge is not a base64url SHA-256 digest.");
+    if (state !== undefined && state.length > 1024)
+      return back("invalid_request", "state is longer than 1024 characters.");
     const resource = one("resource");
-    if (resource !== undefined && resource !== `${base(request)}/mcp` && resource !== base(request)) {
+    if (
+      resource !== undefined &&
+      resource !== `${base(request)}/mcp` &&
+      resource !== base(request)
+    ) {
       return back("invalid_target", `resource must be ${base(request)}/mcp.`);
     }
     const requested = (one("scope") ?? "").split(" ").filter(Boolean);
     const mfa = requested.includes(MFA_SCOPE);
-    const scope = [...new Set([...BASE_SCOPES, ...requested.filter((item) => BASE_SCOPES.includes(item))])];
+    const scope = [
+      ...new Set([...BASE_SCOPES, ...requested.filter((item) => BASE_SCOPES.includes(item))]),
+    ];
     // Browser binding: the callback must come back to the browser that started here.
     const nonce = randomBytes(32).toString("base64url");
     const flow = await keys.seal(
       "flow",
-      { cid: clientDigest(client.clientId), ru: redirectUri, cc: challenge, st: state, nh: digest(nonce) },
+      {
+        cid: clientDigest(client.clientId),
+        ru: redirectUri,
+        cc: challenge,
+        st: state,
+        nh: digest(nonce),
+      },
       FLOW_TTL,
     );
     const meta = await upstream.metadata();
@@ -154,7 +191,10 @@ export function createOAuth(
     });
     const secure = base(request).startsWith("https:");
     response.setHeader("Set-Cookie", cookie(cookieName(secure), nonce, FLOW_TTL, secure));
-    log("info", `oauth: login started for a client${client.clientName ? ` (${client.clientName.slice(0, 60)})` : ""}${mfa ? " with MFA step-up" : ""}`);
+    log(
+      "info",
+      `oauth: login started for a client${client.clientName ? ` (${client.clientName.slice(0, 60)})` : ""}${mfa ? " with MFA step-up" : ""}`,
+    );
     redirect(response, target);
   }
 
@@ -164,8 +204,14 @@ export function createOAuth(
     const secure = base(request).startsWith("https:");
     const nonce = readCookie(request, cookieName(secure));
     if (!flow || typeof flow.nh !== "string" || !nonce || !sameText(flow.nh, digest(nonce))) {
-      log("notice", "oauth: refused a callback with an invalid or expired state, or from another browser");
-      throw new OAuthFailure("invalid_request", "Invalid or expired state, or this browser did not start the login. Start again from your MCP client.");
+      log(
+        "notice",
+        "oauth: refused a callback with an invalid or expired state, or from another browser",
+      );
+      throw new OAuthFailure(
+        "invalid_request",
+        "Invalid or expired state, or this browser did not start the login. Start again from your MCP client.",
+      );
     }
     response.setHeader("Set-Cookie", cookie(cookieName(secure), "", 0, secure));
     const redirectUri = String(flow.ru);
@@ -173,12 +219,17 @@ export function createOAuth(
     const error = query.get("error");
     const upstreamCode = query.get("code");
     if (error || !upstreamCode) {
-      return redirect(response, withParams(redirectUri, {
-        error: error ?? "server_error",
-        error_description: (query.get("error_description") ?? "The identity provider returned no code.").slice(0, 300),
-        state,
-        iss: base(request),
-      }));
+      return redirect(
+        response,
+        withParams(redirectUri, {
+          error: error ?? "server_error",
+          error_description: (
+            query.get("error_description") ?? "The identity provider returned no code."
+          ).slice(0, 300),
+          state,
+          iss: base(request),
+        }),
+      );
     }
     const code = await keys.seal(
       "code",
@@ -188,14 +239,32 @@ export function createOAuth(
     redirect(response, withParams(redirectUri, { code, state, iss: base(request) }));
   }
 
-  async function token(request: IncomingMessage, params: Record<string, string>): Promise<Record<string, unknown>> {
+  async function token(
+    request: IncomingMessage,
+    params: Record<string, string>,
+  ): Promise<Record<string, unknown>> {
     const clientId = params.client_id;
-    if (!clientId) throw new OAuthFailure("invalid_client", "client_id is required (public clients send it in the body).", 401);
+    if (!clientId)
+      throw new OAuthFailure(
+        "invalid_client",
+        "client_id is required (public clients send it in the body).",
+        401,
+      );
+    // invalid_client (a registration sealed under a retired key) makes SDK clients register again.
+    await resolveClient(clientId, keys, policy, documents);
     const cid = clientDigest(clientId);
     if (params.grant_type === "authorization_code") {
       const code = await keys.open("code", params.code ?? "");
-      if (!code || code.cid !== cid) throw new OAuthFailure("invalid_grant", "The authorization code is invalid, expired or for another client.");
-      if (params.redirect_uri !== code.ru) throw new OAuthFailure("invalid_grant", "redirect_uri does not match the authorization request.");
+      if (!code || code.cid !== cid)
+        throw new OAuthFailure(
+          "invalid_grant",
+          "The authorization code is invalid, expired or for another client.",
+        );
+      if (params.redirect_uri !== code.ru)
+        throw new OAuthFailure(
+          "invalid_grant",
+          "redirect_uri does not match the authorization request.",
+        );
       const verifier = params.code_verifier ?? "";
       if (!PKCE_VERIFIER.test(verifier) || !sameText(digest(verifier), String(code.cc))) {
         throw new OAuthFailure("invalid_grant", "code_verifier does not match the code_challenge.");
@@ -213,32 +282,72 @@ export function createOAuth(
     }
     if (params.grant_type === "refresh_token") {
       const sealed = await keys.open("refresh", params.refresh_token ?? "");
-      if (!sealed || sealed.cid !== cid) throw new OAuthFailure("invalid_grant", "The refresh token is invalid or was issued to another client.");
-      return exchange(cid, { grant_type: "refresh_token", refresh_token: String(sealed.rt) }, String(sealed.rt));
+      if (!sealed || sealed.cid !== cid)
+        throw new OAuthFailure(
+          "invalid_grant",
+          "The refresh token is invalid or was issued to another client.",
+        );
+      return exchange(
+        cid,
+        { grant_type: "refresh_token", refresh_token: String(sealed.rt) },
+        String(sealed.rt),
+      );
     }
-    throw new OAuthFailure("unsupported_grant_type", "grant_type must be authorization_code or refresh_token.");
+    throw new OAuthFailure(
+      "unsupported_grant_type",
+      "grant_type must be authorization_code or refresh_token.",
+    );
   }
 
   /** Trades a grant at the provider; returns its access token (the Alpacon JWT) as is. */
-  async function exchange(cid: string, grant: Record<string, string>, previousRefresh?: string): Promise<Record<string, unknown>> {
+  async function exchange(
+    cid: string,
+    grant: Record<string, string>,
+    previousRefresh?: string,
+  ): Promise<Record<string, unknown>> {
     let answer: Awaited<ReturnType<Upstream["token"]>>;
     try {
       answer = await upstream.token(grant);
     } catch (error) {
-      log("error", `oauth: the identity provider's token endpoint failed: ${(error as Error).message}`);
-      throw new OAuthFailure("temporarily_unavailable", "The identity provider could not be reached; retry shortly.", 503);
+      log(
+        "error",
+        `oauth: the identity provider's token endpoint failed: ${(error as Error).message}`,
+      );
+      throw new OAuthFailure(
+        "temporarily_unavailable",
+        "The identity provider could not be reached; retry shortly.",
+        503,
+      );
     }
     const { status, body } = answer;
     if (status !== 200 || typeof body.access_token !== "string") {
       const error = typeof body.error === "string" ? body.error : "server_error";
-      log("notice", `oauth: the identity provider refused a ${grant.grant_type} grant (HTTP ${status}, ${error})`);
-      if (error === "invalid_grant") throw new OAuthFailure("invalid_grant", "The identity provider refused the grant (expired, revoked or already used): sign in again.");
-      throw new OAuthFailure("server_error", `The identity provider answered HTTP ${status} (${error}).`, 502);
+      log(
+        "notice",
+        `oauth: the identity provider refused a ${grant.grant_type} grant (HTTP ${status}, ${error})`,
+      );
+      if (error === "invalid_grant")
+        throw new OAuthFailure(
+          "invalid_grant",
+          "The identity provider refused the grant (expired, revoked or already used): sign in again.",
+        );
+      throw new OAuthFailure(
+        "server_error",
+        `The identity provider answered HTTP ${status} (${error}).`,
+        502,
+      );
     }
     // Only tokens this server would accept later go out: a misconfigured audience shows here.
     await upstream.verify(body.access_token).catch((error: unknown) => {
-      log("error", `oauth: the identity provider issued a token this server refuses: ${(error as Error).message}`);
-      throw new OAuthFailure("server_error", "The identity provider issued an access token for another audience or issuer.", 502);
+      log(
+        "error",
+        `oauth: the identity provider issued a token this server refuses: ${(error as Error).message}`,
+      );
+      throw new OAuthFailure(
+        "server_error",
+        "The identity provider issued an access token for another audience or issuer.",
+        502,
+      );
     });
     const refresh = typeof body.refresh_token === "string" ? body.refresh_token : previousRefresh;
     return {
@@ -304,7 +413,12 @@ export function createOAuth(
         await serve(request, response);
       } catch (error) {
         if (!(error instanceof OAuthFailure)) throw error;
-        json(response, error.status, { error: error.error, error_description: error.message }, NO_STORE);
+        json(
+          response,
+          error.status,
+          { error: error.error, error_description: error.message },
+          NO_STORE,
+        );
       }
       return true;
     },
@@ -314,16 +428,29 @@ export function createOAuth(
       if (!match) {
         log("notice", `refused ${request.method} ${request.url}: no bearer token`);
         response.setHeader("WWW-Authenticate", challenge(request, ""));
-        json(response, 401, rpcError("Sign in: this server requires an OAuth access token (Authorization: Bearer)."));
+        json(
+          response,
+          401,
+          rpcError("Sign in: this server requires an OAuth access token (Authorization: Bearer)."),
+        );
         return undefined;
       }
       try {
         const verified = await upstream.verify(match[1]!);
         return { subject: verified.subject, token: match[1]!, expiresAt: verified.expiresAt };
       } catch (error) {
-        const why = error instanceof TokenRejected ? error.message : `the token could not be checked: ${(error as Error).message}`;
+        const why =
+          error instanceof TokenRejected
+            ? error.message
+            : `the token could not be checked: ${(error as Error).message}`;
         log("notice", `refused ${request.method} ${request.url}: ${why}`);
-        response.setHeader("WWW-Authenticate", challenge(request, `error="invalid_token", error_description="${why.replaceAll('"', "'")}", `));
+        response.setHeader(
+          "WWW-Authenticate",
+          challenge(
+            request,
+            `error="invalid_token", error_description="${why.replaceAll('"', "'")}", `,
+          ),
+        );
         json(response, 401, rpcError(`The access token was refused: ${why}. Sign in again.`));
         return undefined;
       }
@@ -341,7 +468,12 @@ export function createOAuth(
 const PUBLIC = { "Cache-Control": "public, max-age=3600" };
 const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
 
-function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function json(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, { "Content-Type": "application/json", ...headers });
   response.end(JSON.stringify(body));
 }
@@ -409,7 +541,9 @@ function readBody(request: IncomingMessage, kind: "json" | "form"): Promise<unkn
           const parsed: unknown = JSON.parse(text);
           if (kind === "form") {
             const values = Object.fromEntries(
-              Object.entries((parsed ?? {}) as Record<string, unknown>).filter(([, value]) => typeof value === "string"),
+              Object.entries((parsed ?? {}) as Record<string, unknown>).filter(
+                ([, value]) => typeof value === "string",
+              ),
             );
             resolve(values);
             return;
@@ -419,7 +553,12 @@ function readBody(request: IncomingMessage, kind: "json" | "form"): Promise<unkn
         }
         resolve(Object.fromEntries(new URLSearchParams(text)));
       } catch {
-        reject(new OAuthFailure(kind === "json" ? "invalid_client_metadata" : "invalid_request", "The body is not valid JSON."));
+        reject(
+          new OAuthFailure(
+            kind === "json" ? "invalid_client_metadata" : "invalid_request",
+            "The body is not valid JSON.",
+          ),
+        );
       }
     });
   });

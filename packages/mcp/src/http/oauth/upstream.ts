@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors as joseErrors, type JWTPayload, jwtVerify } from "jose";
+import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from "jose";
 
 // The workspace's identity provider (Auth0 in production, the sandbox's in tests), reached only
 // through OIDC discovery: its issuer URL is all the configuration names.
@@ -64,7 +64,9 @@ export class Upstream {
   }
 
   /** POSTs a grant to the provider's token endpoint with this server's client credentials. */
-  async token(grant: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+  async token(
+    grant: Record<string, string>,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const meta = await this.metadata();
     const form = new URLSearchParams({ ...grant, client_id: this.options.clientId });
     if (this.options.clientSecret) form.set("client_secret", this.options.clientSecret);
@@ -88,10 +90,17 @@ export class Upstream {
       signal: AbortSignal.timeout(10_000),
     });
     if (!response.ok) {
-      throw new Error(`The identity provider's discovery document (${url}) answered HTTP ${response.status}.`);
+      throw new Error(
+        `The identity provider's discovery document (${url}) answered HTTP ${response.status}.`,
+      );
     }
     const doc = (await response.json()) as Partial<Discovery>;
-    for (const field of ["issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"] as const) {
+    for (const field of [
+      "issuer",
+      "authorization_endpoint",
+      "token_endpoint",
+      "jwks_uri",
+    ] as const) {
       if (typeof doc[field] !== "string") {
         throw new Error(`The identity provider's discovery document (${url}) has no ${field}.`);
       }
