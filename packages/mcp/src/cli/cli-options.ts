@@ -462,6 +462,9 @@ function oauthOptions(
     audience: env.ALPACON_MCP_OAUTH_AUDIENCE || "https://alpacon.io/access/",
     keys: list(env.ALPACON_MCP_OAUTH_KEY) ?? [],
     redirectUris: list(env.ALPACON_MCP_OAUTH_REDIRECT_URIS),
+    clientMetadataDocuments: !["0", "false", "no", "off"].includes(
+      (env.ALPACON_MCP_OAUTH_CLIENT_METADATA ?? "").trim().toLowerCase(),
+    ),
   };
 }
 

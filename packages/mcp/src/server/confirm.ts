@@ -26,7 +26,9 @@ export async function confirmCall(
     return {
       run: false,
       why: "this server refuses every call that needs the user's confirmation (confirm mode deny)",
-      todo: "Ask the person who runs the server to restart it with --confirm elicit or --confirm allow if such calls are wanted",
+      // Stateless HTTP (team deployments behind a load balancer) runs in deny or allow only:
+      // the user's answer would reach another instance, so say which restart is possible.
+      todo: "Do not retry. If such calls are wanted, ask the person who runs the server to restart it with --confirm allow (the MCP client's own tool approval is then the only check) or, with HTTP sessions (not --stateless), with --confirm elicit so that each call is asked",
     };
   }
   if (!server.getClientCapabilities()?.elicitation?.form) {

@@ -129,7 +129,14 @@ describe("parseCliOptions", () => {
       audience: "https://alpacon.io/access/",
       keys: ["a".repeat(64)],
       redirectUris: ["https://app.example/cb"],
+      clientMetadataDocuments: true,
     });
+    expect(
+      parseCliOptions(["--transport", "http", "--auth", "oauth", "--workspace", "acme"], {
+        ...env,
+        ALPACON_MCP_OAUTH_CLIENT_METADATA: "0",
+      }).oauth?.clientMetadataDocuments,
+    ).toBe(false);
     expect(() => parseCliOptions(["--transport", "http", "--auth", "oauth"], {})).toThrow(
       /ALPACON_MCP_OAUTH_ISSUER .*ALPACON_MCP_OAUTH_CLIENT_ID .*ALPACON_MCP_OAUTH_KEY .*--workspace/,
     );

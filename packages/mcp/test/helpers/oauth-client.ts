@@ -8,6 +8,7 @@ import type {
   OAuthTokens,
 } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { afterAll } from "vitest";
+import type { OAuthHttpOptions } from "../../src/http/oauth-mode.js";
 import type { StartHttpOptions } from "../../src/http/server.js";
 import { type RunningHttpServer, startHttpServer } from "../../src/http/server.js";
 import { startIdp, type TestIdp } from "./idp.js";
@@ -62,7 +63,11 @@ export interface OAuthWorld {
   /** Every line the MCP servers logged. */
   logs: string[];
   start(
-    options?: Partial<StartHttpOptions> & { publicUrl?: string; oauthKeys?: string[] },
+    options?: Partial<StartHttpOptions> & {
+      publicUrl?: string;
+      oauthKeys?: string[];
+      oauthExtra?: Partial<OAuthHttpOptions>;
+    },
   ): Promise<RunningHttpServer>;
 }
 
@@ -102,7 +107,7 @@ export async function oauthWorld(): Promise<OAuthWorld> {
     key,
     logs,
     async start(options = {}) {
-      const { publicUrl, oauthKeys = [key], ...rest } = options;
+      const { publicUrl, oauthKeys = [key], oauthExtra, ...rest } = options;
       const server = await startHttpServer({
         port: 0,
         server: { tools: ["get_current_user", "command_run"], confirm: "allow" },
@@ -116,6 +121,7 @@ export async function oauthWorld(): Promise<OAuthWorld> {
           workspace: ws.workspace,
           region: ws.region,
           alpaconUrl: ws.baseUrl,
+          ...oauthExtra,
         },
         ...rest,
       });

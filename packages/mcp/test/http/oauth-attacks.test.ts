@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { createServer } from "node:http";
 import { describe, expect, test } from "vitest";
 import { INITIALIZE, JSON_HEADERS, message, raw, rpc } from "../helpers/http.js";
 import { browse } from "../helpers/idp.js";
@@ -443,5 +444,169 @@ describe("MFA step-up", () => {
     } finally {
       control.setGates({ mfaRequired: false });
     }
+  });
+});
+
+describe("client ID metadata documents", () => {
+  test("an https-style URL client_id: its document's redirect URIs, and only if it names itself", async () => {
+    const documents = new Map<string, unknown>();
+    const host = createServer((request, response) => {
+      const document = documents.get(request.url ?? "");
+      response.writeHead(document ? 200 : 404, { "Content-Type": "application/json" });
+      response.end(JSON.stringify(document ?? {}));
+    });
+    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(host.address() as { port: number }).port}`;
+    try {
+      const id = `${origin}/client.json`;
+      documents.set("/client.json", {
+        client_id: id,
+        client_name: "cimd",
+        redirect_uris: [CALLBACK],
+      });
+      documents.set("/liar.json", { client_id: `${origin}/other.json`, redirect_uris: [CALLBACK] });
+      documents.set("/evil.json", {
+        client_id: `${origin}/evil.json`,
+        redirect_uris: ["https://evil.example/cb"],
+      });
+      const devServer = await world.start({
+        stateless: true,
+        oauthExtra: { insecureLoopbackMetadata: true },
+      });
+      const devBase = devServer.url.replace(/\/mcp$/, "");
+      const { verifier, challenge } = pkce();
+      world.idp.nextLogin = "member";
+      const landed = await browse(
+        authorizeUrl(
+          {
+            client_id: id,
+            redirect_uri: CALLBACK,
+            response_type: "code",
+            code_challenge: challenge,
+            code_challenge_method: "S256",
+          },
+          devBase,
+        ),
+        CALLBACK,
+      );
+      const code = new URL(landed.url!).searchParams.get("code")!;
+      const answer = await token(
+        {
+          grant_type: "authorization_code",
+          code,
+          code_verifier: verifier,
+          client_id: id,
+          redirect_uri: CALLBACK,
+        },
+        devBase,
+      );
+      expect(answer.status).toBe(200);
+      for (const bad of [`${origin}/liar.json`, `${origin}/evil.json`, `${origin}/missing.json`]) {
+        const refused = await fetch(
+          authorizeUrl(
+            {
+              client_id: bad,
+              redirect_uri: CALLBACK,
+              response_type: "code",
+              code_challenge: challenge,
+              code_challenge_method: "S256",
+            },
+            devBase,
+          ),
+          { redirect: "manual" },
+        );
+        expect(refused.status, bad).toBe(401);
+      }
+      // Without the development switch, an http document is refused before it is fetched.
+      const refused = await fetch(
+        authorizeUrl({
+          client_id: id,
+          redirect_uri: CALLBACK,
+          response_type: "code",
+          code_challenge: challenge,
+          code_challenge_method: "S256",
+        }),
+        { redirect: "manual" },
+      );
+      expect(refused.status).toBe(401);
+      const off = await world.start({
+        stateless: true,
+        oauthExtra: { clientMetadataDocuments: false, insecureLoopbackMetadata: true },
+      });
+      const offBase = off.url.replace(/\/mcp$/, "");
+      const meta = (await (
+        await fetch(`${offBase}/.well-known/oauth-authorization-server`)
+      ).json()) as Record<string, unknown>;
+      expect(meta.client_id_metadata_document_supported).toBe(false);
+      const offAnswer = await fetch(
+        authorizeUrl(
+          {
+            client_id: id,
+            redirect_uri: CALLBACK,
+            response_type: "code",
+            code_challenge: challenge,
+            code_challenge_method: "S256",
+          },
+          offBase,
+        ),
+        { redirect: "manual" },
+      );
+      expect(offAnswer.status).toBe(401);
+      expect(await refused.json()).toMatchObject({
+        error: "invalid_client",
+        error_description: expect.stringMatching(/https URL/),
+      });
+    } finally {
+      await new Promise<void>((resolve) => host.close(() => resolve()));
+    }
+  });
+});
+
+describe("what an OAuth caller is told", () => {
+  test("commands need a work session: the result names the tool to request one", async () => {
+    const ws = world.sandbox.workspaces[0]!;
+    const control = world.sandbox.control.workspace(ws.region, ws.workspace);
+    const serverId = String(control.servers()[0]!.id);
+    control.setGates({ workSessionRequired: true });
+    try {
+      const { access } = await login("member");
+      const answer = await callMcp(
+        access,
+        rpc(
+          "tools/call",
+          { name: "command_run", arguments: { servers: [serverId], command: "uptime" } },
+          4,
+        ),
+      );
+      expect(answer.status).toBe(200);
+      const text = JSON.stringify(message(answer));
+      expect(text).toMatch(/work session/);
+      expect(text).toMatch(/work_session_create/);
+    } finally {
+      control.setGates({ workSessionRequired: false });
+    }
+  });
+
+  test("stateless with --confirm deny: the refusal says which restart is possible", async () => {
+    const denying = await world.start({
+      stateless: true,
+      server: { tools: ["command_run"], confirm: "deny" },
+    });
+    const ws = world.sandbox.workspaces[0]!;
+    const serverId = String(
+      world.sandbox.control.workspace(ws.region, ws.workspace).servers()[0]!.id,
+    );
+    const { access } = await login("member");
+    const answer = await raw(denying.url, {
+      headers: { ...JSON_HEADERS, Authorization: `Bearer ${access}` },
+      body: rpc(
+        "tools/call",
+        { name: "command_run", arguments: { servers: [serverId], command: "uptime" } },
+        5,
+      ),
+    });
+    const text = JSON.stringify(message(answer));
+    expect(text).toMatch(/confirm mode deny/);
+    expect(text).toMatch(/--confirm allow .*not --stateless/);
   });
 });

@@ -44,6 +44,8 @@ export const DEFAULT_REDIRECT_URIS = [
 export interface ClientPolicy {
   /** Non-loopback redirect URIs allowed, exactly (`ALPACON_MCP_OAUTH_REDIRECT_URIS`). */
   redirectUris: readonly string[];
+  /** Whether URL client ids (client ID metadata documents) are accepted. */
+  metadataDocuments: boolean;
   /** Accept client ID metadata documents served over http from loopback (tests, local dev). */
   insecureLoopbackMetadata?: boolean | undefined;
 }
@@ -120,7 +122,16 @@ export async function resolveClient(
   policy: ClientPolicy,
   documents: MetadataDocuments,
 ): Promise<OAuthClient> {
-  if (/^https?:\/\//.test(clientId)) return documents.get(clientId, policy);
+  if (/^https?:\/\//.test(clientId)) {
+    if (!policy.metadataDocuments) {
+      throw new OAuthFailure(
+        "invalid_client",
+        "This server does not accept URL client ids; register the client (POST /register).",
+        401,
+      );
+    }
+    return documents.get(clientId, policy);
+  }
   const claims = await keys.open("client", clientId);
   const uris = claims?.ru;
   if (!Array.isArray(uris) || uris.some((uri) => typeof uri !== "string")) {
@@ -206,6 +217,8 @@ export class MetadataDocuments {
 }
 
 function checkedRedirectUris(value: unknown, policy: ClientPolicy, error: string): string[] {
+  // invalid_client answers 401 (RFC 6749 §5.2); a registration's bad metadata 400 (RFC 7591).
+  const status = error === "invalid_client" ? 401 : 400;
   if (
     !Array.isArray(value) ||
     value.length === 0 ||
@@ -215,11 +228,12 @@ function checkedRedirectUris(value: unknown, policy: ClientPolicy, error: string
     throw new OAuthFailure(
       error,
       `redirect_uris must be an array of 1 to ${MAX_REDIRECT_URIS} URLs.`,
+      status,
     );
   }
   for (const uri of value as string[]) {
     const problem = redirectUriProblem(uri, policy);
-    if (problem) throw new OAuthFailure(error, `redirect_uris: ${problem}.`);
+    if (problem) throw new OAuthFailure(error, `redirect_uris: ${problem}.`, status);
   }
   return value as string[];
 }

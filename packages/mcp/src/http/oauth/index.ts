@@ -29,6 +29,11 @@ export interface OAuthOptions extends UpstreamOptions {
   redirectUris?: readonly string[] | undefined;
   /** Spent authorization codes; default in memory (one instance's view, see README). */
   replayGuard?: ReplayGuard | undefined;
+  /**
+   * Accept client ID metadata documents (URL client ids), default true. The server then fetches
+   * the https URL a client names: turn it off where that reach into the network is unwanted.
+   */
+  clientMetadataDocuments?: boolean | undefined;
   /** Accept http client ID metadata documents from loopback (tests, local development). */
   insecureLoopbackMetadata?: boolean | undefined;
 }
@@ -72,6 +77,7 @@ export function createOAuth(
   const policy: ClientPolicy = {
     redirectUris: options.redirectUris ?? DEFAULT_REDIRECT_URIS,
     insecureLoopbackMetadata: options.insecureLoopbackMetadata,
+    metadataDocuments: options.clientMetadataDocuments ?? true,
   };
   const fixedBase = options.publicUrl?.replace(/\/+$/, "");
 
@@ -381,7 +387,7 @@ export function createOAuth(
       code_challenge_methods_supported: ["S256"],
       token_endpoint_auth_methods_supported: ["none"],
       scopes_supported: BASE_SCOPES,
-      client_id_metadata_document_supported: true,
+      client_id_metadata_document_supported: policy.metadataDocuments,
       authorization_response_iss_parameter_supported: true,
     };
   }
