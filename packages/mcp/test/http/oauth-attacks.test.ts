@@ -371,6 +371,22 @@ describe("bearer tokens at /mcp", () => {
     for (const line of world.logs) for (const [bad] of cases) expect(line).not.toContain(bad);
   });
 
+  test("an unreachable identity provider is a 503 to retry, not a 401 that sends people to sign in", async () => {
+    const cut = await world.start({
+      stateless: true,
+      oauthExtra: { issuer: "http://127.0.0.1:1/" },
+    });
+    const answer = await raw(cut.url, {
+      headers: {
+        ...JSON_HEADERS,
+        Authorization: `Bearer ${await world.idp.mint({ sub: "member" })}`,
+      },
+      body: INITIALIZE,
+    });
+    expect(answer.status).toBe(503);
+    expect(answer.headers["www-authenticate"]).toBeUndefined();
+  });
+
   test("a session is its opener's: another person's token cannot use it", async () => {
     const stateful = await world.start();
     const member = await login("member");

@@ -445,10 +445,17 @@ export function createOAuth(
         const verified = await upstream.verify(match[1]!);
         return { subject: verified.subject, token: match[1]!, expiresAt: verified.expiresAt };
       } catch (error) {
-        const why =
-          error instanceof TokenRejected
-            ? error.message
-            : `the token could not be checked: ${(error as Error).message}`;
+        if (!(error instanceof TokenRejected)) {
+          log("error", `cannot check tokens: ${(error as Error).message}`);
+          json(
+            response,
+            503,
+            rpcError("The identity provider cannot be reached to check the token; retry shortly."),
+            { "Retry-After": "5" },
+          );
+          return undefined;
+        }
+        const why = error.message;
         log("notice", `refused ${request.method} ${request.url}: ${why}`);
         response.setHeader(
           "WWW-Authenticate",

@@ -59,6 +59,12 @@ export class Upstream {
       });
       return { subject: payload.sub!, expiresAt: payload.exp! * 1000, claims: payload };
     } catch (error) {
+      // The provider's keys out of reach is no verdict on the token: no re-login for that.
+      if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
+        throw new Error(
+          `the identity provider's keys could not be fetched (${(error as Error).message})`,
+        );
+      }
       throw new TokenRejected(rejection(error));
     }
   }
@@ -127,6 +133,5 @@ function rejection(error: unknown): string {
   if (error instanceof joseErrors.JOSEAlgNotAllowed) {
     return "the access token uses a signing algorithm not accepted here";
   }
-  if (error instanceof joseErrors.JOSEError) return "the access token is not a valid JWT";
-  return `the access token could not be checked: ${(error as Error).message}`;
+  return "the access token is not a valid JWT";
 }
