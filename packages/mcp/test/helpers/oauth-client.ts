@@ -1,17 +1,22 @@
 import { randomBytes } from "node:crypto";
 import { createServer, request as httpRequest } from "node:http";
 import { type Sandbox, startSandbox } from "@alpacon/sandbox";
-import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import {
+  type OAuthClientProvider,
+  UnauthorizedError,
+} from "@modelcontextprotocol/sdk/client/auth.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type {
   OAuthClientInformationMixed,
   OAuthClientMetadata,
   OAuthTokens,
 } from "@modelcontextprotocol/sdk/shared/auth.js";
-import { afterAll } from "vitest";
+import { afterAll, expect } from "vitest";
 import type { OAuthHttpOptions } from "../../src/http/oauth-mode.js";
 import type { StartHttpOptions } from "../../src/http/server.js";
 import { type RunningHttpServer, startHttpServer } from "../../src/http/server.js";
-import { startIdp, type TestIdp } from "./idp.js";
+import { browse, startIdp, type TestIdp } from "./idp.js";
 
 /** An MCP client's OAuth state kept in memory; `authorizationUrl` is where it would send the browser. */
 export class MemoryOAuthProvider implements OAuthClientProvider {
@@ -167,4 +172,34 @@ export async function roundRobin(): Promise<{ url: string; backends: number[]; h
       }),
   );
   return { url: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`, backends, hits };
+}
+
+/** Runs the client's whole flow as `person`; returns a connected client and its provider. */
+export async function signIn(
+  world: OAuthWorld,
+  url: string,
+  person: string,
+  provider = new MemoryOAuthProvider(),
+) {
+  world.idp.nextLogin = person;
+  const first = new Client({ name: "oauth-test", version: "1" });
+  await expect(
+    first.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider })),
+  ).rejects.toThrow(UnauthorizedError);
+  expect(provider.authorizationUrl).toBeDefined();
+  const landed = await browse(provider.authorizationUrl!.href, provider.redirectUrl);
+  expect(landed.url, landed.body).toBeDefined();
+  const back = new URL(landed.url!);
+  expect(back.searchParams.get("state")).toBe(provider.authorizationUrl!.searchParams.get("state"));
+  const transport = new StreamableHTTPClientTransport(new URL(url), { authProvider: provider });
+  await transport.finishAuth(back.searchParams.get("code")!);
+  const client = new Client({ name: "oauth-test", version: "1" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider }));
+  return { client, provider };
+}
+
+export async function whoAmI(client: Client): Promise<string> {
+  const result = await client.callTool({ name: "get_current_user", arguments: {} });
+  expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+  return (result.structuredContent as { user: { username: string } }).user.username;
 }

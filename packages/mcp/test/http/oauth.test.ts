@@ -1,13 +1,11 @@
-import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { describe, expect, test } from "vitest";
-import { browse } from "../helpers/idp.js";
 import {
-  MemoryOAuthProvider,
+  type MemoryOAuthProvider,
   type OAuthWorld,
   oauthWorld,
   roundRobin,
+  signIn,
+  whoAmI,
 } from "../helpers/oauth-client.js";
 
 // The MCP TypeScript SDK client's own OAuth flow against `--auth oauth`: discovery (RFC 9728,
@@ -15,31 +13,6 @@ import {
 // calls as that person, and refresh.
 
 const world: OAuthWorld = await oauthWorld();
-
-/** Runs the client's whole flow as `person`; returns a connected client and its provider. */
-async function signIn(url: string, person: string, provider = new MemoryOAuthProvider()) {
-  world.idp.nextLogin = person;
-  const first = new Client({ name: "oauth-test", version: "1" });
-  await expect(
-    first.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider })),
-  ).rejects.toThrow(UnauthorizedError);
-  expect(provider.authorizationUrl).toBeDefined();
-  const landed = await browse(provider.authorizationUrl!.href, provider.redirectUrl);
-  expect(landed.url, landed.body).toBeDefined();
-  const back = new URL(landed.url!);
-  expect(back.searchParams.get("state")).toBe(provider.authorizationUrl!.searchParams.get("state"));
-  const transport = new StreamableHTTPClientTransport(new URL(url), { authProvider: provider });
-  await transport.finishAuth(back.searchParams.get("code")!);
-  const client = new Client({ name: "oauth-test", version: "1" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider }));
-  return { client, provider };
-}
-
-async function whoAmI(client: Client): Promise<string> {
-  const result = await client.callTool({ name: "get_current_user", arguments: {} });
-  expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-  return (result.structuredContent as { user: { username: string } }).user.username;
-}
 
 function secretsSeen(provider: MemoryOAuthProvider): string[] {
   return [
@@ -51,20 +24,20 @@ function secretsSeen(provider: MemoryOAuthProvider): string[] {
 describe("one instance with sessions", () => {
   test("the SDK client signs in, calls tools as that person, and refreshes", async () => {
     const server = await world.start();
-    const { client, provider } = await signIn(server.url, "member");
+    const { client, provider } = await signIn(world, server.url, "member");
     const member = await whoAmI(client);
     // The token the client holds is the identity provider's access token (the Alpacon JWT).
     expect(world.idp.issued.map((item) => item.token)).toContain(provider.saved?.access_token);
     // The refresh token is sealed by this server, never the provider's own.
     expect(provider.saved?.refresh_token).toMatch(/^ey[\w-]+\.\.[\w-]+\.[\w-]+\.[\w-]+$/);
 
-    const other = await signIn(server.url, "owner");
+    const other = await signIn(world, server.url, "owner");
     const owner = await whoAmI(other.client);
     expect(owner).not.toBe(member);
 
     // An expired access token: the client refreshes through /token and carries on.
     world.idp.accessTtl = 1;
-    const short = await signIn(server.url, "member");
+    const short = await signIn(world, server.url, "member");
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     world.idp.accessTtl = 3600;
     const before = short.provider.saved?.access_token;
@@ -84,9 +57,9 @@ describe("two stateless instances behind a round-robin proxy, sharing the key", 
     const a = await world.start({ stateless: true, publicUrl: lb.url });
     const b = await world.start({ stateless: true, publicUrl: lb.url });
     lb.backends.push(a.port, b.port);
-    const { client, provider } = await signIn(`${lb.url}/mcp`, "member");
+    const { client, provider } = await signIn(world, `${lb.url}/mcp`, "member");
     const name = await whoAmI(client);
-    const owner = await signIn(`${lb.url}/mcp`, "owner");
+    const owner = await signIn(world, `${lb.url}/mcp`, "owner");
     expect(await whoAmI(owner.client)).not.toBe(name);
     // A refresh and a call after it, wherever they land.
     const refreshed = await fetch(`${lb.url}/token`, {
