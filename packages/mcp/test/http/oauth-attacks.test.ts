@@ -31,11 +31,24 @@ function pkce() {
   return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
 }
 
+/** An /authorize URL: a code flow to CALLBACK with S256 unless `params` says otherwise (undefined drops one). */
 function authorizeUrl(params: Record<string, string | undefined>, root = base): string {
+  const all: Record<string, string | undefined> = {
+    redirect_uri: CALLBACK,
+    response_type: "code",
+    code_challenge_method: "S256",
+    ...params,
+  };
   const url = new URL(`${root}/authorize`);
-  for (const [key, value] of Object.entries(params))
+  for (const [key, value] of Object.entries(all)) {
     if (value !== undefined) url.searchParams.set(key, value);
+  }
   return url.href;
+}
+
+/** Opens a URL as a browser's first step would, without following the redirect. */
+function visit(url: string): Promise<Response> {
+  return fetch(url, { redirect: "manual" });
 }
 
 /** Runs the browser part; returns the code (and state) delivered to the callback. */
@@ -45,10 +58,7 @@ async function codeFor(id: string, challenge: string, root = base, person = "mem
     authorizeUrl(
       {
         client_id: id,
-        redirect_uri: CALLBACK,
-        response_type: "code",
         code_challenge: challenge,
-        code_challenge_method: "S256",
         state: "s1",
       },
       root,
@@ -139,15 +149,12 @@ describe("registration and /authorize", () => {
       "https://evil.example/callback",
       undefined,
     ]) {
-      const answer = await fetch(
+      const answer = await visit(
         authorizeUrl({
           client_id: id,
           redirect_uri: uri,
-          response_type: "code",
           code_challenge: challenge,
-          code_challenge_method: "S256",
         }),
-        { redirect: "manual" },
       );
       expect(answer.status, uri).toBe(400);
       expect(answer.headers.get("location"), uri).toBeNull();
@@ -158,15 +165,11 @@ describe("registration and /authorize", () => {
     const { challenge } = pkce();
     const id = await clientId();
     for (const forged of ["nope", `${id.slice(0, -4)}AAAA`]) {
-      const answer = await fetch(
+      const answer = await visit(
         authorizeUrl({
           client_id: forged,
-          redirect_uri: CALLBACK,
-          response_type: "code",
           code_challenge: challenge,
-          code_challenge_method: "S256",
         }),
-        { redirect: "manual" },
       );
       expect(answer.status).toBe(401);
       expect(answer.headers.get("location")).toBeNull();
@@ -179,18 +182,15 @@ describe("registration and /authorize", () => {
     for (const params of [
       {},
       { code_challenge: verifier, code_challenge_method: "plain" },
-      { code_challenge: challenge },
+      { code_challenge: challenge, code_challenge_method: undefined },
       { code_challenge: "short", code_challenge_method: "S256" },
     ]) {
-      const answer = await fetch(
+      const answer = await visit(
         authorizeUrl({
           client_id: id,
-          redirect_uri: CALLBACK,
-          response_type: "code",
           state: "x",
           ...params,
         }),
-        { redirect: "manual" },
       );
       const back = new URL(answer.headers.get("location")!);
       expect(back.href.startsWith(CALLBACK)).toBe(true);
@@ -202,15 +202,11 @@ describe("registration and /authorize", () => {
   test("the callback only completes in the browser that started, with an intact state", async () => {
     const id = await clientId();
     const { challenge } = pkce();
-    const start = await fetch(
+    const start = await visit(
       authorizeUrl({
         client_id: id,
-        redirect_uri: CALLBACK,
-        response_type: "code",
         code_challenge: challenge,
-        code_challenge_method: "S256",
       }),
-      { redirect: "manual" },
     );
     const atIdp = start.headers.get("location")!;
     // Another browser (no cookie) following the identity provider's link: refused.
@@ -313,18 +309,14 @@ describe("/token", () => {
     });
     const otherBase = other.url.replace(/\/mcp$/, "");
     const { challenge } = pkce();
-    const refused = await fetch(
+    const refused = await visit(
       authorizeUrl(
         {
           client_id: id,
-          redirect_uri: CALLBACK,
-          response_type: "code",
           code_challenge: challenge,
-          code_challenge_method: "S256",
         },
         otherBase,
       ),
-      { redirect: "manual" },
     );
     expect(refused.status).toBe(401);
     const rotated = await world.start({
@@ -332,18 +324,14 @@ describe("/token", () => {
       oauthKeys: [randomBytes(32).toString("hex"), world.key],
     });
     const rotatedBase = rotated.url.replace(/\/mcp$/, "");
-    const accepted = await fetch(
+    const accepted = await visit(
       authorizeUrl(
         {
           client_id: id,
-          redirect_uri: CALLBACK,
-          response_type: "code",
           code_challenge: challenge,
-          code_challenge_method: "S256",
         },
         rotatedBase,
       ),
-      { redirect: "manual" },
     );
     expect(accepted.status).toBe(302);
     expect(accepted.headers.get("location")!.startsWith(world.idp.issuer)).toBe(true);
@@ -441,16 +429,12 @@ describe("MFA step-up", () => {
       expect(text).not.toContain(access);
       // The step-up login asks the identity provider for MFA.
       const id = await clientId();
-      const answer = await fetch(
+      const answer = await visit(
         authorizeUrl({
           client_id: id,
-          redirect_uri: CALLBACK,
-          response_type: "code",
           code_challenge: pkce().challenge,
-          code_challenge_method: "S256",
           scope: "openid mfa",
         }),
-        { redirect: "manual" },
       );
       const atIdp = new URL(answer.headers.get("location")!);
       expect(atIdp.searchParams.get("acr_values")).toBe(
@@ -496,10 +480,7 @@ describe("client ID metadata documents", () => {
         authorizeUrl(
           {
             client_id: id,
-            redirect_uri: CALLBACK,
-            response_type: "code",
             code_challenge: challenge,
-            code_challenge_method: "S256",
           },
           devBase,
         ),
@@ -518,31 +499,23 @@ describe("client ID metadata documents", () => {
       );
       expect(answer.status).toBe(200);
       for (const bad of [`${origin}/liar.json`, `${origin}/evil.json`, `${origin}/missing.json`]) {
-        const refused = await fetch(
+        const refused = await visit(
           authorizeUrl(
             {
               client_id: bad,
-              redirect_uri: CALLBACK,
-              response_type: "code",
               code_challenge: challenge,
-              code_challenge_method: "S256",
             },
             devBase,
           ),
-          { redirect: "manual" },
         );
         expect(refused.status, bad).toBe(401);
       }
       // Without the development switch, an http document is refused before it is fetched.
-      const refused = await fetch(
+      const refused = await visit(
         authorizeUrl({
           client_id: id,
-          redirect_uri: CALLBACK,
-          response_type: "code",
           code_challenge: challenge,
-          code_challenge_method: "S256",
         }),
-        { redirect: "manual" },
       );
       expect(refused.status).toBe(401);
       const off = await world.start({
@@ -554,18 +527,14 @@ describe("client ID metadata documents", () => {
         await fetch(`${offBase}/.well-known/oauth-authorization-server`)
       ).json()) as Record<string, unknown>;
       expect(meta.client_id_metadata_document_supported).toBe(false);
-      const offAnswer = await fetch(
+      const offAnswer = await visit(
         authorizeUrl(
           {
             client_id: id,
-            redirect_uri: CALLBACK,
-            response_type: "code",
             code_challenge: challenge,
-            code_challenge_method: "S256",
           },
           offBase,
         ),
-        { redirect: "manual" },
       );
       expect(offAnswer.status).toBe(401);
       expect(await refused.json()).toMatchObject({
