@@ -109,7 +109,6 @@ export function createHttpHandler(options: HttpOptions = {}): HttpHandler {
       caller && oauthOptions
         ? callerServer(serverOptions, oauthOptions, caller)
         : createAlpaconMcpServer(serverOptions),
-    jsonResponse: oauth !== undefined,
     maxBody: options.maxBodyBytes ?? 4 * MiB,
     log,
   };

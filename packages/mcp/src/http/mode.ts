@@ -7,8 +7,6 @@ export interface ModeContext {
   sessions: Sessions;
   /** A fresh MCP server with the handler's options; with a caller, one using their token. */
   makeServer(caller?: CallerHolder): McpServer;
-  /** OAuth mode: answer JSON (not SSE) so that a step-up can still change the status to 401. */
-  jsonResponse: boolean;
   maxBody: number;
   log: Log;
 }

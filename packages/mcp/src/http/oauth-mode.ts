@@ -64,7 +64,13 @@ export class StepUps {
 
   constructor(private readonly oauth: OAuth) {}
 
-  /** Runs `serve` (the transport's handleRequest) so that a step-up can replace its 200. */
+  /**
+   * Runs `serve` (the transport's handleRequest) so that a step-up can replace its 200. The
+   * status line of a POST is held until the first byte of the body: a call's answer streams as
+   * SSE (elicitation and progress need that), and until something is written the status may
+   * still become 401. Once an event went out (a confirmation question, say), it cannot, and the
+   * tool result says so in words (step-up.ts).
+   */
   serve(
     caller: Caller,
     request: IncomingMessage,
@@ -76,15 +82,45 @@ export class StepUps {
       if (now - at > COOLDOWN_MS) this.challenged.delete(subject);
     }
     const state = { needed: false, willChallenge: !this.challenged.has(caller.subject) };
+    if (request.method === "POST") this.holdStatus(caller, request, response, state);
+    return runWithStepUp(state, serve);
+  }
+
+  private holdStatus(
+    caller: Caller,
+    request: IncomingMessage,
+    response: ServerResponse,
+    state: { needed: boolean; willChallenge: boolean },
+  ): void {
     const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
-    response.writeHead = ((status: number, ...rest: unknown[]) => {
+    const write = response.write.bind(response) as (...args: unknown[]) => boolean;
+    const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
+    let held: unknown[] | undefined;
+    const release = () => {
+      if (!held) return;
+      const [status, ...rest] = held;
+      held = undefined;
       if (state.needed && state.willChallenge && status === 200) {
         this.challenged.set(caller.subject, Date.now());
         response.setHeader("WWW-Authenticate", this.oauth.stepUpChallenge(request));
-        return writeHead(401, ...rest);
+        writeHead(401, ...rest);
+      } else {
+        writeHead(status, ...rest);
       }
-      return writeHead(status, ...rest);
+      state.willChallenge = false;
+    };
+    response.writeHead = ((...args: unknown[]) => {
+      held = args;
+      return response;
     }) as ServerResponse["writeHead"];
-    return runWithStepUp(state, serve);
+    response.flushHeaders = () => {};
+    response.write = ((...args: unknown[]) => {
+      release();
+      return write(...args);
+    }) as ServerResponse["write"];
+    response.end = ((...args: unknown[]) => {
+      release();
+      return end(...args);
+    }) as ServerResponse["end"];
   }
 }

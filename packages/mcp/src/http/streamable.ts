@@ -56,7 +56,6 @@ export async function handleStateful(
   const transport = new StreamableHTTPServerTransport({
     sessionIdGenerator: randomUUID,
     maxRequestBodySize: maxBody,
-    enableJsonResponse: ctx.jsonResponse,
     onsessioninitialized: (sessionId) => {
       sessions.add(sessionId, session);
       log("info", `session ${sessionId} opened (${sessions.size} open)`);
@@ -82,10 +81,7 @@ export async function handleStateless(
   if (body === SENT) return;
   const server = ctx.makeServer(caller && { subject: caller.subject, token: caller.token });
   // No sessionIdGenerator: the transport runs stateless (no Mcp-Session-Id, no validation).
-  const transport = new StreamableHTTPServerTransport({
-    maxRequestBodySize: ctx.maxBody,
-    enableJsonResponse: ctx.jsonResponse,
-  });
+  const transport = new StreamableHTTPServerTransport({ maxRequestBodySize: ctx.maxBody });
   response.on("close", () => {
     void closeServer(server).catch(() => {});
   });

@@ -12,6 +12,7 @@ import type {
   OAuthClientMetadata,
   OAuthTokens,
 } from "@modelcontextprotocol/sdk/shared/auth.js";
+import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, expect } from "vitest";
 import type { OAuthHttpOptions } from "../../src/http/oauth-mode.js";
 import type { StartHttpOptions } from "../../src/http/server.js";
@@ -180,6 +181,7 @@ export async function signIn(
   url: string,
   person: string,
   provider = new MemoryOAuthProvider(),
+  capabilities: ClientCapabilities = {},
 ) {
   world.idp.nextLogin = person;
   const first = new Client({ name: "oauth-test", version: "1" });
@@ -193,7 +195,7 @@ export async function signIn(
   expect(back.searchParams.get("state")).toBe(provider.authorizationUrl!.searchParams.get("state"));
   const transport = new StreamableHTTPClientTransport(new URL(url), { authProvider: provider });
   await transport.finishAuth(back.searchParams.get("code")!);
-  const client = new Client({ name: "oauth-test", version: "1" });
+  const client = new Client({ name: "oauth-test", version: "1" }, { capabilities });
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider }));
   return { client, provider };
 }

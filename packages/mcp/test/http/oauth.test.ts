@@ -1,6 +1,7 @@
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, test } from "vitest";
 import {
-  type MemoryOAuthProvider,
+  MemoryOAuthProvider,
   type OAuthWorld,
   oauthWorld,
   roundRobin,
@@ -49,6 +50,40 @@ describe("one instance with sessions", () => {
     for (const line of world.logs) for (const secret of leaked) expect(line).not.toContain(secret);
     await Promise.all([client.close(), other.client.close(), short.client.close()]);
   }, 30_000);
+});
+
+describe("confirmations and MFA with sessions", () => {
+  test("a confirmation reaches the person; MFA met after it is said in words (the status was sent)", async () => {
+    const server = await world.start({ server: { tools: ["command_run"], confirm: "elicit" } });
+    const ws = world.sandbox.workspaces[0]!;
+    const control = world.sandbox.control.workspace(ws.region, ws.workspace);
+    const serverId = String(control.servers()[0]!.id);
+    const { client } = await signIn(world, server.url, "member", new MemoryOAuthProvider(), {
+      elicitation: { form: {} },
+    });
+    const questions: string[] = [];
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      questions.push(request.params.message);
+      return { action: "accept", content: { confirm: true } };
+    });
+    const run = { name: "command_run", arguments: { servers: [serverId], command: "uptime" } };
+    const ran = await client.callTool(run);
+    expect(questions).toHaveLength(1);
+    expect(questions[0]).toMatch(/uptime/);
+    expect(ran.isError, JSON.stringify(ran.content)).toBeFalsy();
+
+    control.setGates({ mfaRequired: true });
+    try {
+      const refused = JSON.stringify(await client.callTool(run));
+      expect(questions).toHaveLength(2);
+      expect(refused).toMatch(/multi-factor authentication/);
+      expect(refused).toMatch(/re-authorize this server in their MCP client/);
+      expect(refused).not.toMatch(/was asked to sign in again/);
+    } finally {
+      control.setGates({ mfaRequired: false });
+    }
+    await client.close();
+  }, 20_000);
 });
 
 describe("two stateless instances behind a round-robin proxy, sharing the key", () => {
