@@ -3,7 +3,7 @@ import { createAlpaconClient } from "@alpacon/sdk";
 import { nodeTransport } from "@alpacon/sdk/node";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type AlpaconMcpServerOptions, createAlpaconMcpServer } from "../server/server.js";
-import { runWithStepUp } from "../server/step-up.js";
+import { runWithStepUp, type StepUpState } from "../server/step-up.js";
 import { MCP_VERSION } from "../version.js";
 import type { Caller, OAuth, OAuthOptions } from "./oauth/index.js";
 
@@ -81,7 +81,10 @@ export class StepUps {
     for (const [subject, at] of this.challenged) {
       if (now - at > COOLDOWN_MS) this.challenged.delete(subject);
     }
-    const state = { needed: false, willChallenge: !this.challenged.has(caller.subject) };
+    const state: StepUpState = {
+      needed: undefined,
+      willChallenge: !this.challenged.has(caller.subject),
+    };
     if (request.method === "POST") this.holdStatus(caller, request, response, state);
     return runWithStepUp(state, serve);
   }
@@ -90,7 +93,7 @@ export class StepUps {
     caller: Caller,
     request: IncomingMessage,
     response: ServerResponse,
-    state: { needed: boolean; willChallenge: boolean },
+    state: StepUpState,
   ): void {
     const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
     const write = response.write.bind(response) as (...args: unknown[]) => boolean;
@@ -102,7 +105,7 @@ export class StepUps {
       held = undefined;
       if (state.needed && state.willChallenge && status === 200) {
         this.challenged.set(caller.subject, Date.now());
-        response.setHeader("WWW-Authenticate", this.oauth.stepUpChallenge(request));
+        response.setHeader("WWW-Authenticate", this.oauth.stepUpChallenge(request, state.needed));
         writeHead(401, ...rest);
       } else {
         writeHead(status, ...rest);

@@ -109,6 +109,15 @@ function explainByClass(error: unknown, context: FailureContext): { why: string;
     );
   }
   if (error instanceof AuthenticationError) {
+    // Signed in through this server's OAuth: a refused token (revoked, signed out) means a new
+    // sign-in in the client, not a token file.
+    const reauth = requestStepUp("login");
+    if (reauth) {
+      return {
+        why: `Alpacon refused this person's sign-in token (HTTP 401${detail(error)})`,
+        todo: `${reauth === "challenge" ? "Your MCP client was asked to sign in again (HTTP 401). If no browser window opened, ask" : "Ask"} the user to re-authorize this server in their MCP client, then retry`,
+      };
+    }
     return {
       why: `the API token was rejected (HTTP 401${detail(error)})`,
       // A terminal keeps the token out of the chat transcript; auth_set_token is the fallback.
@@ -292,7 +301,7 @@ export function gateAdvice(
   if (code === "auth_mfa_required") {
     const why = `Alpacon requires a fresh multi-factor authentication for ${op}${server ? ` on server ${server}` : ""} (auth_mfa_required${apiDetail ? `: ${apiDetail}` : ""})`;
     // Signed in through this server's OAuth: the HTTP answer asks the client to sign in again.
-    const stepUp = requestStepUp();
+    const stepUp = requestStepUp("mfa");
     if (stepUp) {
       return {
         why,

@@ -67,6 +67,8 @@ export async function startIdp(
         aud: idp.audience,
         iat: now,
         exp: now + expiresIn,
+        // Its own id: two logins within one second must not yield the same token.
+        jti: randomBytes(8).toString("hex"),
         ...claims,
       })
         .setProtectedHeader({ alg: "RS256", kid: "test-1", typ: "JWT" })

@@ -86,6 +86,24 @@ describe("confirmations and MFA with sessions", () => {
   }, 20_000);
 });
 
+describe("a token Alpacon no longer accepts", () => {
+  test("revoked mid-session: 401 invalid_token, and the client refreshes and carries on", async () => {
+    const server = await world.start();
+    const { client, provider } = await signIn(world, server.url, "member");
+    const name = await whoAmI(client);
+    const revoked = provider.saved!.access_token;
+    const ws = world.sandbox.workspaces[0]!;
+    world.sandbox.control.workspace(ws.region, ws.workspace).state.tokens.remove("jwt", revoked);
+    const refreshes = world.idp.grants.filter((grant) => grant.grant === "refresh_token").length;
+    expect(await whoAmI(client)).toBe(name);
+    expect(provider.saved!.access_token).not.toBe(revoked);
+    expect(world.idp.grants.filter((grant) => grant.grant === "refresh_token")).toHaveLength(
+      refreshes + 1,
+    );
+    await client.close();
+  });
+});
+
 describe("two stateless instances behind a round-robin proxy, sharing the key", () => {
   test("registration, login, token and calls each land on either instance", async () => {
     const lb = await roundRobin();

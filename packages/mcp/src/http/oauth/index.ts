@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LogLevel } from "../../server/log.js";
+import type { StepUpKind } from "../../server/step-up.js";
 import {
   type ClientPolicy,
   clientDigest,
@@ -53,7 +54,7 @@ export interface OAuth {
   /** The verified caller, or undefined after answering 401 with the RFC 9728 challenge. */
   authenticate(request: IncomingMessage, response: ServerResponse): Promise<Caller | undefined>;
   /** The 401 challenge for a step-up to MFA (reference: auth_error_middleware.py `_send_401`). */
-  stepUpChallenge(request: IncomingMessage): string;
+  stepUpChallenge(request: IncomingMessage, kind: StepUpKind): string;
 }
 
 /** Scopes passed on to the identity provider; `mfa` is the reference's step-up pseudo-scope. */
@@ -469,10 +470,13 @@ export function createOAuth(
       }
     },
 
-    stepUpChallenge(request) {
+    stepUpChallenge(request, kind) {
+      const scope = kind === "mfa" ? [...BASE_SCOPES, MFA_SCOPE] : BASE_SCOPES;
+      const why =
+        kind === "mfa" ? "multi-factor authentication required" : "Alpacon refused the token";
       return challenge(
         request,
-        `error="invalid_token", error_description="multi-factor authentication required", scope="${[...BASE_SCOPES, MFA_SCOPE].join(" ")}", `,
+        `error="invalid_token", error_description="${why}", scope="${scope.join(" ")}", `,
       );
     },
   };
