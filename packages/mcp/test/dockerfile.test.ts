@@ -148,6 +148,30 @@ describe("defaults", () => {
     expect(parseCliOptions([], env).authToken).toBeUndefined();
   });
 
+  test("serve a team with --auth oauth from variables alone (README: Deploy for a team)", () => {
+    const options = parseCliOptions([], {
+      ...env,
+      ALPACON_MCP_AUTH: "oauth",
+      ALPACON_MCP_WORKSPACE: "acme",
+      ALPACON_MCP_PUBLIC_URL: "https://mcp.example.com",
+      ALPACON_MCP_OAUTH_ISSUER: "https://tenant.example.auth0.com/",
+      ALPACON_MCP_OAUTH_CLIENT_ID: "mcp",
+      ALPACON_MCP_OAUTH_KEY: "b".repeat(64),
+      ALPACON_MCP_STATELESS: "1",
+      ALPACON_MCP_CONFIRM: "allow",
+    });
+    expect(options.oauth).toMatchObject({
+      workspace: "acme",
+      publicUrl: "https://mcp.example.com",
+    });
+    expect(options).toMatchObject({ host: "0.0.0.0", stateless: true, authToken: undefined });
+    expect(options.server.allowDirs).toEqual(["/data"]);
+    const readme = readFileSync(join(ROOT, "packages", "mcp", "README.md"), "utf8");
+    expect(readme.slice(readme.indexOf("## Deploy for a team"))).toMatch(
+      /docker run[^`]*ALPACON_MCP_AUTH=oauth/,
+    );
+  });
+
   test("read the token file from /config/token.json (mounted read-only, documented)", () => {
     expect(env.ALPACON_MCP_CONFIG_FILE).toBe("/config/token.json");
     expect(parseCliOptions([], env).server.load?.configFile).toBeUndefined();
