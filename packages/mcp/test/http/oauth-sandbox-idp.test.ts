@@ -6,7 +6,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { afterAll, expect, test } from "vitest";
 import { startHttpServer } from "../../src/http/server.js";
-import { MemoryOAuthProvider, roundRobin } from "../helpers/oauth-client.js";
+import { MemoryOAuthProvider, roundRobin, whoAmI } from "../helpers/oauth-client.js";
 
 // The same flow against the sandbox's own identity provider (an Auth0 tenant per workspace),
 // whose JWTs the sandbox API accepts with the member's own rights and MFA state: two stateless
@@ -77,12 +77,6 @@ async function connect(provider: MemoryOAuthProvider, as: string, mfa?: string) 
   const client = new Client({ name: "t", version: "1" });
   await client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
   return client;
-}
-
-async function whoAmI(client: Client): Promise<string> {
-  const result = await client.callTool({ name: "get_current_user", arguments: {} });
-  expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-  return (result.structuredContent as { user: { username: string } }).user.username;
 }
 
 test("two people sign in at the sandbox provider and act as themselves, on either instance", async () => {
