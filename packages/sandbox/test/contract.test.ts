@@ -485,6 +485,32 @@ describe("websh", () => {
     ).toBe(404);
   });
 
+  it("inviteToWebshSession", async () => {
+    const res = await api.post(`/api/websh/sessions/${sessionId}/invite/`, {
+      emails: ["ops@example.com"],
+      read_only: true,
+    });
+    expect(res.status).toBe(200);
+    const stranger = await jwt.post(`/api/websh/sessions/${sessionId}/invite/`, {
+      emails: ["ops@example.com"],
+    });
+    expect(stranger.status).toBe(404);
+  });
+
+  it("createWebshTunnel, listWebshTunnels and closeWebshTunnel", async () => {
+    const res = await api.post("/api/websh/tunnels/", { server: linux.id, target_port: 5432 });
+    expect(res.status).toBe(201);
+    const down = await api.post("/api/websh/tunnels/", { server: offline.id, target_port: 22 });
+    expect(down.status).toBe(400);
+    const list = await api.get(`/api/websh/tunnels/?server=${linux.id}`);
+    expect(list.body.results[0].id).toBe(res.body.id);
+    expect((await api.get("/api/websh/tunnels/?server=x", { invalidRequest: true })).status).toBe(
+      400,
+    );
+    expect((await api.post(`/api/websh/tunnels/${res.body.id}/close/`, {})).status).toBe(200);
+    expect((await api.post(`/api/websh/tunnels/${NOBODY}/close/`, {})).status).toBe(404);
+  });
+
   it("createWebshUserChannel", async () => {
     const res = await api.post("/api/websh/user-channels/", {
       session: sessionId,

@@ -124,6 +124,36 @@ export class WorkspaceControl {
   }
 
   /**
+   * The websh invite links "sent" by `inviteToWebshSession`, oldest first: the sandbox sends no
+   * mail, so tests and demos read the link's channel and token here to join as the invitee.
+   */
+  webshInvitations(): {
+    email: string;
+    session: string;
+    channel: string;
+    token: string;
+    read_only: boolean;
+    expires_at: string;
+  }[] {
+    return [...this.state.websh.sessions.values()].flatMap((session) =>
+      [...session.channels.values()].flatMap((c) =>
+        c.invite
+          ? [
+              {
+                email: c.invite.email,
+                session: session.id,
+                channel: c.id,
+                token: c.invite.token,
+                read_only: c.readOnly,
+                expires_at: new Date(c.expiresAt ?? c.addedAt).toISOString(),
+              },
+            ]
+          : [],
+      ),
+    );
+  }
+
+  /**
    * What subscribed events delivered, oldest first: the sandbox sends nothing (no webhook is
    * called), it records what the service would have sent and to which channel or URL.
    */

@@ -32,7 +32,7 @@ export function requiredServerParam(ctx: RequestContext): ServerRecord {
   return server;
 }
 
-export type GateSource = "command" | "websh" | "webftp";
+export type GateSource = "command" | "websh" | "webftp" | "tunnel";
 
 /**
  * The gates tests can switch on. MFA (401 `auth_mfa_required`) applies to every caller but an

@@ -18,6 +18,7 @@ import { registerTokens } from "./tokens.js";
 import { registerWebftp } from "./webftp.js";
 import { registerWebhooks } from "./webhooks.js";
 import { registerWebsh } from "./websh.js";
+import { registerWebshTunnels } from "./websh-tunnels.js";
 import { registerWorkSessions } from "./work-sessions.js";
 import { registerWorkspace } from "./workspace.js";
 
@@ -33,6 +34,7 @@ export function registerRoutes(app: App): void {
   registerEvents(app);
   registerCommands(app);
   registerWebsh(app);
+  registerWebshTunnels(app);
   registerWebftp(app);
   registerIam(app);
   registerWorkSessions(app);

@@ -11,7 +11,7 @@ import { type ListSpec, queryList } from "../http/list.js";
 import { paginate } from "../http/pagination.js";
 import { BodyReader } from "../http/validate.js";
 import { iso, type ServerRecord } from "../state/model.js";
-import { sharePassword, type WebshSession } from "../state/websh-sessions.js";
+import { inviteToken, sharePassword, type WebshSession } from "../state/websh-sessions.js";
 import type { WorkspaceState } from "../state/workspace.js";
 import {
   checkGates,
@@ -25,8 +25,19 @@ import {
 import { webshConnectionJson, webshSessionJson } from "./serialize/websh.js";
 import { recordWork, useWorkSession } from "./work-sessions.js";
 
-/** The 2024 server's WEBSH_SESSION_SHARE_TIMEOUT. */
+/** The 2024 server's WEBSH_SESSION_SHARE_TIMEOUT; invite links last as long. */
 const SHARE_TTL_MS = 30 * 60_000;
+
+/** Share and invite both need the caller's own open session (owner-only, as `SessionViewSet.share`). */
+function sessionToShare(ctx: RequestContext): WebshSession {
+  const session = findSession(ctx);
+  if (session.userId !== ctx.principal.user.id) throw permissionDenied();
+  return session;
+}
+
+function refuseClosed(session: WebshSession): void {
+  if (session.closedAt !== null) throw nonFieldError("Closed sessions cannot be shared.");
+}
 
 function sessionSpec(ws: WorkspaceState): ListSpec<WebshSession> {
   return {
@@ -147,12 +158,11 @@ export function registerWebsh(app: App): void {
   });
   app.route("/api/websh/sessions/:id/share/", {
     POST: (ctx) => {
-      const session = findSession(ctx);
-      if (session.userId !== ctx.principal.user.id) throw permissionDenied();
+      const session = sessionToShare(ctx);
       const body = new BodyReader(ctx.body);
       const readOnly = body.bool("read_only") ?? true;
       body.done();
-      if (session.closedAt !== null) throw nonFieldError("Closed sessions cannot be shared.");
+      refuseClosed(session);
       const password = sharePassword();
       const channel = ctx.ws.websh.addChannel(session, {
         isMaster: false,
@@ -168,6 +178,38 @@ export function registerWebsh(app: App): void {
           password,
           read_only: readOnly,
           expiration: iso(channel.expiresAt ?? ctx.ws.now()),
+        },
+      };
+    },
+  });
+  app.route("/api/websh/sessions/:id/invite/", {
+    POST: (ctx) => {
+      const session = sessionToShare(ctx);
+      const body = new BodyReader(ctx.body);
+      const emails = body.stringList("emails", { required: true });
+      const readOnly = body.bool("read_only") ?? true;
+      if (emails && emails.length === 0) body.fail("emails", "This list may not be empty.");
+      if (emails?.some((e) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e))) {
+        body.fail("emails", "Enter a valid email address.");
+      }
+      body.done();
+      refuseClosed(session);
+      // One invite channel per address: its link carries the token the invitee joins with.
+      const channels = [...new Set((emails ?? []).map((e) => e.toLowerCase()))].map((email) =>
+        ctx.ws.websh.addChannel(session, {
+          isMaster: false,
+          readOnly,
+          userId: null,
+          invite: { email, token: inviteToken() },
+          ttlMs: SHARE_TTL_MS,
+        }),
+      );
+      return {
+        status: 200,
+        body: {
+          emails: channels.map((c) => c.invite?.email),
+          read_only: readOnly,
+          expiration: iso(channels[0]?.expiresAt ?? ctx.ws.now()),
         },
       };
     },
@@ -200,18 +242,25 @@ export function registerWebsh(app: App): void {
   app.route("/api/websh/user-channels/:channel_id/join/", {
     POST: (ctx) => {
       const shared = ctx.ws.websh.channel(ctx.params.channel_id ?? "");
-      if (!shared || shared.password === null) throw notFound();
+      if (!shared || (shared.password === null && shared.invite === null)) throw notFound();
       const session = ctx.ws.websh.sessions.get(shared.sessionId);
       if (!session) throw notFound();
       const body = new BodyReader(ctx.body);
       const password = body.string("password", { allowBlank: true });
-      body.string("token", { allowBlank: true });
+      const token = body.string("token", { allowBlank: true });
       body.string("username", { allowBlank: true });
       body.done();
-      if (password === undefined || password === null || password === "") {
-        throw fieldErrors({ password: ["This field is required."] });
+      if (shared.invite) {
+        // An invite link is for the address it was sent to, with its token.
+        if (!token) throw fieldErrors({ token: ["This field is required."] });
+        if (token !== shared.invite.token) throw fieldErrors({ token: ["Invalid token."] });
+        if (ctx.principal.user.email.toLowerCase() !== shared.invite.email) {
+          throw permissionDenied();
+        }
+      } else {
+        if (!password) throw fieldErrors({ password: ["This field is required."] });
+        if (password !== shared.password) throw fieldErrors({ password: ["Incorrect password."] });
       }
-      if (password !== shared.password) throw fieldErrors({ password: ["Incorrect password."] });
       if (shared.expiresAt !== null && shared.expiresAt <= ctx.ws.now()) {
         throw nonFieldError("This shared session has expired.");
       }

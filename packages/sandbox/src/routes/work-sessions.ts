@@ -383,6 +383,7 @@ const SCOPE_OF: Record<GateSource, string> = {
   command: "command",
   websh: "websh",
   webftp: "webftp",
+  tunnel: "tunnel",
 };
 
 /**

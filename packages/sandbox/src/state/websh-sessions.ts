@@ -11,8 +11,28 @@ export interface WebshChannel {
   userId: string | null;
   /** Share channels: the password guests must present, and until when. */
   password: string | null;
+  /** Invite channels: the invitee's address and the token their link carries. */
+  invite: { email: string; token: string } | null;
   expiresAt: number | null;
   addedAt: number;
+}
+
+/**
+ * A TCP tunnel session (`POST /api/websh/tunnels/`): recorded and closable; the sandbox does not
+ * carry its traffic (nothing answers its WebSocket URL).
+ */
+export interface WebshTunnel {
+  id: string;
+  serverId: string;
+  userId: string;
+  username: string;
+  groupname: string;
+  targetPort: number | null;
+  clientType: string;
+  channelId: string;
+  token: string;
+  addedAt: number;
+  closedAt: number | null;
 }
 
 export interface WebshSession {
@@ -58,6 +78,7 @@ const token = (bytes: number): string => randomBytes(bytes).toString("base64url"
  */
 export class WebshStore {
   readonly sessions = new Map<string, WebshSession>();
+  readonly tunnels = new Map<string, WebshTunnel>();
   private readonly channels = new Map<string, WebshChannel>();
   private readonly closeListeners = new Set<SessionCloseListener>();
   /** Told of every session created (the agent's log records it). */
@@ -121,6 +142,7 @@ export class WebshStore {
       readOnly: boolean;
       userId: string | null;
       password?: string;
+      invite?: { email: string; token: string };
       ttlMs?: number;
     },
   ): WebshChannel {
@@ -133,6 +155,7 @@ export class WebshStore {
       readOnly: opts.readOnly,
       userId: opts.userId,
       password: opts.password ?? null,
+      invite: opts.invite ?? null,
       expiresAt: opts.ttlMs === undefined ? null : this.now() + opts.ttlMs,
       addedAt: this.now(),
     };
@@ -141,6 +164,29 @@ export class WebshStore {
     session.updatedAt = this.now();
     this.version++;
     return channel;
+  }
+
+  /** Opens a tunnel session; its channel token is what its WebSocket URL carries. */
+  createTunnel(
+    fields: Pick<
+      WebshTunnel,
+      "serverId" | "userId" | "username" | "groupname" | "targetPort" | "clientType"
+    >,
+  ): WebshTunnel {
+    const tunnel: WebshTunnel = {
+      id: this.newId(),
+      ...fields,
+      channelId: this.newId(),
+      token: token(24),
+      addedAt: this.now(),
+      closedAt: null,
+    };
+    this.tunnels.set(tunnel.id, tunnel);
+    return tunnel;
+  }
+
+  closeTunnel(tunnel: WebshTunnel): void {
+    tunnel.closedAt ??= this.now();
   }
 
   channel(id: string): WebshChannel | undefined {
@@ -214,6 +260,11 @@ export class WebshStore {
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
   }
+}
+
+/** An invite link's token: 32 characters, as the 2024 server's channel tokens. */
+export function inviteToken(): string {
+  return token(24);
 }
 
 /** A 16-character share password, as the 2024 server generated. */

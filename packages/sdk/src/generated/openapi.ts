@@ -1498,6 +1498,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/websh/sessions/{id}/invite/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite people to a web shell session by email
+         * @description Only the session owner may invite, and only to an open session. Each address gets a
+         *     link with an invite token (the reference MCP joins with `{"token"}`); `read_only`
+         *     applies to every invitee. The CLI reads no body from the 200 answer
+         *     (`cli@9483716:api/websh/websh_test.go` `TestInviteToSession`). A closed session
+         *     answers 400 `{"non_field_errors": ["Closed sessions cannot be shared."]}`.
+         */
+        post: operations["inviteToWebshSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/websh/user-channels/": {
         parameters: {
             query?: never;
@@ -1539,6 +1566,59 @@ export interface paths {
          *     `createWebshSession`.
          */
         post: operations["joinWebshUserChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/websh/tunnels/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List TCP tunnel sessions
+         * @description Filters as the reference MCP sends them (`server`, `username`); no client reads the
+         *     items, so their fields beyond `id` are what the sandbox serves (see openapi/README.md).
+         */
+        get: operations["listWebshTunnels"];
+        put?: never;
+        /**
+         * Open a TCP tunnel session to a server port
+         * @description Creates a tunnel session and the caller's channel. A client dials `websocket_url` and
+         *     multiplexes TCP connections over it with smux, each stream starting with the JSON line
+         *     `{"remote_port":"5432"}` (`cli@9483716:pkg/tunnel/conn.go`, `pkg/tunnel/runtime/runtime.go`).
+         *     Errors as for `createWebshSession` (server not connected, unknown user or group,
+         *     work-session and MFA refusals).
+         */
+        post: operations["createWebshTunnel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/websh/tunnels/{id}/close/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a TCP tunnel session
+         * @description The reference MCP posts `{}`. The owner may close a tunnel; closing a closed one answers
+         *     400 `{"non_field_errors": ["This tunnel is already closed."]}` (sandbox wording).
+         */
+        post: operations["closeWebshTunnel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4894,6 +4974,12 @@ export interface components {
             websocket_url: string;
             /** @description The caller's channel id. */
             userchannel_id?: string;
+            /**
+             * @description Whether the caller's channel ignores input (a read-only share, invite or watch).
+             *     The 2024 server's join answered it (`{websocket_url, server, read_only, rows, cols}`);
+             *     no current client reads it, so it is optional.
+             */
+            read_only?: boolean;
         };
         /**
          * @description A session as listed or fetched (CLI `SessionDetailResponse`). The reference MCP also
@@ -4954,6 +5040,50 @@ export interface components {
             /** @description An invite token (reference MCP). */
             token?: string;
             username?: string;
+        };
+        WebshInviteRequest: {
+            emails: string[];
+            /** @description Clients default to `true`; send it explicitly. */
+            read_only?: boolean;
+        };
+        WebshTunnelCreateRequest: {
+            /** Format: uuid */
+            server: string;
+            /** @description The server port to forward to; the CLI always sends it, editor tunnels may leave it out (reference MCP). */
+            target_port?: number;
+            username?: string;
+            groupname?: string;
+            /** @description `cli`, `web` or `proxy`; the CLI sends `cli`. */
+            client_type?: string;
+            /** Format: uuid */
+            work_session?: string;
+        };
+        /**
+         * @description CLI `TunnelSessionResponse` (`cli@9483716:api/tunnel/types.go`); the CLI's own fixture
+         *     answers only `id`, `websocket_url` and `target_port` (`api/tunnel/tunnel_test.go`).
+         */
+        WebshTunnelConnection: {
+            /** @description Tunnel id. */
+            id: string;
+            /** @description Absolute `wss://` URL with a single-use token. */
+            websocket_url: string;
+            userchannel_id?: string;
+            server?: components["schemas"]["ServerSummary"];
+            target_port?: number | null;
+        };
+        /** @description A tunnel as listed (fields beyond `id` as the sandbox serves them; no client reads them). */
+        WebshTunnel: {
+            id: string;
+            server?: components["schemas"]["ServerSummary"];
+            user?: components["schemas"]["UserSummary"];
+            username?: string;
+            groupname?: string;
+            target_port?: number | null;
+            client_type?: string;
+            /** Format: date-time */
+            added_at?: string;
+            /** Format: date-time */
+            closed_at?: string | null;
         };
         WebftpSessionCreateRequest: {
             /** Format: uuid */
@@ -5829,6 +5959,19 @@ export interface components {
             /** @description Last page number. */
             last: number;
             results: components["schemas"]["WebshSession"][];
+        };
+        PaginatedWebshTunnelList: {
+            /** @description Total number of items. */
+            count: number;
+            /** @description This page's number. */
+            current: number;
+            /** @description Next page number, null on the last page. */
+            next: number | null;
+            /** @description Previous page number, null on the first page. */
+            previous: number | null;
+            /** @description Last page number. */
+            last: number;
+            results: components["schemas"]["WebshTunnel"][];
         };
         PaginatedWebftpSessionList: {
             /** @description Total number of items. */
@@ -9483,6 +9626,39 @@ export interface operations {
             "5XX": components["responses"]["ServerError"];
         };
     };
+    inviteToWebshSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebshInviteRequest"];
+            };
+        };
+        responses: {
+            /** @description Invitations sent. The body is not documented. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericObject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
     createWebshUserChannel: {
         parameters: {
             query?: never;
@@ -9535,6 +9711,103 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebshConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listWebshTunnels: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number. A page past the last one answers 404. */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Only rows of this server. */
+                server?: components["parameters"]["ServerFilter"];
+                /** @description System user name the tunnel runs as. */
+                username?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tunnels, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWebshTunnelList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createWebshTunnel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebshTunnelCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The tunnel and where to connect. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebshTunnelConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    closeWebshTunnel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description The closed tunnel. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebshTunnel"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,5 +1,5 @@
 import { iso, isoOrNull } from "../../state/model.js";
-import type { WebshChannel, WebshSession } from "../../state/websh-sessions.js";
+import type { WebshChannel, WebshSession, WebshTunnel } from "../../state/websh-sessions.js";
 import type { WorkspaceState } from "../../state/workspace.js";
 import { serverRef, userRef } from "./refs.js";
 
@@ -49,5 +49,24 @@ export function webshConnectionJson(
     ...sessionFields(ws, s),
     websocket_url: webshUrl(ws, wsOrigin, s, channel),
     userchannel_id: channel.id,
+    read_only: channel.readOnly,
+  };
+}
+
+export function webshTunnelUrl(ws: WorkspaceState, wsOrigin: string, t: WebshTunnel): string {
+  return `${wsOrigin}/${ws.region}/${ws.name}/ws/websh/tunnels/${t.id}/${t.channelId}/${t.token}/`;
+}
+
+export function webshTunnelJson(ws: WorkspaceState, t: WebshTunnel): Record<string, unknown> {
+  return {
+    id: t.id,
+    server: serverRef(ws, t.serverId),
+    user: userRef(ws, t.userId),
+    username: t.username,
+    groupname: t.groupname,
+    target_port: t.targetPort,
+    client_type: t.clientType,
+    added_at: iso(t.addedAt),
+    closed_at: isoOrNull(t.closedAt),
   };
 }
