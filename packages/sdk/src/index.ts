@@ -259,13 +259,22 @@ export {
   type WebhookProvider,
   type Webhooks,
 } from "./resources/webhooks.js";
-export type {
-  CreateWebshSessionBody,
-  ListWebshSessionsQuery,
-  WebshConnection,
-  WebshSessionInfo,
-  WebshShare,
+export {
+  type CreateWebshSessionBody,
+  type InviteToWebshSessionBody,
+  type ListWebshSessionsQuery,
+  sharedChannelId,
+  type WebshConnection,
+  type WebshSessionInfo,
+  type WebshShare,
 } from "./resources/websh.js";
+export type {
+  CreateWebshTunnelBody,
+  ListWebshTunnelsQuery,
+  WebshTunnel,
+  WebshTunnelConnection,
+  WebshTunnels,
+} from "./resources/websh-tunnels.js";
 export type {
   ApproveWorkSessionBody,
   CreateWorkSessionBody,
@@ -310,6 +319,7 @@ export {
 } from "./websh/session.js";
 export type {
   ConnectChannelOptions,
+  JoinWebshOptions,
   OpenWebshOptions,
   PooledExecOptions,
   Websh,

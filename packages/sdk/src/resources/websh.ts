@@ -6,6 +6,7 @@ import type { QueryOf, Schemas } from "../core/types.js";
 export type WebshSessionInfo = Schemas["WebshSession"];
 export type WebshConnection = Schemas["WebshConnection"];
 export type WebshShare = Schemas["WebshShare"];
+export type InviteToWebshSessionBody = Schemas["WebshInviteRequest"];
 export type CreateWebshSessionBody = Schemas["WebshSessionCreateRequest"];
 export type ListWebshSessionsQuery = QueryOf<"listWebshSessions">;
 
@@ -90,6 +91,22 @@ export class WebshSessions extends Resource {
       }),
     );
   }
+
+  /**
+   * Emails each address a link to join the session (read-only unless `read_only: false`):
+   * `inviteToWebshSession`. Only the owner may invite, and only to an open session.
+   */
+  async invite(
+    id: string,
+    body: InviteToWebshSessionBody,
+    options?: RequestOptions,
+  ): Promise<void> {
+    await this.http.POST("/api/websh/sessions/{id}/invite/", {
+      params: { path: { id } },
+      body,
+      ...this.request(options),
+    });
+  }
 }
 
 /** Extra channels of an existing session: watch, reconnect, or join a shared one. */
@@ -115,5 +132,18 @@ export class WebshChannels extends Resource {
         ...this.request(options),
       }),
     );
+  }
+}
+
+/**
+ * The channel id a share link names (`https://…/websh/shared/<session>?channel=<id>`), read
+ * from its `channel` query parameter as the CLI does (`JoinWebshSession`); undefined when the
+ * text is not a URL or has none.
+ */
+export function sharedChannelId(sharedUrl: string): string | undefined {
+  try {
+    return new URL(sharedUrl).searchParams.get("channel") || undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -42,6 +42,8 @@ export interface ConnectOptions {
   websocketUrl: string;
   sessionId?: string | undefined;
   channelId?: string | undefined;
+  /** The API's `read_only` for this channel, when it said (a read-only share, invite or watch). */
+  readOnly?: boolean | undefined;
   /** Sent as Origin, as the official CLI does (the workspace URL). */
   origin?: string | undefined;
   userAgent?: string | undefined;
@@ -85,6 +87,11 @@ export class WebshSession {
   readonly id: string | undefined;
   readonly channelId: string | undefined;
   readonly websocketUrl: string;
+  /**
+   * True when the API said this channel is read-only: the server ignores its input, so `exec`
+   * refuses at once instead of waiting for a command that never runs. Undefined when not said.
+   */
+  readonly readOnly: boolean | undefined;
   /** Resolves when the WebSocket closes, for whatever reason. */
   readonly closed: Promise<WebshCloseInfo>;
   private readonly listeners = new Set<(text: string) => void>();
@@ -110,6 +117,7 @@ export class WebshSession {
   ) {
     this.id = options.sessionId;
     this.channelId = options.channelId;
+    this.readOnly = options.readOnly;
     this.websocketUrl = options.websocketUrl;
     listen(socket, (data) => this.receive(data));
     this.send = binarySender(socket);
@@ -192,6 +200,12 @@ export class WebshSession {
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     try {
       checkWebshCommand(command);
+      if (this.readOnly) {
+        throw new ConfigError(
+          "This websh channel is read-only: the server ignores its input, so no command can run in it.",
+          { hint: "Ask the session's owner for a share or invite that allows writing" },
+        );
+      }
     } catch (error) {
       return Promise.reject(error);
     }

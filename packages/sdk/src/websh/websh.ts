@@ -2,7 +2,13 @@ import { isLoopbackHost } from "../core/base-url.js";
 import { ConfigError } from "../core/errors.js";
 import type { ClientContext } from "../core/resource.js";
 import type { RequestOptions } from "../core/transport.js";
-import { WebshChannels, type WebshConnection, WebshSessions } from "../resources/websh.js";
+import {
+  sharedChannelId,
+  WebshChannels,
+  type WebshConnection,
+  WebshSessions,
+} from "../resources/websh.js";
+import { WebshTunnels } from "../resources/websh-tunnels.js";
 import { checkWebshCommand } from "./markers.js";
 import { type PoolKey, WebshPool } from "./pool.js";
 import { connectWebsh, type ExecOptions, type ExecResult, type WebshSession } from "./session.js";
@@ -34,17 +40,31 @@ export interface ConnectChannelOptions {
   allowOtherHost?: boolean | undefined;
 }
 
+/** A shared session to join: its link (or the link's channel id) and the password or invite token. */
+export interface JoinWebshOptions {
+  /** The share link (`…/websh/shared/<session>?channel=<id>`); or give `channelId`. */
+  sharedUrl?: string | undefined;
+  channelId?: string | undefined;
+  /** The share's password. */
+  password?: string | undefined;
+  /** An invite link's token (instead of a password). */
+  token?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
 const DEFAULT_IDLE_MS = 5 * 60 * 1000;
 
 /** Websh: REST session management plus live terminals over WebSocket. */
 export class Websh {
   readonly sessions: WebshSessions;
   readonly channels: WebshChannels;
+  readonly tunnels: WebshTunnels;
   private readonly pool: WebshPool;
 
   constructor(private readonly context: ClientContext) {
     this.sessions = new WebshSessions(context);
     this.channels = new WebshChannels(context);
+    this.tunnels = new WebshTunnels(context);
     this.pool = new WebshPool((key) => this.open(key), DEFAULT_IDLE_MS);
   }
 
@@ -138,6 +158,33 @@ export class Websh {
   }
 
   /**
+   * Joins someone's shared session (a share link and its password, or an invite token) and
+   * connects a channel of your own to it, read-only if the share or invite is. The session stays
+   * its owner's: close this channel with `close({ terminate: false })`.
+   */
+  async join(options: JoinWebshOptions): Promise<WebshSession> {
+    const channelId = joinChannelId(options);
+    if (!options.password && !options.token) {
+      throw new ConfigError("Give the share's password, or the token of an invite link.");
+    }
+    const connection = await this.channels.join(
+      channelId,
+      options.token ? { token: options.token } : { password: options.password as string },
+      { signal: options.signal },
+    );
+    // Not this caller's session: no hooks, so nothing here resizes or closes it for everyone.
+    return connectWebsh({
+      websocketUrl: connection.websocket_url,
+      sessionId: connection.id,
+      channelId: connection.userchannel_id,
+      readOnly: connection.read_only,
+      origin: this.origin(),
+      userAgent: this.context.settings.userAgent,
+      signal: options.signal,
+    });
+  }
+
+  /**
    * Runs a command in a pooled session for this server and user, opening one if needed:
    * the way to run several commands that share a working directory and environment.
    */
@@ -166,6 +213,7 @@ export class Websh {
       websocketUrl: connection.websocket_url,
       sessionId: connection.id,
       channelId: connection.userchannel_id,
+      readOnly: connection.read_only,
       origin: this.origin(),
       userAgent: this.context.settings.userAgent,
       signal,
@@ -185,6 +233,23 @@ export class Websh {
   private origin(): string {
     return new URL(this.context.settings.baseUrl).origin;
   }
+}
+
+function joinChannelId(options: JoinWebshOptions): string {
+  const fromUrl = options.sharedUrl === undefined ? undefined : sharedChannelId(options.sharedUrl);
+  if (options.sharedUrl !== undefined && fromUrl === undefined) {
+    throw new ConfigError(
+      "sharedUrl is not a websh share link: it must be a URL with a `channel` query parameter (…/websh/shared/<session>?channel=<id>).",
+    );
+  }
+  if (fromUrl !== undefined && options.channelId !== undefined && fromUrl !== options.channelId) {
+    throw new ConfigError(
+      `channelId ${options.channelId} does not match the share link, which is for channel ${fromUrl}.`,
+    );
+  }
+  const channelId = fromUrl ?? options.channelId;
+  if (!channelId) throw new ConfigError("Give the share link (sharedUrl) or its channel id.");
+  return channelId;
 }
 
 /**

@@ -352,6 +352,10 @@ const READERS: Record<string, Check> = {
     const connection = await c.websh.channels.join(ID, { password: "x" });
     expect(connection.websocket_url).toBeTruthy();
   },
+  createWebshTunnel: async (c) => {
+    const tunnel = await c.websh.tunnels.create({ server: ID, target_port: 5432 });
+    expect(tunnel).toMatchObject({ id: "tnl-1", target_port: 5432 });
+  },
   listApiTokens: async (c) => {
     const page = await c.apiTokens.list();
     for (const token of page.results) expect(token).not.toHaveProperty("key");

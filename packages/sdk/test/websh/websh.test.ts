@@ -327,6 +327,59 @@ describe("terminal", () => {
     await expect.poll(() => seen.join(""), { timeout: 2_000 }).toContain("shared-output");
   });
 
+  it("joins a share link with its password: read-only refuses exec, read-write runs it", async () => {
+    const shell = await open();
+    const guest = env.client({ token: "jwt" });
+    const viewOnly = await env.client().websh.sessions.share(shell.id!, { read_only: true });
+    const viewer = await guest.websh.join({
+      sharedUrl: viewOnly.shared_url,
+      password: viewOnly.password,
+    });
+    opened.push(viewer);
+    expect(viewer).toMatchObject({ id: shell.id, readOnly: true });
+    await expect(viewer.exec("echo nope")).rejects.toThrow(/read-only/);
+    const writable = await env.client().websh.sessions.share(shell.id!, { read_only: false });
+    const helper = await guest.websh.join({
+      channelId: new URL(writable.shared_url).searchParams.get("channel")!,
+      password: writable.password,
+    });
+    opened.push(helper);
+    await expect(helper.exec("echo joined")).resolves.toMatchObject({ output: "joined\n" });
+    await expect(
+      guest.websh.join({ sharedUrl: writable.shared_url, password: "wrong" }),
+    ).rejects.toMatchObject({ status: 400 });
+    await expect(guest.websh.join({ sharedUrl: "not a link", password: "x" })).rejects.toThrow(
+      ConfigError,
+    );
+  });
+
+  it("invites by email; the invitee joins with the link's token", async () => {
+    const shell = await open();
+    const guest = env.client({ token: "jwt" });
+    const own = await guest.websh.sessions.create({ server: env.serverIds(1)[0]!, rows: 24, cols: 80 });
+    await env.client().websh.sessions.invite(shell.id!, { emails: [own.user.email!], read_only: true });
+    const link = env.sandbox.control
+      .workspace("ap1", "acme")
+      .webshInvitations()
+      .find((i) => i.session === shell.id)!;
+    const joined = await guest.websh.join({ channelId: link.channel, token: link.token });
+    opened.push(joined);
+    expect(joined.readOnly).toBe(true);
+    await expect(
+      guest.websh.sessions.invite(shell.id!, { emails: ["a@example.com"] }),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("records, lists and closes a tunnel", async () => {
+    const [server] = env.serverIds(1);
+    const tunnels = env.client().websh.tunnels;
+    const tunnel = await tunnels.create({ server: server!, target_port: 5432, client_type: "cli" });
+    expect(tunnel).toMatchObject({ target_port: 5432, server: { id: server } });
+    expect((await tunnels.list({ server: server! })).results.map((t) => t.id)).toContain(tunnel.id);
+    expect((await tunnels.close(tunnel.id)).closed_at).toBeTruthy();
+    await expect(tunnels.close(tunnel.id)).rejects.toMatchObject({ status: 400 });
+  });
+
   it("runs one command over a channel URL and leaves the session open", async () => {
     const shell = await open();
     const channel = await env
