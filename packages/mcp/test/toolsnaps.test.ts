@@ -86,6 +86,14 @@ const EFFECTS: Record<string, Effect> = {
   iam_group_create: "grant-access",
   websh_session_create: "open-shell",
   websh_channel_connect: "open-shell",
+  websh_session_reconnect: "open-shell",
+  join_shared_session: "open-shell",
+  // A share link or an invitation lets others watch or type into your shell.
+  share_websh_session: "grant-access",
+  invite_to_websh_session: "grant-access",
+  // Whoever connects to a tunnel reaches the server's port.
+  create_websh_tunnel: "grant-access",
+  close_websh_tunnel: "change",
   // A file-manager session reads and writes files on the server as its user.
   webftp_session_create: "grant-access",
   work_session_close: "change",

@@ -6,8 +6,10 @@ export interface ChannelInfo {
   sessionId: string;
   workspace: string;
   region: string;
-  /** Server id, when the channel was opened here by websh_session_create. */
+  /** Server id, when known (websh_session_create, websh_session_reconnect). */
   server: string | null;
+  /** The server ignores this channel's input (a read-only share or invite): no command runs in it. */
+  readOnly: boolean;
   openedAt: string;
   lastUsedAt: string;
   /** Whether a command is running on the channel (a channel runs one at a time). */
@@ -69,7 +71,7 @@ export class WebshChannels {
     if (held >= this.maxChannels) {
       throw new ToolError(
         `${held} websh channels are already open here, the most this server keeps`,
-        "Close one with websh_session_terminate (websh_channels_list shows them), then retry",
+        "Disconnect one with websh_channel_disconnect or end its session with websh_session_terminate (websh_channels_list shows them), then retry",
       );
     }
   }
@@ -138,12 +140,7 @@ export class WebshChannels {
   /** Runs `use` on a channel, one command at a time per channel. */
   async use<T>(channelId: string, use: (shell: WebshSession, info: ChannelInfo) => Promise<T>) {
     const entry = this.channels.get(channelId);
-    if (!entry) {
-      throw new ToolError(
-        `no websh channel ${channelId} is open in this server`,
-        "List the open ones with websh_channels_list, or open one with websh_session_create; channels do not survive a server restart",
-      );
-    }
+    if (!entry) throw missingChannel(channelId);
     if (entry.info.busy) {
       throw new ToolError(
         `channel ${channelId} is still running a command`,
@@ -157,6 +154,25 @@ export class WebshChannels {
       entry.info.busy = false;
       entry.info.lastUsedAt = new Date().toISOString();
     }
+  }
+
+  /**
+   * Disconnects one channel here and forgets it, leaving its session open on the server (even
+   * one opened here): returns what it was. Refused for a channel running a command.
+   */
+  async disconnect(channelId: string): Promise<ChannelInfo> {
+    const entry = this.channels.get(channelId);
+    if (!entry) throw missingChannel(channelId);
+    if (entry.info.busy) {
+      throw new ToolError(
+        `channel ${channelId} is still running a command`,
+        "Wait for the command to finish, then disconnect",
+      );
+    }
+    this.channels.delete(channelId);
+    if (this.channels.size === 0) this.stopReaper();
+    await closeQuietly(entry.shell, false);
+    return { ...entry.info };
   }
 
   /** Disconnects every local channel of a session already closed on the server; returns their ids. */
@@ -205,6 +221,14 @@ export class WebshChannels {
     }
     if (this.channels.size === 0) this.stopReaper();
   }
+}
+
+/** The refusal for a channel id this server does not hold (also used before asking the user). */
+export function missingChannel(channelId: string): ToolError {
+  return new ToolError(
+    `no websh channel ${channelId} is open in this server`,
+    "List the open ones with websh_channels_list, or open one with websh_session_create; channels do not survive a server restart",
+  );
 }
 
 async function closeQuietly(shell: WebshSession, terminate: boolean): Promise<void> {

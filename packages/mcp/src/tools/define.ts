@@ -317,6 +317,8 @@ export interface ListToolDefinition<
   name: string;
   searchHint: string;
   alwaysLoad?: true;
+  /** As `ToolDefinition.advanced`. */
+  advanced?: true;
   toolset: Toolset;
   title: string;
   description: string;
@@ -364,6 +366,7 @@ export function listTool<
     name: spec.name,
     searchHint: spec.searchHint,
     ...(spec.alwaysLoad ? { alwaysLoad: spec.alwaysLoad } : {}),
+    ...(spec.advanced ? { advanced: spec.advanced } : {}),
     toolset: spec.toolset,
     title: spec.title,
     description: spec.description,

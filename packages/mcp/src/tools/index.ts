@@ -18,6 +18,8 @@ import { tokenTools } from "./tokens.js";
 import { webftpTools } from "./webftp.js";
 import { webhookTools } from "./webhooks.js";
 import { webshTools } from "./websh.js";
+import { webshSharingTools } from "./websh-sharing.js";
+import { webshTunnelTools } from "./websh-tunnels.js";
 import { workSessionTools } from "./work-sessions.js";
 import { workspaceTools } from "./workspace.js";
 
@@ -28,6 +30,8 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   ...alertTools,
   ...systemTools,
   ...webshTools,
+  ...webshSharingTools,
+  ...webshTunnelTools,
   ...webftpTools,
   ...eventTools,
   ...commandTools,

@@ -1,7 +1,9 @@
 import { quoted } from "../server/confirm.js";
 import type { ToolContext } from "../server/context.js";
 import { ToolError } from "../server/errors.js";
+import { type ChannelInfo, missingChannel } from "../server/websh-channels.js";
 import { isUuid } from "../server/server-refs.js";
+import { clientOf } from "./define.js";
 
 /**
  * The question for a command in a pooled channel: which shell it is, as a person knows it (the
@@ -13,11 +15,11 @@ export async function channelQuestion(
   command: string,
   context: ToolContext,
 ): Promise<string> {
-  const info = context.runtime.channels.list().find((item) => item.channelId === channelId);
-  if (!info) {
+  const info = keptChannel(channelId, context);
+  if (info.readOnly) {
     throw new ToolError(
-      `no websh channel ${channelId} is open in this server`,
-      "List the open ones with websh_channels_list, or open one with websh_session_create; channels do not survive a server restart",
+      `websh channel ${channelId} is read-only: the server ignores its input, so no command can run in it`,
+      "Ask the session's owner for a share or invite that allows writing, or open your own shell with websh_session_create",
     );
   }
   const where = `(channel ${channelId}, workspace ${info.workspace}, region ${info.region})`;
@@ -36,4 +38,25 @@ export async function channelQuestion(
     );
   }
   return `Run ${quoted(command)} in the open shell of ${quoted(session.username)} on server ${session.server.name} ${where}?`;
+}
+
+/** A channel this server keeps, or the refusal that says how to find one. */
+export function keptChannel(channelId: string, context: ToolContext): ChannelInfo {
+  const info = context.runtime.channels.list().find((item) => item.channelId === channelId);
+  if (!info) throw missingChannel(channelId);
+  return info;
+}
+
+/** An open session (the API then checks it is the caller's), or a refusal that says why. */
+export async function openOwnSession(sessionId: string, context: ToolContext) {
+  const session = await clientOf(context).websh.sessions.get(sessionId, {
+    signal: context.signal,
+  });
+  if (session.closed_at) {
+    throw new ToolError(
+      `websh session ${sessionId} was closed at ${session.closed_at}`,
+      "Open a new shell with websh_session_create",
+    );
+  }
+  return session;
 }

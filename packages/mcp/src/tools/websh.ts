@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { checkWebshCommand, type ExecResult, WebshSession } from "@alpacon/sdk";
+import { checkWebshCommand, type ExecResult, sharedChannelId, WebshSession } from "@alpacon/sdk";
 import * as z from "zod";
 import { quoted } from "../server/confirm.js";
 import type { ToolContext } from "../server/context.js";
@@ -8,7 +8,7 @@ import { compact, listLines, tail, withoutWebsocketUrls } from "../server/format
 import { serverLabel } from "../server/server-refs.js";
 import { commandLine, maxOutputChars, runAs } from "./commands.js";
 import { clientOf, defineTool, listTool, serverId, serverSummary, userSummary } from "./define.js";
-import { channelQuestion } from "./websh-questions.js";
+import { channelQuestion, keptChannel, openOwnSession } from "./websh-questions.js";
 import { workSessionField, workSessionOf } from "./work-session.js";
 
 // The name says it: seconds to wait for the command.
@@ -99,6 +99,7 @@ function openChannel(
       channelId: shell.channelId ?? origin.channelId ?? randomUUID(),
       sessionId: shell.id ?? "unknown",
       server: origin.server,
+      readOnly: shell.readOnly ?? false,
       ...context.target!,
     }),
     origin.owned,
@@ -147,6 +148,7 @@ const channelInfo = z.object({
   workspace: z.string(),
   region: z.string(),
   server: z.string().nullable(),
+  readOnly: z.boolean().describe("Input is ignored: no command runs in it."),
   openedAt: z.string(),
   lastUsedAt: z.string(),
   busy: z.boolean(),
@@ -408,6 +410,159 @@ export const webshSessionsList = listTool({
     `${item.id}: ${item.user.name} as ${item.username} on ${item.server.name}, ${item.closed_at ? `closed ${item.closed_at}` : "open"}`,
 });
 
+export const webshSessionReconnect = defineTool({
+  name: "websh_session_reconnect",
+  searchHint: "websh session reconnect resume channel master",
+  advanced: true,
+  toolset: "websh",
+  title: "Reconnect to your open shell",
+  description:
+    "Opens a new master channel on one of your open websh sessions (after a lost or disconnected channel) and keeps it, like websh_session_create.",
+  sdk: (c) => c.websh.attach,
+  operation: "POST",
+  input: { sessionId: z.guid().describe("From websh_sessions_list.") },
+  output: { channel: channelInfo },
+  effect: "open-shell",
+  notFound: "Check the session id with websh_sessions_list",
+  confirm: async (args, context) => {
+    const session = await openOwnSession(args.sessionId, context);
+    context.runtime.channels.assertRoom();
+    return `Reconnect to your open shell as ${quoted(session.username)} on server ${session.server.name} (websh session ${args.sessionId}) with a new read-write master channel, kept here for websh_channel_execute?`;
+  },
+  async run(args, context) {
+    const session = await openOwnSession(args.sessionId, context);
+    const channel = await openChannel(
+      context,
+      () =>
+        clientOf(context).websh.attach(args.sessionId, {
+          readOnly: false,
+          signal: context.signal,
+        }),
+      { server: session.server.id, owned: false },
+    );
+    return { channel };
+  },
+  summary: ({ channel }) =>
+    `Reconnected to websh session ${channel.sessionId}; run commands with websh_channel_execute channelId: ${channel.channelId}.`,
+});
+
+export const joinSharedSession = defineTool({
+  name: "join_shared_session",
+  searchHint: "websh join shared session link password invite collaborate",
+  advanced: true,
+  toolset: "websh",
+  title: "Join a shared shell",
+  description:
+    "Joins someone's shared websh session with its share link (or channel id) and password, or an invite token, and keeps the channel for websh_channel_execute. Read-only shares cannot run commands.",
+  sdk: (c) => c.websh.join,
+  operation: "POST",
+  input: {
+    sharedUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional()
+      .describe("The share link (…/websh/shared/…?channel=…)."),
+    channelId: z.string().min(1).max(128).optional().describe("The link's channel, instead."),
+    password: z.string().min(1).max(256).optional().describe("The share's password."),
+    inviteToken: z.string().min(1).max(256).optional().describe("An invite link's token, instead."),
+  },
+  output: { channel: channelInfo },
+  effect: "open-shell",
+  notFound: "The share link or invite may be wrong, or from another workspace: check it",
+  confirm: (args, context) => {
+    const target = joinTarget(args, context);
+    context.runtime.channels.assertRoom();
+    return `Join the shared websh session of ${target.what} with ${args.inviteToken ? "its invite token" : "its password"}, and keep a channel to it here for websh_channel_execute? It is read-only or read-write as its owner shared it; the result says which.`;
+  },
+  async run(args, context) {
+    const target = joinTarget(args, context);
+    const channel = await openChannel(
+      context,
+      () =>
+        clientOf(context).websh.join({
+          channelId: target.channelId,
+          ...(args.inviteToken ? { token: args.inviteToken } : { password: args.password }),
+          signal: context.signal,
+        }),
+      { server: null, owned: false },
+    );
+    return { channel };
+  },
+  summary: ({ channel }) =>
+    channel.readOnly
+      ? `Joined websh session ${channel.sessionId} read-only (channel ${channel.channelId}): its owner allows watching only, so websh_channel_execute cannot run commands in it. Disconnect it with websh_channel_disconnect.`
+      : `Joined websh session ${channel.sessionId}; run commands with websh_channel_execute channelId: ${channel.channelId}.`,
+});
+
+export const webshChannelDisconnect = defineTool({
+  name: "websh_channel_disconnect",
+  searchHint: "websh channel disconnect close connection",
+  toolset: "websh",
+  title: "Disconnect a kept shell channel",
+  description:
+    "Disconnects a channel this MCP server keeps. Local only: its websh session stays open on the server (websh_session_terminate ends it).",
+  sdk: { WebshSession },
+  operation: "local-write",
+  scope: "local",
+  input: {
+    channelId: z.string().min(1).max(128).describe("From websh_channels_list."),
+  },
+  output: { channel: channelInfo },
+  confirm: (args, context) => {
+    const info = keptChannel(args.channelId, context);
+    return `Disconnect websh channel ${info.channelId} (session ${info.sessionId}, workspace ${info.workspace}) from this MCP server? Only the local connection ends: the session stays open on the server.`;
+  },
+  async run(args, context) {
+    return { channel: await context.runtime.channels.disconnect(args.channelId) };
+  },
+  summary: ({ channel }) =>
+    `Disconnected channel ${channel.channelId} here. Websh session ${channel.sessionId} is still open on the server: reconnect with websh_session_reconnect, or end it with websh_session_terminate.`,
+});
+
+/**
+ * The channel a join names: the share link's `channel` (a link of this workspace's host) or the
+ * id given, with exactly one of a password and an invite token.
+ */
+function joinTarget(
+  args: { sharedUrl?: string | undefined; channelId?: string | undefined; password?: string | undefined; inviteToken?: string | undefined },
+  context: ToolContext,
+): { channelId: string; what: string } {
+  if (!args.password === !args.inviteToken) {
+    throw new ToolError(
+      "a join needs exactly one of password and inviteToken",
+      "Pass the share's password, or the token of an invite link",
+    );
+  }
+  if (args.sharedUrl === undefined) {
+    if (!args.channelId) {
+      throw new ToolError("no share link or channel id was given", "Pass sharedUrl (the share link) or channelId");
+    }
+    return { channelId: args.channelId, what: `channel ${quoted(args.channelId)}` };
+  }
+  const link = new URL(args.sharedUrl);
+  const channelId = sharedChannelId(args.sharedUrl);
+  if (!channelId) {
+    throw new ToolError(
+      "the share link has no `channel` query parameter",
+      "Pass the whole link as the session's owner got it (…/websh/shared/<session>?channel=<id>), or its channelId",
+    );
+  }
+  if (args.channelId !== undefined && args.channelId !== channelId) {
+    throw new ToolError(
+      `channelId ${args.channelId} does not match the share link, which is for channel ${channelId}`,
+      "Leave channelId out: it is read from the link",
+    );
+  }
+  const home = new URL(clientOf(context).baseUrl).host;
+  if (link.host !== home) {
+    throw new ToolError(
+      `the share link is for ${link.host}, but this workspace is at ${home}`,
+      "Pass the workspace (and region) the link belongs to",
+    );
+  }
+  return { channelId, what: `link ${quoted(`${link.host}${link.pathname}`)} (channel ${channelId})` };
+}
+
 export const webshTools = [
   webshSessionCreate,
   webshCommandExecute,
@@ -417,4 +572,7 @@ export const webshTools = [
   webshChannelsList,
   webshSessionTerminate,
   webshSessionsList,
+  webshSessionReconnect,
+  joinSharedSession,
+  webshChannelDisconnect,
 ];
