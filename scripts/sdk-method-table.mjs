@@ -19,6 +19,7 @@ const ACCESSORS = {
   Commands: "commands",
   WebshSessions: "websh.sessions",
   WebshChannels: "websh.channels",
+  WebshTunnels: "websh.tunnels",
   WebftpSessions: "webftp.sessions",
   Uploads: "webftp.uploads",
   Downloads: "webftp.downloads",

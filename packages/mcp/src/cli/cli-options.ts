@@ -5,7 +5,7 @@ import { CONFIRM_MODES, type ConfirmMode } from "../server/confirm.js";
 import { isLogLevel, LOG_LEVELS, type LogLevel } from "../server/log.js";
 import type { AlpaconMcpServerOptions } from "../server/server.js";
 import { TOOLSETS } from "../tools/define.js";
-import { selectTools } from "../tools/select-tools.js";
+import { CHANNEL_TOOLS, selectTools } from "../tools/select-tools.js";
 import { TOOLSET_DESCRIPTIONS, TOOLSET_RECORD } from "../tools/toolsets.js";
 import { MCP_VERSION } from "../version.js";
 import { COMMAND_SUMMARIES } from "./commands/names.js";
@@ -334,7 +334,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
 
   if (stateless) {
     notes.push(
-      "stateless mode leaves out the websh channel tools (websh_session_create, websh_channel_connect, websh_channel_execute, websh_channels_list): a channel would outlive its request and be shared by every caller; websh_command_execute runs each command in a shell of its own",
+      `stateless mode leaves out the websh channel tools (${CHANNEL_TOOLS.join(", ")}): a channel would outlive its request and be shared by every caller; websh_command_execute runs each command in a shell of its own`,
     );
   }
 

@@ -32,6 +32,9 @@ export const CHANNEL_TOOLS: readonly string[] = [
   "websh_channel_connect",
   "websh_channel_execute",
   "websh_channels_list",
+  "websh_channel_disconnect",
+  "websh_session_reconnect",
+  "join_shared_session",
 ];
 
 /**

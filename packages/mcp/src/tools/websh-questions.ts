@@ -1,8 +1,8 @@
 import { quoted } from "../server/confirm.js";
 import type { ToolContext } from "../server/context.js";
 import { ToolError } from "../server/errors.js";
-import { type ChannelInfo, missingChannel } from "../server/websh-channels.js";
 import { isUuid } from "../server/server-refs.js";
+import { type ChannelInfo, missingChannel } from "../server/websh-channels.js";
 import { clientOf } from "./define.js";
 
 /**

@@ -16,7 +16,8 @@ export const listWebshTunnels = listTool({
   advanced: true,
   toolset: "websh",
   title: "List TCP tunnels",
-  description: "TCP tunnel (port forwarding) sessions, newest first: server, port, user, open or closed.",
+  description:
+    "TCP tunnel (port forwarding) sessions, newest first: server, port, user, open or closed.",
   sdk: (c) => c.websh.tunnels.list,
   input: {
     server: serverId.optional().describe("Only to this server."),
@@ -97,8 +98,7 @@ export const closeWebshTunnel = defineTool({
   output: { tunnelId: z.string(), closedAt: z.string().nullable() },
   effect: "change",
   notFound: "Check the tunnel id with list_websh_tunnels",
-  confirm: (args) =>
-    `Close websh tunnel ${args.tunnelId}? Connections forwarded through it end.`,
+  confirm: (args) => `Close websh tunnel ${args.tunnelId}? Connections forwarded through it end.`,
   async run(args, context) {
     const tunnel = await context.sdk(args.tunnelId);
     return { tunnelId: args.tunnelId, closedAt: tunnel.closed_at ?? null };

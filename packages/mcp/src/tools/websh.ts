@@ -524,7 +524,12 @@ export const webshChannelDisconnect = defineTool({
  * id given, with exactly one of a password and an invite token.
  */
 function joinTarget(
-  args: { sharedUrl?: string | undefined; channelId?: string | undefined; password?: string | undefined; inviteToken?: string | undefined },
+  args: {
+    sharedUrl?: string | undefined;
+    channelId?: string | undefined;
+    password?: string | undefined;
+    inviteToken?: string | undefined;
+  },
   context: ToolContext,
 ): { channelId: string; what: string } {
   if (!args.password === !args.inviteToken) {
@@ -535,7 +540,10 @@ function joinTarget(
   }
   if (args.sharedUrl === undefined) {
     if (!args.channelId) {
-      throw new ToolError("no share link or channel id was given", "Pass sharedUrl (the share link) or channelId");
+      throw new ToolError(
+        "no share link or channel id was given",
+        "Pass sharedUrl (the share link) or channelId",
+      );
     }
     return { channelId: args.channelId, what: `channel ${quoted(args.channelId)}` };
   }
@@ -560,7 +568,10 @@ function joinTarget(
       "Pass the workspace (and region) the link belongs to",
     );
   }
-  return { channelId, what: `link ${quoted(`${link.host}${link.pathname}`)} (channel ${channelId})` };
+  return {
+    channelId,
+    what: `link ${quoted(`${link.host}${link.pathname}`)} (channel ${channelId})`,
+  };
 }
 
 export const webshTools = [

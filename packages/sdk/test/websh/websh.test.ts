@@ -356,8 +356,14 @@ describe("terminal", () => {
   it("invites by email; the invitee joins with the link's token", async () => {
     const shell = await open();
     const guest = env.client({ token: "jwt" });
-    const own = await guest.websh.sessions.create({ server: env.serverIds(1)[0]!, rows: 24, cols: 80 });
-    await env.client().websh.sessions.invite(shell.id!, { emails: [own.user.email!], read_only: true });
+    const own = await guest.websh.sessions.create({
+      server: env.serverIds(1)[0]!,
+      rows: 24,
+      cols: 80,
+    });
+    await env
+      .client()
+      .websh.sessions.invite(shell.id!, { emails: [own.user.email!], read_only: true });
     const link = env.sandbox.control
       .workspace("ap1", "acme")
       .webshInvitations()
