@@ -1,4 +1,3 @@
-import { checkTokenAcl } from "../auth/acl.js";
 import type { App, RequestContext } from "../http/app.js";
 import { nonFieldError, notFound, permissionDenied } from "../http/errors.js";
 import { type ListSpec, queryList } from "../http/list.js";
@@ -7,8 +6,8 @@ import { BodyReader } from "../http/validate.js";
 import type { WebshTunnel } from "../state/websh-sessions.js";
 import { checkGates, idParam, isStaff, ownOrStaff, readRunAs } from "./common.js";
 import { webshTunnelJson, webshTunnelUrl } from "./serialize/websh.js";
-import { resolveRunAs } from "./websh.js";
-import { recordWork, useWorkSession } from "./work-sessions.js";
+import { admitShell } from "./websh.js";
+import { recordWork } from "./work-sessions.js";
 
 const CLIENT_TYPES = ["cli", "web", "proxy", "editor"];
 
@@ -52,9 +51,7 @@ export function registerWebshTunnels(app: App): void {
       }
       body.done();
       if (!server) throw nonFieldError("Invalid data.");
-      const workSession = useWorkSession(ctx, "tunnel", workSessionId, server);
-      checkTokenAcl(ctx, server, requested);
-      const runAs = resolveRunAs(ctx, server, requested);
+      const { workSession, runAs } = admitShell(ctx, "tunnel", server, requested, workSessionId);
       const tunnel = ctx.ws.websh.createTunnel({
         serverId: server.id,
         userId: ctx.principal.user.id,

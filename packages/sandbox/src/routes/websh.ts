@@ -92,6 +92,22 @@ export function resolveRunAs(
   return { username: user, groupname: group };
 }
 
+/**
+ * What opening a websh session or a tunnel checks once the body is read, in the service's
+ * order: the work session, the token's ACL, then the server and run-as user.
+ */
+export function admitShell(
+  ctx: RequestContext,
+  source: "websh" | "tunnel",
+  server: ServerRecord,
+  requested: { username: string; groupname: string },
+  workSessionId: string | null | undefined,
+) {
+  const workSession = useWorkSession(ctx, source, workSessionId, server);
+  checkTokenAcl(ctx, server, requested);
+  return { workSession, runAs: resolveRunAs(ctx, server, requested) };
+}
+
 export function registerWebsh(app: App): void {
   app.route("/api/websh/sessions/", {
     GET: (ctx) => {
@@ -109,9 +125,7 @@ export function registerWebsh(app: App): void {
       const workSessionId = body.uuid("work_session", { nullable: true });
       body.done();
       if (!server) throw nonFieldError("Invalid data.");
-      const workSession = useWorkSession(ctx, "websh", workSessionId, server);
-      checkTokenAcl(ctx, server, requested);
-      const runAs = resolveRunAs(ctx, server, requested);
+      const { workSession, runAs } = admitShell(ctx, "websh", server, requested, workSessionId);
       const { session, channel } = ctx.ws.websh.createSession({
         serverId: server.id,
         userId: ctx.principal.user.id,

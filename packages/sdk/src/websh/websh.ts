@@ -173,15 +173,7 @@ export class Websh {
       { signal: options.signal },
     );
     // Not this caller's session: no hooks, so nothing here resizes or closes it for everyone.
-    return connectWebsh({
-      websocketUrl: connection.websocket_url,
-      sessionId: connection.id,
-      channelId: connection.userchannel_id,
-      readOnly: connection.read_only,
-      origin: this.origin(),
-      userAgent: this.context.settings.userAgent,
-      signal: options.signal,
-    });
+    return this.connectTo(connection, options.signal, { own: false });
   }
 
   /**
@@ -208,7 +200,11 @@ export class Websh {
     return this.pool.closeAll();
   }
 
-  private connectTo(connection: WebshConnection, signal?: AbortSignal): Promise<WebshSession> {
+  private connectTo(
+    connection: WebshConnection,
+    signal?: AbortSignal,
+    { own = true }: { own?: boolean } = {},
+  ): Promise<WebshSession> {
     return connectWebsh({
       websocketUrl: connection.websocket_url,
       sessionId: connection.id,
@@ -217,7 +213,7 @@ export class Websh {
       origin: this.origin(),
       userAgent: this.context.settings.userAgent,
       signal,
-      hooks: this.hooks(connection.id),
+      hooks: own ? this.hooks(connection.id) : undefined,
     });
   }
 
