@@ -514,6 +514,8 @@ describe("bad input (fast-check)", () => {
       "websh_channel_execute",
       "websh_channel_connect",
       "websh_session_create",
+      "websh_session_reconnect",
+      "join_shared_session",
       "iam_user_delete",
       "iam_user_update",
       "auth_remove_token",

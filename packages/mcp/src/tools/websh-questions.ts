@@ -1,3 +1,4 @@
+import { NotFoundError, type WebshSessionInfo } from "@alpacon/sdk";
 import { quoted } from "../server/confirm.js";
 import type { ToolContext } from "../server/context.js";
 import { ToolError } from "../server/errors.js";
@@ -30,7 +31,16 @@ export async function channelQuestion(
     workspace: info.workspace,
     region: info.region,
   });
-  const session = await client.websh.sessions.get(info.sessionId, { signal: context.signal });
+  let session: WebshSessionInfo;
+  try {
+    session = await client.websh.sessions.get(info.sessionId, { signal: context.signal });
+  } catch (error) {
+    // Someone else's session, joined through a share or invite: its record is its owner's.
+    if (error instanceof NotFoundError) {
+      return `Run ${quoted(command)} in the shared websh session ${info.sessionId} you joined ${where}?`;
+    }
+    throw error;
+  }
   if (session.closed_at) {
     throw new ToolError(
       `the websh session behind channel ${channelId} was closed at ${session.closed_at}`,

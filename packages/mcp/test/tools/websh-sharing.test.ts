@@ -116,13 +116,16 @@ describe("join_shared_session", () => {
   test("a read-write share joined by link and password is a kept channel that runs commands", async () => {
     const session = await adminSession();
     const share = await sdkClient(h.sandbox).websh.sessions.share(session.id, { read_only: false });
-    const { client } = await h.connect({ token: "jwt" });
+    const { client, questions } = await h.asking({ token: "jwt" });
     const joined = await call(client, "join_shared_session", {
       workspace: "acme",
       sharedUrl: share.shared_url,
       password: share.password,
     });
     expect(joined.isError).toBe(false);
+    const link = new URL(share.shared_url);
+    expect(questions[0]).toContain(`link \`${link.host}${link.pathname}\``);
+    expect(questions[0]).not.toContain(share.password);
     const channel = joined.structured!.channel as { channelId: string; readOnly: boolean };
     expect(channel).toMatchObject({ sessionId: session.id, readOnly: false });
     const listed = await call(client, "websh_channels_list");
@@ -134,6 +137,8 @@ describe("join_shared_session", () => {
       command: "echo from-guest",
     });
     expect(ran.structured).toMatchObject({ output: "from-guest\n", exitCode: 0 });
+    // The session's record is its owner's: the question says whose shell it is as it can.
+    expect(questions.at(-1)).toContain(`in the shared websh session ${session.id} you joined`);
   });
 
   test("a read-only share gives a channel that refuses commands, saying why", async () => {
