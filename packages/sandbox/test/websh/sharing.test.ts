@@ -140,6 +140,26 @@ describe("websh tunnels", () => {
     expect(again.body).toEqual({ non_field_errors: ["This tunnel is already closed."] });
   });
 
+  it("follows the MFA and work-session gates as a websh session does", async () => {
+    const ws = handle.sandbox.control.workspace("ap1", "acme");
+    const server = await linuxServer(handle.api());
+    try {
+      ws.setGates({ mfaRequired: true });
+      const mfa = await handle
+        .api()
+        .post("/api/websh/tunnels/", { server: server.id, target_port: 22 });
+      expect(mfa.status).toBe(401);
+      expect(mfa.body).toMatchObject({ code: "auth_mfa_required", source: "tunnel" });
+      ws.setGates({ mfaRequired: false, workSessionRequired: true });
+      const gated = await handle
+        .api(0, "jwt")
+        .post("/api/websh/tunnels/", { server: server.id, target_port: 22 });
+      expect(gated.body).toEqual({ code: "work_session_required", source: "tunnel" });
+    } finally {
+      ws.setGates({ mfaRequired: false, workSessionRequired: false });
+    }
+  });
+
   it("refuses a port out of range and an unknown run-as user", async () => {
     const api = handle.api();
     const server = await linuxServer(api);
