@@ -5,8 +5,7 @@ import { ALL_TOOLS } from "../../src/tools/index.js";
 
 // Every tool name the reference server registers (../fixtures/reference-tools.md, a copy of
 // ../shared/reference/reference-tools.md) has a tool or an alias here, is left out on purpose
-// (LEFT_OUT, with why), or is not built yet (NOT_YET, by the reference's module). Both lists are
-// kept exact: a name that gains a tool must leave them.
+// (LEFT_OUT, with why). The list is kept exact: a name that gains a tool must leave it.
 const reference = readFileSync(new URL("../fixtures/reference-tools.md", import.meta.url), "utf8")
   .split("\n")
   .flatMap((line) => /^\|[^|]+\|\s*`([a-z_]+)`\s*\|/.exec(line)?.[1] ?? []);
@@ -23,19 +22,16 @@ const LEFT_OUT: Record<string, string> = {
     "The same batch over a given websh URL: websh_websocket_execute runs one command, and takes `a && b`.",
 };
 
-/** Not built yet: Step 11 (issue 17) adds them area by area. */
-const NOT_YET: Record<string, readonly string[]> = {};
-
 describe("reference server coverage", () => {
   test("reads every name of the reference list", () => {
     // 190 names at the two revisions, and the 3 that PR #192 adds.
     expect(new Set(reference).size).toBe(193);
   });
 
-  test("every reference name is a tool, an alias, left out with a reason, or listed as not built yet", () => {
+  test("every reference name is a tool, an alias, or left out with a reason", () => {
     const ours = new Set([...ALL_TOOLS.map((tool) => tool.name), ...Object.keys(TOOL_ALIASES)]);
     const missing = [...new Set(reference)].filter((name) => !ours.has(name)).sort();
-    const accounted = [...Object.keys(LEFT_OUT), ...Object.values(NOT_YET).flat()].sort();
+    const accounted = Object.keys(LEFT_OUT).sort();
     expect(missing).toEqual(accounted);
   });
 });
