@@ -153,6 +153,12 @@ export const OPTION_DOCS: readonly OptionDoc[] = [
     text: "only read-only tools; wins over everything else",
   },
   {
+    flag: "--code-mode",
+    env: "ALPACON_MCP_CODE_MODE=1",
+    default: "off",
+    text: "offer only search and execute (a JS/TS snippet with the SDK); the toolsets say what it reaches",
+  },
+  {
     flag: "--output-schemas",
     env: "ALPACON_MCP_OUTPUT_SCHEMAS=1",
     default: "off",
@@ -361,6 +367,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     excludeTools: list(values["exclude-tools"] ?? env.ALPACON_MCP_EXCLUDE_TOOLS),
     readOnly: values["read-only"] ?? flag("ALPACON_MCP_READ_ONLY", env),
     outputSchemas: values["output-schemas"] ?? flag("ALPACON_MCP_OUTPUT_SCHEMAS", env),
+    codeMode: values["code-mode"] ?? flag("ALPACON_MCP_CODE_MODE", env),
     stateless: stateless || undefined,
     confirm,
     allowDirs: allowDirs?.length ? allowDirs : undefined,
@@ -577,6 +584,7 @@ const OPTIONS = {
   "exclude-tools": { type: "string" },
   "read-only": { type: "boolean" },
   "output-schemas": { type: "boolean" },
+  "code-mode": { type: "boolean" },
   confirm: { type: "string" },
   "allow-dir": { type: "string", multiple: true },
   "audit-log": { type: "string" },

@@ -1,4 +1,6 @@
 import type { AlpaconClient } from "@alpacon/sdk";
+import type { ToolSelection } from "../tools/select-tools.js";
+import type { Decision } from "./confirm.js";
 import type { AllowedRoots } from "./paths.js";
 import type { ServerNames } from "./server-refs.js";
 import type { WebshChannels } from "./websh-channels.js";
@@ -29,6 +31,11 @@ export interface Runtime {
   roots: AllowedRoots;
   /** Called once when each tool call ends (log line, audit line). */
   report(call: CallReport): void;
+  /**
+   * What code mode's bridge may reach (see code-mode/surface.ts): the server's selection
+   * without the `code` toolset, and its read-only flag.
+   */
+  codeScope: ToolSelection;
 }
 
 /** What a tool's `run` receives besides its arguments. */
@@ -49,4 +56,11 @@ export interface ToolContext {
    * result or the logs (a new API token's key). Undefined when the client cannot show one.
    */
   tellUser: ((message: string) => Promise<void>) | undefined;
+  /**
+   * Asks the user to confirm one step the tool is about to take, as the server's confirm mode
+   * says (code mode asks before each destructive call a snippet makes).
+   */
+  confirm(question: string): Promise<Decision>;
+  /** The tools/call request: for audit lines of the steps a tool takes. */
+  request: { id: string | number; session: string | undefined };
 }

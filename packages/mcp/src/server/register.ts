@@ -161,6 +161,12 @@ async function callTool(
       progress: progressReporter(extra),
       runtime,
       servers: new Map(),
+      confirm: (question) =>
+        confirmCall(server.server, confirmMode, question, {
+          requestId: extra.requestId,
+          signal: extra.signal,
+        }),
+      request: { id: extra.requestId, session: extra.sessionId },
       tellUser: server.server.getClientCapabilities()?.elicitation?.form
         ? (message) => tellUser(server, message, extra)
         : undefined,

@@ -48,6 +48,11 @@ export interface AlpaconMcpServerOptions extends ToolSelection {
    * the CLI's `--output-schemas`.
    */
   outputSchemas?: boolean | undefined;
+  /**
+   * Code mode: list only `search` and `execute`, whose snippets reach what the other options
+   * select (the default set when they select nothing); the CLI's `--code-mode`.
+   */
+  codeMode?: boolean | undefined;
 }
 
 const INSTRUCTIONS = `Alpacon manages servers: inventory, metrics, events, shells (websh), file transfers (webftp), commands and access (IAM).
@@ -66,7 +71,10 @@ export function createAlpaconMcpServer(options: AlpaconMcpServerOptions = {}): M
   if (!CONFIRM_MODES.includes(confirm)) {
     throw new Error(`Unknown confirm mode "${confirm}". Valid modes: ${CONFIRM_MODES.join(", ")}.`);
   }
-  const tools = selectTools(options);
+  const codeScope = codeScopeOf(options);
+  const tools = options.codeMode
+    ? selectTools({ ...options, toolsets: ["code"], tools: undefined })
+    : selectTools(options);
   const workspaces = options.clients
     ? new Workspaces({ clients: options.clients }, options.clientOptions)
     : new Workspaces({ config: options.config ?? loadConfig(options.load) }, options.clientOptions);
@@ -102,6 +110,7 @@ export function createAlpaconMcpServer(options: AlpaconMcpServerOptions = {}): M
       }
       log(LEVEL_OF[call.outcome], describeCall(call), call.requestId);
     },
+    codeScope,
   };
   const routes = new Map<string, RegisteredTool>();
   const registered = new Map(
@@ -135,6 +144,17 @@ export function createAlpaconMcpServer(options: AlpaconMcpServerOptions = {}): M
     void release();
   };
   return server;
+}
+
+/** What code mode's snippets may reach: the selection without the code toolset itself. */
+function codeScopeOf(options: AlpaconMcpServerOptions): ToolSelection {
+  return {
+    toolsets: options.toolsets?.filter((name) => name !== "code"),
+    tools: options.tools,
+    excludeTools: options.excludeTools,
+    readOnly: options.readOnly,
+    stateless: options.stateless,
+  };
 }
 
 const releases = new WeakMap<McpServer, () => Promise<void>>();

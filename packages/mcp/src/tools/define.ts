@@ -224,6 +224,11 @@ export interface AnyTool {
     | undefined;
   notFound?: string | undefined;
   forbidden?: string | undefined;
+  /**
+   * Set on a tool that asks before each step it takes rather than once (code mode's `execute`
+   * asks before each call of a snippet that changes or runs something): it has no `confirm`.
+   */
+  confirmsEachCall?: true | undefined;
   run(args: Erased, context: ToolCallContext<Erased>): Promise<unknown>;
   summary(result: Erased, args: Erased, context: ToolContext): string;
 }

@@ -3,6 +3,7 @@ import { approvalTools } from "./approvals.js";
 import { auditTools } from "./audit.js";
 import { authTools } from "./auth.js";
 import { certTools } from "./certs.js";
+import { codeTools } from "./code.js";
 import { commandTools } from "./commands.js";
 import type { AnyTool } from "./define.js";
 import { eventTools } from "./events.js";
@@ -48,4 +49,5 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   ...healthTools,
   ...packageTools,
   ...webhookTools,
+  ...codeTools,
 ];

@@ -45,6 +45,23 @@ export function selectTools(
   selection: ToolSelection = {},
   registry: readonly AnyTool[] = ALL_TOOLS,
 ): AnyTool[] {
+  return registry.filter(toolSelector(selection, registry));
+}
+
+/** What selection looks at in a tool (code mode asks it about SDK methods no tool calls). */
+export type Selectable = Pick<AnyTool, "name" | "toolset"> & {
+  annotations: Pick<AnyTool["annotations"], "readOnlyHint">;
+  advanced?: true | undefined;
+};
+
+/**
+ * Whether the selection takes a tool. Unknown names throw with the list of valid ones, so a
+ * typo fails start-up instead of silently hiding tools.
+ */
+export function toolSelector(
+  selection: ToolSelection = {},
+  registry: readonly AnyTool[] = ALL_TOOLS,
+): (tool: Selectable) => boolean {
   const names = new Set(registry.map((tool) => tool.name));
   const keywords = ["all", "default"];
   const toolsets: Toolset[] = [];
@@ -78,20 +95,19 @@ export function selectTools(
   const defaults =
     selection.toolsets?.includes("default") || (!selection.toolsets?.length && !tools?.length);
   const excluded = new Set(excludeTools ?? []);
-  return registry.filter(
-    (tool) =>
-      ((defaults && onByDefault(tool)) ||
-        everything ||
-        wantedSets.has(tool.toolset) ||
-        wantedTools.has(tool.name)) &&
-      !excluded.has(tool.name) &&
-      (!selection.readOnly || tool.annotations.readOnlyHint) &&
-      !(selection.stateless && CHANNEL_TOOLS.includes(tool.name)),
-  );
+  return (tool) =>
+    ((defaults && onByDefault(tool)) ||
+      everything ||
+      wantedSets.has(tool.toolset) ||
+      wantedTools.has(tool.name)) &&
+    !excluded.has(tool.name) &&
+    // Code mode's tools stay: its bridge lets a snippet read only, under --read-only.
+    (!selection.readOnly || tool.annotations.readOnlyHint || tool.toolset === "code") &&
+    !(selection.stateless && CHANNEL_TOOLS.includes(tool.name));
 }
 
 /** Whether a tool is on when nothing is chosen (see `TOOLSET_RECORD`). */
-export function onByDefault(tool: AnyTool): boolean {
+export function onByDefault(tool: Selectable): boolean {
   if (tool.advanced) return false;
   const { enabled } = TOOLSET_RECORD[tool.toolset];
   return enabled === "read-only" ? tool.annotations.readOnlyHint : enabled;

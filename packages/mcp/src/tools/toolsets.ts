@@ -95,6 +95,12 @@ export const TOOLSET_RECORD = {
     description: "Webhooks and event subscriptions: which events reach which endpoint or channel",
     enabled: false,
   },
+  // Opt-in, or alone with --code-mode: the SDK behind two tools instead of one tool per call.
+  code: {
+    description:
+      "Code mode: search the SDK and execute a JS/TS snippet with it (alone with --code-mode)",
+    enabled: false,
+  },
 } as const satisfies Record<string, { description: string; enabled: boolean | "read-only" }>;
 
 export type Toolset = keyof typeof TOOLSET_RECORD;

@@ -1,0 +1,335 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import variant from "@jitl/quickjs-wasmfile-release-sync";
+import {
+  DefaultIntrinsics,
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type QuickJSContext,
+  type QuickJSDeferredPromise,
+  type QuickJSHandle,
+  type QuickJSSyncVariant,
+  type QuickJSWASMModule,
+} from "quickjs-emscripten-core";
+import { PRELUDE } from "./prelude.js";
+
+/** What a snippet may use; every limit is enforced by the interpreter or by this host. */
+export interface Limits {
+  /** Wall time for the whole run, bridged calls included. */
+  timeoutMs: number;
+  /** Heap of the interpreter (QuickJS's own allocator limit). */
+  memoryBytes: number;
+  /**
+   * Stack of the interpreter: deeper recursion fails with an InternalError. Small, because each
+   * interpreter frame also takes several frames of the host's own stack, which must never be
+   * the one to overflow (a few hundred calls deep still works).
+   */
+  stackBytes: number;
+  /** Console text kept; the rest is counted and dropped. */
+  maxLogBytes: number;
+  /** Bridged calls per run, and how many may be in flight at once. */
+  maxCalls: number;
+  maxParallelCalls: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  timeoutMs: 60_000,
+  memoryBytes: 64 * 1024 * 1024,
+  stackBytes: 64 * 1024,
+  maxLogBytes: 24 * 1024,
+  maxCalls: 2_000,
+  maxParallelCalls: 16,
+};
+
+/** A refusal or failure of a bridged call, as the snippet sees it (an Error it can catch). */
+export class BridgeError extends Error {
+  constructor(
+    readonly errorName: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The host side of the bridge: a method path and JSON arguments in, JSON text out. */
+export type HostCall = (path: string, argsJson: string, signal: AbortSignal) => Promise<string>;
+
+export interface RunRequest {
+  /** A JavaScript expression whose value is the snippet's promise (see `wrapSnippet`). */
+  expression: string;
+  /** The bridged method paths, and whether each returns an async iterator. */
+  methods: readonly { path: string; iterator: boolean }[];
+  call: HostCall;
+  limits: Limits;
+  signal: AbortSignal;
+}
+
+export type RunEnd = "ok" | "error" | "timeout" | "memory" | "cancelled";
+
+export interface RunOutcome {
+  end: RunEnd;
+  /** The snippet's value as JSON text (`ok` only). */
+  json: string | undefined;
+  /** `error`: the snippet's uncaught error, as `Name: message`. */
+  error: string | undefined;
+  logs: string[];
+  /** Console bytes dropped past the limit. */
+  droppedLogBytes: number;
+  calls: number;
+}
+
+// The WebAssembly API as Node has it (this package's TypeScript library has no DOM types).
+const wasm = (
+  globalThis as unknown as {
+    WebAssembly: {
+      compile(bytes: Uint8Array): Promise<WebAssembly.Module>;
+      Memory: new (descriptor: { initial: number; maximum: number }) => object;
+    };
+  }
+).WebAssembly;
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+let spare: Promise<QuickJSWASMModule> | undefined;
+
+/** The interpreter's WebAssembly, compiled once per process. */
+function compiledWasm(): Promise<WebAssembly.Module> {
+  compiled ??= (async () => {
+    // `require` in the CommonJS build, a require made from this module's URL in the ESM one.
+    const resolve = typeof require === "function" ? require.resolve : createRequire(import.meta.url).resolve;
+    return wasm.compile(await readFile(resolve("@jitl/quickjs-wasmfile-release-sync/wasm")));
+  })().catch((error) => {
+    compiled = undefined;
+    throw error;
+  });
+  return compiled;
+}
+
+/**
+ * A fresh instance of the interpreter for one run, with memory of its own that cannot grow past
+ * twice the heap limit (QuickJS counts what it asks for, not what the allocator keeps, and a
+ * growing array once took a shared instance to 1.6 GB). Nothing outlives the run: the instance
+ * is dropped whole, so no state, leak or damage carries over to the next. One spare is kept
+ * ready so a run does not wait for the instantiation.
+ */
+async function freshModule(limits: Limits): Promise<QuickJSWASMModule> {
+  const instantiate = async () =>
+    newQuickJSWASMModuleFromVariant(
+      newVariant(variant as unknown as QuickJSSyncVariant, {
+        wasmModule: await compiledWasm(),
+        wasmMemory: new wasm.Memory({
+          initial: 256,
+          maximum: Math.ceil((limits.memoryBytes * 2) / 65_536),
+        }) as never,
+      }),
+    );
+  const taken = limits.memoryBytes === DEFAULT_LIMITS.memoryBytes && spare ? spare : instantiate();
+  spare = undefined;
+  const module = await taken;
+  if (limits.memoryBytes === DEFAULT_LIMITS.memoryBytes) {
+    spare = instantiate();
+    spare.catch(() => {
+      spare = undefined;
+    });
+  }
+  return module;
+}
+
+/** The snippet as code to evaluate: an async function's body, or an async function called. */
+export function wrapSnippet(code: string): string {
+  return /^\s*async\s*(\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>\s*\{[\s\S]*\}\s*;?\s*$/.test(code)
+    ? `(${code}\n)()`
+    : `(async () => {\n${code}\n})()`;
+}
+
+/**
+ * Runs a snippet in a fresh QuickJS runtime with the bridge, the console and nothing else from
+ * the host. Values cross as JSON text only, so no host object is ever reachable from inside.
+ * Never throws for what the snippet does: every end is an outcome.
+ */
+export async function runSnippet(request: RunRequest): Promise<RunOutcome> {
+  const module = await freshModule(request.limits);
+  const { limits } = request;
+  const runtime = module.newRuntime();
+  runtime.setMemoryLimit(limits.memoryBytes);
+  runtime.setMaxStackSize(limits.stackBytes);
+  const abort = new AbortController();
+  const onAbort = () => abort.abort(request.signal.reason);
+  request.signal.addEventListener("abort", onAbort, { once: true });
+  const deadline = performance.now() + limits.timeoutMs;
+  let stopped: RunEnd | undefined;
+  const stop = (why: RunEnd) => {
+    stopped ??= why;
+    abort.abort(new Error(why));
+  };
+  runtime.setInterruptHandler(() => {
+    if (request.signal.aborted) stop("cancelled");
+    else if (performance.now() > deadline) stop("timeout");
+    return stopped !== undefined;
+  });
+  // No typed arrays: their buffers escape the heap limit (a snippet grew the module's memory
+  // to 2 GB with them), and nothing a fleet script does needs them.
+  const vm = runtime.newContext({ intrinsics: { ...DefaultIntrinsics, TypedArrays: false } });
+  const outcome: RunOutcome = {
+    end: "ok",
+    json: undefined,
+    error: undefined,
+    logs: [],
+    droppedLogBytes: 0,
+    calls: 0,
+  };
+  let logBytes = 0;
+  let wake: () => void = () => {};
+  // Set when the run is over: answers that come back later are dropped unread.
+  let over = false;
+  try {
+    const log = vm.newFunction("log", (text) => {
+      const line = vm.getString(text);
+      const size = Buffer.byteLength(line) + 1;
+      if (logBytes + size > limits.maxLogBytes) outcome.droppedLogBytes += size;
+      else {
+        logBytes += size;
+        outcome.logs.push(line);
+      }
+    });
+    let inFlight = 0;
+    const queue: (() => void)[] = [];
+    const call = vm.newFunction("call", (pathHandle, argsHandle) => {
+      if (outcome.calls >= limits.maxCalls) {
+        throw new BridgeError("LimitError", `more than ${limits.maxCalls} calls in one run`);
+      }
+      outcome.calls += 1;
+      const path = vm.getString(pathHandle);
+      const args = vm.getString(argsHandle);
+      const deferred = vm.newPromise();
+      const start = () => {
+        inFlight += 1;
+        request
+          .call(path, args, abort.signal)
+          .then(
+            (json) => over || settle(vm, deferred, { json }),
+            (error: unknown) => over || settle(vm, deferred, { error }),
+          )
+          .finally(() => {
+            inFlight -= 1;
+            queue.shift()?.();
+            wake();
+          });
+      };
+      if (inFlight < limits.maxParallelCalls) start();
+      else queue.push(start);
+      return deferred.handle;
+    });
+    const prelude = vm.unwrapResult(vm.evalCode(PRELUDE, "prelude.js"));
+    const methods = vm.newString(JSON.stringify(request.methods));
+    vm.unwrapResult(vm.callFunction(prelude, vm.undefined, call, log, methods)).dispose();
+    for (const handle of [prelude, methods, call, log]) handle.dispose();
+
+    const evaluated = vm.evalCode(
+      `globalThis.__finish(${request.expression})`,
+      "snippet.js",
+    );
+    if (evaluated.error) {
+      outcome.end = stopped ?? "error";
+      outcome.error = errorText(vm, evaluated.error);
+      evaluated.error.dispose();
+      return outcome;
+    }
+    const promise = evaluated.value;
+    const settled = vm.resolvePromise(promise);
+    promise.dispose();
+    const jobs = () => {
+      const result = runtime.executePendingJobs();
+      if (result.error) result.error.dispose();
+    };
+    jobs();
+    // Wait for the snippet's promise while bridged calls come back; each answer runs the jobs
+    // it unblocks. The wall-clock limit and cancellation also end the wait.
+    const timer = setTimeout(() => stop("timeout"), Math.max(0, deadline - performance.now()));
+    const ended = new Promise<void>((resolve) => abort.signal.addEventListener("abort", () => resolve(), { once: true }));
+    try {
+      let done = false;
+      const final = settled.then((result) => {
+        done = true;
+        return result;
+      });
+      while (!done && !stopped) {
+        await Promise.race([
+          final,
+          ended,
+          new Promise<void>((resolve) => {
+            wake = resolve;
+          }),
+        ]);
+        if (!stopped) jobs();
+      }
+      if (stopped) {
+        outcome.end = stopped;
+        return outcome;
+      }
+      const result = await final;
+      if (result.error) {
+        outcome.end = stopped ?? "error";
+        outcome.error = errorText(vm, result.error);
+        result.error.dispose();
+      } else {
+        outcome.json = vm.getString(result.value);
+        result.value.dispose();
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    return outcome;
+  } catch (error) {
+    // The interpreter itself failed (out of memory while setting up, the host's stack).
+    outcome.end = stopped ?? (isOutOfMemory(error) ? "memory" : "error");
+    outcome.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return outcome;
+  } finally {
+    over = true;
+    request.signal.removeEventListener("abort", onAbort);
+    abort.abort(new Error("the run ended"));
+    // Nothing is freed one by one: the instance goes whole (see freshModule), which is also
+    // what an interrupted run needs (QuickJS leaves the frames of an interrupted async
+    // function unfreed and its own clean-up would fail).
+    if (outcome.end === "error" && /out of memory/i.test(outcome.error ?? "")) outcome.end = "memory";
+    if (outcome.end === "error" && /interrupted/i.test(outcome.error ?? "")) {
+      outcome.end = stopped ?? "timeout";
+    }
+  }
+}
+
+function settle(
+  vm: QuickJSContext,
+  deferred: QuickJSDeferredPromise,
+  answer: { json: string } | { error: unknown },
+): void {
+  if (!deferred.alive || !vm.alive) return;
+  if ("json" in answer) {
+    const value = vm.newString(answer.json);
+    deferred.resolve(value);
+    value.dispose();
+    return;
+  }
+  const { error } = answer;
+  const value = vm.newError({
+    name: error instanceof BridgeError ? error.errorName : "AlpaconError",
+    message: error instanceof Error ? error.message : String(error),
+  });
+  deferred.reject(value);
+  value.dispose();
+}
+
+function errorText(vm: QuickJSContext, handle: QuickJSHandle): string {
+  const dumped = vm.dump(handle) as unknown;
+  if (dumped && typeof dumped === "object") {
+    const { name, message, stack } = dumped as { name?: string; message?: string; stack?: string };
+    const head = `${name ?? "Error"}: ${message ?? ""}`;
+    const where = typeof stack === "string" ? stack.split("\n").find((line) => line.includes("snippet.js")) : undefined;
+    return where ? `${head} (${where.trim()})` : head;
+  }
+  return `Uncaught: ${String(dumped)}`;
+}
+
+function isOutOfMemory(error: unknown): boolean {
+  return error instanceof Error && /out of memory|memory access out of bounds/i.test(error.message);
+}
