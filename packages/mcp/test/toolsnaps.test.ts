@@ -238,7 +238,7 @@ describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))("%s", (name, 
       sdk: tool.sdk,
       operation: tool.operation,
       effect: effectOf(tool),
-      confirms: tool.confirm !== undefined,
+      confirms: tool.confirm !== undefined || tool.confirmsEachCall === true,
       title: advertised.title,
       description: advertised.description,
       annotations: advertised.annotations,
@@ -296,7 +296,9 @@ describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))("%s", (name, 
 
   test("asks before anything destructive", () => {
     if (tool.annotations.destructiveHint && !tool.annotations.readOnlyHint) {
-      expect(tool.confirm, `${name} is destructive but never asks`).toBeDefined();
+      // Code mode's execute asks before each destructive call its snippet makes instead.
+      const asks = tool.confirm ?? tool.confirmsEachCall;
+      expect(asks, `${name} is destructive but never asks`).toBeDefined();
     }
   });
 
@@ -306,7 +308,7 @@ describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))("%s", (name, 
       EFFECTS[name] ?? effect,
     );
     if (!EFFECTS[name]) expect(tool.effect, `${name} is not in EFFECTS`).toBeUndefined();
-    expect(tool.confirm !== undefined, `${name} (${effect})`).toBe(
+    expect(tool.confirm !== undefined || tool.confirmsEachCall === true, `${name} (${effect})`).toBe(
       !UNCONFIRMED_EFFECTS.has(effect),
     );
     const hints = tool.annotations;
@@ -316,7 +318,9 @@ describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))("%s", (name, 
       expect(hints.openWorldHint).toBe(true);
     }
     // Only adding something that grants nothing runs unasked among the writes.
-    if (!hints.readOnlyHint && !tool.confirm) expect(UNASKED_WRITES).toContain(name);
+    if (!hints.readOnlyHint && !tool.confirm && !tool.confirmsEachCall) {
+      expect(UNASKED_WRITES).toContain(name);
+    }
   });
 
   test("takes a server's name wherever it takes a server (resolved in register.ts)", () => {

@@ -29,6 +29,6 @@ export function listTools(): ToolInfo[] {
     aliases: aliasesOf(tool.name),
     operation: tool.operation,
     annotations: { ...tool.annotations },
-    confirms: tool.confirm !== undefined,
+    confirms: tool.confirm !== undefined || tool.confirmsEachCall === true,
   }));
 }

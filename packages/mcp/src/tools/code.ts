@@ -93,7 +93,7 @@ export const execute = {
       ].join("\n"),
   }),
   // Not one method: the bridge's (code-mode/surface.ts), each asking as its own tool would.
-  sdk: "client.* (the methods code-mode/surface.ts bridges)",
+  sdk: "the bridged client methods (code-mode/surface.ts)",
   confirmsEachCall: true as const,
 };
 

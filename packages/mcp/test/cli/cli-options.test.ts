@@ -26,6 +26,7 @@ describe("parseCliOptions", () => {
         excludeTools: undefined,
         readOnly: false,
         outputSchemas: false,
+        codeMode: false,
         confirm: "elicit",
         allowDirs: undefined,
       },

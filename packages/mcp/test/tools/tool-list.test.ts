@@ -153,10 +153,13 @@ describe("the listing", () => {
     const always = tools.filter((tool) => tool._meta?.["anthropic/alwaysLoad"] === true);
     expect(always.map((tool) => tool.name).sort()).toEqual([
       "command_run",
+      // Code mode's two tools: with --code-mode they are all a session has.
+      "execute",
       "get_server_metrics_summary",
       "get_server_overview",
       "health_check",
       "list_alerts",
+      "search",
       "server_get",
       "servers_list",
       "workspaces_list",
