@@ -14,6 +14,8 @@ export default defineConfig([
     sourcemap: true,
     target: "node20",
     external,
+    // import.meta.url in the CommonJS build (code mode finds the interpreter's .wasm with it).
+    shims: true,
   },
   {
     // The bin: ESM only, with a shebang so `npx @alpacon/mcp` can execute it directly.

@@ -94,9 +94,8 @@ let spare: Promise<QuickJSWASMModule> | undefined;
 /** The interpreter's WebAssembly, compiled once per process. */
 function compiledWasm(): Promise<WebAssembly.Module> {
   compiled ??= (async () => {
-    // `require` in the CommonJS build, a require made from this module's URL in the ESM one.
-    const resolve = typeof require === "function" ? require.resolve : createRequire(import.meta.url).resolve;
-    return wasm.compile(await readFile(resolve("@jitl/quickjs-wasmfile-release-sync/wasm")));
+    const file = createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-release-sync/wasm");
+    return wasm.compile(await readFile(file));
   })().catch((error) => {
     compiled = undefined;
     throw error;
