@@ -7,6 +7,7 @@ import { fleetBench } from "./benchmarks/b5-fleet.js";
 import { toolsListBench } from "./benchmarks/b6-tools-list.js";
 import { idleRssBench } from "./benchmarks/b7-idle-rss.js";
 import { throughputBench } from "./benchmarks/b8-throughput.js";
+import { codeModeBench } from "./benchmarks/b9-code-mode.js";
 import { ensureBuilt } from "./lib/build.js";
 import { type Config, configFor } from "./lib/config.js";
 import type { Row } from "./lib/row.js";
@@ -37,6 +38,12 @@ const BENCHMARKS: Benchmark[] = [
   { id: "B6", sandbox: () => ({}), run: toolsListBench },
   { id: "B7", sandbox: () => ({}), run: idleRssBench },
   { id: "B8", sandbox: () => ({}), run: throughputBench },
+  // Agent delays 0, no latency: B9 compares call counts and bytes; its times are indicative.
+  {
+    id: "B9",
+    sandbox: (config) => ({ servers: config.codeFleet, commandDelays: 0 }),
+    run: codeModeBench,
+  },
 ];
 
 export const BENCHMARK_IDS = BENCHMARKS.map((benchmark) => benchmark.id);

@@ -18,6 +18,8 @@ export interface Config {
   fleetLatencyMs: number;
   fleetConcurrency: number;
   fleetRuns: number;
+  /** B9: servers in the code-mode fleet. */
+  codeFleet: number;
   /** B7: how long a started server idles before its RSS is read. */
   idleMs: number;
   /** B8: load duration and concurrent connections. */
@@ -45,6 +47,7 @@ export function configFor(smoke: boolean): Config {
       fleetLatencyMs: 20,
       fleetConcurrency: 16,
       fleetRuns: 1,
+      codeFleet: 40,
       idleMs: 200,
       loadSeconds: 1,
       loadConnections: 8,
@@ -63,6 +66,7 @@ export function configFor(smoke: boolean): Config {
     fleetLatencyMs: 20,
     fleetConcurrency: 16,
     fleetRuns: 3,
+    codeFleet: 200,
     idleMs: 1_000,
     loadSeconds: 10,
     loadConnections: 16,
