@@ -1,5 +1,5 @@
 import type { Config } from "../lib/config.js";
-import { type Row, ms, row } from "../lib/row.js";
+import { ms, type Row, row } from "../lib/row.js";
 import type { Fixture } from "../lib/setup.js";
 import { summarize } from "../lib/stats.js";
 import type { StdioMcp } from "../lib/stdio-mcp.js";

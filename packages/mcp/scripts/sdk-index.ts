@@ -47,7 +47,13 @@ function methods(checker: ts.TypeChecker, client: ts.Type): MethodEntry[] {
       const declaration = property.valueDeclaration ?? property.declarations?.[0];
       if (!declaration) continue;
       const modifiers = ts.canHaveModifiers(declaration) ? ts.getModifiers(declaration) : undefined;
-      if (modifiers?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword)) continue;
+      if (
+        modifiers?.some(
+          (m) =>
+            m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword,
+        )
+      )
+        continue;
       const path = prefix ? `${prefix}.${property.name}` : property.name;
       if (ts.isMethodDeclaration(declaration)) {
         out.push(method(checker, property, declaration, path));
@@ -55,7 +61,11 @@ function methods(checker: ts.TypeChecker, client: ts.Type): MethodEntry[] {
       }
       const propertyType = checker.getTypeOfSymbolAtLocation(property, declaration);
       const isObject = (propertyType.flags & ts.TypeFlags.Object) !== 0;
-      if (isObject && depth < 3 && !checker.getSignaturesOfType(propertyType, ts.SignatureKind.Call).length) {
+      if (
+        isObject &&
+        depth < 3 &&
+        !checker.getSignaturesOfType(propertyType, ts.SignatureKind.Call).length
+      ) {
         walk(propertyType, path, depth + 1);
       }
     }
@@ -90,7 +100,10 @@ function method(
   return {
     path,
     signature: `alpacon.${path}(${shown.join(", ")})${returns ? `: ${returns}` : ""}`,
-    doc: ts.displayPartsToString(symbol.getDocumentationComment(checker)).replace(/\s+/g, " ").trim(),
+    doc: ts
+      .displayPartsToString(symbol.getDocumentationComment(checker))
+      .replace(/\s+/g, " ")
+      .trim(),
     http,
     leading: signal === "trailing" ? parameters.length - 1 : parameters.length,
     signal,
@@ -103,7 +116,8 @@ function types(program: ts.Program, used: Set<string>): TypeEntry[] {
   const spec = parse(readFileSync(`${ROOT}openapi/alpacon.yaml`, "utf8")) as OpenApi;
   const out = new Map<string, string>();
   for (const file of program.getSourceFiles()) {
-    if (!file.fileName.includes("/packages/sdk/src/") || file.fileName.includes("/generated/")) continue;
+    if (!file.fileName.includes("/packages/sdk/src/") || file.fileName.includes("/generated/"))
+      continue;
     for (const statement of file.statements) {
       if (!(ts.isTypeAliasDeclaration(statement) || ts.isInterfaceDeclaration(statement))) continue;
       const name = statement.name.text;
@@ -112,11 +126,14 @@ function types(program: ts.Program, used: Set<string>): TypeEntry[] {
         const text = statement.type.getText();
         const schema = /^Schemas\["(\w+)"\]$/.exec(text)?.[1];
         const query = /^QueryOf<"(\w+)">$/.exec(text)?.[1];
-        if (schema) out.set(name, `${name} = ${renderSchema(spec, spec.components.schemas[schema])}`);
+        if (schema)
+          out.set(name, `${name} = ${renderSchema(spec, spec.components.schemas[schema])}`);
         else if (query) out.set(name, `${name} = ${renderQuery(spec, query)}`);
         else out.set(name, `${name} = ${oneLine(text)}`);
       } else {
-        const members = statement.members.map((m) => oneLine(m.getText().replace(/\/\*\*[\s\S]*?\*\//g, "")));
+        const members = statement.members.map((m) =>
+          oneLine(m.getText().replace(/\/\*\*[\s\S]*?\*\//g, "")),
+        );
         out.set(name, `${name} { ${members.join(" ")} }`);
       }
     }
@@ -141,7 +158,16 @@ interface Schema {
 
 interface OpenApi {
   components: { schemas: Record<string, Schema> };
-  paths: Record<string, Record<string, { operationId?: string; parameters?: { in: string; name: string; required?: boolean; schema?: Schema }[] }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId?: string;
+        parameters?: { in: string; name: string; required?: boolean; schema?: Schema }[];
+      }
+    >
+  >;
 }
 
 function renderSchema(spec: OpenApi, schema: Schema | undefined, depth = 0): string {
@@ -158,13 +184,17 @@ function renderSchema(spec: OpenApi, schema: Schema | undefined, depth = 0): str
   }
   if (schema.allOf) return schema.allOf.map((s) => renderSchema(spec, s, depth)).join(" & ");
   if (schema.enum) return schema.enum.map((v) => JSON.stringify(v)).join(" | ");
-  const nullable = schema.nullable || (Array.isArray(schema.type) && schema.type.includes("null")) ? " | null" : "";
+  const nullable =
+    schema.nullable || (Array.isArray(schema.type) && schema.type.includes("null"))
+      ? " | null"
+      : "";
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
   if (type === "array") return `${renderSchema(spec, schema.items, depth)}[]${nullable}`;
   if (schema.properties) {
     const required = new Set(schema.required ?? []);
     const fields = Object.entries(schema.properties).map(
-      ([key, value]) => `${key}${required.has(key) ? "" : "?"}: ${renderSchema(spec, value, depth + 1)}`,
+      ([key, value]) =>
+        `${key}${required.has(key) ? "" : "?"}: ${renderSchema(spec, value, depth + 1)}`,
     );
     return `{ ${fields.join("; ")} }${nullable}`;
   }
@@ -215,7 +245,8 @@ export function sdkIndex(): string {
   const checker = program.getTypeChecker();
   const clientFile = program.getSourceFile(`${ROOT}packages/sdk/src/client.ts`);
   const declaration = clientFile?.statements.find(
-    (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === "AlpaconClient",
+    (s): s is ts.InterfaceDeclaration =>
+      ts.isInterfaceDeclaration(s) && s.name.text === "AlpaconClient",
   );
   if (!declaration) throw new Error("AlpaconClient not found in packages/sdk/src/client.ts");
   const all = methods(checker, checker.getTypeAtLocation(declaration));

@@ -308,9 +308,10 @@ describe.each(ALL_TOOLS.map((tool) => [tool.name, tool] as const))("%s", (name, 
       EFFECTS[name] ?? effect,
     );
     if (!EFFECTS[name]) expect(tool.effect, `${name} is not in EFFECTS`).toBeUndefined();
-    expect(tool.confirm !== undefined || tool.confirmsEachCall === true, `${name} (${effect})`).toBe(
-      !UNCONFIRMED_EFFECTS.has(effect),
-    );
+    expect(
+      tool.confirm !== undefined || tool.confirmsEachCall === true,
+      `${name} (${effect})`,
+    ).toBe(!UNCONFIRMED_EFFECTS.has(effect));
     const hints = tool.annotations;
     expect(hints.readOnlyHint).toBe(effect === "read");
     if (effect !== "read") expect(hints.destructiveHint).toBe(effect !== "add");

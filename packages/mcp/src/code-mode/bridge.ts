@@ -42,7 +42,8 @@ export function hostCall(options: BridgeOptions): HostCall {
   let done = 0;
   return async (path, argsJson, signal) => {
     const method = methods.get(path);
-    if (!method) throw new BridgeError("NotBridged", `alpacon.${path} is not available in code mode.`);
+    if (!method)
+      throw new BridgeError("NotBridged", `alpacon.${path} is not available in code mode.`);
     if (argsJson.length > MAX_ARGS_CHARS) {
       throw new BridgeError("LimitError", `the arguments of alpacon.${path} are over 256 KB.`);
     }
@@ -138,8 +139,13 @@ async function invoke(
 /** What the user is asked: the method, its effect and its arguments, as the snippet gave them. */
 function question(method: BridgedMethod, args: unknown[], context: ToolContext): string {
   const shown = JSON.stringify(args, null, 1) ?? "[]";
-  const cut = shown.length > 1_500 ? `${shown.slice(0, 1_500)}… (${shown.length - 1_500} more characters)` : shown;
-  const via = method.tools.length ? ` (what ${method.tools.map((tool) => tool.name).join(", ")} does)` : "";
+  const cut =
+    shown.length > 1_500
+      ? `${shown.slice(0, 1_500)}… (${shown.length - 1_500} more characters)`
+      : shown;
+  const via = method.tools.length
+    ? ` (what ${method.tools.map((tool) => tool.name).join(", ")} does)`
+    : "";
   return [
     `A code-mode snippet wants to ${ASKS[method.effect]} Alpacon: alpacon.${method.path}${via}`,
     `Arguments: ${visible(cut, { keepNewlines: true })}`,

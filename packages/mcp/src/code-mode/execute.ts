@@ -85,13 +85,18 @@ function shape(outcome: RunOutcome): ExecuteResult {
   const room = OUTPUT_BYTES - logBytes;
   const notes: string[] = [];
   if (outcome.droppedLogBytes) {
-    notes.push(`console output past ${LOG_BYTES / 1024} KB was dropped (${outcome.droppedLogBytes} bytes)`);
+    notes.push(
+      `console output past ${LOG_BYTES / 1024} KB was dropped (${outcome.droppedLogBytes} bytes)`,
+    );
   }
   const base = { logs: outcome.logs, calls: outcome.calls };
   if (Buffer.byteLength(json) <= room) {
     return { result: JSON.parse(json), ...base, truncated: notes.length > 0, ...note(notes) };
   }
-  const cut = Buffer.from(json).subarray(0, room).toString("utf8").replace(/\uFFFD$/, "");
+  const cut = Buffer.from(json)
+    .subarray(0, room)
+    .toString("utf8")
+    .replace(/\uFFFD$/, "");
   notes.unshift(
     `the result was cut at ${Math.round(room / 1024)} KB of ${Math.round(Buffer.byteLength(json) / 1024)} KB: return less (pick fields, filter, count, or page)`,
   );

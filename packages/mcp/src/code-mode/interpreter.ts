@@ -223,10 +223,7 @@ export async function runSnippet(request: RunRequest): Promise<RunOutcome> {
     vm.unwrapResult(vm.callFunction(prelude, vm.undefined, call, log, methods)).dispose();
     for (const handle of [prelude, methods, call, log]) handle.dispose();
 
-    const evaluated = vm.evalCode(
-      `globalThis.__finish(${request.expression})`,
-      "snippet.js",
-    );
+    const evaluated = vm.evalCode(`globalThis.__finish(${request.expression})`, "snippet.js");
     if (evaluated.error) {
       outcome.end = stopped ?? "error";
       outcome.error = errorText(vm, evaluated.error);
@@ -244,7 +241,9 @@ export async function runSnippet(request: RunRequest): Promise<RunOutcome> {
     // Wait for the snippet's promise while bridged calls come back; each answer runs the jobs
     // it unblocks. The wall-clock limit and cancellation also end the wait.
     const timer = setTimeout(() => stop("timeout"), Math.max(0, deadline - performance.now()));
-    const ended = new Promise<void>((resolve) => abort.signal.addEventListener("abort", () => resolve(), { once: true }));
+    const ended = new Promise<void>((resolve) =>
+      abort.signal.addEventListener("abort", () => resolve(), { once: true }),
+    );
     try {
       let done = false;
       const final = settled.then((result) => {
@@ -290,7 +289,8 @@ export async function runSnippet(request: RunRequest): Promise<RunOutcome> {
     // Nothing is freed one by one: the instance goes whole (see freshModule), which is also
     // what an interrupted run needs (QuickJS leaves the frames of an interrupted async
     // function unfreed and its own clean-up would fail).
-    if (outcome.end === "error" && /out of memory/i.test(outcome.error ?? "")) outcome.end = "memory";
+    if (outcome.end === "error" && /out of memory/i.test(outcome.error ?? ""))
+      outcome.end = "memory";
     if (outcome.end === "error" && /interrupted/i.test(outcome.error ?? "")) {
       outcome.end = stopped ?? "timeout";
     }
@@ -323,7 +323,10 @@ function errorText(vm: QuickJSContext, handle: QuickJSHandle): string {
   if (dumped && typeof dumped === "object") {
     const { name, message, stack } = dumped as { name?: string; message?: string; stack?: string };
     const head = `${name ?? "Error"}: ${message ?? ""}`;
-    const where = typeof stack === "string" ? stack.split("\n").find((line) => line.includes("snippet.js")) : undefined;
+    const where =
+      typeof stack === "string"
+        ? stack.split("\n").find((line) => line.includes("snippet.js"))
+        : undefined;
     return where ? `${head} (${where.trim()})` : head;
   }
   return `Uncaught: ${String(dumped)}`;

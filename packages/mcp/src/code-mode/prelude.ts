@@ -4,7 +4,7 @@
  * kept in this closure and never reachable by name. Arguments go out and answers come back as
  * JSON text, parsed in here, so the snippet only ever holds its own objects.
  */
-export const PRELUDE = String.raw`(function (call, log, methodsJson) {
+export const PRELUDE = `(function (call, log, methodsJson) {
   "use strict";
   const methods = JSON.parse(methodsJson);
   const send = (path, args) => {

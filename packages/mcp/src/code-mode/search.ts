@@ -34,7 +34,8 @@ function score(query: readonly string[], fields: readonly [string, number][]): n
     for (const [text, weight] of fields) {
       const found = words(text).map(stem);
       if (found.includes(word)) best = Math.max(best, weight);
-      else if (found.some((candidate) => candidate.startsWith(word))) best = Math.max(best, weight / 2);
+      else if (found.some((candidate) => candidate.startsWith(word)))
+        best = Math.max(best, weight / 2);
     }
     // Every word counts; a word found nowhere costs a little, so full matches come first.
     total += best || -0.5;
@@ -87,7 +88,8 @@ export function searchSdk(
       [entry.heading, 2],
       [entry.text, 0.5],
     ]);
-    if (points > 0) scored.push([points - 0.5, { kind: "doc", name: entry.heading, text: entry.text }]);
+    if (points > 0)
+      scored.push([points - 0.5, { kind: "doc", name: entry.heading, text: entry.text }]);
   }
   scored.sort((a, b) => b[0] - a[0]);
   return { hits: scored.slice(0, limit).map(([, hit]) => hit), total: scored.length };

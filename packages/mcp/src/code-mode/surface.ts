@@ -1,7 +1,7 @@
 import { SDK_METHODS } from "../generated/sdk-index.js";
 import { type AnyTool, type Effect, effectOf } from "../tools/define.js";
 import { ALL_TOOLS } from "../tools/index.js";
-import { toolSelector, type ToolSelection } from "../tools/select-tools.js";
+import { type ToolSelection, toolSelector } from "../tools/select-tools.js";
 import type { Toolset } from "../tools/toolsets.js";
 import type { SdkMethodEntry } from "./sdk-index-types.js";
 

@@ -64,7 +64,11 @@ export const execute = {
     sdk: [],
     operation: "exec",
     input: {
-      code: z.string().min(1).max(100_000).describe("Body of an async function; use await and return."),
+      code: z
+        .string()
+        .min(1)
+        .max(100_000)
+        .describe("Body of an async function; use await and return."),
       language: z
         .enum(["typescript", "javascript"])
         .default("typescript")

@@ -62,9 +62,9 @@ describe("search", () => {
   test("says which calls ask and which this server refuses", async () => {
     const { client } = await h.connect({ codeMode: true, readOnly: true });
     const result = await call(client, "search", { query: "commands run", limit: 5 });
-    const run = (result.structured!.results as { name: string; effect?: string; unavailable?: string }[]).find(
-      (hit) => hit.name === "alpacon.commands.run",
-    );
+    const run = (
+      result.structured!.results as { name: string; effect?: string; unavailable?: string }[]
+    ).find((hit) => hit.name === "alpacon.commands.run");
     expect(run).toMatchObject({ effect: "run", unavailable: expect.stringMatching(/read-only/) });
     expect(result.text).toContain("alpacon.commands.run(options: RunCommandOptions)");
   });
@@ -75,7 +75,9 @@ describe("search", () => {
     const type = results.find((hit) => hit.kind === "type");
     expect(type?.text).toMatch(/^RunCommandOptions \{ servers: string \| readonly string\[\];/);
     const docs = await h.call("search", { query: "errors retries" });
-    expect((docs.structured!.results as { kind: string }[]).some((hit) => hit.kind === "doc")).toBe(true);
+    expect((docs.structured!.results as { kind: string }[]).some((hit) => hit.kind === "doc")).toBe(
+      true,
+    );
   });
 
   test("a query that matches nothing says what to try", async () => {

@@ -81,7 +81,9 @@ return runs.map((r) => ({ ok: r.success, out: r.output }));`,
 }`,
     });
     expect(questions).toHaveLength(1);
-    expect(result.structured!.result).toMatch(/^Declined: alpacon\.servers\.unregister was not run: the user declined/);
+    expect(result.structured!.result).toMatch(
+      /^Declined: alpacon\.servers\.unregister was not run: the user declined/,
+    );
     expect(h.sandbox.control.workspace("ap1", "acme").servers().length).toBe(before);
   });
 
@@ -159,7 +161,8 @@ catch (error) { return [count, error.name, error.message]; }`,
 
 describe("execute is contained", () => {
   test("prototype pollution through bridge values stays inside the run", async () => {
-    const result = await execute(`const page = await alpacon.servers.list(JSON.parse('{"__proto__": {"polluted": 1}, "page": 1}'));
+    const result =
+      await execute(`const page = await alpacon.servers.list(JSON.parse('{"__proto__": {"polluted": 1}, "page": 1}'));
 Object.getPrototypeOf(page).polluted = "yes";
 Object.prototype.injected = "yes";
 Array.prototype.push = () => 0;
@@ -188,7 +191,11 @@ return [({}).polluted, page.count > 0];`);
   });
 
   test("a loop of awaited calls is stopped at the time limit too", async () => {
-    const result = await execute("while (true) await alpacon.servers.list();", {}, { timeoutSeconds: 1 });
+    const result = await execute(
+      "while (true) await alpacon.servers.list();",
+      {},
+      { timeoutSeconds: 1 },
+    );
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(/time limit/);
     expect(result.text).toMatch(/It made \d+ Alpacon calls/);
@@ -227,7 +234,8 @@ return [({}).polluted, page.count > 0];`);
   });
 
   test("no host globals: process, require, fetch, timers, import() and eval of modules", async () => {
-    const result = await execute(`const kinds = [typeof process, typeof require, typeof fetch, typeof setTimeout, typeof XMLHttpRequest, typeof WebSocket, typeof Buffer, typeof ArrayBuffer, typeof Float64Array];
+    const result =
+      await execute(`const kinds = [typeof process, typeof require, typeof fetch, typeof setTimeout, typeof XMLHttpRequest, typeof WebSocket, typeof Buffer, typeof ArrayBuffer, typeof Float64Array];
 let imported;
 try { await import("node:fs"); imported = "yes"; } catch (e) { imported = e.name; }
 let viaFunction;
