@@ -146,6 +146,13 @@ describe("MCP Inspector CLI (Node 22) against npx alpacon-mcp over stdio", () =>
       ["health", "health_check", {}, /alpacon-mcp/],
       ["packages", "list_system_package_entries", { ...acme, server }, /entries/],
       ["webhooks", "list_event_subscriptions", acme, /subscriptions/],
+      // A snippet that only reads: it runs unasked, in the interpreter loaded from dist.
+      [
+        "code",
+        "execute",
+        { ...acme, code: "return (await alpacon.servers.list()).count;" },
+        /^\d+$/,
+      ],
     ];
     expect(new Set(["servers", ...calls.map(([toolset]) => toolset)])).toEqual(new Set(TOOLSETS));
 
