@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import variant from "@jitl/quickjs-wasmfile-release-sync";
@@ -89,7 +90,6 @@ const wasm = (
 ).WebAssembly;
 
 let compiled: Promise<WebAssembly.Module> | undefined;
-let spare: Promise<QuickJSWASMModule> | undefined;
 
 /** The interpreter's WebAssembly, compiled once per process. */
 function compiledWasm(): Promise<WebAssembly.Module> {
@@ -103,34 +103,38 @@ function compiledWasm(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
-/**
- * A fresh instance of the interpreter for one run, with memory of its own that cannot grow past
- * twice the heap limit (QuickJS counts what it asks for, not what the allocator keeps, and a
- * growing array once took a shared instance to 1.6 GB). Nothing outlives the run: the instance
- * is dropped whole, so no state, leak or damage carries over to the next. One spare is kept
- * ready so a run does not wait for the instantiation.
- */
-async function freshModule(limits: Limits): Promise<QuickJSWASMModule> {
-  const instantiate = async () =>
+function instantiate(memoryBytes: number): Promise<QuickJSWASMModule> {
+  return compiledWasm().then((wasmModule) =>
     newQuickJSWASMModuleFromVariant(
       newVariant(variant as unknown as QuickJSSyncVariant, {
-        wasmModule: await compiledWasm(),
+        wasmModule,
         wasmMemory: new wasm.Memory({
           initial: 256,
-          maximum: Math.ceil((limits.memoryBytes * 2) / 65_536),
+          maximum: Math.ceil((memoryBytes * 2) / 65_536),
         }) as never,
       }),
-    );
-  const taken = limits.memoryBytes === DEFAULT_LIMITS.memoryBytes && spare ? spare : instantiate();
-  spare = undefined;
-  const module = await taken;
-  if (limits.memoryBytes === DEFAULT_LIMITS.memoryBytes) {
-    spare = instantiate();
-    spare.catch(() => {
-      spare = undefined;
-    });
-  }
-  return module;
+    ),
+  );
+}
+
+/** Instances whose last run ended cleanly, ready for the next (at most two are kept). */
+const idle: QuickJSWASMModule[] = [];
+
+/**
+ * An interpreter instance for one run: one that served a run which ended cleanly (its runtime
+ * freed; runtimes share nothing, and a snippet has no way to read raw memory), or a new one.
+ * Each has memory of its own that cannot grow past twice the heap limit: QuickJS counts what it
+ * asks for, not what the allocator keeps, and a growing array once took a shared instance to
+ * 1.6 GB. After an interrupt, a memory limit or a failure inside the interpreter, the instance
+ * is dropped whole (see `runSnippet`), so nothing of that run carries over.
+ */
+function takeModule(limits: Limits): QuickJSWASMModule | Promise<QuickJSWASMModule> {
+  const usual = limits.memoryBytes === DEFAULT_LIMITS.memoryBytes;
+  return (usual && idle.pop()) || instantiate(limits.memoryBytes);
+}
+
+function giveBack(module: QuickJSWASMModule, limits: Limits): void {
+  if (limits.memoryBytes === DEFAULT_LIMITS.memoryBytes && idle.length < 2) idle.push(module);
 }
 
 /** The snippet as code to evaluate: an async function's body, or an async function called. */
@@ -146,12 +150,14 @@ export function wrapSnippet(code: string): string {
  * Never throws for what the snippet does: every end is an outcome.
  */
 export async function runSnippet(request: RunRequest): Promise<RunOutcome> {
-  const module = await freshModule(request.limits);
+  const module = await takeModule(request.limits);
   const { limits } = request;
   const runtime = module.newRuntime();
   runtime.setMemoryLimit(limits.memoryBytes);
   runtime.setMaxStackSize(limits.stackBytes);
   const abort = new AbortController();
+  // Every call in flight listens to it (and the run itself): not a leak, the run's parallelism.
+  setMaxListeners(limits.maxParallelCalls + 8, abort.signal);
   const onAbort = () => abort.abort(request.signal.reason);
   request.signal.addEventListener("abort", onAbort, { once: true });
   const deadline = performance.now() + limits.timeoutMs;
@@ -176,10 +182,12 @@ export async function runSnippet(request: RunRequest): Promise<RunOutcome> {
     droppedLogBytes: 0,
     calls: 0,
   };
+  const pending = new Set<QuickJSDeferredPromise>();
   let logBytes = 0;
   let wake: () => void = () => {};
   // Set when the run is over: answers that come back later are dropped unread.
   let over = false;
+  let broken = false;
   try {
     const log = vm.newFunction("log", (text) => {
       const line = vm.getString(text);
@@ -200,6 +208,7 @@ export async function runSnippet(request: RunRequest): Promise<RunOutcome> {
       const path = vm.getString(pathHandle);
       const args = vm.getString(argsHandle);
       const deferred = vm.newPromise();
+      pending.add(deferred);
       const start = () => {
         inFlight += 1;
         request
@@ -209,6 +218,7 @@ export async function runSnippet(request: RunRequest): Promise<RunOutcome> {
             (error: unknown) => over || settle(vm, deferred, { error }),
           )
           .finally(() => {
+            pending.delete(deferred);
             inFlight -= 1;
             queue.shift()?.();
             wake();
@@ -278,7 +288,9 @@ export async function runSnippet(request: RunRequest): Promise<RunOutcome> {
     }
     return outcome;
   } catch (error) {
-    // The interpreter itself failed (out of memory while setting up, the host's stack).
+    // The interpreter itself failed (out of memory while setting up, the host's stack): its
+    // memory may be in any state.
+    broken = true;
     outcome.end = stopped ?? (isOutOfMemory(error) ? "memory" : "error");
     outcome.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return outcome;
@@ -286,13 +298,24 @@ export async function runSnippet(request: RunRequest): Promise<RunOutcome> {
     over = true;
     request.signal.removeEventListener("abort", onAbort);
     abort.abort(new Error("the run ended"));
-    // Nothing is freed one by one: the instance goes whole (see freshModule), which is also
-    // what an interrupted run needs (QuickJS leaves the frames of an interrupted async
-    // function unfreed and its own clean-up would fail).
     if (outcome.end === "error" && /out of memory/i.test(outcome.error ?? ""))
       outcome.end = "memory";
     if (outcome.end === "error" && /interrupted/i.test(outcome.error ?? "")) {
       outcome.end = stopped ?? "timeout";
+    }
+    // QuickJS leaves the frames of an interrupted async function unfreed, so its own clean-up
+    // check would fail: after an interrupt (time limit, cancellation), the memory limit or a
+    // failure inside, the instance is dropped whole. Otherwise the run's runtime is freed and
+    // the instance serves a later run.
+    if (!stopped && !broken && outcome.end !== "memory") {
+      try {
+        for (const deferred of pending) deferred.dispose();
+        vm.dispose();
+        runtime.dispose();
+        giveBack(module, limits);
+      } catch {
+        // Dropped whole, as above.
+      }
     }
   }
 }

@@ -287,6 +287,20 @@ return { size: text.length, found: text.includes(token), header: /authorization/
     expect(result.text).not.toContain(token);
   });
 
+  test("a call left pending when the snippet returns is dropped, and the next run is clean", async () => {
+    const { client } = await h.connect();
+    const first = await call(client, "execute", {
+      workspace: "acme",
+      code: "globalThis.leftover = 1; alpacon.servers.list(); return 'done';",
+    });
+    expect(first.structured!.result).toBe("done");
+    const next = await call(client, "execute", {
+      workspace: "acme",
+      code: "return typeof globalThis.leftover;",
+    });
+    expect(next.structured!.result).toBe("undefined");
+  });
+
   test("request options cannot be passed in from a snippet (extra arguments are dropped)", async () => {
     const result = await execute(
       `return (await alpacon.servers.list({ page_size: 1 }, { headers: { authorization: "x" }, baseUrl: "http://example.com" })).results.length;`,
