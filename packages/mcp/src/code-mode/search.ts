@@ -11,6 +11,21 @@ export interface SearchHit {
   effect?: string;
   /** Methods: why `execute` cannot call it here, when it cannot. */
   unavailable?: string;
+  /** Methods: the types its signature names, as one line each. */
+  types?: string[];
+}
+
+const TYPES = new Map(SDK_TYPES.map((entry) => [entry.name, entry.text]));
+
+/** The types a signature names, each cut to a line a model reads at a glance. */
+function typesOf(signature: string): string[] {
+  const names = [...new Set(signature.match(/QueryOf<"\w+">|\b[A-Z]\w+/g) ?? [])];
+  return names
+    .flatMap((name) => {
+      const text = TYPES.get(name);
+      return text ? [text.length > 400 ? `${text.slice(0, 400)}…` : text] : [];
+    })
+    .slice(0, 4);
 }
 
 /** `listServers`, `top-servers`, `ACLs` → lowercase words, camelCase split. */
@@ -73,6 +88,7 @@ export function searchSdk(
         doc: entry.doc,
         ...(method ? { effect: method.effect } : {}),
         ...(unavailable ? { unavailable } : {}),
+        types: typesOf(entry.signature),
       },
     ]);
   }

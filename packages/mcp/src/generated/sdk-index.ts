@@ -2578,111 +2578,111 @@ export const SDK_TYPES: readonly SdkTypeEntry[] = [
  },
  {
   "name": "ListActivityLogsQuery",
-  "text": "ListActivityLogsQuery = { user?: string; app?: string; model?: string }"
+  "text": "ListActivityLogsQuery = { cursor?: string; page_size?: number; page?: number; user?: string; app?: string; model?: string }"
  },
  {
   "name": "ListAlertRulesQuery",
-  "text": "ListAlertRulesQuery = { server?: string }"
+  "text": "ListAlertRulesQuery = { page?: number; page_size?: number; server?: string }"
  },
  {
   "name": "ListAlertsQuery",
-  "text": "ListAlertsQuery = { alert_type?: string; severity?: string; server_name?: string; acknowledged?: boolean; dismissed?: boolean }"
+  "text": "ListAlertsQuery = { page?: number; page_size?: number; server?: string; alert_type?: string; severity?: string; server_name?: string; acknowledged?: boolean; dismissed?: boolean }"
  },
  {
   "name": "ListApiTokensQuery",
-  "text": "ListApiTokensQuery = { name?: string; enabled?: boolean; remote_ip?: string }"
+  "text": "ListApiTokensQuery = { page?: number; page_size?: number; search?: string; ordering?: string; name?: string; enabled?: boolean; remote_ip?: string }"
  },
  {
   "name": "ListApprovalRequestsQuery",
-  "text": "ListApprovalRequestsQuery = { status?: \"pending\" | \"approved\" | \"rejected\" | \"cancelled\" | \"expired\"; request_type?: ApprovalRequestType }"
+  "text": "ListApprovalRequestsQuery = { page?: number; page_size?: number; status?: \"pending\" | \"approved\" | \"rejected\" | \"cancelled\" | \"expired\"; request_type?: ApprovalRequestType }"
  },
  {
   "name": "ListCertificateAuthoritiesQuery",
-  "text": "ListCertificateAuthoritiesQuery = {  }"
+  "text": "ListCertificateAuthoritiesQuery = { page?: number; page_size?: number }"
  },
  {
   "name": "ListCertificatesQuery",
-  "text": "ListCertificatesQuery = { csr__authority__id?: string }"
+  "text": "ListCertificatesQuery = { page?: number; page_size?: number; csr__authority__id?: string }"
  },
  {
   "name": "ListCommandAclsQuery",
-  "text": "ListCommandAclsQuery = {  }"
+  "text": "ListCommandAclsQuery = { page?: number; page_size?: number; token?: string; api_token?: string; service_token?: string }"
  },
  {
   "name": "ListCommandsQuery",
-  "text": "ListCommandsQuery = { requested_by?: string }"
+  "text": "ListCommandsQuery = { page?: number; page_size?: number; search?: string; ordering?: string; server?: string; requested_by?: string }"
  },
  {
   "name": "ListEventsQuery",
-  "text": "ListEventsQuery = { reporter?: string }"
+  "text": "ListEventsQuery = { page?: number; page_size?: number; search?: string; ordering?: string; server?: string; reporter?: string }"
  },
  {
   "name": "ListEventSubscriptionsQuery",
-  "text": "ListEventSubscriptionsQuery = {  }"
+  "text": "ListEventSubscriptionsQuery = { page?: number; page_size?: number }"
  },
  {
   "name": "ListFileAclsQuery",
-  "text": "ListFileAclsQuery = {  }"
+  "text": "ListFileAclsQuery = { page?: number; page_size?: number; token?: string; api_token?: string; service_token?: string }"
  },
  {
   "name": "ListNotesQuery",
-  "text": "ListNotesQuery = { pinned?: boolean; private?: boolean; author?: string }"
+  "text": "ListNotesQuery = { page?: number; page_size?: number; search?: string; ordering?: string; server?: string; pinned?: boolean; private?: boolean; author?: string }"
  },
  {
   "name": "ListPackageEntriesQuery",
-  "text": "ListPackageEntriesQuery = { name?: string; server?: string }"
+  "text": "ListPackageEntriesQuery = { page?: number; page_size?: number; name?: string; server?: string }"
  },
  {
   "name": "ListRegistrationTokensQuery",
-  "text": "ListRegistrationTokensQuery = {  }"
+  "text": "ListRegistrationTokensQuery = { page?: number; page_size?: number; search?: string }"
  },
  {
   "name": "ListRevokeRequestsQuery",
-  "text": "ListRevokeRequestsQuery = { status?: RevokeRequestStatus; certificate?: string }"
+  "text": "ListRevokeRequestsQuery = { page?: number; page_size?: number; status?: RevokeRequestStatus; certificate?: string }"
  },
  {
   "name": "ListServerAclsQuery",
-  "text": "ListServerAclsQuery = {  }"
+  "text": "ListServerAclsQuery = { page?: number; page_size?: number; token?: string; api_token?: string; service_token?: string }"
  },
  {
   "name": "ListServerLogsQuery",
-  "text": "ListServerLogsQuery = {  }"
+  "text": "ListServerLogsQuery = { cursor?: string; page_size?: number; page?: number; server?: string }"
  },
  {
   "name": "ListServersQuery",
-  "text": "ListServersQuery = { name?: string; version?: string; enabled?: boolean; commissioned?: boolean; starred?: boolean; owner?: string; groups?: string }"
+  "text": "ListServersQuery = { page?: number; page_size?: number; search?: string; ordering?: string; name?: string; version?: string; enabled?: boolean; commissioned?: boolean; starred?: boolean; owner?: string; groups?: string }"
  },
  {
   "name": "ListSessionAnalysesQuery",
-  "text": "ListSessionAnalysesQuery = { status?: string; risk_score?: string }"
+  "text": "ListSessionAnalysesQuery = { page?: number; page_size?: number; server?: string; status?: string; risk_score?: string }"
  },
  {
   "name": "ListSessionRecordsQuery",
-  "text": "ListSessionRecordsQuery = {  }"
+  "text": "ListSessionRecordsQuery = { cursor?: string; page_size?: number; page?: number }"
  },
  {
   "name": "ListSignRequestsQuery",
-  "text": "ListSignRequestsQuery = { status?: SignRequestStatus }"
+  "text": "ListSignRequestsQuery = { page?: number; page_size?: number; status?: SignRequestStatus }"
  },
  {
   "name": "ListSudoPoliciesQuery",
-  "text": "ListSudoPoliciesQuery = {  }"
+  "text": "ListSudoPoliciesQuery = { page?: number; page_size?: number }"
  },
  {
   "name": "ListWebftpLogsQuery",
-  "text": "ListWebftpLogsQuery = { user?: string; action?: string }"
+  "text": "ListWebftpLogsQuery = { cursor?: string; page_size?: number; page?: number; server?: string; user?: string; action?: string }"
  },
  {
   "name": "ListWebhooksQuery",
-  "text": "ListWebhooksQuery = { name?: string; owner?: string; provider?: \"slack\" | \"discord\" | \"teams\" | \"telegram\" | \"custom\" }"
+  "text": "ListWebhooksQuery = { page?: number; page_size?: number; name?: string; owner?: string; provider?: \"slack\" | \"discord\" | \"teams\" | \"telegram\" | \"custom\" }"
  },
  {
   "name": "ListWebshSessionsQuery",
-  "text": "ListWebshSessionsQuery = { user?: string; username?: string; groupname?: string; is_connectable?: boolean }"
+  "text": "ListWebshSessionsQuery = { page?: number; page_size?: number; search?: string; ordering?: string; server?: string; user?: string; username?: string; groupname?: string; is_connectable?: boolean }"
  },
  {
   "name": "ListWorkSessionsQuery",
-  "text": "ListWorkSessionsQuery = { status?: \"pending\" | \"approved\" | \"active\" | \"completed\" | \"rejected\" | \"cancelled\" | \"expired\" | \"revoked\"; requester_type?: \"user\" | \"agent\"; assigned_user?: string }"
+  "text": "ListWorkSessionsQuery = { page?: number; page_size?: number; status?: \"pending\" | \"approved\" | \"active\" | \"completed\" | \"rejected\" | \"cancelled\" | \"expired\" | \"revoked\"; requester_type?: \"user\" | \"agent\"; assigned_user?: string }"
  },
  {
   "name": "MetricsQuery",
@@ -2733,8 +2733,80 @@ export const SDK_TYPES: readonly SdkTypeEntry[] = [
   "text": "PooledExecOptions { command: string; }"
  },
  {
-  "name": "QueryOf",
-  "text": "QueryOf = NonNullable<operations[Op][\"parameters\"][\"query\"]>"
+  "name": "QueryOf<\"analyzeWorkSession\">",
+  "text": "QueryOf<\"analyzeWorkSession\"> = { force?: boolean }"
+ },
+ {
+  "name": "QueryOf<\"listCommandChunks\">",
+  "text": "QueryOf<\"listCommandChunks\"> = { page?: number; page_size?: number; ordering?: string; seq__gte?: number; seq__lte?: number }"
+ },
+ {
+  "name": "QueryOf<\"listDisks\">",
+  "text": "QueryOf<\"listDisks\"> = { server: string; page?: number; page_size?: number }"
+ },
+ {
+  "name": "QueryOf<\"listDiskUsageDevices\">",
+  "text": "QueryOf<\"listDiskUsageDevices\"> = { server: string }"
+ },
+ {
+  "name": "QueryOf<\"listDownloads\">",
+  "text": "QueryOf<\"listDownloads\"> = { page?: number; page_size?: number; ordering?: string; server?: string; user?: string; username?: string; groupname?: string }"
+ },
+ {
+  "name": "QueryOf<\"listIamApplications\">",
+  "text": "QueryOf<\"listIamApplications\"> = { page?: number; page_size?: number; search?: string }"
+ },
+ {
+  "name": "QueryOf<\"listIamGroups\">",
+  "text": "QueryOf<\"listIamGroups\"> = { page?: number; page_size?: number; search?: string; ordering?: string; name?: string; is_ldap_group?: boolean }"
+ },
+ {
+  "name": "QueryOf<\"listIamMemberships\">",
+  "text": "QueryOf<\"listIamMemberships\"> = { page?: number; page_size?: number; group?: string; user?: string; role?: \"member\" | \"manager\" | \"owner\" }"
+ },
+ {
+  "name": "QueryOf<\"listIamUsers\">",
+  "text": "QueryOf<\"listIamUsers\"> = { page?: number; page_size?: number; search?: string; ordering?: string; username?: string; is_active?: boolean; is_staff?: boolean; is_superuser?: boolean; is_ldap_user?: boolean; shell?: string }"
+ },
+ {
+  "name": "QueryOf<\"listNetworkInterfaces\">",
+  "text": "QueryOf<\"listNetworkInterfaces\"> = { server: string; page?: number; page_size?: number }"
+ },
+ {
+  "name": "QueryOf<\"listOsVersions\">",
+  "text": "QueryOf<\"listOsVersions\"> = { server: string; page?: number; page_size?: number }"
+ },
+ {
+  "name": "QueryOf<\"listPartitions\">",
+  "text": "QueryOf<\"listPartitions\"> = { server: string; page?: number; page_size?: number }"
+ },
+ {
+  "name": "QueryOf<\"listSystemGroups\">",
+  "text": "QueryOf<\"listSystemGroups\"> = { server: string; page?: number; page_size?: number; search?: string }"
+ },
+ {
+  "name": "QueryOf<\"listSystemInfo\">",
+  "text": "QueryOf<\"listSystemInfo\"> = { server: string; page?: number; page_size?: number }"
+ },
+ {
+  "name": "QueryOf<\"listSystemPackages\">",
+  "text": "QueryOf<\"listSystemPackages\"> = { server: string; page?: number; page_size?: number; search?: string; name?: string; arch?: string }"
+ },
+ {
+  "name": "QueryOf<\"listSystemTimes\">",
+  "text": "QueryOf<\"listSystemTimes\"> = { server: string; page?: number; page_size?: number }"
+ },
+ {
+  "name": "QueryOf<\"listSystemUsers\">",
+  "text": "QueryOf<\"listSystemUsers\"> = { server: string; page?: number; page_size?: number; search?: string; login_enabled?: boolean }"
+ },
+ {
+  "name": "QueryOf<\"listUploads\">",
+  "text": "QueryOf<\"listUploads\"> = { page?: number; page_size?: number; ordering?: string; server?: string; user?: string; username?: string; groupname?: string }"
+ },
+ {
+  "name": "QueryOf<\"listWebftpSessions\">",
+  "text": "QueryOf<\"listWebftpSessions\"> = { page?: number; page_size?: number; server?: string }"
  },
  {
   "name": "RegistrationToken",
@@ -2962,7 +3034,7 @@ export const SDK_TYPES: readonly SdkTypeEntry[] = [
  },
  {
   "name": "WorkSessionTimelineQuery",
-  "text": "WorkSessionTimelineQuery = { include_records?: boolean }"
+  "text": "WorkSessionTimelineQuery = { page?: number; page_size?: number; include_records?: boolean }"
  },
  {
   "name": "WorkspaceAccessControl",

@@ -30,6 +30,7 @@ export const search = defineTool({
         doc: z.string().optional(),
         effect: z.string().optional(),
         unavailable: z.string().optional(),
+        types: z.array(z.string()).optional().describe("Types the signature names."),
       }),
     ),
     total: z.int(),
@@ -46,7 +47,11 @@ export const search = defineTool({
           ...results.map((hit) =>
             hit.kind === "doc"
               ? `## ${hit.name}\n${hit.text}`
-              : `${hit.text}${hit.effect ? `  [${hit.effect}${hit.unavailable ? `; unavailable: ${hit.unavailable}` : ""}]` : ""}${hit.doc ? `\n  ${hit.doc}` : ""}`,
+              : [
+                  `${hit.text}${hit.effect ? `  [${hit.effect}${hit.unavailable ? `; unavailable: ${hit.unavailable}` : ""}]` : ""}`,
+                  ...(hit.doc ? [`  ${hit.doc}`] : []),
+                  ...(hit.types ?? []).map((type) => `  type ${type}`),
+                ].join("\n"),
           ),
         ].join("\n")
       : "No matches: try other words (a resource such as servers, metrics, commands, alerts).",

@@ -69,6 +69,17 @@ describe("search", () => {
     expect(result.text).toContain("alpacon.commands.run(options: RunCommandOptions)");
   });
 
+  test("a method comes with the types its signature names, queries included", async () => {
+    const result = await h.call("search", { query: "system packages", limit: 3 });
+    const hit = (result.structured!.results as { name: string; types?: string[] }[]).find(
+      (item) => item.name === "alpacon.system.packages",
+    );
+    expect(hit?.types?.[0]).toMatch(
+      /^QueryOf<"listSystemPackages"> = \{ server: string; page\?: number;/,
+    );
+    expect(result.text).toContain('  type QueryOf<"listSystemPackages">');
+  });
+
   test("finds types and README sections too", async () => {
     const result = await h.call("search", { query: "RunCommandOptions", limit: 3 });
     const results = result.structured!.results as { kind: string; name: string; text: string }[];
