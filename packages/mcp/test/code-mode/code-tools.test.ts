@@ -70,7 +70,7 @@ describe("search", () => {
   });
 
   test("a method comes with the types its signature names, queries included", async () => {
-    const result = await h.call("search", { query: "system packages", limit: 3 });
+    const result = await h.call("search", { query: "installed packages of a server", limit: 10 });
     const hit = (result.structured!.results as { name: string; types?: string[] }[]).find(
       (item) => item.name === "alpacon.system.packages",
     );
