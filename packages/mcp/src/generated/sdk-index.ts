@@ -1806,9 +1806,27 @@ export const SDK_METHODS: readonly SdkMethodEntry[] = [
   "iterator": false
  },
  {
+  "path": "webftp.downloadBulk",
+  "signature": "alpacon.webftp.downloadBulk(options: BulkDownloadOptions): Promise<DownloadResult>",
+  "doc": "Downloads several files and folders of one server as one zip (`createBulkDownload`) into a writable stream, as `download` does; `downloadBulkFile` in `@alpacon/sdk/node` saves it or extracts it safely.",
+  "http": null,
+  "leading": 1,
+  "signal": "inside",
+  "iterator": false
+ },
+ {
   "path": "webftp.downloads.create",
   "signature": "alpacon.webftp.downloads.create(body: CreateDownloadBody)",
   "doc": "`createDownload`: returns the presigned `download_url` (or null until the status has it).",
+  "http": "POST",
+  "leading": 1,
+  "signal": "trailing",
+  "iterator": false
+ },
+ {
+  "path": "webftp.downloads.createBulk",
+  "signature": "alpacon.webftp.downloads.createBulk(body: CreateBulkDownloadBody)",
+  "doc": "`createBulkDownload`: one zip of several files or folders on one server (`path` is the list); then wait and fetch as after `create`.",
   "http": "POST",
   "leading": 1,
   "signal": "trailing",
@@ -1833,8 +1851,17 @@ export const SDK_METHODS: readonly SdkMethodEntry[] = [
   "iterator": false
  },
  {
+  "path": "webftp.prepareBulkDownload",
+  "signature": "alpacon.webftp.prepareBulkDownload(options: Omit<BulkDownloadOptions, \"destination\" | \"onProgress\">): Promise<PreparedDownload>",
+  "doc": "The first half of `downloadBulk`: create the bulk download and wait until the zip is stored.",
+  "http": null,
+  "leading": 1,
+  "signal": "inside",
+  "iterator": false
+ },
+ {
   "path": "webftp.prepareDownload",
-  "signature": "alpacon.webftp.prepareDownload(options: Omit<DownloadOptions, \"destination\" | \"onProgress\">): Promise<{ id: string; name: string; downloadUrl: string; idleTimeoutMs: number }>",
+  "signature": "alpacon.webftp.prepareDownload(options: Omit<DownloadOptions, \"destination\" | \"onProgress\">): Promise<PreparedDownload>",
   "doc": "The first half of a download: create it and wait until the agent has stored the file. Answers the presigned `downloadUrl` to GET (no Authorization header; it expires).",
   "http": null,
   "leading": 1,
@@ -2141,7 +2168,7 @@ export const SDK_METHODS: readonly SdkMethodEntry[] = [
  {
   "path": "workSessions.approve",
   "signature": "alpacon.workSessions.approve(id: string, body?: ApproveWorkSessionBody): Promise<WorkSession>",
-  "doc": "`approveWorkSession`: pending → approved, optionally granting fewer scopes or servers. People decide; agents and the CLI get 403.",
+  "doc": "`approveWorkSession`: pending → approved, optionally granting fewer scopes or servers. A person decides with their own browser login; API tokens and agents get 403 (`PermissionDeniedError`, ADR 0015).",
   "http": "POST",
   "leading": 2,
   "signal": "trailing",
@@ -2222,7 +2249,7 @@ export const SDK_METHODS: readonly SdkMethodEntry[] = [
  {
   "path": "workSessions.reject",
   "signature": "alpacon.workSessions.reject(id: string): Promise<WorkSession>",
-  "doc": "`rejectWorkSession`: pending → rejected. People decide; agents and the CLI get 403.",
+  "doc": "`rejectWorkSession`: pending → rejected. A person decides with their own browser login; API tokens and agents get 403 (`PermissionDeniedError`, ADR 0015).",
   "http": "POST",
   "leading": 1,
   "signal": "trailing",
@@ -2365,6 +2392,10 @@ export const SDK_TYPES: readonly SdkTypeEntry[] = [
   "text": "ApproveWorkSessionBody = { adjusted_scopes?: string[]; adjusted_servers?: string[]; comment?: string }"
  },
  {
+  "name": "BulkDownloadOptions",
+  "text": "BulkDownloadOptions { remotePaths: readonly string[]; }"
+ },
+ {
   "name": "Certificate",
   "text": "Certificate = { id: string; authority?: CertAuthoritySummary; csr?: string; crt_text?: string; common_name?: string; serial_number?: string; valid_days?: number; status?: string; is_revoked?: boolean; revoked_at?: string | null; can_revoke?: boolean; signed_at?: string; expires_at?: string; signed_by?: string; renewed_by?: string }"
  },
@@ -2415,6 +2446,10 @@ export const SDK_TYPES: readonly SdkTypeEntry[] = [
  {
   "name": "CreateApiTokenBody",
   "text": "CreateApiTokenBody = { name: string; expires_at?: string | null; scopes?: string[]; presets?: string[]; enabled?: boolean }"
+ },
+ {
+  "name": "CreateBulkDownloadBody",
+  "text": "CreateBulkDownloadBody = { server: string; path: string[]; username?: string; groupname?: string; work_session?: string }"
  },
  {
   "name": "CreateCertificateAuthorityBody",
@@ -2731,6 +2766,10 @@ export const SDK_TYPES: readonly SdkTypeEntry[] = [
  {
   "name": "PooledExecOptions",
   "text": "PooledExecOptions { command: string; }"
+ },
+ {
+  "name": "PreparedDownload",
+  "text": "PreparedDownload { id: string; name: string; downloadUrl: string; idleTimeoutMs: number; }"
  },
  {
   "name": "QueryOf<\"analyzeWorkSession\">",
@@ -3077,7 +3116,7 @@ export const SDK_DOCS: readonly SdkDocEntry[] = [
  },
  {
   "heading": "File transfers",
-  "text": "```ts\nimport { writeFile } from \"node:fs/promises\";\nimport { clientFromConfig, downloadFile, uploadFile } from \"@alpacon/sdk/node\";\n\nconst alpacon = clientFromConfig({ workspace: \"acme\" });\nconst [server] = (await alpacon.servers.list({ search: \"web\" })).results;\nawait writeFile(\"app.conf\", \"listen 8080\\n\");\nawait uploadFile(alpacon, {\n  server: server.id,\n  localPath: \"./app.conf\",\n  remotePath: \"/tmp/app.conf\",\n});\nawait downloadFile(alpacon, {\n  server: server.id,\n  remotePath: \"/var/log\",\n  resourceType: \"folder\",\n  localPath: \"./logs\",\n  extract: true,\n});\n```\n\nBytes stream between disk and the presigned storage URLs (`https`, or `http` on loopback only\nunless `allowInsecure`); nothing is held in memory whole. A `remotePath` ending in `/` keeps the\nlocal file name. An upload opens the file once, refuses anything but a regular file (a FIFO or\ndevice), and sends that open file's bytes; `checkOpened(realPath)` sees its real path first.\nDownloads land in a new temporary file (exclusive create, no-follow, mode 0600) beside the target\nand are renamed into place when complete, so a link or hard link at the target is replaced, never\nwritten through. Folder zips are extracted the same way, all or nothing: an entry that would land\noutside the destination, a link among its directories, or a zip over the limits (`maxBytes` 4 GiB,\n`maxEntries` 100 000, `maxRatio` 200 for entries over 1 MiB) is refused and what was written is\nremoved; `signal` cancels the extraction too. In other\nruntimes use `alpacon.webftp.upload({ source: Uint8Array | Blob | { size, open } })` and\n`alpacon.webftp.download({ destination: WritableStream })`.\n\nWhen the API gives no `upload_url` (the reference's \"direct upload\" branch), no bytes are sent:\nthe upload is still triggered and its status read, the res"
+  "text": "```ts\nimport { writeFile } from \"node:fs/promises\";\nimport { clientFromConfig, downloadFile, uploadFile } from \"@alpacon/sdk/node\";\n\nconst alpacon = clientFromConfig({ workspace: \"acme\" });\nconst [server] = (await alpacon.servers.list({ search: \"web\" })).results;\nawait writeFile(\"app.conf\", \"listen 8080\\n\");\nawait uploadFile(alpacon, {\n  server: server.id,\n  localPath: \"./app.conf\",\n  remotePath: \"/tmp/app.conf\",\n});\nawait downloadFile(alpacon, {\n  server: server.id,\n  remotePath: \"/var/log\",\n  resourceType: \"folder\",\n  localPath: \"./logs\",\n  extract: true,\n});\n```\n\nBytes stream between disk and the presigned storage URLs (`https`, or `http` on loopback only\nunless `allowInsecure`); nothing is held in memory whole. A `remotePath` ending in `/` keeps the\nlocal file name. An upload opens the file once, refuses anything but a regular file (a FIFO or\ndevice), and sends that open file's bytes; `checkOpened(realPath)` sees its real path first.\nDownloads land in a new temporary file (exclusive create, no-follow, mode 0600) beside the target\nand are renamed into place when complete, so a link or hard link at the target is replaced, never\nwritten through. Folder zips are extracted the same way, all or nothing: an entry that would land\noutside the destination, a link among its directories, or a zip over the limits (`maxBytes` 4 GiB,\n`maxEntries` 100 000, `maxRatio` 200 for entries over 1 MiB) is refused and what was written is\nremoved; `signal` cancels the extraction too; a symbolic-link entry is refused.\n`downloadBulkFile(alpacon, { server, remotePaths: [...], localPath })` fetches several files and\nfolders of one server as one zip (`createBulkDownload`, each under its own name) and saves it at\n`localPath`, or with `extract: true` extracts it into that directory under the same r"
  },
  {
   "heading": "Tolerant reading",
@@ -3085,7 +3124,7 @@ export const SDK_DOCS: readonly SdkDocEntry[] = [
  },
  {
   "heading": "Work sessions and MFA",
-  "text": "Browser-login (JWT) callers may have to attach a work session: `commands.run`, `websh.open`,\n`websh.exec`, `webftp.upload` and `webftp.download` take `workSession: \"<id>\"` (the raw\n`commands.create` and `websh.sessions.create` take `work_session`); pooled shells are never shared\nacross work sessions. A refusal is a `WorkSessionError` whose `code` names the gate\n(`work_session_required`, `work_session_not_active` while it waits for approval,\n`work_session_expired`, `work_session_scope_not_allowed`, `work_session_server_not_allowed`, …) and\nwhose `source` names the operation (`command`, `websh`, `webftp`); in `commands.run` it is a\n`rejected` result carrying `error.code`. Personal and service API tokens bypass this gate.\n`auth_mfa_required` is an `MfaRequiredError`: a person must complete MFA in the web console; the\ntoken itself is fine.\n\n`client.workSessions` manages the sessions themselves: `create()` asks for one (it is `pending`\nuntil a person approves it in the web console or Slack; `approve()` and `reject()` answer 403 to\nagents and the CLI's login), `get()`/`list()`/`iterate()`, `update()` (on an approved or active\nsession a change of scopes or servers waits for approval: `pending_modification_request` is then\nset), `extend()`, `activate()`, `complete()`, `cancel()`, `revoke()`, `analyze()` and\n`timeline()`/`iterateTimeline()`, whose items carry their time in `timestamp` whether the API\nnamed it `timestamp` or `added_at`."
+  "text": "Browser-login (JWT) callers may have to attach a work session: `commands.run`, `websh.open`,\n`websh.exec`, `webftp.upload` and `webftp.download` take `workSession: \"<id>\"` (the raw\n`commands.create` and `websh.sessions.create` take `work_session`); pooled shells are never shared\nacross work sessions. A refusal is a `WorkSessionError` whose `code` names the gate\n(`work_session_required`, `work_session_not_active` while it waits for approval,\n`work_session_expired`, `work_session_scope_not_allowed`, `work_session_server_not_allowed`, …) and\nwhose `source` names the operation (`command`, `websh`, `webftp`); in `commands.run` it is a\n`rejected` result carrying `error.code`. Personal and service API tokens bypass this gate.\n`auth_mfa_required` is an `MfaRequiredError`: a person must complete MFA in the web console; the\ntoken itself is fine.\n\n`client.workSessions` manages the sessions themselves: `create()` asks for one (it is `pending`\nuntil a person approves it in the web console or Slack; `approve()` and `reject()` answer 403\n(`PermissionDeniedError`) to API tokens and agents, as `client.approvals` does (ADR 0015): they\nare for scripts a person runs with their own login), `get()`/`list()`/`iterate()`, `update()` (on an approved or active\nsession a change of scopes or servers waits for approval: `pending_modification_request` is then\nset), `extend()`, `activate()`, `complete()`, `cancel()`, `revoke()`, `analyze()` and\n`timeline()`/`iterateTimeline()`, whose items carry their time in `timestamp` whether the API\nnamed it `timestamp` or `added_at`."
  },
  {
   "heading": "Approvals and sudo policies",
