@@ -87,6 +87,29 @@ return runs.map((r) => ({ ok: r.success, out: r.output }));`,
     expect(h.sandbox.control.workspace("ap1", "acme").servers().length).toBe(before);
   });
 
+  test.each([
+    ["--confirm deny", { confirm: "deny" }, /confirm mode deny/],
+    [
+      "a client that cannot ask",
+      { confirm: "elicit" },
+      /cannot ask for it \(no elicitation support\)/,
+    ],
+  ] as const)(
+    "with %s a destructive call is refused and reads still run",
+    async (_, options, why) => {
+      const { client } = await h.connect(options);
+      const result = await call(client, "execute", {
+        workspace: "acme",
+        code: `const { count } = await alpacon.servers.list();
+try { await alpacon.commands.run({ servers: [${JSON.stringify(h.server)}], line: "true" }); }
+catch (error) { return [count > 0, error.name, error.message]; }`,
+      });
+      const [read, name, message] = result.structured!.result as [boolean, string, string];
+      expect([read, name]).toEqual([true, "Declined"]);
+      expect(message).toMatch(why);
+    },
+  );
+
   test("with --read-only a snippet may read, and every write is refused before it is asked", async () => {
     const { client, questions } = await h.asking({ readOnly: true, codeMode: true });
     const result = await call(client, "execute", {
