@@ -2058,6 +2058,15 @@ export const SDK_METHODS: readonly SdkMethodEntry[] = [
   "iterator": false
  },
  {
+  "path": "websh.join",
+  "signature": "alpacon.websh.join(options: JoinWebshOptions): Promise<WebshSession>",
+  "doc": "Joins someone's shared session (a share link and its password, or an invite token) and connects a channel of your own to it, read-only if the share or invite is. The session stays its owner's: close this channel with `close({ terminate: false })`.",
+  "http": null,
+  "leading": 1,
+  "signal": "inside",
+  "iterator": false
+ },
+ {
   "path": "websh.open",
   "signature": "alpacon.websh.open(options: OpenWebshOptions): Promise<WebshSession>",
   "doc": "Creates a session on a server and connects to its terminal.",
@@ -2112,6 +2121,15 @@ export const SDK_METHODS: readonly SdkMethodEntry[] = [
   "iterator": false
  },
  {
+  "path": "websh.sessions.invite",
+  "signature": "alpacon.websh.sessions.invite(id: string, body: InviteToWebshSessionBody): Promise<void>",
+  "doc": "Emails each address a link to join the session (read-only unless `read_only: false`): `inviteToWebshSession`. Only the owner may invite, and only to an open session.",
+  "http": "POST",
+  "leading": 2,
+  "signal": "trailing",
+  "iterator": false
+ },
+ {
   "path": "websh.sessions.iterate",
   "signature": "alpacon.websh.sessions.iterate(query?: ListWebshSessionsQuery): AsyncGenerator<WebshSessionInfo>",
   "doc": "",
@@ -2144,6 +2162,42 @@ export const SDK_METHODS: readonly SdkMethodEntry[] = [
   "doc": "Resizes the session's terminal: `updateWebshSession`.",
   "http": "PATCH",
   "leading": 2,
+  "signal": "trailing",
+  "iterator": false
+ },
+ {
+  "path": "websh.tunnels.close",
+  "signature": "alpacon.websh.tunnels.close(id: string): Promise<WebshTunnel>",
+  "doc": "`closeWebshTunnel`.",
+  "http": "POST",
+  "leading": 1,
+  "signal": "trailing",
+  "iterator": false
+ },
+ {
+  "path": "websh.tunnels.create",
+  "signature": "alpacon.websh.tunnels.create(body: CreateWebshTunnelBody): Promise<WebshTunnelConnection>",
+  "doc": "Opens a tunnel session to a server port and returns where to connect: `createWebshTunnel`.",
+  "http": "POST",
+  "leading": 1,
+  "signal": "trailing",
+  "iterator": false
+ },
+ {
+  "path": "websh.tunnels.iterate",
+  "signature": "alpacon.websh.tunnels.iterate(query?: ListWebshTunnelsQuery): AsyncGenerator<WebshTunnel>",
+  "doc": "",
+  "http": null,
+  "leading": 1,
+  "signal": "trailing",
+  "iterator": true
+ },
+ {
+  "path": "websh.tunnels.list",
+  "signature": "alpacon.websh.tunnels.list(query?: ListWebshTunnelsQuery): Promise<Page<WebshTunnel>>",
+  "doc": "`listWebshTunnels`.",
+  "http": "GET",
+  "leading": 1,
   "signal": "trailing",
   "iterator": false
  },
@@ -2520,6 +2574,10 @@ export const SDK_TYPES: readonly SdkTypeEntry[] = [
   "text": "CreateWebshSessionBody = { server: string; rows?: number; cols?: number; username?: string; groupname?: string; work_session?: string }"
  },
  {
+  "name": "CreateWebshTunnelBody",
+  "text": "CreateWebshTunnelBody = { server: string; target_port?: number; username?: string; groupname?: string; client_type?: string; work_session?: string }"
+ },
+ {
   "name": "CreateWorkSessionBody",
   "text": "CreateWorkSessionBody = { title?: string; description?: string; requester_type?: \"user\" | \"agent\"; scopes: string[]; servers: string[]; expires_at: string; sudo_policies?: WorkSessionSudoPolicy[] }"
  },
@@ -2610,6 +2668,14 @@ export const SDK_TYPES: readonly SdkTypeEntry[] = [
  {
   "name": "InstallGuideParams",
   "text": "InstallGuideParams { platform: RegistrationPlatform; token: string; serverName?: string; }"
+ },
+ {
+  "name": "InviteToWebshSessionBody",
+  "text": "InviteToWebshSessionBody = { emails: string[]; read_only?: boolean }"
+ },
+ {
+  "name": "JoinWebshOptions",
+  "text": "JoinWebshOptions { sharedUrl?: string | undefined; channelId?: string | undefined; password?: string | undefined; token?: string | undefined; signal?: AbortSignal | undefined; }"
  },
  {
   "name": "ListActivityLogsQuery",
@@ -2714,6 +2780,10 @@ export const SDK_TYPES: readonly SdkTypeEntry[] = [
  {
   "name": "ListWebshSessionsQuery",
   "text": "ListWebshSessionsQuery = { page?: number; page_size?: number; search?: string; ordering?: string; server?: string; user?: string; username?: string; groupname?: string; is_connectable?: boolean }"
+ },
+ {
+  "name": "ListWebshTunnelsQuery",
+  "text": "ListWebshTunnelsQuery = { page?: number; page_size?: number; server?: string; username?: string }"
  },
  {
   "name": "ListWorkSessionsQuery",
@@ -3045,7 +3115,7 @@ export const SDK_TYPES: readonly SdkTypeEntry[] = [
  },
  {
   "name": "WebshConnection",
-  "text": "WebshConnection = { id: string; rows: number; cols: number; server: ServerSummary; user: UserSummary; username: string; groupname: string; user_agent?: string | null; remote_ip?: string | null; websocket_url: string; userchannel_id?: string }"
+  "text": "WebshConnection = { id: string; rows: number; cols: number; server: ServerSummary; user: UserSummary; username: string; groupname: string; user_agent?: string | null; remote_ip?: string | null; websocket_url: string; userchannel_id?: string; read_only?: boolean }"
  },
  {
   "name": "WebshRecord",
@@ -3058,6 +3128,14 @@ export const SDK_TYPES: readonly SdkTypeEntry[] = [
  {
   "name": "WebshShare",
   "text": "WebshShare = { shared_url: string; password: string; read_only: boolean; expiration: string }"
+ },
+ {
+  "name": "WebshTunnel",
+  "text": "WebshTunnel = { id: string; server?: ServerSummary; user?: UserSummary; username?: string; groupname?: string; target_port?: number | null; client_type?: string; added_at?: string; closed_at?: string | null }"
+ },
+ {
+  "name": "WebshTunnelConnection",
+  "text": "WebshTunnelConnection = { id: string; websocket_url: string; userchannel_id?: string; server?: ServerSummary; target_port?: number | null }"
  },
  {
   "name": "WorkSession",
@@ -3112,7 +3190,7 @@ export const SDK_DOCS: readonly SdkDocEntry[] = [
  },
  {
   "heading": "Websh",
-  "text": "```ts\nimport { clientFromConfig } from \"@alpacon/sdk/node\";\n\nconst alpacon = clientFromConfig({ workspace: \"acme\" });\nconst [server] = (await alpacon.servers.list({ search: \"web\" })).results;\nconst shell = await alpacon.websh.open({ server: server.id, username: \"ubuntu\" });\nawait shell.exec(\"cd /var/log\");\nconst { output, exitCode } = await shell.exec(\"tail -n 3 syslog\");\nawait shell.close(); // also closes the session for every channel; { terminate: false } keeps it\n```\n\n`exec` detects completion with start/end markers that carry `$?` — not with silence — so a\ncommand that pauses is never cut short, and `exit 3` still reports 3 (through an EXIT trap set on\nevery command line, visible with `trap -p`, whose marker counts only when the session then ends).\nEach command line draws fresh random marker ids (the end marker's is only in the typed line, which\na leading space keeps out of bash's history), so no output (a log file, `trap -p`, an earlier\ncommand's markers) can end a command early, fake its exit code or pose as another command's result. The command is typed into a terminal, so it must be one line without\ncontrol characters (Ctrl-U or a line break would edit or cut the line): `exec` refuses them with a\n`ConfigError`. Output comes without echo, prompts or escape sequences; past `maxOutputBytes`\n(default 1 MiB) its end is kept and `truncated` is set. Calls on one session are queued;\n`timeoutMs` and `signal` send Ctrl-C. `write`, `resize`, `onData` and `output()` give the raw\nterminal. `attach` and `connect` join existing channels (`connect` and `execOnce` only to this\nworkspace's websh URLs: its host and port, `wss://`, `ws://` on loopback; `allowOtherHost: true`\nopts out); `alpacon.websh.exec({ server, username, command })` reuses a pooled session per server\nand user "
+  "text": "```ts\nimport { clientFromConfig } from \"@alpacon/sdk/node\";\n\nconst alpacon = clientFromConfig({ workspace: \"acme\" });\nconst [server] = (await alpacon.servers.list({ search: \"web\" })).results;\nconst shell = await alpacon.websh.open({ server: server.id, username: \"ubuntu\" });\nawait shell.exec(\"cd /var/log\");\nconst { output, exitCode } = await shell.exec(\"tail -n 3 syslog\");\nawait shell.close(); // also closes the session for every channel; { terminate: false } keeps it\n```\n\n`exec` detects completion with start/end markers that carry `$?` — not with silence — so a\ncommand that pauses is never cut short, and `exit 3` still reports 3 (through an EXIT trap set on\nevery command line, visible with `trap -p`, whose marker counts only when the session then ends).\nEach command line draws fresh random marker ids (the end marker's is only in the typed line, which\na leading space keeps out of bash's history), so no output (a log file, `trap -p`, an earlier\ncommand's markers) can end a command early, fake its exit code or pose as another command's result. The command is typed into a terminal, so it must be one line without\ncontrol characters (Ctrl-U or a line break would edit or cut the line): `exec` refuses them with a\n`ConfigError`. Output comes without echo, prompts or escape sequences; past `maxOutputBytes`\n(default 1 MiB) its end is kept and `truncated` is set. Calls on one session are queued;\n`timeoutMs` and `signal` send Ctrl-C. `write`, `resize`, `onData` and `output()` give the raw\nterminal. `attach` and `connect` join existing channels (`connect` and `execOnce` only to this\nworkspace's websh URLs: its host and port, `wss://`, `ws://` on loopback; `allowOtherHost: true`\nopts out); `join({ sharedUrl, password })` (or `{ channelId, token }` from an invitation) joins\nsomeone's s"
  },
  {
   "heading": "File transfers",
