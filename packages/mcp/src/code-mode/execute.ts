@@ -120,6 +120,11 @@ function failure(outcome: RunOutcome, args: ExecuteArgs): { why: string; todo: s
         why: `the snippet ran past its time limit (${args.timeoutSeconds} s) and was stopped${logs}`,
         todo: `Do less in one run (fewer servers or pages, no busy loops), or raise timeoutSeconds (at most 300).${calls}`,
       };
+    case "busy":
+      return {
+        why: `the snippet computed for more than ${DEFAULT_LIMITS.busyMs / 1_000} s without waiting for an Alpacon call and was stopped: while a snippet computes, this server answers nobody${logs}`,
+        todo: `Compute less between calls: no busy loops; filter with the API's own parameters, or return the data and let the answer summarise it.${calls}`,
+      };
     case "memory":
       return {
         why: `the snippet used more than ${DEFAULT_LIMITS.memoryBytes / 1024 / 1024} MB of memory and was stopped${logs}`,

@@ -18,6 +18,12 @@ import { PRELUDE } from "./prelude.js";
 export interface Limits {
   /** Wall time for the whole run, bridged calls included. */
   timeoutMs: number;
+  /**
+   * Longest stretch the snippet may compute without awaiting a bridged call. The interpreter
+   * runs on the server's event loop: while it computes, no other request (nor, in team mode,
+   * anyone else's) is served, so a busy loop must end long before the run's time limit.
+   */
+  busyMs: number;
   /** Heap of the interpreter (QuickJS's own allocator limit). */
   memoryBytes: number;
   /**
@@ -35,6 +41,7 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = {
   timeoutMs: 60_000,
+  busyMs: 2_000,
   memoryBytes: 64 * 1024 * 1024,
   stackBytes: 64 * 1024,
   maxLogBytes: 24 * 1024,
@@ -65,7 +72,7 @@ export interface RunRequest {
   signal: AbortSignal;
 }
 
-export type RunEnd = "ok" | "error" | "timeout" | "memory" | "cancelled";
+export type RunEnd = "ok" | "error" | "timeout" | "busy" | "memory" | "cancelled";
 
 export interface RunOutcome {
   end: RunEnd;
@@ -161,6 +168,11 @@ export async function runSnippet(request: RunRequest): Promise<RunOutcome> {
   const onAbort = () => abort.abort(request.signal.reason);
   request.signal.addEventListener("abort", onAbort, { once: true });
   const deadline = performance.now() + limits.timeoutMs;
+  // Moved forward each time the interpreter is entered (see Limits.busyMs).
+  let busyUntil = Number.POSITIVE_INFINITY;
+  const enter = () => {
+    busyUntil = performance.now() + limits.busyMs;
+  };
   let stopped: RunEnd | undefined;
   const stop = (why: RunEnd) => {
     stopped ??= why;
@@ -168,7 +180,11 @@ export async function runSnippet(request: RunRequest): Promise<RunOutcome> {
   };
   runtime.setInterruptHandler(() => {
     if (request.signal.aborted) stop("cancelled");
-    else if (performance.now() > deadline) stop("timeout");
+    else {
+      const now = performance.now();
+      if (now > deadline) stop("timeout");
+      else if (now > busyUntil) stop("busy");
+    }
     return stopped !== undefined;
   });
   // No typed arrays: their buffers escape the heap limit (a snippet grew the module's memory
@@ -233,6 +249,7 @@ export async function runSnippet(request: RunRequest): Promise<RunOutcome> {
     vm.unwrapResult(vm.callFunction(prelude, vm.undefined, call, log, methods)).dispose();
     for (const handle of [prelude, methods, call, log]) handle.dispose();
 
+    enter();
     const evaluated = vm.evalCode(`globalThis.__finish(${request.expression})`, "snippet.js");
     if (evaluated.error) {
       outcome.end = stopped ?? "error";
@@ -244,6 +261,7 @@ export async function runSnippet(request: RunRequest): Promise<RunOutcome> {
     const settled = vm.resolvePromise(promise);
     promise.dispose();
     const jobs = () => {
+      enter();
       const result = runtime.executePendingJobs();
       if (result.error) result.error.dispose();
     };

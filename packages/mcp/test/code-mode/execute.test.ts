@@ -213,6 +213,22 @@ return [({}).polluted, page.count > 0];`);
     expect(after.structured!.result).toBe(2);
   });
 
+  test("a busy loop is stopped after 2 s of computing, long before a long time limit", async () => {
+    const started = performance.now();
+    const result = await execute(
+      "await alpacon.servers.list(); while (true) {}",
+      {},
+      {
+        timeoutSeconds: 120,
+      },
+    );
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/computed for more than 2 s without waiting for an Alpacon call/);
+    expect(result.text).toMatch(/It made 1 Alpacon call before it stopped/);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect((await execute("return 4")).structured!.result).toBe(4);
+  });
+
   test("a loop of awaited calls is stopped at the time limit too", async () => {
     const result = await execute(
       "while (true) await alpacon.servers.list();",
