@@ -119,22 +119,25 @@ export class SandboxIdp {
 
   /**
    * A browser for tests: opens `url` (an authorize URL of this provider, or of a server that
-   * redirects to it), follows redirects on loopback only, keeps the provider's session cookie,
-   * fills the login form as `as.username`, and returns the redirect URL that leaves the provider
+   * redirects to it), follows redirects on loopback only, keeps each origin's cookies (the
+   * provider's session, and the binding cookie an MCP server sets before sending the browser
+   * here, which its callback needs), fills the login form as `as.username`, and returns the redirect URL that leaves the provider
    * (or the first one starting with `as.stopAt`). Throws with the page's message when the login
    * is refused, and never follows an address other than loopback.
    */
   async authorize(url: string, as: BrowserLogin): Promise<string> {
     let next = new URL(url);
     let form: URLSearchParams | null = null;
-    const cookies = new Map<string, string>();
+    // Per origin, stricter than a browser (per host): the servers on loopback share a host.
+    const jar = new Map<string, Map<string, string>>();
     for (let hop = 0; hop < 20; hop++) {
       if (!LOOPBACK.has(next.hostname) || next.protocol !== "http:")
         throw new Error(`Refusing to follow ${next.origin}: the test browser stays on loopback.`);
       const ours = next.href.startsWith(this.idp.issuer);
+      const cookies = jar.get(next.origin) ?? new Map<string, string>();
+      jar.set(next.origin, cookies);
       const headers: Record<string, string> = {};
-      if (ours && cookies.size > 0)
-        headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+      if (cookies.size > 0) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join("; ");
       const response = await fetch(
         next,
         form
@@ -151,7 +154,7 @@ export class SandboxIdp {
       for (const set of response.headers.getSetCookie()) {
         const [pair] = set.split(";");
         const [k, ...v] = (pair ?? "").split("=");
-        if (ours && k) cookies.set(k.trim(), v.join("="));
+        if (k) cookies.set(k.trim(), v.join("="));
       }
       const location = response.headers.get("location");
       if (response.status >= 300 && response.status < 400 && location) {

@@ -1,3 +1,5 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { MFA_CLAIM } from "../../src/index.js";
@@ -239,6 +241,38 @@ describe("authorization code with PKCE", () => {
     expect(cookie).toMatch(/^idp_session=/);
     const silent = await fetch(url, { redirect: "manual", headers: { cookie } });
     expect(new URL(silent.headers.get("location") as string).searchParams.get("code")).toBeTruthy();
+  });
+
+  it("the test browser carries a server's own cookie back to it, as an MCP server's callback needs", async () => {
+    const { idp, member } = setup();
+    // A server in front of the provider, as an MCP server in OAuth mode: /start sets a binding
+    // cookie and sends the browser to the provider; /cb only completes with that cookie.
+    const server: Server = createServer((req, res) => {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      if (url.pathname === "/start") {
+        res.writeHead(302, {
+          "set-cookie": "binding=b-42; Path=/; HttpOnly",
+          location: authorizeUrl(idp.issuer, {
+            client_id: client.clientId,
+            redirect_uri: `${origin}/cb`,
+          }),
+        });
+      } else if (req.headers.cookie === "binding=b-42") {
+        res.writeHead(302, { location: `${REDIRECT}?code=${url.searchParams.get("code")}` });
+      } else {
+        res.writeHead(400);
+      }
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = idp.registerClient({ redirectUris: [`${origin}/cb`] });
+    try {
+      const landed = await idp.authorize(`${origin}/start`, { username: member, stopAt: REDIRECT });
+      expect(new URL(landed).searchParams.get("code")).toBeTruthy();
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("demands MFA when the request asks for it (MFA audience, acr_values or the mfa scope)", async () => {
