@@ -6,6 +6,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { afterAll, expect, test } from "vitest";
 import { startHttpServer } from "../../src/http/server.js";
+import { JSON_HEADERS, raw, rpc } from "../helpers/http.js";
 import { MemoryOAuthProvider, roundRobin, whoAmI } from "../helpers/oauth-client.js";
 
 // The same flow against the sandbox's own identity provider (an Auth0 tenant per workspace),
@@ -129,3 +130,41 @@ test("MFA step-up: 401 with scope mfa, the client signs in again with MFA, the c
     control.setGates({ mfaRequired: false });
   }
 }, 30_000);
+
+test("tokens this provider issued that the server must refuse: expired, for its MFA API, another workspace's, revoked", async () => {
+  // What oauth-attacks.test.ts mints by hand, here as the provider really issues it.
+  const call = (bearer: string) =>
+    raw(url.href, {
+      headers: { ...JSON_HEADERS, Authorization: `Bearer ${bearer}` },
+      body: rpc("tools/call", { name: "get_current_user", arguments: {} }),
+    });
+  const other = sandbox.workspaces[1]!;
+  const otherOwner = sandbox.control
+    .workspace(other.region, other.workspace)
+    .users()
+    .find((user) => user.is_superuser)!.username as string;
+  const cases: Array<[string, RegExp]> = [
+    [(await idp.login(people.member, { expiresIn: -60 })).access_token, /expired|"exp"/],
+    [
+      (await idp.login(people.member, { audience: idp.mfaAudience, mfa: "otp" })).access_token,
+      /aud claim/,
+    ],
+    [
+      (await sandbox.idp(`${other.region}/${other.workspace}`).login(otherOwner)).access_token,
+      /iss claim/,
+    ],
+  ];
+  const revoked = (await idp.login(people.member)).access_token;
+  expect((await call(revoked)).status).toBe(200);
+  expect(idp.revoke(revoked)).toBe(true);
+  cases.push([revoked, /invalid_token/]);
+  for (const [bad, why] of cases) {
+    const answer = await call(bad);
+    expect(answer.status, String(why)).toBe(401);
+    const challenge = String(answer.headers["www-authenticate"]);
+    expect(challenge).toMatch(/^Bearer error="invalid_token"/);
+    expect(challenge).toMatch(why);
+    expect(answer.body).not.toContain(bad);
+  }
+  for (const line of logs) for (const [bad] of cases) expect(line).not.toContain(bad);
+});
