@@ -9,6 +9,7 @@ export default defineConfig({
     "sdk-transfer": "src/children/sdk-transfer.ts",
     "http-load": "src/children/http-load.ts",
     "fleet-run": "src/children/fleet-run.ts",
+    "round-robin-proxy": "src/children/round-robin-proxy.ts",
   },
   // No `paths` (tsconfig.json has them for type-checking): the SDK stays an external import.
   tsconfig: "tsconfig.run.json",

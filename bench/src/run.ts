@@ -8,6 +8,7 @@ import { toolsListBench } from "./benchmarks/b6-tools-list.js";
 import { idleRssBench } from "./benchmarks/b7-idle-rss.js";
 import { throughputBench } from "./benchmarks/b8-throughput.js";
 import { codeModeBench } from "./benchmarks/b9-code-mode.js";
+import { teamBench } from "./benchmarks/b10-team.js";
 import { ensureBuilt } from "./lib/build.js";
 import { type Config, configFor } from "./lib/config.js";
 import type { Row } from "./lib/row.js";
@@ -44,6 +45,7 @@ const BENCHMARKS: Benchmark[] = [
     sandbox: (config) => ({ servers: config.codeFleet, commandDelays: 0 }),
     run: codeModeBench,
   },
+  { id: "B10", sandbox: () => ({}), run: teamBench },
 ];
 
 export const BENCHMARK_IDS = BENCHMARKS.map((benchmark) => benchmark.id);

@@ -7,6 +7,9 @@ import autocannon from "autocannon";
 export interface LoadJob {
   url: string;
   headers: Record<string, string>;
+  /** Default GET without a body (B8); B10 POSTs a JSON-RPC request. */
+  method?: "GET" | "POST";
+  body?: string;
   connections: number;
   seconds: number;
 }
@@ -25,6 +28,8 @@ const job = JSON.parse(process.argv[2] ?? "{}") as LoadJob;
 const result = await autocannon({
   url: job.url,
   headers: job.headers,
+  method: job.method ?? "GET",
+  ...(job.body === undefined ? {} : { body: job.body }),
   connections: job.connections,
   pipelining: 1,
   duration: job.seconds,

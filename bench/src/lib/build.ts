@@ -43,7 +43,13 @@ function stalePackages(): string[] {
     .map(([name]) => name);
 }
 
-const BENCH_OUTPUTS = ["minimal-server.js", "sdk-transfer.js", "http-load.js", "fleet-run.js"];
+const BENCH_OUTPUTS = [
+  "minimal-server.js",
+  "sdk-transfer.js",
+  "http-load.js",
+  "fleet-run.js",
+  "round-robin-proxy.js",
+];
 
 /**
  * Benchmarks measure the BUILT packages (packages/*\/dist), as users run them. When a package's
@@ -57,9 +63,11 @@ export function ensureBuilt(log: (line: string) => void): void {
     log(`dist is missing or older than the sources (${stale.join(", ")}): pnpm build`);
     execFileSync("pnpm", ["build"], { cwd: REPO_DIR, stdio: ["ignore", "ignore", "inherit"] });
   }
-  const inputs = newest(
-    ["baselines", "src", "tsup.config.ts", "package.json"].map((p) => join(BENCH_DIR, p)),
-  );
+  const inputs = newest([
+    ...["baselines", "src", "tsup.config.ts", "package.json"].map((p) => join(BENCH_DIR, p)),
+    // B10's proxy child bundles e2e's round-robin proxy.
+    join(REPO_DIR, "e2e/src/round-robin-proxy.ts"),
+  ]);
   if (inputs > oldest(BENCH_OUTPUTS.map((p) => join(BENCH_DIST, p)))) {
     log("building the bench's child programs (tsup)");
     execFileSync("pnpm", ["exec", "tsup"], {

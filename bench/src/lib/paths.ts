@@ -18,3 +18,4 @@ export const MINIMAL_SERVER = join(BENCH_DIST, "minimal-server.js");
 export const SDK_TRANSFER_CHILD = join(BENCH_DIST, "sdk-transfer.js");
 export const LOAD_CHILD = join(BENCH_DIST, "http-load.js");
 export const FLEET_CHILD = join(BENCH_DIST, "fleet-run.js");
+export const PROXY_CHILD = join(BENCH_DIST, "round-robin-proxy.js");
