@@ -251,6 +251,8 @@ export async function teamBench(config: Config, fixture: Fixture): Promise<Row[]
         machineBusy: (after.busy - ticks.busy) / (after.total - ticks.total),
       };
     };
+    // Instance b and the second proxy have served one call so far, a hundreds: warm them alike.
+    await load({ ...job(two.url), seconds: 1 });
     const abba = [
       await measured(one.url),
       await measured(two.url),
@@ -268,6 +270,9 @@ export async function teamBench(config: Config, fixture: Fixture): Promise<Row[]
     const instanceCpu = first.cpuMsPerCall.instanceA;
     const allCpu = instanceCpu + first.cpuMsPerCall.proxy + first.cpuMsPerCall.sandboxAndBench;
     const cores = cpus().length;
+    // The best two instances can do here: one instance is bound by its own thread (1 / its CPU
+    // per call), two by the machine (cores / everyone's CPU per call, load generator left out).
+    const machineBound = (cores * instanceCpu) / allCpu;
     const details = {
       oauthMs: ours,
       staticBearerMs: base,
@@ -276,6 +281,7 @@ export async function teamBench(config: Config, fixture: Fixture): Promise<Row[]
       cores,
       // What the machine allows: every call costs this much CPU outside the load generator.
       ceilingCallsPerSecond: (cores * 1000) / allCpu,
+      machineBound,
     };
     return [
       row({
@@ -293,7 +299,7 @@ export async function teamBench(config: Config, fixture: Fixture): Promise<Row[]
         id: "B10",
         what: `OAuth calls/s, 2 instances vs 1 behind the round-robin proxy, ${config.loadConnections} connections (${cores} cores)`,
         baseline: `1 instance ${rate(single, "calls/s")} (${ms(instanceCpu)} CPU per call in the instance, ${ms(allCpu)} in all but the load generator)`,
-        ours: `2 instances ${rate(double, "calls/s")} (${counts.join(" + ")} requests)`,
+        ours: `2 instances ${rate(double, "calls/s")} (${counts.join(" + ")} requests; this machine allows at most ${times(machineBound)})`,
         ratio: times(scale),
         target: "≥ 1.8×",
         checked: scale,
