@@ -165,6 +165,21 @@ export async function runConformance(options: {
   }
 }
 
+/**
+ * The suite's scenarios by side (`list --server`, `list --client`). Issue 18 asks for its
+ * authorization scenarios that apply to a server; 0.1.16 has none: every `auth/*` scenario is a
+ * client scenario (the suite plays the authorization server and a mock MCP server and checks
+ * the client's discovery, registration, PKCE and scopes).
+ */
+export async function listScenarios(side: "server" | "client"): Promise<string[]> {
+  const suite = packageFile("@modelcontextprotocol/conformance", "dist/index.js");
+  const { stdout } = await run(node22(), [suite, "list", `--${side}`], {
+    timeout: 30_000,
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+  });
+  return [...stdout.matchAll(/^\s+-\s+(\S+)/gm)].map((match) => match[1]!);
+}
+
 /** A one-screen report of a run. */
 export function describeRun(label: string, result: ConformanceResult): string {
   const lines = [

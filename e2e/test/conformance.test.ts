@@ -7,6 +7,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import {
   type ConformanceResult,
   describeRun,
+  listScenarios,
   readExpectedFailures,
   runConformance,
 } from "../src/conformance.js";
@@ -51,6 +52,16 @@ describe("MCP conformance suite", () => {
     }
     for (const name of MUST_PASS)
       expect(entries.map((entry) => entry.scenario)).not.toContain(name);
+  });
+
+  test("its authorization scenarios all test clients: none applies to a server yet", async () => {
+    // When the suite adds server-side auth scenarios, this fails: run them against
+    // `--auth oauth` then (team mode's server side is proven by team-oauth.test.ts meanwhile).
+    const client = await listScenarios("client");
+    expect(client.filter((name) => name.startsWith("auth/")).length).toBeGreaterThan(10);
+    const server = await listScenarios("server");
+    expect(server).toContain("server-initialize");
+    expect(server.filter((name) => /auth/i.test(name))).toEqual([]);
   });
 
   test.concurrent.each([
