@@ -2,13 +2,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { LoadJob, LoadReport } from "../children/http-load.js";
+import type { LoadJob } from "../children/http-load.js";
 import type { Config } from "../lib/config.js";
+import { load } from "../lib/load.js";
 import { nodeFlags } from "../lib/node-flags.js";
-import { LOAD_CHILD, MCP_CLI, PROXY_CHILD } from "../lib/paths.js";
-import { cpuTimeMs } from "../lib/proc.js";
+import { MCP_CLI, PROXY_CHILD } from "../lib/paths.js";
+import { cpuTimeMs, machineTicks } from "../lib/proc.js";
 import { ms, type Row, rate, row, times } from "../lib/row.js";
-import { runNodeJson } from "../lib/run-child.js";
 import type { Fixture } from "../lib/setup.js";
 import { sleep, timeTasks } from "../lib/timing.js";
 
@@ -122,29 +122,6 @@ async function startProxy(
       return (await line("counts")) as number[];
     },
   };
-}
-
-/** Busy and total jiffies of every CPU (/proc/stat), for the share of the machine a load used. */
-function machineTicks(): { busy: number; total: number } {
-  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1);
-  const values = fields.map(Number);
-  const idle = values[3]! + (values[4] ?? 0);
-  const total = values.reduce((sum, value) => sum + value, 0);
-  return { busy: total - idle, total };
-}
-
-async function load(job: LoadJob): Promise<LoadReport> {
-  const report = await runNodeJson<LoadReport>(
-    LOAD_CHILD,
-    [JSON.stringify(job)],
-    (job.seconds + 30) * 1000,
-  );
-  if (report.non2xx > 0 || report.errors > 0 || report.total === 0) {
-    throw new Error(
-      `Load on ${job.url} had ${report.non2xx} non-2xx answers and ${report.errors} errors.`,
-    );
-  }
-  return report;
 }
 
 /** One call, checked: 200, a servers_list result, not a tool error. */

@@ -3,26 +3,12 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { startSandbox } from "@alpacon/sandbox";
-import type { LoadJob, LoadReport } from "../children/http-load.js";
+import type { LoadReport } from "../children/http-load.js";
 import type { Config } from "../lib/config.js";
-import { LOAD_CHILD, REPO_DIR } from "../lib/paths.js";
+import { load } from "../lib/load.js";
+import { REPO_DIR } from "../lib/paths.js";
 import { type Row, rate, row, times } from "../lib/row.js";
-import { runNodeJson } from "../lib/run-child.js";
 import type { Fixture } from "../lib/setup.js";
-
-async function load(job: LoadJob): Promise<LoadReport> {
-  const report = await runNodeJson<LoadReport>(
-    LOAD_CHILD,
-    [JSON.stringify(job)],
-    (job.seconds + 30) * 1000,
-  );
-  if (report.non2xx > 0 || report.errors > 0 || report.total === 0) {
-    throw new Error(
-      `Load on ${job.url} had ${report.non2xx} non-2xx answers and ${report.errors} errors.`,
-    );
-  }
-  return report;
-}
 
 /**
  * Every list path of the spec without path parameters (`/api/servers/servers/`, `/api/audit/…`):

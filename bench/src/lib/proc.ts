@@ -31,3 +31,12 @@ export function cpuTimeMs(pid: number): number {
   }
   return ns / 1e6;
 }
+
+/** Busy and total jiffies of every CPU (/proc/stat), for the share of the machine a load used. */
+export function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1);
+  const values = fields.map(Number);
+  const idle = values[3]! + (values[4] ?? 0);
+  const total = values.reduce((sum, value) => sum + value, 0);
+  return { busy: total - idle, total };
+}
