@@ -49,21 +49,18 @@ for (let i = 0; i < 2; i++) {
 }
 const url = new URL(`${lb.url}/mcp`);
 
-/**
- * The browser: our /authorize (keeping this server's binding cookie, which the sandbox's test
- * browser does not carry), the provider's login page, then our callback with the cookie.
- */
+/** The browser: our /authorize, the provider's login page, our callback (with our cookie). */
 async function browserLogin(authorizationUrl: URL, as: string, mfa?: string): Promise<string> {
-  const start = await fetch(authorizationUrl, { redirect: "manual" });
-  const cookie = start.headers.getSetCookie()[0]!.split(";")[0]!;
-  const callback = await idp.authorize(start.headers.get("location")!, {
-    username: as,
-    ...(mfa ? { mfa } : {}),
-    stopAt: `${lb.url}/oauth/callback`,
-  });
-  const back = await fetch(callback, { redirect: "manual", headers: { cookie } });
-  const code = new URL(back.headers.get("location")!).searchParams.get("code");
-  expect(code, await back.text()).toBeTruthy();
+  const landed = new URL(
+    await idp.authorize(authorizationUrl.href, {
+      username: as,
+      ...(mfa ? { mfa } : {}),
+      stopAt: authorizationUrl.searchParams.get("redirect_uri")!,
+    }),
+  );
+  expect(landed.searchParams.get("state")).toBe(authorizationUrl.searchParams.get("state"));
+  const code = landed.searchParams.get("code");
+  expect(code, landed.href).toBeTruthy();
   return code!;
 }
 
