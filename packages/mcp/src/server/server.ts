@@ -2,6 +2,8 @@ import type { AlpaconClient } from "@alpacon/sdk";
 import { type AlpaconConfig, type LoadConfigOptions, loadConfig } from "@alpacon/sdk/node";
 import { McpServer, type RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SetLevelRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { registerApps } from "../apps/index.js";
 import { selectTools, type ToolSelection } from "../tools/select-tools.js";
 import { useLeanToolList } from "../tools/tool-list.js";
@@ -63,6 +65,21 @@ Tools that change or run things may ask the user to confirm first; a declined co
 A command whose outcome is unknown (may_have_run) must not be resent blindly: check it with command_get.`;
 
 /**
+ * The SDK builds an Ajv instance (with formats) for every server, to check elicitation answers.
+ * Stateless HTTP builds a server per request, and that construction cost more CPU than the rest
+ * of a `servers_list` call (bench README, B10): build it on the first answer to check instead.
+ */
+function lazyValidator(): jsonSchemaValidator {
+  let ajv: AjvJsonSchemaValidator | undefined;
+  return {
+    getValidator(schema) {
+      ajv ??= new AjvJsonSchemaValidator();
+      return ajv.getValidator(schema);
+    },
+  };
+}
+
+/**
  * Builds an MCP server exposing Alpacon as tools, resources and prompts. Nothing happens until
  * it is connected to a transport; closing it closes the websh channels it holds.
  */
@@ -90,6 +107,7 @@ export function createAlpaconMcpServer(options: AlpaconMcpServerOptions = {}): M
         prompts: {},
         logging: {},
       },
+      jsonSchemaValidator: lazyValidator(),
     },
   );
   const log = clientLog(server, options.logger, () => workspaces.secrets());

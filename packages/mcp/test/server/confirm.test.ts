@@ -48,6 +48,21 @@ describe("answers", () => {
   });
 });
 
+describe("answers that break the question's schema", () => {
+  test("a confirm that is not a boolean is refused, nothing runs (the SDK's check, built on first use)", async () => {
+    const { client, questions } = await asking({ action: "accept", content: { confirm: "yes" } });
+    const result = await call(client, "command_run", {
+      workspace: "acme",
+      servers: [h.server],
+      command: "echo never",
+    });
+    expect(questions).toHaveLength(1);
+    expect(result.isError).toBe(true);
+    expect(result.text).not.toContain("succeeded");
+    expect(result.text).toMatch(/confirm/);
+  });
+});
+
 describe("questions name what changes the effect", () => {
   test("command_run: the server's name, user, group and every env variable (secrets hidden)", async () => {
     const { client, questions } = await asking({ action: "decline" });
