@@ -14,7 +14,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { cleanEnv, installed, listeningUrl, npx, scratchDir } from "../src/installed.js";
-import { MemoryOAuthProvider } from "../src/oauth-client.js";
+import { MemoryOAuthProvider } from "../../packages/mcp/test/helpers/memory-oauth-provider.js";
 import { type Child, freePort, stopAll } from "../src/processes.js";
 import { rawRequest } from "../src/raw-http.js";
 import { type RoundRobinProxy, startRoundRobinProxy } from "../src/round-robin-proxy.js";

@@ -1,17 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { createServer, request as httpRequest } from "node:http";
 import { type Sandbox, startSandbox } from "@alpacon/sandbox";
-import {
-  type OAuthClientProvider,
-  UnauthorizedError,
-} from "@modelcontextprotocol/sdk/client/auth.js";
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type {
-  OAuthClientInformationMixed,
-  OAuthClientMetadata,
-  OAuthTokens,
-} from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, expect } from "vitest";
 import type { OAuthHttpOptions } from "../../src/http/oauth-mode.js";
@@ -19,48 +11,9 @@ import type { StartHttpOptions } from "../../src/http/server.js";
 import { type RunningHttpServer, startHttpServer } from "../../src/http/server.js";
 import { browse, startIdp, type TestIdp } from "./idp.js";
 
-/** An MCP client's OAuth state kept in memory; `authorizationUrl` is where it would send the browser. */
-export class MemoryOAuthProvider implements OAuthClientProvider {
-  readonly redirectUrl = "http://127.0.0.1:9/callback";
-  authorizationUrl: URL | undefined;
-  information: OAuthClientInformationMixed | undefined;
-  saved: OAuthTokens | undefined;
-  private verifier = "";
+import { MemoryOAuthProvider } from "./memory-oauth-provider.js";
 
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: "oauth test client",
-      redirect_uris: [this.redirectUrl],
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      token_endpoint_auth_method: "none",
-    };
-  }
-  state() {
-    return randomBytes(12).toString("hex");
-  }
-  clientInformation() {
-    return this.information;
-  }
-  saveClientInformation(information: OAuthClientInformationMixed) {
-    this.information = information;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-}
+export { MemoryOAuthProvider };
 
 export interface OAuthWorld {
   sandbox: Sandbox;
