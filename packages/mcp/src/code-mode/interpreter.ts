@@ -374,5 +374,6 @@ function errorText(vm: QuickJSContext, handle: QuickJSHandle): string {
 }
 
 function isOutOfMemory(error: unknown): boolean {
-  return error instanceof Error && /out of memory|memory access out of bounds/i.test(error.message);
+  // A trap of the WebAssembly instance: its memory ran out past the cap (see takeModule).
+  return error instanceof WebAssembly.RuntimeError;
 }
