@@ -375,5 +375,6 @@ function errorText(vm: QuickJSContext, handle: QuickJSHandle): string {
 
 function isOutOfMemory(error: unknown): boolean {
   // A trap of the WebAssembly instance: its memory ran out past the cap (see takeModule).
-  return error instanceof WebAssembly.RuntimeError;
+  // (WebAssembly.RuntimeError: Node's types declare the namespace without its values.)
+  return error instanceof Error && error.name === "RuntimeError";
 }
