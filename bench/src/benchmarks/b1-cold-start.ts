@@ -5,15 +5,28 @@ import type { Fixture } from "../lib/setup.js";
 import { type Summary, summarize } from "../lib/stats.js";
 import type { StdioMcp } from "../lib/stdio-mcp.js";
 
+interface ColdStart {
+  /** spawn → `initialize` answered. */
+  wall: number;
+  /** CPU ms the server had used when `initialize` was answered. */
+  cpu: number;
+  /** spawn → the first `tools/list` answered, asked right after the handshake. */
+  listed: number;
+}
+
 /**
- * spawn → `initialize` answered: wall ms, and the CPU ms the server used by then. The request is
- * written at once; the pipe holds it until the server reads.
+ * spawn → `initialize` answered, then `tools/list` as clients ask it next. Our server loads its
+ * tool modules after answering `initialize` (packages/mcp server.ts), so the second figure shows
+ * where that work went. The request is written at once; the pipe holds it until the server reads.
  */
-async function coldStart(start: () => StdioMcp): Promise<{ wall: number; cpu: number }> {
+async function coldStart(start: () => StdioMcp): Promise<ColdStart> {
   const server = start();
   try {
     const answeredAt = await server.initialize();
-    return { wall: answeredAt - server.spawnedAt, cpu: cpuTimeMs(server.pid) };
+    const cpu = cpuTimeMs(server.pid);
+    await server.request("tools/list");
+    const listedAt = performance.now();
+    return { wall: answeredAt - server.spawnedAt, cpu, listed: listedAt - server.spawnedAt };
   } finally {
     await server.close();
   }
@@ -32,7 +45,7 @@ export async function coldStartBench(config: Config, fixture: Fixture): Promise<
     everyToolset: () => fixture.startOurs(EVERY_TOOLSET),
     minimal: () => fixture.startMinimal(),
   };
-  const runs: Record<keyof typeof starts, Array<{ wall: number; cpu: number }>> = {
+  const runs: Record<keyof typeof starts, ColdStart[]> = {
     ours: [],
     everyToolset: [],
     minimal: [],
@@ -46,9 +59,11 @@ export async function coldStartBench(config: Config, fixture: Fixture): Promise<
   }
   const b: Summary = summarize(runs.minimal.map((item) => item.wall));
   const cpuB = summarize(runs.minimal.map((item) => item.cpu));
+  const listedB = summarize(runs.minimal.map((item) => item.listed));
   const measured = (which: "ours" | "everyToolset", what: string) => {
     const a: Summary = summarize(runs[which].map((item) => item.wall));
     const cpuA = summarize(runs[which].map((item) => item.cpu));
+    const listedA = summarize(runs[which].map((item) => item.listed));
     const ratio = a.median / b.median;
     return row({
       id: "B1",
@@ -66,6 +81,9 @@ export async function coldStartBench(config: Config, fixture: Fixture): Promise<
         oursCpuMs: cpuA,
         minimalCpuMs: cpuB,
         cpuRatio: cpuA.median / cpuB.median,
+        oursToolsListMs: listedA,
+        minimalToolsListMs: listedB,
+        toolsListRatio: listedA.median / listedB.median,
       },
     });
   };

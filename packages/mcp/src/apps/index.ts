@@ -1,5 +1,6 @@
-import type { McpServer, RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult, ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import type { ToolRoute } from "../server/register.js";
 import { CHART_TOOLS, METRICS_CHART_URI, metricsChartHtml } from "./metrics-chart.js";
 
 // MCP Apps (SEP-1865, extension `io.modelcontextprotocol/ui`, spec 2026-01-26): a tool names a
@@ -41,26 +42,25 @@ export function chartToolMeta(): Record<string, unknown> {
 
 /**
  * Offers the metrics chart to clients that declared the UI extension, and changes nothing for
- * the others.
+ * the others. Returns what to do with the tools' routes once they exist (server.ts).
  *
- * Tools are registered before a client connects, so their `_meta` cannot depend on the client
- * at registration time. Once the client has said what it supports (`notifications/initialized`,
- * which by the protocol comes before any `tools/list`), the chart tools get their `_meta`, the
- * `ui://` resource is switched on, and successful results of those tools name their tool in
- * `_meta` (for hosts that do not pass `toolInfo` to the view). Fields are set directly rather
- * than through `RegisteredTool.update`, which would send `notifications/tools/list_changed` for
- * a list the client has not read yet. Without the extension nothing is added: tools/list,
- * resources/list and every result stay exactly as they were.
+ * Tools are listed from their definitions, so their `_meta` cannot depend on the client until
+ * it has said what it supports (`notifications/initialized`, which by the protocol comes before
+ * any `tools/list`). Then the chart tools get their `_meta`, the `ui://` resource is switched
+ * on, and successful results of those tools name their tool in `_meta` (for hosts that do not
+ * pass `toolInfo` to the view). The routes load after `initialize` is answered (server.ts), so
+ * whichever comes second, routes or the client's word, applies it. Without the extension
+ * nothing is added: tools/list, resources/list and every result stay exactly as they were.
  *
  * Stateless HTTP has no session, so its per-request servers never see the client's
  * capabilities: charts are off there.
  */
-export function registerApps(server: McpServer, tools: ReadonlyMap<string, RegisteredTool>): void {
-  const charted = CHART_TOOLS.flatMap((name) => {
-    const tool = tools.get(name);
-    return tool ? [[name, tool] as const] : [];
-  });
-  if (charted.length === 0) return;
+export function registerApps(
+  server: McpServer,
+  offered: ReadonlySet<string>,
+): (routes: ReadonlyMap<string, ToolRoute>) => void {
+  const charted = CHART_TOOLS.filter((name) => offered.has(name));
+  if (charted.length === 0) return () => {};
 
   const resource = server.registerResource(
     "metrics-chart",
@@ -88,14 +88,10 @@ export function registerApps(server: McpServer, tools: ReadonlyMap<string, Regis
   resource.enabled = false;
 
   let enabled = false;
-  for (const [name, tool] of charted) {
-    const handler = tool.handler as (...args: unknown[]) => Promise<CallToolResult>;
-    tool.handler = (async (...args: unknown[]) => {
-      const result = await handler(...args);
-      if (!enabled || result.isError) return result;
-      return { ...result, _meta: { ...result._meta, [CHART_RESULT_META_KEY]: { tool: name } } };
-    }) as typeof tool.handler;
-  }
+  let tools: ToolRoute[] = [];
+  const showCharts = () => {
+    for (const tool of tools) tool._meta = { ...tool._meta, ...chartToolMeta() };
+  };
 
   const previous = server.server.oninitialized;
   server.server.oninitialized = () => {
@@ -103,6 +99,20 @@ export function registerApps(server: McpServer, tools: ReadonlyMap<string, Regis
     if (!supportsUi(server.server.getClientCapabilities())) return;
     enabled = true;
     resource.enabled = true;
-    for (const [, tool] of charted) tool._meta = { ...tool._meta, ...chartToolMeta() };
+    showCharts();
+  };
+
+  return (routes) => {
+    tools = charted.map((name) => routes.get(name)!);
+    for (const tool of tools) {
+      const { handler } = tool;
+      const name = tool.definition.name;
+      tool.handler = async (args, extra) => {
+        const result = await handler(args, extra);
+        if (!enabled || result.isError) return result;
+        return { ...result, _meta: { ...result._meta, [CHART_RESULT_META_KEY]: { tool: name } } };
+      };
+    }
+    if (enabled) showCharts();
   };
 }

@@ -1,16 +1,8 @@
-import type { McpServer, RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import {
-  type CallToolResult,
-  ErrorCode,
-  McpError,
-  type ServerNotification,
-  type ServerRequest,
-} from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Runtime } from "./context.js";
-
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+import type { LoadedTools } from "./register.js";
 
 /**
  * A read-only tool as a resource, for clients that would rather attach a view than call: the
@@ -224,11 +216,11 @@ export const READ_VIEWS: readonly ReadView[] = [
 export function registerReadViews(
   server: McpServer,
   runtime: Runtime,
-  routes: ReadonlyMap<string, RegisteredTool>,
+  offered: ReadonlySet<string>,
+  tools: Promise<LoadedTools>,
 ): void {
   for (const view of READ_VIEWS) {
-    const tool = routes.get(view.tool);
-    if (!tool) continue;
+    if (!offered.has(view.tool)) continue;
     const uri = `alpacon://${view.uri}`;
     const perWorkspace = !view.args;
     const template = new ResourceTemplate(uri, {
@@ -263,10 +255,8 @@ export function registerReadViews(
         for (const [variable, argument] of Object.entries(view.args ?? {})) {
           args[argument] = decodeURIComponent(value(variable));
         }
-        if (!tool.enabled)
-          throw new McpError(ErrorCode.InvalidParams, `Resource ${address.href} disabled`);
-        const handler = tool.handler as (args: unknown, extra: Extra) => Promise<CallToolResult>;
-        const result = await handler(args, extra);
+        const route = (await tools).routes.get(view.tool)!;
+        const result = await route.handler(args, extra);
         if (result.isError) {
           const text = result.content
             .map((part) => (part.type === "text" ? part.text : ""))

@@ -1,4 +1,4 @@
-import type { McpServer, RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   CallToolRequestSchema,
@@ -32,40 +32,51 @@ export function inputShapeOf(tool: AnyTool) {
   return tool.scope === "workspace" ? { ...tool.input, ...workspaceFields } : tool.input;
 }
 
-export function registerTool(
+/** A tool as this server answers to it: its definition, its handler, its listed `_meta`. */
+export interface ToolRoute {
+  readonly definition: AnyTool;
+  handler: (args: Record<string, unknown>, extra: Extra) => Promise<CallToolResult>;
+  _meta: Record<string, unknown>;
+}
+
+/** The server's tools once loaded: by every name they answer to, and in listing order. */
+export interface LoadedTools {
+  routes: ReadonlyMap<string, ToolRoute>;
+  listed: readonly ToolRoute[];
+}
+
+/**
+ * Makes the route of a tool and adds it to `routes` under its name and its aliases (tools/call
+ * takes either; tools/list shows only the name, see tool-list.ts). The MCP SDK's own tool
+ * registry is not used: its listing and routing are replaced anyway (tool-list.ts,
+ * `routeToolCalls`), and registering there once a client is connected, as the tools that load
+ * after `initialize` would be, sends `notifications/tools/list_changed` for every tool.
+ */
+export function routeTool(
   server: McpServer,
   tool: AnyTool,
   runtime: Runtime,
   confirmMode: ConfirmMode,
-  routes: Map<string, RegisteredTool>,
-): RegisteredTool {
+  routes: Map<string, ToolRoute>,
+): ToolRoute {
   const output = z.object(tool.output);
   const input = z.object(inputShapeOf(tool));
   // Both schemas are checked here rather than by the MCP SDK, which would run zod's async
   // parser on every call, several times slower than the synchronous one (bench/README, B2),
   // and a call it refuses would never reach the audit log. tools/list
   // advertises the real input schema from the tool definition (tool-list.ts).
-  const config = {
-    title: tool.title,
-    description: tool.description,
-    inputSchema: ANY_ARGUMENTS,
-    // No title in the annotations: the tool's own title says it once.
-    annotations: tool.annotations,
+  const route: ToolRoute = {
+    definition: tool,
+    handler: async (sent, extra) => {
+      const parsed = input.safeParse(sent);
+      if (!parsed.success) return refuseInvalid(tool, sent, parsed.error, extra, runtime);
+      return callTool(server, tool, output, parsed.data, extra, runtime, confirmMode);
+    },
     _meta: toolMeta(tool),
   };
-  const handler = ((sent: Record<string, unknown>, extra: Extra) => {
-    const parsed = input.safeParse(sent);
-    if (!parsed.success) return refuseInvalid(tool, sent, parsed.error, extra, runtime);
-    return callTool(server, tool, output, parsed.data, extra, runtime, confirmMode);
-  }) as never;
-  const registered = server.registerTool(tool.name, config, handler);
-  routes.set(tool.name, registered);
-  // Callable by its other names (tools/call), never listed: tools/list shows only the tools
-  // given to useLeanToolList (tool-list.ts). Calls by alias are audited under the tool's name.
-  for (const alias of aliasesOf(tool.name)) {
-    routes.set(alias, server.registerTool(alias, config, handler));
-  }
-  return registered;
+  // Calls by alias are audited under the tool's name.
+  for (const name of [tool.name, ...aliasesOf(tool.name)]) routes.set(name, route);
+  return route;
 }
 
 /** Tool-search metadata (define.ts), under the keys the reference server and Claude use. */
@@ -77,22 +88,19 @@ export function toolMeta(tool: AnyTool): Record<string, unknown> {
 }
 
 /**
- * Sends `tools/call` straight to the tool's handler, once every tool is registered. The MCP
- * SDK's own route would parse the arguments a second time, with zod's async parser, and await
- * twice more on the way: work a warm websh call notices (bench/README, B3). What it answers
- * for a tool that is unknown or disabled, or that throws, is answered the same way here.
+ * Answers `tools/call` from the routes, once they are there (the tool modules load after the
+ * server has answered `initialize`). The MCP SDK's own route would parse the arguments a second
+ * time, with zod's async parser, and await twice more on the way: work a warm websh call
+ * notices (bench/README, B3). What it answers for an unknown tool, or one that throws, is
+ * answered the same way here.
  */
-export function routeToolCalls(server: McpServer, routes: ReadonlyMap<string, RegisteredTool>) {
+export function routeToolCalls(server: McpServer, tools: Promise<LoadedTools>): void {
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name } = request.params;
-    const tool = routes.get(name);
     try {
-      if (!tool?.enabled) {
-        const why = tool ? "disabled" : "not found";
-        throw new McpError(ErrorCode.InvalidParams, `Tool ${name} ${why}`);
-      }
-      const handler = tool.handler as (args: unknown, extra: Extra) => Promise<CallToolResult>;
-      return await handler(request.params.arguments ?? {}, extra);
+      const route = (await tools).routes.get(name);
+      if (!route) throw new McpError(ErrorCode.InvalidParams, `Tool ${name} not found`);
+      return await route.handler(request.params.arguments ?? {}, extra);
     } catch (error) {
       if (error instanceof McpError && error.code === ErrorCode.UrlElicitationRequired) throw error;
       const text = error instanceof Error ? error.message : String(error);
@@ -100,8 +108,6 @@ export function routeToolCalls(server: McpServer, routes: ReadonlyMap<string, Re
     }
   });
 }
-
-const ANY_ARGUMENTS = z.looseObject({});
 
 /** Arguments the input schema refuses: answered as the MCP SDK would, and reported (audited). */
 function refuseInvalid(

@@ -1,11 +1,12 @@
 import type { AlpaconClient } from "@alpacon/sdk";
 import { type AlpaconConfig, type LoadConfigOptions, loadConfig } from "@alpacon/sdk/node";
-import { McpServer, type RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { SetLevelRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { registerApps } from "../apps/index.js";
-import { selectTools, type ToolSelection } from "../tools/select-tools.js";
+import { TOOL_CATALOG } from "../generated/tool-catalog.js";
+import { type ToolSelection, toolSelector } from "../tools/select-tools.js";
 import { useLeanToolList } from "../tools/tool-list.js";
 import { MCP_VERSION } from "../version.js";
 import { type AuditEntry, type AuditSink, auditArguments } from "./audit.js";
@@ -16,7 +17,7 @@ import { atLeast, type Logger, type LogLevel } from "./log.js";
 import { AllowedRoots } from "./paths.js";
 import { registerPrompts } from "./prompts.js";
 import { registerReadViews } from "./read-views.js";
-import { registerTool, routeToolCalls } from "./register.js";
+import { routeTool, routeToolCalls, type ToolRoute } from "./register.js";
 import { registerResources } from "./resources.js";
 import { type PoolOptions, WebshChannels } from "./websh-channels.js";
 import { type ClientOptions, Workspaces } from "./workspaces.js";
@@ -89,9 +90,11 @@ export function createAlpaconMcpServer(options: AlpaconMcpServerOptions = {}): M
     throw new Error(`Unknown confirm mode "${confirm}". Valid modes: ${CONFIRM_MODES.join(", ")}.`);
   }
   const codeScope = codeScopeOf(options);
-  const tools = options.codeMode
-    ? selectTools({ ...options, toolsets: ["code"], tools: undefined })
-    : selectTools(options);
+  // Checked now (an unknown name throws here); applied to the tools once they have loaded.
+  const selected = toolSelector(
+    options.codeMode ? { ...options, toolsets: ["code"], tools: undefined } : options,
+  );
+  const offered = new Set(TOOL_CATALOG.filter(selected).map((tool) => tool.name));
   const workspaces = options.clients
     ? new Workspaces({ clients: options.clients }, options.clientOptions)
     : new Workspaces({ config: options.config ?? loadConfig(options.load) }, options.clientOptions);
@@ -130,21 +133,23 @@ export function createAlpaconMcpServer(options: AlpaconMcpServerOptions = {}): M
     },
     codeScope,
   };
-  const routes = new Map<string, RegisteredTool>();
-  const registered = new Map(
-    tools.map((tool) => [tool.name, registerTool(server, tool, runtime, confirm, routes)] as const),
-  );
-  routeToolCalls(server, routes);
+  const attachApps = registerApps(server, offered);
+  // Evaluating the tool modules (the zod schemas of every tool) is most of this package's
+  // start-up: they load while `initialize` is answered, and tools/list, tools/call and the
+  // read views wait for them (bench/README, B1).
+  const loaded = import("../tools/index.js").then(({ ALL_TOOLS }) => {
+    const routes = new Map<string, ToolRoute>();
+    const listed = ALL_TOOLS.filter(selected).map((tool) =>
+      routeTool(server, tool, runtime, confirm, routes),
+    );
+    attachApps(routes);
+    return { routes, listed };
+  });
+  loaded.catch((error: Error) => log("error", `the tools failed to load: ${error.message}`));
+  routeToolCalls(server, loaded);
   registerResources(server, runtime);
-  registerReadViews(server, runtime, routes);
-  // Chart views for clients that render MCP Apps; nothing changes for the others.
-  registerApps(server, registered);
-  useLeanToolList(
-    server,
-    tools.map((definition) => ({ definition, registered: registered.get(definition.name)! })),
-    workspaces,
-    { outputSchemas: options.outputSchemas },
-  );
+  registerReadViews(server, runtime, offered, loaded);
+  useLeanToolList(server, loaded, workspaces, { outputSchemas: options.outputSchemas });
   registerPrompts(server);
 
   // Closing the server (or its transport) closes what it holds; `closeServer` waits for that.

@@ -1,6 +1,6 @@
+import { TOOL_CATALOG } from "../generated/tool-catalog.js";
 import { canonicalName } from "./aliases.js";
 import type { AnyTool } from "./define.js";
-import { ALL_TOOLS } from "./index.js";
 import { TOOLSET_ALIASES, TOOLSET_RECORD, TOOLSETS, type Toolset } from "./toolsets.js";
 
 export interface ToolSelection {
@@ -38,14 +38,15 @@ export const CHANNEL_TOOLS: readonly string[] = [
 ];
 
 /**
- * Applies the selection to the registry. Unknown names throw with the list of valid ones, so
- * a typo fails start-up instead of silently hiding tools.
+ * Applies the selection to the tools given, by default to the catalog of every tool (names and
+ * what selection reads, without loading the tools). Unknown names throw with the list of valid
+ * ones, so a typo fails start-up instead of silently hiding tools.
  */
-export function selectTools(
+export function selectTools<T extends Selectable = Selectable>(
   selection: ToolSelection = {},
-  registry: readonly AnyTool[] = ALL_TOOLS,
-): AnyTool[] {
-  return registry.filter(toolSelector(selection, registry));
+  registry: readonly T[] = TOOL_CATALOG as readonly T[],
+): T[] {
+  return registry.filter(toolSelector(selection));
 }
 
 /** What selection looks at in a tool (code mode asks it about SDK methods no tool calls). */
@@ -58,11 +59,8 @@ export type Selectable = Pick<AnyTool, "name" | "toolset"> & {
  * Whether the selection takes a tool. Unknown names throw with the list of valid ones, so a
  * typo fails start-up instead of silently hiding tools.
  */
-export function toolSelector(
-  selection: ToolSelection = {},
-  registry: readonly AnyTool[] = ALL_TOOLS,
-): (tool: Selectable) => boolean {
-  const names = new Set(registry.map((tool) => tool.name));
+export function toolSelector(selection: ToolSelection = {}): (tool: Selectable) => boolean {
+  const names = new Set(TOOL_CATALOG.map((tool) => tool.name));
   const keywords = ["all", "default"];
   const toolsets: Toolset[] = [];
   for (const given of selection.toolsets ?? []) {

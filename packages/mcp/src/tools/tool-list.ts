@@ -1,11 +1,12 @@
 import { isDeepStrictEqual } from "node:util";
-import type { McpServer, RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import {
   ListToolsRequestSchema,
   type Tool,
   type ToolAnnotations,
 } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
+import type { ToolRoute } from "../server/register.js";
 import type { Target } from "../server/workspaces.js";
 import type { AnyTool } from "./define.js";
 
@@ -139,11 +140,8 @@ function unique(values: readonly string[]): string[] {
 
 // --- the listing
 
-/** A tool as registered with the MCP SDK (state, title, _meta) and as defined here (schemas). */
-export interface ListableTool {
-  registered: RegisteredTool;
-  definition: AnyTool;
-}
+/** A tool as defined here (schemas, title …) and the `_meta` it is listed with. */
+export type ListableTool = Pick<ToolRoute, "definition" | "_meta">;
 
 // Each tool's schemas are converted once, when first listed; the list itself is made per
 // request (tools can be enabled and disabled, workspaces added and removed). Input schemas are
@@ -184,24 +182,21 @@ export interface ListingOptions {
 
 /** What `tools/list` shows of one tool, given the advertised workspace arguments. */
 export function listedTool(
-  { registered, definition }: ListableTool,
+  { definition, _meta }: ListableTool,
   workspace: WorkspaceArguments = workspaceArguments([]),
   options: ListingOptions = {},
 ): Tool {
   const listed: Tool = {
     name: definition.name,
-    title: registered.title,
-    description: registered.description,
+    title: definition.title,
+    description: definition.description,
     inputSchema: inputSchemaOf(definition, workspace) as Tool["inputSchema"],
   };
   if (options.outputSchemas) {
     listed.outputSchema = converted(outputs, definition, "output") as Tool["outputSchema"];
   }
-  if (registered.annotations) listed.annotations = listedAnnotations(registered.annotations);
-  if (registered.execution && registered.execution.taskSupport !== "forbidden") {
-    listed.execution = registered.execution;
-  }
-  if (registered._meta) listed._meta = registered._meta;
+  listed.annotations = listedAnnotations(definition.annotations);
+  listed._meta = _meta;
   return listed;
 }
 
@@ -218,7 +213,7 @@ export interface WorkspaceSource {
  */
 export function useLeanToolList(
   server: McpServer,
-  tools: readonly ListableTool[],
+  tools: Promise<{ listed: readonly ListableTool[] }>,
   workspaces: WorkspaceSource,
   options: ListingOptions = {},
 ): void {
@@ -229,12 +224,8 @@ export function useLeanToolList(
     advertised = next;
     server.sendToolListChanged();
   });
-  server.server.setRequestHandler(ListToolsRequestSchema, () => {
+  server.server.setRequestHandler(ListToolsRequestSchema, async () => {
     const workspace = workspaceArguments(workspaces.list());
-    return {
-      tools: tools
-        .filter((tool) => tool.registered.enabled)
-        .map((tool) => listedTool(tool, workspace, options)),
-    };
+    return { tools: (await tools).listed.map((tool) => listedTool(tool, workspace, options)) };
   });
 }

@@ -1,11 +1,15 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { McpServer, type RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { afterEach, describe, expect, it } from "vitest";
 import * as z from "zod";
 import type { CallReport, Runtime } from "../../src/server/context.js";
-import { registerTool, routeToolCalls } from "../../src/server/register.js";
+import {
+  type LoadedTools,
+  routeTool,
+  routeToolCalls,
+  type ToolRoute,
+} from "../../src/server/register.js";
 import { defineTool } from "../../src/tools/define.js";
 
 // A tool whose result depends on its input, so one test can send a result that fits the output
@@ -27,7 +31,7 @@ const probe = defineTool({
 });
 
 const reports: CallReport[] = [];
-let registered: RegisteredTool | undefined;
+let registered: ToolRoute | undefined;
 let close: (() => Promise<void>) | undefined;
 
 afterEach(async () => {
@@ -35,15 +39,19 @@ afterEach(async () => {
   reports.length = 0;
 });
 
-async function connected(): Promise<Client> {
-  const server = new McpServer({ name: "test", version: "0.0.0" });
+/** A client of a server with the probe tool, routed once `load` resolves (at once by default). */
+async function connected(load: Promise<void> = Promise.resolve()): Promise<Client> {
+  const server = new McpServer({ name: "test", version: "0.0.0" }, { capabilities: { tools: {} } });
   const runtime = {
     workspaces: { secrets: () => [] },
     report: (call: CallReport) => reports.push(call),
   } as unknown as Runtime;
-  const routes = new Map<string, RegisteredTool>();
-  registered = registerTool(server, probe, runtime, "allow", routes);
-  routeToolCalls(server, routes);
+  const routes = new Map<string, ToolRoute>();
+  const tools: Promise<LoadedTools> = load.then(() => {
+    registered = routeTool(server, probe, runtime, "allow", routes);
+    return { routes, listed: [registered] };
+  });
+  routeToolCalls(server, tools);
   const client = new Client({ name: "test", version: "0.0.0" });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
@@ -77,29 +85,38 @@ describe("output check", () => {
 });
 
 describe("tools/call route", () => {
-  it("answers a tool it does not know, or one disabled, as the MCP SDK does", async () => {
+  it("answers a tool it does not know as the MCP SDK does", async () => {
     const client = await connected();
     const unknown = await client.callTool({ name: "nope", arguments: {} });
     expect(unknown).toEqual({
       content: [{ type: "text", text: "MCP error -32602: Tool nope not found" }],
       isError: true,
     });
-    registered!.disable();
-    const disabled = await client.callTool({ name: "probe", arguments: { broken: false } });
-    expect(disabled.isError).toBe(true);
-    expect(disabled.content).toEqual([
-      { type: "text", text: "MCP error -32602: Tool probe disabled" },
-    ]);
     expect(reports).toEqual([]);
+  });
+
+  it("holds a call that comes before the tools have loaded, and answers it once they have", async () => {
+    let load!: () => void;
+    const client = await connected(new Promise<void>((resolve) => (load = resolve)));
+    let answered = false;
+    const call = client.callTool({ name: "probe", arguments: { broken: false } }).then((result) => {
+      answered = true;
+      return result;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBe(false);
+    load();
+    expect((await call).structuredContent).toEqual({ count: 1, names: ["web-1"] });
   });
 
   it("calls the handler the tool has now (MCP Apps wrap it after registration)", async () => {
     const client = await connected();
-    const original = registered!.handler as (...args: unknown[]) => Promise<CallToolResult>;
-    registered!.handler = (async (...args: unknown[]) => ({
-      ...(await original(...args)),
+    await client.callTool({ name: "probe", arguments: { broken: false } });
+    const original = registered!.handler;
+    registered!.handler = async (args, extra) => ({
+      ...(await original(args, extra)),
       _meta: { wrapped: true },
-    })) as RegisteredTool["handler"];
+    });
     const result = await client.callTool({ name: "probe", arguments: { broken: false } });
     expect(result._meta).toEqual({ wrapped: true });
   });
