@@ -4,6 +4,9 @@ import {
   RESOURCE_MIME_TYPE,
   RESOURCE_URI_META_KEY,
 } from "@modelcontextprotocol/ext-apps/server";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ClientCapabilities, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { beforeAll, describe, expect, test } from "vitest";
 import { BUNDLE_FILE, chartViewBundle } from "../scripts/chart-view.js";
@@ -11,11 +14,14 @@ import { type RenderResult, renderCharts } from "../scripts/render-chart.js";
 import {
   CHART_RESULT_META_KEY,
   LEGACY_RESOURCE_URI_KEY,
+  registerApps,
   supportsUi,
   UI_EXTENSION_ID,
   UI_MIME_TYPE,
 } from "../src/apps/index.js";
 import { CHART_TOOLS, METRICS_CHART_URI, metricsChartHtml } from "../src/apps/metrics-chart.js";
+import type { ToolRoute } from "../src/server/register.js";
+import type { AnyTool } from "../src/tools/define.js";
 import { useHarness } from "./helpers/file-harness.js";
 
 const UI_CLIENT: ClientCapabilities = {
@@ -229,5 +235,41 @@ describe.skipIf(!haveChromium)("rendered in headless Chromium (skipped without c
       (entry) => entry.tool === "get_cpu_usage" && entry.theme === "dark",
     )!;
     expect(light.pixels.background).not.toEqual(dark.pixels.background);
+  });
+});
+
+describe("the tools load after the handshake (server.ts)", () => {
+  /** A server with the CPU chart tool offered, whose route comes when the test says. */
+  async function handshake(capabilities: ClientCapabilities) {
+    const server = new McpServer({ name: "test", version: "0.0.0" }, { capabilities: {} });
+    const attach = registerApps(server, new Set(["get_cpu_usage"]));
+    const route: ToolRoute = {
+      definition: { name: "get_cpu_usage" } as AnyTool,
+      handler: async () => ({ content: [{ type: "text", text: "ok" }] }),
+      _meta: { "anthropic/searchHint": "cpu" },
+    };
+    const client = new Client({ name: "test", version: "0.0.0" }, { capabilities });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+    // The client's notifications/initialized has been sent; let the server read it.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    return { attach, route, close: () => Promise.all([client.close(), server.close()]) };
+  }
+
+  test("a client that said it renders apps before the tools loaded gets the chart", async () => {
+    const { attach, route, close } = await handshake(UI_CLIENT);
+    attach(new Map([["get_cpu_usage", route]]));
+    expect(route._meta.ui).toEqual({ resourceUri: METRICS_CHART_URI });
+    const result = await route.handler({}, {} as never);
+    expect(result._meta).toEqual({ [CHART_RESULT_META_KEY]: { tool: "get_cpu_usage" } });
+    await close();
+  });
+
+  test("a client without the extension gets nothing, whenever the tools load", async () => {
+    const { attach, route, close } = await handshake({});
+    attach(new Map([["get_cpu_usage", route]]));
+    expect(route._meta).toEqual({ "anthropic/searchHint": "cpu" });
+    expect((await route.handler({}, {} as never))._meta).toBeUndefined();
+    await close();
   });
 });

@@ -90,12 +90,23 @@ export async function withRetries<T>(
 }
 
 /**
- * The one polling schedule: the first read at once (a quick job is often done by the time it
- * is created), then 50 ms doubling up to 500 ms. A status read is cheap, and a coarser step
- * adds up to a whole step of idle time to a job that finished meanwhile.
+ * When to read a job's status next: at once (a quick job is often done by the time it is
+ * created), then
+ * - `doubling` (commands, of which a fleet run polls many at a time): 50 ms doubling to 500 ms;
+ * - `proportional` (a file transfer, one job someone waits on, whose time grows with its size):
+ *   a tenth of the time waited so far, from 50 ms to 500 ms, so a finished transfer is noticed
+ *   within a tenth of its time instead of up to a whole 500 ms step later.
+ * A status read is cheap; a coarser step adds idle time to a job that finished meanwhile.
  */
-function pollDelayMs(read: number): number {
-  return read === 0 ? 0 : Math.min(POLL_MAX_MS, POLL_START_MS * 2 ** (read - 1));
+export type PollSchedule = "doubling" | "proportional";
+
+function pollDelayMs(read: number, waitedMs: number, schedule: PollSchedule): number {
+  if (read === 0) return 0;
+  const step =
+    schedule === "doubling"
+      ? POLL_START_MS * 2 ** (read - 1)
+      : Math.max(POLL_START_MS, waitedMs / 10);
+  return Math.min(POLL_MAX_MS, step);
 }
 
 /**
@@ -105,10 +116,15 @@ function pollDelayMs(read: number): number {
  */
 export async function poll<T>(
   read: () => Promise<T | undefined>,
-  options: { deadline: number; signal?: AbortSignal | undefined },
+  options: {
+    deadline: number;
+    signal?: AbortSignal | undefined;
+    schedule?: PollSchedule | undefined;
+  },
 ): Promise<T | undefined> {
+  const started = Date.now();
   for (let number = 0; ; number++) {
-    const wait = pollDelayMs(number);
+    const wait = pollDelayMs(number, Date.now() - started, options.schedule ?? "doubling");
     if (Date.now() + wait > options.deadline) return undefined;
     if (wait > 0) await abortableDelay(wait, options.signal);
     const value = await read();

@@ -7,8 +7,12 @@ import type { TransferProgress } from "../core/transport.js";
 import { rawHeader } from "./api-send.js";
 import { CREATE_NEW } from "./safe-fs.js";
 
-/** Bytes per socket read, into the one buffer a download reads with. */
-const READ_BYTES = 256 * 1024;
+/**
+ * Bytes per socket read, into the one buffer a download reads with: each read is one write to
+ * the file, and with the page cache full, writes of this size cost the kernel less per byte
+ * than larger ones (bench/README, B4).
+ */
+const READ_BYTES = 64 * 1024;
 /** Progress is reported about this often, and slow-disk batches are about this big. */
 const CHUNK_BYTES = 1024 * 1024;
 // A write into the page cache takes tens of microseconds. Writes this slow, this many times,

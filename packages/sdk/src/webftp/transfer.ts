@@ -124,7 +124,7 @@ export async function storageTransfer(
 }
 
 /**
- * Polls a transfer's status until the agent reports, on the one polling schedule (see
+ * Polls a transfer's status until the agent reports, on the proportional schedule (see
  * pollDelayMs). The API answers 422 `webftp_transfer_in_progress` meanwhile.
  */
 export async function waitForTransfer(
@@ -142,7 +142,7 @@ export async function waitForTransfer(
         return undefined;
       }
     },
-    { deadline: Date.now() + timeoutMs, signal },
+    { deadline: Date.now() + timeoutMs, signal, schedule: "proportional" },
   );
   if (!reported) throw new TimeoutError("GET", "<transfer status>", timeoutMs);
   return reported;

@@ -126,6 +126,21 @@ describe("poll", () => {
     expect(times[3]! - times[0]!).toBeLessThan(1_000);
   });
 
+  it("reads every 50 ms for the first half second on the proportional schedule", async () => {
+    const times: number[] = [];
+    const started = performance.now();
+    await poll(
+      async () => {
+        times.push(performance.now() - started);
+        return times.length === 8 ? "done" : undefined;
+      },
+      { deadline: Date.now() + 5_000, schedule: "proportional" },
+    );
+    // Seven steps of 50 ms (doubling would take 50 + 100 + 200 + 400 + 3 × 500 = 2,250 ms).
+    expect(times[7]! - times[0]!).toBeGreaterThanOrEqual(340);
+    expect(times[7]! - times[0]!).toBeLessThan(1_000);
+  });
+
   it("answers undefined when the next read would pass the deadline, and rejects on abort", async () => {
     let reads = 0;
     const nothing = await poll(
