@@ -103,7 +103,7 @@ export function registerApps(
   };
 
   return (routes) => {
-    tools = charted.map((name) => routes.get(name)!);
+    tools = charted.flatMap((name) => routes.get(name) ?? []);
     for (const tool of tools) {
       const { handler } = tool;
       const name = tool.definition.name;

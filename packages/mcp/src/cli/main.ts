@@ -7,7 +7,12 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { isLoopback } from "../http/loopback.js";
 import type { AuditLog } from "../server/audit.js";
 import { type Logger, stderrLogger } from "../server/log.js";
-import { closeServer, createAlpaconMcpServer } from "../server/server.js";
+import {
+  closeServer,
+  createAlpaconMcpServer,
+  loadToolModules,
+  toolsLoaded,
+} from "../server/server.js";
 import { tokenFileExposure } from "../server/token-file-mode.js";
 import { selectTools } from "../tools/select-tools.js";
 import { MCP_VERSION } from "../version.js";
@@ -152,8 +157,17 @@ export async function main(
       await server.connect(transport);
       cleanups.push(() => closeServer(server));
       logger.log("info", `${MCP_VERSION} ready on stdio with ${tools} tools`);
-      stopped = Promise.race([clientGone, signal.received]);
+      // The tools load after the handshake (server.ts); if they cannot, the run ends here.
+      const broken = toolsLoaded(server).then(
+        () => new Promise<never>(() => {}),
+        (error: unknown) => {
+          throw new Error(`its tools failed to load (${String(error)}); reinstall @alpacon/mcp.`);
+        },
+      );
+      stopped = Promise.race([clientGone, signal.received, broken]);
     } else {
+      // Each HTTP session builds its own server: a tool module that cannot load fails here.
+      await loadToolModules();
       const { startHttpServer } = await import("../http/server.js");
       const running = await startHttpServer({
         server: serverOptions,

@@ -255,7 +255,11 @@ export function registerReadViews(
         for (const [variable, argument] of Object.entries(view.args ?? {})) {
           args[argument] = decodeURIComponent(value(variable));
         }
-        const route = (await tools).routes.get(view.tool)!;
+        const route = (await tools).routes.get(view.tool);
+        if (!route) {
+          // Only if the tool catalog (src/generated/) is older than the tools.
+          throw new McpError(ErrorCode.InternalError, `${view.tool} is not loaded in this server.`);
+        }
         const result = await route.handler(args, extra);
         if (result.isError) {
           const text = result.content

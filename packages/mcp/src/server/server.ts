@@ -137,7 +137,7 @@ export function createAlpaconMcpServer(options: AlpaconMcpServerOptions = {}): M
   // Evaluating the tool modules (the zod schemas of every tool) is most of this package's
   // start-up: they load while `initialize` is answered, and tools/list, tools/call and the
   // read views wait for them (bench/README, B1).
-  const loaded = import("../tools/index.js").then(({ ALL_TOOLS }) => {
+  const loaded = loadToolModules().then(({ ALL_TOOLS }) => {
     const routes = new Map<string, ToolRoute>();
     const listed = ALL_TOOLS.filter(selected).map((tool) =>
       routeTool(server, tool, runtime, confirm, routes),
@@ -145,7 +145,8 @@ export function createAlpaconMcpServer(options: AlpaconMcpServerOptions = {}): M
     attachApps(routes);
     return { routes, listed };
   });
-  loaded.catch((error: Error) => log("error", `the tools failed to load: ${error.message}`));
+  loaded.catch((error: unknown) => log("error", `the tools failed to load: ${String(error)}`));
+  loads.set(server, loaded);
   routeToolCalls(server, loaded);
   registerResources(server, runtime);
   registerReadViews(server, runtime, offered, loaded);
@@ -181,6 +182,20 @@ function codeScopeOf(options: AlpaconMcpServerOptions): ToolSelection {
 }
 
 const releases = new WeakMap<McpServer, () => Promise<void>>();
+const loads = new WeakMap<McpServer, Promise<unknown>>();
+
+/** The tool modules; the first call loads them, later ones get the same modules. */
+export function loadToolModules(): Promise<typeof import("../tools/index.js")> {
+  return import("../tools/index.js");
+}
+
+/**
+ * Resolves once the server's tools are routed, and rejects if they failed to load: the CLI
+ * then stops rather than serve a session in which every tool call fails.
+ */
+export async function toolsLoaded(server: McpServer): Promise<void> {
+  await loads.get(server);
+}
 
 /** Closes a server and waits until its websh channels and sessions are closed too. */
 export async function closeServer(server: McpServer): Promise<void> {

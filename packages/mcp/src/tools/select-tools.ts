@@ -42,10 +42,15 @@ export const CHANNEL_TOOLS: readonly string[] = [
  * what selection reads, without loading the tools). Unknown names throw with the list of valid
  * ones, so a typo fails start-up instead of silently hiding tools.
  */
-export function selectTools<T extends Selectable = Selectable>(
+export function selectTools(selection?: ToolSelection): Selectable[];
+export function selectTools<T extends Selectable>(
+  selection: ToolSelection,
+  registry: readonly T[],
+): T[];
+export function selectTools(
   selection: ToolSelection = {},
-  registry: readonly T[] = TOOL_CATALOG as readonly T[],
-): T[] {
+  registry: readonly Selectable[] = TOOL_CATALOG,
+): Selectable[] {
   return registry.filter(toolSelector(selection));
 }
 

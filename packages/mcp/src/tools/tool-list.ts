@@ -144,7 +144,7 @@ function unique(values: readonly string[]): string[] {
 export type ListableTool = Pick<ToolRoute, "definition" | "_meta">;
 
 // Each tool's schemas are converted once, when first listed; the list itself is made per
-// request (tools can be enabled and disabled, workspaces added and removed). Input schemas are
+// request (workspaces can be added and removed). Input schemas are
 // kept without `workspace` and `region`: those follow the configured workspaces.
 const inputs = new WeakMap<AnyTool, JsonSchema>();
 const outputs = new WeakMap<AnyTool, JsonSchema>();

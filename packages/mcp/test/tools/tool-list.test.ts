@@ -1,9 +1,17 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "@alpacon/sdk/node";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type Tool, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, test, vi } from "vitest";
-import { workspaceArguments } from "../../src/tools/tool-list.js";
+import { ALL_TOOLS } from "../../src/tools/index.js";
+import {
+  type ListableTool,
+  useLeanToolList,
+  workspaceArguments,
+} from "../../src/tools/tool-list.js";
 import { useHarness } from "../helpers/file-harness.js";
 import { call, connect, tempDir } from "../helpers/harness.js";
 
@@ -181,5 +189,33 @@ describe("the listing", () => {
       destructiveHint: false,
       openWorldHint: false,
     });
+  });
+});
+
+describe("before the tool modules have loaded (server.ts)", () => {
+  test("tools/list waits for them, then lists them", async () => {
+    const server = new McpServer(
+      { name: "test", version: "0.0.0" },
+      { capabilities: { tools: { listChanged: true } } },
+    );
+    let load!: (tools: { listed: ListableTool[] }) => void;
+    const loaded = new Promise<{ listed: ListableTool[] }>((resolve) => (load = resolve));
+    useLeanToolList(server, loaded, { list: () => [], onChange: () => {} });
+    const client = new Client({ name: "test", version: "0.0.0" });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+    let answered = false;
+    const listing = client.listTools().then((result) => {
+      answered = true;
+      return result;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBe(false);
+    const definition = ALL_TOOLS.find((tool) => tool.name === "servers_list")!;
+    load({ listed: [{ definition, _meta: { "anthropic/searchHint": definition.searchHint } }] });
+    const { tools } = await listing;
+    expect(tools.map((tool) => tool.name)).toEqual(["servers_list"]);
+    expect(tools[0]!._meta).toEqual({ "anthropic/searchHint": definition.searchHint });
+    await Promise.all([client.close(), server.close()]);
   });
 });

@@ -89,6 +89,9 @@ export async function withRetries<T>(
   }
 }
 
+/** How often a job's status is read: see pollDelayMs. */
+export type PollSchedule = "doubling" | "proportional";
+
 /**
  * When to read a job's status next: at once (a quick job is often done by the time it is
  * created), then
@@ -98,8 +101,6 @@ export async function withRetries<T>(
  *   within a tenth of its time instead of up to a whole 500 ms step later.
  * A status read is cheap; a coarser step adds idle time to a job that finished meanwhile.
  */
-export type PollSchedule = "doubling" | "proportional";
-
 function pollDelayMs(read: number, waitedMs: number, schedule: PollSchedule): number {
   if (read === 0) return 0;
   const step =

@@ -19,12 +19,17 @@ const CHUNK_BYTES = 1024 * 1024;
 // mean the file system blocks (dirty-page throttling, a network mount): the event loop must
 // not wait on it any more.
 const SLOW_WRITE_MS = 20;
+// Small writes can each stay under that bar on a slow file system: a MiB written in this long
+// (under 12.8 MiB/s) counts as one slow write too.
+const SLOW_MIB_MS = 80;
 const SLOW_WRITES = 3;
 
 /** Tuning that tests reach; not part of the API. @internal */
 export interface StorageGetTuning {
   /** A synchronous write at least this slow counts as slow (default SLOW_WRITE_MS). */
   slowWriteMs?: number;
+  /** So does each MiB of writes that took at least this long (default SLOW_MIB_MS). */
+  slowMibMs?: number;
   /** Checks the file just created, before a byte is written; throwing fails the download. */
   onOpen?: (fd: number) => void;
 }
@@ -136,6 +141,7 @@ class StorageGet {
         total: Number.isFinite(length) ? length : undefined,
         onProgress,
         slowWriteMs: tuning.slowWriteMs ?? SLOW_WRITE_MS,
+        slowMibMs: tuning.slowMibMs ?? SLOW_MIB_MS,
         drained: () => this.socket.resume(),
         failed: (error) => this.fail(error),
       });
@@ -220,6 +226,9 @@ class FileWriter {
   bytes = 0;
   private reported = 0;
   private slowWrites = 0;
+  /** Synchronous writes since the last whole MiB: bytes, and the ms they took. */
+  private mibBytes = 0;
+  private mibMs = 0;
   private batch: Buffer[] = [];
   private batchBytes = 0;
   private writing: Promise<void> | undefined;
@@ -232,6 +241,7 @@ class FileWriter {
       total: number | undefined;
       onProgress: ((progress: TransferProgress) => void) | undefined;
       slowWriteMs: number;
+      slowMibMs: number;
       drained(): void;
       failed(error: Error): void;
     },
@@ -249,7 +259,15 @@ class FileWriter {
     for (let end = offset + length; offset < end; ) {
       offset += writeSync(this.fd, chunk, offset, end - offset);
     }
-    if (performance.now() - started >= this.options.slowWriteMs) this.slowWrites += 1;
+    const took = performance.now() - started;
+    this.mibMs += took;
+    this.mibBytes += length;
+    const slowMib = this.mibBytes >= CHUNK_BYTES && this.mibMs >= this.options.slowMibMs;
+    if (took >= this.options.slowWriteMs || slowMib) this.slowWrites += 1;
+    if (this.mibBytes >= CHUNK_BYTES) {
+      this.mibBytes = 0;
+      this.mibMs = 0;
+    }
     this.wrote(length);
   }
 

@@ -173,32 +173,38 @@ describe("nodeStorageGetToFile", () => {
     }
   });
 
-  it("moves to batched thread-pool writes when writes are slow, and still writes every byte", async () => {
-    const bytes = randomBytes(5 * MIB + 3);
-    const loopback = await startLoopbackServer();
-    try {
-      loopback.always((_request, response) => {
-        response.writeHead(200, { "content-length": String(bytes.length) });
-        response.end(bytes);
-      });
-      const { path } = target();
-      const seen: number[] = [];
-      // Every write counts as slow: after the first three, the rest goes in batches.
-      const result = await nodeStorageGetToFile(
-        loopback.url,
-        path,
-        ({ bytes: done }) => seen.push(done),
-        undefined,
-        5_000,
-        { slowWriteMs: 0 },
-      );
-      expect(result.bytes).toBe(bytes.length);
-      expect((await readFile(path)).equals(bytes)).toBe(true);
-      expect(seen.at(-1)).toBe(bytes.length);
-    } finally {
-      await loopback.close();
-    }
-  });
+  it.each([
+    ["every write is slow", { slowWriteMs: 0 }],
+    ["every MiB of writes is slow", { slowWriteMs: Number.POSITIVE_INFINITY, slowMibMs: 0 }],
+  ])(
+    "moves to batched thread-pool writes when %s, and still writes every byte",
+    async (_, tuning) => {
+      const bytes = randomBytes(5 * MIB + 3);
+      const loopback = await startLoopbackServer();
+      try {
+        loopback.always((_request, response) => {
+          response.writeHead(200, { "content-length": String(bytes.length) });
+          response.end(bytes);
+        });
+        const { path } = target();
+        const seen: number[] = [];
+        // After the first three slow ones, the rest goes in batches.
+        const result = await nodeStorageGetToFile(
+          loopback.url,
+          path,
+          ({ bytes: done }) => seen.push(done),
+          undefined,
+          5_000,
+          tuning,
+        );
+        expect(result.bytes).toBe(bytes.length);
+        expect((await readFile(path)).equals(bytes)).toBe(true);
+        expect(seen.at(-1)).toBe(bytes.length);
+      } finally {
+        await loopback.close();
+      }
+    },
+  );
 });
 
 describe("nodeStorageGetToFile over HTTPS", () => {
